@@ -12,6 +12,8 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	"github.com/amparo-project/amparo/internal/store"
 )
 
 // command is one subcommand. Each domain registers its own from its own file
@@ -107,4 +109,19 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
 	return nil
+}
+
+// demoSeeder fills a fresh database with one domain's demonstration data.
+// Domains register theirs from their own files; `serve --demo` and
+// `amparo demo` run them in registration-name order.
+type demoSeeder struct {
+	name string
+	seed func(ctx context.Context, db *store.DB) error
+}
+
+var demoSeeders []demoSeeder
+
+func registerDemo(name string, seed func(ctx context.Context, db *store.DB) error) {
+	demoSeeders = append(demoSeeders, demoSeeder{name, seed})
+	sort.Slice(demoSeeders, func(i, j int) bool { return demoSeeders[i].name < demoSeeders[j].name })
 }

@@ -12,6 +12,8 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"net/url"
 	"os"
@@ -36,6 +38,11 @@ var (
 
 // Main runs the package's tests and stops any cluster started for them.
 func Main(m *testing.M) {
+	// Migrations and servers log at Info; in tests that drowns the
+	// failures. AMPARO_TEST_LOG=1 brings the logs back.
+	if os.Getenv("AMPARO_TEST_LOG") == "" {
+		slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}
 	code := m.Run()
 	if pgStop != nil {
 		pgStop()

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/store"
+	"github.com/amparo-project/amparo/internal/web"
+)
+
+func init() {
+	register(&command{name: "serve", summary: "run the web server and API", run: runServe})
+}
+
+func runServe(ctx context.Context, args []string) error {
+	fs := newFlagSet("serve", "[--data DIR] [--addr HOST:PORT] [--database-url URL] [--demo]")
+	sf := addStoreFlags(fs)
+	addr := fs.String("addr", envOr("AMPARO_ADDR", "127.0.0.1:8080"), "address to listen on (env AMPARO_ADDR)")
+	demo := fs.Bool("demo", false, "load demonstration data and demo accounts (one per role), printing their one-time passwords")
+	secure := fs.Bool("secure-cookies", os.Getenv("AMPARO_SECURE_COOKIES") == "1", "mark cookies Secure although this process serves plain HTTP (behind a TLS proxy)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	slog.SetDefault(logger)
+
+	db, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	var accounts []demoAccount
+	if *demo {
+		if accounts, err = seedDemo(ctx, db); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	srv, err := web.New(db, web.Options{Logger: logger, SecureCookies: *secure})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	url := "http://" + ln.Addr().String() + "/"
+	fmt.Fprintf(os.Stdout, "Amparo is listening on %s (database: %s)\n", url, describeDB(db))
+	if len(accounts) > 0 {
+		fmt.Fprintln(os.Stdout, "Demo accounts (passwords are new at every start; write them down):")
+		for _, a := range accounts {
+			fmt.Fprintf(os.Stdout, "  %-12s %-28s %s\n", a.role, a.email, a.password)
+		}
+	}
+	logger.Info("listening", "addr", ln.Addr().String(), "database", db.Dialect.String())
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func describeDB(db *store.DB) string {
+	if db.Dialect == store.SQLite {
+		return "SQLite " + db.Path
+	}
+	return "PostgreSQL"
+}
+
+type demoAccount struct {
+	role     auth.Role
+	email    string
+	password string
+}
+
+// seedDemo creates (or resets) one account per role and loads every
+// domain's demo data once.
+func seedDemo(ctx context.Context, db *store.DB) ([]demoAccount, error) {
+	ctx = operatorContext(ctx)
+	svc := auth.NewService(db)
+	var out []demoAccount
+	for _, role := range auth.Roles {
+		email := string(role) + "@demo.amparo.example"
+		pw := auth.RandomToken(12)
+		_, err := svc.UserByEmail(ctx, email)
+		switch {
+		case errors.Is(err, auth.ErrUserNotFound):
+			_, err = svc.CreateUser(ctx, email, role, pw)
+		case err == nil:
+			err = svc.SetPassword(ctx, email, pw)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("demo account %s: %w", email, err)
+		}
+		out = append(out, demoAccount{role, email, pw})
+	}
+	if err := runDemoSeeders(ctx, db); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// runDemoSeeders runs each registered seeder that has not run on this
+// database before.
+func runDemoSeeders(ctx context.Context, db *store.DB) error {
+	for _, d := range demoSeeders {
+		key := "demo." + d.name
+		if _, done, err := db.Meta(ctx, key); err != nil {
+			return err
+		} else if done {
+			continue
+		}
+		start := time.Now()
+		if err := d.seed(ctx, db); err != nil {
+			return fmt.Errorf("demo data %s: %w", d.name, err)
+		}
+		if err := db.SetMeta(ctx, key, time.Now().UTC().Format(time.RFC3339)); err != nil {
+			return err
+		}
+		slog.InfoContext(ctx, "demo data loaded", "domain", d.name, "duration", time.Since(start).Round(time.Millisecond).String())
+	}
+	return nil
+}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"os"
+	"os/user"
+
+	"github.com/amparo-project/amparo/internal/audit"
+	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/store"
+)
+
+// storeFlags are --data and --database-url, which every subcommand takes.
+// Their defaults come from AMPARO_DATA and AMPARO_DATABASE_URL, so that a
+// deployment sets them once.
+type storeFlags struct {
+	data string
+	url  string
+}
+
+func addStoreFlags(fs *flag.FlagSet) *storeFlags {
+	sf := &storeFlags{}
+	fs.StringVar(&sf.data, "data", envOr("AMPARO_DATA", "./amparo-data"), "data directory holding the embedded SQLite database (env AMPARO_DATA)")
+	fs.StringVar(&sf.url, "database-url", os.Getenv("AMPARO_DATABASE_URL"), "PostgreSQL URL, postgres://user:pass@host/db; overrides --data (env AMPARO_DATABASE_URL)")
+	return sf
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// open opens the database and brings its schema up to date.
+func (sf *storeFlags) open(ctx context.Context) (*store.DB, error) {
+	db, err := store.Open(ctx, store.Config{DataDir: sf.data, DatabaseURL: sf.url})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// operatorContext marks changes made from the command line: the audit log
+// names the operating-system user who ran the command.
+func operatorContext(ctx context.Context) context.Context {
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	ctx = audit.WithActor(ctx, audit.Actor{Email: "operator:" + name, Role: "operator"})
+	return audit.WithRequestID(ctx, "cli-"+auth.RandomToken(6))
+}

@@ -1,0 +1,78 @@
+package auth
+
+// Permission names one thing a person may do. Routes, CLI commands and
+// domain code check permissions, never roles, so this file is the whole
+// access policy.
+type Permission string
+
+// Anyone marks what needs no sign-in at all: the login page, health checks
+// and public data (indicators, the aid scorecard).
+const Anyone Permission = "anyone"
+
+const (
+	// Foundation.
+	PermSelf       Permission = "self"        // see one's own account
+	PermAuditRead  Permission = "audit.read"  // read the audit log
+	PermUsersAdmin Permission = "users.admin" // manage accounts
+
+	// Children (custody flow). Lines are added here by the children domain.
+	PermCaseCreate         Permission = "case.create"          // intake of a child
+	PermCaseRead           Permission = "case.read"            // read cases within one's scope (see children.Scope)
+	PermCaseUpdate         Permission = "case.update"          // state changes, deadlines met, placement, transfers
+	PermCaseImport         Permission = "case.import"          // bulk intake from CSV
+	PermCaseReleaseApprove Permission = "case.release.approve" // the second person who approves a release (supervisor)
+	PermFacilityRead       Permission = "facility.read"        // facilities, beds and occupancy
+	PermFacilityManage     Permission = "facility.manage"      // create facilities, set beds, assign staff
+	PermSponsorManage      Permission = "sponsor.manage"       // sponsor records and vetting results
+	PermBoardRead          Permission = "board.read"           // the deadline board (scoped like case.read)
+	PermCaseStats          Permission = "case.stats"           // aggregate counts only, small counts shown as "<10"
+
+	// Tracing.
+
+	// Indicators.
+
+	// Aid.
+)
+
+// permissions is the access policy: which roles hold each permission.
+// Keep one line per permission; a test walks every route against it.
+var permissions = map[Permission][]Role{
+	PermSelf:       Roles,
+	PermAuditRead:  {RoleAdmin, RoleAuditor},
+	PermUsersAdmin: {RoleAdmin},
+
+	// Children. Supervisor means admin: only admins approve releases.
+	PermCaseCreate:         {RoleAdmin, RoleIntake},
+	PermCaseRead:           {RoleAdmin, RoleIntake, RoleCaseworker, RoleLegal},
+	PermCaseUpdate:         {RoleAdmin, RoleIntake, RoleCaseworker},
+	PermCaseImport:         {RoleAdmin, RoleIntake},
+	PermCaseReleaseApprove: {RoleAdmin},
+	PermFacilityRead:       {RoleAdmin, RoleIntake, RoleCaseworker, RoleLegal},
+	PermFacilityManage:     {RoleAdmin},
+	PermSponsorManage:      {RoleAdmin, RoleCaseworker},
+	PermBoardRead:          {RoleAdmin, RoleIntake, RoleCaseworker, RoleLegal},
+	PermCaseStats:          Roles,
+}
+
+// Allowed reports whether role holds perm. Anyone is allowed to everyone;
+// an unknown permission is allowed to no one.
+func Allowed(role Role, perm Permission) bool {
+	if perm == Anyone {
+		return true
+	}
+	for _, r := range permissions[perm] {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// Permissions lists every permission in the table, for tests and docs.
+func Permissions() []Permission {
+	out := make([]Permission, 0, len(permissions))
+	for p := range permissions {
+		out = append(out, p)
+	}
+	return out
+}

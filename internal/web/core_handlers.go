@@ -1,0 +1,137 @@
+package web
+
+import (
+	"embed"
+	"errors"
+	"io/fs"
+	"math"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/amparo-project/amparo/internal/auth"
+)
+
+//go:embed static
+var staticFiles embed.FS
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	if err := s.db.SQL().PingContext(r.Context()); err != nil {
+		s.writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": "database unreachable"})
+		return
+	}
+	s.writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
+	sub, _ := fs.Sub(staticFiles, "static")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	http.StripPrefix("/static/", http.FileServerFS(sub)).ServeHTTP(w, r)
+}
+
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "home", nil)
+}
+
+func (s *Server) handleLang(w http.ResponseWriter, r *http.Request) {
+	code := r.PathValue("code")
+	ok := false
+	for _, t := range languages {
+		ok = ok || t.String() == code
+	}
+	if !ok {
+		s.writeError(w, r, http.StatusNotFound, "not_found", "Unknown language "+code)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: "lang", Value: code, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)})
+	http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
+}
+
+type loginView struct {
+	CSRF, Next, Email, Error string
+}
+
+func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
+	s.renderLogin(w, r, http.StatusOK, loginView{Next: localPath(r.URL.Query().Get("next"))})
+}
+
+// renderLogin issues a fresh pre-session CSRF token with each form.
+func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, v loginView) {
+	v.CSRF = auth.RandomToken(24)
+	s.setCookie(w, r, preSessionCSRFCookie, v.CSRF, 3600)
+	s.render(w, r, status, "login", v)
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
+	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
+	password := r.PostFormValue("password")
+	next := localPath(r.PostFormValue("next"))
+	lang := langOf(r)
+	ip := clientIP(r)
+	for _, check := range []struct {
+		l   *auth.LoginLimiter
+		key string
+	}{{s.loginByAccount, "account:" + email}, {s.loginByIP, "ip:" + ip}} {
+		if ok, wait := check.l.Allow(check.key); !ok {
+			mins := int(math.Ceil(wait.Minutes()))
+			w.Header().Set("Retry-After", itoa(int(math.Ceil(wait.Seconds()))))
+			s.renderLogin(w, r, http.StatusTooManyRequests, loginView{Next: next, Email: email, Error: s.translate(lang, "login.limited", mins)})
+			return
+		}
+	}
+	u, err := s.auth.Authenticate(r.Context(), email, password)
+	if errors.Is(err, auth.ErrBadCredentials) {
+		s.loginByAccount.Fail("account:" + email)
+		s.loginByIP.Fail("ip:" + ip)
+		s.renderLogin(w, r, http.StatusUnauthorized, loginView{Next: next, Email: email, Error: s.translate(lang, "login.failed")})
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.loginByAccount.Reset("account:" + email)
+	token, sess, err := s.auth.CreateSession(r.Context(), u)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.clearCookie(w, r, preSessionCSRFCookie)
+	s.setCookie(w, r, sessionCookie, token, int(time.Until(sess.ExpiresAt).Seconds()))
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+	st := stateOf(r)
+	if st.token != "" {
+		if err := s.auth.EndSession(r.Context(), st.token); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	s.clearCookie(w, r, sessionCookie)
+	if isAPI(r) {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_, _ = w.Write(s.openAPI)
+}
+
+func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
+	p, _ := principalOf(r)
+	s.writeJSON(w, http.StatusOK, map[string]any{"id": p.UserID, "email": p.Email, "role": p.Role})
+}

@@ -1,0 +1,223 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/amparo-project/amparo/internal/audit"
+	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/store"
+)
+
+// Route is one entry of the route table.
+type Route struct {
+	Method  string          // GET, POST, ...
+	Path    string          // a ServeMux pattern path: /api/v1/cases/{id}
+	Perm    auth.Permission // checked before the handler runs
+	Handler http.HandlerFunc
+	// MaxBody overrides the request body cap (uploads); 0 means default.
+	MaxBody int64
+}
+
+const (
+	sessionCookie = "amparo_session"
+	// preSessionCSRFCookie protects the login form itself (double submit):
+	// before signing in there is no session to hold a token.
+	preSessionCSRFCookie = "amparo_csrf"
+	csrfField            = "csrf_token"
+	csrfHeader           = "X-CSRF-Token"
+)
+
+type ctxKey int
+
+const (
+	requestIDKey ctxKey = iota
+	sessionKey
+	sessionTokenKey
+	viaTokenKey
+)
+
+var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+func requestIDOf(r *http.Request) string {
+	id, _ := r.Context().Value(requestIDKey).(string)
+	return id
+}
+
+// statusWriter remembers the status for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests gives each request an id (the caller's X-Request-Id if it is
+// sane) and logs one line when it ends.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-Id")
+		if !validRequestID.MatchString(id) {
+			id = auth.RandomToken(9)
+		}
+		w.Header().Set("X-Request-Id", id)
+		ctx := context.WithValue(r.Context(), requestIDKey, id)
+		ctx = audit.WithRequestID(ctx, id)
+		sw := &statusWriter{ResponseWriter: w}
+		r = r.WithContext(ctx)
+		next.ServeHTTP(sw, r)
+		actor := ""
+		if p, ok := auth.FromContext(r.Context()); ok {
+			actor = p.Email
+		} else if p, ok := principalOf(r); ok {
+			actor = p.Email
+		}
+		s.log.InfoContext(ctx, "request", "request_id", id, "method", r.Method, "path", r.URL.Path,
+			"status", sw.status, "bytes", sw.bytes, "duration_ms", time.Since(start).Milliseconds(), "actor", actor)
+	})
+}
+
+// authState is filled in by authenticate and read by later layers; it is a
+// pointer in the context so the request log sees who acted.
+type authState struct {
+	principal auth.Principal
+	ok        bool
+	session   *auth.Session
+	token     string // session cookie value
+}
+
+func stateOf(r *http.Request) *authState {
+	st, _ := r.Context().Value(sessionKey).(*authState)
+	if st == nil {
+		return &authState{}
+	}
+	return st
+}
+
+func principalOf(r *http.Request) (auth.Principal, bool) {
+	st := stateOf(r)
+	return st.principal, st.ok
+}
+
+// authenticate resolves the caller from an API token (Authorization:
+// Bearer) or a session cookie. A bad token is refused at once; a stale
+// cookie is just cleared.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := &authState{}
+		ctx := context.WithValue(r.Context(), sessionKey, st)
+		if h := r.Header.Get("Authorization"); h != "" {
+			token, ok := strings.CutPrefix(h, "Bearer ")
+			if !ok {
+				s.writeError(w, r, http.StatusUnauthorized, "unauthorized", "Authorization must be 'Bearer TOKEN'.")
+				return
+			}
+			p, err := s.auth.PrincipalByAPIToken(ctx, strings.TrimSpace(token))
+			if errors.Is(err, store.ErrNotFound) {
+				s.writeError(w, r, http.StatusUnauthorized, "unauthorized", "The API token is not valid, revoked, or its account is disabled.")
+				return
+			}
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			st.principal, st.ok = p, true
+			ctx = context.WithValue(ctx, viaTokenKey, true)
+		} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+			sess, err := s.auth.SessionByToken(ctx, c.Value)
+			switch {
+			case err == nil:
+				st.principal, st.ok, st.session, st.token = sess.Principal, true, &sess, c.Value
+			case errors.Is(err, store.ErrNotFound):
+				s.clearCookie(w, r, sessionCookie)
+			default:
+				s.serverError(w, r, err)
+				return
+			}
+		}
+		if st.ok {
+			ctx = auth.NewContext(ctx, st.principal)
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func isSafeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// guard enforces one route's permission, body cap and CSRF token.
+func (s *Server) guard(rt Route) http.Handler {
+	limit := rt.MaxBody
+	if limit == 0 {
+		limit = s.opts.MaxBodyBytes
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, signedIn := principalOf(r)
+		if rt.Perm != auth.Anyone {
+			if !signedIn {
+				if !isAPI(r) && r.Method == http.MethodGet {
+					http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+					return
+				}
+				s.writeError(w, r, http.StatusUnauthorized, "unauthorized", "Sign in or send an API token.")
+				return
+			}
+			if !auth.Allowed(p.Role, rt.Perm) {
+				s.writeError(w, r, http.StatusForbidden, "forbidden", "Your role ("+string(p.Role)+") may not do this.")
+				return
+			}
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		if !isSafeMethod(r.Method) && !s.csrfOK(r) {
+			s.writeError(w, r, http.StatusForbidden, "csrf", "The form expired or did not come from this site. Reload the page and try again.")
+			return
+		}
+		rt.Handler(w, r)
+	})
+}
+
+// csrfOK checks the synchroniser token of a cookie-authenticated change.
+// API token requests carry no ambient credentials and need none.
+func (s *Server) csrfOK(r *http.Request) bool {
+	if via, _ := r.Context().Value(viaTokenKey).(bool); via {
+		return true
+	}
+	want := ""
+	if st := stateOf(r); st.session != nil {
+		want = st.session.CSRFToken
+	} else if c, err := r.Cookie(preSessionCSRFCookie); err == nil {
+		want = c.Value
+	}
+	if want == "" {
+		return false
+	}
+	got := r.Header.Get(csrfHeader)
+	if got == "" {
+		got = r.PostFormValue(csrfField)
+	}
+	return got != "" && constantTimeEqual(got, want)
+}

@@ -1,0 +1,19 @@
+package web
+
+import "github.com/amparo-project/amparo/internal/auth"
+
+// NavItem is one link of the main navigation; it shows only to those who
+// hold its permission.
+type NavItem struct {
+	Key     string // message key of the label
+	Href    string
+	Perm    auth.Permission
+	Current bool
+}
+
+// navItems is the main navigation in display order. Domains add their
+// lines here.
+var navItems = []NavItem{
+	{Key: "nav.home", Href: "/", Perm: auth.Anyone},
+	{Key: "nav.audit", Href: "/audit", Perm: auth.PermAuditRead},
+}

@@ -1,0 +1,130 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/amparo-project/amparo/internal/auth"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+// templateFuncs are available in every page. A domain adds its own from an
+// init function in its own file with addTemplateFuncs.
+var templateFuncs = template.FuncMap{
+	"fmtTime": func(t time.Time, zone string) string {
+		if t.IsZero() {
+			return ""
+		}
+		loc, err := time.LoadLocation(zone)
+		if err != nil || zone == "" {
+			loc = time.UTC
+		}
+		return t.In(loc).Format("2006-01-02 15:04 MST")
+	},
+	"fmtDate": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Format("2006-01-02")
+	},
+	"add": func(a, b int) int { return a + b },
+	"join": strings.Join,
+}
+
+func addTemplateFuncs(m template.FuncMap) {
+	for k, v := range m {
+		templateFuncs[k] = v
+	}
+}
+
+// parsePages parses each templates/<page>.html together with the layout.
+func parsePages() (map[string]*template.Template, error) {
+	files, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, f := range files {
+		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout.html", f)
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", name, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// Page is what every template receives. Templates translate with
+// {{.T "key"}} (or {{$.T "key"}} inside range) and read their own data
+// from .Data.
+type Page struct {
+	Lang string
+	User *auth.Principal
+	CSRF string
+	// Path is the current request URI, for the language switch.
+	Path string
+	Nav  []NavItem
+	Data any
+	s    *Server
+}
+
+// T translates key into the page's language.
+func (p *Page) T(key string, args ...any) string { return p.s.translate(p.Lang, key, args...) }
+
+// Can reports whether the viewer holds perm, for showing or hiding links.
+func (p *Page) Can(perm string) bool {
+	return p.User != nil && auth.Allowed(p.User.Role, auth.Permission(perm))
+}
+
+// render writes a page; it renders into a buffer first so that a template
+// error becomes a clean 500, not half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.log.ErrorContext(r.Context(), "missing template", "name", name)
+		http.Error(w, "internal error: missing template "+name, http.StatusInternalServerError)
+		return
+	}
+	p := s.page(r, data)
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		s.log.ErrorContext(r.Context(), "render", "name", name, "request_id", requestIDOf(r), "err", err)
+		http.Error(w, "internal error rendering the page (request id "+requestIDOf(r)+")", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+func (s *Server) page(r *http.Request, data any) *Page {
+	p := &Page{Lang: langOf(r), Path: r.URL.RequestURI(), Data: data, s: s}
+	st := stateOf(r)
+	if st.ok {
+		pr := st.principal
+		p.User = &pr
+	}
+	if st.session != nil {
+		p.CSRF = st.session.CSRFToken
+	}
+	for _, item := range navItems {
+		if item.Perm == auth.Anyone || (p.User != nil && auth.Allowed(p.User.Role, item.Perm)) {
+			item.Current = strings.HasPrefix(r.URL.Path, item.Href) && (item.Href != "/" || r.URL.Path == "/")
+			p.Nav = append(p.Nav, item)
+		}
+	}
+	return p
+}

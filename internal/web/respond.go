@@ -1,0 +1,155 @@
+package web
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/amparo-project/amparo/internal/store"
+)
+
+// apiError is the one shape of every API error.
+type apiError struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		s.log.Warn("write json", "err", err)
+	}
+}
+
+// writeError answers JSON to API calls and an error page to browsers.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
+	if isAPI(r) || wantsJSON(r) {
+		var e apiError
+		e.Error.Code, e.Error.Message = code, message
+		s.writeJSON(w, status, e)
+		return
+	}
+	s.render(w, r, status, "error", map[string]any{"Status": status, "StatusText": http.StatusText(status), "Code": code, "Message": message})
+}
+
+func wantsJSON(r *http.Request) bool {
+	return r.Header.Get("Accept") == "application/json"
+}
+
+// serverError logs err once, with the request id, and answers 500 without
+// leaking internals.
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.ErrorContext(r.Context(), "request failed", "request_id", requestIDOf(r), "method", r.Method, "path", r.URL.Path, "err", err)
+	s.writeError(w, r, http.StatusInternalServerError, "internal", "Something went wrong; the error was logged with request id "+requestIDOf(r)+".")
+}
+
+// errorStatus maps domain errors to HTTP: not found 404, conflicts 409;
+// everything else is the server's fault.
+func (s *Server) domainError(w http.ResponseWriter, r *http.Request, err error) {
+	var ve ValidationError
+	switch {
+	case errors.As(err, &ve):
+		s.writeError(w, r, http.StatusUnprocessableEntity, "invalid", ve.Error())
+	case errors.Is(err, store.ErrNotFound):
+		s.writeError(w, r, http.StatusNotFound, "not_found", err.Error())
+	case errors.Is(err, store.ErrConflict):
+		s.writeError(w, r, http.StatusConflict, "conflict", err.Error())
+	default:
+		s.serverError(w, r, err)
+	}
+}
+
+// ValidationError is implemented by domain errors that mean "the request
+// is well-formed but its content breaks a rule": 422.
+type ValidationError interface {
+	error
+	Validation() bool
+}
+
+// decodeJSON reads a JSON body into dst, refusing unknown fields, bodies
+// over the route's cap (413) and trailing data. On error it has already
+// answered and returns false.
+func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, dst any) bool {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(dst)
+	if err == nil && dec.More() {
+		err = errors.New("unexpected data after the JSON value")
+	}
+	if err == nil {
+		if _, err2 := io.Copy(io.Discard, io.LimitReader(r.Body, 1)); err2 != nil {
+			err = err2
+		}
+	}
+	if err == nil {
+		return true
+	}
+	var tooBig *http.MaxBytesError
+	var syntax *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &tooBig):
+		s.writeError(w, r, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("The request body is larger than %d bytes.", tooBig.Limit))
+	case errors.As(err, &syntax):
+		s.writeError(w, r, http.StatusBadRequest, "bad_json", fmt.Sprintf("Malformed JSON at byte %d.", syntax.Offset))
+	case errors.As(err, &typeErr):
+		s.writeError(w, r, http.StatusBadRequest, "bad_json", fmt.Sprintf("Field %q must be %s, not %s.", typeErr.Field, typeErr.Type, typeErr.Value))
+	case errors.Is(err, io.EOF):
+		s.writeError(w, r, http.StatusBadRequest, "bad_json", "The request body is empty; a JSON object is required.")
+	default:
+		s.writeError(w, r, http.StatusBadRequest, "bad_json", "Invalid JSON: "+err.Error())
+	}
+	return false
+}
+
+func (s *Server) secure(r *http.Request) bool { return r.TLS != nil || s.opts.SecureCookies }
+
+func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{
+		Name: name, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secure(r),
+	})
+}
+
+func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request, name string) {
+	s.setCookie(w, r, name, "", -1)
+}
+
+func constantTimeEqual(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// localPath returns next if it is a path on this site, else "/": a login
+// link must not bounce a person to another site.
+func localPath(next string) string {
+	if len(next) == 0 || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+		return "/"
+	}
+	return next
+}
+
+// queryInt reads an integer query parameter within [min, max].
+func queryInt(r *http.Request, name string, def, min, max int) (int, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < min || n > max {
+		return 0, fmt.Errorf("%s must be a whole number from %d to %d", name, min, max)
+	}
+	return n, nil
+}

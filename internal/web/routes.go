@@ -1,0 +1,28 @@
+package web
+
+import "github.com/amparo-project/amparo/internal/auth"
+
+// routes is the whole route table. Each domain keeps its routes in its own
+// file and adds one line here.
+func (s *Server) routes() []Route {
+	var rs []Route
+	rs = append(rs, s.coreRoutes()...)
+	return rs
+}
+
+func (s *Server) coreRoutes() []Route {
+	return []Route{
+		{Method: "GET", Path: "/healthz", Perm: auth.Anyone, Handler: s.handleHealth},
+		{Method: "GET", Path: "/static/", Perm: auth.Anyone, Handler: s.handleStatic},
+		{Method: "GET", Path: "/{$}", Perm: auth.Anyone, Handler: s.handleHome},
+		{Method: "GET", Path: "/lang/{code}", Perm: auth.Anyone, Handler: s.handleLang},
+		{Method: "GET", Path: "/login", Perm: auth.Anyone, Handler: s.handleLoginPage},
+		{Method: "POST", Path: "/login", Perm: auth.Anyone, Handler: s.handleLogin},
+		{Method: "POST", Path: "/logout", Perm: auth.PermSelf, Handler: s.handleLogout},
+		{Method: "GET", Path: "/audit", Perm: auth.PermAuditRead, Handler: s.handleAuditPage},
+
+		{Method: "GET", Path: "/api/v1/openapi.json", Perm: auth.Anyone, Handler: s.handleOpenAPI},
+		{Method: "GET", Path: "/api/v1/me", Perm: auth.PermSelf, Handler: s.handleMe},
+		{Method: "GET", Path: "/api/v1/audit", Perm: auth.PermAuditRead, Handler: s.handleAuditAPI},
+	}
+}

@@ -1,0 +1,132 @@
+// Package web serves Amparo's pages and its JSON API from one route table:
+// each route names the permission it needs, and the table is checked
+// server-side for every request.
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/store"
+)
+
+// Options tunes a Server.
+type Options struct {
+	Logger *slog.Logger
+	// SecureCookies marks cookies Secure even when the server itself does
+	// not terminate TLS (behind a TLS proxy). Over TLS they always are.
+	SecureCookies bool
+	// MaxBodyBytes caps request bodies for routes that set no cap of their
+	// own; 1 MiB when zero.
+	MaxBodyBytes int64
+}
+
+// Server holds what every handler needs.
+type Server struct {
+	db    *store.DB
+	auth  *auth.Service
+	log   *slog.Logger
+	opts  Options
+	pages map[string]*template.Template
+	msgs  map[string]catalog
+	// openAPI is the merged OpenAPI document, served as is.
+	openAPI []byte
+
+	loginByAccount *auth.LoginLimiter
+	loginByIP      *auth.LoginLimiter
+
+	table []Route
+	mux   *http.ServeMux
+}
+
+// DefaultMaxBody is the request body cap unless a route says otherwise.
+const DefaultMaxBody = 1 << 20
+
+// New builds a Server: templates, messages and the OpenAPI document are
+// parsed once here, so a broken one fails at start, not on first use.
+func New(db *store.DB, opts Options) (*Server, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = DefaultMaxBody
+	}
+	s := &Server{
+		db:             db,
+		auth:           auth.NewService(db),
+		log:            opts.Logger,
+		opts:           opts,
+		loginByAccount: auth.NewLoginLimiter(5, 15*time.Minute),
+		loginByIP:      auth.NewLoginLimiter(30, 15*time.Minute),
+	}
+	var err error
+	if s.msgs, err = loadCatalogs(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	if s.openAPI, err = mergeOpenAPI(); err != nil {
+		return nil, err
+	}
+	s.table = s.routes()
+	s.mux = http.NewServeMux()
+	for _, rt := range s.table {
+		pattern := rt.Method + " " + rt.Path
+		s.mux.Handle(pattern, s.guard(rt))
+	}
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, http.StatusNotFound, "not_found", "No such page: "+r.URL.Path)
+	})
+	return s, nil
+}
+
+// Handler returns the whole server with its middleware.
+func (s *Server) Handler() http.Handler {
+	var h http.Handler = s.mux
+	h = s.authenticate(h)
+	h = http.NewCrossOriginProtection().Handler(h)
+	h = securityHeaders(h)
+	h = s.recoverPanics(h)
+	h = s.logRequests(h)
+	return h
+}
+
+// Routes returns the route table (for tests and the OpenAPI check).
+func (s *Server) Routes() []Route { return s.table }
+
+// isAPI reports whether r is for the JSON API (errors answer in JSON).
+func isAPI(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/healthz"
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.ErrorContext(r.Context(), "panic", "request_id", requestIDOf(r), "panic", fmt.Sprint(p))
+				s.writeError(w, r, http.StatusInternalServerError, "internal", "Something went wrong; the error was logged.")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,433 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/amparo-project/amparo/internal/audit"
+	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/store"
+	"github.com/amparo-project/amparo/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// testEnv is a running server with one account and API token per role.
+type testEnv struct {
+	db     *store.DB
+	srv    *Server
+	ts     *httptest.Server
+	tokens map[auth.Role]string
+}
+
+const testPassword = "correct horse battery staple"
+
+func newTestEnv(t *testing.T, db *store.DB) *testEnv {
+	t.Helper()
+	srv, err := New(db, Options{Logger: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	env := &testEnv{db: db, srv: srv, ts: ts, tokens: map[auth.Role]string{}}
+	ctx := audit.WithActor(context.Background(), audit.Actor{Email: "operator:test", Role: "operator"})
+	svc := auth.NewService(db)
+	for _, r := range auth.Roles {
+		email := string(r) + "@example.org"
+		if _, err := svc.CreateUser(ctx, email, r, testPassword); err != nil {
+			t.Fatal(err)
+		}
+		tok, err := svc.CreateAPIToken(ctx, email, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		env.tokens[r] = tok
+	}
+	return env
+}
+
+func (e *testEnv) do(t *testing.T, method, path, token, body string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, e.ts.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json")
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, b
+}
+
+var pathParam = regexp.MustCompile(`\{[^}]+\}`)
+
+// TestEveryRouteEveryRole walks the whole route table: without sign-in a
+// protected route answers 401 (or redirects a browser to the login page),
+// a role without the permission gets 403, and one with it gets past the
+// permission check (whatever the handler then says about the empty
+// request).
+func TestEveryRouteEveryRole(t *testing.T) {
+	env := newTestEnv(t, storetest.OpenSQLite(t))
+	// refusal tells a refusal by the permission layer from a handler's own
+	// answer (a login form's 401, a CSRF 403): only the former carries
+	// these codes.
+	refusal := func(resp *http.Response, body []byte) string {
+		var e apiError
+		if json.Unmarshal(body, &e) == nil && (e.Error.Code == "unauthorized" || e.Error.Code == "forbidden") {
+			return e.Error.Code
+		}
+		if resp.StatusCode == http.StatusSeeOther && strings.HasPrefix(resp.Header.Get("Location"), "/login?next=") {
+			return "login"
+		}
+		return ""
+	}
+	for _, rt := range env.srv.Routes() {
+		path := pathParam.ReplaceAllString(strings.TrimSuffix(rt.Path, "{$}"), "999999")
+		if strings.HasSuffix(path, "/") && path != "/" {
+			path += "app.css"
+		}
+		t.Run(rt.Method+" "+rt.Path, func(t *testing.T) {
+			resp, body := env.do(t, rt.Method, path, "", "")
+			got := refusal(resp, body)
+			if rt.Perm != auth.Anyone {
+				want := "unauthorized"
+				if !strings.HasPrefix(path, "/api/") && rt.Method == "GET" {
+					want = "login"
+				}
+				if got != want || (want == "unauthorized" && resp.StatusCode != 401) {
+					t.Errorf("anonymous: status %d (%s), want %s", resp.StatusCode, got, want)
+				}
+			} else if got != "" {
+				t.Errorf("anonymous on a public route: status %d (%s)", resp.StatusCode, got)
+			}
+			for _, role := range auth.Roles {
+				resp, body := env.do(t, rt.Method, path, env.tokens[role], "")
+				got := refusal(resp, body)
+				allowed := auth.Allowed(role, rt.Perm)
+				switch {
+				case allowed && got != "":
+					t.Errorf("%s is allowed %s but was refused: %d %s", role, rt.Perm, resp.StatusCode, got)
+				case !allowed && (got != "forbidden" || resp.StatusCode != http.StatusForbidden):
+					t.Errorf("%s lacks %s but got %d %q, want 403 forbidden", role, rt.Perm, resp.StatusCode, got)
+				}
+			}
+		})
+	}
+}
+
+// TestOpenAPIMatchesRoutes checks the hand-written document against the
+// router in both directions.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	env := newTestEnv(t, storetest.OpenSQLite(t))
+	resp, body := env.do(t, "GET", "/api/v1/openapi.json", "", "")
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	var doc struct {
+		OpenAPI string                                `json:"openapi"`
+		Paths   map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(doc.OpenAPI, "3.") {
+		t.Fatalf("openapi version %q", doc.OpenAPI)
+	}
+	inRouter := map[string]bool{}
+	for _, rt := range env.srv.Routes() {
+		if !strings.HasPrefix(rt.Path, "/api/v1/") {
+			continue
+		}
+		key := strings.ToLower(rt.Method) + " " + rt.Path
+		inRouter[key] = true
+		if _, ok := doc.Paths[rt.Path][strings.ToLower(rt.Method)]; !ok {
+			t.Errorf("route %s %s is not in the OpenAPI document", rt.Method, rt.Path)
+		}
+	}
+	for p, ops := range doc.Paths {
+		for m := range ops {
+			if m == "parameters" {
+				continue
+			}
+			if !inRouter[m+" "+p] {
+				t.Errorf("OpenAPI documents %s %s, which the router does not serve", strings.ToUpper(m), p)
+			}
+		}
+	}
+}
+
+func TestMessagesTranslated(t *testing.T) {
+	cats, err := loadCatalogs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range cats["en"] {
+		if cats["es"][k] == "" {
+			t.Errorf("message %q has no Spanish translation", k)
+		}
+	}
+	for k := range cats["es"] {
+		if _, ok := cats["en"][k]; !ok {
+			t.Errorf("Spanish message %q has no English original", k)
+		}
+	}
+}
+
+func TestAPIErrors(t *testing.T) {
+	env := newTestEnv(t, storetest.OpenSQLite(t))
+	tests := []struct {
+		name, method, path, token string
+		status                    int
+		code                      string
+	}{
+		{"no token", "GET", "/api/v1/me", "", 401, "unauthorized"},
+		{"bad token", "GET", "/api/v1/me", "amp_nope", 401, "unauthorized"},
+		{"wrong role", "GET", "/api/v1/audit", "caseworker", 403, "forbidden"},
+		{"unknown path", "GET", "/api/v1/nothing-here", "admin", 404, "not_found"},
+		{"bad query", "GET", "/api/v1/audit?limit=abc", "auditor", 400, "bad_query"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tok := tt.token
+			if r, ok := env.tokens[auth.Role(tt.token)]; ok {
+				tok = r
+			}
+			resp, body := env.do(t, tt.method, tt.path, tok, "")
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.status, body)
+			}
+			var e apiError
+			if err := json.Unmarshal(body, &e); err != nil || e.Error.Code != tt.code || e.Error.Message == "" {
+				t.Fatalf("body %s, want error code %q", body, tt.code)
+			}
+		})
+	}
+}
+
+func TestMeAndAudit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		env := newTestEnv(t, db)
+		resp, body := env.do(t, "GET", "/api/v1/me", env.tokens[auth.RoleCaseworker], "")
+		var me struct {
+			Email string `json:"email"`
+			Role  string `json:"role"`
+		}
+		if resp.StatusCode != 200 || json.Unmarshal(body, &me) != nil || me.Email != "caseworker@example.org" || me.Role != "caseworker" {
+			t.Fatalf("me: %d %s", resp.StatusCode, body)
+		}
+		resp, _ = env.do(t, "GET", "/api/v1/audit", env.tokens[auth.RoleCaseworker], "")
+		if resp.StatusCode != 403 {
+			t.Fatalf("caseworker audit: %d, want 403", resp.StatusCode)
+		}
+		resp, body = env.do(t, "GET", "/api/v1/audit?action=user.create", env.tokens[auth.RoleAuditor], "")
+		var list struct{ Entries []audit.Entry }
+		if resp.StatusCode != 200 || json.Unmarshal(body, &list) != nil {
+			t.Fatalf("auditor audit: %d %s", resp.StatusCode, body)
+		}
+		if len(list.Entries) != len(auth.Roles) {
+			t.Fatalf("got %d user.create entries, want %d", len(list.Entries), len(auth.Roles))
+		}
+		for _, e := range list.Entries {
+			if e.Action != "user.create" || e.Actor != "operator:test" {
+				t.Errorf("unexpected entry %+v", e)
+			}
+		}
+	})
+}
+
+// browser is a cookie-keeping client that does not follow redirects.
+func browser(t *testing.T) *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+var csrfInput = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+func getCSRF(t *testing.T, c *http.Client, u string) string {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	m := csrfInput.FindSubmatch(b)
+	if m == nil {
+		t.Fatalf("no CSRF token in %s", u)
+	}
+	return string(m[1])
+}
+
+func TestLoginFlow(t *testing.T) {
+	env := newTestEnv(t, storetest.OpenSQLite(t))
+	c := browser(t)
+	u := env.ts.URL
+
+	// A form without its token is refused.
+	resp, err := c.PostForm(u+"/login", url.Values{"email": {"admin@example.org"}, "password": {testPassword}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("login without CSRF token: %d, want 403", resp.StatusCode)
+	}
+
+	tok := getCSRF(t, c, u+"/login")
+	resp, err = c.PostForm(u+"/login", url.Values{"email": {"admin@example.org"}, "password": {"wrong password!"}, "csrf_token": {tok}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("wrong password: %d, want 401", resp.StatusCode)
+	}
+
+	tok = getCSRF(t, c, u+"/login")
+	resp, err = c.PostForm(u+"/login", url.Values{"email": {"Admin@Example.org"}, "password": {testPassword}, "csrf_token": {tok}, "next": {"/audit"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/audit" {
+		t.Fatalf("login: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	var session *http.Cookie
+	for _, ck := range resp.Cookies() {
+		if ck.Name == sessionCookie {
+			session = ck
+		}
+	}
+	if session == nil || !session.HttpOnly || session.SameSite != http.SameSiteStrictMode {
+		t.Fatalf("session cookie %+v: want HttpOnly, SameSite=Strict", session)
+	}
+
+	// Signed in: the audit page shows the login and the failed attempt.
+	resp, err = c.Get(u + "/audit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "login.failed") || !strings.Contains(string(b), ">login<") {
+		t.Fatalf("audit page: %d\n%s", resp.StatusCode, b)
+	}
+
+	// Logout needs the session's CSRF token too.
+	resp, _ = c.PostForm(u+"/logout", url.Values{})
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("logout without token: %d, want 403", resp.StatusCode)
+	}
+	tok = getCSRF(t, c, u+"/")
+	resp, _ = c.PostForm(u+"/logout", url.Values{"csrf_token": {tok}})
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("logout: %d", resp.StatusCode)
+	}
+	resp, _ = c.Get(u + "/audit")
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("after logout /audit: %d, want redirect to login", resp.StatusCode)
+	}
+}
+
+func TestLoginRateLimit(t *testing.T) {
+	env := newTestEnv(t, storetest.OpenSQLite(t))
+	c := browser(t)
+	var last int
+	for i := 0; i < 7; i++ {
+		tok := getCSRF(t, c, env.ts.URL+"/login")
+		resp, err := c.PostForm(env.ts.URL+"/login", url.Values{"email": {"legal@example.org"}, "password": {"guess number " + string(rune('a'+i))}, "csrf_token": {tok}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		last = resp.StatusCode
+		if i < 5 && last != http.StatusUnauthorized {
+			t.Fatalf("attempt %d: %d, want 401", i+1, last)
+		}
+	}
+	if last != http.StatusTooManyRequests {
+		t.Fatalf("after 7 failures: %d, want 429", last)
+	}
+	// Even the right password waits now.
+	tok := getCSRF(t, c, env.ts.URL+"/login")
+	resp, _ := c.PostForm(env.ts.URL+"/login", url.Values{"email": {"legal@example.org"}, "password": {testPassword}, "csrf_token": {tok}})
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("right password while limited: %d, want 429", resp.StatusCode)
+	}
+}
+
+func TestLanguage(t *testing.T) {
+	env := newTestEnv(t, storetest.OpenSQLite(t))
+	get := func(c *http.Client, accept string) string {
+		req, _ := http.NewRequest("GET", env.ts.URL+"/login", nil)
+		if accept != "" {
+			req.Header.Set("Accept-Language", accept)
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	c := browser(t)
+	if s := get(c, "es-GT,es;q=0.9"); !strings.Contains(s, `lang="es"`) || !strings.Contains(s, "Contraseña") {
+		t.Fatal("Accept-Language es-GT did not give Spanish")
+	}
+	if s := get(c, ""); !strings.Contains(s, `lang="en"`) || !strings.Contains(s, "Password") {
+		t.Fatal("default is not English")
+	}
+	resp, err := c.Get(env.ts.URL + "/lang/es?next=/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login" {
+		t.Fatalf("language switch: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if s := get(c, "en"); !strings.Contains(s, "Contraseña") {
+		t.Fatal("the chosen language did not win over Accept-Language")
+	}
+	// The switch never sends people off-site.
+	resp, _ = c.Get(env.ts.URL + "/lang/en?next=//evil.example/")
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); loc != "/" {
+		t.Fatalf("open redirect: Location %q", loc)
+	}
+}
+
+func TestEveryPageTemplateParses(t *testing.T) {
+	pages, err := parsePages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"home", "login", "error", "audit"} {
+		if pages[name] == nil {
+			t.Errorf("template %s is missing", name)
+		}
+	}
+}
