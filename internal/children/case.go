@@ -1,0 +1,301 @@
+package children
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Case is one child. Pointer and empty fields are unknown: they are shown
+// as unknown, never filled with a guess.
+type Case struct {
+	ID                        int64      `json:"id"`
+	State                     State      `json:"state"`
+	GivenNames                string     `json:"given_names"`
+	Surname1                  string     `json:"surname1"`
+	Surname2                  string     `json:"surname2"`
+	AKA                       string     `json:"aka"`
+	Sex                       *string    `json:"sex"`        // "F" or "M"; null when unknown
+	BirthDate                 *string    `json:"birth_date"` // YYYY-MM-DD; null when unknown
+	BirthDateEstimated        bool       `json:"birth_date_estimated"`
+	BirthDateEvidence         string     `json:"birth_date_evidence"`
+	BirthCountry              string     `json:"birth_country"`
+	Nationality               string     `json:"nationality"`
+	Languages                 []string   `json:"languages"`
+	InterpreterNeeded         *bool      `json:"interpreter_needed"`
+	EncounterPlace            string     `json:"encounter_place"`
+	EncounteredAt             time.Time  `json:"encountered_at"`
+	Separated                 *bool      `json:"separated_from_parent"`
+	ParentDetails             string     `json:"parent_details"`
+	MedicalFlags              []string   `json:"medical_flags"`
+	Notes                     string     `json:"notes"`
+	TraffickingVictim         bool       `json:"trafficking_victim"`
+	DisabilitySpecialNeeds    bool       `json:"disability_special_needs"`
+	AbuseSponsorMayNotProtect bool       `json:"abuse_sponsor_may_not_protect"`
+	FacilityID                *int64     `json:"facility_id"`
+	FacilityName              string     `json:"facility_name,omitempty"`
+	FacilityTZ                string     `json:"facility_tz,omitempty"`
+	BedSex                    string     `json:"-"`
+	BedAgeBand                string     `json:"-"`
+	PlacedAt                  *time.Time `json:"placed_at"`
+	ClosedReason              string     `json:"closed_reason,omitempty"`
+	CreatedBy                 *int64     `json:"created_by"`
+	CreatedAt                 time.Time  `json:"created_at"`
+	UpdatedAt                 time.Time  `json:"updated_at"`
+	Siblings                  []int64    `json:"siblings"`
+}
+
+// DisplayName is the name as recorded, or "(name unknown)".
+func (c *Case) DisplayName() string {
+	n := strings.TrimSpace(strings.Join(strings.Fields(c.GivenNames+" "+c.Surname1+" "+c.Surname2), " "))
+	if n == "" {
+		return "(name unknown)"
+	}
+	return n
+}
+
+// Age returns the child's age in whole years at t, or -1 when the birth
+// date is unknown.
+func (c *Case) Age(t time.Time) int {
+	if c.BirthDate == nil {
+		return -1
+	}
+	b, err := time.Parse(time.DateOnly, *c.BirthDate)
+	if err != nil {
+		return -1
+	}
+	return AgeAt(b, t)
+}
+
+// AgeAt is the age in whole years at t of someone born on b.
+func AgeAt(b, t time.Time) int {
+	t = t.UTC()
+	age := t.Year() - b.Year()
+	if t.Month() < b.Month() || (t.Month() == b.Month() && t.Day() < b.Day()) {
+		age--
+	}
+	return age
+}
+
+// Age bands of licensed beds.
+const (
+	BandChild = "0-12"
+	BandTeen  = "13-17"
+)
+
+// AgeBands lists the bands in order.
+var AgeBands = []string{BandChild, BandTeen}
+
+// BandFor returns the bed band for age, or "" when none fits (unknown or
+// 18 and over).
+func BandFor(age int) string {
+	switch {
+	case age < 0 || age >= 18:
+		return ""
+	case age <= 12:
+		return BandChild
+	default:
+		return BandTeen
+	}
+}
+
+// Sexes of licensed beds and of cases.
+var Sexes = []string{"F", "M"}
+
+// Intake is what is recorded when a child is encountered. Pointer fields
+// may be nil (unknown).
+type Intake struct {
+	State                     State     `json:"state"` // encountered (default) or in_border_custody
+	GivenNames                string    `json:"given_names"`
+	Surname1                  string    `json:"surname1"`
+	Surname2                  string    `json:"surname2"`
+	AKA                       string    `json:"aka"`
+	Sex                       string    `json:"sex"` // F, M, or "" / "unknown"
+	BirthDate                 string    `json:"birth_date"`
+	BirthDateEstimated        bool      `json:"birth_date_estimated"`
+	BirthDateEvidence         string    `json:"birth_date_evidence"`
+	BirthCountry              string    `json:"birth_country"`
+	Nationality               string    `json:"nationality"`
+	Languages                 []string  `json:"languages"`
+	InterpreterNeeded         *bool     `json:"interpreter_needed"`
+	EncounterPlace            string    `json:"encounter_place"`
+	EncounteredAt             time.Time `json:"encountered_at"`
+	Separated                 *bool     `json:"separated_from_parent"`
+	ParentDetails             string    `json:"parent_details"`
+	MedicalFlags              []string  `json:"medical_flags"`
+	Notes                     string    `json:"notes"`
+	TraffickingVictim         bool      `json:"trafficking_victim"`
+	DisabilitySpecialNeeds    bool      `json:"disability_special_needs"`
+	AbuseSponsorMayNotProtect bool      `json:"abuse_sponsor_may_not_protect"`
+	Siblings                  []int64   `json:"siblings"`
+}
+
+// FieldError is one problem with one field.
+type FieldError struct {
+	Field   string `json:"field"`
+	Problem string `json:"problem"`
+}
+
+// ValidationError lists every problem found, not only the first.
+type ValidationError struct {
+	Problems []FieldError `json:"problems"`
+}
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = p.Field + ": " + p.Problem
+	}
+	return "invalid: " + strings.Join(parts, "; ")
+}
+
+func (e *ValidationError) add(field, format string, a ...any) {
+	e.Problems = append(e.Problems, FieldError{Field: field, Problem: fmt.Sprintf(format, a...)})
+}
+
+// maxText bounds free text so that one record cannot fill the database.
+const maxText = 4000
+
+// Normalize cleans in and checks it, returning a *ValidationError listing
+// every problem. now bounds dates in the future.
+func (in *Intake) Normalize(now time.Time) error {
+	v := &ValidationError{}
+	trim := func(s *string, field string, max int) {
+		*s = strings.TrimSpace(*s)
+		if len(*s) > max {
+			v.add(field, "longer than %d characters", max)
+		}
+	}
+	trim(&in.GivenNames, "given_names", 200)
+	trim(&in.Surname1, "surname1", 200)
+	trim(&in.Surname2, "surname2", 200)
+	trim(&in.AKA, "aka", 400)
+	trim(&in.BirthDateEvidence, "birth_date_evidence", maxText)
+	trim(&in.BirthCountry, "birth_country", 100)
+	trim(&in.Nationality, "nationality", 100)
+	trim(&in.EncounterPlace, "encounter_place", 400)
+	trim(&in.ParentDetails, "parent_details", maxText)
+	trim(&in.Notes, "notes", maxText)
+	switch in.State {
+	case "":
+		in.State = StateEncountered
+	case StateEncountered, StateInBorderCustody:
+	default:
+		v.add("state", "a new case starts as encountered or in_border_custody, not %q", in.State)
+	}
+	switch strings.ToUpper(strings.TrimSpace(in.Sex)) {
+	case "F", "FEMALE", "FEMENINO", "MUJER":
+		in.Sex = "F"
+	case "M", "MALE", "MASCULINO", "HOMBRE":
+		in.Sex = "M"
+	case "", "UNKNOWN", "DESCONOCIDO", "U", "?":
+		in.Sex = ""
+	default:
+		v.add("sex", "must be F, M or unknown, not %q", in.Sex)
+	}
+	if in.EncounteredAt.IsZero() {
+		v.add("encountered_at", "the time of encounter is required: every legal clock starts from it")
+	} else if in.EncounteredAt.After(now.Add(time.Hour)) {
+		v.add("encountered_at", "is in the future")
+	}
+	in.BirthDate = strings.TrimSpace(in.BirthDate)
+	if strings.EqualFold(in.BirthDate, "unknown") {
+		in.BirthDate = ""
+	}
+	if in.BirthDate != "" {
+		b, err := time.Parse(time.DateOnly, in.BirthDate)
+		switch {
+		case err != nil:
+			v.add("birth_date", "must be YYYY-MM-DD, not %q", in.BirthDate)
+		case b.After(now):
+			v.add("birth_date", "is in the future")
+		case !in.EncounteredAt.IsZero() && AgeAt(b, in.EncounteredAt) >= 18:
+			v.add("birth_date", "makes the person 18 or older at encounter; record an estimated date with its evidence if age is disputed")
+		}
+		if in.BirthDateEstimated && in.BirthDateEvidence == "" {
+			v.add("birth_date_evidence", "an estimated birth date needs the evidence it rests on")
+		}
+	} else if in.BirthDateEstimated {
+		v.add("birth_date", "an estimate was marked but no date given")
+	}
+	in.Languages = cleanList(in.Languages)
+	in.MedicalFlags = cleanList(in.MedicalFlags)
+	if in.Separated == nil || !*in.Separated {
+		if in.ParentDetails != "" && in.Separated != nil {
+			v.add("parent_details", "given but the child is recorded as not separated")
+		}
+	}
+	for _, s := range in.Siblings {
+		if s <= 0 {
+			v.add("siblings", "%d is not a case number", s)
+		}
+	}
+	if len(v.Problems) > 0 {
+		return v
+	}
+	return nil
+}
+
+func cleanList(in []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range in {
+		s = strings.TrimSpace(s)
+		if s == "" || seen[strings.ToLower(s)] {
+			continue
+		}
+		seen[strings.ToLower(s)] = true
+		out = append(out, s)
+	}
+	return out
+}
+
+// Fold returns s without accents, in lower case, with single spaces: the
+// form search compares, so that "HERNÁNDEZ" finds "Hernandez".
+func Fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	r, _, err := transform.String(t, s)
+	if err != nil {
+		r = s
+	}
+	r = strings.ToLower(r)
+	r = strings.Map(func(c rune) rune {
+		if c == '\'' || c == '`' || c == '’' {
+			return -1
+		}
+		return c
+	}, r)
+	return strings.Join(strings.Fields(r), " ")
+}
+
+// Errors the API maps to status codes.
+var (
+	// ErrNoBed: no free bed of the child's sex and age band (409).
+	ErrNoBed = errors.New("no free bed for the child's sex and age band in this facility")
+	// ErrForbidden: the actor lacks the permission (403).
+	ErrForbidden = errors.New("not allowed")
+	// ErrSameApprover: the approver is the person who requested (409).
+	ErrSameApprover = errors.New("a release must be approved by a second person, not the one who requested it")
+)
+
+// ConflictError is a refusal the API answers with 409 and this message.
+type ConflictError struct{ Msg string }
+
+func (e *ConflictError) Error() string { return e.Msg }
+
+// MissingStepsError refuses a release until every required step passed.
+type MissingStepsError struct{ Missing []Step }
+
+func (e *MissingStepsError) Error() string {
+	names := make([]string, len(e.Missing))
+	for i, s := range e.Missing {
+		names[i] = string(s)
+	}
+	return "release refused: vetting steps not recorded as passed: " + strings.Join(names, ", ")
+}
