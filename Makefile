@@ -1,0 +1,38 @@
+# Amparo: the two commands a newcomer needs are `make run` and `make test`.
+GO ?= go
+STATICCHECK_VERSION ?= 2026.2.2
+GOBIN ?= $(shell $(GO) env GOPATH)/bin
+STATICCHECK := $(GOBIN)/staticcheck
+DATA ?= ./amparo-data
+ADDR ?= 127.0.0.1:8080
+
+.PHONY: build run test vet staticcheck bench clean
+
+build:
+	$(GO) build -o amparo ./cmd/amparo
+
+# Build and start the server on an embedded SQLite database in ./amparo-data,
+# with demo data and one demo account per role.
+run: build
+	./amparo serve --data $(DATA) --addr $(ADDR) --demo
+
+$(STATICCHECK):
+	$(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+vet:
+	$(GO) vet ./...
+
+staticcheck: $(STATICCHECK)
+	$(STATICCHECK) ./...
+
+# go vet, staticcheck, then every test on SQLite and, when a PostgreSQL
+# server is reachable (AMPARO_TEST_DATABASE_URL) or installed (a throwaway
+# cluster is started), on PostgreSQL too.
+test: vet staticcheck
+	$(GO) test -count=1 -timeout 20m ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+
+clean:
+	rm -f amparo
