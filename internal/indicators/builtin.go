@@ -1,0 +1,100 @@
+package indicators
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/amparo-project/amparo/internal/store"
+)
+
+// The real public files ship inside the binary, so that a fresh clone shows
+// real numbers without a network. data/README.md gives their provenance,
+// checksums and licences.
+//
+//go:embed data/uac/*.csv data/cbp-wapo/*.csv data/indicators/*
+var builtinFS embed.FS
+
+// BuiltinFile is one shipped file and how to read it.
+type BuiltinFile struct {
+	Path   string
+	Format string
+	Source *Source // nil: the format's default source
+}
+
+func owidSource(key, provider, title, url, licence string) *Source {
+	return &Source{Key: key, Publisher: provider + ", processed by Our World in Data", Title: title, URL: url,
+		Retrieved: "2026-11-24", Licence: licence, Priority: 30}
+}
+
+// BuiltinFiles lists the shipped files in import order.
+var BuiltinFiles = []BuiltinFile{
+	{"data/uac/uac_by_country_fy.csv", "uac-fy", nil},
+	{"data/uac/uac_by_country_month.csv", "uac-month", nil},
+	{"data/uac/projections_2014.csv", "projections", nil},
+	{"data/cbp-wapo/monthly_uac_apprehensions_by_sector_fy.csv", "cbp-monthly-sector", nil},
+	{"data/cbp-wapo/sbecfydf_20210303.csv", "cbp-country-fy", nil},
+	{"data/cbp-wapo/secmondf_20210303.csv", "cbp-sector-month", nil},
+	{"data/cbp-wapo/fy2018_fy2021.csv", "hhs-monthly", nil},
+	{"data/cbp-wapo/states_children.csv", "states-released", nil},
+	{"data/indicators/wb-wgi-2024-wgidataset.xlsx", "wgi", nil},
+	{"data/indicators/ti-cpi-2023-global-results-trends.xlsx", "ti-cpi", nil},
+	{"data/indicators/owid-homicide-rate-unodc.csv", "owid", owidSource("owid-homicide-rate-unodc", "UNODC",
+		"Homicide rate per 100,000 population", "https://ourworldindata.org/grapher/homicide-rate-unodc",
+		"UNODC terms of use for the data; OWID processing CC BY 4.0")},
+	{"data/indicators/owid-gdp-per-capita-worldbank.csv", "owid", owidSource("owid-gdp-per-capita-worldbank", "World Bank WDI",
+		"GDP per capita, PPP (constant international $)", "https://ourworldindata.org/grapher/gdp-per-capita-worldbank", "CC BY 4.0")},
+	{"data/indicators/owid-cpi-2018.csv", "owid", owidSource("owid-cpi-2018", "Transparency International",
+		"Corruption Perception Index (2018 release)", "https://github.com/owid/owid-datasets", "CC BY-ND 4.0 (TI); values unchanged")},
+	{"data/indicators/owid-wb-income-classification-2021.csv", "owid", owidSource("owid-wb-income-classification-2021", "World Bank (OGHIST)",
+		"Income classification (2021)", "http://databank.worldbank.org/data/download/site-content/OGHIST.xlsx", "CC BY 4.0")},
+	{"data/indicators/owid-wb-pip-20220909.csv.gz", "owid", owidSource("owid-wb-pip-20220909", "World Bank Poverty and Inequality Platform",
+		"Poverty and inequality (PIP 20220909, 2017 PPP)", "https://github.com/owid/poverty-data", "CC BY 4.0")},
+	{"data/indicators/owid-unwpp2017-population-by-age-group.csv.gz", "owid", owidSource("owid-unwpp2017-population", "UN DESA Population Division (WPP 2017)",
+		"Population by age group (WPP 2017; medium variant after 2015)", "https://population.un.org/wpp/", "UN terms of use")},
+}
+
+// OpenBuiltin opens a shipped file.
+func OpenBuiltin(path string) (io.ReadCloser, int64, error) {
+	f, err := builtinFS.Open(path)
+	if err != nil {
+		return nil, 0, fmt.Errorf("indicators: open built-in %s: %w", path, err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, fmt.Errorf("indicators: open built-in %s: %w", path, err)
+	}
+	return f, st.Size(), nil
+}
+
+// ImportBuiltin imports every shipped file. It is idempotent: a second run
+// reports every value unchanged.
+func ImportBuiltin(ctx context.Context, db *store.DB, progress func(name string, size int64) func(io.Reader) io.Reader) ([]*Report, error) {
+	var reports []*Report
+	for _, bf := range BuiltinFiles {
+		f, size, err := OpenBuiltin(bf.Path)
+		if err != nil {
+			return reports, err
+		}
+		opt := Options{Format: bf.Format, Name: bf.Path, Reader: f, Size: size, Source: bf.Source}
+		if progress != nil {
+			opt.Progress = progress(bf.Path, size)
+		}
+		rep, err := Import(ctx, db, opt)
+		f.Close()
+		if err != nil {
+			if rep != nil {
+				reports = append(reports, rep)
+				for _, e := range rep.Errors {
+					slog.Error("indicators: built-in file refused", "file", bf.Path, "row", e.String())
+				}
+			}
+			return reports, fmt.Errorf("indicators: built-in %s: %w", bf.Path, err)
+		}
+		reports = append(reports, rep)
+	}
+	return reports, nil
+}

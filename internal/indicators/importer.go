@@ -1,0 +1,362 @@
+package indicators
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/amparo-project/amparo/internal/audit"
+	"github.com/amparo-project/amparo/internal/store"
+)
+
+// Source describes where values come from.
+type Source struct {
+	ID        int64  `json:"id"`
+	Key       string `json:"key"`
+	Publisher string `json:"publisher"`
+	Title     string `json:"title"`
+	URL       string `json:"url"`
+	Retrieved string `json:"retrieved"`
+	Licence   string `json:"licence"`
+	Priority  int    `json:"priority"`
+	Note      string `json:"note,omitempty"`
+}
+
+// Record is one value read from a file, before it is stored.
+type Record struct {
+	Line      int
+	Country   string
+	Indicator string
+	Scope     string
+	Period    string
+	Value     float64
+	Text      string // the value as written; the whole value for text indicators
+	IsText    bool
+	CiteURL   string
+	Note      string
+	Unit      string // for an indicator the catalogue does not know
+	Name      string // likewise
+}
+
+// RowError is one reason a file was refused.
+type RowError struct {
+	Line    int    `json:"line"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+func (e RowError) String() string {
+	if e.Field != "" {
+		return fmt.Sprintf("line %d, %s: %s", e.Line, e.Field, e.Message)
+	}
+	return fmt.Sprintf("line %d: %s", e.Line, e.Message)
+}
+
+// Correction is what an importer changed in a cell, or a row it left out,
+// and why.
+type Correction struct {
+	Line      int    `json:"line"`
+	Field     string `json:"field"`
+	Original  string `json:"original"`
+	Corrected string `json:"corrected"`
+	Reason    string `json:"reason"`
+}
+
+// Report is the outcome of one import.
+type Report struct {
+	RunID       int64        `json:"run_id"`
+	Format      string       `json:"format"`
+	File        string       `json:"file"`
+	SHA256      string       `json:"sha256"`
+	RowsRead    int64        `json:"rows_read"`
+	Inserted    int64        `json:"values_inserted"`
+	Updated     int64        `json:"values_updated"`
+	Unchanged   int64        `json:"values_unchanged"`
+	OutOfScope  int64        `json:"values_out_of_scope"`
+	Skipped     int64        `json:"rows_skipped"`
+	Errors      []RowError   `json:"errors,omitempty"`
+	ErrorCount  int          `json:"error_count"`
+	Corrections []Correction `json:"corrections,omitempty"`
+	Projections int64        `json:"projections,omitempty"`
+}
+
+// maxReportedErrors caps the error list so that a wholly wrong file does not
+// fill memory; ErrorCount still counts them all.
+const maxReportedErrors = 200
+
+// ErrInvalidFile is returned (wrapped) when a file has row errors; nothing
+// from it was stored.
+var ErrInvalidFile = errors.New("file refused")
+
+// Options says what to import.
+type Options struct {
+	Format string    // a format name; "" detects it from the header
+	Name   string    // the file's name, for the report and detection
+	Reader io.Reader // the file; gzip is detected and decompressed
+	Size   int64     // bytes, for the progress bar; 0 when unknown
+	// Source overrides the format's default source (publisher, URL, ...).
+	Source *Source
+	// AllCountries stores every country found; by default only the focus
+	// countries, the border codes and the listed aggregates are stored
+	// (the rest is still read and validated).
+	AllCountries bool
+	// Progress, when set, is advanced by the bytes read.
+	Progress func(r io.Reader) io.Reader
+}
+
+// reader is what a format's parser gets: the stream and the callbacks.
+type reader struct {
+	ctx    context.Context
+	imp    *importer
+	Format *Format
+}
+
+// emit stores one record (or counts it out of scope).
+func (r *reader) emit(rec Record) error { return r.imp.emit(r.ctx, rec) }
+
+// fail records a row error; reading continues so that the report lists
+// every bad row, and the transaction is rolled back at the end.
+func (r *reader) fail(line int, field, msg string) {
+	r.imp.rep.ErrorCount++
+	if len(r.imp.rep.Errors) < maxReportedErrors {
+		r.imp.rep.Errors = append(r.imp.rep.Errors, RowError{line, field, msg})
+	}
+}
+
+// correct records a fix made to a cell.
+func (r *reader) correct(line int, field, original, corrected, reason string) {
+	r.imp.rep.Corrections = append(r.imp.rep.Corrections, Correction{line, field, original, corrected, reason})
+}
+
+// skip records a row left out on purpose, with the reason.
+func (r *reader) skip(line int, field, original, reason string) {
+	r.imp.rep.Skipped++
+	r.correct(line, field, original, "", "row left out: "+reason)
+}
+
+// row counts a data row read.
+func (r *reader) row() { r.imp.rep.RowsRead++ }
+
+// number parses a numeric cell, recording fixes; missing reports a gap.
+func (r *reader) number(line int, field, cell string) (v float64, missing bool, ok bool) {
+	v, fixes, err := parseNumber(cell)
+	if errors.Is(err, errMissing) {
+		return 0, true, true
+	}
+	if err != nil {
+		r.fail(line, field, err.Error())
+		return 0, false, false
+	}
+	for _, f := range fixes {
+		if f.reason == thousandsReason {
+			// Routine: counted, and recorded once per file.
+			r.imp.thousands++
+			continue
+		}
+		r.correct(line, field, cell, f.corrected, f.reason)
+	}
+	return v, false, true
+}
+
+// Import reads one file and stores its values in one transaction: a file
+// with any bad row changes nothing, and the report lists the bad rows.
+// Re-importing the same file changes nothing; a changed value is updated
+// and the earlier one kept as a revision.
+func Import(ctx context.Context, db *store.DB, opt Options) (*Report, error) {
+	hasher := sha256.New()
+	var in io.Reader = io.TeeReader(opt.Reader, hasher)
+	if opt.Progress != nil {
+		in = opt.Progress(in)
+	}
+	br := bufio.NewReaderSize(in, 1<<16)
+	var body io.Reader = br
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("indicators: import %s: %w", opt.Name, err)
+		}
+		defer zr.Close()
+		body = zr
+	}
+	bb := bufio.NewReaderSize(body, 1<<16)
+	f, err := pickFormat(opt.Format, opt.Name, bb)
+	if err != nil {
+		return nil, fmt.Errorf("indicators: import %s: %w", opt.Name, err)
+	}
+	src := f.Source
+	if opt.Source != nil {
+		src = *opt.Source
+	}
+	rep := &Report{Format: f.Name, File: opt.Name}
+	imp := &importer{db: db, rep: rep, all: opt.AllCountries, seen: map[string]int{}, countries: map[string]bool{}, indicators: map[string]bool{}}
+	err = db.WithTx(ctx, func(ctx context.Context) error {
+		if err := ensureCatalog(ctx, db); err != nil {
+			return err
+		}
+		sid, err := upsertSource(ctx, db, src)
+		if err != nil {
+			return err
+		}
+		imp.sourceID = sid
+		now := store.FormatTime(time.Now())
+		if err := db.QueryRow(ctx, `INSERT INTO ind_import_runs (source_id, format, file_name, file_sha256, started_at, finished_at)
+			VALUES (?, ?, ?, '', ?, ?) RETURNING id`, sid, f.Name, opt.Name, now, now).Scan(&imp.runID); err != nil {
+			return fmt.Errorf("indicators: start import run: %w", err)
+		}
+		rep.RunID = imp.runID
+		rd := &reader{ctx: ctx, imp: imp, Format: f}
+		if err := f.Read(rd, bb); err != nil {
+			return err
+		}
+		if imp.err != nil {
+			return imp.err
+		}
+		// Read to the end so that the checksum covers the whole file.
+		if _, err := io.Copy(io.Discard, bb); err != nil {
+			return fmt.Errorf("indicators: read %s: %w", opt.Name, err)
+		}
+		if rep.ErrorCount > 0 {
+			return fmt.Errorf("%w: %s has %d bad row(s); nothing was imported", ErrInvalidFile, opt.Name, rep.ErrorCount)
+		}
+		if imp.thousands > 0 {
+			rep.Corrections = append(rep.Corrections, Correction{Field: "(numbers)", Original: fmt.Sprintf("%d cells", imp.thousands),
+				Reason: fmt.Sprintf("%d numbers written with thousands separators (\"1,533\") read as plain numbers", imp.thousands)})
+		}
+		if rep.RowsRead == 0 {
+			rep.ErrorCount++
+			rep.Errors = append(rep.Errors, RowError{Line: 1, Message: "no data rows"})
+			return fmt.Errorf("%w: %s has no data rows", ErrInvalidFile, opt.Name)
+		}
+		rep.SHA256 = hex.EncodeToString(hasher.Sum(nil))
+		if _, err := db.Exec(ctx, `UPDATE ind_import_runs SET file_sha256 = ?, finished_at = ?, rows_read = ?,
+			values_inserted = ?, values_updated = ?, values_unchanged = ?, rows_skipped = ? WHERE id = ?`,
+			rep.SHA256, store.FormatTime(time.Now()), rep.RowsRead, rep.Inserted, rep.Updated, rep.Unchanged, rep.Skipped, imp.runID); err != nil {
+			return fmt.Errorf("indicators: finish import run: %w", err)
+		}
+		for _, c := range rep.Corrections {
+			if _, err := db.Exec(ctx, `INSERT INTO ind_import_corrections (run_id, line, field, original, corrected, reason) VALUES (?, ?, ?, ?, ?, ?)`,
+				imp.runID, c.Line, c.Field, c.Original, c.Corrected, c.Reason); err != nil {
+				return fmt.Errorf("indicators: record correction: %w", err)
+			}
+		}
+		return audit.Log(ctx, db, audit.Event{
+			Action:     "indicators.import",
+			ObjectType: "indicator_source",
+			ObjectID:   src.Key,
+			Detail: fmt.Sprintf("%s (%s): %d inserted, %d updated, %d unchanged",
+				opt.Name, f.Name, rep.Inserted, rep.Updated, rep.Unchanged),
+		})
+	})
+	if err != nil {
+		if errors.Is(err, ErrInvalidFile) {
+			rep.RunID = 0
+			return rep, err
+		}
+		if rep.ErrorCount > 0 {
+			rep.RunID = 0
+			return rep, fmt.Errorf("%w: %w", ErrInvalidFile, err)
+		}
+		return rep, fmt.Errorf("indicators: import %s: %w", opt.Name, err)
+	}
+	return rep, nil
+}
+
+// importer holds one import's state.
+type importer struct {
+	db         *store.DB
+	rep        *Report
+	all        bool
+	sourceID   int64
+	runID      int64
+	seen       map[string]int // series key -> line, to refuse duplicate rows
+	countries  map[string]bool
+	indicators map[string]bool
+	err        error // a database error stops the import
+	thousands  int   // cells whose thousands separators were removed
+}
+
+func (imp *importer) emit(ctx context.Context, rec Record) error {
+	if imp.err != nil {
+		return imp.err
+	}
+	if !imp.all && !inDefaultScope(rec.Country) {
+		imp.rep.OutOfScope++
+		return nil
+	}
+	key := rec.Country + "\x00" + rec.Indicator + "\x00" + rec.Scope + "\x00" + rec.Period
+	if first, dup := imp.seen[key]; dup {
+		imp.rep.ErrorCount++
+		if len(imp.rep.Errors) < maxReportedErrors {
+			imp.rep.Errors = append(imp.rep.Errors, RowError{rec.Line, "", fmt.Sprintf("duplicate: %s %s %s %s already given on line %d",
+				rec.Country, rec.Indicator, rec.Period, rec.Scope, first)})
+		}
+		return nil
+	}
+	imp.seen[key] = rec.Line
+	if imp.rep.ErrorCount > 0 {
+		// The file is already refused: keep validating, stop writing.
+		return nil
+	}
+	if err := imp.ensureRefs(ctx, rec); err != nil {
+		imp.err = err
+		return err
+	}
+	res, err := putValue(ctx, imp.db, imp.sourceID, imp.runID, rec)
+	if err != nil {
+		imp.err = err
+		return err
+	}
+	switch res {
+	case inserted:
+		imp.rep.Inserted++
+	case updated:
+		imp.rep.Updated++
+	default:
+		imp.rep.Unchanged++
+	}
+	return nil
+}
+
+func (imp *importer) ensureRefs(ctx context.Context, rec Record) error {
+	if !imp.countries[rec.Country] {
+		name, kind := CountryName(rec.Country), "country"
+		for _, c := range knownCountries {
+			if c.Code == rec.Country {
+				kind = c.Kind
+			}
+		}
+		if strings.Contains(rec.Country, "-") {
+			kind = "subdivision"
+		}
+		if _, err := imp.db.Exec(ctx, `INSERT INTO ind_countries (code, name, kind) VALUES (?, ?, ?) ON CONFLICT (code) DO NOTHING`,
+			rec.Country, name, kind); err != nil {
+			return fmt.Errorf("indicators: add country %s: %w", rec.Country, err)
+		}
+		imp.countries[rec.Country] = true
+	}
+	if !imp.indicators[rec.Indicator] {
+		in, ok := KnownIndicator(rec.Indicator)
+		if !ok {
+			in = Indicator{Code: rec.Indicator, Name: rec.Indicator, Unit: rec.Unit, Kind: "number"}
+			if rec.Name != "" {
+				in.Name = rec.Name
+			}
+			if rec.IsText {
+				in.Kind = "text"
+			}
+		}
+		if _, err := imp.db.Exec(ctx, `INSERT INTO ind_indicators (code, name, unit, definition, kind) VALUES (?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING`,
+			in.Code, in.Name, in.Unit, in.Definition, in.Kind); err != nil {
+			return fmt.Errorf("indicators: add indicator %s: %w", rec.Indicator, err)
+		}
+		imp.indicators[rec.Indicator] = true
+	}
+	return nil
+}
