@@ -7,6 +7,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/amparo-project/amparo/internal/store"
+
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
@@ -155,6 +157,9 @@ func (e *ValidationError) Error() string {
 	return "invalid: " + strings.Join(parts, "; ")
 }
 
+// Validation marks the error as the caller's mistake (422).
+func (e *ValidationError) Validation() bool { return true }
+
 func (e *ValidationError) add(field, format string, a ...any) {
 	e.Problems = append(e.Problems, FieldError{Field: field, Problem: fmt.Sprintf(format, a...)})
 }
@@ -277,17 +282,20 @@ func Fold(s string) string {
 // Errors the API maps to status codes.
 var (
 	// ErrNoBed: no free bed of the child's sex and age band (409).
-	ErrNoBed = errors.New("no free bed for the child's sex and age band in this facility")
+	ErrNoBed = fmt.Errorf("no free bed for the child's sex and age band in this facility: %w", store.ErrConflict)
 	// ErrForbidden: the actor lacks the permission (403).
 	ErrForbidden = errors.New("not allowed")
 	// ErrSameApprover: the approver is the person who requested (409).
-	ErrSameApprover = errors.New("a release must be approved by a second person, not the one who requested it")
+	ErrSameApprover = fmt.Errorf("a release must be approved by a second person, not the one who requested it: %w", store.ErrConflict)
 )
 
 // ConflictError is a refusal the API answers with 409 and this message.
 type ConflictError struct{ Msg string }
 
 func (e *ConflictError) Error() string { return e.Msg }
+
+// Unwrap makes the refusal a store.ErrConflict (409).
+func (e *ConflictError) Unwrap() error { return store.ErrConflict }
 
 // MissingStepsError refuses a release until every required step passed.
 type MissingStepsError struct{ Missing []Step }
@@ -299,3 +307,6 @@ func (e *MissingStepsError) Error() string {
 	}
 	return "release refused: vetting steps not recorded as passed: " + strings.Join(names, ", ")
 }
+
+// Unwrap makes the refusal a store.ErrConflict (409).
+func (e *MissingStepsError) Unwrap() error { return store.ErrConflict }

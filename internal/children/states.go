@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/amparo-project/amparo/internal/store"
 )
 
 // State is where a child is in the custody flow.
@@ -86,6 +88,9 @@ func (e *TransitionError) Error() string {
 	}
 	return fmt.Sprintf("a case cannot go from %s to %s; allowed: %s", e.From, e.To, strings.Join(names, ", "))
 }
+
+// Unwrap makes an illegal transition a store.ErrConflict (409).
+func (e *TransitionError) Unwrap() error { return store.ErrConflict }
 
 // CheckMove returns a *TransitionError when from -> to is not allowed.
 func CheckMove(from, to State) error {
