@@ -66,7 +66,7 @@ func runServe(ctx context.Context, args []string) error {
 	if len(accounts) > 0 {
 		fmt.Fprintln(os.Stdout, "Demo accounts (passwords are new at every start; write them down):")
 		for _, a := range accounts {
-			fmt.Fprintf(os.Stdout, "  %-12s %-28s %s\n", a.role, a.email, a.password)
+			fmt.Fprintf(os.Stdout, "  %-12s %-32s %s\n", a.role, a.email, a.password)
 		}
 	}
 	logger.Info("listening", "addr", ln.Addr().String(), "database", db.Dialect.String())
