@@ -24,6 +24,8 @@ func readLong(r *reader, in *bufio.Reader) error {
 	if !ok {
 		return nil
 	}
+	// Amparo's own export adds a scope column.
+	scopeCol := c.col("scope")
 	for {
 		rec, line, ok := c.next()
 		if rec == nil {
@@ -47,6 +49,13 @@ func readLong(r *reader, in *bufio.Reader) error {
 			continue
 		}
 		out := Record{Line: line, Country: country, Indicator: ind, Period: period, Text: val, Unit: unit, Note: src}
+		if scopeCol >= 0 {
+			out.Scope = rec[scopeCol]
+			if scopeRank(out.Scope) == len(knownScopes) {
+				r.fail(line, "scope", fmt.Sprintf("unknown scope %q", out.Scope))
+				continue
+			}
+		}
 		known, isKnown := KnownIndicator(ind)
 		if (isKnown && known.Kind == "text") || (!isKnown && unit == "category") {
 			if val == "" {

@@ -1,0 +1,351 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/amparo-project/amparo/internal/indicators"
+	"github.com/amparo-project/amparo/internal/progress"
+	"github.com/amparo-project/amparo/internal/store"
+)
+
+func init() {
+	register(&command{
+		name:    "indicators",
+		summary: "public statistics: import, list, export, forecast and backtest",
+		run:     runIndicators,
+	})
+	registerDemo("indicators", func(ctx context.Context, db *store.DB) error {
+		_, err := indicators.ImportBuiltin(ctx, db, nil)
+		return err
+	})
+}
+
+const indicatorsUsage = `Usage: amparo indicators SUBCOMMAND [flags]
+
+Public statistics with their sources: children encountered at the US border,
+homicide, poverty, corruption, governance and population, for Guatemala,
+Honduras, El Salvador, Nicaragua, Mexico and the United States.
+
+Subcommands:
+  list      [--json]                 indicators in the database, with coverage
+  import    --builtin | --file F [--format NAME] [--all-countries]
+            A file with any bad row changes nothing; the row errors are printed.
+  export    [--country ISO3] [--indicator CODE] [--out F.csv]
+  forecast  --country ISO3 --indicator CODE --horizon N [--until PERIOD]
+            [--model combination|ets_damped|naive|seasonal_naive] [--scope S]
+            [--frequency month|fiscal_year|year] --out F.csv
+  backtest  --country ISO3 --indicator CODE --horizon N [--scope S] [--frequency F]
+
+Formats: %s
+`
+
+func formatNames() string {
+	s := ""
+	for i, f := range indicators.Formats() {
+		if i > 0 {
+			s += ", "
+		}
+		s += f.Name
+	}
+	return s
+}
+
+func runIndicators(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprintf(os.Stderr, indicatorsUsage, formatNames())
+		return usagef("missing subcommand (list, import, export, forecast or backtest)")
+	}
+	ctx = operatorContext(ctx)
+	switch args[0] {
+	case "list":
+		return indicatorsList(ctx, args[1:], os.Stdout)
+	case "import":
+		return indicatorsImport(ctx, args[1:], os.Stdout)
+	case "export":
+		return indicatorsExport(ctx, args[1:], os.Stdout)
+	case "forecast":
+		return indicatorsForecast(ctx, args[1:], os.Stdout)
+	case "backtest":
+		return indicatorsBacktest(ctx, args[1:], os.Stdout)
+	case "-h", "--help", "help":
+		fmt.Fprintf(os.Stderr, indicatorsUsage, formatNames())
+		return nil
+	}
+	return usagef("unknown subcommand %q", args[0])
+}
+
+func indicatorsList(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlagSet("indicators list", "[--json]")
+	sf := addStoreFlags(fs)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	db, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	list, err := indicators.ListIndicators(ctx, db)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(list)
+	}
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CODE\tNAME\tUNIT\tVALUES\tFROM\tTO\tCOUNTRIES")
+	for _, in := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%d\n", in.Code, in.Name, in.Unit, in.Values, in.First, in.Last, len(in.Countries))
+	}
+	return tw.Flush()
+}
+
+func indicatorsImport(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlagSet("indicators import", "--builtin | --file F [--format NAME] [--all-countries]")
+	sf := addStoreFlags(fs)
+	builtin := fs.Bool("builtin", false, "import the real public files shipped with Amparo")
+	file := fs.String("file", "", "file to import (CSV, .csv.gz or .xlsx)")
+	format := fs.String("format", "", "file format (default: detected from the header): "+formatNames())
+	all := fs.Bool("all-countries", false, "store every country in the file, not only the countries Amparo shows")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *builtin == (*file != "") {
+		return usagef("give either --builtin or --file")
+	}
+	db, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *builtin {
+		var bar *progress.Bar
+		reps, err := indicators.ImportBuiltin(ctx, db, func(name string, size int64) func(io.Reader) io.Reader {
+			if bar != nil {
+				bar.Finish()
+			}
+			bar = progress.New(size, filepath.Base(name))
+			return bar.Reader
+		})
+		if bar != nil {
+			bar.Finish()
+		}
+		for _, r := range reps {
+			printReport(out, r)
+		}
+		return err
+	}
+	f, err := os.Open(*file)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", *file, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	bar := progress.New(st.Size(), filepath.Base(*file))
+	rep, err := indicators.Import(ctx, db, indicators.Options{Format: *format, Name: filepath.Base(*file), Reader: f,
+		Size: st.Size(), AllCountries: *all, Progress: bar.Reader})
+	bar.Finish()
+	if rep != nil {
+		printReport(out, rep)
+	}
+	return err
+}
+
+func printReport(out io.Writer, r *indicators.Report) {
+	fmt.Fprintf(out, "%s (%s): %d rows read, %d values inserted, %d updated (earlier values kept as revisions), %d unchanged, %d not stored (other countries), %d rows left out",
+		r.File, r.Format, r.RowsRead, r.Inserted, r.Updated, r.Unchanged, r.OutOfScope, r.Skipped)
+	if r.Projections > 0 {
+		fmt.Fprintf(out, ", %d projections", r.Projections)
+	}
+	fmt.Fprintln(out)
+	for _, c := range r.Corrections {
+		fmt.Fprintf(out, "  corrected line %d %s: %q -> %q: %s\n", c.Line, c.Field, c.Original, c.Corrected, c.Reason)
+	}
+	if r.ErrorCount > 0 {
+		fmt.Fprintf(out, "  %d bad row(s); nothing from this file was stored:\n", r.ErrorCount)
+		for _, e := range r.Errors {
+			fmt.Fprintf(out, "  %s\n", e.String())
+		}
+		if r.ErrorCount > len(r.Errors) {
+			fmt.Fprintf(out, "  ... and %d more\n", r.ErrorCount-len(r.Errors))
+		}
+	}
+}
+
+func createOut(path string) (io.Writer, func() error, error) {
+	if path == "" || path == "-" {
+		return os.Stdout, func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	return f, f.Close, nil
+}
+
+func indicatorsExport(ctx context.Context, args []string, _ io.Writer) error {
+	fs := newFlagSet("indicators export", "[--country ISO3] [--indicator CODE] [--out F.csv]")
+	sf := addStoreFlags(fs)
+	country := fs.String("country", "", "only this country")
+	ind := fs.String("indicator", "", "only this indicator")
+	outPath := fs.String("out", "", "output file (default: standard output)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	db, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	w, closeFn, err := createOut(*outPath)
+	if err != nil {
+		return err
+	}
+	if err := indicators.ExportCSV(ctx, db, w, indicators.SeriesFilter{Country: *country, Indicator: *ind}); err != nil {
+		closeFn()
+		return err
+	}
+	return closeFn()
+}
+
+type seriesFlags struct {
+	country, indicator, scope, frequency *string
+	horizon                              *int
+}
+
+func addSeriesFlags(fs interface {
+	String(name, value, usage string) *string
+	Int(name string, value int, usage string) *int
+}) seriesFlags {
+	return seriesFlags{
+		country:   fs.String("country", "", "ISO3 code (ALL = southwest-border total)"),
+		indicator: fs.String("indicator", "", "indicator code, e.g. uac_encounters"),
+		scope:     fs.String("scope", "", "scope code (default: the longest series; see the indicator page)"),
+		frequency: fs.String("frequency", "", "month, fiscal_year or year (default: monthly when there are 3 years of it)"),
+		horizon:   fs.Int("horizon", 0, "number of periods ahead"),
+	}
+}
+
+func (f seriesFlags) query() (indicators.SeriesQuery, error) {
+	if *f.country == "" || *f.indicator == "" {
+		return indicators.SeriesQuery{}, usagef("--country and --indicator are required")
+	}
+	if *f.horizon < 1 {
+		return indicators.SeriesQuery{}, usagef("--horizon must be at least 1")
+	}
+	q := indicators.SeriesQuery{Country: *f.country, Indicator: *f.indicator, Frequency: indicators.Frequency(*f.frequency)}
+	switch q.Frequency {
+	case "", indicators.Monthly, indicators.FiscalYear, indicators.Yearly:
+	default:
+		return q, usagef("--frequency must be month, fiscal_year or year")
+	}
+	if *f.scope != "" {
+		s := *f.scope
+		q.Scope = &s
+	}
+	return q, nil
+}
+
+func indicatorsForecast(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlagSet("indicators forecast", "--country ISO3 --indicator CODE --horizon N [--until PERIOD] [--model M] --out F.csv")
+	sf := addStoreFlags(fs)
+	flags := addSeriesFlags(fs)
+	until := fs.String("until", "", "use only data up to this period (2014, FY2014 or 2014-05); default: all")
+	model := fs.String("model", indicators.ModelCombination, "naive, seasonal_naive, ets_damped or combination")
+	outPath := fs.String("out", "", "output CSV (default: standard output)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	q, err := flags.query()
+	if err != nil {
+		return err
+	}
+	db, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	res, err := indicators.ForecastSeries(ctx, db, q, *until, *flags.horizon, *model)
+	if err != nil {
+		return err
+	}
+	w, closeFn, err := createOut(*outPath)
+	if err != nil {
+		return err
+	}
+	if err := writeForecastCSV(w, res); err != nil {
+		closeFn()
+		return err
+	}
+	if err := closeFn(); err != nil {
+		return err
+	}
+	if *outPath != "" {
+		fmt.Fprintf(stdout, "%s %s %s (%s, scope %q): %s model on %d values %s..%s; wrote %s\n",
+			q.Country, q.Indicator, res.Tail.Series.Frequency, indicators.ScopeLabel(res.Tail.Series.Scope), res.Tail.Series.Scope,
+			res.Forecast.Model, len(res.Tail.Values), res.Tail.Periods[0], res.Tail.Periods[len(res.Tail.Periods)-1], *outPath)
+	}
+	return nil
+}
+
+func writeForecastCSV(w io.Writer, res *indicators.SeriesForecast) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"period", "forecast", "lower80", "upper80", "lower95", "upper95"})
+	f := res.Forecast
+	num := func(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+	for i, p := range res.Periods {
+		_ = cw.Write([]string{p, num(f.Point[i]), num(f.Lower80[i]), num(f.Upper80[i]), num(f.Lower95[i]), num(f.Upper95[i])})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func indicatorsBacktest(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlagSet("indicators backtest", "--country ISO3 --indicator CODE --horizon N")
+	sf := addStoreFlags(fs)
+	flags := addSeriesFlags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	q, err := flags.query()
+	if err != nil {
+		return err
+	}
+	db, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	bt, err := indicators.BacktestSeries(ctx, db, q, *flags.horizon)
+	if errors.Is(err, indicators.ErrTooShort) {
+		return fmt.Errorf("%w (the series is too short for an honest backtest)", err)
+	}
+	if err != nil {
+		return err
+	}
+	t := bt.Tail
+	fmt.Fprintf(out, "%s %s, %s, scope %s (%s): %d values %s..%s, horizon %d, first origin after %d values\n",
+		q.Country, q.Indicator, t.Series.Frequency, t.Series.Scope, indicators.ScopeLabel(t.Series.Scope), len(t.Values),
+		t.Periods[0], t.Periods[len(t.Periods)-1], *flags.horizon, bt.MinTrain)
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "model\tMASE\tsMAPE %\tcover 80%\tcover 95%\torigins\tforecasts\t")
+	for _, s := range bt.Scores {
+		fmt.Fprintf(tw, "%s\t%.3f\t%.1f\t%.0f%%\t%.0f%%\t%d\t%d\t\n", s.Model, s.MASE, s.SMAPE, 100*s.Cover80, 100*s.Cover95, s.Origins, s.Forecast)
+	}
+	return tw.Flush()
+}
