@@ -25,8 +25,13 @@ func runServe(ctx context.Context, args []string) error {
 	addr := fs.String("addr", envOr("AMPARO_ADDR", "127.0.0.1:8080"), "address to listen on (env AMPARO_ADDR)")
 	demo := fs.Bool("demo", false, "load demonstration data and demo accounts (one per role), printing their one-time passwords")
 	secure := fs.Bool("secure-cookies", os.Getenv("AMPARO_SECURE_COOKIES") == "1", "mark cookies Secure although this process serves plain HTTP (behind a TLS proxy)")
+	tlsCert := fs.String("tls-cert", os.Getenv("AMPARO_TLS_CERT"), "TLS certificate file (PEM); with --tls-key, serve HTTPS (env AMPARO_TLS_CERT)")
+	tlsKey := fs.String("tls-key", os.Getenv("AMPARO_TLS_KEY"), "TLS private key file (PEM) (env AMPARO_TLS_KEY)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return usagef("--tls-cert and --tls-key go together")
 	}
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	slog.SetDefault(logger)
@@ -61,7 +66,11 @@ func runServe(ctx context.Context, args []string) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	url := "http://" + ln.Addr().String() + "/"
+	scheme := "http"
+	if *tlsCert != "" {
+		scheme = "https"
+	}
+	url := scheme + "://" + ln.Addr().String() + "/"
 	fmt.Fprintf(os.Stdout, "Amparo is listening on %s (database: %s)\n", url, describeDB(db))
 	if len(accounts) > 0 {
 		fmt.Fprintln(os.Stdout, "Demo accounts (passwords are new at every start; write them down):")
@@ -72,7 +81,13 @@ func runServe(ctx context.Context, args []string) error {
 	logger.Info("listening", "addr", ln.Addr().String(), "database", db.Dialect.String())
 
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() {
+		if *tlsCert != "" {
+			errc <- hs.ServeTLS(ln, *tlsCert, *tlsKey)
+			return
+		}
+		errc <- hs.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
