@@ -27,7 +27,7 @@ const MinPasswordLength = 12
 // HashPassword returns an argon2id hash in the PHC string format.
 func HashPassword(password string) (string, error) {
 	if len(password) < MinPasswordLength {
-		return "", fmt.Errorf("auth: password must be at least %d characters", MinPasswordLength)
+		return "", invalid("the password must be at least %d characters", MinPasswordLength)
 	}
 	salt := make([]byte, saltLen)
 	if _, err := rand.Read(salt); err != nil {

@@ -27,11 +27,20 @@ const (
 // Roles lists every role, in the order the UI shows them.
 var Roles = []Role{RoleAdmin, RoleIntake, RoleCaseworker, RoleLegal, RoleAidOfficer, RoleAuditor, RolePublic}
 
+// InvalidError is a rejected input (a malformed email, an unknown role, a
+// short password): the person can fix it. It answers 422 over HTTP.
+type InvalidError struct{ Msg string }
+
+func (e *InvalidError) Error() string    { return e.Msg }
+func (e *InvalidError) Validation() bool { return true }
+
+func invalid(format string, a ...any) error { return &InvalidError{Msg: fmt.Sprintf(format, a...)} }
+
 // ParseRole checks that s names a role.
 func ParseRole(s string) (Role, error) {
 	r := Role(s)
 	if !slices.Contains(Roles, r) {
-		return "", fmt.Errorf("auth: unknown role %q (one of %v)", s, Roles)
+		return "", invalid("unknown role %q (one of %v)", s, Roles)
 	}
 	return r, nil
 }

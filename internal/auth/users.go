@@ -43,7 +43,7 @@ func NormalizeEmail(email string) (string, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	a, err := mail.ParseAddress(email)
 	if err != nil || a.Address != email {
-		return "", fmt.Errorf("auth: %q is not a valid email address", email)
+		return "", invalid("%q is not a valid email address", email)
 	}
 	return email, nil
 }
@@ -232,4 +232,26 @@ var dummyHash = func() string {
 func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
+}
+
+// ChangeOwnPassword replaces the password of the account acting in ctx
+// after checking its current one. Other sessions of the account end; the
+// caller starts a fresh one.
+func (s *Service) ChangeOwnPassword(ctx context.Context, current, next string) error {
+	p, ok := FromContext(ctx)
+	if !ok {
+		return errors.New("auth: change password: nobody is signed in")
+	}
+	var hash string
+	if err := s.db.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`, p.UserID).Scan(&hash); err != nil {
+		return fmt.Errorf("auth: change password: %w", err)
+	}
+	match, err := CheckPassword(hash, current)
+	if err != nil {
+		return err
+	}
+	if !match {
+		return ErrBadCredentials
+	}
+	return s.SetPassword(ctx, p.Email, next)
 }

@@ -16,4 +16,5 @@ type NavItem struct {
 var navItems = []NavItem{
 	{Key: "nav.home", Href: "/", Perm: auth.Anyone},
 	{Key: "nav.audit", Href: "/audit", Perm: auth.PermAuditRead},
+	{Key: "nav.users", Href: "/admin/users", Perm: auth.PermUsersAdmin},
 }

@@ -20,6 +20,11 @@ func (s *Server) coreRoutes() []Route {
 		{Method: "POST", Path: "/login", Perm: auth.Anyone, Handler: s.handleLogin},
 		{Method: "POST", Path: "/logout", Perm: auth.PermSelf, Handler: s.handleLogout},
 		{Method: "GET", Path: "/audit", Perm: auth.PermAuditRead, Handler: s.handleAuditPage},
+		{Method: "GET", Path: "/account", Perm: auth.PermSelf, Handler: s.handleAccountPage},
+		{Method: "POST", Path: "/account/password", Perm: auth.PermSelf, Handler: s.handleAccountPassword},
+		{Method: "GET", Path: "/admin/users", Perm: auth.PermUsersAdmin, Handler: s.handleUsersPage},
+		{Method: "POST", Path: "/admin/users", Perm: auth.PermUsersAdmin, Handler: s.handleUserCreate},
+		{Method: "POST", Path: "/admin/users/status", Perm: auth.PermUsersAdmin, Handler: s.handleUserDisable},
 
 		{Method: "GET", Path: "/api/v1/openapi.json", Perm: auth.Anyone, Handler: s.handleOpenAPI},
 		{Method: "GET", Path: "/api/v1/me", Perm: auth.PermSelf, Handler: s.handleMe},

@@ -431,3 +431,67 @@ func TestEveryPageTemplateParses(t *testing.T) {
 		}
 	}
 }
+
+func TestAccountAndUsersPages(t *testing.T) {
+	env := newTestEnv(t, storetest.OpenSQLite(t))
+	c := browser(t)
+	login := func(email, password string) int {
+		tok := getCSRF(t, c, env.ts.URL+"/login")
+		resp, err := c.PostForm(env.ts.URL+"/login", url.Values{"email": {email}, "password": {password}, "csrf_token": {tok}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	post := func(path string, form url.Values) (int, string) {
+		form.Set("csrf_token", getCSRF(t, c, env.ts.URL+"/account"))
+		resp, err := c.PostForm(env.ts.URL+path, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if got := login("admin@example.org", testPassword); got != http.StatusSeeOther {
+		t.Fatalf("login: %d", got)
+	}
+	// Own password: checks first, then changes.
+	if st, body := post("/account/password", url.Values{"current": {"wrong one here"}, "new": {"a new long password"}, "confirm": {"a new long password"}}); st != 422 || !strings.Contains(body, "current password is wrong") {
+		t.Fatalf("wrong current: %d", st)
+	}
+	if st, _ := post("/account/password", url.Values{"current": {testPassword}, "new": {"a new long password"}, "confirm": {"another one"}}); st != 422 {
+		t.Fatalf("mismatch: %d", st)
+	}
+	if st, _ := post("/account/password", url.Values{"current": {testPassword}, "new": {"a new long password"}, "confirm": {"a new long password"}}); st != http.StatusSeeOther {
+		t.Fatalf("change: %d", st)
+	}
+	// Still signed in with the fresh session.
+	if st, body := post("/admin/users", url.Values{"email": {"new.person@example.org"}, "role": {"legal"}}); st != http.StatusCreated || !strings.Contains(body, "new.person@example.org") {
+		t.Fatalf("create user: %d", st)
+	}
+	if st, _ := post("/admin/users", url.Values{"email": {"new.person@example.org"}, "role": {"legal"}}); st != http.StatusConflict {
+		t.Fatalf("duplicate user: %d", st)
+	}
+	if st, _ := post("/admin/users", url.Values{"email": {"x@example.org"}, "role": {"king"}}); st != 422 {
+		t.Fatalf("bad role: %d", st)
+	}
+	if st, _ := post("/admin/users/status", url.Values{"email": {"admin@example.org"}, "action": {"disable"}}); st != http.StatusConflict {
+		t.Fatalf("disable self: %d", st)
+	}
+	if st, _ := post("/admin/users/status", url.Values{"email": {"legal@example.org"}, "action": {"disable"}}); st != http.StatusSeeOther {
+		t.Fatalf("disable: %d", st)
+	}
+	if resp, _ := env.do(t, "GET", "/api/v1/me", env.tokens[auth.RoleLegal], ""); resp.StatusCode != 401 {
+		t.Fatalf("disabled account's token: %d, want 401", resp.StatusCode)
+	}
+	// The old password no longer works; the new one does.
+	c = browser(t)
+	if got := login("admin@example.org", testPassword); got != http.StatusUnauthorized {
+		t.Fatalf("old password: %d", got)
+	}
+	if got := login("admin@example.org", "a new long password"); got != http.StatusSeeOther {
+		t.Fatalf("new password: %d", got)
+	}
+}
