@@ -66,6 +66,14 @@ func (s *Store) Board(ctx context.Context, facilityID int64, limit int) (*Board,
 	nowS := store.FormatTime(now)
 	where := `d.resolved_at IS NULL AND d.due_at < ? AND ` + cond
 	wargs := append([]any{horizon}, args...)
+	if len(sc.FacilityIDs) > 0 {
+		// Open deadlines carry the child's facility: saying so lets the
+		// planner use the (facility_id, due_at) index instead of walking
+		// the facility's cases.
+		dcond, dargs := Scope{FacilityIDs: sc.FacilityIDs}.whereDeadline()
+		where += " AND " + dcond
+		wargs = append(wargs, dargs...)
+	}
 	if facilityID > 0 {
 		where += ` AND d.facility_id = ?`
 		wargs = append(wargs, facilityID)
@@ -172,8 +180,12 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) ([]CaseSummary, error
 		args = append(args, id)
 	} else {
 		for _, w := range strings.Fields(Fold(text)) {
+			// Each word is a union of three covering-index range scans that
+			// yields case ids only; rows are read just for the page shown.
 			hi := prefixEnd(w)
-			where = append(where, `((c.key_surname1 >= ? AND c.key_surname1 < ?) OR (c.key_surname2 >= ? AND c.key_surname2 < ?) OR (c.key_given >= ? AND c.key_given < ?))`)
+			where = append(where, `c.id IN (SELECT id FROM cases WHERE key_surname1 >= ? AND key_surname1 < ?
+				UNION ALL SELECT id FROM cases WHERE key_surname2 >= ? AND key_surname2 < ?
+				UNION ALL SELECT id FROM cases WHERE key_given >= ? AND key_given < ?)`)
 			args = append(args, w, hi, w, hi, w, hi)
 		}
 	}

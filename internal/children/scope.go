@@ -88,3 +88,13 @@ func (sc Scope) Sees(c *Case) bool {
 	}
 	return false
 }
+
+// whereDeadline is the facility condition on the deadlines table (alias d).
+func (sc Scope) whereDeadline() (string, []any) {
+	ph := strings.TrimSuffix(strings.Repeat("?,", len(sc.FacilityIDs)), ",")
+	args := make([]any, len(sc.FacilityIDs))
+	for i, id := range sc.FacilityIDs {
+		args[i] = id
+	}
+	return fmt.Sprintf("d.facility_id IN (%s)", ph), args
+}
