@@ -29,6 +29,9 @@ staticcheck: $(STATICCHECK)
 # server is reachable (AMPARO_TEST_DATABASE_URL) or installed (a throwaway
 # cluster is started), on PostgreSQL too.
 test: vet staticcheck
+	@if [ -z "$$AMPARO_TEST_DATABASE_URL" ] && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
+	  echo "*** WARNING: PostgreSQL tests will be SKIPPED: set AMPARO_TEST_DATABASE_URL or apt-get install postgresql ***"; fi
+	@command -v chromium >/dev/null 2>&1 || echo "*** WARNING: browser tests will be SKIPPED: apt-get install chromium ***"
 	$(GO) test -count=1 -timeout 20m ./...
 
 bench:
