@@ -34,13 +34,22 @@ func (s *Store) now() time.Time {
 // actorName is how the timeline names who acted.
 func actorName(ctx context.Context) string { return audit.ActorFrom(ctx).Email }
 
+// principal is who acts. An operator at the command line (audit actor
+// role "operator", set by cmd/amparo) acts with admin rights: whoever runs
+// commands on the server holds the database anyway, and the audit log
+// names the operating-system user.
 func principal(ctx context.Context) (auth.Principal, error) {
-	p, ok := auth.FromContext(ctx)
-	if !ok {
-		return auth.Principal{}, fmt.Errorf("%w: no signed-in user", ErrForbidden)
+	if p, ok := auth.FromContext(ctx); ok {
+		return p, nil
 	}
-	return p, nil
+	if a := audit.ActorFrom(ctx); a.Role == OperatorRole {
+		return auth.Principal{Email: a.Email, Role: auth.RoleAdmin}, nil
+	}
+	return auth.Principal{}, fmt.Errorf("%w: no signed-in user", ErrForbidden)
 }
+
+// OperatorRole is the audit role of command-line operators.
+const OperatorRole = "operator"
 
 // require checks that the context's principal holds perm.
 func require(ctx context.Context, perm auth.Permission) (auth.Principal, error) {
