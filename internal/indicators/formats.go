@@ -179,8 +179,8 @@ func (c *csvFile) next() ([]string, int, bool) {
 	if err == io.EOF {
 		return nil, 0, false
 	}
-	line, _ := c.cr.FieldPos(0)
 	if err != nil {
+		line := 0
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			line = pe.StartLine
@@ -189,6 +189,7 @@ func (c *csvFile) next() ([]string, int, bool) {
 		c.err = true
 		return nil, 0, false
 	}
+	line, _ := c.cr.FieldPos(0) // a record always has at least one field
 	c.r.row()
 	if len(rec) != len(c.header) {
 		c.r.fail(line, "", fmt.Sprintf("row has %d fields, the header has %d (truncated or misaligned row)", len(rec), len(c.header)))

@@ -187,7 +187,7 @@ func readProjections(r *reader, in *bufio.Reader) error {
 // emitProjection stores an official projection unless the file is already
 // refused.
 func (r *reader) emitProjection(p Projection) error {
-	if r.imp.rep.ErrorCount > 0 || r.imp.err != nil {
+	if r.imp.rep.ErrorCount > 0 || r.imp.err != nil || r.imp.db == nil {
 		return r.imp.err
 	}
 	if err := putProjection(r.ctx, r.imp.db, r.imp.sourceID, p); err != nil {

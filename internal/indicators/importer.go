@@ -107,6 +107,8 @@ type Options struct {
 	// countries, the border codes and the listed aggregates are stored
 	// (the rest is still read and validated).
 	AllCountries bool
+	// DryRun parses and validates without storing anything.
+	DryRun bool
 	// Progress, when set, is advanced by the bytes read.
 	Progress func(r io.Reader) io.Reader
 }
@@ -196,6 +198,21 @@ func Import(ctx context.Context, db *store.DB, opt Options) (*Report, error) {
 	}
 	rep := &Report{Format: f.Name, File: opt.Name}
 	imp := &importer{db: db, rep: rep, all: opt.AllCountries, seen: map[string]int{}, countries: map[string]bool{}, indicators: map[string]bool{}}
+	if opt.DryRun {
+		// Parse and validate only: nothing touches a database.
+		imp.db = nil
+		rd := &reader{ctx: ctx, imp: imp, Format: f}
+		if err := f.Read(rd, bb); err != nil {
+			return rep, fmt.Errorf("indicators: check %s: %w", opt.Name, err)
+		}
+		if rep.ErrorCount > 0 {
+			return rep, fmt.Errorf("%w: %s has %d bad row(s)", ErrInvalidFile, opt.Name, rep.ErrorCount)
+		}
+		if rep.RowsRead == 0 {
+			return rep, fmt.Errorf("%w: %s has no data rows", ErrInvalidFile, opt.Name)
+		}
+		return rep, nil
+	}
 	err = db.WithTx(ctx, func(ctx context.Context) error {
 		if err := ensureCatalog(ctx, db); err != nil {
 			return err
@@ -302,6 +319,10 @@ func (imp *importer) emit(ctx context.Context, rec Record) error {
 	imp.seen[key] = rec.Line
 	if imp.rep.ErrorCount > 0 {
 		// The file is already refused: keep validating, stop writing.
+		return nil
+	}
+	if imp.db == nil { // dry run
+		imp.rep.Inserted++
 		return nil
 	}
 	if err := imp.ensureRefs(ctx, rec); err != nil {
