@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/amparo-project/amparo/internal/indicators"
+)
+
+// TestIndicatorsCommands runs the subcommands as an operator would, on a
+// fresh SQLite data directory.
+func TestIndicatorsCommands(t *testing.T) {
+	ctx := operatorContext(context.Background())
+	dir := t.TempDir()
+	data := []string{"--data", dir}
+	var out bytes.Buffer
+
+	if err := indicatorsImport(ctx, append([]string{"--builtin"}, data...), &out); err != nil {
+		t.Fatalf("import --builtin: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), `"r4,964" -> "4,964"`) {
+		t.Errorf("import report does not show the revised-figure correction:\n%s", out.String())
+	}
+
+	out.Reset()
+	if err := indicatorsList(ctx, data, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range []string{"uac_encounters", "homicide_rate", "wgi_cc", "cpi_score", "population_0_14"} {
+		if !strings.Contains(out.String(), code) {
+			t.Errorf("list lacks %s", code)
+		}
+	}
+
+	// forecast: the CSV has the promised columns, one row per period, and
+	// nested intervals.
+	fc := filepath.Join(dir, "f.csv")
+	out.Reset()
+	if err := indicatorsForecast(ctx, append([]string{"--country", "ALL", "--indicator", "uac_encounters", "--horizon", "6", "--until", "2014-05", "--out", fc}, data...), &out); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(fc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(recs[0], ",") != "period,forecast,lower80,upper80,lower95,upper95" || len(recs) != 7 {
+		t.Fatalf("forecast CSV: %v", recs)
+	}
+	if recs[1][0] != "2014-06" {
+		t.Errorf("first forecast period %s, want 2014-06 (data up to 2014-05)", recs[1][0])
+	}
+	for _, r := range recs[1:] {
+		var v [5]float64
+		for i := range v {
+			v[i], _ = strconv.ParseFloat(r[i+1], 64)
+		}
+		point, l80, u80, l95, u95 := v[0], v[1], v[2], v[3], v[4]
+		if !(l95 <= l80 && l80 <= point && point <= u80 && u80 <= u95 && l95 >= 0) {
+			t.Errorf("%s: intervals not nested: %v", r[0], r)
+		}
+	}
+
+	out.Reset()
+	if err := indicatorsBacktest(ctx, append([]string{"--country", "ALL", "--indicator", "uac_encounters", "--horizon", "12"}, data...), &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range indicators.Models(12) {
+		if !strings.Contains(out.String(), m) {
+			t.Errorf("backtest output lacks %s:\n%s", m, out.String())
+		}
+	}
+
+	// export, then import of the export changes nothing.
+	ex := filepath.Join(dir, "gtm.csv")
+	if err := indicatorsExport(ctx, append([]string{"--country", "GTM", "--out", ex}, data...), &out); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := indicatorsImport(ctx, append([]string{"--file", ex}, data...), &out); err != nil {
+		t.Fatalf("re-import of export: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), " 0 updated") {
+		t.Errorf("re-import of the export changed values:\n%s", out.String())
+	}
+
+	// A bad file is refused with its row errors.
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("country_iso3,indicator,period,value,unit,source\nGTM,homicide_rate,2020,many,x,y\n"), 0o600)
+	out.Reset()
+	err = indicatorsImport(ctx, append([]string{"--file", bad}, data...), &out)
+	if !errors.Is(err, indicators.ErrInvalidFile) || !strings.Contains(out.String(), "line 2, value") {
+		t.Errorf("bad file: %v\n%s", err, out.String())
+	}
+
+	if err := indicatorsForecast(ctx, append([]string{"--country", "ALL"}, data...), &out); !errors.Is(err, errUsage) {
+		t.Errorf("forecast without --indicator: %v, want a usage error", err)
+	}
+}

@@ -1,0 +1,367 @@
+package indicators
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+
+	"github.com/amparo-project/amparo/internal/store"
+)
+
+// Panel is one indicator for one country: its series (one per scope, of
+// one frequency) and the latest value with its change.
+type Panel struct {
+	Indicator Indicator
+	Frequency Frequency
+	Series    []Series // one per scope; never joined
+	Main      int      // index of the series the latest value comes from
+	Latest    *Point
+	Previous  *Point
+	Change    *float64 // latest - previous, same series
+	ChangePct *float64
+}
+
+// CountryPanels returns a panel per (indicator, frequency) with values for
+// country, in catalogue order.
+func CountryPanels(ctx context.Context, db *store.DB, country string) ([]Panel, error) {
+	list, err := LoadSeries(ctx, db, SeriesFilter{Country: country})
+	if err != nil {
+		return nil, err
+	}
+	byKey := map[string]*Panel{}
+	var keys []string
+	for _, s := range list {
+		k := s.Indicator + "/" + string(s.Frequency)
+		p, ok := byKey[k]
+		if !ok {
+			in, err := GetIndicator(ctx, db, s.Indicator)
+			if err != nil {
+				return nil, err
+			}
+			p = &Panel{Indicator: in, Frequency: s.Frequency}
+			byKey[k] = p
+			keys = append(keys, k)
+		}
+		p.Series = append(p.Series, s)
+	}
+	out := make([]Panel, 0, len(keys))
+	for _, k := range keys {
+		p := byKey[k]
+		fillLatest(p)
+		out = append(out, *p)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		ri, rj := catalogRank(out[i].Indicator.Code), catalogRank(out[j].Indicator.Code)
+		if ri != rj {
+			return ri < rj
+		}
+		return out[i].Frequency > out[j].Frequency
+	})
+	return out, nil
+}
+
+func catalogRank(code string) int {
+	for i, in := range knownIndicators {
+		if in.Code == code {
+			return i
+		}
+	}
+	return len(knownIndicators)
+}
+
+// fillLatest picks the series with the most recent value (ties: the scope
+// listed first) and takes its last two values.
+func fillLatest(p *Panel) {
+	best := -1
+	for i, s := range p.Series {
+		if len(s.Points) == 0 {
+			continue
+		}
+		if best < 0 {
+			best = i
+			continue
+		}
+		a, b := s.Points[len(s.Points)-1].Period, p.Series[best].Points[len(p.Series[best].Points)-1].Period
+		if a > b || (a == b && scopeRank(s.Scope) < scopeRank(p.Series[best].Scope)) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return
+	}
+	p.Main = best
+	pts := p.Series[best].Points
+	last := pts[len(pts)-1]
+	p.Latest = &last
+	if len(pts) > 1 {
+		prev := pts[len(pts)-2]
+		p.Previous = &prev
+		if last.Value != nil && prev.Value != nil {
+			d := *last.Value - *prev.Value
+			p.Change = &d
+			if *prev.Value != 0 {
+				pct := 100 * d / math.Abs(*prev.Value)
+				p.ChangePct = &pct
+			}
+		}
+	}
+}
+
+// IndicatorGroups returns, for one indicator, the series of every country
+// grouped by (frequency, scope): one chart per group, one line per
+// country.
+func IndicatorGroups(ctx context.Context, db *store.DB, code string) ([][]Series, error) {
+	list, err := LoadSeries(ctx, db, SeriesFilter{Indicator: code})
+	if err != nil {
+		return nil, err
+	}
+	idx := map[string]int{}
+	var out [][]Series
+	for _, s := range list {
+		if len(s.Country) > 3 && s.Country[2] == '-' {
+			continue // US states: shown on their own table, not on the country chart
+		}
+		k := string(s.Frequency) + "/" + s.Scope
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], s)
+	}
+	for _, g := range out {
+		sort.SliceStable(g, func(i, j int) bool { return countryRank(g[i].Country) < countryRank(g[j].Country) })
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i][0].Frequency != out[j][0].Frequency {
+			return out[i][0].Frequency > out[j][0].Frequency
+		}
+		return scopeRank(out[i][0].Scope) < scopeRank(out[j][0].Scope)
+	})
+	return out, nil
+}
+
+func countryRank(code string) int {
+	for i, c := range knownCountries {
+		if c.Code == code {
+			return i
+		}
+	}
+	return len(knownCountries)
+}
+
+// PerCapitaPopulation is the population series the per-capita variant of
+// unaccompanied-children counts divides by. The UN WPP 2017 file has no
+// under-18 group, so the variant is per 100,000 people aged 0-14: an
+// under-18 figure would have to be estimated, and Amparo does not invent
+// numbers.
+const PerCapitaPopulation = "population_0_14"
+
+// PerCapita divides a fiscal- or calendar-year count series by the
+// population of the same calendar year (a fiscal year ends in September, so
+// it mostly lies in that year), per 100,000. Periods without a population
+// value are left out.
+func PerCapita(s Series, pop Series) Series {
+	pv := map[string]float64{}
+	for _, p := range pop.Points {
+		if p.Value != nil {
+			pv[p.Period] = *p.Value
+		}
+	}
+	out := Series{Country: s.Country, Indicator: s.Indicator + "_per_100k_0_14", Scope: s.Scope, Frequency: s.Frequency}
+	for _, p := range s.Points {
+		if p.Value == nil || s.Frequency == Monthly {
+			continue
+		}
+		year := p.Period
+		if s.Frequency == FiscalYear {
+			year = p.Period[2:]
+		}
+		d, ok := pv[year]
+		if !ok || d <= 0 {
+			continue
+		}
+		v := *p.Value / d * 100000
+		note := "per 100,000 aged 0-14 (UN WPP 2017, calendar year " + year + ")"
+		if y, _ := strconv.Atoi(year); y > 2015 {
+			note += "; population is a WPP 2017 projection"
+		}
+		out.Points = append(out.Points, Point{Period: p.Period, Value: &v, SourceKey: p.SourceKey, Note: note})
+	}
+	return out
+}
+
+// surgeRules mark surges. A month is a surge when it is at least 1.5 times
+// the median of the twelve months before it (so that a seasonal spring rise
+// on a low base is not enough); a year when it is at least 1.5 times the
+// year before.
+var surgeRules = map[Frequency]struct {
+	window int
+	ratio  float64
+}{
+	Monthly:    {12, 1.5},
+	FiscalYear: {1, 1.5},
+	Yearly:     {1, 1.5},
+}
+
+// Surges marks the points of s that are surges by surgeRules.
+func Surges(s Series) []bool {
+	out := make([]bool, len(s.Points))
+	rule, ok := surgeRules[s.Frequency]
+	if !ok {
+		return out
+	}
+	for i, p := range s.Points {
+		if p.Value == nil || i < rule.window {
+			continue
+		}
+		var prev []float64
+		contiguous := true
+		for j := i - rule.window; j < i; j++ {
+			if s.Points[j].Value == nil {
+				contiguous = false
+				break
+			}
+			prev = append(prev, *s.Points[j].Value)
+		}
+		if !contiguous || periodIndex(s.Points[i-rule.window].Period) != periodIndex(p.Period)-rule.window {
+			continue // a gap: no baseline
+		}
+		sort.Float64s(prev)
+		med := prev[len(prev)/2]
+		if len(prev)%2 == 0 {
+			med = (prev[len(prev)/2-1] + prev[len(prev)/2]) / 2
+		}
+		if med > 0 && *p.Value >= rule.ratio*med {
+			out[i] = true
+		}
+	}
+	return out
+}
+
+// ProjectionRow sets an official projection against what happened and
+// against Amparo's forecast made with the data available then.
+type ProjectionRow struct {
+	Projection
+	Actual      *float64 `json:"actual"`       // the count that followed (nil: unknown)
+	ActualScope string   `json:"actual_scope"` // scope of the actual count
+	Until       string   `json:"data_until"`   // last month Amparo's forecast used
+	Forecast    *float64 `json:"amparo_forecast"`
+	Lower80     *float64 `json:"amparo_lower80"`
+	Upper80     *float64 `json:"amparo_upper80"`
+	ForecastErr string   `json:"amparo_forecast_error,omitempty"`
+}
+
+// dataUntil is the last whole month known before a projection dated
+// madeOn: the month before a dated projection, December of the previous
+// year when only the year is known.
+func dataUntil(madeOn string) (string, error) {
+	if len(madeOn) < 4 || !isDigits(madeOn[:4]) {
+		return "", fmt.Errorf("projection date %q", madeOn)
+	}
+	y, _ := strconv.Atoi(madeOn[:4])
+	if len(madeOn) >= 7 && madeOn[4] == '-' {
+		m, err := strconv.Atoi(madeOn[5:7])
+		if err != nil || m < 1 || m > 12 {
+			return "", fmt.Errorf("projection date %q", madeOn)
+		}
+		return MonthFromIndex(y*12 + m - 2), nil
+	}
+	return MonthFromIndex(y*12 - 1), nil
+}
+
+// CompareProjections builds the projections page: for each official
+// projection, the actual Border Patrol count for the target fiscal year and
+// Amparo's own forecast of that year from the monthly southwest-border
+// series up to the month before the projection. The fiscal-year forecast is
+// the months already known plus the monthly forecasts; its 80% bounds are
+// the sums of the monthly bounds, which is wider than a true interval of
+// the total (it assumes the months err together) and is labelled so.
+func CompareProjections(ctx context.Context, db *store.DB) ([]ProjectionRow, error) {
+	projs, err := ListProjections(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	scope := "usbp-swb"
+	fy, err := LoadSeries(ctx, db, SeriesFilter{Country: "ALL", Indicator: "uac_encounters", Scope: &scope, Frequency: FiscalYear})
+	if err != nil {
+		return nil, err
+	}
+	actual := map[string]float64{}
+	if len(fy) > 0 {
+		for _, p := range fy[0].Points {
+			if p.Value != nil {
+				actual[p.Period] = *p.Value
+			}
+		}
+	}
+	monthly, err := LoadSeries(ctx, db, SeriesFilter{Country: "ALL", Indicator: "uac_encounters", Scope: &scope, Frequency: Monthly})
+	if err != nil {
+		return nil, err
+	}
+	in, err := GetIndicator(ctx, db, "uac_encounters")
+	if err != nil {
+		return nil, err
+	}
+	var out []ProjectionRow
+	for _, p := range projs {
+		row := ProjectionRow{Projection: p, ActualScope: scope}
+		if v, ok := actual[p.TargetPeriod]; ok {
+			row.Actual = &v
+		}
+		until, err := dataUntil(p.MadeOn)
+		if err != nil {
+			row.ForecastErr = err.Error()
+			out = append(out, row)
+			continue
+		}
+		row.Until = until
+		if len(monthly) == 0 {
+			row.ForecastErr = "no monthly series"
+			out = append(out, row)
+			continue
+		}
+		tail, err := TailOf(monthly[0], until)
+		if err != nil || len(tail.Values) < 24 || tail.Periods[len(tail.Periods)-1] != until {
+			row.ForecastErr = "not enough monthly data up to " + until
+			out = append(out, row)
+			continue
+		}
+		target, _ := strconv.Atoi(p.TargetPeriod[2:])
+		fyStart, fyEnd := target*12-3, target*12+8 // October before to September
+		last := MonthIndex(until)
+		h := fyEnd - last
+		if h < 1 {
+			row.ForecastErr = "the target year had ended"
+			out = append(out, row)
+			continue
+		}
+		f, err := Run(ModelCombination, tail.Values, h, OptionsFor(in, tail))
+		if err != nil {
+			row.ForecastErr = err.Error()
+			out = append(out, row)
+			continue
+		}
+		var point, lo, hi float64
+		for i, per := range tail.Periods {
+			if mi := MonthIndex(per); mi >= fyStart && mi <= fyEnd {
+				point += tail.Values[i]
+				lo += tail.Values[i]
+				hi += tail.Values[i]
+			}
+		}
+		for k := range h {
+			if mi := last + 1 + k; mi >= fyStart {
+				point += f.Point[k]
+				lo += f.Lower80[k]
+				hi += f.Upper80[k]
+			}
+		}
+		row.Forecast, row.Lower80, row.Upper80 = &point, &lo, &hi
+		out = append(out, row)
+	}
+	return out, nil
+}

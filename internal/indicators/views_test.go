@@ -1,0 +1,90 @@
+package indicators
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/amparo-project/amparo/internal/store/storetest"
+)
+
+func series(f Frequency, start string, vals ...float64) Series {
+	s := Series{Frequency: f}
+	i := periodIndex(start)
+	for k, v := range vals {
+		v := v
+		s.Points = append(s.Points, Point{Period: periodFromIndex(f, i+k), Value: &v})
+	}
+	return s
+}
+
+// One test per rule of surgeRules.
+func TestSurgeRules(t *testing.T) {
+	flat := []float64{100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100}
+	cases := []struct {
+		name string
+		s    Series
+		want []int // indexes marked
+	}{
+		{"month at 1.5x the 12-month median is a surge", series(Monthly, "2014-01", append(append([]float64{}, flat...), 150)...), []int{12}},
+		{"month just below 1.5x is not", series(Monthly, "2014-01", append(append([]float64{}, flat...), 149)...), nil},
+		{"fiscal year at 1.5x the year before", series(FiscalYear, "FY2012", 100, 150, 160), []int{1}},
+		{"calendar year below 1.5x", series(Yearly, "2012", 100, 140), nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := Surges(c.s)
+			var idx []int
+			for i, b := range got {
+				if b {
+					idx = append(idx, i)
+				}
+			}
+			if fmt.Sprint(idx) != fmt.Sprint(c.want) {
+				t.Errorf("surges at %v, want %v", idx, c.want)
+			}
+		})
+	}
+}
+
+func TestDataUntil(t *testing.T) {
+	for in, want := range map[string]string{"2014-03": "2014-02", "2014-05-30": "2014-04", "2014": "2013-12", "2014-01": "2013-12"} {
+		if got, err := dataUntil(in); err != nil || got != want {
+			t.Errorf("dataUntil(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+}
+
+// TestCompareProjections: every 2014 projection gets the actual count and
+// a forecast from the data before it, which uses no later data.
+func TestCompareProjections(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	ctx := context.Background()
+	if _, err := ImportBuiltin(ctx, db, nil); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := CompareProjections(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 6 {
+		t.Fatalf("%d rows, want 6", len(rows))
+	}
+	for _, r := range rows {
+		if r.Actual == nil {
+			t.Errorf("%s %s: no actual count", r.MadeBy, r.TargetPeriod)
+			continue
+		}
+		if r.Forecast == nil {
+			t.Errorf("%s %s: no forecast: %s", r.MadeBy, r.TargetPeriod, r.ForecastErr)
+			continue
+		}
+		t.Logf("%-10s %-60.60s %s projected %8.0f actual %8.0f amparo %8.0f [%0.f, %0.f] (data to %s)", r.MadeOn, r.MadeBy, r.TargetPeriod, r.Projected, *r.Actual, *r.Forecast, *r.Lower80, *r.Upper80, r.Until)
+		if !(*r.Lower80 <= *r.Forecast && *r.Forecast <= *r.Upper80) {
+			t.Errorf("forecast outside its own interval")
+		}
+	}
+	if *rows[0].Actual != 68541 {
+		t.Errorf("FY2014 actual %v, want 68541", *rows[0].Actual)
+	}
+}
