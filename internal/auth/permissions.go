@@ -28,6 +28,9 @@ const (
 	PermCaseStats          Permission = "case.stats"           // aggregate counts only, small counts shown as "<10"
 
 	// Tracing.
+	PermTracingRequest Permission = "tracing.request" // record and read tracing requests from relatives
+	PermTracingSearch  Permission = "tracing.search"  // search cases for a described person (results scoped like case.read)
+	PermTracingDecide  Permission = "tracing.decide"  // confirm or reject a candidate match, link a relative to a case
 
 	// Indicators.
 
@@ -52,6 +55,11 @@ var permissions = map[Permission][]Role{
 	PermSponsorManage:      {RoleAdmin, RoleCaseworker},
 	PermBoardRead:          {RoleAdmin, RoleIntake, RoleCaseworker, RoleLegal},
 	PermCaseStats:          Roles,
+
+	// Tracing.
+	PermTracingRequest: {RoleAdmin, RoleIntake, RoleCaseworker},
+	PermTracingSearch:  {RoleAdmin, RoleIntake, RoleCaseworker},
+	PermTracingDecide:  {RoleAdmin, RoleCaseworker},
 }
 
 // Allowed reports whether role holds perm. Anyone is allowed to everyone;

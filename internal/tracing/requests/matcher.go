@@ -1,0 +1,421 @@
+package requests
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/amparo-project/amparo/internal/audit"
+	"github.com/amparo-project/amparo/internal/store"
+	"github.com/amparo-project/amparo/internal/tracing"
+)
+
+// MatcherOptions tune a Matcher. The zero value is usable.
+type MatcherOptions struct {
+	// Model scores candidates. When nil, the default model is used, with
+	// name frequencies counted on the cases once there are enough of them
+	// (MinCasesForFrequencies) for the counts to mean something.
+	Model *tracing.Model
+	// Threshold is the probability from which a case is proposed for a
+	// request (default tracing.DefaultLinkThreshold).
+	Threshold float64
+	// Lag is how long a case id stays under watch before the cursor moves
+	// past it. Ids are handed out when a transaction starts but become
+	// visible when it commits, so a lower id can appear after a higher
+	// one; keeping the last Lag of ids under watch catches those. Default
+	// one minute; tests set it to a negative value to move at once.
+	Lag time.Duration
+	// Logger receives errors of the background loop (default slog.Default).
+	Logger *slog.Logger
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// MinCasesForFrequencies is the number of cases from which name frequencies
+// are counted on the cases themselves. Below it every name would look rare
+// and every agreement strong, so the default model's plain weights are used.
+const MinCasesForFrequencies = 1000
+
+// cursorKey is where the matcher keeps, in the meta table, the case id up
+// to which every case has been matched against the open requests.
+const cursorKey = "tracing.matcher.case_cursor"
+
+// matcherActor is who the audit log names for the background matching.
+var matcherActor = audit.Actor{Email: "system:tracing-matcher", Role: "system"}
+
+// Matcher holds every child's case in a tracing.Index, so that a request
+// is matched in memory, and keeps it current: Sync picks up cases created
+// since its cursor, indexes them and matches each against the open
+// requests, storing what it finds as proposed candidates.
+type Matcher struct {
+	db        *store.DB
+	ix        *tracing.Index
+	threshold float64
+	lag       time.Duration
+	log       *slog.Logger
+	now       func() time.Time
+
+	// mu serialises Sync and the matching of a new request, so that a case
+	// and a request created at the same time are always matched against
+	// each other by one side or the other.
+	mu      sync.Mutex
+	indexed bitset
+	floor   int64               // every case with id <= floor was matched
+	pending map[int64]time.Time // cases above floor already matched, with when they were first seen
+}
+
+// NewMatcher builds the index from every case in db.
+func NewMatcher(ctx context.Context, db *store.DB, opts MatcherOptions) (*Matcher, error) {
+	m := newMatcher(db, opts)
+	floor, err := m.readCursor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var recs []tracing.Record
+	var ids []int64
+	err = eachCase(ctx, db, 0, func(id int64, r tracing.Record) error {
+		recs = append(recs, r)
+		ids = append(ids, id)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	m.setIndex(recs, opts.Model)
+	for _, id := range ids {
+		m.indexed.set(id)
+	}
+	m.floor = floor
+	return m, nil
+}
+
+// NewMatcherFromRecords builds a matcher over records that are not read
+// from db (their IDs must be case ids); for benchmarks of large indexes.
+// db still receives the audit rows and the candidates.
+func NewMatcherFromRecords(db *store.DB, recs []tracing.Record, opts MatcherOptions) *Matcher {
+	m := newMatcher(db, opts)
+	m.setIndex(recs, opts.Model)
+	return m
+}
+
+func newMatcher(db *store.DB, opts MatcherOptions) *Matcher {
+	m := &Matcher{db: db, threshold: opts.Threshold, lag: opts.Lag, log: opts.Logger, now: opts.Now, pending: map[int64]time.Time{}}
+	if m.threshold <= 0 {
+		m.threshold = tracing.DefaultLinkThreshold
+	}
+	if m.lag == 0 {
+		m.lag = time.Minute
+	}
+	if m.log == nil {
+		m.log = slog.Default()
+	}
+	if m.now == nil {
+		m.now = time.Now
+	}
+	return m
+}
+
+func (m *Matcher) setIndex(recs []tracing.Record, model *tracing.Model) {
+	if model == nil && len(recs) < MinCasesForFrequencies {
+		model = tracing.DefaultModel()
+	}
+	m.ix = tracing.NewIndex(recs, model)
+}
+
+// Len is the number of cases indexed.
+func (m *Matcher) Len() int { return m.ix.Len() }
+
+// Threshold is the probability from which a case is proposed.
+func (m *Matcher) Threshold() float64 { return m.threshold }
+
+func (m *Matcher) readCursor(ctx context.Context) (int64, error) {
+	v, ok, err := m.db.Meta(ctx, cursorKey)
+	if err != nil || !ok {
+		return 0, err
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("tracing: matcher cursor %q: %w", v, err)
+	}
+	return n, nil
+}
+
+// caseCols are the columns of a case the engine compares. A case's birth
+// date that was estimated (from appearance, say) is compared by its year
+// only: the day and month of an estimate are not evidence.
+const caseCols = `id, given_names, surname1, surname2, COALESCE(sex, ''), COALESCE(birth_date, ''), birth_date_estimated, birth_country`
+
+// eachCase calls fn for every case with id > after, in id order.
+func eachCase(ctx context.Context, db *store.DB, after int64, fn func(id int64, r tracing.Record) error) error {
+	rows, err := db.Query(ctx, `SELECT `+caseCols+` FROM cases WHERE id > ? ORDER BY id`, after)
+	if err != nil {
+		return fmt.Errorf("tracing: read cases: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		id, r, err := scanCaseRecord(rows)
+		if err != nil {
+			return fmt.Errorf("tracing: read cases: %w", err)
+		}
+		if err := fn(id, r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("tracing: read cases: %w", err)
+	}
+	return nil
+}
+
+// caseRecord reads one case as the engine compares it.
+func caseRecord(ctx context.Context, db *store.DB, id int64) (tracing.Record, error) {
+	_, r, err := scanCaseRecord(db.QueryRow(ctx, `SELECT `+caseCols+` FROM cases WHERE id = ?`, id))
+	if store.IsNoRows(err) {
+		return r, fmt.Errorf("tracing: case %d: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return r, fmt.Errorf("tracing: read case %d: %w", id, err)
+	}
+	return r, nil
+}
+
+func scanCaseRecord(sc interface{ Scan(...any) error }) (int64, tracing.Record, error) {
+	var id int64
+	var est int
+	var r tracing.Record
+	if err := sc.Scan(&id, &r.GivenNames, &r.Surname1, &r.Surname2, &r.Sex, &r.BirthDate, &est, &r.BirthCountry); err != nil {
+		return 0, r, err
+	}
+	if est != 0 && len(r.BirthDate) >= 4 {
+		r.BirthDate = r.BirthDate[:4]
+	}
+	r.ID = strconv.FormatInt(id, 10)
+	return id, r, nil
+}
+
+// search returns the indexed cases that match rec, best first.
+func (m *Matcher) search(ctx context.Context, rec tracing.Record, topK int, threshold float64) []tracing.Candidate {
+	return m.ix.Search(ctx, rec, topK, threshold)
+}
+
+// SyncResult says what one Sync did.
+type SyncResult struct {
+	NewCases   int // cases indexed by this Sync
+	Matched    int // cases matched against the open requests
+	Candidates int // candidates proposed
+}
+
+// Sync indexes the cases created since the cursor and matches each against
+// the open requests. It is what the background loop runs; tests call it
+// directly.
+func (m *Matcher) Sync(ctx context.Context) (SyncResult, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.syncLocked(ctx)
+}
+
+func (m *Matcher) syncLocked(ctx context.Context) (SyncResult, error) {
+	var res SyncResult
+	type newCase struct {
+		id  int64
+		rec tracing.Record
+	}
+	var fresh []newCase
+	err := eachCase(ctx, m.db, m.floor, func(id int64, r tracing.Record) error {
+		if _, done := m.pending[id]; done {
+			return nil
+		}
+		if !m.indexed.has(id) {
+			m.ix.Add(r)
+			m.indexed.set(id)
+			res.NewCases++
+		}
+		fresh = append(fresh, newCase{id, r})
+		return nil
+	})
+	if err != nil {
+		return res, err
+	}
+	now := m.now()
+	if len(fresh) > 0 {
+		reqs, err := openRequestRecords(ctx, m.db)
+		if err != nil {
+			return res, err
+		}
+		// The open requests are few next to the cases: an index of them,
+		// built with the cases' model (so that name frequencies are those of
+		// the population), answers "which requests could this child be".
+		var rix *tracing.Index
+		if len(reqs) > 0 {
+			rix = tracing.NewIndex(reqs, m.ix.Model())
+		}
+		ctx := audit.WithActor(ctx, matcherActor)
+		err = m.db.WithTx(ctx, func(ctx context.Context) error {
+			for _, c := range fresh {
+				if rix == nil {
+					break
+				}
+				for _, hit := range rix.Search(ctx, c.rec, maxProposals, m.threshold) {
+					reqID, err := strconv.ParseInt(hit.ID, 10, 64)
+					if err != nil {
+						return fmt.Errorf("tracing: request id %q: %w", hit.ID, err)
+					}
+					added, err := insertCandidate(ctx, m.db, reqID, c.id, hit, foundByNewCase, now)
+					if err != nil {
+						return err
+					}
+					if added {
+						res.Candidates++
+					}
+				}
+			}
+			if res.Candidates == 0 {
+				return nil
+			}
+			return audit.Log(ctx, m.db, audit.Event{Action: "tracing.match", ObjectType: "tracing", ObjectID: "cases",
+				Detail: fmt.Sprintf("%d new cases matched against %d open requests: %d candidates proposed", len(fresh), len(reqs), res.Candidates)})
+		})
+		if err != nil {
+			return res, err
+		}
+		for _, c := range fresh {
+			m.pending[c.id] = now
+		}
+		res.Matched = len(fresh)
+	}
+	return res, m.advance(ctx, now)
+}
+
+// advance moves the cursor past the cases first seen at least lag ago and
+// stores it.
+func (m *Matcher) advance(ctx context.Context, now time.Time) error {
+	floor := m.floor
+	for id, seen := range m.pending {
+		if id > floor && now.Sub(seen) >= m.lag {
+			floor = id
+		}
+	}
+	if floor == m.floor {
+		return nil
+	}
+	if err := m.db.SetMeta(ctx, cursorKey, strconv.FormatInt(floor, 10)); err != nil {
+		return fmt.Errorf("tracing: matcher cursor: %w", err)
+	}
+	m.floor = floor
+	for id := range m.pending {
+		if id <= floor {
+			delete(m.pending, id)
+		}
+	}
+	return nil
+}
+
+// Run syncs every interval until ctx ends or the database is closed.
+func (m *Matcher) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		res, err := m.Sync(ctx)
+		switch {
+		case err != nil && (ctx.Err() != nil || isClosed(err)):
+			return
+		case err != nil:
+			m.log.ErrorContext(ctx, "tracing: sync", "err", err)
+		case res.Candidates > 0 || res.NewCases > 0:
+			m.log.InfoContext(ctx, "tracing: sync", "new_cases", res.NewCases, "candidates", res.Candidates, "indexed", m.Len())
+		}
+	}
+}
+
+// isClosed reports whether err says the database handle was closed: the
+// loop's owner has gone and the loop ends with it. database/sql has no
+// exported value for this error.
+func isClosed(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "sql: database is closed")
+}
+
+// openRequestRecords reads the open requests as records whose ID is the
+// request id.
+func openRequestRecords(ctx context.Context, db *store.DB) ([]tracing.Record, error) {
+	rows, err := db.Query(ctx, `SELECT id, given_names, surname1, surname2, sex, birth_date, birth_country, birth_place, mother_name, father_name
+		FROM tracing_requests WHERE status = ? ORDER BY id`, string(StatusOpen))
+	if err != nil {
+		return nil, fmt.Errorf("tracing: open requests: %w", err)
+	}
+	defer rows.Close()
+	var out []tracing.Record
+	for rows.Next() {
+		var id int64
+		var r tracing.Record
+		if err := rows.Scan(&id, &r.GivenNames, &r.Surname1, &r.Surname2, &r.Sex, &r.BirthDate, &r.BirthCountry, &r.BirthPlace, &r.MotherName, &r.FatherName); err != nil {
+			return nil, fmt.Errorf("tracing: open requests: %w", err)
+		}
+		r.ID = strconv.FormatInt(id, 10)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("tracing: open requests: %w", err)
+	}
+	return out, nil
+}
+
+// Where a candidate came from.
+const (
+	foundByRequest = "request"  // when the request was recorded
+	foundByNewCase = "new_case" // when the case arrived after the request
+)
+
+// maxProposals bounds the candidates stored for one request or one case.
+const maxProposals = 20
+
+// insertCandidate stores a proposed candidate unless the pair is already
+// known (then its first row and any decision stand). It reports whether a
+// row was added.
+func insertCandidate(ctx context.Context, db *store.DB, reqID, caseID int64, c tracing.Candidate, foundBy string, now time.Time) (bool, error) {
+	ex, err := json.Marshal(c.Explanation)
+	if err != nil {
+		return false, fmt.Errorf("tracing: candidate explanation: %w", err)
+	}
+	res, err := db.Exec(ctx, `INSERT INTO tracing_candidates (request_id, case_id, probability, weight, explanation, found_by, found_at, status)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id, case_id) DO NOTHING`,
+		reqID, caseID, c.Probability, c.Weight, string(ex), foundBy, store.FormatTime(now), string(CandidateProposed))
+	if err != nil {
+		return false, fmt.Errorf("tracing: store candidate: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("tracing: store candidate: %w", err)
+	}
+	return n > 0, nil
+}
+
+// bitset is a set of case ids, which are small dense integers: a million
+// cases take 125 KB.
+type bitset []uint64
+
+func (b bitset) has(id int64) bool {
+	w := int(id >> 6)
+	return id >= 0 && w < len(b) && b[w]&(1<<(uint(id)&63)) != 0
+}
+
+func (b *bitset) set(id int64) {
+	if id < 0 {
+		return
+	}
+	w := int(id >> 6)
+	if w >= len(*b) {
+		*b = slices.Grow(*b, w+1-len(*b))[:w+1]
+	}
+	(*b)[w] |= 1 << (uint(id) & 63)
+}

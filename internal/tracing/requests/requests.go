@@ -1,0 +1,294 @@
+// Package requests is tracing in the app: a relative (or a caseworker on
+// their behalf) records who they are looking for; the request is matched
+// against every child's case and each new case against the open requests;
+// the candidates are ranked with the weight each field contributed, and a
+// caseworker confirms or rejects them. A confirmed match links the relative
+// to the case and can become a sponsor record.
+//
+// Privacy is part of every step: a caller only ever sees candidates among
+// the cases their role may read (children.Scope), a case outside that scope
+// is not returned nor counted, and every search, request, read and decision
+// writes an audit row without names.
+package requests
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/children"
+	"github.com/amparo-project/amparo/internal/store"
+	"github.com/amparo-project/amparo/internal/tracing"
+)
+
+// Status is where a tracing request stands.
+type Status string
+
+// Request statuses.
+const (
+	StatusOpen    Status = "open"    // being looked for; new cases are matched against it
+	StatusMatched Status = "matched" // at least one candidate confirmed
+	StatusClosed  Status = "closed"  // withdrawn or ended without a match
+)
+
+// CandidateStatus is where a proposed match stands.
+type CandidateStatus string
+
+// Candidate statuses.
+const (
+	CandidateProposed  CandidateStatus = "proposed"
+	CandidateConfirmed CandidateStatus = "confirmed"
+	CandidateRejected  CandidateStatus = "rejected"
+)
+
+// ErrForbidden is returned when the caller lacks the permission.
+var ErrForbidden = errors.New("tracing: not allowed")
+
+// Person describes the child sought, in the fields the engine compares.
+// Empty fields are unknown. BirthDate is YYYY, YYYY-MM or YYYY-MM-DD.
+type Person struct {
+	GivenNames   string `json:"given_names"`
+	Surname1     string `json:"surname1"`
+	Surname2     string `json:"surname2"`
+	Sex          string `json:"sex"` // F, M, or "" when unknown
+	BirthDate    string `json:"birth_date"`
+	BirthCountry string `json:"birth_country"`
+	BirthPlace   string `json:"birth_place"`
+	MotherName   string `json:"mother_name"`
+	FatherName   string `json:"father_name"`
+}
+
+// Record is p as the engine's record with id.
+func (p Person) Record(id string) tracing.Record {
+	return tracing.Record{ID: id, GivenNames: p.GivenNames, Surname1: p.Surname1, Surname2: p.Surname2, Sex: p.Sex,
+		BirthDate: p.BirthDate, BirthCountry: p.BirthCountry, BirthPlace: p.BirthPlace, MotherName: p.MotherName, FatherName: p.FatherName}
+}
+
+// Seeker is who is looking for the child.
+type Seeker struct {
+	GivenNames string `json:"given_names"`
+	Surnames   string `json:"surnames"`
+	// Relationship to the child, one of children.Relationships(), so that a
+	// confirmed link can become a sponsor record with its category.
+	Relationship children.Relationship `json:"relationship"`
+	Contact      string                `json:"contact"`  // phone, address, or how to reach them
+	Language     string                `json:"language"` // the language they speak
+}
+
+// NewRequest is what is recorded when a relative asks.
+type NewRequest struct {
+	Seeker Seeker `json:"seeker"`
+	Sought Person `json:"sought"`
+	Notes  string `json:"notes"`
+}
+
+// Request is a stored tracing request.
+type Request struct {
+	ID           int64     `json:"id"`
+	Status       Status    `json:"status"`
+	Seeker       Seeker    `json:"seeker"`
+	Sought       Person    `json:"sought"`
+	Notes        string    `json:"notes"`
+	ClosedReason string    `json:"closed_reason,omitempty"`
+	RecordedBy   string    `json:"recorded_by"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// Candidate is a case proposed for a request.
+type Candidate struct {
+	ID          int64                 `json:"id"`
+	RequestID   int64                 `json:"request_id"`
+	CaseID      int64                 `json:"case_id"`
+	Probability float64               `json:"probability"`
+	Weight      float64               `json:"weight"`
+	Explanation []tracing.FieldWeight `json:"explanation"`
+	FoundBy     string                `json:"found_by"` // request, new_case
+	FoundAt     time.Time             `json:"found_at"`
+	Status      CandidateStatus       `json:"status"`
+	DecidedBy   string                `json:"decided_by,omitempty"`
+	DecidedAt   *time.Time            `json:"decided_at,omitempty"`
+	Reason      string                `json:"reason,omitempty"`
+	// Case is what the viewer may see of the case (set on reads).
+	Case *CaseBrief `json:"case,omitempty"`
+}
+
+// Link is a confirmed match: the relative of a request linked to a case.
+type Link struct {
+	ID          int64     `json:"id"`
+	RequestID   int64     `json:"request_id"`
+	CaseID      int64     `json:"case_id"`
+	CandidateID int64     `json:"candidate_id"`
+	SponsorID   *int64    `json:"sponsor_id"`
+	CreatedBy   string    `json:"created_by"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// View is a request with the candidates and links the viewer may see.
+type View struct {
+	Request    *Request    `json:"request"`
+	Candidates []Candidate `json:"candidates"`
+	Links      []Link      `json:"links"`
+}
+
+// FieldError is one problem with one field.
+type FieldError struct {
+	Field   string `json:"field"`
+	Problem string `json:"problem"`
+}
+
+// ValidationError lists every problem with the input (the API answers 422).
+type ValidationError struct {
+	Problems []FieldError `json:"problems"`
+}
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = p.Field + ": " + p.Problem
+	}
+	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// Validation marks the error as the caller's mistake (422).
+func (e *ValidationError) Validation() bool { return true }
+
+func (e *ValidationError) add(field, format string, a ...any) {
+	e.Problems = append(e.Problems, FieldError{field, fmt.Sprintf(format, a...)})
+}
+
+func (e *ValidationError) orNil() error {
+	if len(e.Problems) == 0 {
+		return nil
+	}
+	return e
+}
+
+// maxText bounds every free-text field; names are far shorter.
+const maxText = 500
+
+// Normalize trims p and checks it: something to search on (a given name or
+// a surname), a known sex, a birth date in one of the engine's forms.
+func (p *Person) Normalize(v *ValidationError, prefix string) {
+	for _, f := range []struct {
+		name string
+		s    *string
+	}{
+		{"given_names", &p.GivenNames}, {"surname1", &p.Surname1}, {"surname2", &p.Surname2}, {"sex", &p.Sex},
+		{"birth_date", &p.BirthDate}, {"birth_country", &p.BirthCountry}, {"birth_place", &p.BirthPlace},
+		{"mother_name", &p.MotherName}, {"father_name", &p.FatherName},
+	} {
+		*f.s = strings.Join(strings.Fields(*f.s), " ")
+		checkText(v, prefix+f.name, *f.s)
+	}
+	if p.GivenNames == "" && p.Surname1 == "" && p.Surname2 == "" {
+		v.add(prefix+"given_names", "a given name or a surname is needed to search")
+	}
+	switch strings.ToUpper(p.Sex) {
+	case "", "UNKNOWN":
+		p.Sex = ""
+	case "F", "M":
+		p.Sex = strings.ToUpper(p.Sex)
+	default:
+		v.add(prefix+"sex", "must be F, M or empty (unknown)")
+	}
+	if p.BirthDate != "" && !validBirthDate(p.BirthDate) {
+		v.add(prefix+"birth_date", "must be YYYY, YYYY-MM or YYYY-MM-DD")
+	}
+}
+
+func checkText(v *ValidationError, field, s string) {
+	if !utf8.ValidString(s) {
+		v.add(field, "is not valid UTF-8")
+	} else if utf8.RuneCountInString(s) > maxText {
+		v.add(field, "is longer than %d characters", maxText)
+	}
+}
+
+// validBirthDate accepts the three precisions a relative may know.
+func validBirthDate(s string) bool {
+	for _, layout := range []string{"2006", "2006-01", "2006-01-02"} {
+		if len(s) == len(layout) {
+			if t, err := time.Parse(layout, s); err == nil && t.Year() >= 1900 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Normalize trims the request and checks it.
+func (in *NewRequest) Normalize() error {
+	v := &ValidationError{}
+	in.Sought.Normalize(v, "sought.")
+	sk := &in.Seeker
+	for _, f := range []struct {
+		name string
+		s    *string
+	}{{"seeker.given_names", &sk.GivenNames}, {"seeker.surnames", &sk.Surnames}, {"seeker.contact", &sk.Contact}, {"seeker.language", &sk.Language}} {
+		*f.s = strings.TrimSpace(*f.s)
+		checkText(v, f.name, *f.s)
+	}
+	in.Notes = strings.TrimSpace(in.Notes)
+	checkText(v, "notes", in.Notes)
+	if sk.GivenNames == "" && sk.Surnames == "" {
+		v.add("seeker.given_names", "the name of the person looking is needed")
+	}
+	if sk.Contact == "" {
+		v.add("seeker.contact", "a way to reach the person looking is needed")
+	}
+	sk.Relationship = children.Relationship(strings.TrimSpace(string(sk.Relationship)))
+	if cat, err := children.CategoryOf(sk.Relationship); err != nil || cat == children.Category4 {
+		v.add("seeker.relationship", "must be one of the known relationships")
+	}
+	return v.orNil()
+}
+
+// Decision confirms or rejects a candidate.
+type Decision struct {
+	Status CandidateStatus `json:"status"` // confirmed or rejected
+	Reason string          `json:"reason"` // required to reject
+}
+
+// Normalize checks the decision. A rejection must say why, so that the
+// next caseworker does not reopen the same candidate blind.
+func (d *Decision) Normalize() error {
+	v := &ValidationError{}
+	d.Reason = strings.TrimSpace(d.Reason)
+	checkText(v, "reason", d.Reason)
+	switch d.Status {
+	case CandidateConfirmed:
+	case CandidateRejected:
+		if d.Reason == "" {
+			v.add("reason", "a reason is required to reject a candidate")
+		}
+	default:
+		v.add("status", "must be confirmed or rejected")
+	}
+	return v.orNil()
+}
+
+func require(ctx context.Context, perm auth.Permission) (auth.Principal, error) {
+	p, ok := auth.FromContext(ctx)
+	if !ok {
+		return p, fmt.Errorf("%w: no signed-in user", ErrForbidden)
+	}
+	if !auth.Allowed(p.Role, perm) {
+		return p, fmt.Errorf("%w: role %s lacks %s", ErrForbidden, p.Role, perm)
+	}
+	return p, nil
+}
+
+func notFound(what string, id int64) error {
+	return fmt.Errorf("tracing: %s %d: %w", what, id, store.ErrNotFound)
+}
+
+// conflictError is a refusal the API answers with 409 and this message.
+type conflictError struct{ msg string }
+
+func (e *conflictError) Error() string { return e.msg }
+func (e *conflictError) Unwrap() error { return store.ErrConflict }
