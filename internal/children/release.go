@@ -112,7 +112,7 @@ func (s *Store) RequestRelease(ctx context.Context, caseID, sponsorID int64) (*R
 // frees the bed, closes the open clocks and schedules the first follow-up
 // call. The vetting is checked again, in case a result changed since the
 // request.
-func (s *Store) ApproveRelease(ctx context.Context, releaseID int64) (*Release, error) {
+func (s *Store) ApproveRelease(ctx context.Context, caseID, releaseID int64) (*Release, error) {
 	p, err := require(ctx, auth.PermCaseReleaseApprove)
 	if err != nil {
 		return nil, err
@@ -122,8 +122,8 @@ func (s *Store) ApproveRelease(ctx context.Context, releaseID int64) (*Release, 
 		var err error
 		r, err = scanRelease(s.DB.QueryRow(ctx, `SELECT id, case_id, sponsor_id, requested_by, requested_at, approved_by, approved_at, released_at, followup_30_at, status
 			FROM releases WHERE id = ?`, releaseID))
-		if store.IsNoRows(err) {
-			return fmt.Errorf("children: release %d: %w", releaseID, store.ErrNotFound)
+		if store.IsNoRows(err) || (err == nil && r.CaseID != caseID) {
+			return fmt.Errorf("children: release %d of case %d: %w", releaseID, caseID, store.ErrNotFound)
 		}
 		if err != nil {
 			return fmt.Errorf("children: release %d: %w", releaseID, err)

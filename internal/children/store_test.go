@@ -190,12 +190,12 @@ func TestCaseFlow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.s.ApproveRelease(cw, rel.ID); !errors.Is(err, ErrForbidden) {
+		if _, err := f.s.ApproveRelease(cw, c.ID, rel.ID); !errors.Is(err, ErrForbidden) {
 			t.Errorf("caseworker approved a release: %v", err)
 		}
 		// The requester cannot approve their own request, even as admin.
 		rel2Ctx := admin
-		if _, err := f.s.ApproveRelease(rel2Ctx, rel.ID); err != nil {
+		if _, err := f.s.ApproveRelease(rel2Ctx, c.ID, rel.ID); err != nil {
 			t.Fatalf("admin approval of a caseworker's request: %v", err)
 		}
 		v, err = f.s.GetCase(approver, c.ID)
@@ -256,7 +256,7 @@ func TestSameApproverRefused(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.s.ApproveRelease(admin, rel.ID); !errors.Is(err, ErrSameApprover) {
+		if _, err := f.s.ApproveRelease(admin, c.ID, rel.ID); !errors.Is(err, ErrSameApprover) {
 			t.Errorf("self-approval: %v", err)
 		}
 	})

@@ -15,6 +15,9 @@ type NavItem struct {
 // lines here.
 var navItems = []NavItem{
 	{Key: "nav.home", Href: "/", Perm: auth.Anyone},
+	{Key: "nav.cases", Href: "/cases", Perm: auth.PermCaseRead},
+	{Key: "nav.board", Href: "/board", Perm: auth.PermBoardRead},
+	{Key: "nav.facilities", Href: "/facilities", Perm: auth.PermFacilityRead},
 	{Key: "nav.audit", Href: "/audit", Perm: auth.PermAuditRead},
 	{Key: "nav.users", Href: "/admin/users", Perm: auth.PermUsersAdmin},
 }

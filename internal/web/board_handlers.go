@@ -1,0 +1,19 @@
+package web
+
+import (
+	"net/http"
+)
+
+func (s *Server) handleBoardPage(w http.ResponseWriter, r *http.Request) {
+	fac, err := queryInt(r, "facility_id", 0, 0, 1<<31)
+	if err != nil {
+		s.writeError(w, r, http.StatusBadRequest, "bad_query", err.Error())
+		return
+	}
+	b, err := s.childrenStore().Board(r.Context(), int64(fac), 500)
+	if err != nil {
+		s.childError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "board_deadlines", map[string]any{"B": b, "FacilityID": fac})
+}
