@@ -8,6 +8,7 @@ func (s *Server) routes() []Route {
 	var rs []Route
 	rs = append(rs, s.coreRoutes()...)
 	rs = append(rs, s.childrenRoutes()...)
+	rs = append(rs, s.indicatorRoutes()...)
 	return rs
 }
 

@@ -1,0 +1,622 @@
+package web
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/amparo-project/amparo/internal/indicators"
+	"github.com/amparo-project/amparo/internal/store"
+)
+
+type indCountryLink struct{ Code, Name string }
+
+type indIndicatorLink struct {
+	Code, Name, Unit, First, Last string
+	Countries                      int
+}
+
+type indHomeView struct {
+	Countries  []indCountryLink
+	Indicators []indIndicatorLink
+}
+
+func (s *Server) handleIndicatorsHome(w http.ResponseWriter, r *http.Request) {
+	ctx, lang := r.Context(), langOf(r)
+	cs, err := indicators.ListCountries(ctx, s.db)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	list, err := indicators.ListIndicators(ctx, s.db)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v := indHomeView{}
+	for _, c := range cs {
+		if c.Kind == "country" || c.Kind == "special" {
+			v.Countries = append(v.Countries, indCountryLink{c.Code, s.countryName(lang, c.Code)})
+		}
+	}
+	for _, in := range list {
+		v.Indicators = append(v.Indicators, indIndicatorLink{in.Code, s.indicatorName(lang, in.Indicator), in.Unit, in.First, in.Last, len(in.Countries)})
+	}
+	s.render(w, r, http.StatusOK, "indicators_home", v)
+}
+
+type indPanelView struct {
+	Chart        indChart
+	Code, Name   string
+	IsText       bool
+	Latest       string
+	LatestPeriod string
+	LatestScope  string
+	Change       string
+	ChangePeriod string
+	LatestSource *indicators.Source
+}
+
+type indCorrView struct {
+	Driver, DriverName string
+	Lag, N             int
+	R                  string
+	Unknown            bool
+	Scope              string
+}
+
+type indCountryView struct {
+	Code, Name   string
+	Panels       []indPanelView
+	Correlations []indCorrView
+	CSV          string
+}
+
+func (s *Server) handleIndicatorsCountry(w http.ResponseWriter, r *http.Request) {
+	ctx, lang := r.Context(), langOf(r)
+	code := r.PathValue("code")
+	panels, err := indicators.CountryPanels(ctx, s.db, code)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if len(panels) == 0 {
+		s.writeError(w, r, http.StatusNotFound, "not_found", "No indicators for "+code)
+		return
+	}
+	srcs, err := indicators.SourcesByKey(ctx, s.db)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	pr := numPrinter(lang)
+	v := indCountryView{Code: code, Name: s.countryName(lang, code), CSV: csvLink("country", code)}
+	for i, p := range panels {
+		name := s.indicatorName(lang, p.Indicator)
+		pv := indPanelView{Code: p.Indicator.Code, Name: name, IsText: p.Indicator.Kind == "text"}
+		label := func(se indicators.Series) string {
+			if se.Scope == "" {
+				return name
+			}
+			return s.scopeText(lang, se.Scope)
+		}
+		title := name
+		if p.Frequency == indicators.Monthly {
+			title += " (" + s.translate(lang, "indicators.monthly") + ")"
+		}
+		pv.Chart = s.seriesChart(r, fmt.Sprintf("c%d", i), title, p.Indicator, p.Series, label, p.Indicator.Code == "uac_encounters", srcs)
+		pv.Chart.Small = true
+		pv.Chart.CSV = csvLink("country", code, "indicator", p.Indicator.Code)
+		if p.Latest != nil {
+			pv.LatestPeriod = p.Latest.Period
+			pv.LatestScope = s.scopeText(lang, p.Series[p.Main].Scope)
+			if p.Latest.Value != nil {
+				pv.Latest = fmtValue(pr, *p.Latest.Value, p.Indicator.Kind)
+			} else {
+				pv.Latest = p.Latest.Text
+			}
+			if src, ok := srcs[p.Latest.SourceKey]; ok {
+				pv.LatestSource = &src
+			}
+		}
+		if p.Change != nil && p.Previous != nil {
+			pv.Change = signed(fmtValue(pr, *p.Change, p.Indicator.Kind), *p.Change)
+			if p.ChangePct != nil {
+				pv.Change += " (" + signed(pr.Sprintf("%.0f%%", *p.ChangePct), *p.ChangePct) + ")"
+			}
+			pv.ChangePeriod = p.Previous.Period
+		}
+		v.Panels = append(v.Panels, pv)
+	}
+	corr, err := indicators.LaggedCorrelations(ctx, s.db, code, 2)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, c := range corr {
+		cv := indCorrView{Driver: c.Driver, Lag: c.Lag, N: c.N, Scope: s.scopeText(lang, c.Scope)}
+		if in, err := indicators.GetIndicator(ctx, s.db, c.Driver); err == nil {
+			cv.DriverName = s.indicatorName(lang, in)
+		}
+		if math.IsNaN(c.R) {
+			cv.Unknown = true
+		} else {
+			cv.R = pr.Sprintf("%.2f", c.R)
+		}
+		v.Correlations = append(v.Correlations, cv)
+	}
+	s.render(w, r, http.StatusOK, "indicators_country", v)
+}
+
+func signed(text string, v float64) string {
+	if v > 0 {
+		return "+" + text
+	}
+	return text
+}
+
+type indIndicatorView struct {
+	Code, Name, Unit, Definition string
+	Charts                       []indChart
+	PerCapita                    *indChart
+	PerCapitaNote                string
+	CSV                          string
+}
+
+func (s *Server) handleIndicatorsIndicator(w http.ResponseWriter, r *http.Request) {
+	ctx, lang := r.Context(), langOf(r)
+	code := r.PathValue("code")
+	in, err := indicators.GetIndicator(ctx, s.db, code)
+	if err != nil {
+		s.domainError(w, r, err)
+		return
+	}
+	groups, err := indicators.IndicatorGroups(ctx, s.db, code)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	srcs, err := indicators.SourcesByKey(ctx, s.db)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v := indIndicatorView{Code: code, Name: s.indicatorName(lang, in), Unit: in.Unit, Definition: in.Definition, CSV: csvLink("indicator", code)}
+	byCountry := func(se indicators.Series) string { return s.countryName(lang, se.Country) }
+	for i, g := range groups {
+		title := v.Name
+		if g[0].Frequency == indicators.Monthly {
+			title += " (" + s.translate(lang, "indicators.monthly") + ")"
+		}
+		if g[0].Scope != "" {
+			title += " · " + s.scopeText(lang, g[0].Scope)
+		}
+		ch := s.seriesChart(r, fmt.Sprintf("g%d", i), title, in, g, byCountry, code == "uac_encounters", srcs)
+		ch.CSV = csvLink("indicator", code)
+		v.Charts = append(v.Charts, ch)
+	}
+	if code == "uac_encounters" {
+		v.PerCapita, v.PerCapitaNote = s.perCapitaChart(r, groups, srcs)
+	}
+	s.render(w, r, http.StatusOK, "indicators_indicator", v)
+}
+
+// perCapitaChart divides the fiscal-year Border Patrol counts by country of
+// origin by the population aged 0-14.
+func (s *Server) perCapitaChart(r *http.Request, groups [][]indicators.Series, srcs map[string]indicators.Source) (*indChart, string) {
+	ctx, lang := r.Context(), langOf(r)
+	for _, g := range groups {
+		if g[0].Frequency != indicators.FiscalYear || g[0].Scope != "usbp-swb" {
+			continue
+		}
+		var per []indicators.Series
+		for _, se := range g {
+			pop, err := indicators.LoadSeries(ctx, s.db, indicators.SeriesFilter{Country: se.Country, Indicator: indicators.PerCapitaPopulation, Frequency: indicators.Yearly})
+			if err != nil || len(pop) == 0 {
+				continue
+			}
+			if pc := indicators.PerCapita(se, pop[0]); len(pc.Points) > 0 {
+				per = append(per, pc)
+			}
+		}
+		if len(per) == 0 {
+			return nil, ""
+		}
+		in := indicators.Indicator{Code: "uac_per_100k_0_14", Name: s.translate(lang, "indicators.percapita.title"), Unit: s.translate(lang, "indicators.percapita.unit"), Kind: "number"}
+		ch := s.seriesChart(r, "pc", in.Name, in, per, func(se indicators.Series) string { return s.countryName(lang, se.Country) }, false, srcs)
+		return &ch, s.translate(lang, "indicators.percapita.note")
+	}
+	return nil, ""
+}
+
+type indFlowsView struct {
+	Charts []indChart
+}
+
+func (s *Server) handleIndicatorsFlows(w http.ResponseWriter, r *http.Request) {
+	ctx, lang := r.Context(), langOf(r)
+	in, err := indicators.GetIndicator(ctx, s.db, "uac_encounters")
+	if errors.Is(err, store.ErrNotFound) {
+		s.render(w, r, http.StatusOK, "indicators_flows", indFlowsView{})
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	groups, err := indicators.IndicatorGroups(ctx, s.db, "uac_encounters")
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	srcs, err := indicators.SourcesByKey(ctx, s.db)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v := indFlowsView{}
+	for i, g := range groups {
+		freq := s.translate(lang, "indicators.freq."+string(g[0].Frequency))
+		title := freq + " · " + s.scopeText(lang, g[0].Scope)
+		ch := s.seriesChart(r, fmt.Sprintf("f%d", i), title, in, g, func(se indicators.Series) string { return s.countryName(lang, se.Country) }, true, srcs)
+		ch.CSV = csvLink("indicator", "uac_encounters")
+		v.Charts = append(v.Charts, ch)
+	}
+	s.render(w, r, http.StatusOK, "indicators_flows", v)
+}
+
+type indProjRow struct {
+	MadeOn, MadeBy, Target, Projected, Actual, Ratio string
+	Until, Forecast, Range, ForecastErr, CiteURL     string
+	Note                                             string
+	ActualUnknown                                    bool
+}
+
+type indProjectionsView struct {
+	Rows  []indProjRow
+	Chart indChart
+}
+
+func (s *Server) handleIndicatorsProjections(w http.ResponseWriter, r *http.Request) {
+	ctx, lang := r.Context(), langOf(r)
+	rows, err := indicators.CompareProjections(ctx, s.db)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	pr := numPrinter(lang)
+	v := indProjectionsView{}
+	spec := indChartSpec{Kind: "bar", Unit: s.translate(lang, "indicators.children"), Zero: true}
+	proj := indDataset{Label: s.translate(lang, "indicators.proj.projected"), Color: 1, Style: "solid"}
+	amp := indDataset{Label: s.translate(lang, "indicators.proj.amparo"), Color: 2, Style: "solid"}
+	act := indDataset{Label: s.translate(lang, "indicators.proj.actual"), Color: 0, Style: "solid"}
+	v.Chart = indChart{ID: "proj", Title: s.translate(lang, "indicators.proj.title"), Columns: []string{proj.Label, amp.Label, act.Label}}
+	for _, row := range rows {
+		pv := indProjRow{MadeOn: row.MadeOn, MadeBy: row.MadeBy, Target: row.TargetPeriod, Projected: pr.Sprintf("%.0f", row.Projected),
+			Until: row.Until, ForecastErr: row.ForecastErr, CiteURL: row.CiteURL, Note: row.Note}
+		label := row.TargetPeriod + " · " + row.MadeOn
+		spec.Labels = append(spec.Labels, label)
+		p := row.Projected
+		proj.Data = append(proj.Data, &p)
+		tr := indRow{Period: label + " · " + row.MadeBy}
+		tr.Cells = append(tr.Cells, indCell{Text: pv.Projected})
+		if row.Forecast != nil {
+			f := *row.Forecast
+			amp.Data = append(amp.Data, &f)
+			pv.Forecast = pr.Sprintf("%.0f", f)
+			pv.Range = pr.Sprintf("%.0f–%.0f", *row.Lower80, *row.Upper80)
+			tr.Cells = append(tr.Cells, indCell{Text: pv.Forecast + " (" + pv.Range + ")"})
+		} else {
+			amp.Data = append(amp.Data, nil)
+			tr.Cells = append(tr.Cells, indCell{Text: s.translate(lang, "indicators.unknown"), Unknown: true, Title: row.ForecastErr})
+		}
+		if row.Actual != nil {
+			a := *row.Actual
+			act.Data = append(act.Data, &a)
+			pv.Actual = pr.Sprintf("%.0f", a)
+			pv.Ratio = pr.Sprintf("%.2f", row.Projected/a)
+			tr.Cells = append(tr.Cells, indCell{Text: pv.Actual})
+		} else {
+			act.Data = append(act.Data, nil)
+			pv.ActualUnknown = true
+			tr.Cells = append(tr.Cells, indCell{Text: s.translate(lang, "indicators.unknown"), Unknown: true})
+		}
+		v.Rows = append(v.Rows, pv)
+		v.Chart.Rows = append(v.Chart.Rows, tr)
+	}
+	spec.Datasets = []indDataset{proj, amp, act}
+	v.Chart.Spec = spec
+	v.Chart.CSV = "/indicators/projections.csv"
+	s.render(w, r, http.StatusOK, "indicators_projections", v)
+}
+
+// forecastParams reads and checks the forecast query.
+type forecastParams struct {
+	Country, Indicator, Until, Model, Scope, Frequency string
+	Horizon                                            int
+}
+
+func (fp forecastParams) query() indicators.SeriesQuery {
+	q := indicators.SeriesQuery{Country: fp.Country, Indicator: fp.Indicator, Frequency: indicators.Frequency(fp.Frequency)}
+	if fp.Scope != "" {
+		sc := fp.Scope
+		q.Scope = &sc
+	}
+	return q
+}
+
+func (fp forecastParams) values() url.Values {
+	q := url.Values{}
+	for k, v := range map[string]string{"country": fp.Country, "indicator": fp.Indicator, "until": fp.Until, "model": fp.Model, "scope": fp.Scope, "frequency": fp.Frequency} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	q.Set("horizon", strconv.Itoa(fp.Horizon))
+	return q
+}
+
+func readForecastParams(r *http.Request) (forecastParams, error) {
+	q := r.URL.Query()
+	fp := forecastParams{Country: q.Get("country"), Indicator: q.Get("indicator"), Until: q.Get("until"), Model: q.Get("model"),
+		Scope: q.Get("scope"), Frequency: q.Get("frequency")}
+	if fp.Country == "" {
+		fp.Country = "ALL"
+	}
+	if fp.Indicator == "" {
+		fp.Indicator = "uac_encounters"
+	}
+	if fp.Model == "" {
+		fp.Model = indicators.ModelCombination
+	}
+	if !slices.Contains(indicators.Models(12), fp.Model) {
+		return fp, fmt.Errorf("unknown model %q", fp.Model)
+	}
+	switch indicators.Frequency(fp.Frequency) {
+	case "", indicators.Monthly, indicators.FiscalYear, indicators.Yearly:
+	default:
+		return fp, fmt.Errorf("unknown frequency %q", fp.Frequency)
+	}
+	if fp.Until != "" {
+		if _, err := indicators.ParsePeriod(fp.Until); err != nil {
+			return fp, err
+		}
+	}
+	h, err := queryInt(r, "horizon", 12, 1, 60)
+	if err != nil {
+		return fp, err
+	}
+	fp.Horizon = h
+	return fp, nil
+}
+
+// forecastResult is a forecast with its track record; without a track
+// record there is no forecast.
+type forecastResult struct {
+	F  *indicators.SeriesForecast
+	BT *indicators.BacktestResult
+}
+
+var errNoTrackRecord = errors.New("the series is too short to test the forecast on its own past, so no forecast is shown")
+
+func (s *Server) runForecast(r *http.Request, fp forecastParams) (*forecastResult, error) {
+	ctx := r.Context()
+	f, err := indicators.ForecastSeries(ctx, s.db, fp.query(), fp.Until, fp.Horizon, fp.Model)
+	if err != nil {
+		return nil, err
+	}
+	bt, err := indicators.BacktestTail(f.Tail, f.Indicator, fp.Horizon)
+	if errors.Is(err, indicators.ErrTooShort) {
+		return nil, errNoTrackRecord
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &forecastResult{F: f, BT: bt}, nil
+}
+
+type indForecastView struct {
+	Params     forecastParams
+	Countries  []indCountryLink
+	Indicators []indIndicatorLink
+	Models     []string
+	Error      string
+	Chart      *indChart
+	Scores     []indScoreView
+	Series     string
+	Horizon    int
+	MinTrain   int
+	CSV        string
+}
+
+type indScoreView struct {
+	Model, MASE, SMAPE, Cover80, Cover95 string
+	Origins, Forecasts                   int
+	Chosen                               bool
+}
+
+func (s *Server) handleIndicatorsForecast(w http.ResponseWriter, r *http.Request) {
+	ctx, lang := r.Context(), langOf(r)
+	pr := numPrinter(lang)
+	v := indForecastView{Models: indicators.Models(12)}
+	cs, err := indicators.ListCountries(ctx, s.db)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, c := range cs {
+		if c.Kind != "subdivision" {
+			v.Countries = append(v.Countries, indCountryLink{c.Code, s.countryName(lang, c.Code)})
+		}
+	}
+	list, err := indicators.ListIndicators(ctx, s.db)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, in := range list {
+		if in.Kind != "text" {
+			v.Indicators = append(v.Indicators, indIndicatorLink{Code: in.Code, Name: s.indicatorName(lang, in.Indicator)})
+		}
+	}
+	fp, err := readForecastParams(r)
+	v.Params = fp
+	if err != nil {
+		v.Error = err.Error()
+		s.render(w, r, http.StatusBadRequest, "indicators_forecast", v)
+		return
+	}
+	res, err := s.runForecast(r, fp)
+	switch {
+	case errors.Is(err, store.ErrNotFound) || errors.Is(err, errNoTrackRecord) || errors.Is(err, indicators.ErrTooShort):
+		v.Error = err.Error()
+		s.render(w, r, http.StatusOK, "indicators_forecast", v)
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	t := res.F.Tail
+	v.Series = fmt.Sprintf("%s · %s · %s · %s–%s (%d)", s.countryName(lang, t.Series.Country), s.indicatorName(lang, res.F.Indicator),
+		s.scopeText(lang, t.Series.Scope), t.Periods[0], t.Periods[len(t.Periods)-1], len(t.Values))
+	v.Horizon, v.MinTrain = fp.Horizon, res.BT.MinTrain
+	v.CSV = "/indicators/forecast.csv?" + fp.values().Encode()
+	for _, sc := range res.BT.Scores {
+		v.Scores = append(v.Scores, indScoreView{Model: sc.Model, MASE: pr.Sprintf("%.3f", sc.MASE), SMAPE: pr.Sprintf("%.1f", sc.SMAPE),
+			Cover80: pr.Sprintf("%.0f%%", 100*sc.Cover80), Cover95: pr.Sprintf("%.0f%%", 100*sc.Cover95), Origins: sc.Origins, Forecasts: sc.Forecast,
+			Chosen: sc.Model == fp.Model})
+	}
+	ch := s.forecastChart(r, res)
+	v.Chart = &ch
+	s.render(w, r, http.StatusOK, "indicators_forecast", v)
+}
+
+func (s *Server) forecastChart(r *http.Request, res *forecastResult) indChart {
+	lang := langOf(r)
+	pr := numPrinter(lang)
+	t, f := res.F.Tail, res.F.Forecast
+	n, h := len(t.Periods), len(res.F.Periods)
+	labels := append(append([]string{}, t.Periods...), res.F.Periods...)
+	mk := func() []*float64 { return make([]*float64, n+h) }
+	hist, fc, l80, u80, l95, u95 := mk(), mk(), mk(), mk(), mk(), mk()
+	ch := indChart{ID: "fc", Title: s.translate(lang, "indicators.fc.chart"), Unit: res.F.Indicator.Unit,
+		Columns: []string{s.translate(lang, "indicators.fc.observed"), s.translate(lang, "indicators.fc.forecast"), s.translate(lang, "indicators.fc.range80"), s.translate(lang, "indicators.fc.range95")}}
+	for i, v := range t.Values {
+		x := v
+		hist[i] = &x
+		ch.Rows = append(ch.Rows, indRow{Period: t.Periods[i], Cells: []indCell{{Text: fmtValue(pr, v, res.F.Indicator.Kind)}, {}, {}, {}}})
+	}
+	for k := range h {
+		i := n + k
+		p, a, b, c, d := f.Point[k], f.Lower80[k], f.Upper80[k], f.Lower95[k], f.Upper95[k]
+		fc[i], l80[i], u80[i], l95[i], u95[i] = &p, &a, &b, &c, &d
+		kind := res.F.Indicator.Kind
+		ch.Rows = append(ch.Rows, indRow{Period: res.F.Periods[k], Cells: []indCell{
+			{Text: s.translate(lang, "indicators.fc.future"), Unknown: true},
+			{Text: fmtValue(pr, p, kind)},
+			{Text: fmtValue(pr, a, kind) + " – " + fmtValue(pr, b, kind)},
+			{Text: fmtValue(pr, c, kind) + " – " + fmtValue(pr, d, kind)},
+		}})
+	}
+	// Join the forecast line to the last observation so that it reads as
+	// a continuation.
+	last := t.Values[n-1]
+	fc[n-1] = &last
+	ch.Spec = indChartSpec{Kind: "line", Labels: labels, Unit: res.F.Indicator.Unit, Zero: res.F.Indicator.Kind == "count", Datasets: []indDataset{
+		{Label: s.translate(lang, "indicators.fc.range95"), Data: l95, Style: "band-low", Color: 1},
+		{Label: s.translate(lang, "indicators.fc.range95"), Data: u95, Style: "band-high", Color: 1},
+		{Label: s.translate(lang, "indicators.fc.range80"), Data: l80, Style: "band-low", Color: 1},
+		{Label: s.translate(lang, "indicators.fc.range80"), Data: u80, Style: "band-high", Color: 1},
+		{Label: s.translate(lang, "indicators.fc.observed"), Data: hist, Style: "solid", Color: 0},
+		{Label: s.translate(lang, "indicators.fc.forecast") + " (" + f.Model + ")", Data: fc, Style: "dashed", Color: 1},
+	}}
+	return ch
+}
+
+func writeCSVHeaders(w http.ResponseWriter, name string) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+}
+
+func (s *Server) handleIndicatorsDataCSV(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := indicators.SeriesFilter{Country: q.Get("country"), Indicator: q.Get("indicator")}
+	name := "amparo-indicators.csv"
+	if f.Country != "" || f.Indicator != "" {
+		name = "amparo-" + safeName(f.Country+"-"+f.Indicator) + ".csv"
+	}
+	writeCSVHeaders(w, name)
+	if err := indicators.ExportCSV(r.Context(), s.db, w, f); err != nil {
+		s.log.ErrorContext(r.Context(), "indicators csv", "err", err)
+	}
+}
+
+func safeName(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			b[i] = '_'
+		}
+	}
+	return string(b)
+}
+
+func (s *Server) handleIndicatorsProjectionsCSV(w http.ResponseWriter, r *http.Request) {
+	rows, err := indicators.CompareProjections(r.Context(), s.db)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	writeCSVHeaders(w, "amparo-projections-2014.csv")
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"made_on", "made_by", "target_period", "projected", "actual", "actual_scope", "amparo_data_until", "amparo_forecast", "amparo_lower80_sum", "amparo_upper80_sum", "source_url"})
+	num := func(p *float64) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*p, 'f', 0, 64)
+	}
+	for _, row := range rows {
+		p := row.Projected
+		_ = cw.Write([]string{row.MadeOn, row.MadeBy, row.TargetPeriod, num(&p), num(row.Actual), row.ActualScope, row.Until, num(row.Forecast), num(row.Lower80), num(row.Upper80), row.CiteURL})
+	}
+	cw.Flush()
+}
+
+func (s *Server) handleIndicatorsForecastCSV(w http.ResponseWriter, r *http.Request) {
+	fp, err := readForecastParams(r)
+	if err != nil {
+		s.writeError(w, r, http.StatusBadRequest, "bad_request", err.Error())
+		return
+	}
+	res, err := s.runForecast(r, fp)
+	if err != nil {
+		s.forecastError(w, r, err)
+		return
+	}
+	writeCSVHeaders(w, "amparo-forecast-"+safeName(fp.Country+"-"+fp.Indicator)+".csv")
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"period", "forecast", "lower80", "upper80", "lower95", "upper95"})
+	f := res.F.Forecast
+	num := func(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+	for i, p := range res.F.Periods {
+		_ = cw.Write([]string{p, num(f.Point[i]), num(f.Lower80[i]), num(f.Upper80[i]), num(f.Lower95[i]), num(f.Upper95[i])})
+	}
+	cw.Flush()
+}
+
+func (s *Server) forecastError(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.writeError(w, r, http.StatusNotFound, "not_found", err.Error())
+	case errors.Is(err, errNoTrackRecord) || errors.Is(err, indicators.ErrTooShort):
+		s.writeError(w, r, http.StatusUnprocessableEntity, "too_short", err.Error())
+	default:
+		s.serverError(w, r, err)
+	}
+}

@@ -1,0 +1,154 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/indicators"
+	"github.com/amparo-project/amparo/internal/store"
+	"github.com/amparo-project/amparo/internal/store/storetest"
+)
+
+// TestIndicatorsPublicPages: the indicators pages and API are open to
+// anyone (no account, and the public role) and show the real built-in data
+// with sources, charts, tables and CSV downloads.
+func TestIndicatorsPublicPages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		if _, err := indicators.ImportBuiltin(context.Background(), db, nil); err != nil {
+			t.Fatal(err)
+		}
+		env := newTestEnv(t, db)
+		pages := []struct {
+			path string
+			want []string
+		}{
+			{"/indicators", []string{"Guatemala", "uac_encounters", "/indicators/projections"}},
+			{"/indicators/countries/GTM", []string{"class=\"ind-chart", "chart-data", "Data table", "Worldwide Governance Indicators", "weak evidence", "17,057"}},
+			{"/indicators/countries/HND", []string{"Honduras", "homicide"}},
+			{"/indicators/countries/SLV", []string{"El Salvador"}},
+			{"/indicators/countries/NIC", []string{"Nicaragua", "Corruption Perceptions Index"}},
+			{"/indicators/countries/MEX", []string{"Mexico"}},
+			{"/indicators/indicators/uac_encounters", []string{"per 100,000 people aged 0–14", "Border Patrol, southwest border", "Title 42"}},
+			{"/indicators/flows", []string{"surge-mark", "Border Patrol, all borders"}},
+			{"/indicators/projections", []string{"142,000", "39,970", "68,541", "Amparo forecast"}},
+			{"/indicators/forecast?country=ALL&indicator=uac_encounters&horizon=12&until=2014-05", []string{"Track record", "seasonal_naive", "MASE", "2015-05"}},
+		}
+		for _, p := range pages {
+			for _, token := range []string{"", env.tokens[auth.RolePublic]} {
+				resp, body := env.do(t, "GET", p.path, token, "")
+				if resp.StatusCode != http.StatusOK {
+					t.Fatalf("GET %s: %d\n%s", p.path, resp.StatusCode, body)
+				}
+				for _, w := range p.want {
+					if !strings.Contains(string(body), w) {
+						t.Errorf("GET %s lacks %q", p.path, w)
+					}
+				}
+			}
+		}
+
+		resp, body := env.do(t, "GET", "/indicators/countries/ZZZ", "", "")
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("unknown country: %d", resp.StatusCode)
+		}
+		resp, _ = env.do(t, "GET", "/indicators/forecast?horizon=500", "", "")
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("horizon 500: %d", resp.StatusCode)
+		}
+		// A series too short for a track record gets no forecast.
+		resp, body = env.do(t, "GET", "/api/v1/forecasts?country=MEX&indicator=uac_encounters&horizon=1&until=FY2015", "", "")
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("forecast without track record: %d %s", resp.StatusCode, body)
+		}
+
+		// CSV downloads.
+		resp, body = env.do(t, "GET", "/indicators/data.csv?country=GTM&indicator=uac_encounters", "", "")
+		if resp.StatusCode != 200 || !strings.HasPrefix(string(body), "country_iso3,indicator,period,value,unit,source,scope\n") ||
+			!strings.Contains(string(body), "GTM,uac_encounters,FY2014,17057,children,amparo-uac-fy,usbp-swb") {
+			t.Errorf("data.csv: %d\n%.300s", resp.StatusCode, body)
+		}
+		resp, body = env.do(t, "GET", "/indicators/projections.csv", "", "")
+		if resp.StatusCode != 200 || strings.Count(string(body), "\n") != 7 {
+			t.Errorf("projections.csv: %d\n%s", resp.StatusCode, body)
+		}
+		resp, body = env.do(t, "GET", "/indicators/forecast.csv?country=ALL&horizon=3", "", "")
+		if resp.StatusCode != 200 || !strings.HasPrefix(string(body), "period,forecast,lower80,upper80,lower95,upper95\n") || strings.Count(string(body), "\n") != 4 {
+			t.Errorf("forecast.csv: %d\n%s", resp.StatusCode, body)
+		}
+
+		// API.
+		resp, body = env.do(t, "GET", "/api/v1/indicators", "", "")
+		var list struct {
+			Indicators []indicators.IndicatorInfo `json:"indicators"`
+			Sources    []indicators.Source        `json:"sources"`
+		}
+		if resp.StatusCode != 200 || json.Unmarshal(body, &list) != nil || len(list.Indicators) < 20 || len(list.Sources) < 10 {
+			t.Errorf("/api/v1/indicators: %d, %d indicators, %d sources", resp.StatusCode, len(list.Indicators), len(list.Sources))
+		}
+		resp, body = env.do(t, "GET", "/api/v1/series?country=ALL&indicator=uac_encounters&frequency=month&scope=usbp-swb", "", "")
+		var ser struct {
+			Series []struct {
+				Scope  string             `json:"scope"`
+				Points []indicators.Point `json:"points"`
+			} `json:"series"`
+		}
+		if resp.StatusCode != 200 || json.Unmarshal(body, &ser) != nil || len(ser.Series) != 1 || len(ser.Series[0].Points) < 120 {
+			t.Fatalf("/api/v1/series: %d %.300s", resp.StatusCode, body)
+		}
+		for _, p := range ser.Series[0].Points {
+			if p.Period == "2018-10" {
+				// Two sources: the CBP table (r4,964) first, the press copy beside it.
+				if *p.Value != 4964 || len(p.Others) == 0 {
+					t.Errorf("2018-10: %v with %d other sources", *p.Value, len(p.Others))
+				}
+			}
+		}
+		resp, _ = env.do(t, "GET", "/api/v1/series", "", "")
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("series without filter: %d", resp.StatusCode)
+		}
+		resp, body = env.do(t, "GET", "/api/v1/forecasts?country=ALL&indicator=uac_encounters&horizon=12", env.tokens[auth.RolePublic], "")
+		var fc struct {
+			Forecast []map[string]any `json:"forecast"`
+			Backtest []indicators.Score
+			Scope    string `json:"scope"`
+		}
+		if resp.StatusCode != 200 || json.Unmarshal(body, &fc) != nil || len(fc.Forecast) != 12 || len(fc.Backtest) != 4 || fc.Scope != "usbp-swb" {
+			t.Errorf("/api/v1/forecasts: %d %.400s", resp.StatusCode, body)
+		}
+	})
+}
+
+// TestIndicatorsSpanish: the pages speak Spanish.
+func TestIndicatorsSpanish(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	if _, err := indicators.ImportBuiltin(context.Background(), db, nil); err != nil {
+		t.Fatal(err)
+	}
+	env := newTestEnv(t, db)
+	req, _ := http.NewRequest("GET", env.ts.URL+"/indicators/countries/MEX", nil)
+	req.AddCookie(&http.Cookie{Name: "lang", Value: "es"})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b strings.Builder
+	buf := make([]byte, 1<<16)
+	for {
+		n, err := resp.Body.Read(buf)
+		b.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	for _, w := range []string{"México", "Tabla de datos", "Tasa de homicidios intencionales"} {
+		if !strings.Contains(b.String(), w) {
+			t.Errorf("Spanish page lacks %q", w)
+		}
+	}
+}
