@@ -33,7 +33,7 @@ var knownCountries = []Country{
 	{"NIC", "Nicaragua", "country"},
 	{"MEX", "Mexico", "country"},
 	{"USA", "United States", "country"},
-	{"ALL", "All nationalities (US southwest border total)", "special"},
+	{"ALL", "All nationalities (border total; see the scope)", "special"},
 	{"NT3", "Northern Triangle combined (El Salvador, Guatemala, Honduras)", "special"},
 	// Regional aggregates, as the sources code them.
 	{"OWID_WRL", "World (OWID)", "aggregate"},

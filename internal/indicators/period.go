@@ -124,3 +124,27 @@ func FiscalYearOfMonth(month string) int {
 	}
 	return y
 }
+
+// FillPeriods returns the sorted periods with every missing period of the
+// same frequency inserted, so that charts show gaps where data is missing.
+// Periods of mixed frequency are returned as given.
+func FillPeriods(sorted []string) []string {
+	if len(sorted) < 2 {
+		return sorted
+	}
+	f := PeriodFrequency(sorted[0])
+	for _, p := range sorted {
+		if PeriodFrequency(p) != f || f == Unknown {
+			return sorted
+		}
+	}
+	first, last := periodIndex(sorted[0]), periodIndex(sorted[len(sorted)-1])
+	if last-first > 5000 {
+		return sorted
+	}
+	out := make([]string, 0, last-first+1)
+	for i := first; i <= last; i++ {
+		out = append(out, periodFromIndex(f, i))
+	}
+	return out
+}

@@ -60,6 +60,16 @@ func BacktestSeries(ctx context.Context, db *store.DB, q SeriesQuery, h int) (*B
 	if err != nil {
 		return nil, err
 	}
+	bt, err := BacktestTail(tail, in, h)
+	if err != nil {
+		return nil, fmt.Errorf("indicators: backtest %s %s: %w", q.Country, q.Indicator, err)
+	}
+	return bt, nil
+}
+
+// BacktestTail evaluates the models on the data a forecast uses, so that
+// its track record is what could have been known then.
+func BacktestTail(tail Tail, in Indicator, h int) (*BacktestResult, error) {
 	o := OptionsFor(in, tail)
 	mt := max(minTrainFor(tail.Series.Frequency), 6)
 	if o.Season > 1 {
@@ -67,7 +77,7 @@ func BacktestSeries(ctx context.Context, db *store.DB, q SeriesQuery, h int) (*B
 	}
 	scores, err := Backtest(tail.Values, h, mt, o)
 	if err != nil {
-		return nil, fmt.Errorf("indicators: backtest %s %s: %w", q.Country, q.Indicator, err)
+		return nil, err
 	}
 	return &BacktestResult{Tail: tail, Horizon: h, MinTrain: mt, Scores: scores}, nil
 }

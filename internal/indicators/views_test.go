@@ -88,3 +88,17 @@ func TestCompareProjections(t *testing.T) {
 		t.Errorf("FY2014 actual %v, want 68541", *rows[0].Actual)
 	}
 }
+
+func TestFillPeriods(t *testing.T) {
+	cases := []struct{ in, want []string }{
+		{[]string{"2021-01", "2021-03"}, []string{"2021-01", "2021-02", "2021-03"}},
+		{[]string{"FY2019", "FY2021"}, []string{"FY2019", "FY2020", "FY2021"}},
+		{[]string{"2012", "2014"}, []string{"2012", "2013", "2014"}},
+		{[]string{"2014", "2014-03"}, []string{"2014", "2014-03"}}, // mixed: as given
+	}
+	for _, c := range cases {
+		if got := FillPeriods(c.in); fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("FillPeriods(%v) = %v, want %v", c.in, got, c.want)
+		}
+	}
+}

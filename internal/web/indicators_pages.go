@@ -331,6 +331,13 @@ func (s *Server) handleIndicatorsProjections(w http.ResponseWriter, r *http.Requ
 	}
 	spec.Datasets = []indDataset{proj, amp, act}
 	v.Chart.Spec = spec
+	if srcs, err := indicators.SourcesByKey(ctx, s.db); err == nil {
+		for _, k := range []string{"amparo-projections-2014", "amparo-uac-fy", "cbp-usbp-uac-monthly-sector-fy2010-2019"} {
+			if src, ok := srcs[k]; ok {
+				v.Chart.Sources = append(v.Chart.Sources, src)
+			}
+		}
+	}
 	v.Chart.CSV = "/indicators/projections.csv"
 	s.render(w, r, http.StatusOK, "indicators_projections", v)
 }

@@ -118,6 +118,8 @@ func (s *Server) seriesChart(r *http.Request, id, title string, in indicators.In
 		labels = append(labels, p)
 	}
 	sort.Strings(labels)
+	// A missing period is shown as a gap in the line, not skipped over.
+	labels = indicators.FillPeriods(labels)
 	pos := map[string]int{}
 	for i, l := range labels {
 		pos[l] = i

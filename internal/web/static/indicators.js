@@ -46,7 +46,11 @@
         plugins: {
           legend: {
             display: datasets.length > 1,
-            labels: { filter: function (item) { return !/^band-low$/.test(spec.datasets[item.datasetIndex].style); } }
+            position: 'bottom',
+            labels: {
+              usePointStyle: true, boxWidth: 8, font: { size: 11 },
+              filter: function (item) { return !/^band-low$/.test(spec.datasets[item.datasetIndex].style); }
+            }
           }
         },
         scales: { y: { beginAtZero: !!spec.zero, title: { display: !!spec.unit, text: spec.unit } } }
