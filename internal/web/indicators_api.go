@@ -78,19 +78,19 @@ func (s *Server) handleSeriesAPI(w http.ResponseWriter, r *http.Request) {
 }
 
 type apiForecast struct {
-	Country   string              `json:"country"`
-	Indicator string              `json:"indicator"`
-	Scope     string              `json:"scope"`
-	Frequency string              `json:"frequency"`
-	Model     string              `json:"model"`
-	DataFrom  string              `json:"data_from"`
-	DataUntil string              `json:"data_until"`
-	Values    int                 `json:"values_used"`
-	Log       bool                `json:"log_scale"`
-	Forecast  []apiForecastPoint  `json:"forecast"`
-	Backtest  []indicators.Score  `json:"backtest"`
-	Horizon   int                 `json:"horizon"`
-	MinTrain  int                 `json:"backtest_first_origin"`
+	Country   string             `json:"country"`
+	Indicator string             `json:"indicator"`
+	Scope     string             `json:"scope"`
+	Frequency string             `json:"frequency"`
+	Model     string             `json:"model"`
+	DataFrom  string             `json:"data_from"`
+	DataUntil string             `json:"data_until"`
+	Values    int                `json:"values_used"`
+	Log       bool               `json:"log_scale"`
+	Forecast  []apiForecastPoint `json:"forecast"`
+	Backtest  []indicators.Score `json:"backtest"`
+	Horizon   int                `json:"horizon"`
+	MinTrain  int                `json:"backtest_first_origin"`
 }
 
 type apiForecastPoint struct {

@@ -18,7 +18,7 @@ type indCountryLink struct{ Code, Name string }
 
 type indIndicatorLink struct {
 	Code, Name, Unit, First, Last string
-	Countries                      int
+	Countries                     int
 }
 
 type indHomeView struct {
