@@ -71,7 +71,7 @@ func (s *Server) handleCasesPage(w http.ResponseWriter, r *http.Request) {
 		s.childError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "cases_list", map[string]any{"Q": q, "Results": res})
+	s.render(w, r, http.StatusOK, "cases_list", map[string]any{"Q": q, "Results": res, "HandedOver": r.URL.Query().Get("handed_over")})
 }
 
 func (s *Server) handleCaseNewPage(w http.ResponseWriter, r *http.Request) {
@@ -186,8 +186,16 @@ func (s *Server) handleCaseTransitionPage(w http.ResponseWriter, r *http.Request
 	if !ok {
 		return
 	}
-	if _, err := s.childrenStore().Transition(r.Context(), id, children.State(r.FormValue("state")), r.FormValue("reason")); err != nil {
+	st := s.childrenStore()
+	c, err := st.Transition(r.Context(), id, children.State(r.FormValue("state")), r.FormValue("reason"))
+	if err != nil {
 		s.childError(w, r, err)
+		return
+	}
+	// An intake officer's view of a case ends at referral: go back to the
+	// list, which says so, rather than to a page they may no longer read.
+	if sc, err := st.ScopeFor(r.Context()); err == nil && !sc.Sees(c) {
+		http.Redirect(w, r, "/cases?handed_over="+strconv.FormatInt(id, 10), http.StatusSeeOther)
 		return
 	}
 	s.childBackToCase(w, r, id)

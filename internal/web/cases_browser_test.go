@@ -1,0 +1,152 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/amparo-project/amparo/internal/audit"
+	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/children"
+	"github.com/amparo-project/amparo/internal/store/storetest"
+)
+
+// TestBrowserCustodyFlow drives the whole custody flow through the pages,
+// as three people: the intake officer records the child and refers her;
+// the admin places her; the caseworker of the shelter proposes a sponsor,
+// records the vetting and requests release; the admin approves. It skips
+// loudly when Chromium is absent (see chromeContext).
+func TestBrowserCustodyFlow(t *testing.T) {
+	ctx := chromeContext(t)
+	db := storetest.OpenSQLite(t)
+	env := newTestEnv(t, db)
+	op := audit.WithActor(context.Background(), audit.Actor{Email: "operator:test", Role: children.OperatorRole})
+	st := children.New(db)
+	fac, err := st.CreateFacility(op, children.Facility{Name: "Casa Alba", Type: "shelter", TZ: "America/Chicago", City: "San Antonio", USState: "TX",
+		Languages: []string{"Spanish"}, Beds: []children.Beds{{Sex: "F", AgeBand: children.BandTeen, Capacity: 2}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cw, err := auth.NewService(db).UserByEmail(op, "caseworker@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AssignFacility(op, cw.ID, fac.ID); err != nil {
+		t.Fatal(err)
+	}
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+	run := func(step string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	signIn := func(role string, next string) {
+		t.Helper()
+		run("sign in as "+role,
+			chromedp.Navigate(env.ts.URL+"/login?next="+next),
+			chromedp.WaitVisible(css("#email")),
+			chromedp.SendKeys(css("#email"), role+"@example.org"),
+			chromedp.SendKeys(css("#password"), testPassword),
+			chromedp.Submit(css("#password")),
+			chromedp.WaitVisible(css("h1")),
+		)
+	}
+	signOut := func() {
+		t.Helper()
+		run("sign out", chromedp.Click(css(".account button")), chromedp.WaitVisible(css(`.account a[href="/login"]`)))
+	}
+	state := func(want string) {
+		t.Helper()
+		run("wait for state "+want, chromedp.WaitVisible(css(`#case-state[data-state="`+want+`"]`)))
+	}
+
+	// Intake.
+	signIn("intake", "/cases/new")
+	run("intake form",
+		chromedp.WaitVisible(css("#intake-form")),
+		chromedp.SendKeys(css("#given_names"), "María José"),
+		chromedp.SendKeys(css("#surname1"), "Tiul"),
+		chromedp.SetValue(css("#sex"), "F"),
+		chromedp.SetValue(css("#birth_date"), "2011-06-15"),
+		chromedp.SendKeys(css("#nationality"), "Guatemala"),
+		chromedp.Click(css("#intake-submit")),
+	)
+	state("encountered")
+	url, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	caseURL := strings.TrimPrefix(url, env.ts.URL)
+	if got := browserText(t, ctx, "h1"); !strings.Contains(got, "María José Tiul") {
+		t.Errorf("case heading %q", got)
+	}
+	if got := browserText(t, ctx, "#deadlines"); !strings.Contains(got, "Notification to HHS") || !strings.Contains(got, "Transfer out of border custody") {
+		t.Errorf("deadlines shown: %q", got)
+	}
+	run("transition to in_border_custody", chromedp.SetValue(css("#transition-state"), "in_border_custody"), chromedp.Click(css("#transition-submit")))
+	state("in_border_custody")
+	// At referral the case leaves the intake officer's scope.
+	run("transition to referred", chromedp.SetValue(css("#transition-state"), "referred"), chromedp.Click(css("#transition-submit")),
+		chromedp.WaitVisible(css("#handed-over")))
+	signOut()
+
+	// Admin places the child, choosing the recommended facility.
+	signIn("admin", caseURL)
+	state("referred")
+	run("place", chromedp.Click(css("#place-submit")))
+	state("placed")
+	if got := browserText(t, ctx, "#case-facility"); got != "Casa Alba" {
+		t.Errorf("placed in %q", got)
+	}
+	run("board", chromedp.Navigate(env.ts.URL+"/board"), chromedp.WaitVisible(css("#board-items")))
+	run("facilities", chromedp.Navigate(env.ts.URL+"/facilities"), chromedp.WaitVisible(css("#facilities")))
+	if got := browserText(t, ctx, "#occ-total"); got != "1" {
+		t.Errorf("children in care shown as %q", got)
+	}
+	signOut()
+
+	// The shelter's caseworker: sponsor, vetting, release request.
+	signIn("caseworker", caseURL)
+	state("placed")
+	run("add sponsor",
+		chromedp.Click(css("details summary")),
+		chromedp.WaitVisible(css("#sponsor-given")),
+		chromedp.SendKeys(css("#sponsor-given"), "Rosa"),
+		chromedp.SetValue(css("#sponsor-rel"), "aunt"),
+		chromedp.SendKeys(css("#sponsor-state"), "CA"),
+		chromedp.Click(css("#sponsor-submit")),
+		chromedp.WaitVisible(css("#checklist")),
+	)
+	if got := browserText(t, ctx, "#sponsor-category"); got != "2B" {
+		t.Errorf("an aunt is category %q, want 2B", got)
+	}
+	for _, step := range []string{"identity_proof", "relationship_proof", "public_records_check", "sex_offender_registry_check", "fingerprint_background_check"} {
+		run("vet "+step, chromedp.Click(css("#vet-"+step)), chromedp.WaitVisible(css(fmt.Sprintf(`tr[data-step="%s"] .ok`, step))))
+	}
+	run("checklist complete", chromedp.WaitVisible(css("#vetting-complete")))
+	run("request release",
+		chromedp.Navigate(env.ts.URL+caseURL),
+		chromedp.WaitVisible(css("#release-submit")),
+		chromedp.Click(css("#release-submit")),
+		chromedp.WaitVisible(css(`[id^="release-"]`)),
+	)
+	state("placed")
+	signOut()
+
+	// A second person, the admin, approves.
+	signIn("admin", caseURL)
+	run("approve", chromedp.Click(css(`button[id^="approve-"]`)))
+	state("released")
+	if got := browserText(t, ctx, "#timeline"); !strings.Contains(got, "release approved") || !strings.Contains(got, "caseworker@example.org") {
+		t.Errorf("timeline %q", got)
+	}
+	// Spanish.
+	run("spanish", chromedp.Click(css(`a[hreflang="es"]`)), chromedp.WaitVisible(css(`html[lang="es"] #case-state`)))
+	if got := browserText(t, ctx, "#case-state"); got != "entregado/a a patrocinador" {
+		t.Errorf("Spanish state %q", got)
+	}
+}
