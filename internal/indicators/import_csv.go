@@ -333,7 +333,7 @@ func readWBWide(r *reader, in *bufio.Reader) error {
 		}
 		years = append(years, yearCol{i + 4, h})
 	}
-	seenRow := map[string]int{}
+	seenRow := map[uint64]int{}
 	codes := map[string]string{}
 	for {
 		rec, line, ok := c.next()
@@ -353,7 +353,7 @@ func readWBWide(r *reader, in *bufio.Reader) error {
 			r.fail(line, "Indicator Code", "empty")
 			continue
 		}
-		rowKey := country + "\x00" + indCode
+		rowKey := r.imp.hashKey(country, indCode)
 		if first, dup := seenRow[rowKey]; dup {
 			r.fail(line, "", fmt.Sprintf("duplicate row: %s %s already on line %d", country, indCode, first))
 			continue
