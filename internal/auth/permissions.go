@@ -26,6 +26,7 @@ const (
 	PermSponsorManage      Permission = "sponsor.manage"       // sponsor records and vetting results
 	PermBoardRead          Permission = "board.read"           // the deadline board (scoped like case.read)
 	PermCaseStats          Permission = "case.stats"           // aggregate counts only, small counts shown as "<10"
+	PermCaseLegalRecord    Permission = "case.legal.record"    // record know-your-rights and legal screening as done
 
 	// Tracing.
 	PermTracingRequest Permission = "tracing.request" // record and read tracing requests from relatives
@@ -55,6 +56,7 @@ var permissions = map[Permission][]Role{
 	PermSponsorManage:      {RoleAdmin, RoleCaseworker},
 	PermBoardRead:          {RoleAdmin, RoleIntake, RoleCaseworker, RoleLegal},
 	PermCaseStats:          Roles,
+	PermCaseLegalRecord:    {RoleAdmin, RoleCaseworker, RoleLegal},
 
 	// Tracing.
 	PermTracingRequest: {RoleAdmin, RoleIntake, RoleCaseworker},

@@ -565,15 +565,15 @@ func (s *Store) Place(ctx context.Context, caseID, facilityID int64, reason stri
 // screening recorded, know-your-rights given). Clocks met by a state
 // change (transfer) are met by that change, not here.
 func (s *Store) MeetDeadline(ctx context.Context, caseID int64, kind DeadlineKind, note string) error {
-	if _, err := require(ctx, auth.PermCaseUpdate); err != nil {
-		return err
-	}
 	k, ok := ClockFor(kind)
 	if !ok {
 		return &ValidationError{Problems: []FieldError{{"kind", fmt.Sprintf("unknown deadline %q", kind)}}}
 	}
 	if k.MetByState != "" {
 		return &ConflictError{Msg: fmt.Sprintf("the %s deadline is met when the case reaches %s", kind, k.MetByState)}
+	}
+	if _, err := require(ctx, k.RecordedWith); err != nil {
+		return err
 	}
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
 		if _, err := s.caseInScope(ctx, caseID); err != nil {

@@ -3,6 +3,8 @@ package children
 import (
 	"strings"
 	"time"
+
+	"github.com/amparo-project/amparo/internal/auth"
 )
 
 // DeadlineKind names one legal clock.
@@ -34,6 +36,9 @@ type Clock struct {
 	// record someone enters (MetByState empty).
 	MetByState State
 	Law        string
+	// RecordedWith is the permission needed to record the act as done
+	// (legal service providers record the legal clocks).
+	RecordedWith auth.Permission
 }
 
 func always(*Case) bool { return true }
@@ -55,15 +60,15 @@ func isMexican(c *Case) bool {
 // UTC; the board shows them in the facility's zone.
 var Clocks = []Clock{
 	{DeadlineNotification, AnchorEncounter, 48 * time.Hour, always, "",
-		"TVPRA 2008, 8 U.S.C. 1232(b)(2): notify HHS within 48 hours of determining the child is unaccompanied"},
+		"TVPRA 2008, 8 U.S.C. 1232(b)(2): notify HHS within 48 hours of determining the child is unaccompanied", auth.PermCaseUpdate},
 	{DeadlineTransfer, AnchorEncounter, 72 * time.Hour, always, StatePlaced,
-		"TVPRA 2008, 8 U.S.C. 1232(b)(3): transfer to HHS custody within 72 hours"},
+		"TVPRA 2008, 8 U.S.C. 1232(b)(3): transfer to HHS custody within 72 hours", ""},
 	{DeadlineContiguousScreening, AnchorEncounter, 48 * time.Hour, isMexican, "",
-		"TVPRA 2008, 8 U.S.C. 1232(a)(4): screen children from contiguous countries within 48 hours (trafficking, fear of return, capacity to decide)"},
+		"TVPRA 2008, 8 U.S.C. 1232(a)(4): screen children from contiguous countries within 48 hours (trafficking, fear of return, capacity to decide)", auth.PermCaseUpdate},
 	{DeadlineKnowYourRights, AnchorPlacement, 10 * 24 * time.Hour, always, "",
-		"ORR UAC Policy Guide 3.3: know-your-rights presentation within 10 days of placement"},
+		"ORR UAC Policy Guide 3.3: know-your-rights presentation within 10 days of placement", auth.PermCaseLegalRecord},
 	{DeadlineLegalScreening, AnchorPlacement, 10 * 24 * time.Hour, always, "",
-		"ORR UAC Policy Guide 3.3: legal screening within 10 days of placement"},
+		"ORR UAC Policy Guide 3.3: legal screening within 10 days of placement", auth.PermCaseLegalRecord},
 }
 
 // ClockFor returns the table row for kind.

@@ -153,4 +153,3 @@ func TestBoardAndSearch(t *testing.T) {
 		}
 	})
 }
-

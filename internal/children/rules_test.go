@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/amparo-project/amparo/internal/auth"
 )
 
 func TestTransitions(t *testing.T) {
@@ -68,12 +70,13 @@ func TestClocks(t *testing.T) {
 		metBy    State
 		appliesG bool
 		appliesM bool
+		perm     auth.Permission
 	}{
-		{DeadlineNotification, AnchorEncounter, enc.Add(48 * time.Hour), "", true, true},
-		{DeadlineTransfer, AnchorEncounter, enc.Add(72 * time.Hour), StatePlaced, true, true},
-		{DeadlineContiguousScreening, AnchorEncounter, enc.Add(48 * time.Hour), "", false, true},
-		{DeadlineKnowYourRights, AnchorPlacement, enc.Add(240 * time.Hour), "", true, true},
-		{DeadlineLegalScreening, AnchorPlacement, enc.Add(240 * time.Hour), "", true, true},
+		{DeadlineNotification, AnchorEncounter, enc.Add(48 * time.Hour), "", true, true, auth.PermCaseUpdate},
+		{DeadlineTransfer, AnchorEncounter, enc.Add(72 * time.Hour), StatePlaced, true, true, ""},
+		{DeadlineContiguousScreening, AnchorEncounter, enc.Add(48 * time.Hour), "", false, true, auth.PermCaseUpdate},
+		{DeadlineKnowYourRights, AnchorPlacement, enc.Add(240 * time.Hour), "", true, true, auth.PermCaseLegalRecord},
+		{DeadlineLegalScreening, AnchorPlacement, enc.Add(240 * time.Hour), "", true, true, auth.PermCaseLegalRecord},
 	}
 	if len(tests) != len(Clocks) {
 		t.Fatalf("test covers %d clocks, the table has %d", len(tests), len(Clocks))
@@ -98,6 +101,9 @@ func TestClocks(t *testing.T) {
 			}
 			if k.Law == "" {
 				t.Error("no legal basis recorded")
+			}
+			if k.RecordedWith != tt.perm {
+				t.Errorf("recorded with %q, want %q", k.RecordedWith, tt.perm)
 			}
 		})
 	}
@@ -158,10 +164,10 @@ func TestVettingRules(t *testing.T) {
 		applies VettingFacts
 		not     VettingFacts
 	}{
-		{0, base, VettingFacts{}},                                 // identity: all; "not" is unused (always applies)
-		{1, base, VettingFacts{}},                                 // relationship: all
-		{2, base, VettingFacts{}},                                 // public records: all
-		{3, base, VettingFacts{}},                                 // sex offender registry: all
+		{0, base, VettingFacts{}}, // identity: all; "not" is unused (always applies)
+		{1, base, VettingFacts{}}, // relationship: all
+		{2, base, VettingFacts{}}, // public records: all
+		{3, base, VettingFacts{}}, // sex offender registry: all
 		{4, VettingFacts{Category: Category2B, ChildAge: 15}, VettingFacts{Category: Category2A, ChildAge: 15}},
 		{5, VettingFacts{Category: Category1, ChildAge: 15, ConcernFlagged: true}, base},
 		{6, VettingFacts{Category: Category3, ChildAge: 15}, VettingFacts{Category: Category2B, ChildAge: 15}},
@@ -272,10 +278,10 @@ func TestIntakeNormalize(t *testing.T) {
 
 func TestFold(t *testing.T) {
 	tests := map[string]string{
-		"HERNÁNDEZ":   "hernandez",
+		"HERNÁNDEZ":    "hernandez",
 		"  José  Luis": "jose luis",
-		"K'iche'":     "kiche",
-		"Núñez":       "nunez",
+		"K'iche'":      "kiche",
+		"Núñez":        "nunez",
 	}
 	for in, want := range tests {
 		if got := Fold(in); got != want {

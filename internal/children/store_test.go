@@ -354,3 +354,28 @@ func TestPlacementRace(t *testing.T) {
 		}
 	})
 }
+
+func TestLegalProviderRecordsLegalClocks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		admin, _ := f.user("admin@example.org", auth.RoleAdmin)
+		legal, legalID := f.user("legal@example.org", auth.RoleLegal)
+		fac := f.facility(admin, "Casa Legal", Beds{Sex: "F", AgeBand: BandTeen, Capacity: 1})
+		if err := f.s.AssignFacility(admin, legalID, fac.ID); err != nil {
+			t.Fatal(err)
+		}
+		c := f.referred(admin, teenGirl())
+		if _, err := f.s.Place(admin, c.ID, fac.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.s.MeetDeadline(legal, c.ID, DeadlineKnowYourRights, "group session"); err != nil {
+			t.Errorf("legal provider cannot record know-your-rights: %v", err)
+		}
+		if err := f.s.MeetDeadline(legal, c.ID, DeadlineNotification, ""); !errors.Is(err, ErrForbidden) {
+			t.Errorf("legal provider recorded the HHS notification: %v", err)
+		}
+		if _, err := f.s.Transition(legal, c.ID, StateClosedOther, "x"); !errors.Is(err, ErrForbidden) {
+			t.Errorf("legal provider changed the state: %v", err)
+		}
+	})
+}

@@ -161,7 +161,7 @@ func (s *Server) handleCasePage(w http.ResponseWriter, r *http.Request) {
 	var open []children.Deadline
 	for _, d := range v.Deadlines {
 		if d.ResolvedAt == nil {
-			if k, ok := children.ClockFor(d.Kind); ok && k.MetByState == "" {
+			if k, ok := children.ClockFor(d.Kind); ok && k.MetByState == "" && auth.Allowed(p.Role, k.RecordedWith) {
 				open = append(open, d)
 			}
 		}

@@ -24,7 +24,8 @@ func (s *Server) childrenRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/cases/{id}/transitions", Perm: auth.PermCaseUpdate, Handler: s.handleCaseTransitionAPI},
 		{Method: "POST", Path: "/api/v1/cases/{id}/placements", Perm: auth.PermCaseUpdate, Handler: s.handleCasePlaceAPI},
 		{Method: "GET", Path: "/api/v1/cases/{id}/recommendations", Perm: auth.PermCaseUpdate, Handler: s.handleCaseRecommendAPI},
-		{Method: "POST", Path: "/api/v1/cases/{id}/deadlines/{kind}", Perm: auth.PermCaseUpdate, Handler: s.handleCaseDeadlineAPI},
+		// Who may record which deadline is in the clock table (children.Clocks).
+		{Method: "POST", Path: "/api/v1/cases/{id}/deadlines/{kind}", Perm: auth.PermCaseRead, Handler: s.handleCaseDeadlineAPI},
 		{Method: "POST", Path: "/api/v1/cases/{id}/siblings", Perm: auth.PermCaseUpdate, Handler: s.handleCaseSiblingAPI},
 		{Method: "POST", Path: "/api/v1/cases/{id}/releases", Perm: auth.PermCaseUpdate, Handler: s.handleReleaseRequestAPI},
 		{Method: "POST", Path: "/api/v1/cases/{id}/releases/{rid}/approve", Perm: auth.PermCaseReleaseApprove, Handler: s.handleReleaseApproveAPI},
@@ -46,7 +47,7 @@ func (s *Server) childrenRoutes() []Route {
 		{Method: "GET", Path: "/cases/{id}", Perm: auth.PermCaseRead, Handler: s.handleCasePage},
 		{Method: "POST", Path: "/cases/{id}/transition", Perm: auth.PermCaseUpdate, Handler: s.handleCaseTransitionPage},
 		{Method: "POST", Path: "/cases/{id}/place", Perm: auth.PermCaseUpdate, Handler: s.handleCasePlacePage},
-		{Method: "POST", Path: "/cases/{id}/deadline", Perm: auth.PermCaseUpdate, Handler: s.handleCaseDeadlinePage},
+		{Method: "POST", Path: "/cases/{id}/deadline", Perm: auth.PermCaseRead, Handler: s.handleCaseDeadlinePage},
 		{Method: "POST", Path: "/cases/{id}/release", Perm: auth.PermCaseUpdate, Handler: s.handleReleaseRequestPage},
 		{Method: "POST", Path: "/cases/{id}/release/{rid}/approve", Perm: auth.PermCaseReleaseApprove, Handler: s.handleReleaseApprovePage},
 		{Method: "GET", Path: "/board", Perm: auth.PermBoardRead, Handler: s.handleBoardPage},
