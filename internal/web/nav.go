@@ -19,6 +19,7 @@ var navItems = []NavItem{
 	{Key: "nav.board", Href: "/board", Perm: auth.PermBoardRead},
 	{Key: "nav.facilities", Href: "/facilities", Perm: auth.PermFacilityRead},
 	{Key: "nav.indicators", Href: "/indicators", Perm: auth.Anyone},
+	{Key: "nav.tracing", Href: "/tracing", Perm: auth.PermTracingRequest},
 	{Key: "nav.audit", Href: "/audit", Perm: auth.PermAuditRead},
 	{Key: "nav.users", Href: "/admin/users", Perm: auth.PermUsersAdmin},
 }

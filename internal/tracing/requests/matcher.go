@@ -2,6 +2,7 @@ package requests
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/amparo-project/amparo/internal/audit"
@@ -65,6 +67,7 @@ type Matcher struct {
 	// and a request created at the same time are always matched against
 	// each other by one side or the other.
 	mu      sync.Mutex
+	maxID   atomic.Int64 // the highest case id indexed
 	indexed bitset
 	floor   int64               // every case with id <= floor was matched
 	pending map[int64]time.Time // cases above floor already matched, with when they were first seen
@@ -90,6 +93,9 @@ func NewMatcher(ctx context.Context, db *store.DB, opts MatcherOptions) (*Matche
 	m.setIndex(recs, opts.Model)
 	for _, id := range ids {
 		m.indexed.set(id)
+	}
+	if len(ids) > 0 {
+		m.maxID.Store(ids[len(ids)-1])
 	}
 	m.floor = floor
 	return m, nil
@@ -234,6 +240,9 @@ func (m *Matcher) syncLocked(ctx context.Context) (SyncResult, error) {
 		if !m.indexed.has(id) {
 			m.ix.Add(r)
 			m.indexed.set(id)
+			if id > m.maxID.Load() {
+				m.maxID.Store(id)
+			}
 			res.NewCases++
 		}
 		fresh = append(fresh, newCase{id, r})
@@ -290,6 +299,21 @@ func (m *Matcher) syncLocked(ctx context.Context) (SyncResult, error) {
 		res.Matched = len(fresh)
 	}
 	return res, m.advance(ctx, now)
+}
+
+// Refresh syncs when a case newer than any indexed exists, so that a
+// search right after an intake finds the child. The check is one indexed
+// MAX query; the background loop catches the rarer late commits.
+func (m *Matcher) Refresh(ctx context.Context) error {
+	var max sql.NullInt64
+	if err := m.db.QueryRow(ctx, `SELECT MAX(id) FROM cases`).Scan(&max); err != nil {
+		return fmt.Errorf("tracing: newest case: %w", err)
+	}
+	if max.Int64 <= m.maxID.Load() {
+		return nil
+	}
+	_, err := m.Sync(ctx)
+	return err
 }
 
 // advance moves the cursor past the cases first seen at least lag ago and

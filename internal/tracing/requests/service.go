@@ -90,6 +90,9 @@ func (s *Service) Search(ctx context.Context, p Person, limit int) ([]Hit, error
 	if err != nil {
 		return nil, fmt.Errorf("tracing: search: %w", err)
 	}
+	if err := s.M.Refresh(ctx); err != nil {
+		return nil, err
+	}
 	pool := searchPool
 	if scope.All {
 		pool = limit
@@ -224,6 +227,10 @@ func (s *Service) visible(ctx context.Context, scope children.Scope, ids []int64
 	return out, nil
 }
 
+// DuplicateThreshold is the probability from which two cases are shown
+// as possibly one child.
+func (s *Service) DuplicateThreshold() float64 { return tracing.DefaultDedupeThreshold }
+
 // Duplicates returns the other cases that may be the same child as case
 // id, among those the caller may see. The case itself must be in the
 // caller's scope (otherwise it is not found). The read is audited.
@@ -247,14 +254,14 @@ func (s *Service) Duplicates(ctx context.Context, id int64, limit int) ([]Hit, e
 	}
 	// A case recorded a moment ago is looked for among the cases recorded
 	// with it, so the index is brought up to date first.
-	if _, err := s.M.Sync(ctx); err != nil {
+	if err := s.M.Refresh(ctx); err != nil {
 		return nil, err
 	}
 	rec, err := caseRecord(ctx, s.DB, id)
 	if err != nil {
 		return nil, err
 	}
-	found := s.M.search(ctx, rec, searchPool, tracing.DefaultDedupeThreshold)
+	found := s.M.search(ctx, rec, searchPool, s.DuplicateThreshold())
 	var ids []int64
 	var cands []tracing.Candidate
 	for _, c := range found {

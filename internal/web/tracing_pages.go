@@ -1,0 +1,358 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/amparo-project/amparo/internal/children"
+	"github.com/amparo-project/amparo/internal/tracing"
+	"github.com/amparo-project/amparo/internal/tracing/requests"
+)
+
+func init() {
+	addTemplateFuncs(template.FuncMap{
+		// tracingPct shows a probability as a percentage; 0.9999 is not
+		// rounded up to a certain 100 %.
+		"tracingPct": func(p float64) string {
+			pct := p * 100
+			if pct > 99.9 && pct < 100 {
+				return ">99.9 %"
+			}
+			return strconv.FormatFloat(pct, 'f', 1, 64) + " %"
+		},
+		"tracingBits": func(w float64) string { return fmt.Sprintf("%+.1f", w) },
+		// tracingStr reads an optional value; "" (unknown) when absent.
+		"tracingStr": func(p *string) string {
+			if p == nil {
+				return ""
+			}
+			return *p
+		},
+	})
+}
+
+// tracingField is one row of an explanation as a page shows it.
+type tracingField struct {
+	Field, Level string  // translated
+	Weight       float64 // bits, positive for, negative against
+	Abs          float64 // |Weight|, for the bar
+}
+
+// tracingHitRow is one candidate as a page shows it.
+type tracingHitRow struct {
+	Candidate requests.Candidate // for request views; CaseID is always set
+	Case      *requests.CaseBrief
+	Fields    []tracingField
+	MaxBar    float64 // the scale of the bars of this row
+}
+
+// tracingLabel translates key, falling back to the raw name when the
+// engine names a field or level this version has no message for.
+func (s *Server) tracingLabel(lang, prefix, name string) string {
+	key := prefix + name
+	if t := s.translate(lang, key); t != key {
+		return t
+	}
+	return name
+}
+
+func (s *Server) tracingFields(lang string, ex []tracing.FieldWeight) ([]tracingField, float64) {
+	out := make([]tracingField, len(ex))
+	maxBar := 1.0
+	for i, fw := range ex {
+		out[i] = tracingField{Field: s.tracingLabel(lang, "tracing.field.", fw.Field), Level: s.tracingLabel(lang, "tracing.level.", fw.Level),
+			Weight: fw.Weight, Abs: math.Abs(fw.Weight)}
+		maxBar = math.Max(maxBar, out[i].Abs)
+	}
+	return out, maxBar
+}
+
+func (s *Server) tracingHitRows(lang string, hits []requests.Hit) []tracingHitRow {
+	rows := make([]tracingHitRow, len(hits))
+	for i, h := range hits {
+		f, m := s.tracingFields(lang, h.Explanation)
+		rows[i] = tracingHitRow{Candidate: requests.Candidate{CaseID: h.CaseID, Probability: h.Probability, Weight: h.Weight},
+			Case: h.Case, Fields: f, MaxBar: m}
+	}
+	return rows
+}
+
+// tracingProblem is one problem with the input as a page lists it.
+type tracingProblem struct{ Field, Problem string }
+
+// tracingProblems is a validation error as a page lists it, the fields
+// named in the page's language (the problem itself is the domain's text).
+func (s *Server) tracingProblems(r *http.Request, err error) ([]tracingProblem, bool) {
+	var fes []requests.FieldError
+	var ve *requests.ValidationError
+	var ce *children.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		fes = ve.Problems
+	case errors.As(err, &ce):
+		for _, p := range ce.Problems {
+			fes = append(fes, requests.FieldError{Field: p.Field, Problem: p.Problem})
+		}
+	default:
+		return nil, false
+	}
+	lang := langOf(r)
+	out := make([]tracingProblem, len(fes))
+	for i, fe := range fes {
+		label := s.tracingLabel(lang, "tracing.input.", fe.Field)
+		if f, ok := strings.CutPrefix(fe.Field, "sought."); ok {
+			label = s.translate(lang, "tracing.sought") + ": " + s.tracingLabel(lang, "tracing.field.", f)
+		} else if label == fe.Field {
+			label = s.tracingLabel(lang, "tracing.field.", fe.Field)
+		}
+		out[i] = tracingProblem{label, fe.Problem}
+	}
+	return out, true
+}
+
+type tracingListView struct {
+	Requests []*requests.Request
+	Status   string
+	Statuses []requests.Status
+}
+
+func (s *Server) handleTracingList(st *tracingState, w http.ResponseWriter, r *http.Request) {
+	svc, ok := st.service(s, w, r)
+	if !ok {
+		return
+	}
+	status := r.URL.Query().Get("status")
+	list, err := svc.List(r.Context(), requests.ListQuery{Status: requests.Status(status)})
+	if err != nil {
+		s.tracingError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "tracing_list", tracingListView{Requests: list, Status: status,
+		Statuses: []requests.Status{requests.StatusOpen, requests.StatusMatched, requests.StatusClosed}})
+}
+
+type tracingFormView struct {
+	Form          requests.NewRequest
+	Problems      []tracingProblem
+	Relationships []children.Relationship
+}
+
+func (s *Server) tracingForm(w http.ResponseWriter, r *http.Request, status int, v tracingFormView) {
+	for _, rel := range children.Relationships() {
+		if cat, _ := children.CategoryOf(rel); cat != children.Category4 {
+			v.Relationships = append(v.Relationships, rel)
+		}
+	}
+	s.render(w, r, status, "tracing_new", v)
+}
+
+func (s *Server) handleTracingNew(_ *tracingState, w http.ResponseWriter, r *http.Request) {
+	s.tracingForm(w, r, http.StatusOK, tracingFormView{})
+}
+
+// personFromForm reads the sought person's fields, named as in the API.
+func personFromForm(r *http.Request, prefix string) requests.Person {
+	f := func(name string) string { return r.PostFormValue(prefix + name) }
+	return requests.Person{GivenNames: f("given_names"), Surname1: f("surname1"), Surname2: f("surname2"), Sex: f("sex"),
+		BirthDate: f("birth_date"), BirthCountry: f("birth_country"), BirthPlace: f("birth_place"),
+		MotherName: f("mother_name"), FatherName: f("father_name")}
+}
+
+func (s *Server) handleTracingCreate(st *tracingState, w http.ResponseWriter, r *http.Request) {
+	in := requests.NewRequest{
+		Seeker: requests.Seeker{GivenNames: r.PostFormValue("seeker.given_names"), Surnames: r.PostFormValue("seeker.surnames"),
+			Relationship: children.Relationship(r.PostFormValue("seeker.relationship")), Contact: r.PostFormValue("seeker.contact"),
+			Language: r.PostFormValue("seeker.language")},
+		Sought: personFromForm(r, "sought."),
+		Notes:  r.PostFormValue("notes"),
+	}
+	svc, ok := st.service(s, w, r)
+	if !ok {
+		return
+	}
+	v, err := svc.Create(r.Context(), in)
+	if problems, ok := s.tracingProblems(r, err); ok {
+		s.tracingForm(w, r, http.StatusUnprocessableEntity, tracingFormView{Form: in, Problems: problems})
+		return
+	}
+	if err != nil {
+		s.tracingError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/tracing/requests/%d", v.Request.ID), http.StatusSeeOther)
+}
+
+type tracingRequestView struct {
+	View     *requests.View
+	Rows     []tracingHitRow
+	Problems []tracingProblem
+	// Focus is the candidate a refused decision was about.
+	Focus int64
+}
+
+func (s *Server) tracingRequestPage(st *tracingState, w http.ResponseWriter, r *http.Request, id int64, status int, problems []tracingProblem, focus int64) {
+	svc, ok := st.service(s, w, r)
+	if !ok {
+		return
+	}
+	v, err := svc.Get(r.Context(), id)
+	if err != nil {
+		s.tracingError(w, r, err)
+		return
+	}
+	lang := langOf(r)
+	rows := make([]tracingHitRow, len(v.Candidates))
+	for i, c := range v.Candidates {
+		f, m := s.tracingFields(lang, c.Explanation)
+		rows[i] = tracingHitRow{Candidate: c, Case: c.Case, Fields: f, MaxBar: m}
+	}
+	s.render(w, r, status, "tracing_view", tracingRequestView{View: v, Rows: rows, Problems: problems, Focus: focus})
+}
+
+func (s *Server) handleTracingView(st *tracingState, w http.ResponseWriter, r *http.Request) {
+	id, ok := s.pathID(w, r)
+	if !ok {
+		return
+	}
+	s.tracingRequestPage(st, w, r, id, http.StatusOK, nil, 0)
+}
+
+func (s *Server) handleTracingClose(st *tracingState, w http.ResponseWriter, r *http.Request) {
+	id, ok := s.pathID(w, r)
+	if !ok {
+		return
+	}
+	svc, ok := st.service(s, w, r)
+	if !ok {
+		return
+	}
+	_, err := svc.Close(r.Context(), id, r.PostFormValue("reason"))
+	if problems, ok := s.tracingProblems(r, err); ok {
+		s.tracingRequestPage(st, w, r, id, http.StatusUnprocessableEntity, problems, 0)
+		return
+	}
+	if err != nil {
+		s.tracingError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/tracing/requests/%d", id), http.StatusSeeOther)
+}
+
+func (s *Server) handleTracingDecide(st *tracingState, w http.ResponseWriter, r *http.Request) {
+	id, ok := s.pathID(w, r)
+	if !ok {
+		return
+	}
+	svc, ok := st.service(s, w, r)
+	if !ok {
+		return
+	}
+	reqID, _ := strconv.ParseInt(r.PostFormValue("request_id"), 10, 64)
+	c, err := svc.Decide(r.Context(), id, requests.Decision{Status: requests.CandidateStatus(r.PostFormValue("status")), Reason: r.PostFormValue("reason")})
+	if problems, ok := s.tracingProblems(r, err); ok && reqID > 0 {
+		s.tracingRequestPage(st, w, r, reqID, http.StatusUnprocessableEntity, problems, id)
+		return
+	}
+	if err != nil {
+		s.tracingError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/tracing/requests/%d#candidate-%d", c.RequestID, c.ID), http.StatusSeeOther)
+}
+
+func (s *Server) handleTracingSponsor(st *tracingState, w http.ResponseWriter, r *http.Request) {
+	id, ok := s.pathID(w, r)
+	if !ok {
+		return
+	}
+	svc, ok := st.service(s, w, r)
+	if !ok {
+		return
+	}
+	reqID, _ := strconv.ParseInt(r.PostFormValue("request_id"), 10, 64)
+	_, err := svc.MakeSponsor(r.Context(), id)
+	if problems, ok := s.tracingProblems(r, err); ok && reqID > 0 {
+		s.tracingRequestPage(st, w, r, reqID, http.StatusUnprocessableEntity, problems, 0)
+		return
+	}
+	if err != nil {
+		s.tracingError(w, r, err)
+		return
+	}
+	if reqID <= 0 {
+		http.Redirect(w, r, "/tracing", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/tracing/requests/%d", reqID), http.StatusSeeOther)
+}
+
+type tracingSearchView struct {
+	Form     requests.Person
+	Searched bool
+	Rows     []tracingHitRow
+	Problems []tracingProblem
+}
+
+func (s *Server) handleTracingSearchPage(_ *tracingState, w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "tracing_search", tracingSearchView{})
+}
+
+// handleTracingSearchPost searches from the form. It is a POST so that the
+// names searched stay out of URLs, browser history and access logs.
+func (s *Server) handleTracingSearchPost(st *tracingState, w http.ResponseWriter, r *http.Request) {
+	p := personFromForm(r, "")
+	svc, ok := st.service(s, w, r)
+	if !ok {
+		return
+	}
+	hits, err := svc.Search(r.Context(), p, requests.DefaultLimit)
+	if problems, ok := s.tracingProblems(r, err); ok {
+		s.render(w, r, http.StatusUnprocessableEntity, "tracing_search", tracingSearchView{Form: p, Problems: problems})
+		return
+	}
+	if err != nil {
+		s.tracingError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "tracing_search", tracingSearchView{Form: p, Searched: true, Rows: s.tracingHitRows(langOf(r), hits)})
+}
+
+type tracingDuplicatesView struct {
+	CaseID int64
+	Rows   []tracingHitRow
+}
+
+// handleTracingDuplicatesForm takes a case number and goes to its page.
+func (s *Server) handleTracingDuplicatesForm(_ *tracingState, w http.ResponseWriter, r *http.Request) {
+	if c := r.URL.Query().Get("case"); c != "" {
+		if id, err := strconv.ParseInt(c, 10, 64); err == nil && id > 0 {
+			http.Redirect(w, r, fmt.Sprintf("/tracing/duplicates/%d", id), http.StatusSeeOther)
+			return
+		}
+		s.writeError(w, r, http.StatusBadRequest, "bad_query", s.translate(langOf(r), "tracing.dup.bad_case"))
+		return
+	}
+	s.render(w, r, http.StatusOK, "tracing_duplicates", tracingDuplicatesView{})
+}
+
+func (s *Server) handleTracingDuplicates(st *tracingState, w http.ResponseWriter, r *http.Request) {
+	id, ok := s.pathID(w, r)
+	if !ok {
+		return
+	}
+	svc, ok := st.service(s, w, r)
+	if !ok {
+		return
+	}
+	hits, err := svc.Duplicates(r.Context(), id, requests.DefaultLimit)
+	if err != nil {
+		s.tracingError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "tracing_duplicates", tracingDuplicatesView{CaseID: id, Rows: s.tracingHitRows(langOf(r), hits)})
+}

@@ -1,0 +1,121 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"strconv"
+	"time"
+
+	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/children"
+	"github.com/amparo-project/amparo/internal/store"
+	"github.com/amparo-project/amparo/internal/tracing/requests"
+)
+
+// tracingSyncInterval is how often new cases are matched against the open
+// requests in the background.
+const tracingSyncInterval = 5 * time.Second
+
+// tracingState holds the tracing service of one Server. The matcher reads
+// every case into memory, which takes seconds on a large database, so it
+// is built in the background when the server is made; handlers wait for it.
+// It lives here rather than in Server so that the tracing domain stays in
+// its own files.
+type tracingState struct {
+	ready chan struct{}
+	svc   *requests.Service
+	err   error
+}
+
+func startTracing(db *store.DB, log *slog.Logger) (*tracingState, context.CancelFunc) {
+	st := &tracingState{ready: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		start := time.Now()
+		m, err := requests.NewMatcher(ctx, db, requests.MatcherOptions{Logger: log})
+		if err != nil {
+			st.err = err
+			close(st.ready)
+			if ctx.Err() == nil {
+				log.Error("tracing: build the matcher", "err", err)
+			}
+			return
+		}
+		st.svc = requests.New(db, m)
+		close(st.ready)
+		log.Info("tracing: matcher ready", "cases", m.Len(), "took", time.Since(start).Round(time.Millisecond))
+		m.Run(ctx, tracingSyncInterval)
+	}()
+	return st, cancel
+}
+
+// service waits for the matcher; on failure it has already answered.
+func (st *tracingState) service(s *Server, w http.ResponseWriter, r *http.Request) (*requests.Service, bool) {
+	select {
+	case <-st.ready:
+	case <-r.Context().Done():
+		return nil, false
+	}
+	if st.err != nil {
+		s.serverError(w, r, st.err)
+		return nil, false
+	}
+	return st.svc, true
+}
+
+func (s *Server) tracingRoutes() []Route {
+	st, cancel := startTracing(s.db, s.log)
+	// The background loop ends with the Server (it also ends by itself when
+	// the database is closed).
+	runtime.AddCleanup(s, func(cancel context.CancelFunc) { cancel() }, cancel)
+	h := func(fn func(*tracingState, http.ResponseWriter, *http.Request)) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) { fn(st, w, r) }
+	}
+	return []Route{
+		{Method: "GET", Path: "/tracing", Perm: auth.PermTracingRequest, Handler: h(s.handleTracingList)},
+		{Method: "GET", Path: "/tracing/new", Perm: auth.PermTracingRequest, Handler: h(s.handleTracingNew)},
+		{Method: "POST", Path: "/tracing/requests", Perm: auth.PermTracingRequest, Handler: h(s.handleTracingCreate)},
+		{Method: "GET", Path: "/tracing/requests/{id}", Perm: auth.PermTracingRequest, Handler: h(s.handleTracingView)},
+		{Method: "POST", Path: "/tracing/requests/{id}/close", Perm: auth.PermTracingRequest, Handler: h(s.handleTracingClose)},
+		{Method: "POST", Path: "/tracing/candidates/{id}/decision", Perm: auth.PermTracingDecide, Handler: h(s.handleTracingDecide)},
+		{Method: "POST", Path: "/tracing/links/{id}/sponsor", Perm: auth.PermTracingDecide, Handler: h(s.handleTracingSponsor)},
+		{Method: "GET", Path: "/tracing/search", Perm: auth.PermTracingSearch, Handler: h(s.handleTracingSearchPage)},
+		{Method: "POST", Path: "/tracing/search", Perm: auth.PermTracingSearch, Handler: h(s.handleTracingSearchPost)},
+		{Method: "GET", Path: "/tracing/duplicates", Perm: auth.PermTracingSearch, Handler: h(s.handleTracingDuplicatesForm)},
+		{Method: "GET", Path: "/tracing/duplicates/{id}", Perm: auth.PermTracingSearch, Handler: h(s.handleTracingDuplicates)},
+
+		{Method: "POST", Path: "/api/v1/tracing/search", Perm: auth.PermTracingSearch, Handler: h(s.handleTracingSearchAPI)},
+		{Method: "POST", Path: "/api/v1/tracing/requests", Perm: auth.PermTracingRequest, Handler: h(s.handleTracingCreateAPI)},
+		{Method: "GET", Path: "/api/v1/tracing/requests", Perm: auth.PermTracingRequest, Handler: h(s.handleTracingListAPI)},
+		{Method: "GET", Path: "/api/v1/tracing/requests/{id}", Perm: auth.PermTracingRequest, Handler: h(s.handleTracingGetAPI)},
+		{Method: "POST", Path: "/api/v1/tracing/requests/{id}/close", Perm: auth.PermTracingRequest, Handler: h(s.handleTracingCloseAPI)},
+		{Method: "POST", Path: "/api/v1/tracing/candidates/{id}/decision", Perm: auth.PermTracingDecide, Handler: h(s.handleTracingDecideAPI)},
+		{Method: "POST", Path: "/api/v1/tracing/links/{id}/sponsor", Perm: auth.PermTracingDecide, Handler: h(s.handleTracingSponsorAPI)},
+		{Method: "GET", Path: "/api/v1/cases/{id}/possible-duplicates", Perm: auth.PermTracingSearch, Handler: h(s.handleTracingDuplicatesAPI)},
+	}
+}
+
+// tracingError answers a domain error: a refusal by the domain (the caller
+// lost a permission between the route check and the call) is 403, the
+// rest as every domain's.
+func (s *Server) tracingError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, requests.ErrForbidden) || errors.Is(err, children.ErrForbidden) {
+		s.writeError(w, r, http.StatusForbidden, "forbidden", "You may not do this.")
+		return
+	}
+	s.domainError(w, r, err)
+}
+
+// pathID reads the {id} of the path; an id that is not a number names
+// nothing, so it is not found.
+func (s *Server) pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.writeError(w, r, http.StatusNotFound, "not_found", "No such record: "+r.PathValue("id"))
+		return 0, false
+	}
+	return id, true
+}
