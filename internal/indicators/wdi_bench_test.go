@@ -44,7 +44,7 @@ func writeWDI(w io.Writer, sh wdiShape, seed uint64) error {
 	fmt.Fprint(bw, ",\n")
 	codes := append([]string{}, FocusCountries...)
 	for i := 0; len(codes) < sh.economies; i++ {
-		codes = append(codes, fmt.Sprintf("%c%c%c", 'A'+i/676%26, 'A'+i/26%26, 'Q'+i%10))
+		codes = append(codes, fmt.Sprintf("Z%c%c", 'A'+i/26%26, 'A'+i%26)) // Z.. codes: no clash with real ones
 	}
 	buf := make([]byte, 0, 64)
 	for _, c := range codes {
