@@ -196,7 +196,7 @@ func PickSeries(ctx context.Context, db *store.DB, q SeriesQuery, until string) 
 	if err != nil {
 		return Tail{}, in, err
 	}
-	list, err := LoadSeries(ctx, db, SeriesFilter{Country: q.Country, Indicator: q.Indicator, Scope: q.Scope, Frequency: q.Frequency})
+	list, err := LoadSeries(ctx, db, SeriesFilter(q))
 	if err != nil {
 		return Tail{}, in, err
 	}

@@ -242,13 +242,6 @@ func replaceHeader(b []byte) []byte {
 	return append([]byte("id,name,amount"), b[i:]...)
 }
 
-func gz(b []byte) []byte {
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write(b)
-	zw.Close()
-	return buf.Bytes()
-}
 
 var brokenCases = []struct {
 	name, file, format string

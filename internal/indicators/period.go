@@ -71,10 +71,7 @@ func ParsePeriod(p string) (string, error) {
 }
 
 func periodYear(p string) int {
-	s := p
-	if strings.HasPrefix(s, "FY") {
-		s = s[2:]
-	}
+	s := strings.TrimPrefix(p, "FY")
 	y, _ := strconv.Atoi(s[:4])
 	return y
 }

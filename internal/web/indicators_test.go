@@ -51,7 +51,7 @@ func TestIndicatorsPublicPages(t *testing.T) {
 			}
 		}
 
-		resp, body := env.do(t, "GET", "/indicators/countries/ZZZ", "", "")
+		resp, _ := env.do(t, "GET", "/indicators/countries/ZZZ", "", "")
 		if resp.StatusCode != http.StatusNotFound {
 			t.Errorf("unknown country: %d", resp.StatusCode)
 		}
@@ -60,7 +60,7 @@ func TestIndicatorsPublicPages(t *testing.T) {
 			t.Errorf("horizon 500: %d", resp.StatusCode)
 		}
 		// A series too short for a track record gets no forecast.
-		resp, body = env.do(t, "GET", "/api/v1/forecasts?country=MEX&indicator=uac_encounters&horizon=1&until=FY2015", "", "")
+		resp, body := env.do(t, "GET", "/api/v1/forecasts?country=MEX&indicator=uac_encounters&horizon=1&until=FY2015", "", "")
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("forecast without track record: %d %s", resp.StatusCode, body)
 		}
