@@ -242,7 +242,6 @@ func replaceHeader(b []byte) []byte {
 	return append([]byte("id,name,amount"), b[i:]...)
 }
 
-
 var brokenCases = []struct {
 	name, file, format string
 	badNumber          [2]string // replace the first occurrence of [0] by [1]

@@ -223,6 +223,15 @@ func Import(ctx context.Context, db *store.DB, opt Options) (*Report, error) {
 			return err
 		}
 		imp.sourceID = sid
+		// A source's first import can only insert: skip the look-up per
+		// value (duplicates within the file are caught by imp.seen).
+		var one int
+		switch err := db.QueryRow(ctx, `SELECT 1 FROM ind_values WHERE source_id = ? LIMIT 1`, sid).Scan(&one); {
+		case store.IsNoRows(err):
+			imp.fresh = true
+		case err != nil:
+			return fmt.Errorf("indicators: check source %s: %w", src.Key, err)
+		}
 		now := store.FormatTime(time.Now())
 		if err := db.QueryRow(ctx, `INSERT INTO ind_import_runs (source_id, format, file_name, file_sha256, started_at, finished_at)
 			VALUES (?, ?, ?, '', ?, ?) RETURNING id`, sid, f.Name, opt.Name, now, now).Scan(&imp.runID); err != nil {
@@ -303,6 +312,7 @@ type importer struct {
 	indicators map[string]bool
 	err        error // a database error stops the import
 	thousands  int   // cells whose thousands separators were removed
+	fresh      bool  // the source has no stored values yet: insert only
 }
 
 func (imp *importer) emit(ctx context.Context, rec Record) error {
@@ -335,7 +345,7 @@ func (imp *importer) emit(ctx context.Context, rec Record) error {
 		imp.err = err
 		return err
 	}
-	res, err := putValue(ctx, imp.db, imp.sourceID, imp.runID, rec)
+	res, err := putValue(ctx, imp.db, imp.sourceID, imp.runID, rec, imp.fresh)
 	if err != nil {
 		imp.err = err
 		return err
