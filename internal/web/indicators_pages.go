@@ -111,6 +111,7 @@ func (s *Server) handleIndicatorsCountry(w http.ResponseWriter, r *http.Request)
 		}
 		pv.Chart = s.seriesChart(r, fmt.Sprintf("c%d", i), title, p.Indicator, p.Series, label, p.Indicator.Code == "uac_encounters", srcs)
 		pv.Chart.Small = true
+		pv.Chart.NoChart = pv.IsText
 		pv.Chart.CSV = csvLink("country", code, "indicator", p.Indicator.Code)
 		if p.Latest != nil {
 			pv.LatestPeriod = p.Latest.Period

@@ -49,6 +49,8 @@ type indChart struct {
 	Sources []indicators.Source
 	Notes   []string
 	Small   bool
+	// NoChart: categories (income group) are shown as a table only.
+	NoChart bool
 }
 
 // indChartSpec is what static/indicators.js draws.
