@@ -245,6 +245,11 @@ func Import(ctx context.Context, db *store.DB, opt Options) (*Report, error) {
 		if imp.err != nil {
 			return imp.err
 		}
+		if rep.ErrorCount == 0 {
+			if err := imp.flush(ctx); err != nil {
+				return err
+			}
+		}
 		// Read to the end so that the checksum covers the whole file.
 		if _, err := io.Copy(io.Discard, bb); err != nil {
 			return fmt.Errorf("indicators: read %s: %w", opt.Name, err)
@@ -313,6 +318,7 @@ type importer struct {
 	err        error // a database error stops the import
 	thousands  int   // cells whose thousands separators were removed
 	fresh      bool  // the source has no stored values yet: insert only
+	batch      []Record
 }
 
 func (imp *importer) emit(ctx context.Context, rec Record) error {
@@ -345,7 +351,16 @@ func (imp *importer) emit(ctx context.Context, rec Record) error {
 		imp.err = err
 		return err
 	}
-	res, err := putValue(ctx, imp.db, imp.sourceID, imp.runID, rec, imp.fresh)
+	if imp.fresh {
+		// Insert-only: many rows per statement.
+		imp.batch = append(imp.batch, rec)
+		imp.rep.Inserted++
+		if len(imp.batch) >= insertBatch {
+			return imp.flush(ctx)
+		}
+		return nil
+	}
+	res, err := putValue(ctx, imp.db, imp.sourceID, imp.runID, rec)
 	if err != nil {
 		imp.err = err
 		return err
@@ -357,6 +372,39 @@ func (imp *importer) emit(ctx context.Context, rec Record) error {
 		imp.rep.Updated++
 	default:
 		imp.rep.Unchanged++
+	}
+	return nil
+}
+
+// insertBatch is how many values one INSERT statement carries on a
+// source's first import (11 parameters each, well under both engines'
+// limits).
+const insertBatch = 500
+
+// flush writes the batched values.
+func (imp *importer) flush(ctx context.Context) error {
+	if len(imp.batch) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(`INSERT INTO ind_values (country, indicator, scope, period, value, value_text, source_id, cite_url, note, run_id, updated_at) VALUES `)
+	args := make([]any, 0, len(imp.batch)*11)
+	now := store.FormatTime(time.Now())
+	for i, rec := range imp.batch {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		var v any
+		if !rec.IsText {
+			v = rec.Value
+		}
+		args = append(args, rec.Country, rec.Indicator, rec.Scope, rec.Period, v, rec.Text, imp.sourceID, rec.CiteURL, rec.Note, imp.runID, now)
+	}
+	imp.batch = imp.batch[:0]
+	if _, err := imp.db.Exec(ctx, b.String(), args...); err != nil {
+		imp.err = fmt.Errorf("indicators: store values: %w", err)
+		return imp.err
 	}
 	return nil
 }

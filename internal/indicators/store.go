@@ -63,7 +63,7 @@ const (
 
 // putValue inserts a value, or updates it keeping the earlier value as a
 // revision. A value equal to the stored one changes nothing.
-func putValue(ctx context.Context, db *store.DB, sourceID, runID int64, rec Record, fresh bool) (putResult, error) {
+func putValue(ctx context.Context, db *store.DB, sourceID, runID int64, rec Record) (putResult, error) {
 	var (
 		id      int64
 		old     sql.NullFloat64
@@ -75,12 +75,9 @@ func putValue(ctx context.Context, db *store.DB, sourceID, runID int64, rec Reco
 		newVal = rec.Value
 	}
 	now := store.FormatTime(time.Now())
-	err := sql.ErrNoRows
-	if !fresh {
-		err = db.QueryRow(ctx, `SELECT id, value, value_text, run_id FROM ind_values
-			WHERE country = ? AND indicator = ? AND scope = ? AND period = ? AND source_id = ?`,
-			rec.Country, rec.Indicator, rec.Scope, rec.Period, sourceID).Scan(&id, &old, &oldText, &oldRun)
-	}
+	err := db.QueryRow(ctx, `SELECT id, value, value_text, run_id FROM ind_values
+		WHERE country = ? AND indicator = ? AND scope = ? AND period = ? AND source_id = ?`,
+		rec.Country, rec.Indicator, rec.Scope, rec.Period, sourceID).Scan(&id, &old, &oldText, &oldRun)
 	switch {
 	case store.IsNoRows(err):
 		_, err := db.Exec(ctx, `INSERT INTO ind_values (country, indicator, scope, period, value, value_text, source_id, cite_url, note, run_id, updated_at)
