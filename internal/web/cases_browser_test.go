@@ -103,7 +103,9 @@ func TestBrowserCustodyFlow(t *testing.T) {
 		t.Errorf("placed in %q", got)
 	}
 	run("board", chromedp.Navigate(env.ts.URL+"/board"), chromedp.WaitVisible(css("#board-items")))
-	run("facilities", chromedp.Navigate(env.ts.URL+"/facilities"), chromedp.WaitVisible(css("#facilities")))
+	// The occupancy chart is drawn by Chart.js (the SVG fallback hides).
+	run("facilities", chromedp.Navigate(env.ts.URL+"/facilities"), chromedp.WaitVisible(css("#facilities")),
+		chromedp.WaitVisible(css("figure.occ-chart canvas")), chromedp.WaitNotVisible(css("figure.occ-chart .occ-svg")))
 	if got := browserText(t, ctx, "#occ-total"); got != "1" {
 		t.Errorf("children in care shown as %q", got)
 	}

@@ -52,6 +52,7 @@ func (s *Server) childrenRoutes() []Route {
 		{Method: "POST", Path: "/cases/{id}/release/{rid}/approve", Perm: auth.PermCaseReleaseApprove, Handler: s.handleReleaseApprovePage},
 		{Method: "GET", Path: "/board", Perm: auth.PermBoardRead, Handler: s.handleBoardPage},
 		{Method: "GET", Path: "/facilities", Perm: auth.PermFacilityRead, Handler: s.handleFacilitiesPage},
+		{Method: "GET", Path: "/facilities/{id}", Perm: auth.PermFacilityRead, Handler: s.handleFacilityPage},
 		{Method: "POST", Path: "/sponsors", Perm: auth.PermSponsorManage, Handler: s.handleSponsorCreatePage},
 		{Method: "GET", Path: "/sponsors/{id}", Perm: auth.PermSponsorManage, Handler: s.handleSponsorPage},
 		{Method: "POST", Path: "/sponsors/{id}/vetting", Perm: auth.PermSponsorManage, Handler: s.handleVettingPage},

@@ -123,7 +123,46 @@ func (s *Server) handleFacilitiesPage(w http.ResponseWriter, r *http.Request) {
 		s.childError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "facilities_list", map[string]any{"Occ": d, "Chart": childOccupancyChart(d.Series)})
+	s.render(w, r, http.StatusOK, "facilities_list", map[string]any{"Occ": d, "Chart": childOccupancyChart(d.Series), "ChartData": childChartData(d.Series, "children in care")})
+}
+
+// childChartSpec is the JSON a chart's script block carries for
+// static/children.js.
+type childChartSpec struct {
+	Label  string   `json:"label"`
+	Labels []string `json:"labels"`
+	Values []int    `json:"values"`
+}
+
+func childChartData(series []children.OccupancyPoint, label string) childChartSpec {
+	spec := childChartSpec{Label: label}
+	for _, p := range series {
+		spec.Labels = append(spec.Labels, p.At.Format("2006-01-02"))
+		spec.Values = append(spec.Values, p.Occupied)
+	}
+	return spec
+}
+
+func (s *Server) handleFacilityPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.childPathID(w, r, "id")
+	if !ok {
+		return
+	}
+	st := s.childrenStore()
+	f, err := st.Facility(r.Context(), id)
+	if err != nil {
+		s.childError(w, r, err)
+		return
+	}
+	now := time.Now().UTC()
+	series, err := st.Occupancy(r.Context(), id, now.Add(-childOccupancyWindow), now, 61)
+	if err != nil {
+		s.childError(w, r, err)
+		return
+	}
+	capacity, occupied := f.Capacity()
+	s.render(w, r, http.StatusOK, "facilities_view", map[string]any{"F": f, "Capacity": capacity, "Occupied": occupied,
+		"Series": series, "Chart": childOccupancyChart(series), "ChartData": childChartData(series, f.Name)})
 }
 
 // occupancyChart draws the occupancy series as an inline SVG on the server:
@@ -144,7 +183,7 @@ func childOccupancyChart(series []children.OccupancyPoint) template.HTML {
 	x := func(i int) float64 { return left + (w-left-8)*float64(i)/float64(len(series)-1) }
 	y := func(v int) float64 { return top + (h-top-bottom)*(1-float64(v)/float64(top2)) }
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="occ-title"><title id="occ-title">Children in care, %s to %s</title>`,
+	fmt.Fprintf(&b, `<svg class="chart occ-svg" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="occ-title"><title id="occ-title">Children in care, %s to %s</title>`,
 		w, h, series[0].At.Format("2006-01-02"), series[len(series)-1].At.Format("2006-01-02"))
 	for _, v := range []int{0, top2 / 2, top2} {
 		fmt.Fprintf(&b, `<line x1="%.0f" x2="%.0f" y1="%.1f" y2="%.1f" stroke="#d5dae0"/><text x="%.0f" y="%.1f" font-size="11" text-anchor="end">%d</text>`,
