@@ -127,7 +127,7 @@ var particleSurnames = map[string]bool{
 	"leon": true, "cruz": true, "paz": true, "santos": true, "rosa": true, "torre": true,
 	"cid": true, "valle": true, "rio": true, "angeles": true, "fuente": true, "jesus": true,
 	"garza": true, "vega": true, "rosario": true, "carmen": true, "hoyos": true, "reyes": true,
-	"castillo": true, "barrio": true, "toro": true, "luna": true, "o": false,
+	"castillo": true, "barrio": true, "toro": true, "luna": true,
 }
 
 // canonicalSex maps the ways sex is written (M, F, male, female, masculino,

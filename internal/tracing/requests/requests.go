@@ -168,6 +168,14 @@ func (e *ValidationError) orNil() error {
 	return e
 }
 
+// sexes maps the ways sex is written in English and Spanish (accents and
+// case folded) to F, M or "" (unknown).
+var sexes = map[string]string{
+	"": "", "unknown": "", "desconocido": "", "u": "", "?": "",
+	"f": "F", "female": "F", "femenino": "F", "mujer": "F", "nina": "F", "girl": "F",
+	"m": "M", "male": "M", "masculino": "M", "hombre": "M", "h": "M", "varon": "M", "nino": "M", "boy": "M",
+}
+
 // maxText bounds every free-text field; names are far shorter.
 const maxText = 500
 
@@ -188,12 +196,9 @@ func (p *Person) Normalize(v *ValidationError, prefix string) {
 	if p.GivenNames == "" && p.Surname1 == "" && p.Surname2 == "" {
 		v.add(prefix+"given_names", "a given name or a surname is needed to search")
 	}
-	switch strings.ToUpper(p.Sex) {
-	case "", "UNKNOWN":
-		p.Sex = ""
-	case "F", "M":
-		p.Sex = strings.ToUpper(p.Sex)
-	default:
+	if sex, ok := sexes[tracing.Fold(p.Sex)]; ok {
+		p.Sex = sex
+	} else {
 		v.add(prefix+"sex", "must be F, M or empty (unknown)")
 	}
 	if p.BirthDate != "" && !validBirthDate(p.BirthDate) {

@@ -109,6 +109,9 @@ func TestPersonNormalize(t *testing.T) {
 		{"sex unknown is empty", Person{GivenNames: "José", Sex: "unknown"}, ""},
 		{"sex lower case", Person{GivenNames: "José", Sex: "f"}, ""},
 		{"sex other", Person{GivenNames: "José", Sex: "X"}, "sex"},
+		{"sex in Spanish", Person{GivenNames: "José", Sex: "Niño"}, ""},
+		{"sex in English", Person{GivenNames: "Ana", Sex: "female"}, ""},
+		{"sex question mark", Person{GivenNames: "Ana", Sex: "?"}, ""},
 		{"year and month", Person{GivenNames: "José", BirthDate: "2010-05"}, ""},
 		{"full date", Person{GivenNames: "José", BirthDate: "2010-05-31"}, ""},
 		{"impossible date", Person{GivenNames: "José", BirthDate: "2010-02-31"}, "birth_date"},
@@ -548,5 +551,27 @@ func TestBitset(t *testing.T) {
 		if got := b.has(tt.id); got != tt.want {
 			t.Errorf("has(%d) = %v, want %v", tt.id, got, tt.want)
 		}
+	}
+}
+
+// TestSexes checks every row of the sex table through Normalize, with the
+// accents and capitals people type.
+func TestSexes(t *testing.T) {
+	for written, want := range sexes {
+		for _, in := range []string{written, strings.ToUpper(written)} {
+			t.Run(in, func(t *testing.T) {
+				p := Person{GivenNames: "Ana", Sex: in}
+				v := &ValidationError{}
+				p.Normalize(v, "")
+				if len(v.Problems) > 0 || p.Sex != want {
+					t.Fatalf("sex %q: got %q %v, want %q", in, p.Sex, v.Problems, want)
+				}
+			})
+		}
+	}
+	p := Person{GivenNames: "José", Sex: "Varón"}
+	p.Normalize(&ValidationError{}, "")
+	if p.Sex != "M" {
+		t.Fatalf("Varón: %q", p.Sex)
 	}
 }

@@ -1,0 +1,165 @@
+package tracing
+
+import "strings"
+
+// Blocking: only records that share at least one key are compared. Each
+// rule tolerates a different kind of variation, so a true pair is lost only
+// if it varies in every way at once:
+//
+//	given+surname+year   nickname or typo-free names, any date form; given and
+//	                     surname as an unordered pair, so exchanged boxes agree;
+//	                     each surname in turn, so a dropped or swapped one agrees
+//	surname+date         given name changed, typed or a nickname not in the table
+//	given+date           surname typed or swapped
+//	given+surnames       date missing, a year only, or wrong
+//	given+surname+m/d    year typed or off by one
+//	given+mother         child's surnames wrong or missing
+//
+// Dates enter keys with day and month in order (smaller first), so that a
+// swapped day and month still share the key.
+const (
+	ruleNameYear = iota
+	ruleSurnameDate
+	ruleGivenDate
+	ruleGivenSurnames
+	ruleNameMonthDay
+	ruleGivenMother
+	rulePrefixYear
+	rulePrefixDate
+	ruleMother
+	ruleFather
+	nRules
+)
+
+var ruleNames = [nRules]string{"given+surname+year", "surname+date", "given+date", "given+surnames", "given+surname+month-day", "given+mother", "name-prefixes+year", "prefix+date", "mother+initial", "father+initial"}
+
+func prefix(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// keyHasher hashes blocking keys with 64-bit FNV-1a: fixed, so that runs
+// are repeatable, and collisions (about one in 10^19 per pair of keys) only
+// add a candidate pair, never lose one.
+type keyHasher struct{}
+
+func newKeyHasher() *keyHasher { return &keyHasher{} }
+
+func (*keyHasher) key(rule int, parts ...string) uint64 {
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	h = (h ^ uint64(rule+1)) * prime
+	for _, p := range parts {
+		for i := 0; i < len(p); i++ {
+			h = (h ^ uint64(p[i])) * prime
+		}
+		h = (h ^ 0xff) * prime
+	}
+	if h == 0 { // 0 marks a dropped key
+		h = 1
+	}
+	return h
+}
+
+func dateKey(d date) string {
+	lo, hi := d.m, d.d
+	if lo > hi {
+		lo, hi = hi, lo
+	}
+	return string([]byte{byte(d.y >> 8), byte(d.y), byte(lo), byte(hi)})
+}
+
+func yearKey(y int16) string { return string([]byte{byte(y >> 8), byte(y)}) }
+
+func monthDayKey(d date) string {
+	lo, hi := d.m, d.d
+	if lo > hi {
+		lo, hi = hi, lo
+	}
+	return string([]byte{byte(lo), byte(hi)})
+}
+
+// blockKeys appends the blocking keys of a record to dst.
+func blockKeys(k *keyHasher, f *features, dst []uint64) []uint64 {
+	g := f.givenFirstPh
+	// The given-name key also tries the record read the other way round.
+	surs := [2]string{f.s1.ph, f.s2.ph}
+	full := f.dob.valid && f.dob.d != 0
+	for _, s := range surs {
+		if s == "" || g == "" {
+			continue
+		}
+		a, b := g, s
+		if a > b {
+			a, b = b, a
+		}
+		if f.dob.valid {
+			dst = append(dst, k.key(ruleNameYear, a, b, yearKey(f.dob.y)))
+		}
+		// Without the date, for records with none or a wrong one; for
+		// common names the group is too large and is skipped.
+		dst = append(dst, k.key(ruleNameYear, a, b))
+		if full {
+			dst = append(dst, k.key(ruleNameMonthDay, a, b, monthDayKey(f.dob)))
+		}
+	}
+	if full {
+		for _, s := range surs {
+			if s != "" {
+				dst = append(dst, k.key(ruleSurnameDate, s, dateKey(f.dob)))
+			}
+		}
+		if g != "" {
+			dst = append(dst, k.key(ruleGivenDate, g, dateKey(f.dob)))
+		}
+		// Exchanged boxes: the first surname read as the given name.
+		if f.s1.ph != "" {
+			dst = append(dst, k.key(ruleGivenDate, f.s1.ph, dateKey(f.dob)))
+		}
+	}
+	if g != "" && f.s1.ph != "" && f.s2.ph != "" {
+		a, b := f.s1.ph, f.s2.ph
+		if a > b {
+			a, b = b, a
+		}
+		dst = append(dst, k.key(ruleGivenSurnames, g, a, b))
+	}
+	if g != "" && len(f.mother.ph) >= 2 {
+		dst = append(dst, k.key(ruleGivenMother, g, f.mother.ph[0], f.mother.ph[len(f.mother.ph)-1]))
+	}
+	// Prefixes of the phonetic keys survive typos after the second or
+	// third letter ("Ortefa", "Hridy").
+	gp := prefix(g, 2)
+	if gp != "" && f.dob.valid {
+		for _, s := range surs {
+			if s != "" {
+				dst = append(dst, k.key(rulePrefixYear, gp, prefix(s, 2), yearKey(f.dob.y)))
+			}
+		}
+	}
+	if full {
+		if s := prefix(f.s1.ph, 3); s != "" {
+			dst = append(dst, k.key(rulePrefixDate, "s", s, dateKey(f.dob)))
+		}
+		if gp3 := prefix(g, 3); gp3 != "" {
+			dst = append(dst, k.key(rulePrefixDate, "g", gp3, dateKey(f.dob)))
+		}
+	}
+	// Parents' full names with the child's initial: the child's own
+	// names and date may all be written badly while a parent's is not.
+	// Initials of the given name and first surname, in order, so that
+	// exchanged boxes agree.
+	ini := prefix(g, 1) + prefix(f.s1.ph, 1)
+	if len(ini) == 2 && ini[0] > ini[1] {
+		ini = string([]byte{ini[1], ini[0]})
+	}
+	if f.mother.fused != "" && len(f.mother.ph) >= 2 {
+		dst = append(dst, k.key(ruleMother, strings.Join(f.mother.ph, " "), ini))
+	}
+	if f.father.fused != "" && len(f.father.ph) >= 2 {
+		dst = append(dst, k.key(ruleFather, strings.Join(f.father.ph, " "), ini))
+	}
+	return dst
+}

@@ -1,0 +1,411 @@
+package tracing
+
+// The fields compared and the levels of agreement of each, from strongest to
+// weakest. The last level of every field is "missing": one side is empty,
+// which says nothing either way (its weight is 0).
+const (
+	fGiven = iota
+	fSurname1
+	fSurname2
+	fSex
+	fBirthDate
+	fCountry
+	fPlace
+	fMother
+	fFather
+	nFields
+)
+
+// Levels of the name fields.
+const (
+	gExact    = iota // as written (case aside)
+	gFold            // equal after folding accents and case
+	gNickname        // every word the same full name (Pepe = José)
+	gPhonetic        // every word the same Spanish phonetic key
+	gSubset          // one lacks a second name, the first agrees (María / María Fernanda)
+	gJaro            // first words differ by a typo (Jaro-Winkler above threshold)
+	gOther           // some other word agrees (Ana María / María)
+	gConflict        // first words agree but both second words differ (Juan Carlos / Juan José)
+	gInitial         // one side has only an initial, and it agrees
+	gDisagree
+	gMissing
+)
+
+// Levels of the surnames.
+const (
+	sExact    = iota
+	sFold     // equal after folding, or fused/cut compound forms agree
+	sPhonetic // same phonetic key
+	sJaroHigh // Jaro-Winkler >= 0.92
+	sJaroMid  // Jaro-Winkler >= 0.84
+	sInitial  // one side only an initial that agrees
+	sDisagree
+	sMissing
+)
+
+// Levels of sex, country: agree, disagree, missing.
+const (
+	bAgree = iota
+	bDisagree
+	bMissing
+)
+
+// Levels of the birth date.
+const (
+	dExact     = iota
+	dSwapped   // day and month exchanged
+	dYearMonth // same year and month, day differs
+	dYearOnly  // one side knows only the year (or year-month) and it agrees
+	dYearOff   // same day and month, year one off
+	dMonthDay  // same day and month, year further off (a typed year)
+	dNear      // within a year otherwise
+	dDisagree
+	dMissing
+)
+
+// Levels of the birth place.
+const (
+	pExact = iota
+	pSimilar
+	pDisagree
+	pMissing
+)
+
+// Levels of the parents' names.
+const (
+	rExact   = iota // same letters
+	rAll            // every word of the shorter name agrees with a word of the other
+	rJaro           // whole names close (typos, a space in the wrong place)
+	rPartial        // at least two words agree (a second name or surname dropped)
+	rDisagree
+	rMissing
+)
+
+// fieldSpec names a field and its levels, for models and explanations.
+type fieldSpec struct {
+	Name   string
+	Levels []string
+	// tf marks name fields whose agreement counts less for common values.
+	tf bool
+}
+
+var fieldSpecs = [nFields]fieldSpec{
+	fGiven:     {"given_names", []string{"exact", "folded", "nickname", "phonetic", "subset", "jaro_winkler", "other_word", "conflict", "initial", "disagree", "missing"}, true},
+	fSurname1:  {"surname1", []string{"exact", "folded", "phonetic", "jaro_winkler_high", "jaro_winkler_mid", "initial", "disagree", "missing"}, true},
+	fSurname2:  {"surname2", []string{"exact", "folded", "phonetic", "jaro_winkler_high", "jaro_winkler_mid", "initial", "disagree", "missing"}, true},
+	fSex:       {"sex", []string{"agree", "disagree", "missing"}, false},
+	fBirthDate: {"birth_date", []string{"exact", "day_month_swapped", "year_month", "year_only", "year_off_by_one", "month_day", "within_a_year", "disagree", "missing"}, false},
+	fCountry:   {"birth_country", []string{"agree", "disagree", "missing"}, false},
+	fPlace:     {"birth_place", []string{"exact", "similar", "disagree", "missing"}, false},
+	fMother:    {"mother_name", []string{"exact", "all_words", "jaro_winkler", "partial", "disagree", "missing"}, false},
+	fFather:    {"father_name", []string{"exact", "all_words", "jaro_winkler", "partial", "disagree", "missing"}, false},
+}
+
+// Jaro-Winkler thresholds. Tuned on the development sets: single-letter
+// typos in names of 5-8 letters score 0.88-0.95; different names that
+// share a start (Marta/Mario) score up to about 0.85.
+const (
+	jwToken   = 0.88
+	jwSurHigh = 0.92
+	jwSurMid  = 0.84
+	jwPlace   = 0.88
+	jwParent  = 0.90
+)
+
+// Word agreement, from strongest to weakest.
+const (
+	tExact = iota
+	tNick
+	tPhon
+	tJaro
+	tInitial
+	tNone
+)
+
+// wordSim compares two folded given-name words with their phonetic keys.
+func wordSim(a, b, pa, pb string) int {
+	if a == b {
+		return tExact
+	}
+	if len(a) == 1 || len(b) == 1 {
+		if a[0] == b[0] {
+			return tInitial
+		}
+		return tNone
+	}
+	if nicknameAgree(a, b) {
+		return tNick
+	}
+	if pa == pb {
+		return tPhon
+	}
+	if jaroWinkler(a, b) >= jwToken {
+		return tJaro
+	}
+	return tNone
+}
+
+// nicknameAgree reports whether two words can be the same given name: one
+// is a nickname of the other, or both are nicknames of one name.
+func nicknameAgree(a, b string) bool {
+	na, nb := nicknames[a], nicknames[b]
+	if len(na) == 0 && len(nb) == 0 {
+		return false
+	}
+	for _, x := range na {
+		if firstWord(x) == b {
+			return true
+		}
+		for _, y := range nb {
+			if x == y {
+				return true
+			}
+		}
+	}
+	for _, y := range nb {
+		if firstWord(y) == a {
+			return true
+		}
+	}
+	return false
+}
+
+func firstWord(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+func compareGiven(a, b *features) int {
+	if len(a.given) == 0 || len(b.given) == 0 {
+		return gMissing
+	}
+	if a.givenRaw == b.givenRaw {
+		return gExact
+	}
+	if len(a.given) == len(b.given) {
+		same := true
+		for i := range a.given {
+			if a.given[i] != b.given[i] {
+				same = false
+				break
+			}
+		}
+		if same {
+			return gFold
+		}
+	}
+	t0 := wordSim(a.given[0], b.given[0], a.givenPh[0], b.givenPh[0])
+	t1 := -1
+	if len(a.given) >= 2 && len(b.given) >= 2 {
+		t1 = wordSim(a.given[1], b.given[1], a.givenPh[1], b.givenPh[1])
+	}
+	worst := t0
+	if t1 > worst {
+		worst = t1
+	}
+	sameLen := len(a.given) == len(b.given)
+	switch {
+	case sameLen && worst <= tNick:
+		return gNickname
+	case sameLen && worst <= tPhon:
+		return gPhonetic
+	case !sameLen && t0 <= tPhon && (t1 < 0 || t1 <= tPhon):
+		return gSubset
+	case t0 <= tJaro && (t1 < 0 || t1 <= tJaro):
+		return gJaro
+	case t0 <= tJaro && t1 >= tInitial:
+		if t1 == tInitial {
+			return gJaro
+		}
+		return gConflict
+	case t0 == tInitial:
+		return gInitial
+	}
+	// First words differ: does any other word agree? (Ana María / María)
+	for i, x := range a.given {
+		for j, y := range b.given {
+			if i == 0 && j == 0 {
+				continue
+			}
+			if s := wordSim(x, y, a.givenPh[i], b.givenPh[j]); s <= tPhon {
+				return gOther
+			}
+		}
+	}
+	return gDisagree
+}
+
+func compareSurname(a, b *surname) int {
+	if a.fused == "" || b.fused == "" {
+		return sMissing
+	}
+	if a.raw == b.raw {
+		return sExact
+	}
+	if a.fused == b.fused || a.core == b.core || a.core == b.fused || a.fused == b.core {
+		return sFold
+	}
+	if a.ph == b.ph {
+		return sPhonetic
+	}
+	if len(a.core) == 1 || len(b.core) == 1 {
+		if a.core[0] == b.core[0] {
+			return sInitial
+		}
+		return sDisagree
+	}
+	jw := jaroWinkler(a.core, b.core)
+	if jw >= jwSurHigh {
+		return sJaroHigh
+	}
+	if jw2 := jaroWinkler(a.fused, b.fused); jw2 > jw {
+		jw = jw2
+	}
+	if jw >= jwSurHigh {
+		return sJaroHigh
+	}
+	if jw >= jwSurMid {
+		return sJaroMid
+	}
+	return sDisagree
+}
+
+func compareBinary[T comparable](a, b, zero T) int {
+	if a == zero || b == zero {
+		return bMissing
+	}
+	if a == b {
+		return bAgree
+	}
+	return bDisagree
+}
+
+func compareDate(a, b date) int {
+	if !a.valid || !b.valid {
+		return dMissing
+	}
+	fullA, fullB := a.d != 0, b.d != 0
+	if fullA && fullB {
+		switch {
+		case a == b:
+			return dExact
+		case a.y == b.y && a.m == b.d && a.d == b.m:
+			return dSwapped
+		case a.y == b.y && a.m == b.m:
+			return dYearMonth
+		case a.m == b.m && a.d == b.d && abs16(a.y-b.y) == 1:
+			return dYearOff
+		case a.m == b.m && a.d == b.d:
+			return dMonthDay
+		case abs16(a.y-b.y) <= 1 && abs(monthsApart(a, b)) <= 12:
+			return dNear
+		}
+		return dDisagree
+	}
+	// One side or both know only the year (or year and month).
+	if a.y == b.y && (a.m == 0 || b.m == 0 || a.m == b.m) {
+		return dYearOnly
+	}
+	if abs16(a.y-b.y) <= 1 {
+		return dNear
+	}
+	return dDisagree
+}
+
+func monthsApart(a, b date) int {
+	return (int(a.y)*12 + int(a.m)) - (int(b.y)*12 + int(b.m))
+}
+
+func abs16(x int16) int16 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func comparePlace(a, b *features) int {
+	if a.place == "" || b.place == "" {
+		return pMissing
+	}
+	if a.place == b.place {
+		return pExact
+	}
+	if a.placePh == b.placePh || jaroWinkler(a.place, b.place) >= jwPlace {
+		return pSimilar
+	}
+	return pDisagree
+}
+
+func compareParent(a, b *parent) int {
+	if a.fused == "" || b.fused == "" {
+		return rMissing
+	}
+	if a.fused == b.fused {
+		return rExact
+	}
+	// Count the words of the shorter name that agree with a word of the
+	// longer one.
+	short, long := a, b
+	if len(b.tokens) < len(a.tokens) {
+		short, long = b, a
+	}
+	var used [16]bool
+	agree := 0
+	for i, x := range short.tokens {
+		for j, y := range long.tokens {
+			if j >= len(used) || used[j] {
+				continue
+			}
+			if wordSim(x, y, short.ph[i], long.ph[j]) <= tJaro {
+				used[j] = true
+				agree++
+				break
+			}
+		}
+	}
+	if agree == len(short.tokens) && agree >= 2 {
+		return rAll
+	}
+	if jaroWinkler(a.fused, b.fused) >= jwParent {
+		return rJaro
+	}
+	if agree >= 2 {
+		return rPartial
+	}
+	return rDisagree
+}
+
+// vector is the level of agreement of each field for one pair.
+type vector [nFields]uint8
+
+// compareOriented compares two prepared records as they stand. Surnames are
+// tried both straight and crossed (first against second) by the caller.
+func compareOriented(a, b *features, crossed bool) vector {
+	var v vector
+	v[fGiven] = uint8(compareGiven(a, b))
+	if crossed {
+		v[fSurname1] = uint8(compareSurname(&a.s1, &b.s2))
+		v[fSurname2] = uint8(compareSurname(&a.s2, &b.s1))
+	} else {
+		v[fSurname1] = uint8(compareSurname(&a.s1, &b.s1))
+		v[fSurname2] = uint8(compareSurname(&a.s2, &b.s2))
+	}
+	v[fSex] = uint8(compareBinary(a.sex, b.sex, 0))
+	v[fBirthDate] = uint8(compareDate(a.dob, b.dob))
+	v[fCountry] = uint8(compareBinary(a.country, b.country, ""))
+	v[fPlace] = uint8(comparePlace(a, b))
+	v[fMother] = uint8(compareParent(&a.mother, &b.mother))
+	v[fFather] = uint8(compareParent(&a.father, &b.father))
+	return v
+}

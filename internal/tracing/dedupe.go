@@ -1,0 +1,454 @@
+package tracing
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"log/slog"
+	"math"
+	"runtime"
+	"slices"
+	"sort"
+	"sync"
+	"sync/atomic"
+)
+
+// Options tune Dedupe, Link and Train. The zero value is usable.
+type Options struct {
+	// Threshold is the match probability from which two records are
+	// taken for one person (default 0.5).
+	Threshold float64
+	// Model, when set, is used as is; otherwise one is trained on the
+	// records.
+	Model *Model
+	// MaxBlock is the largest group of records sharing a blocking key
+	// that is compared in full (default 1000); larger groups are keys too
+	// common to tell anything and are skipped.
+	MaxBlock int
+	// Workers is the number of goroutines (default GOMAXPROCS).
+	Workers int
+	// Progress, when set, is called with units of work done (candidate
+	// groups for Dedupe, inquiries for Link) and the total.
+	Progress func(done, total int)
+	// Logger receives a line per stage (default: discard).
+	Logger *slog.Logger
+}
+
+func (o *Options) withDefaults() Options {
+	out := *o
+	if out.Threshold <= 0 || out.Threshold >= 1 {
+		out.Threshold = 0.5
+	}
+	if out.MaxBlock <= 0 {
+		out.MaxBlock = 1000
+	}
+	if out.Workers <= 0 {
+		out.Workers = runtime.GOMAXPROCS(0)
+	}
+	if out.Logger == nil {
+		out.Logger = slog.New(slog.DiscardHandler)
+	}
+	return out
+}
+
+// DedupeResult says which records are one person.
+type DedupeResult struct {
+	// Cluster holds, for each input record, the index of its cluster
+	// (0, 1, 2, ... in order of first appearance).
+	Cluster []int
+	// ClusterID holds, for each cluster, the ID of its first record.
+	ClusterID []string
+	// Model is the model used (trained unless Options.Model was given).
+	Model *Model
+	// Stats describe the work done.
+	Stats Stats
+}
+
+// Stats count the work of a run, for logs and benchmarks.
+type Stats struct {
+	Records     int
+	Keys        int
+	SkippedKeys int
+	Comparisons int64
+	Edges       int
+	Clusters    int
+	ModelPairs  int
+	ModelPrior  float64
+}
+
+// prepare computes features of all records in parallel.
+func prepare(ctx context.Context, recs []Record, workers int) ([]features, error) {
+	fs := make([]features, len(recs))
+	var wg sync.WaitGroup
+	chunk := (len(recs) + workers - 1) / max(workers, 1)
+	for w := 0; w < workers; w++ {
+		lo, hi := w*chunk, min(len(recs), (w+1)*chunk)
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				if i%4096 == 0 && ctx.Err() != nil {
+					return
+				}
+				fs[i] = newFeatures(&recs[i])
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return fs, nil
+}
+
+// blocks holds, for a set of records, the records grouped by blocking key.
+type blocks struct {
+	// keys of record i are keys[off[i]:off[i+1]], sorted; 0 marks a key
+	// dropped because its group was too large.
+	keys []uint64
+	off  []uint32
+	// groups: members of group g are members[gstart[g]:gstart[g+1]].
+	members []uint32
+	gstart  []uint32
+	gkey    []uint64
+	skipped int
+}
+
+func buildBlocks(fs []features, maxBlock int) *blocks {
+	b := &blocks{off: make([]uint32, len(fs)+1)}
+	k := newKeyHasher()
+	var tmp []uint64
+	for i := range fs {
+		tmp = blockKeys(k, &fs[i], tmp[:0])
+		slices.Sort(tmp)
+		tmp = slices.Compact(tmp)
+		b.keys = append(b.keys, tmp...)
+		b.off[i+1] = uint32(len(b.keys))
+	}
+	type entry struct {
+		h uint64
+		i uint32
+	}
+	entries := make([]entry, 0, len(b.keys))
+	for i := range fs {
+		for _, h := range b.keys[b.off[i]:b.off[i+1]] {
+			entries = append(entries, entry{h, uint32(i)})
+		}
+	}
+	slices.SortFunc(entries, func(x, y entry) int {
+		if c := cmp.Compare(x.h, y.h); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.i, y.i)
+	})
+	dropped := map[uint64]bool{}
+	for s := 0; s < len(entries); {
+		e := s
+		for e < len(entries) && entries[e].h == entries[s].h {
+			e++
+		}
+		switch n := e - s; {
+		case n > maxBlock:
+			dropped[entries[s].h] = true
+			b.skipped++
+		case n >= 2:
+			b.gstart = append(b.gstart, uint32(len(b.members)))
+			b.gkey = append(b.gkey, entries[s].h)
+			for _, x := range entries[s:e] {
+				b.members = append(b.members, x.i)
+			}
+		}
+		s = e
+	}
+	b.gstart = append(b.gstart, uint32(len(b.members)))
+	if len(dropped) > 0 {
+		for i, h := range b.keys {
+			if dropped[h] {
+				b.keys[i] = 0
+			}
+		}
+	}
+	return b
+}
+
+func (b *blocks) groups() int { return len(b.gkey) }
+
+// firstShared reports whether key h is the smallest key records i and j
+// share, so that a pair sharing several keys is compared once.
+func (b *blocks) firstShared(i, j uint32, h uint64) bool {
+	ki := b.keys[b.off[i]:b.off[i+1]]
+	kj := b.keys[b.off[j]:b.off[j+1]]
+	x, y := 0, 0
+	for x < len(ki) && y < len(kj) {
+		a, c := ki[x], kj[y]
+		if a >= h || c >= h {
+			return true
+		}
+		switch {
+		case a == 0:
+			x++
+		case c == 0:
+			y++
+		case a == c:
+			return false
+		case a < c:
+			x++
+		default:
+			y++
+		}
+	}
+	return true
+}
+
+// forPairs calls fn for every candidate pair in groups lo..hi (each pair
+// once over all groups).
+func (b *blocks) forPairs(g int, fn func(i, j uint32)) {
+	ms := b.members[b.gstart[g]:b.gstart[g+1]]
+	h := b.gkey[g]
+	for x := 0; x < len(ms); x++ {
+		for y := x + 1; y < len(ms); y++ {
+			if b.firstShared(ms[x], ms[y], h) {
+				fn(ms[x], ms[y])
+			}
+		}
+	}
+}
+
+// trainOnPairs sets u from random pairs and m and the prior by EM on up
+// to maxPairs candidate pairs produced by sample.
+func trainModel(m *Model, fs []features, sample func(fn func(a, b *features) bool)) int {
+	m.setFrequencies(fs)
+	m.estimateU(fs, 200_000, 1)
+	n := 0
+	// Two rounds: the reading chosen for each pair (surnames crossed,
+	// boxes exchanged) depends on the weights, which EM changes.
+	for round := 0; round < 2; round++ {
+		patterns := map[vector]int{}
+		n = 0
+		sample(func(a, b *features) bool {
+			patterns[m.compare(a, b)]++
+			n++
+			return true
+		})
+		m.estimateM(patterns, 100)
+	}
+	return n
+}
+
+// emMaxPairs bounds the candidate pairs EM looks at: the patterns of a few
+// hundred thousand pairs fix m to the third decimal.
+const emMaxPairs = 300_000
+
+// Dedupe finds which records are of one person.
+func Dedupe(ctx context.Context, recs []Record, opts Options) (*DedupeResult, error) {
+	o := opts.withDefaults()
+	fs, err := prepare(ctx, recs, o.Workers)
+	if err != nil {
+		return nil, fmt.Errorf("tracing: dedupe: %w", err)
+	}
+	bl := buildBlocks(fs, o.MaxBlock)
+	res := &DedupeResult{Stats: Stats{Records: len(recs), Keys: bl.groups(), SkippedKeys: bl.skipped}}
+	o.Logger.Info("tracing: blocks built", "records", len(recs), "groups", bl.groups(), "skipped_groups", bl.skipped)
+
+	m := o.Model
+	if m == nil {
+		m = DefaultModel()
+		res.Stats.ModelPairs = trainModel(m, fs, func(fn func(a, b *features) bool) {
+			sampleGroups(bl, emMaxPairs, func(i, j uint32) bool { return fn(&fs[i], &fs[j]) })
+		})
+		o.Logger.Info("tracing: model trained", "pairs", res.Stats.ModelPairs, "prior", m.Prior)
+	}
+	res.Model = m
+	res.Stats.ModelPrior = m.Prior
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("tracing: dedupe: %w", err)
+	}
+
+	edges, comps, err := scoreGroups(ctx, bl, fs, m, o)
+	if err != nil {
+		return nil, fmt.Errorf("tracing: dedupe: %w", err)
+	}
+	res.Stats.Comparisons = comps
+	res.Stats.Edges = len(edges)
+	cl := cluster(fs, edges, m, o.Threshold)
+	res.Cluster, res.ClusterID = numberClusters(cl, recs)
+	res.Stats.Clusters = len(res.ClusterID)
+	return res, nil
+}
+
+// sampleGroups visits candidate pairs of a spread of groups until about
+// max pairs have been seen.
+func sampleGroups(bl *blocks, maxPairs int, fn func(i, j uint32) bool) {
+	total := 0
+	for g := 0; g < bl.groups(); g++ {
+		n := int(bl.gstart[g+1] - bl.gstart[g])
+		total += n * (n - 1) / 2
+	}
+	step := 1
+	if total > maxPairs {
+		step = (total + maxPairs - 1) / maxPairs
+	}
+	// Take every step-th group: groups are in hash order, which is as
+	// good as random.
+	for g := 0; g < bl.groups(); g += step {
+		bl.forPairs(g, func(i, j uint32) { fn(i, j) })
+	}
+}
+
+type edge struct {
+	i, j uint32
+	w    float32
+}
+
+// scoreGroups compares every candidate pair and keeps those above the
+// threshold.
+func scoreGroups(ctx context.Context, bl *blocks, fs []features, m *Model, o Options) ([]edge, int64, error) {
+	minW := weightFor(m, o.Threshold)
+	var next atomic.Int64
+	var comps atomic.Int64
+	var done atomic.Int64
+	ng := bl.groups()
+	const batch = 256
+	results := make([][]edge, o.Workers)
+	var wg sync.WaitGroup
+	for w := 0; w < o.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var local []edge
+			var c int64
+			for {
+				if ctx.Err() != nil {
+					break
+				}
+				lo := int(next.Add(batch)) - batch
+				if lo >= ng {
+					break
+				}
+				hi := min(ng, lo+batch)
+				for g := lo; g < hi; g++ {
+					bl.forPairs(g, func(i, j uint32) {
+						c++
+						if s := m.score(&fs[i], &fs[j]); s >= minW {
+							local = append(local, edge{i, j, float32(s)})
+						}
+					})
+				}
+				if o.Progress != nil {
+					o.Progress(int(done.Add(int64(hi-lo))), ng)
+				}
+			}
+			results[w] = local
+			comps.Add(c)
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, 0, err
+	}
+	var edges []edge
+	for _, r := range results {
+		edges = append(edges, r...)
+	}
+	return edges, comps.Load(), nil
+}
+
+// weightFor returns the total weight (prior excluded) at which a pair
+// reaches probability p.
+func weightFor(m *Model, p float64) float64 {
+	return math.Log2(p/(1-p)) - m.priorBits()
+}
+
+// cluster joins records linked by edges, strongest first, into clusters.
+// Two clusters are joined only if, on average over all their pairs of
+// records, they are still a match: a single strong link does not chain two
+// siblings together through a record that resembles both.
+func cluster(fs []features, edges []edge, m *Model, threshold float64) []int32 {
+	sort.Slice(edges, func(a, b int) bool {
+		if edges[a].w != edges[b].w {
+			return edges[a].w > edges[b].w
+		}
+		if edges[a].i != edges[b].i {
+			return edges[a].i < edges[b].i
+		}
+		return edges[a].j < edges[b].j
+	})
+	parent := make([]int32, len(fs))
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	var find func(x int32) int32
+	find = func(x int32) int32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	members := map[int32][]int32{}
+	get := func(r int32) []int32 {
+		if ms, ok := members[r]; ok {
+			return ms
+		}
+		return []int32{r}
+	}
+	for _, e := range edges {
+		ra, rb := find(int32(e.i)), find(int32(e.j))
+		if ra == rb {
+			continue
+		}
+		A, B := get(ra), get(rb)
+		if len(A) > 1 || len(B) > 1 {
+			sum := 0.0
+			n := 0
+			for _, a := range A {
+				for _, b := range B {
+					sum += m.probability(m.score(&fs[a], &fs[b]))
+					n++
+				}
+			}
+			if sum/float64(n) < threshold {
+				continue
+			}
+		}
+		if len(A) < len(B) {
+			ra, rb, A, B = rb, ra, B, A
+		}
+		parent[rb] = ra
+		members[ra] = append(A[:len(A):len(A)], B...)
+		delete(members, rb)
+	}
+	out := make([]int32, len(fs))
+	for i := range out {
+		out[i] = find(int32(i))
+	}
+	return out
+}
+
+// numberClusters turns root indices into cluster numbers in order of first
+// appearance, and names each cluster by its first record's ID.
+func numberClusters(roots []int32, recs []Record) ([]int, []string) {
+	num := make(map[int32]int)
+	out := make([]int, len(roots))
+	var ids []string
+	for i, r := range roots {
+		c, ok := num[r]
+		if !ok {
+			c = len(ids)
+			num[r] = c
+			ids = append(ids, recs[i].ID)
+		}
+		out[i] = c
+	}
+	return out, ids
+}
+
+// Default thresholds of the command line, chosen on the development sets
+// (see the package test TestQualityDevSets).
+const (
+	DefaultDedupeThreshold = 0.5
+	DefaultLinkThreshold   = 0.5
+)

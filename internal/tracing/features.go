@@ -1,0 +1,126 @@
+package tracing
+
+import (
+	"strings"
+)
+
+// features is a record prepared for comparison: everything that does not
+// depend on the other record of a pair is computed once, here, so that
+// comparing two records is cheap.
+type features struct {
+	givenRaw string   // as written, trimmed, lower case (the "exact" level)
+	given    []string // folded words
+	givenCan string   // words rewritten to full names, joined by spaces
+	givenPh  []string // phonetic key of each word
+
+	s1, s2       surname
+	sex          byte
+	dob          date
+	country      string
+	place        string // folded
+	placePh      string
+	mother       parent
+	father       parent
+	givenFirst   string // first canonical given word (blocking, frequencies)
+	givenFirstPh string // its phonetic key
+
+	// The record read the other way round, for officers who wrote the
+	// first surname as the given name and the reverse.
+	s1AsGiven   []string
+	s1AsGivenPh []string
+	givenAsS1   surname
+}
+
+type surname struct {
+	raw   string // lower case as written
+	fused string // folded, spaces removed
+	core  string // particles removed
+	ph    string // phonetic key of core
+}
+
+type parent struct {
+	fused  string   // folded, no spaces
+	tokens []string // folded words
+	ph     []string
+}
+
+func newFeatures(r *Record) features {
+	var f features
+	f.givenRaw = strings.ToLower(strings.TrimSpace(r.GivenNames))
+	f.given = strings.Fields(Fold(r.GivenNames))
+	f.given = expandGiven(f.given)
+	can := canonicalGiven(f.given)
+	f.givenCan = strings.Join(can, " ")
+	if len(can) > 0 {
+		f.givenFirst = can[0]
+	}
+	f.givenPh = make([]string, len(f.given))
+	for i, t := range f.given {
+		f.givenPh[i] = phoneticFolded(t)
+	}
+	f.s1 = newSurname(r.Surname1)
+	f.s2 = newSurname(r.Surname2)
+	f.sex = canonicalSex(r.Sex)
+	f.dob = parseDate(r.BirthDate)
+	f.country = canonicalCountry(r.BirthCountry)
+	f.place = Fold(r.BirthPlace)
+	f.placePh = phoneticFolded(strings.ReplaceAll(f.place, " ", ""))
+	f.mother = newParent(r.MotherName)
+	f.father = newParent(r.FatherName)
+	f.givenFirstPh = phoneticFolded(f.givenFirst)
+	if f.s1.core != "" {
+		f.s1AsGiven = []string{f.s1.core}
+		f.s1AsGivenPh = []string{f.s1.ph}
+	}
+	if len(f.given) > 0 {
+		f.givenAsS1 = newSurname(strings.Join(f.given, " "))
+	}
+	return f
+}
+
+// expandGiven splits a nickname that stands for two names ("chema" ->
+// "jose maria") so that it lines up with records that write both.
+func expandGiven(toks []string) []string {
+	for i, t := range toks {
+		if full := nicknames[t]; len(full) == 1 && strings.IndexByte(full[0], ' ') >= 0 {
+			out := make([]string, 0, len(toks)+2)
+			out = append(out, toks[:i]...)
+			out = append(out, strings.Fields(full[0])...)
+			out = append(out, toks[i+1:]...)
+			// One expansion only: "tulio" -> "marco tulio" would
+			// otherwise expand forever.
+			return out
+		}
+	}
+	return toks
+}
+
+func newSurname(s string) surname {
+	folded := Fold(s)
+	if folded == "" {
+		return surname{}
+	}
+	fused, core := surnameForms(folded)
+	return surname{raw: strings.ToLower(strings.TrimSpace(s)), fused: fused, core: core, ph: phoneticFolded(core)}
+}
+
+func newParent(s string) parent {
+	folded := Fold(s)
+	if folded == "" {
+		return parent{}
+	}
+	toks := strings.Fields(folded)
+	p := parent{fused: strings.Join(toks, ""), tokens: toks, ph: make([]string, len(toks))}
+	for i, t := range toks {
+		p.ph[i] = phoneticFolded(t)
+	}
+	return p
+}
+
+// swappedInto fills g with f read the other way round (given names and
+// first surname exchanged) without allocating.
+func (f *features) swappedInto(g *features) {
+	*g = *f
+	g.given, g.givenPh, g.givenRaw = f.s1AsGiven, f.s1AsGivenPh, f.s1.raw
+	g.s1 = f.givenAsS1
+}

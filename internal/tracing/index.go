@@ -1,0 +1,173 @@
+package tracing
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"sync"
+)
+
+// Index holds records in memory for searching: a tracing request against
+// children's cases, a new case against open requests. It is safe for
+// concurrent use.
+type Index struct {
+	mu       sync.RWMutex
+	model    *Model
+	ids      []string
+	fs       []features
+	post     map[uint64][]uint32
+	maxBlock int
+}
+
+// Candidate is a record found by a search.
+type Candidate struct {
+	ID          string  `json:"id"`
+	Probability float64 `json:"probability"`
+	// Weight is the total evidence in bits (prior excluded): the sum of
+	// the weights in Explanation.
+	Weight      float64       `json:"weight"`
+	Explanation []FieldWeight `json:"explanation"`
+}
+
+// searchMaxPosting bounds the records read for one blocking key in a
+// search; a key shared by more records than this is too common to select
+// anything (and would make one search slow).
+const searchMaxPosting = 2000
+
+// NewIndex indexes records for search with model. With a nil model, the
+// default m and u are used with name frequencies counted on the records;
+// use Train for a model fitted to the records.
+func NewIndex(records []Record, model *Model) *Index {
+	ix := &Index{post: map[uint64][]uint32{}, maxBlock: searchMaxPosting}
+	fs, _ := prepare(context.Background(), records, workers())
+	if model == nil {
+		model = DefaultModel()
+		model.setFrequencies(fs)
+	}
+	ix.model = model
+	ix.ids = make([]string, 0, len(records))
+	ix.fs = make([]features, 0, len(records))
+	k := newKeyHasher()
+	var keys []uint64
+	for i := range records {
+		ix.addLocked(records[i].ID, fs[i], k, &keys)
+	}
+	return ix
+}
+
+func (ix *Index) addLocked(id string, f features, k *keyHasher, keys *[]uint64) {
+	n := uint32(len(ix.ids))
+	ix.ids = append(ix.ids, id)
+	ix.fs = append(ix.fs, f)
+	*keys = blockKeys(k, &ix.fs[n], (*keys)[:0])
+	slices.Sort(*keys)
+	for i, h := range *keys {
+		if i > 0 && (*keys)[i-1] == h {
+			continue
+		}
+		ix.post[h] = append(ix.post[h], n)
+	}
+}
+
+// Add indexes one more record.
+func (ix *Index) Add(r Record) {
+	f := newFeatures(&r)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	var keys []uint64
+	ix.addLocked(r.ID, f, newKeyHasher(), &keys)
+}
+
+// Len returns the number of records indexed.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.ids)
+}
+
+// Model returns the model the index scores with.
+func (ix *Index) Model() *Model { return ix.model }
+
+// Search returns up to topK records that match query with at least the
+// given probability, best first, each with the weight of every field.
+func (ix *Index) Search(ctx context.Context, query Record, topK int, threshold float64) []Candidate {
+	q := newFeatures(&query)
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	hits := ix.search(ctx, &q, topK, threshold, nil)
+	out := make([]Candidate, len(hits))
+	for i, h := range hits {
+		ex, w := ix.model.explain(&q, &ix.fs[h.i])
+		out[i] = Candidate{ID: ix.ids[h.i], Probability: ix.model.probability(w), Weight: w, Explanation: ex}
+	}
+	return out
+}
+
+type hit struct {
+	i uint32
+	w float64
+}
+
+// search scores the candidates of q; seen is scratch space reused by
+// callers that search many times.
+func (ix *Index) search(ctx context.Context, q *features, topK int, threshold float64, seen map[uint32]struct{}) []hit {
+	if topK <= 0 {
+		topK = 1
+	}
+	if seen == nil {
+		seen = map[uint32]struct{}{}
+	} else {
+		clear(seen)
+	}
+	minW := weightFor(ix.model, threshold)
+	var hits []hit
+	var keys [32]uint64
+	ks := blockKeys(newKeyHasher(), q, keys[:0])
+	for _, h := range ks {
+		if ctx.Err() != nil {
+			return nil
+		}
+		p := ix.post[h]
+		if len(p) > ix.maxBlock {
+			continue
+		}
+		for _, i := range p {
+			if _, ok := seen[i]; ok {
+				continue
+			}
+			seen[i] = struct{}{}
+			if w := ix.model.score(q, &ix.fs[i]); w >= minW {
+				hits = append(hits, hit{i, w})
+			}
+		}
+	}
+	sort.Slice(hits, func(a, b int) bool {
+		if hits[a].w != hits[b].w {
+			return hits[a].w > hits[b].w
+		}
+		return ix.ids[hits[a].i] < ix.ids[hits[b].i]
+	})
+	if len(hits) > topK {
+		hits = hits[:topK]
+	}
+	return hits
+}
+
+// candidates visits the records q shares a blocking key with, for
+// training.
+func (ix *Index) candidates(q *features, fn func(f *features)) {
+	var keys [32]uint64
+	seen := map[uint32]struct{}{}
+	for _, h := range blockKeys(newKeyHasher(), q, keys[:0]) {
+		p := ix.post[h]
+		if len(p) > ix.maxBlock {
+			continue
+		}
+		for _, i := range p {
+			if _, ok := seen[i]; !ok {
+				seen[i] = struct{}{}
+				fn(&ix.fs[i])
+			}
+		}
+	}
+}

@@ -1,0 +1,121 @@
+package tracing
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+func workers() int { return runtime.GOMAXPROCS(0) }
+
+// Match is one candidate record (left) for one inquiry (right).
+type Match struct {
+	RightID     string        `json:"right_id"`
+	LeftID      string        `json:"left_id"`
+	Rank        int           `json:"rank"`
+	Probability float64       `json:"probability"`
+	Weight      float64       `json:"weight"`
+	Explanation []FieldWeight `json:"explanation"`
+}
+
+// Train fits a model to records: name frequencies are counted, u comes from
+// random pairs, m and the prior from EM on the pairs the blocking rules
+// bring together. No labels are needed.
+func Train(ctx context.Context, recs []Record, opts Options) (*Model, error) {
+	o := opts.withDefaults()
+	fs, err := prepare(ctx, recs, o.Workers)
+	if err != nil {
+		return nil, fmt.Errorf("tracing: train: %w", err)
+	}
+	bl := buildBlocks(fs, o.MaxBlock)
+	m := DefaultModel()
+	trainModel(m, fs, func(fn func(a, b *features) bool) {
+		sampleGroups(bl, emMaxPairs, func(i, j uint32) bool { return fn(&fs[i], &fs[j]) })
+	})
+	return m, nil
+}
+
+// Link finds, for each right record (an inquiry), up to topK left records
+// (children on record) that match with at least opts.Threshold, best first.
+// Without opts.Model, the model is trained on the pairs of left and right
+// records the blocking brings together.
+func Link(ctx context.Context, left, right []Record, topK int, opts Options) ([]Match, error) {
+	o := opts.withDefaults()
+	if topK <= 0 {
+		topK = 1
+	}
+	lf, err := prepare(ctx, left, o.Workers)
+	if err != nil {
+		return nil, fmt.Errorf("tracing: link: %w", err)
+	}
+	rf, err := prepare(ctx, right, o.Workers)
+	if err != nil {
+		return nil, fmt.Errorf("tracing: link: %w", err)
+	}
+	m := o.Model
+	if m == nil {
+		m = DefaultModel()
+	}
+	ix := &Index{post: map[uint64][]uint32{}, maxBlock: max(o.MaxBlock, searchMaxPosting), model: m}
+	k := newKeyHasher()
+	var keys []uint64
+	for i := range left {
+		ix.addLocked(left[i].ID, lf[i], k, &keys)
+	}
+	if o.Model == nil {
+		all := make([]features, 0, len(lf)+len(rf))
+		all = append(all, lf...)
+		all = append(all, rf...)
+		trainModel(m, all, func(fn func(a, b *features) bool) {
+			n := 0
+			for i := range rf {
+				ix.candidates(&rf[i], func(f *features) { fn(&rf[i], f); n++ })
+				if n > emMaxPairs {
+					return
+				}
+			}
+		})
+		o.Logger.Info("tracing: link model trained", "prior", m.Prior)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("tracing: link: %w", err)
+	}
+	results := make([][]Match, len(right))
+	var next, done atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < o.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			seen := map[uint32]struct{}{}
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(right) || ctx.Err() != nil {
+					return
+				}
+				hits := ix.search(ctx, &rf[i], topK, o.Threshold, seen)
+				ms := make([]Match, len(hits))
+				for r, h := range hits {
+					ex, wt := m.explain(&rf[i], &ix.fs[h.i])
+					ms[r] = Match{RightID: right[i].ID, LeftID: ix.ids[h.i], Rank: r + 1,
+						Probability: m.probability(wt), Weight: wt, Explanation: ex}
+				}
+				results[i] = ms
+				if o.Progress != nil {
+					o.Progress(int(done.Add(1)), len(right))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("tracing: link: %w", err)
+	}
+	var out []Match
+	for _, ms := range results {
+		out = append(out, ms...)
+	}
+	return out, nil
+}

@@ -1,0 +1,95 @@
+package tracing
+
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"strings"
+)
+
+//go:embed data/nicknames.csv
+var nicknamesCSV string
+
+// nicknames maps a folded given name to the full names it can stand for
+// (several for Beto: Alberto, Roberto, ...). Full names with more than one
+// word ("jose maria" for Chema) are kept whole.
+var nicknames = mustParseNicknames(nicknamesCSV)
+
+func mustParseNicknames(src string) map[string][]string {
+	m, err := parseNicknames(src)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+func parseNicknames(src string) (map[string][]string, error) {
+	out := map[string][]string{}
+	sc := bufio.NewScanner(strings.NewReader(src))
+	header := true
+	line := 0
+	for sc.Scan() {
+		line++
+		l := strings.TrimSpace(sc.Text())
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		if header {
+			header = false
+			continue
+		}
+		nick, full, ok := strings.Cut(l, ",")
+		nick, full = Fold(nick), Fold(full)
+		if !ok || nick == "" || full == "" {
+			return nil, fmt.Errorf("tracing: nicknames: line %d: want nickname,name", line)
+		}
+		dup := false
+		for _, f := range out[nick] {
+			if f == full {
+				dup = true
+			}
+		}
+		if !dup && nick != full {
+			out[nick] = append(out[nick], full)
+		}
+	}
+	return out, sc.Err()
+}
+
+// FullNames returns the full given names a nickname stands for ("pepe" ->
+// ["jose"]), or nil when the name is not a known nickname.
+func FullNames(name string) []string {
+	return nicknames[Fold(name)]
+}
+
+// canonicalGiven rewrites folded given-name tokens to their full names,
+// choosing the first full name of an ambiguous nickname, and expanding
+// two-word ones ("chema" -> "jose", "maria"). It is used for blocking keys
+// and frequencies; comparison looks at every reading.
+func canonicalGiven(tokens []string) []string {
+	out := make([]string, 0, len(tokens)+1)
+	for _, t := range tokens {
+		if full := nicknames[t]; len(full) > 0 {
+			out = append(out, strings.Fields(full[0])...)
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// nameReadings returns the full-name first words a given-name token can
+// stand for, itself included.
+func nameReadings(tok string) []string {
+	full := nicknames[tok]
+	if len(full) == 0 {
+		return []string{tok}
+	}
+	out := make([]string, 0, len(full)+1)
+	out = append(out, tok)
+	for _, f := range full {
+		w, _, _ := strings.Cut(f, " ")
+		out = append(out, w)
+	}
+	return out
+}

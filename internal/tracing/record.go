@@ -1,0 +1,164 @@
+package tracing
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// Record is one record of a person as an officer wrote it. Every field but
+// ID may be empty. BirthDate is YYYY-MM-DD, YYYY-MM or YYYY.
+type Record struct {
+	ID           string `json:"id"`
+	GivenNames   string `json:"given_names"`
+	Surname1     string `json:"surname1"`
+	Surname2     string `json:"surname2"`
+	Sex          string `json:"sex"`
+	BirthDate    string `json:"birth_date"`
+	BirthCountry string `json:"birth_country"`
+	BirthPlace   string `json:"birth_place"`
+	MotherName   string `json:"mother_name"`
+	FatherName   string `json:"father_name"`
+}
+
+// Columns is the header of the CSV files the tracing commands read.
+var Columns = []string{"id", "given_names", "surname1", "surname2", "sex", "birth_date",
+	"birth_country", "birth_place", "mother_name", "father_name"}
+
+// ReadCSV reads records from CSV with the header of Columns (in any order).
+// Errors name the line: a missing or incomplete header, a row with the
+// wrong number of columns, text that is not UTF-8, an empty or repeated
+// id, or a birth date in another format.
+func ReadCSV(r io.Reader) ([]Record, error) {
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, fmt.Errorf("tracing: read csv: line 1: empty file, want header %s", strings.Join(Columns, ","))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("tracing: read csv: %w", csvErr(err))
+	}
+	idx := make([]int, len(Columns))
+	for i := range idx {
+		idx[i] = -1
+	}
+	for j, h := range header {
+		if !utf8.ValidString(h) {
+			return nil, fmt.Errorf("tracing: read csv: line 1: header is not valid UTF-8")
+		}
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		found := false
+		for i, c := range Columns {
+			if strings.EqualFold(h, c) {
+				if idx[i] >= 0 {
+					return nil, fmt.Errorf("tracing: read csv: line 1: column %q twice", c)
+				}
+				idx[i], found = j, true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("tracing: read csv: line 1: unknown column %q (want header %s)", h, strings.Join(Columns, ","))
+		}
+	}
+	for i, c := range Columns {
+		if idx[i] < 0 {
+			return nil, fmt.Errorf("tracing: read csv: line 1: missing column %q (want header %s)", c, strings.Join(Columns, ","))
+		}
+	}
+	var out []Record
+	seen := map[string]int{}
+	for {
+		row, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("tracing: read csv: %w", csvErr(err))
+		}
+		line, _ := cr.FieldPos(0)
+		for _, f := range row {
+			if !utf8.ValidString(f) {
+				return nil, fmt.Errorf("tracing: read csv: line %d: text is not valid UTF-8", line)
+			}
+		}
+		get := func(i int) string { return strings.TrimSpace(row[idx[i]]) }
+		rec := Record{
+			ID: get(0), GivenNames: get(1), Surname1: get(2), Surname2: get(3), Sex: get(4),
+			BirthDate: get(5), BirthCountry: get(6), BirthPlace: get(7), MotherName: get(8), FatherName: get(9),
+		}
+		// The reader reuses its row; strings.Clone keeps one small
+		// allocation per field instead of pinning the reader's buffer.
+		rec = cloneRecord(rec)
+		if rec.ID == "" {
+			return nil, fmt.Errorf("tracing: read csv: line %d: empty id", line)
+		}
+		if prev, ok := seen[rec.ID]; ok {
+			return nil, fmt.Errorf("tracing: read csv: line %d: id %q already on line %d", line, rec.ID, prev)
+		}
+		seen[rec.ID] = line
+		if !validDateString(rec.BirthDate) {
+			return nil, fmt.Errorf("tracing: read csv: line %d: birth_date %q is not YYYY-MM-DD, YYYY-MM or YYYY", line, rec.BirthDate)
+		}
+		out = append(out, rec)
+	}
+	return out, nil
+}
+
+// cloneRecord copies all fields into one backing string so a record costs
+// one allocation.
+func cloneRecord(r Record) Record {
+	fields := []*string{&r.ID, &r.GivenNames, &r.Surname1, &r.Surname2, &r.Sex, &r.BirthDate,
+		&r.BirthCountry, &r.BirthPlace, &r.MotherName, &r.FatherName}
+	n := 0
+	for _, f := range fields {
+		n += len(*f)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, f := range fields {
+		b.WriteString(*f)
+	}
+	all := b.String()
+	off := 0
+	for _, f := range fields {
+		l := len(*f)
+		*f = all[off : off+l]
+		off += l
+	}
+	return r
+}
+
+// csvErr turns encoding/csv errors into messages that start with the line.
+func csvErr(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		if errors.Is(pe.Err, csv.ErrFieldCount) {
+			return fmt.Errorf("line %d: wrong number of columns: %w", pe.Line, pe.Err)
+		}
+		return fmt.Errorf("line %d: %w", pe.Line, pe.Err)
+	}
+	return err
+}
+
+// WriteCSV writes records with the header of Columns.
+func WriteCSV(w io.Writer, recs []Record) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(Columns); err != nil {
+		return fmt.Errorf("tracing: write csv: %w", err)
+	}
+	for _, r := range recs {
+		if err := cw.Write([]string{r.ID, r.GivenNames, r.Surname1, r.Surname2, r.Sex, r.BirthDate,
+			r.BirthCountry, r.BirthPlace, r.MotherName, r.FatherName}); err != nil {
+			return fmt.Errorf("tracing: write csv: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("tracing: write csv: %w", err)
+	}
+	return nil
+}
