@@ -18,6 +18,7 @@ var navItems = []NavItem{
 	{Key: "nav.cases", Href: "/cases", Perm: auth.PermCaseRead},
 	{Key: "nav.board", Href: "/board", Perm: auth.PermBoardRead},
 	{Key: "nav.facilities", Href: "/facilities", Perm: auth.PermFacilityRead},
+	{Key: "nav.case_stats", Href: "/cases/stats", Perm: auth.PermCaseStats},
 	{Key: "nav.indicators", Href: "/indicators", Perm: auth.Anyone},
 	{Key: "nav.tracing", Href: "/tracing", Perm: auth.PermTracingRequest},
 	{Key: "nav.audit", Href: "/audit", Perm: auth.PermAuditRead},
