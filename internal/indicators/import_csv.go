@@ -322,6 +322,7 @@ func readWBWide(r *reader, in *bufio.Reader) error {
 		period string
 	}
 	var years []yearCol
+	seenYear := map[string]bool{}
 	for i, h := range c.header[4:] {
 		if h == "" {
 			continue // WDI files end each line with a comma
@@ -331,8 +332,16 @@ func readWBWide(r *reader, in *bufio.Reader) error {
 			r.fail(1+skipped, "header", fmt.Sprintf("column %q is not a year", h))
 			return nil
 		}
+		if seenYear[h] {
+			r.fail(1+skipped, "header", fmt.Sprintf("year %s appears twice", h))
+			return nil
+		}
+		seenYear[h] = true
 		years = append(years, yearCol{i + 4, h})
 	}
+	// One value per (row, year), rows checked for duplicates below: the
+	// importer needs no memory per value, only per row.
+	r.imp.rowKeyed = true
 	seenRow := map[uint64]int{}
 	codes := map[string]string{}
 	for {

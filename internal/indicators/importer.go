@@ -319,6 +319,7 @@ type importer struct {
 	thousands  int   // cells whose thousands separators were removed
 	fresh      bool  // the source has no stored values yet: insert only
 	batch      []Record
+	rowKeyed   bool // the format itself guarantees one value per key
 }
 
 func (imp *importer) emit(ctx context.Context, rec Record) error {
@@ -329,16 +330,20 @@ func (imp *importer) emit(ctx context.Context, rec Record) error {
 		imp.rep.OutOfScope++
 		return nil
 	}
-	key := imp.hashKey(rec.Country, rec.Indicator, rec.Scope, rec.Period)
-	if first, dup := imp.seen[key]; dup {
-		imp.rep.ErrorCount++
-		if len(imp.rep.Errors) < maxReportedErrors {
-			imp.rep.Errors = append(imp.rep.Errors, RowError{rec.Line, "", fmt.Sprintf("duplicate: %s %s %s %s already given on line %d",
-				rec.Country, rec.Indicator, rec.Period, rec.Scope, first)})
+	// A format that refuses duplicate rows and columns itself (World Bank
+	// wide) cannot repeat a value: it needs no memory per value.
+	if !imp.rowKeyed {
+		key := imp.hashKey(rec.Country, rec.Indicator, rec.Scope, rec.Period)
+		if first, dup := imp.seen[key]; dup {
+			imp.rep.ErrorCount++
+			if len(imp.rep.Errors) < maxReportedErrors {
+				imp.rep.Errors = append(imp.rep.Errors, RowError{rec.Line, "", fmt.Sprintf("duplicate: %s %s %s %s already given on line %d",
+					rec.Country, rec.Indicator, rec.Period, rec.Scope, first)})
+			}
+			return nil
 		}
-		return nil
+		imp.seen[key] = rec.Line
 	}
-	imp.seen[key] = rec.Line
 	if imp.rep.ErrorCount > 0 {
 		// The file is already refused: keep validating, stop writing.
 		return nil
