@@ -11,6 +11,7 @@ import (
 	"github.com/amparo-project/amparo/internal/children"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/store/storetest"
+	"github.com/amparo-project/amparo/internal/tracing"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
@@ -212,19 +213,19 @@ func TestSearchNickname(t *testing.T) {
 		if h.Probability < f.svc.M.Threshold() || h.Case == nil || h.Case.Name == "" {
 			t.Fatalf("hit %+v", h)
 		}
-		var sum float64
-		given := false
+		// The explanation names every field the engine compares, and the
+		// nickname counts for the match.
+		fields := map[string]tracing.FieldWeight{}
 		for _, fw := range h.Explanation {
-			sum += fw.Weight
-			if fw.Field == "given_names" && fw.Weight > 0 {
-				given = true
+			fields[fw.Field] = fw
+		}
+		for _, name := range tracing.Columns[1:] {
+			if _, ok := fields[name]; !ok {
+				t.Errorf("explanation %+v lacks the field %s", h.Explanation, name)
 			}
 		}
-		if !given {
-			t.Errorf("explanation %+v: the nickname should count for the given names", h.Explanation)
-		}
-		if d := sum - h.Weight; d > 1e-9 || d < -1e-9 {
-			t.Errorf("explanation sums to %v, weight is %v", sum, h.Weight)
+		if g := fields["given_names"]; g.Weight <= 0 || g.Level != "nickname" {
+			t.Errorf("given names explained as %+v, want a nickname counting for", g)
 		}
 	})
 }
