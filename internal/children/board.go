@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -129,8 +130,12 @@ func (s *Store) Board(ctx context.Context, facilityID int64, limit int) (*Board,
 			return fmt.Errorf("children: board: %w", err)
 		}
 		// The board names children: reading it is a read of those cases.
+		ids := make([]int64, len(b.Items))
+		for i, it := range b.Items {
+			ids[i] = it.CaseID
+		}
 		return audit.Log(ctx, s.DB, audit.Event{Action: "case.board", ObjectType: "case", ObjectID: "board",
-			Detail: fmt.Sprintf("%d items shown of %d", len(b.Items), b.Total)})
+			Detail: fmt.Sprintf("%d items shown of %d; cases %s", len(b.Items), b.Total, idList(ids))})
 	})
 	if err != nil {
 		return nil, err
@@ -226,7 +231,12 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) ([]CaseSummary, error
 		}
 		// The query itself may be a child's name: the audit row records
 		// only how many records were shown.
-		return audit.Log(ctx, s.DB, audit.Event{Action: "case.search", ObjectType: "case", ObjectID: "search", Detail: fmt.Sprintf("%d results", len(out))})
+		ids := make([]int64, len(out))
+		for i, c := range out {
+			ids[i] = c.ID
+		}
+		return audit.Log(ctx, s.DB, audit.Event{Action: "case.search", ObjectType: "case", ObjectID: "search",
+			Detail: fmt.Sprintf("%d results; cases %s", len(out), idList(ids))})
 	})
 	if err != nil {
 		return nil, err
@@ -242,4 +252,22 @@ func prefixEnd(p string) string {
 	r := []rune(p)
 	r[len(r)-1]++
 	return string(r)
+}
+
+// idList names the cases a list showed, so that the audit log says whose
+// names a person saw (each distinct case once).
+func idList(ids []int64) string {
+	seen := make(map[int64]bool, len(ids))
+	var b strings.Builder
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	return b.String()
 }

@@ -1,11 +1,13 @@
 package children
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/store/storetest"
@@ -150,6 +152,11 @@ func TestBoardAndSearch(t *testing.T) {
 		res, err := f.s.Search(admin, SearchQuery{Q: "#" + strconv.FormatInt(placed.ID, 10)})
 		if err != nil || len(res) != 1 || res[0].ID != placed.ID {
 			t.Errorf("search by number: %v %v", res, err)
+		}
+		// The audit log says whose records a list showed.
+		es, err := audit.List(context.Background(), db, audit.Filter{Action: "case.search", Limit: 1})
+		if err != nil || len(es) != 1 || !strings.HasSuffix(es[0].Detail, "cases "+strconv.FormatInt(placed.ID, 10)) {
+			t.Errorf("search audit row %+v %v", es, err)
 		}
 	})
 }
