@@ -135,6 +135,7 @@ func (s *Server) seriesChart(r *http.Request, id, title string, in indicators.In
 		}
 	}
 	seen := map[string]bool{}
+	others := false
 	for j, se := range list {
 		ds := indDataset{Label: labelOf(se), Data: make([]*float64, len(labels)), Style: "solid", Color: j}
 		var sm []bool
@@ -158,6 +159,16 @@ func (s *Server) seriesChart(r *http.Request, id, title string, in indicators.In
 				cell.Mark = true
 			}
 			cell.Title = pointTitle(pr, p, in.Kind)
+			if len(p.Others) > 0 {
+				cell.Text += " †"
+				others = true
+			}
+			for _, rv := range p.Revisions {
+				if rv.OldValue != nil && rv.NewValue != nil {
+					ch.Notes = append(ch.Notes, s.translate(lang, "indicators.revised", ds.Label, p.Period,
+						fmtValue(pr, *rv.OldValue, in.Kind), fmtValue(pr, *rv.NewValue, in.Kind), rv.RevisedAt[:10], p.SourceKey))
+				}
+			}
 			rows[i].Cells[j] = cell
 			if !seen[p.SourceKey] {
 				seen[p.SourceKey] = true
@@ -177,6 +188,9 @@ func (s *Server) seriesChart(r *http.Request, id, title string, in indicators.In
 		ch.Spec.Datasets = append(ch.Spec.Datasets, ds)
 	}
 	ch.Rows = rows
+	if others {
+		ch.Notes = append(ch.Notes, s.translate(lang, "indicators.others_note"))
+	}
 	return ch
 }
 

@@ -152,3 +152,21 @@ func TestIndicatorsSpanish(t *testing.T) {
 		}
 	}
 }
+
+// TestIndicatorsRevisionShown: a re-import that changes a value shows the
+// earlier value on the series page.
+func TestIndicatorsRevisionShown(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	ctx := context.Background()
+	for _, v := range []string{"15.3", "15.8"} {
+		csv := "country_iso3,indicator,period,value,unit,source\nGTM,homicide_rate,2020," + v + ",per 100k,test\n"
+		if _, err := indicators.Import(ctx, db, indicators.Options{Name: "h.csv", Reader: strings.NewReader(csv)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := newTestEnv(t, db)
+	_, body := env.do(t, "GET", "/indicators/indicators/homicide_rate", "", "")
+	if !strings.Contains(string(body), "Revised: Guatemala, 2020: 15.3 → 15.8") {
+		t.Errorf("revision not shown:\n%s", body)
+	}
+}
