@@ -52,10 +52,22 @@ func startTracing(db *store.DB, log *slog.Logger) (*tracingState, context.Cancel
 	return st, cancel
 }
 
-// service waits for the matcher; on failure it has already answered.
+// tracingWait is how long a request waits for the matcher while it is
+// being built before being told to come back (a variable for tests).
+var tracingWait = 3 * time.Second
+
+// service waits for the matcher; on failure it has already answered. While
+// the matcher is still being built (a minute for a million cases) the
+// answer is 503 with Retry-After rather than a page that hangs.
 func (st *tracingState) service(s *Server, w http.ResponseWriter, r *http.Request) (*requests.Service, bool) {
+	t := time.NewTimer(tracingWait)
+	defer t.Stop()
 	select {
 	case <-st.ready:
+	case <-t.C:
+		w.Header().Set("Retry-After", "30")
+		s.writeError(w, r, http.StatusServiceUnavailable, "tracing_loading", s.translate(langOf(r), "tracing.loading"))
+		return nil, false
 	case <-r.Context().Done():
 		return nil, false
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -276,5 +277,23 @@ func TestTracingPages(t *testing.T) {
 	resp, body = post("/tracing/search", url.Values{"given_names": {"Pepe"}, "surname1": {"Lopez"}, "sex": {"M"}, "birth_date": {"2010"}})
 	if resp.StatusCode != 200 || !strings.Contains(body, "José López Pérez") {
 		t.Fatalf("search page: %d %s", resp.StatusCode, body)
+	}
+}
+
+// TestTracingLoading: while the matcher is being built, a tracing call is
+// told to come back rather than left hanging.
+func TestTracingLoading(t *testing.T) {
+	env := newTestEnv(t, storetest.OpenSQLite(t))
+	defer func(d time.Duration) { tracingWait = d }(tracingWait)
+	tracingWait = 10 * time.Millisecond
+	st := &tracingState{ready: make(chan struct{})}
+	r := httptest.NewRequest("POST", "/api/v1/tracing/search", nil)
+	w := httptest.NewRecorder()
+	if _, ok := st.service(env.srv, w, r); ok || w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" {
+		t.Fatalf("while loading: ok=%v %d %q", ok, w.Code, w.Body.String())
+	}
+	close(st.ready)
+	if _, ok := st.service(env.srv, httptest.NewRecorder(), r); !ok {
+		t.Fatal("once ready, the service is given")
 	}
 }
