@@ -57,7 +57,7 @@ func CountryPanels(ctx context.Context, db *store.DB, country string) ([]Panel, 
 		if ri != rj {
 			return ri < rj
 		}
-		return out[i].Frequency > out[j].Frequency
+		return freqRank(out[i].Frequency) < freqRank(out[j].Frequency)
 	})
 	return out, nil
 }
@@ -136,12 +136,25 @@ func IndicatorGroups(ctx context.Context, db *store.DB, code string) ([][]Series
 		sort.SliceStable(g, func(i, j int) bool { return countryRank(g[i].Country) < countryRank(g[j].Country) })
 	}
 	sort.SliceStable(out, func(i, j int) bool {
-		if out[i][0].Frequency != out[j][0].Frequency {
-			return out[i][0].Frequency > out[j][0].Frequency
+		if fi, fj := freqRank(out[i][0].Frequency), freqRank(out[j][0].Frequency); fi != fj {
+			return fi < fj
 		}
 		return scopeRank(out[i][0].Scope) < scopeRank(out[j][0].Scope)
 	})
 	return out, nil
+}
+
+// freqRank orders charts: years first (where countries can be compared),
+// then months.
+func freqRank(f Frequency) int {
+	switch f {
+	case FiscalYear:
+		return 0
+	case Yearly:
+		return 1
+	default:
+		return 2
+	}
 }
 
 func countryRank(code string) int {
