@@ -46,7 +46,7 @@ func startTracing(db *store.DB, log *slog.Logger) (*tracingState, context.Cancel
 		}
 		st.svc = requests.New(db, m)
 		close(st.ready)
-		log.Info("tracing: matcher ready", "cases", m.Len(), "took", time.Since(start).Round(time.Millisecond))
+		log.Info("tracing: matcher ready", "cases", m.Len(), "took", time.Since(start).Round(time.Millisecond).String())
 		m.Run(ctx, tracingSyncInterval)
 	}()
 	return st, cancel

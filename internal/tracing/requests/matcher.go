@@ -76,7 +76,7 @@ type Matcher struct {
 // NewMatcher builds the index from every case in db.
 func NewMatcher(ctx context.Context, db *store.DB, opts MatcherOptions) (*Matcher, error) {
 	m := newMatcher(db, opts)
-	floor, err := m.readCursor(ctx)
+	floor, stored, err := m.readCursor(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -98,6 +98,21 @@ func NewMatcher(ctx context.Context, db *store.DB, opts MatcherOptions) (*Matche
 		m.maxID.Store(ids[len(ids)-1])
 	}
 	m.floor = floor
+	if !stored && len(ids) > 0 {
+		// First start: while no request exists there is nothing to match
+		// the cases already on record against (a request is matched against
+		// every case when it is recorded), so the cursor starts after them.
+		var n int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM tracing_requests`).Scan(&n); err != nil {
+			return nil, fmt.Errorf("tracing: count requests: %w", err)
+		}
+		if n == 0 {
+			m.floor = ids[len(ids)-1]
+			if err := db.SetMeta(ctx, cursorKey, strconv.FormatInt(m.floor, 10)); err != nil {
+				return nil, fmt.Errorf("tracing: matcher cursor: %w", err)
+			}
+		}
+	}
 	return m, nil
 }
 
@@ -140,16 +155,16 @@ func (m *Matcher) Len() int { return m.ix.Len() }
 // Threshold is the probability from which a case is proposed.
 func (m *Matcher) Threshold() float64 { return m.threshold }
 
-func (m *Matcher) readCursor(ctx context.Context) (int64, error) {
+func (m *Matcher) readCursor(ctx context.Context) (int64, bool, error) {
 	v, ok, err := m.db.Meta(ctx, cursorKey)
 	if err != nil || !ok {
-		return 0, err
+		return 0, false, err
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("tracing: matcher cursor %q: %w", v, err)
+		return 0, false, fmt.Errorf("tracing: matcher cursor %q: %w", v, err)
 	}
-	return n, nil
+	return n, true, nil
 }
 
 // caseCols are the columns of a case the engine compares. A case's birth

@@ -576,3 +576,67 @@ func TestSexes(t *testing.T) {
 		t.Fatalf("Varón: %q", p.Sex)
 	}
 }
+
+func TestSeedDemo(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		f.crowd(f.admin)
+		f.child(f.admin, "José Manuel", "López", "Pérez", "M", "2010-05-14")
+		ctx := context.Background()
+		if err := SeedDemo(ctx, db, DemoOptions{Requests: 12, Seed: 1, Unknown: 0.25}); err != nil {
+			t.Fatal(err)
+		}
+		var reqs, cands, unmatched int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM tracing_requests`).Scan(&reqs); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM tracing_candidates`).Scan(&cands); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM tracing_requests r WHERE NOT EXISTS (SELECT 1 FROM tracing_candidates c WHERE c.request_id = r.id)`).Scan(&unmatched); err != nil {
+			t.Fatal(err)
+		}
+		// Most relatives describe a child on record and find them; a few do
+		// not.
+		if reqs != 12 || cands < reqs/2 || unmatched == 0 || unmatched == reqs {
+			t.Fatalf("%d requests, %d candidates, %d without any", reqs, cands, unmatched)
+		}
+		if f.auditCount("tracing.demo") != 1 {
+			t.Fatal("the demo load is not audited")
+		}
+		// The server's matcher starting afterwards has nothing left to match.
+		if res, err := f.service().M.Sync(ctx); err != nil || res.Matched != 0 {
+			t.Fatalf("sync after the demo: %+v %v", res, err)
+		}
+	})
+}
+
+func TestStripAccents(t *testing.T) {
+	for in, want := range map[string]string{"José": "Jose", "Núñez": "Nunez", "Xiloj": "Xiloj", "": "", "Güicho": "Guicho"} {
+		if got := stripAccents(in); got != want {
+			t.Errorf("stripAccents(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestCaseWhileDown: a child recorded while the server was down (by an
+// import, say) is matched against the open requests at the next start.
+func TestCaseWhileDown(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		f.crowd(f.admin)
+		v, err := f.service().Create(f.admin, newReq(pepe()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		jose := f.child(f.admin, "José", "López", "Pérez", "M", "2010-05-14")
+		svc := f.service()
+		if res, err := svc.M.Sync(context.Background()); err != nil || res.Candidates != 1 {
+			t.Fatalf("first sync after the start: %+v %v", res, err)
+		}
+		got, err := svc.Get(f.admin, v.Request.ID)
+		if err != nil || len(got.Candidates) != 1 || got.Candidates[0].CaseID != jose.ID {
+			t.Fatalf("candidates: %+v %v", got, err)
+		}
+	})
+}
