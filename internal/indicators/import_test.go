@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -127,13 +128,39 @@ var realCases = []struct {
 	{"data/indicators/owid-homicide-rate-unodc.csv", "owid", []struct {
 		country, ind, scope, period string
 		want                        float64
-	}{}, []string{"GTM/homicide_rate//2015", "GTM/homicide_rate//2016"}}, // gaps stay gaps
+	}{
+		{"GTM", "homicide_rate", "", "2014", 33.49759},
+	}, []string{"GTM/homicide_rate//2015", "GTM/homicide_rate//2016"}}, // gaps stay gaps
+	{"data/indicators/wb-wgi-2024-wgidataset.xlsx", "wgi", []struct {
+		country, ind, scope, period string
+		want                        float64
+	}{
+		{"GTM", "wgi_cc", "", "1996", -0.85694420337677002}, // raw cell, not the displayed -0.86
+	}, nil},
+	{"data/indicators/ti-cpi-2023-global-results-trends.xlsx", "ti-cpi", []struct {
+		country, ind, scope, period string
+		want                        float64
+	}{
+		{"GTM", "cpi_score", "", "2023", 23},
+	}, nil},
+	{"data/indicators/owid-wb-pip-20220909.csv.gz", "owid", []struct {
+		country, ind, scope, period string
+		want                        float64
+	}{
+		{"GTM", "gini", "", "2014", 0.4827858949121326},
+	}, []string{"GTM/gini//2015"}},
+	{"data/indicators/owid-unwpp2017-population-by-age-group.csv.gz", "owid", []struct {
+		country, ind, scope, period string
+		want                        float64
+	}{
+		{"GTM", "population_0_14", "", "2015", 5888528},
+	}, []string{"GTM/population_0_14//2031"}},
 }
 
 func TestImportRealFiles(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		for _, c := range realCases {
-			t.Run(c.format, func(t *testing.T) {
+			t.Run(filepath.Base(c.file), func(t *testing.T) {
 				data := readFile(t, c.file)
 				// Detection must find the same format as the table.
 				rep, err := importBytes(t, db, "", c.file, data)
@@ -332,6 +359,22 @@ func TestImportBrokenWorkbooks(t *testing.T) {
 		f.Write(&buf)
 		return buf.Bytes()
 	}
+	ti := func(rows [][]any) []byte {
+		f := excelize.NewFile()
+		defer f.Close()
+		f.SetSheetName("Sheet1", "CPI Timeseries 2012 - 2023")
+		sh := "CPI Timeseries 2012 - 2023"
+		f.SetSheetRow(sh, "A1", &[]any{"Corruption Perceptions Index 2023: Score timeseries since 2012"})
+		f.SetSheetRow(sh, "A2", &[]any{"EMBARGOED UNTIL 30.01.2024"})
+		for i, r := range rows {
+			cell, _ := excelize.CoordinatesToCellName(1, i+4)
+			f.SetSheetRow(sh, cell, &r)
+		}
+		var buf bytes.Buffer
+		f.Write(&buf)
+		return buf.Bytes()
+	}
+	tiHeader := []any{"Country / Territory", "ISO3", "Region", "CPI score 2023", "Rank 2023", "CPI Score 2012"}
 	good := []any{"Guatemala", 2020, "cc", -0.5, 0.1, 9, 30.0, 20.0, 40.0}
 	cases := []struct {
 		name string
@@ -342,12 +385,31 @@ func TestImportBrokenWorkbooks(t *testing.T) {
 		{"non-numeric estimate", wgi([][]any{{"Guatemala", 2020, "cc", "weak", 0.1, 9, 30.0, 20.0, 40.0}}), false},
 		{"duplicate row", wgi([][]any{good, good}), false},
 		{"unknown dimension", wgi([][]any{{"Guatemala", 2020, "xx", -0.5, 0.1, 9, 30.0, 20.0, 40.0}}), false},
+		{"wrong header", func() []byte {
+			f := excelize.NewFile()
+			defer f.Close()
+			f.SetSheetRow("Sheet1", "A1", &[]any{"country", "yr", "value"})
+			f.SetSheetRow("Sheet1", "A2", &[]any{"Guatemala", 2020, 1.0})
+			var buf bytes.Buffer
+			f.Write(&buf)
+			return buf.Bytes()
+		}(), false},
 		{"truncated workbook", wgi([][]any{good})[:500], false},
+		{"ti good", ti([][]any{tiHeader, {"Guatemala", "GTM", "AME", 23, 154, 33}}), true},
+		{"ti wrong header", ti([][]any{{"Nation", "Code", "Score"}, {"Guatemala", "GTM", 23}}), false},
+		{"ti non-numeric score", ti([][]any{tiHeader, {"Guatemala", "GTM", "AME", "twenty", 154, 33}}), false},
+		{"ti score out of range", ti([][]any{tiHeader, {"Guatemala", "GTM", "AME", 230, 154, 33}}), false},
+		{"ti duplicate row", ti([][]any{tiHeader, {"Honduras", "HND", "AME", 23, 154, 28}, {"Honduras", "HND", "AME", 23, 154, 28}}), false},
+		{"ti truncated", ti([][]any{tiHeader, {"Guatemala", "GTM", "AME", 23, 154, 33}})[:700], false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			before := countValues(t, db)
-			_, err := importBytes(t, db, "wgi", "wgi.xlsx", c.data)
+			format := "wgi"
+			if strings.HasPrefix(c.name, "ti ") {
+				format = "ti-cpi"
+			}
+			_, err := importBytes(t, db, format, "book.xlsx", c.data)
 			if c.ok && err != nil {
 				t.Fatal(err)
 			}
