@@ -42,6 +42,7 @@
       data: { labels: spec.labels, datasets: datasets },
       options: {
         animation: false, responsive: true, maintainAspectRatio: false,
+        locale: document.documentElement.lang || 'en',
         interaction: { mode: 'index', intersect: false },
         plugins: {
           legend: {
