@@ -628,3 +628,29 @@ func (s *Server) forecastError(w http.ResponseWriter, r *http.Request, err error
 		s.serverError(w, r, err)
 	}
 }
+
+type indSourceView struct {
+	indicators.Source
+	Corrections []indicators.Correction
+}
+
+// handleIndicatorsSources lists every source with what its importer
+// corrected or left out, so that anyone can check the numbers.
+func (s *Server) handleIndicatorsSources(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	list, err := indicators.ListSources(ctx, s.db)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	var v []indSourceView
+	for _, src := range list {
+		cs, err := indicators.Corrections(ctx, s.db, src.Key)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		v = append(v, indSourceView{src, cs})
+	}
+	s.render(w, r, http.StatusOK, "indicators_sources", v)
+}

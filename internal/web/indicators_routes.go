@@ -25,6 +25,7 @@ func (s *Server) indicatorRoutes() []Route {
 		{Method: "GET", Path: "/indicators/countries/{code}", Perm: auth.Anyone, Handler: s.handleIndicatorsCountry},
 		{Method: "GET", Path: "/indicators/indicators/{code}", Perm: auth.Anyone, Handler: s.handleIndicatorsIndicator},
 		{Method: "GET", Path: "/indicators/flows", Perm: auth.Anyone, Handler: s.handleIndicatorsFlows},
+		{Method: "GET", Path: "/indicators/sources", Perm: auth.Anyone, Handler: s.handleIndicatorsSources},
 		{Method: "GET", Path: "/indicators/projections", Perm: auth.Anyone, Handler: s.handleIndicatorsProjections},
 		{Method: "GET", Path: "/indicators/forecast", Perm: auth.Anyone, Handler: s.handleIndicatorsForecast},
 		{Method: "GET", Path: "/indicators/data.csv", Perm: auth.Anyone, Handler: s.handleIndicatorsDataCSV},

@@ -34,6 +34,7 @@ func TestIndicatorsPublicPages(t *testing.T) {
 			{"/indicators/countries/MEX", []string{"Mexico"}},
 			{"/indicators/indicators/uac_encounters", []string{"per 100,000 people aged 0–14", "Border Patrol, southwest border", "Title 42"}},
 			{"/indicators/flows", []string{"surge-mark", "Border Patrol, all borders"}},
+			{"/indicators/sources", []string{"Southwest Bord", "r4,964", "month label one month late", "CC BY-ND 4.0"}},
 			{"/indicators/projections", []string{"142,000", "39,970", "68,541", "Amparo forecast"}},
 			{"/indicators/forecast?country=ALL&indicator=uac_encounters&horizon=12&until=2014-05", []string{"Track record", "seasonal_naive", "MASE", "2015-05"}},
 		}
