@@ -37,6 +37,9 @@ type MatcherOptions struct {
 	Logger *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// FrequenciesFrom is the number of cases from which name frequencies
+	// are counted (default MinCasesForFrequencies); tests lower it.
+	FrequenciesFrom int
 }
 
 // MinCasesForFrequencies is the number of cases from which name frequencies
@@ -56,8 +59,12 @@ var matcherActor = audit.Actor{Email: "system:tracing-matcher", Role: "system"}
 // since its cursor, indexes them and matches each against the open
 // requests, storing what it finds as proposed candidates.
 type Matcher struct {
-	db        *store.DB
-	ix        *tracing.Index
+	db *store.DB
+	// ix is swapped whole when it is rebuilt with fresh name frequencies;
+	// searches running meanwhile finish on the old one.
+	ix        atomic.Pointer[tracing.Index]
+	model     *tracing.Model // given by the options; nil: counted on the cases
+	freqFrom  int
 	threshold float64
 	lag       time.Duration
 	log       *slog.Logger
@@ -69,6 +76,9 @@ type Matcher struct {
 	mu      sync.Mutex
 	maxID   atomic.Int64 // the highest case id indexed
 	indexed bitset
+	built   int   // cases in the index when it was built
+	// afterRead, in tests, runs between Rebuild's read and its swap.
+	afterRead func()
 	floor   int64               // every case with id <= floor was matched
 	pending map[int64]time.Time // cases above floor already matched, with when they were first seen
 }
@@ -90,7 +100,7 @@ func NewMatcher(ctx context.Context, db *store.DB, opts MatcherOptions) (*Matche
 	if err != nil {
 		return nil, err
 	}
-	m.setIndex(recs, opts.Model)
+	m.setIndex(recs)
 	for _, id := range ids {
 		m.indexed.set(id)
 	}
@@ -121,12 +131,16 @@ func NewMatcher(ctx context.Context, db *store.DB, opts MatcherOptions) (*Matche
 // db still receives the audit rows and the candidates.
 func NewMatcherFromRecords(db *store.DB, recs []tracing.Record, opts MatcherOptions) *Matcher {
 	m := newMatcher(db, opts)
-	m.setIndex(recs, opts.Model)
+	m.setIndex(recs)
 	return m
 }
 
 func newMatcher(db *store.DB, opts MatcherOptions) *Matcher {
-	m := &Matcher{db: db, threshold: opts.Threshold, lag: opts.Lag, log: opts.Logger, now: opts.Now, pending: map[int64]time.Time{}}
+	m := &Matcher{db: db, model: opts.Model, freqFrom: opts.FrequenciesFrom, threshold: opts.Threshold, lag: opts.Lag, log: opts.Logger, now: opts.Now,
+		pending: map[int64]time.Time{}}
+	if m.freqFrom <= 0 {
+		m.freqFrom = MinCasesForFrequencies
+	}
 	if m.threshold <= 0 {
 		m.threshold = tracing.DefaultLinkThreshold
 	}
@@ -142,15 +156,92 @@ func newMatcher(db *store.DB, opts MatcherOptions) *Matcher {
 	return m
 }
 
-func (m *Matcher) setIndex(recs []tracing.Record, model *tracing.Model) {
-	if model == nil && len(recs) < MinCasesForFrequencies {
+func (m *Matcher) setIndex(recs []tracing.Record) {
+	m.ix.Store(m.newIndex(recs))
+	m.built = len(recs)
+}
+
+func (m *Matcher) newIndex(recs []tracing.Record) *tracing.Index {
+	model := m.model
+	if model == nil && len(recs) < m.freqFrom {
 		model = tracing.DefaultModel()
 	}
-	m.ix = tracing.NewIndex(recs, model)
+	return tracing.NewIndex(recs, model)
 }
 
 // Len is the number of cases indexed.
-func (m *Matcher) Len() int { return m.ix.Len() }
+func (m *Matcher) Len() int { return m.ix.Load().Len() }
+
+// Model is the model the matcher scores with.
+func (m *Matcher) Model() *tracing.Model { return m.ix.Load().Model() }
+
+// rebuildDue reports whether the index should be rebuilt so that its name
+// frequencies are those of the cases now on record: once there are enough
+// cases to count them, and again each time the number of cases doubles.
+func (m *Matcher) rebuildDue() bool {
+	if m.model != nil {
+		return false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := m.ix.Load().Len()
+	return n >= m.freqFrom && n >= 2*m.built
+}
+
+// Rebuild builds a new index from every case, with name frequencies
+// counted on them, and swaps it in. The cases are read and indexed without
+// holding the matcher's lock, so searches and syncs go on meanwhile; the
+// cases indexed by those syncs are added to the new index before the swap.
+// For a while both indexes are in memory.
+func (m *Matcher) Rebuild(ctx context.Context) error {
+	var recs []tracing.Record
+	var read bitset
+	var last int64
+	err := eachCase(ctx, m.db, 0, func(id int64, r tracing.Record) error {
+		recs = append(recs, r)
+		read.set(id)
+		last = id
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	ix := m.newIndex(recs)
+	if m.afterRead != nil {
+		m.afterRead()
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for w, bits := range m.indexed {
+		if w < len(read) {
+			bits &^= read[w]
+		}
+		for b := 0; bits != 0; b++ {
+			if bits&1 != 0 {
+				r, err := caseRecord(ctx, m.db, int64(w)<<6|int64(b))
+				if err != nil {
+					return err
+				}
+				ix.Add(r)
+			}
+			bits >>= 1
+		}
+	}
+	// Cases read here that no sync has seen yet are in the new index: a
+	// sync must not add them again (it still matches them).
+	for w, bits := range read {
+		if w >= len(m.indexed) {
+			m.indexed = slices.Grow(m.indexed, w+1-len(m.indexed))[:w+1]
+		}
+		m.indexed[w] |= bits
+	}
+	m.ix.Store(ix)
+	m.built = ix.Len()
+	if last > m.maxID.Load() {
+		m.maxID.Store(last)
+	}
+	return nil
+}
 
 // Threshold is the probability from which a case is proposed.
 func (m *Matcher) Threshold() float64 { return m.threshold }
@@ -222,7 +313,7 @@ func scanCaseRecord(sc interface{ Scan(...any) error }) (int64, tracing.Record, 
 
 // search returns the indexed cases that match rec, best first.
 func (m *Matcher) search(ctx context.Context, rec tracing.Record, topK int, threshold float64) []tracing.Candidate {
-	return m.ix.Search(ctx, rec, topK, threshold)
+	return m.ix.Load().Search(ctx, rec, topK, threshold)
 }
 
 // SyncResult says what one Sync did.
@@ -253,7 +344,7 @@ func (m *Matcher) syncLocked(ctx context.Context) (SyncResult, error) {
 			return nil
 		}
 		if !m.indexed.has(id) {
-			m.ix.Add(r)
+			m.ix.Load().Add(r)
 			m.indexed.set(id)
 			if id > m.maxID.Load() {
 				m.maxID.Store(id)
@@ -277,7 +368,7 @@ func (m *Matcher) syncLocked(ctx context.Context) (SyncResult, error) {
 		// the population), answers "which requests could this child be".
 		var rix *tracing.Index
 		if len(reqs) > 0 {
-			rix = tracing.NewIndex(reqs, m.ix.Model())
+			rix = tracing.NewIndex(reqs, m.Model())
 		}
 		ctx := audit.WithActor(ctx, matcherActor)
 		err = m.db.WithTx(ctx, func(ctx context.Context) error {
@@ -373,6 +464,18 @@ func (m *Matcher) Run(ctx context.Context, interval time.Duration) {
 			m.log.ErrorContext(ctx, "tracing: sync", "err", err)
 		case res.Candidates > 0 || res.NewCases > 0:
 			m.log.InfoContext(ctx, "tracing: sync", "new_cases", res.NewCases, "candidates", res.Candidates, "indexed", m.Len())
+		}
+		if err == nil && m.rebuildDue() {
+			start := time.Now()
+			if err := m.Rebuild(ctx); err != nil {
+				if ctx.Err() != nil || isClosed(err) {
+					return
+				}
+				m.log.ErrorContext(ctx, "tracing: rebuild the index", "err", err)
+			} else {
+				m.log.InfoContext(ctx, "tracing: index rebuilt with the name frequencies of the cases", "indexed", m.Len(),
+					"took", time.Since(start).Round(time.Millisecond).String())
+			}
 		}
 	}
 }

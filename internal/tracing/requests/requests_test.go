@@ -640,3 +640,64 @@ func TestCaseWhileDown(t *testing.T) {
 		}
 	})
 }
+
+// TestRebuild: once there are enough cases, the index is rebuilt with
+// the name frequencies counted on them, without losing or doubling a case,
+// including one recorded after the rebuild read the cases.
+func TestRebuild(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		m, err := NewMatcher(ctx, db, MatcherOptions{Lag: -1, FrequenciesFrom: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.svc = &Service{DB: db, M: m, Cases: f.cases, Now: func() time.Time { return f.clock }}
+		f.crowd(f.admin)
+		if _, err := m.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if m.rebuildDue() || m.Model().GivenFreq != nil {
+			t.Fatal("4 cases: too few to count frequencies")
+		}
+		f.child(f.admin, "José", "López", "Pérez", "M", "2010-05-14")
+		if _, err := m.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if !m.rebuildDue() {
+			t.Fatal("5 cases: a rebuild is due")
+		}
+		// A case recorded and synced while the rebuild reads and indexes is
+		// carried over to the new index.
+		var during *children.Case
+		m.afterRead = func() {
+			during = f.child(f.admin, "Ana", "Tzul", "", "F", "2012-01-01")
+			if _, err := m.Sync(ctx); err != nil {
+				t.Error(err)
+			}
+		}
+		if err := m.Rebuild(ctx); err != nil {
+			t.Fatal(err)
+		}
+		m.afterRead = nil
+		if hits, err := f.svc.Search(f.admin, Person{GivenNames: "Ana", Surname1: "Tzul", Sex: "F", BirthDate: "2012-01-01"}, 0); err != nil || len(hits) == 0 || hits[0].CaseID != during.ID {
+			t.Fatalf("the case synced during the rebuild: %+v %v", hits, err)
+		}
+		if m.Len() != 6 || m.Model().GivenFreq == nil || m.rebuildDue() {
+			t.Fatalf("after the rebuild: %d cases, frequencies %v", m.Len(), m.Model().GivenFreq)
+		}
+		// A case recorded after the rebuild is added once.
+		again := f.child(f.admin, "José", "López", "Pérez", "M", "2010-05-14")
+		hits, err := f.svc.Search(f.admin, pepe(), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[int64]int{}
+		for _, h := range hits {
+			seen[h.CaseID]++
+		}
+		if m.Len() != 7 || seen[again.ID] != 1 || len(seen) != len(hits) {
+			t.Fatalf("after a new case: %d indexed, hits %v", m.Len(), seen)
+		}
+	})
+}
