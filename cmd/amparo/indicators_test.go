@@ -82,7 +82,8 @@ func TestIndicatorsCommands(t *testing.T) {
 		}
 	}
 
-	// export, then import of the export changes nothing.
+	// export, then import of the export: accepted (as a source of its own),
+	// and no stored value is changed.
 	ex := filepath.Join(dir, "gtm.csv")
 	if err := indicatorsExport(ctx, append([]string{"--country", "GTM", "--out", ex}, data...), &out); err != nil {
 		t.Fatal(err)

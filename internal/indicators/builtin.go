@@ -24,6 +24,9 @@ type BuiltinFile struct {
 	Source *Source // nil: the format's default source
 }
 
+// owidSource describes a shipped OWID file; the key is the one a --file
+// import of the same file gets ("owid:" + file name), so that re-importing
+// it updates the same source.
 func owidSource(key, provider, title, url, licence string) *Source {
 	return &Source{Key: key, Publisher: provider + ", processed by Our World in Data", Title: title, URL: url,
 		Retrieved: "2026-11-24", Licence: licence, Priority: 30}
@@ -41,18 +44,18 @@ var BuiltinFiles = []BuiltinFile{
 	{"data/cbp-wapo/states_children.csv", "states-released", nil},
 	{"data/indicators/wb-wgi-2024-wgidataset.xlsx", "wgi", nil},
 	{"data/indicators/ti-cpi-2023-global-results-trends.xlsx", "ti-cpi", nil},
-	{"data/indicators/owid-homicide-rate-unodc.csv", "owid", owidSource("owid-homicide-rate-unodc", "UNODC",
+	{"data/indicators/owid-homicide-rate-unodc.csv", "owid", owidSource("owid:owid-homicide-rate-unodc.csv", "UNODC",
 		"Homicide rate per 100,000 population", "https://ourworldindata.org/grapher/homicide-rate-unodc",
 		"UNODC terms of use for the data; OWID processing CC BY 4.0")},
-	{"data/indicators/owid-gdp-per-capita-worldbank.csv", "owid", owidSource("owid-gdp-per-capita-worldbank", "World Bank WDI",
+	{"data/indicators/owid-gdp-per-capita-worldbank.csv", "owid", owidSource("owid:owid-gdp-per-capita-worldbank.csv", "World Bank WDI",
 		"GDP per capita, PPP (constant international $)", "https://ourworldindata.org/grapher/gdp-per-capita-worldbank", "CC BY 4.0")},
-	{"data/indicators/owid-cpi-2018.csv", "owid", owidSource("owid-cpi-2018", "Transparency International",
+	{"data/indicators/owid-cpi-2018.csv", "owid", owidSource("owid:owid-cpi-2018.csv", "Transparency International",
 		"Corruption Perception Index (2018 release)", "https://github.com/owid/owid-datasets", "CC BY-ND 4.0 (TI); values unchanged")},
-	{"data/indicators/owid-wb-income-classification-2021.csv", "owid", owidSource("owid-wb-income-classification-2021", "World Bank (OGHIST)",
+	{"data/indicators/owid-wb-income-classification-2021.csv", "owid", owidSource("owid:owid-wb-income-classification-2021.csv", "World Bank (OGHIST)",
 		"Income classification (2021)", "http://databank.worldbank.org/data/download/site-content/OGHIST.xlsx", "CC BY 4.0")},
-	{"data/indicators/owid-wb-pip-20220909.csv.gz", "owid", owidSource("owid-wb-pip-20220909", "World Bank Poverty and Inequality Platform",
+	{"data/indicators/owid-wb-pip-20220909.csv.gz", "owid", owidSource("owid:owid-wb-pip-20220909.csv.gz", "World Bank Poverty and Inequality Platform",
 		"Poverty and inequality (PIP 20220909, 2017 PPP)", "https://github.com/owid/poverty-data", "CC BY 4.0")},
-	{"data/indicators/owid-unwpp2017-population-by-age-group.csv.gz", "owid", owidSource("owid-unwpp2017-population", "UN DESA Population Division (WPP 2017)",
+	{"data/indicators/owid-unwpp2017-population-by-age-group.csv.gz", "owid", owidSource("owid:owid-unwpp2017-population-by-age-group.csv.gz", "UN DESA Population Division (WPP 2017)",
 		"Population by age group (WPP 2017; medium variant after 2015)", "https://population.un.org/wpp/", "UN terms of use")},
 }
 

@@ -21,6 +21,9 @@ type Format struct {
 	// Source is the default source of a file in this format; the built-in
 	// files and the command line can name a more precise one.
 	Source Source
+	// Generic formats (OWID, World Bank wide, long CSV) carry files from
+	// many sources: each imported file becomes its own source.
+	Generic bool
 	// Detect says whether a CSV header (BOM removed) is this format's.
 	// Workbook formats detect by sheet names instead (DetectSheets).
 	Detect       func(header []string) bool

@@ -11,6 +11,7 @@ import (
 // World Bank's wide CSV (every WDI download).
 
 var formatLong = &Format{
+	Generic:     true,
 	Name:        "long",
 	Description: "long CSV: country_iso3,indicator,period,value,unit,source",
 	Source: Source{Key: "long-csv", Publisher: "(see the source column of each row)", Title: "Long-format indicator table",
@@ -117,6 +118,7 @@ var owidIgnored = map[string]bool{"World region according to OWID": true}
 const populationLastYear = 2030
 
 var formatOWID = &Format{
+	Generic:     true,
 	Name:        "owid",
 	Description: "Our World in Data grapher/dataset export: Entity,Code,Year,<indicators> or Entity,Year,<indicators> (gzip too)",
 	Source: Source{Key: "owid", Publisher: "Our World in Data (data from the original provider)", Title: "Our World in Data export",
@@ -262,6 +264,7 @@ func readOWID(r *reader, in *bufio.Reader) error {
 }
 
 var formatWBWide = &Format{
+	Generic:     true,
 	Name:        "wb-wide",
 	Description: "World Bank wide CSV (WDI download): Country Name,Country Code,Indicator Name,Indicator Code,1960,...",
 	Source: Source{Key: "wb-wdi", Publisher: "World Bank", Title: "World Development Indicators (bulk download)",

@@ -210,9 +210,9 @@ func TestImportersAgreeWithMakeLong(t *testing.T) {
 		t.Fatalf("long: format %s, %d values inserted, want long, 4478", rep.Format, rep.Inserted)
 	}
 	rows, err := db.Query(ctx, `SELECT l.country, l.indicator, l.period, l.value, l.value_text, o.value, o.value_text, so.skey
-		FROM ind_values l JOIN ind_sources sl ON sl.id = l.source_id AND sl.skey = 'long-csv'
+		FROM ind_values l JOIN ind_sources sl ON sl.id = l.source_id AND sl.skey LIKE 'long-csv:%'
 		LEFT JOIN ind_values o ON o.country = l.country AND o.indicator = l.indicator AND o.period = l.period AND o.scope = l.scope AND o.source_id <> l.source_id
-		LEFT JOIN ind_sources so ON so.id = o.source_id AND so.skey <> 'owid-cpi-2018'
+		LEFT JOIN ind_sources so ON so.id = o.source_id AND so.skey <> 'owid:owid-cpi-2018.csv'
 		WHERE so.skey IS NOT NULL OR o.id IS NULL`)
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
+	"path"
 	"strings"
 	"time"
 
@@ -193,9 +194,19 @@ func Import(ctx context.Context, db *store.DB, opt Options) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("indicators: import %s: %w", opt.Name, err)
 	}
-	src := f.Source
-	if opt.Source != nil {
+	src, keep := f.Source, false
+	switch {
+	case opt.Source != nil:
 		src = *opt.Source
+	case f.Generic:
+		// A generic format (OWID, World Bank, long CSV) says little about
+		// where a file came from: each file is its own source, named by the
+		// file, and a description already stored (the built-in one, say)
+		// is kept.
+		base := path.Base(opt.Name)
+		src.Key += ":" + base
+		src.Title += " (" + base + ")"
+		keep = true
 	}
 	rep := &Report{Format: f.Name, File: opt.Name}
 	imp := &importer{db: db, rep: rep, all: opt.AllCountries, seen: map[uint64]int{}, seed: maphash.MakeSeed(), countries: map[string]bool{}, indicators: map[string]bool{}}
@@ -218,7 +229,7 @@ func Import(ctx context.Context, db *store.DB, opt Options) (*Report, error) {
 		if err := ensureCatalog(ctx, db); err != nil {
 			return err
 		}
-		sid, err := upsertSource(ctx, db, src)
+		sid, err := upsertSource(ctx, db, src, keep)
 		if err != nil {
 			return err
 		}

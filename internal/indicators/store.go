@@ -37,11 +37,24 @@ func ensureCatalog(ctx context.Context, db *store.DB) error {
 	return nil
 }
 
-func upsertSource(ctx context.Context, db *store.DB, s Source) (int64, error) {
+// upsertSource saves a source's description and returns its id; with
+// keep, an existing description is left as it is.
+func upsertSource(ctx context.Context, db *store.DB, s Source, keep bool) (int64, error) {
 	if s.Key == "" {
 		return 0, fmt.Errorf("indicators: source has no key")
 	}
 	var id int64
+	if keep {
+		if _, err := db.Exec(ctx, `INSERT INTO ind_sources (skey, publisher, title, url, retrieved, licence, priority, note)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (skey) DO NOTHING`,
+			s.Key, s.Publisher, s.Title, s.URL, s.Retrieved, s.Licence, s.Priority, s.Note); err != nil {
+			return 0, fmt.Errorf("indicators: save source %s: %w", s.Key, err)
+		}
+		if err := db.QueryRow(ctx, `SELECT id FROM ind_sources WHERE skey = ?`, s.Key).Scan(&id); err != nil {
+			return 0, fmt.Errorf("indicators: save source %s: %w", s.Key, err)
+		}
+		return id, nil
+	}
 	err := db.QueryRow(ctx, `INSERT INTO ind_sources (skey, publisher, title, url, retrieved, licence, priority, note)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (skey) DO UPDATE SET publisher = excluded.publisher, title = excluded.title, url = excluded.url,
