@@ -77,13 +77,6 @@ func nullBool(b *bool) any {
 	return b2i(*b)
 }
 
-func nullString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
 func joinList(l []string) string { return strings.Join(l, "|") }
 
 func splitList(s string) []string {
