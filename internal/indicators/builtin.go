@@ -14,7 +14,7 @@ import (
 // real numbers without a network. data/README.md gives their provenance,
 // checksums and licences.
 //
-//go:embed data/README.md data/uac/*.csv data/cbp-wapo/*.csv data/indicators/*
+//go:embed data/README.md data/country_names.csv data/uac/*.csv data/cbp-wapo/*.csv data/indicators/*
 var builtinFS embed.FS
 
 // BuiltinFile is one shipped file and how to read it.

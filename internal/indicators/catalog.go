@@ -6,8 +6,11 @@
 package indicators
 
 import (
+	"bytes"
+	"encoding/csv"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Focus countries: the Northern Triangle, Nicaragua, Mexico, and the United
@@ -60,10 +63,33 @@ var nameToISO3 = map[string]string{
 	"latin america and the caribbean": "UN_LAC",
 }
 
-// ISO3ForName returns the code for a country name, or "" when unknown.
+// ISO3ForName returns the code for a country name, or "" when unknown:
+// first the names above, then data/country_names.csv (the names and codes
+// of the OWID and TI files, and the World Bank spellings of the WGI
+// workbook), so that every WGI economy can be stored with --all-countries.
 func ISO3ForName(name string) string {
-	return nameToISO3[strings.ToLower(strings.TrimSpace(name))]
+	key := strings.ToLower(strings.TrimSpace(name))
+	if c, ok := nameToISO3[key]; ok {
+		return c
+	}
+	return countryNames()[key]
 }
+
+var countryNames = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	b, err := builtinFS.ReadFile("data/country_names.csv")
+	if err != nil {
+		panic("indicators: data/country_names.csv is not embedded: " + err.Error())
+	}
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		panic("indicators: data/country_names.csv: " + err.Error())
+	}
+	for _, r := range rows[1:] {
+		m[strings.ToLower(r[0])] = r[1]
+	}
+	return m
+})
 
 // CountryName returns the display name of a known code, or the code itself.
 func CountryName(code string) string {

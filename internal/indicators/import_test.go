@@ -475,3 +475,23 @@ func formatNamesForFuzz() []string {
 	}
 	return out
 }
+
+// TestWGIAllEconomies: with --all-countries every one of the 214 WGI
+// economies is stored under a code (the workbook has none).
+func TestWGIAllEconomies(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	rep, err := Import(context.Background(), db, Options{Name: "wgi.xlsx", Reader: bytes.NewReader(readFile(t, "data/indicators/wb-wgi-2024-wgidataset.xlsx")), AllCountries: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := db.QueryRow(context.Background(), `SELECT COUNT(DISTINCT country) FROM ind_values WHERE indicator = 'wgi_cc'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 214 {
+		t.Errorf("%d economies stored, want 214 (corrections: %+v)", n, rep.Corrections)
+	}
+	if v, ok := value(t, db, "KOR", "wgi_cc", "", "2023"); !ok || v == 0 {
+		t.Errorf("Korea, Rep. not stored as KOR")
+	}
+}
