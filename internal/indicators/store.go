@@ -222,11 +222,9 @@ func LoadSeries(ctx context.Context, db *store.DB, f SeriesFilter) ([]Series, er
 	defer rows.Close()
 	byKey := map[string]*Series{}
 	var order []string
-	ids := map[int64]*Point{}
 	type pending struct {
 		key string
 		pt  Point
-		id  int64
 	}
 	var all []pending
 	for rows.Next() {
@@ -254,7 +252,7 @@ func LoadSeries(ctx context.Context, db *store.DB, f SeriesFilter) ([]Series, er
 			v := val.Float64
 			pt.Value = &v
 		}
-		all = append(all, pending{key, pt, id})
+		all = append(all, pending{key, pt})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("indicators: load series: %w", err)
@@ -267,10 +265,9 @@ func LoadSeries(ctx context.Context, db *store.DB, f SeriesFilter) ([]Series, er
 			continue
 		}
 		s.Points = append(s.Points, p.pt)
-		ids[p.id] = &s.Points[len(s.Points)-1]
 	}
-	// Revisions are rare; fetch them for the shown values only.
-	if len(ids) > 0 {
+	// Revisions are rare: one query for the whole selection.
+	if len(all) > 0 {
 		if err := attachRevisions(ctx, db, byKey, f); err != nil {
 			return nil, err
 		}
