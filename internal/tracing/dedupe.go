@@ -233,7 +233,7 @@ func trainModel(m *Model, fs []features, sample func(fn func(a, b *features) boo
 			n++
 			return true
 		})
-		m.estimateM(patterns, 100)
+		m.estimateEM(patterns, 100)
 	}
 	return n
 }
@@ -259,7 +259,7 @@ func Dedupe(ctx context.Context, recs []Record, opts Options) (*DedupeResult, er
 		res.Stats.ModelPairs = trainModel(m, fs, func(fn func(a, b *features) bool) {
 			sampleGroups(bl, emMaxPairs, func(i, j uint32) bool { return fn(&fs[i], &fs[j]) })
 		})
-		o.Logger.Info("tracing: model trained", "pairs", res.Stats.ModelPairs, "prior", m.Prior)
+		o.Logger.Info("tracing: model trained", "pairs", res.Stats.ModelPairs, "prior", m.Prior, "prior_family", m.PriorFamily)
 	}
 	res.Model = m
 	res.Stats.ModelPrior = m.Prior
@@ -359,8 +359,13 @@ func scoreGroups(ctx context.Context, bl *blocks, fs []features, m *Model, o Opt
 // weightFor returns the total weight (prior excluded) at which a pair
 // reaches probability p.
 func weightFor(m *Model, p float64) float64 {
-	return math.Log2(p/(1-p)) - m.priorBits()
+	return math.Log2(p / (1 - p))
 }
+
+// maxCluster bounds the records of one person. Real duplicates run to a
+// handful; a cluster this large is a chain of look-alikes, and the bound
+// keeps the average-linkage check (quadratic in cluster size) cheap.
+const maxCluster = 64
 
 // cluster joins records linked by edges, strongest first, into clusters.
 // Two clusters are joined only if, on average over all their pairs of
@@ -401,6 +406,9 @@ func cluster(fs []features, edges []edge, m *Model, threshold float64) []int32 {
 			continue
 		}
 		A, B := get(ra), get(rb)
+		if len(A)+len(B) > maxCluster {
+			continue
+		}
 		if len(A) > 1 || len(B) > 1 {
 			sum := 0.0
 			n := 0

@@ -77,7 +77,7 @@ func Link(ctx context.Context, left, right []Record, topK int, opts Options) ([]
 				}
 			}
 		})
-		o.Logger.Info("tracing: link model trained", "prior", m.Prior)
+		o.Logger.Info("tracing: link model trained", "prior", m.Prior, "prior_family", m.PriorFamily)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("tracing: link: %w", err)

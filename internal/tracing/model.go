@@ -9,58 +9,91 @@ import (
 	"sort"
 )
 
-// Model is a Fellegi-Sunter model: for each field and level of agreement,
-// m (the probability of that level among pairs of records of one person)
-// and u (among pairs of different people), the prior probability that a
-// candidate pair is a match, and the frequencies of names, so that agreeing
-// on a common surname (García) counts for less than on a rare one (Xiloj).
+// Model is a Fellegi-Sunter model extended with a third class. For each
+// field and level of agreement it holds m (the probability of that level
+// among pairs of records of one person), u (among pairs of unrelated
+// people) and f (among pairs of siblings: different people of one family).
 //
-// It is trained on the records themselves (Train): u from random pairs,
-// m and the prior by expectation-maximisation on the candidate pairs.
-// It is saved and loaded as JSON.
+// The third class is there because siblings and twins agree on surnames,
+// parents, birthplace and sometimes birth date: under the two-class model
+// with u from random pairs, that agreement adds up to more than any
+// difference of given names, and siblings get merged. Against the family
+// class, agreeing on a mother's name is no evidence at all, and the given
+// names and birth date decide.
+//
+// It is trained on the records themselves (Train): u starts from random
+// pairs; m, f, u and the share of each class among candidate pairs are
+// estimated by expectation-maximisation, with no labels. Name frequencies
+// adjust u, so that agreeing on a common surname (García) counts for less
+// than on a rare one (Xiloj). It is saved and loaded as JSON.
 type Model struct {
 	Fields []FieldModel `json:"fields"`
 	// Prior is the probability that a candidate pair (one the blocking
-	// rules bring together) is a match.
-	Prior float64 `json:"prior"`
+	// rules bring together) is a match; PriorFamily that it is two
+	// members of one family.
+	Prior       float64 `json:"prior"`
+	PriorFamily float64 `json:"prior_family"`
 	// GivenFreq and SurnameFreq are relative frequencies of full given
 	// names (nicknames resolved) and of the phonetic keys of surnames.
 	GivenFreq   map[string]float64 `json:"given_freq,omitempty"`
 	SurnameFreq map[string]float64 `json:"surname_freq,omitempty"`
 	// MinFreq is the frequency given to a name not in the tables.
 	MinFreq float64 `json:"min_freq"`
-	// Trained says whether m and u come from data (false: the defaults).
+	// Trained says whether the probabilities come from data (false: the
+	// defaults).
 	Trained bool `json:"trained"`
 
-	w [nFields][]float64 // log2(m/u) by field and level, from Fields
-	// tfCap bounds the term-frequency adjustment, in bits.
+	lp [nClasses][nFields][]float64 // log2 probability by class, field, level
 }
 
-// FieldModel holds the m and u probabilities of the levels of one field.
+const (
+	cMatch = iota
+	cFamily
+	cUnrelated
+	nClasses
+)
+
+// FieldModel holds the probabilities of the levels of one field.
 type FieldModel struct {
 	Name   string       `json:"name"`
 	Levels []LevelModel `json:"levels"`
 }
 
-// LevelModel is one level of agreement of a field.
+// LevelModel is one level of agreement of a field: its probability among
+// matches (M), siblings (F) and unrelated pairs (U).
 type LevelModel struct {
 	Name string  `json:"name"`
 	M    float64 `json:"m"`
+	F    float64 `json:"f"`
 	U    float64 `json:"u"`
 }
 
-// defaultM and defaultU are starting values for EM, and the model used
-// when there is too little data to train. Orders follow fieldSpecs.
+// defaultM, defaultF and defaultU are starting values for EM, and the model
+// used when there is too little data to train. Orders follow fieldSpecs.
 var defaultM = [nFields][]float64{
-	fGiven:     {0.40, 0.15, 0.07, 0.05, 0.10, 0.10, 0.02, 0.01, 0.01, 0.05, 0},
+	fGiven:     {0.40, 0.15, 0.08, 0.06, 0.12, 0.10, 0.02, 0.01, 0.01, 0.03, 0},
 	fSurname1:  {0.55, 0.20, 0.07, 0.06, 0.04, 0.01, 0.07, 0},
 	fSurname2:  {0.55, 0.20, 0.07, 0.06, 0.04, 0.01, 0.07, 0},
 	fSex:       {0.97, 0.03, 0},
-	fBirthDate: {0.55, 0.05, 0.03, 0.15, 0.08, 0.03, 0.03, 0.08, 0},
+	fBirthDate: {0.55, 0.05, 0.02, 0.20, 0.09, 0.03, 0.03, 0.03, 0},
 	fCountry:   {0.95, 0.05, 0},
 	fPlace:     {0.60, 0.30, 0.10, 0},
 	fMother:    {0.55, 0.15, 0.10, 0.10, 0.10, 0},
 	fFather:    {0.55, 0.15, 0.10, 0.10, 0.10, 0},
+}
+
+// Siblings: family fields agree as for one person, given names rarely,
+// birth dates only for twins.
+var defaultF = [nFields][]float64{
+	fGiven:     {0.02, 0.01, 0.01, 0.01, 0.04, 0.05, 0.06, 0.04, 0.01, 0.75, 0},
+	fSurname1:  defaultM[fSurname1],
+	fSurname2:  defaultM[fSurname2],
+	fSex:       {0.5, 0.5, 0},
+	fBirthDate: {0.05, 0.005, 0.01, 0.15, 0.01, 0.01, 0.15, 0.615, 0},
+	fCountry:   defaultM[fCountry],
+	fPlace:     defaultM[fPlace],
+	fMother:    defaultM[fMother],
+	fFather:    defaultM[fFather],
 }
 
 var defaultU = [nFields][]float64{
@@ -75,13 +108,13 @@ var defaultU = [nFields][]float64{
 	fFather:    {0.001, 0.001, 0.002, 0.01, 0.986, 0},
 }
 
-// DefaultModel returns an untrained model with hand-set m and u.
+// DefaultModel returns an untrained model with hand-set probabilities.
 func DefaultModel() *Model {
-	m := &Model{Prior: 0.3, MinFreq: 1e-5}
+	m := &Model{Prior: 0.2, PriorFamily: 0.1, MinFreq: 1e-5}
 	for f := 0; f < nFields; f++ {
 		fm := FieldModel{Name: fieldSpecs[f].Name}
 		for l, name := range fieldSpecs[f].Levels {
-			fm.Levels = append(fm.Levels, LevelModel{Name: name, M: defaultM[f][l], U: defaultU[f][l]})
+			fm.Levels = append(fm.Levels, LevelModel{Name: name, M: defaultM[f][l], F: defaultF[f][l], U: defaultU[f][l]})
 		}
 		m.Fields = append(m.Fields, fm)
 	}
@@ -89,15 +122,43 @@ func DefaultModel() *Model {
 	return m
 }
 
-// prepare computes the weights from m and u.
+func (l *LevelModel) prob(c int) float64 {
+	switch c {
+	case cMatch:
+		return l.M
+	case cFamily:
+		return l.F
+	}
+	return l.U
+}
+
+func (l *LevelModel) setProb(c int, p float64) {
+	switch c {
+	case cMatch:
+		l.M = p
+	case cFamily:
+		l.F = p
+	default:
+		l.U = p
+	}
+}
+
+// prepare computes the log probabilities.
 func (m *Model) prepare() {
-	for f := 0; f < nFields; f++ {
-		n := len(fieldSpecs[f].Levels)
-		m.w[f] = make([]float64, n)
-		for l := 0; l < n-1; l++ { // the last level, missing, weighs 0
-			lm := m.Fields[f].Levels[l]
-			mm, uu := math.Max(lm.M, 1e-6), math.Max(lm.U, 1e-7)
-			m.w[f][l] = math.Log2(mm / uu)
+	for c := 0; c < nClasses; c++ {
+		for f := 0; f < nFields; f++ {
+			n := len(fieldSpecs[f].Levels)
+			m.lp[c][f] = make([]float64, n)
+			for l := 0; l < n-1; l++ { // the last level, missing, weighs 0
+				// Floors: no level is impossible. Without them one
+				// odd field (a country written wrongly) in a true
+				// match would weigh -20 bits.
+				floor := 0.002
+				if c == cUnrelated {
+					floor = 1e-5
+				}
+				m.lp[c][f][l] = math.Log2(math.Max(m.Fields[f].Levels[l].prob(c), floor))
+			}
 		}
 	}
 }
@@ -133,8 +194,8 @@ func ReadModel(r io.Reader) (*Model, error) {
 			}
 		}
 	}
-	if m.Prior <= 0 || m.Prior >= 1 {
-		return nil, fmt.Errorf("tracing: load model: prior %v not in (0,1)", m.Prior)
+	if m.Prior <= 0 || m.PriorFamily <= 0 || m.Prior+m.PriorFamily >= 1 {
+		return nil, fmt.Errorf("tracing: load model: priors %v, %v not in (0,1)", m.Prior, m.PriorFamily)
 	}
 	if m.MinFreq <= 0 {
 		m.MinFreq = 1e-6
@@ -143,7 +204,7 @@ func ReadModel(r io.Reader) (*Model, error) {
 	return &m, nil
 }
 
-// tfBits bounds the term-frequency adjustment so that one rare name (or a
+// The term-frequency adjustment is bounded so that one rare name (or a
 // typo that looks like one) cannot decide a match alone.
 const (
 	tfMaxUp   = 4.0
@@ -160,58 +221,70 @@ func (m *Model) tfAdjust(u, freq float64) float64 {
 	return math.Max(-tfMaxDown, math.Min(tfMaxUp, adj))
 }
 
-// weights returns the weight of each field for a pair with levels v,
-// term-frequency adjusted for the names of a.
-func (m *Model) weights(v *vector, a *features, out *[nFields]float64) float64 {
-	total := 0.0
+// tf returns the term-frequency adjustment of field f at level l for the
+// names of a (0 for fields and levels without one).
+func (m *Model) tf(f int, l uint8, a *features) float64 {
+	if m.GivenFreq == nil {
+		return 0
+	}
+	switch f {
+	case fGiven:
+		switch l {
+		case gExact, gFold, gNickname, gPhonetic:
+			return m.tfAdjust(m.Fields[f].Levels[l].U, m.GivenFreq[a.givenCan])
+		case gSubset:
+			return m.tfAdjust(m.Fields[f].Levels[l].U, m.GivenFreq[a.givenFirst])
+		}
+	case fSurname1, fSurname2:
+		if l <= sPhonetic {
+			s := &a.s1
+			if f == fSurname2 {
+				s = &a.s2
+			}
+			return m.tfAdjust(m.Fields[f].Levels[l].U, m.SurnameFreq[s.ph])
+		}
+	}
+	return 0
+}
+
+// classLogs returns the log2 of prior times likelihood of each class for a
+// pattern; with a non-nil a, unrelated pairs are term-frequency adjusted
+// for the names of a (agreeing on a rare name is unlikelier by chance).
+func (m *Model) classLogs(v *vector, a *features) [nClasses]float64 {
+	ls := [nClasses]float64{math.Log2(m.Prior), math.Log2(m.PriorFamily), math.Log2(1 - m.Prior - m.PriorFamily)}
 	for f := 0; f < nFields; f++ {
 		l := v[f]
-		w := m.w[f][l]
-		if fieldSpecs[f].tf && m.GivenFreq != nil {
-			switch f {
-			case fGiven:
-				switch l {
-				case gExact, gFold, gNickname, gPhonetic:
-					w += m.tfAdjust(m.Fields[f].Levels[l].U, m.GivenFreq[a.givenCan])
-				case gSubset:
-					w += m.tfAdjust(m.Fields[f].Levels[l].U, m.GivenFreq[a.givenFirst])
-				}
-			case fSurname1, fSurname2:
-				if l <= sPhonetic {
-					s := &a.s1
-					if f == fSurname2 {
-						s = &a.s2
-					}
-					w += m.tfAdjust(m.Fields[f].Levels[l].U, m.SurnameFreq[s.ph])
-				}
-			}
+		for c := 0; c < nClasses; c++ {
+			ls[c] += m.lp[c][f][l]
 		}
-		if out != nil {
-			out[f] = w
+		if a != nil {
+			ls[cUnrelated] -= m.tf(f, l, a)
 		}
-		total += w
 	}
-	return total
+	return ls
 }
 
-// rawWeight is the weight of a pattern without term frequencies (for EM
-// and for choosing how to read a pair).
+// weightOf is the log-odds, in bits, of a match against both other classes.
+func weightOf(ls [nClasses]float64) float64 {
+	return ls[cMatch] - logSum2(ls[cFamily], ls[cUnrelated])
+}
+
+func logSum2(a, b float64) float64 {
+	if a < b {
+		a, b = b, a
+	}
+	return a + math.Log2(1+math.Exp2(b-a))
+}
+
+// rawWeight is the log-odds of a pattern without term frequencies (for
+// choosing how to read a pair).
 func (m *Model) rawWeight(v *vector) float64 {
-	t := 0.0
-	for f := 0; f < nFields; f++ {
-		t += m.w[f][v[f]]
-	}
-	return t
+	return weightOf(m.classLogs(v, nil))
 }
 
-// priorBits is the prior log-odds of a match, in bits.
-func (m *Model) priorBits() float64 {
-	return math.Log2(m.Prior / (1 - m.Prior))
-}
-
-// probability turns a total match weight into a probability.
+// probability turns log-odds into a probability.
 func (m *Model) probability(weight float64) float64 {
-	return 1 / (1 + math.Exp2(-(weight + m.priorBits())))
+	return 1 / (1 + math.Exp2(-weight))
 }
 
 // compare compares two records in every reading (as written, surnames
@@ -239,10 +312,10 @@ func (m *Model) compare(a, b *features) vector {
 	return v
 }
 
-// score returns the total weight (prior excluded) of a pair.
+// score returns the log-odds (bits) that a and b are one person.
 func (m *Model) score(a, b *features) float64 {
 	v := m.compare(a, b)
-	return m.weights(&v, a, nil)
+	return weightOf(m.classLogs(&v, a))
 }
 
 // FieldWeight is how much one field added to (or took from) the evidence
@@ -253,16 +326,29 @@ type FieldWeight struct {
 	Weight float64 `json:"weight"`
 }
 
-// explain returns the weights of each field for a pair, and the total.
+// explain returns the weight of each field for a pair, and the pair's
+// log-odds. A field's weight is log2 of its probability among matches over
+// its probability in the likelier alternative for this pair (siblings or
+// unrelated people), so the explanation says what told this record apart
+// from that alternative. The weights and the prior sum to about the
+// log-odds (exactly when the other alternative is negligible).
 func (m *Model) explain(a, b *features) ([]FieldWeight, float64) {
 	v := m.compare(a, b)
-	var ws [nFields]float64
-	total := m.weights(&v, a, &ws)
+	ls := m.classLogs(&v, a)
+	alt := cUnrelated
+	if ls[cFamily] > ls[cUnrelated] {
+		alt = cFamily
+	}
 	out := make([]FieldWeight, nFields)
 	for f := 0; f < nFields; f++ {
-		out[f] = FieldWeight{Field: fieldSpecs[f].Name, Level: fieldSpecs[f].Levels[v[f]], Weight: ws[f]}
+		l := v[f]
+		w := m.lp[cMatch][f][l] - m.lp[alt][f][l]
+		if alt == cUnrelated {
+			w += m.tf(f, l, a)
+		}
+		out[f] = FieldWeight{Field: fieldSpecs[f].Name, Level: fieldSpecs[f].Levels[l], Weight: w}
 	}
-	return out, total
+	return out, weightOf(ls)
 }
 
 // setFrequencies counts given names and surnames over the records.
@@ -339,16 +425,34 @@ func (m *Model) estimateU(fs []features, pairs int, seed uint64) {
 	m.prepare()
 }
 
-// emPseudo is how many pairs' worth of belief the default m values carry
+// emPseudo is how many pairs' worth of belief the starting values carry
 // in EM. It keeps levels that are rare in the sample from swinging to 0 or
-// 1, and keeps EM from taking "same family" for "same person": siblings
-// agree on surnames, parents and birthplace, and without a prior EM can
-// learn that given names do not matter.
+// 1.
 const emPseudo = 200
 
-// estimateM runs expectation-maximisation on the levels of candidate
-// pairs, with u held fixed, to find m and the prior.
-func (m *Model) estimateM(patterns map[vector]int, iterations int) {
+// anchored are the fields whose m EM does not move: given names and birth
+// date tell one person from another in the same family, and holding their
+// m at values set by hand (from how officers vary them) keeps the match
+// class "same person" rather than "same family".
+var anchored = [nFields]bool{fGiven: true, fBirthDate: true}
+
+// familyField marks the fields that siblings share as much as the records
+// of one person do: the family class takes the match class's
+// probabilities for them, so agreement on them is no evidence against a
+// sibling. For given names, birth date and sex the family class keeps the
+// values set by hand (defaultF).
+var familyField = [nFields]bool{fSurname1: true, fSurname2: true, fCountry: true, fPlace: true, fMother: true, fFather: true}
+
+// estimateEM runs expectation-maximisation on the levels of candidate
+// pairs. A first run with two classes (match, non-match) estimates m and u
+// of every field (m of the anchored fields aside) and the share of
+// matches. The family class then takes its probabilities (m for family
+// fields, defaultF otherwise), and a second run with the three classes
+// estimates only the shares of the classes. Estimating all three classes
+// freely is unstable: the family class drifts to whatever group of
+// non-matches is largest among the candidates (people of one name born
+// one year), and the match class follows it.
+func (m *Model) estimateEM(patterns map[vector]int, iterations int) {
 	if len(patterns) == 0 {
 		return
 	}
@@ -363,18 +467,19 @@ func (m *Model) estimateM(patterns map[vector]int, iterations int) {
 		total += float64(n)
 	}
 	sort.Slice(ps, func(i, j int) bool { return ps[i].n > ps[j].n })
-	// The u of random pairs is where u starts; EM then moves it to the
-	// u of candidate pairs that are not matches. Those are what the
-	// weights must tell apart from matches (siblings share surnames,
-	// parents and birthplace, people of one name and year share those),
-	// so they are the right u for scoring candidates.
-	var uRandom [nFields][]float64
+	var startM, startU [nFields][]float64
 	for f := 0; f < nFields; f++ {
-		uRandom[f] = make([]float64, len(fieldSpecs[f].Levels))
-		for l := range uRandom[f] {
-			uRandom[f][l] = m.Fields[f].Levels[l].U
+		startM[f] = make([]float64, len(fieldSpecs[f].Levels))
+		startU[f] = make([]float64, len(fieldSpecs[f].Levels))
+		for l := range startM[f] {
+			startM[f][l] = m.Fields[f].Levels[l].M
+			startU[f][l] = m.Fields[f].Levels[l].U
 		}
 	}
+	// Stage 1: two classes.
+	famPrior := m.PriorFamily
+	m.PriorFamily = 1e-9
+	m.prepare()
 	for it := 0; it < iterations; it++ {
 		var mc, uc [nFields][]float64
 		for f := 0; f < nFields; f++ {
@@ -382,10 +487,9 @@ func (m *Model) estimateM(patterns map[vector]int, iterations int) {
 			uc[f] = make([]float64, len(fieldSpecs[f].Levels))
 		}
 		matches := 0.0
-		pb := m.priorBits()
 		for _, p := range ps {
-			w := m.rawWeight(&p.v) + pb
-			post := 1 / (1 + math.Exp2(-w))
+			ls := m.classLogs(&p.v, nil)
+			post := 1 / (1 + math.Exp2(ls[cUnrelated]-ls[cMatch]))
 			matches += post * p.n
 			for f := 0; f < nFields; f++ {
 				mc[f][p.v[f]] += post * p.n
@@ -401,17 +505,60 @@ func (m *Model) estimateM(patterns map[vector]int, iterations int) {
 				tu += uc[f][l]
 			}
 			for l := 0; l < n-1; l++ {
-				nm := (mc[f][l] + emPseudo*defaultM[f][l]) / (tm + emPseudo)
-				nu := (uc[f][l] + emPseudo*uRandom[f][l]) / (tu + emPseudo)
-				change = math.Max(change, math.Abs(nm-m.Fields[f].Levels[l].M))
-				change = math.Max(change, math.Abs(nu-m.Fields[f].Levels[l].U))
-				m.Fields[f].Levels[l].M = nm
-				m.Fields[f].Levels[l].U = nu
+				lv := &m.Fields[f].Levels[l]
+				if !anchored[f] {
+					nm := (mc[f][l] + emPseudo*startM[f][l]) / (tm + emPseudo)
+					change = math.Max(change, math.Abs(nm-lv.M))
+					lv.M = nm
+				}
+				nu := (uc[f][l] + emPseudo*startU[f][l]) / (tu + emPseudo)
+				change = math.Max(change, math.Abs(nu-lv.U))
+				lv.U = nu
 			}
 		}
-		m.Prior = math.Min(0.99, math.Max(1e-6, matches/total))
+		m.Prior = math.Min(0.98, math.Max(1e-6, matches/total))
 		m.prepare()
 		if change < 1e-5 {
+			break
+		}
+	}
+	// Stage 2: the family class, and the shares of the three classes.
+	for f := 0; f < nFields; f++ {
+		for l := range m.Fields[f].Levels {
+			lv := &m.Fields[f].Levels[l]
+			if familyField[f] {
+				lv.F = lv.M
+			} else {
+				lv.F = defaultF[f][l]
+			}
+		}
+	}
+	m.PriorFamily = math.Max(famPrior, 0.01)
+	if m.Prior+m.PriorFamily > 0.98 {
+		m.PriorFamily = 0.98 - m.Prior
+	}
+	m.prepare()
+	for it := 0; it < iterations; it++ {
+		var shares [nClasses]float64
+		for _, p := range ps {
+			ls := m.classLogs(&p.v, nil)
+			mx := math.Max(ls[0], math.Max(ls[1], ls[2]))
+			var post [nClasses]float64
+			sum := 0.0
+			for c := range post {
+				post[c] = math.Exp2(ls[c] - mx)
+				sum += post[c]
+			}
+			for c := range post {
+				shares[c] += post[c] / sum * p.n
+			}
+		}
+		np := math.Min(0.98, math.Max(1e-6, shares[cMatch]/total))
+		nf := math.Min(0.98-np, math.Max(1e-6, shares[cFamily]/total))
+		change := math.Abs(np-m.Prior) + math.Abs(nf-m.PriorFamily)
+		m.Prior, m.PriorFamily = np, nf
+		m.prepare()
+		if change < 1e-6 {
 			break
 		}
 	}
