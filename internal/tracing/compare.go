@@ -139,7 +139,7 @@ func wordSim(a, b, pa, pb string) int {
 	if pa == pb {
 		return tPhon
 	}
-	if jaroWinkler(a, b) >= jwToken {
+	if typoClose(a, b, jwToken) {
 		return tJaro
 	}
 	return tNone
@@ -259,7 +259,7 @@ func compareSurname(a, b *surname) int {
 		return sDisagree
 	}
 	jw := jaroWinkler(a.core, b.core)
-	if jw >= jwSurHigh {
+	if jw >= jwSurHigh || (min(len(a.core), len(b.core)) >= 4 && editDistance(a.core, b.core, 1) <= 1) {
 		return sJaroHigh
 	}
 	if jw2 := jaroWinkler(a.fused, b.fused); jw2 > jw {
@@ -297,7 +297,7 @@ func compareDate(a, b date) int {
 			return dSwapped
 		case a.y == b.y && a.m == b.m:
 			return dYearMonth
-		case a.m == b.m && a.d == b.d && abs16(a.y-b.y) == 1:
+		case abs16(a.y-b.y) == 1 && ((a.m == b.m && a.d == b.d) || (a.m == b.d && a.d == b.m)):
 			return dYearOff
 		case a.m == b.m && a.d == b.d:
 			return dMonthDay

@@ -67,3 +67,68 @@ func jaroWinkler(a, b string) float64 {
 	}
 	return jaro + float64(prefix)*0.1*(1-jaro)
 }
+
+// editDistance returns the optimal-string-alignment distance of two folded
+// words (insertions, deletions, substitutions and exchanges of adjacent
+// letters), or limit+1 when it exceeds limit. Jaro-Winkler misses typos in
+// short names ("Ana"/"Aan" scores 0.56); an edit distance of one does not.
+func editDistance(a, b string, limit int) int {
+	la, lb := len(a), len(b)
+	if abs(la-lb) > limit {
+		return limit + 1
+	}
+	if la > 31 || lb > 31 {
+		if a == b {
+			return 0
+		}
+		return limit + 1
+	}
+	var prev2, prev, cur [32]int
+	for j := 0; j <= lb; j++ {
+		prev[j] = j
+	}
+	for i := 1; i <= la; i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= lb; j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev2, prev = prev, cur
+	}
+	return prev[lb]
+}
+
+// typoClose reports whether two words differ by what a tired officer's
+// slip makes: Jaro-Winkler above threshold, one edit (two in long words),
+// or one cut short ("Marí" for "María", "An" for "Ana").
+func typoClose(a, b string, jw float64) bool {
+	if jaroWinkler(a, b) >= jw {
+		return true
+	}
+	short := min(len(a), len(b))
+	limit := 1
+	if short >= 7 {
+		limit = 2
+	}
+	if short >= 3 && editDistance(a, b, limit) <= limit {
+		return true
+	}
+	if short >= 2 && len(a) != len(b) && max(len(a), len(b))-short <= 2 {
+		if a[:short] == b[:short] {
+			return true
+		}
+	}
+	return false
+}

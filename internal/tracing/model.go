@@ -71,11 +71,11 @@ type LevelModel struct {
 // defaultM, defaultF and defaultU are starting values for EM, and the model
 // used when there is too little data to train. Orders follow fieldSpecs.
 var defaultM = [nFields][]float64{
-	fGiven:     {0.40, 0.15, 0.08, 0.06, 0.12, 0.10, 0.02, 0.01, 0.01, 0.03, 0},
+	fGiven:     {0.43, 0.15, 0.08, 0.06, 0.12, 0.10, 0.02, 0.01, 0.02, 0.01, 0},
 	fSurname1:  {0.55, 0.20, 0.07, 0.06, 0.04, 0.01, 0.07, 0},
 	fSurname2:  {0.55, 0.20, 0.07, 0.06, 0.04, 0.01, 0.07, 0},
 	fSex:       {0.97, 0.03, 0},
-	fBirthDate: {0.55, 0.05, 0.02, 0.20, 0.09, 0.03, 0.03, 0.03, 0},
+	fBirthDate: {0.59, 0.05, 0.02, 0.20, 0.09, 0.02, 0.02, 0.01, 0},
 	fCountry:   {0.95, 0.05, 0},
 	fPlace:     {0.60, 0.30, 0.10, 0},
 	fMother:    {0.55, 0.15, 0.10, 0.10, 0.10, 0},
@@ -89,7 +89,7 @@ var defaultF = [nFields][]float64{
 	fSurname1:  defaultM[fSurname1],
 	fSurname2:  defaultM[fSurname2],
 	fSex:       {0.5, 0.5, 0},
-	fBirthDate: {0.05, 0.005, 0.01, 0.15, 0.01, 0.01, 0.15, 0.615, 0},
+	fBirthDate: {0.10, 0.005, 0.01, 0.15, 0.01, 0.01, 0.15, 0.565, 0},
 	fCountry:   defaultM[fCountry],
 	fPlace:     defaultM[fPlace],
 	fMother:    defaultM[fMother],
