@@ -23,6 +23,7 @@ type indIndicatorLink struct {
 
 type indHomeView struct {
 	Countries  []indCountryLink
+	Regions    []indCountryLink
 	Indicators []indIndicatorLink
 }
 
@@ -40,8 +41,11 @@ func (s *Server) handleIndicatorsHome(w http.ResponseWriter, r *http.Request) {
 	}
 	v := indHomeView{}
 	for _, c := range cs {
-		if c.Kind == "country" || c.Kind == "special" {
+		switch c.Kind {
+		case "country", "special":
 			v.Countries = append(v.Countries, indCountryLink{c.Code, s.countryName(lang, c.Code)})
+		case "aggregate":
+			v.Regions = append(v.Regions, indCountryLink{c.Code, s.countryName(lang, c.Code)})
 		}
 	}
 	for _, in := range list {

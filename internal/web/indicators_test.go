@@ -26,7 +26,7 @@ func TestIndicatorsPublicPages(t *testing.T) {
 			path string
 			want []string
 		}{
-			{"/indicators", []string{"Guatemala", "uac_encounters", "/indicators/projections"}},
+			{"/indicators", []string{"Guatemala", "uac_encounters", "/indicators/projections", "/indicators/countries/OWID_WRL"}},
 			{"/indicators/countries/GTM", []string{"class=\"ind-chart", "chart-data", "Data table", "Worldwide Governance Indicators", "weak evidence", "17,057"}},
 			{"/indicators/countries/HND", []string{"Honduras", "homicide"}},
 			{"/indicators/countries/SLV", []string{"El Salvador"}},
