@@ -28,10 +28,13 @@ const (
 	rulePrefixDate
 	ruleMother
 	ruleFather
+	ruleSurnameMonthDay
+	rulePrefixSurnames
+	ruleSurnamesYear
 	nRules
 )
 
-var ruleNames = [nRules]string{"given+surname+year", "surname+date", "given+date", "given+surnames", "given+surname+month-day", "given+mother", "name-prefixes+year", "prefix+date", "mother+initial", "father+initial"}
+var ruleNames = [nRules]string{"given+surname+year", "surname+date", "given+date", "given+surnames", "given+surname+month-day", "given+mother", "name-prefixes+year", "prefix+date", "mother+initial", "father+initial", "surname+month-day", "given-prefix+surnames", "surnames+year"}
 
 func prefix(s string, n int) string {
 	if len(s) <= n {
@@ -119,12 +122,29 @@ func blockKeys(k *keyHasher, f *features, dst []uint64) []uint64 {
 			dst = append(dst, k.key(ruleGivenDate, f.s1.ph, dateKey(f.dob)))
 		}
 	}
-	if g != "" && f.s1.ph != "" && f.s2.ph != "" {
+	if f.s1.ph != "" && f.s2.ph != "" {
 		a, b := f.s1.ph, f.s2.ph
 		if a > b {
 			a, b = b, a
 		}
-		dst = append(dst, k.key(ruleGivenSurnames, g, a, b))
+		if g != "" {
+			dst = append(dst, k.key(ruleGivenSurnames, g, a, b))
+			dst = append(dst, k.key(rulePrefixSurnames, prefix(g, 2), a, b))
+		}
+		// Both surnames and the year: given name typed badly or
+		// replaced by a nickname the table lacks.
+		if f.dob.valid {
+			dst = append(dst, k.key(ruleSurnamesYear, a, b, yearKey(f.dob.y)))
+		}
+	}
+	// A surname with the day and month: a typed given name and a wrong
+	// or missing year.
+	if full {
+		for _, s := range surs {
+			if s != "" {
+				dst = append(dst, k.key(ruleSurnameMonthDay, s, monthDayKey(f.dob)))
+			}
+		}
 	}
 	if g != "" && len(f.mother.ph) >= 2 {
 		dst = append(dst, k.key(ruleGivenMother, g, f.mother.ph[0], f.mother.ph[len(f.mother.ph)-1]))
