@@ -241,7 +241,7 @@ func TestTracingPages(t *testing.T) {
 	}
 	for _, lang := range []string{"en", "es"} {
 		for _, p := range []string{"/tracing", "/tracing?status=open", "/tracing/new", loc, "/tracing/search", "/tracing/duplicates", fmt.Sprintf("/tracing/duplicates/%d", jose)} {
-			status, body := childGetPage(t, env, p, admin, lang)
+			status, body := tracingGetPage(t, env, p, admin, lang)
 			if status != 200 {
 				t.Fatalf("%s (%s): %d %s", p, lang, status, body)
 			}
@@ -250,7 +250,7 @@ func TestTracingPages(t *testing.T) {
 			}
 		}
 	}
-	_, page := childGetPage(t, env, loc, admin, "en")
+	_, page := tracingGetPage(t, env, loc, admin, "en")
 	for _, want := range []string{"José López Pérez", "nickname", "<meter", "Confirm: this is the child"} {
 		if !strings.Contains(page, want) {
 			t.Fatalf("request page lacks %q", want)
@@ -269,7 +269,7 @@ func TestTracingPages(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("confirm: %d", resp.StatusCode)
 	}
-	_, page = childGetPage(t, env, loc, admin, "es")
+	_, page = tracingGetPage(t, env, loc, admin, "es")
 	if !strings.Contains(page, "Vinculada al caso") || !strings.Contains(page, "Crear registro de patrocinador") {
 		t.Fatal("the confirmed link is not shown with its sponsor action")
 	}
@@ -296,4 +296,22 @@ func TestTracingLoading(t *testing.T) {
 	if _, ok := st.service(env.srv, httptest.NewRecorder(), r); !ok {
 		t.Fatal("once ready, the service is given")
 	}
+}
+
+// tracingGetPage fetches a page with an API token in a language.
+func tracingGetPage(t *testing.T, env *testEnv, path, token, lang string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest("GET", env.ts.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.AddCookie(&http.Cookie{Name: "lang", Value: lang})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }
