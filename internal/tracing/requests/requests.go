@@ -97,6 +97,9 @@ type Request struct {
 	RecordedBy   string    `json:"recorded_by"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
+	// ToDecide counts the proposed candidates among the cases the viewer
+	// may see (set by List only).
+	ToDecide *int `json:"to_decide,omitempty"`
 }
 
 // Candidate is a case proposed for a request.

@@ -306,6 +306,20 @@ func TestSearchScope(t *testing.T) {
 		if len(va.Candidates) != 3 {
 			t.Fatalf("admin sees %d candidates, want 3", len(va.Candidates))
 		}
+		// The list counts what each viewer may decide on, and no more.
+		for _, tt := range []struct {
+			name string
+			ctx  context.Context
+			want int
+		}{{"admin", f.admin, 3}, {"intake A", intakeA, 1}, {"intake B", intakeB, 1}, {"caseworker", cw, 1}, {"caseworker without facility", cwNone, 0}} {
+			list, err := f.svc.List(tt.ctx, ListQuery{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) != 1 || list[0].ToDecide == nil || *list[0].ToDecide != tt.want {
+				t.Errorf("%s: list %+v, want %d to decide", tt.name, list, tt.want)
+			}
+		}
 		// A caseworker cannot decide on a case outside its scope: not found.
 		for _, cand := range va.Candidates {
 			if cand.CaseID == a.ID {

@@ -424,11 +424,68 @@ func (s *Service) List(ctx context.Context, q ListQuery) ([]*Request, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("tracing: list requests: %w", err)
 	}
+	rows.Close()
+	if err := s.countToDecide(ctx, out); err != nil {
+		return nil, err
+	}
 	err = audit.Log(ctx, s.DB, audit.Event{Action: "tracing.request.list", ObjectType: "tracing_request", Detail: fmt.Sprintf("%d requests listed", len(out))})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// countToDecide sets, on each request, how many proposed candidates the
+// viewer may see and decide on. Candidates of cases out of scope are not
+// counted: the count must not tell of them.
+func (s *Service) countToDecide(ctx context.Context, reqs []*Request) error {
+	if len(reqs) == 0 {
+		return nil
+	}
+	scope, err := s.Cases.ScopeFor(ctx)
+	if err != nil {
+		return fmt.Errorf("tracing: list requests: %w", err)
+	}
+	byID := map[int64]*Request{}
+	args := make([]any, 0, len(reqs)+1)
+	args = append(args, string(CandidateProposed))
+	for _, r := range reqs {
+		n := 0
+		r.ToDecide = &n
+		byID[r.ID] = r
+		args = append(args, r.ID)
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?,", len(reqs)), ",")
+	rows, err := s.DB.Query(ctx, `SELECT request_id, case_id FROM tracing_candidates WHERE status = ? AND request_id IN (`+ph+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("tracing: count candidates: %w", err)
+	}
+	type pair struct{ req, c int64 }
+	var pairs []pair
+	var ids []int64
+	for rows.Next() {
+		var p pair
+		if err := rows.Scan(&p.req, &p.c); err != nil {
+			rows.Close()
+			return fmt.Errorf("tracing: count candidates: %w", err)
+		}
+		pairs, ids = append(pairs, p), append(ids, p.c)
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return fmt.Errorf("tracing: count candidates: %w", err)
+	}
+	seen, err := s.visible(ctx, scope, ids)
+	if err != nil {
+		return err
+	}
+	for _, p := range pairs {
+		if seen[p.c] != nil {
+			*byID[p.req].ToDecide++
+		}
+	}
+	return nil
 }
 
 // Get reads a request with the candidates and links the caller may see,
