@@ -715,3 +715,42 @@ func TestRebuild(t *testing.T) {
 		}
 	})
 }
+
+// TestDecideRace: two caseworkers deciding the same candidate at once:
+// one decision stands, the other is refused, and there is one link.
+func TestDecideRace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		f.child(f.admin, "José", "López", "Pérez", "M", "2010-05-14")
+		v, err := f.svc.Create(f.admin, newReq(pepe()))
+		if err != nil || len(v.Candidates) != 1 {
+			t.Fatalf("create: %+v %v", v, err)
+		}
+		other, _ := f.user("admin2@example.org", auth.RoleAdmin)
+		errs := make(chan error, 2)
+		for _, ctx := range []context.Context{f.admin, other} {
+			go func() {
+				_, err := f.svc.Decide(ctx, v.Candidates[0].ID, Decision{Status: CandidateConfirmed})
+				errs <- err
+			}()
+		}
+		var ok, conflicts int
+		for range 2 {
+			switch err := <-errs; {
+			case err == nil:
+				ok++
+			case errors.Is(err, store.ErrConflict):
+				conflicts++
+			default:
+				t.Fatal(err)
+			}
+		}
+		var links int
+		if err := db.QueryRow(context.Background(), `SELECT COUNT(*) FROM tracing_links`).Scan(&links); err != nil {
+			t.Fatal(err)
+		}
+		if ok != 1 || conflicts != 1 || links != 1 {
+			t.Fatalf("%d decisions stood, %d refused, %d links", ok, conflicts, links)
+		}
+	})
+}
