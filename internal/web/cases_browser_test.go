@@ -52,7 +52,9 @@ func TestBrowserCustodyFlow(t *testing.T) {
 			chromedp.SendKeys(css("#email"), role+"@example.org"),
 			chromedp.SendKeys(css("#password"), testPassword),
 			chromedp.Submit(css("#password")),
-			chromedp.WaitVisible(css("h1")),
+			// The login page has an h1 too: wait for what only a
+			// signed-in page shows, or the next step may act on the old page.
+			chromedp.WaitVisible(css(".account a.who")),
 		)
 	}
 	signOut := func() {
@@ -141,7 +143,7 @@ func TestBrowserCustodyFlow(t *testing.T) {
 
 	// A second person, the admin, approves.
 	signIn("admin", caseURL)
-	run("approve", chromedp.Click(css(`button[id^="approve-"]`)))
+	run("approve", chromedp.WaitVisible(css(`button[id^="approve-"]`)), chromedp.Click(css(`button[id^="approve-"]`)))
 	state("released")
 	if got := browserText(t, ctx, "#timeline"); !strings.Contains(got, "release approved") || !strings.Contains(got, "caseworker@example.org") {
 		t.Errorf("timeline %q", got)
