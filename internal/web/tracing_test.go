@@ -155,6 +155,9 @@ func TestTracingAPIFlow(t *testing.T) {
 			t.Fatalf("confirm twice: %d %s", resp.StatusCode, body)
 		}
 		resp, body = env.do(t, "GET", fmt.Sprintf("/api/v1/tracing/requests/%d", v.Request.ID), admin, "")
+		if resp.StatusCode != 200 {
+			t.Fatalf("get request: %d %s", resp.StatusCode, body)
+		}
 		v = requests.View{}
 		decodeInto(t, body, &v)
 		if v.Request.Status != requests.StatusMatched || len(v.Links) != 1 || v.Links[0].CaseID != jose {
