@@ -73,8 +73,15 @@ func runTracing(ctx context.Context, args []string) error {
 }
 
 // memoryLimit keeps the garbage collector working harder rather than let
-// the heap grow past what the 2 GiB budget of a large dedupe allows.
+// the heap grow past what the 2 GiB budget of a large dedupe allows. The
+// GOMEMLIMIT environment variable, when set, wins.
 const memoryLimit = 1536 << 20
+
+func setMemoryLimit() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
+}
 
 func tracingDedupe(ctx context.Context, args []string) error {
 	fs := newFlagSet("tracing dedupe", "--in people.csv --out clusters.csv [--threshold P]")
@@ -92,10 +99,13 @@ func tracingDedupe(ctx context.Context, args []string) error {
 	if *threshold <= 0 || *threshold >= 1 {
 		return usagef("--threshold must be between 0 and 1, got %v", *threshold)
 	}
-	debug.SetMemoryLimit(memoryLimit)
+	setMemoryLimit()
 	recs, err := readRecords(*in)
 	if err != nil {
 		return err
+	}
+	if l := logger(*verbose); l != nil {
+		l.Info("tracing: read", "records", len(recs))
 	}
 	bar := progress.New(-1, "comparing")
 	var mu sync.Mutex
@@ -111,7 +121,9 @@ func tracingDedupe(ctx context.Context, args []string) error {
 			last = done
 		}
 	}}
+	n := len(recs)
 	res, err := tracing.Dedupe(ctx, recs, opts)
+	recs = nil // only res.IDs is needed now
 	bar.Finish()
 	if err != nil {
 		return err
@@ -124,8 +136,8 @@ func tracingDedupe(ctx context.Context, args []string) error {
 	return writeAtomic(*out, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		_ = cw.Write([]string{"id", "cluster_id"})
-		for i, r := range recs {
-			_ = cw.Write([]string{r.ID, res.ClusterID[res.Cluster[i]]})
+		for i := 0; i < n; i++ {
+			_ = cw.Write([]string{res.IDs[i], res.ClusterID[res.Cluster[i]]})
 		}
 		cw.Flush()
 		return cw.Error()
@@ -152,7 +164,7 @@ func tracingLink(ctx context.Context, args []string) error {
 	if *top < 1 {
 		return usagef("--top must be at least 1, got %d", *top)
 	}
-	debug.SetMemoryLimit(memoryLimit)
+	setMemoryLimit()
 	lrecs, err := readRecords(*left)
 	if err != nil {
 		return err

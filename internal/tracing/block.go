@@ -31,10 +31,20 @@ const (
 	ruleSurnameMonthDay
 	rulePrefixSurnames
 	ruleSurnamesYear
+	ruleNameNoDate
 	nRules
 )
 
-var ruleNames = [nRules]string{"given+surname+year", "surname+date", "given+date", "given+surnames", "given+surname+month-day", "given+mother", "name-prefixes+year", "prefix+date", "mother+initial", "father+initial", "surname+month-day", "given-prefix+surnames", "surnames+year"}
+// sparseOnly marks rules whose groups compare only pairs in which at
+// least one record lacks a full birth date: without that, a key of given
+// name and surname alone would compare every Juan García with every other
+// (hundreds of millions of pairs in a million records), while only
+// records without a date need it.
+var sparseOnly = [nRules]bool{ruleNameNoDate: true}
+
+var ruleNames = [nRules]string{"given+surname+year", "surname+date", "given+date", "given+surnames", "given+surname+month-day", "given+mother", "name-prefixes+year", "prefix+date", "mother+initial", "father+initial", "surname+month-day", "given-prefix+surnames", "surnames+year", "given+surname (no date)"}
+
+func ruleOfKey(h uint64) int { return int(h >> 60) }
 
 func prefix(s string, n int) string {
 	if len(s) <= n {
@@ -60,6 +70,8 @@ func (*keyHasher) key(rule int, parts ...string) uint64 {
 		}
 		h = (h ^ 0xff) * prime
 	}
+	// The rule goes in the top 4 bits, so a group knows its rule.
+	h = h&^(0xf<<60) | uint64(rule)<<60
 	if h == 0 { // 0 marks a dropped key
 		h = 1
 	}
@@ -101,9 +113,9 @@ func blockKeys(k *keyHasher, f *features, dst []uint64) []uint64 {
 		if f.dob.valid {
 			dst = append(dst, k.key(ruleNameYear, a, b, yearKey(f.dob.y)))
 		}
-		// Without the date, for records with none or a wrong one; for
-		// common names the group is too large and is skipped.
-		dst = append(dst, k.key(ruleNameYear, a, b))
+		// Without the date, for records with none: such a group compares
+		// only pairs where one record lacks the date (see sparseOnly).
+		dst = append(dst, k.key(ruleNameNoDate, a, b))
 		if full {
 			dst = append(dst, k.key(ruleNameMonthDay, a, b, monthDayKey(f.dob)))
 		}
@@ -142,7 +154,7 @@ func blockKeys(k *keyHasher, f *features, dst []uint64) []uint64 {
 	if full {
 		for _, s := range surs {
 			if s != "" {
-				dst = append(dst, k.key(ruleSurnameMonthDay, s, monthDayKey(f.dob)))
+				dst = append(dst, k.key(ruleSurnameMonthDay, s, monthDayKey(f.dob), prefix(g, 1)))
 			}
 		}
 	}
@@ -151,11 +163,10 @@ func blockKeys(k *keyHasher, f *features, dst []uint64) []uint64 {
 	}
 	// Prefixes of the phonetic keys survive typos after the second or
 	// third letter ("Ortefa", "Hridy").
-	gp := prefix(g, 2)
-	if gp != "" && f.dob.valid {
+	if g != "" && f.dob.valid {
 		for _, s := range surs {
 			if s != "" {
-				dst = append(dst, k.key(rulePrefixYear, gp, prefix(s, 2), yearKey(f.dob.y)))
+				dst = append(dst, k.key(rulePrefixYear, "s", g, prefix(s, 3), yearKey(f.dob.y)))
 			}
 		}
 	}

@@ -195,6 +195,9 @@ func compareGiven(a, b *features) int {
 			}
 		}
 		if same {
+			if a.expanded != b.expanded {
+				return gNickname
+			}
 			return gFold
 		}
 	}
@@ -341,7 +344,7 @@ func comparePlace(a, b *features) int {
 	if a.place == b.place {
 		return pExact
 	}
-	if a.placePh == b.placePh || jaroWinkler(a.place, b.place) >= jwPlace {
+	if a.placePh == b.placePh || (abs(len(a.place)-len(b.place)) <= 3 && typoClose(a.place, b.place, jwPlace)) {
 		return pSimilar
 	}
 	return pDisagree
@@ -355,19 +358,43 @@ func compareParent(a, b *parent) int {
 		return rExact
 	}
 	// Count the words of the shorter name that agree with a word of the
-	// longer one.
+	// longer one: first by cheap equalities (the word, its phonetic key,
+	// its full name if a nickname), then, only for words still alone,
+	// by typo tests on words with the same first letter.
 	short, long := a, b
 	if len(b.tokens) < len(a.tokens) {
 		short, long = b, a
 	}
 	var used [16]bool
+	var done [16]bool
 	agree := 0
-	for i, x := range short.tokens {
-		for j, y := range long.tokens {
+	for i := range short.tokens {
+		if i >= len(done) {
+			break
+		}
+		for j := range long.tokens {
 			if j >= len(used) || used[j] {
 				continue
 			}
-			if wordSim(x, y, short.ph[i], long.ph[j]) <= tJaro {
+			if short.tokens[i] == long.tokens[j] || short.ph[i] == long.ph[j] || short.can[i] == long.can[j] {
+				used[j], done[i] = true, true
+				agree++
+				break
+			}
+		}
+	}
+	if agree == len(short.tokens) && agree >= 2 {
+		return rAll
+	}
+	for i, x := range short.tokens {
+		if i >= len(done) || done[i] {
+			continue
+		}
+		for j, y := range long.tokens {
+			if j >= len(used) || used[j] || x[0] != y[0] {
+				continue
+			}
+			if typoClose(x, y, jwToken) {
 				used[j] = true
 				agree++
 				break
@@ -377,7 +404,10 @@ func compareParent(a, b *parent) int {
 	if agree == len(short.tokens) && agree >= 2 {
 		return rAll
 	}
-	if jaroWinkler(a.fused, b.fused) >= jwParent {
+	// Whole-name similarity catches a space in the wrong place ("Karl
+	// aMejia"); names of different length or first letter cannot reach
+	// the threshold often enough to pay for the test.
+	if a.fused[0] == b.fused[0] && abs(len(a.fused)-len(b.fused)) <= 3 && jaroWinkler(a.fused, b.fused) >= jwParent {
 		return rJaro
 	}
 	if agree >= 2 {

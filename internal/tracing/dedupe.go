@@ -8,7 +8,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
-	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -58,6 +58,10 @@ type DedupeResult struct {
 	Cluster []int
 	// ClusterID holds, for each cluster, the ID of its first record.
 	ClusterID []string
+	// IDs holds the ID of each input record, so that callers can write
+	// results without keeping the records (a million of them weigh a
+	// quarter of a gigabyte).
+	IDs []string
 	// Model is the model used (trained unless Options.Model was given).
 	Model *Model
 	// Stats describe the work done.
@@ -115,28 +119,47 @@ type blocks struct {
 	gstart  []uint32
 	gkey    []uint64
 	skipped int
+	// sparse marks records without a full birth date (see sparseOnly).
+	sparse []bool
 }
 
 func buildBlocks(fs []features, maxBlock int) *blocks {
-	b := &blocks{off: make([]uint32, len(fs)+1)}
-	k := newKeyHasher()
-	var tmp []uint64
+	b := &blocks{off: make([]uint32, len(fs)+1), sparse: make([]bool, len(fs))}
 	for i := range fs {
-		tmp = blockKeys(k, &fs[i], tmp[:0])
-		slices.Sort(tmp)
-		tmp = slices.Compact(tmp)
-		b.keys = append(b.keys, tmp...)
-		b.off[i+1] = uint32(len(b.keys))
+		b.sparse[i] = !fs[i].dob.valid || fs[i].dob.d == 0
 	}
 	type entry struct {
 		h uint64
 		i uint32
 	}
-	entries := make([]entry, 0, len(b.keys))
+	// One slice of (key, record), sized from a sample so that it does not
+	// grow by doubling: at a million records it is the largest allocation
+	// of a dedupe.
+	k := newKeyHasher()
+	var tmp []uint64
+	sample := min(len(fs), 2000)
+	n := 0
+	for i := 0; i < sample; i++ {
+		n += len(blockKeys(k, &fs[i], tmp[:0]))
+	}
+	est := len(fs) * 16
+	if sample > 0 {
+		est = int(float64(n)/float64(sample)*1.1*float64(len(fs))) + 64
+	}
+	entries := make([]entry, 0, est)
 	for i := range fs {
-		for _, h := range b.keys[b.off[i]:b.off[i+1]] {
+		tmp = blockKeys(k, &fs[i], tmp[:0])
+		slices.Sort(tmp)
+		tmp = slices.Compact(tmp)
+		for _, h := range tmp {
 			entries = append(entries, entry{h, uint32(i)})
 		}
+		b.off[i+1] = uint32(len(entries))
+	}
+	// Keys of each record, sorted, for firstShared.
+	b.keys = make([]uint64, len(entries))
+	for x, e := range entries {
+		b.keys[x] = e.h
 	}
 	slices.SortFunc(entries, func(x, y entry) int {
 		if c := cmp.Compare(x.h, y.h); c != 0 {
@@ -145,6 +168,7 @@ func buildBlocks(fs []features, maxBlock int) *blocks {
 		return cmp.Compare(x.i, y.i)
 	})
 	dropped := map[uint64]bool{}
+	b.members = make([]uint32, 0, len(entries)/2)
 	for s := 0; s < len(entries); {
 		e := s
 		for e < len(entries) && entries[e].h == entries[s].h {
@@ -208,6 +232,27 @@ func (b *blocks) firstShared(i, j uint32, h uint64) bool {
 func (b *blocks) forPairs(g int, fn func(i, j uint32)) {
 	ms := b.members[b.gstart[g]:b.gstart[g+1]]
 	h := b.gkey[g]
+	if sparseOnly[ruleOfKey(h)] {
+		for x := 0; x < len(ms); x++ {
+			if !b.sparse[ms[x]] {
+				continue
+			}
+			for y := 0; y < len(ms); y++ {
+				// Pairs of two sparse records once (x < y).
+				if y == x || (b.sparse[ms[y]] && y < x) {
+					continue
+				}
+				i, j := ms[x], ms[y]
+				if i > j {
+					i, j = j, i
+				}
+				if b.firstShared(i, j, h) {
+					fn(i, j)
+				}
+			}
+		}
+		return
+	}
 	for x := 0; x < len(ms); x++ {
 		for y := x + 1; y < len(ms); y++ {
 			if b.firstShared(ms[x], ms[y], h) {
@@ -223,6 +268,11 @@ func trainModel(m *Model, fs []features, sample func(fn func(a, b *features) boo
 	m.setFrequencies(fs)
 	m.estimateU(fs, 200_000, 1)
 	n := 0
+	sample(func(a, b *features) bool { n++; return true })
+	if n < emMinPairs {
+		// Too few pairs to estimate anything: keep the defaults.
+		return n
+	}
 	// Two rounds: the reading chosen for each pair (surnames crossed,
 	// boxes exchanged) depends on the weights, which EM changes.
 	for round := 0; round < 2; round++ {
@@ -242,6 +292,9 @@ func trainModel(m *Model, fs []features, sample func(fn func(a, b *features) boo
 // hundred thousand pairs fix m to the third decimal.
 const emMaxPairs = 300_000
 
+// emMinPairs is the fewest candidate pairs EM is run on.
+const emMinPairs = 500
+
 // Dedupe finds which records are of one person.
 func Dedupe(ctx context.Context, recs []Record, opts Options) (*DedupeResult, error) {
 	o := opts.withDefaults()
@@ -249,9 +302,17 @@ func Dedupe(ctx context.Context, recs []Record, opts Options) (*DedupeResult, er
 	if err != nil {
 		return nil, fmt.Errorf("tracing: dedupe: %w", err)
 	}
+	// From here on only the IDs of the records are needed; copying them
+	// lets the records themselves be collected if the caller drops them.
+	ids := make([]string, len(recs))
+	for i := range recs {
+		ids[i] = strings.Clone(recs[i].ID)
+	}
+	nrec := len(recs)
+	recs = nil
 	bl := buildBlocks(fs, o.MaxBlock)
-	res := &DedupeResult{Stats: Stats{Records: len(recs), Keys: bl.groups(), SkippedKeys: bl.skipped}}
-	o.Logger.Info("tracing: blocks built", "records", len(recs), "groups", bl.groups(), "skipped_groups", bl.skipped)
+	res := &DedupeResult{IDs: ids, Stats: Stats{Records: nrec, Keys: bl.groups(), SkippedKeys: bl.skipped}}
+	o.Logger.Info("tracing: blocks built", "records", nrec, "groups", bl.groups(), "skipped_groups", bl.skipped)
 
 	m := o.Model
 	if m == nil {
@@ -273,9 +334,11 @@ func Dedupe(ctx context.Context, recs []Record, opts Options) (*DedupeResult, er
 	}
 	res.Stats.Comparisons = comps
 	res.Stats.Edges = len(edges)
+	o.Logger.Info("tracing: pairs scored", "comparisons", comps, "edges", len(edges))
 	cl := cluster(fs, edges, m, o.Threshold)
-	res.Cluster, res.ClusterID = numberClusters(cl, recs)
+	res.Cluster, res.ClusterID = numberClusters(cl, ids)
 	res.Stats.Clusters = len(res.ClusterID)
+	o.Logger.Info("tracing: clustered", "clusters", len(res.ClusterID))
 	return res, nil
 }
 
@@ -372,14 +435,14 @@ const maxCluster = 64
 // records, they are still a match: a single strong link does not chain two
 // siblings together through a record that resembles both.
 func cluster(fs []features, edges []edge, m *Model, threshold float64) []int32 {
-	sort.Slice(edges, func(a, b int) bool {
-		if edges[a].w != edges[b].w {
-			return edges[a].w > edges[b].w
+	slices.SortFunc(edges, func(a, b edge) int {
+		if c := cmp.Compare(b.w, a.w); c != 0 {
+			return c
 		}
-		if edges[a].i != edges[b].i {
-			return edges[a].i < edges[b].i
+		if c := cmp.Compare(a.i, b.i); c != 0 {
+			return c
 		}
-		return edges[a].j < edges[b].j
+		return cmp.Compare(a.j, b.j)
 	})
 	parent := make([]int32, len(fs))
 	for i := range parent {
@@ -438,20 +501,20 @@ func cluster(fs []features, edges []edge, m *Model, threshold float64) []int32 {
 
 // numberClusters turns root indices into cluster numbers in order of first
 // appearance, and names each cluster by its first record's ID.
-func numberClusters(roots []int32, recs []Record) ([]int, []string) {
+func numberClusters(roots []int32, ids []string) ([]int, []string) {
 	num := make(map[int32]int)
 	out := make([]int, len(roots))
-	var ids []string
+	var names []string
 	for i, r := range roots {
 		c, ok := num[r]
 		if !ok {
-			c = len(ids)
+			c = len(names)
 			num[r] = c
-			ids = append(ids, recs[i].ID)
+			names = append(names, ids[i])
 		}
 		out[i] = c
 	}
-	return out, ids
+	return out, names
 }
 
 // Default thresholds of the command line, chosen on the development sets

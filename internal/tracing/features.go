@@ -2,13 +2,33 @@ package tracing
 
 import (
 	"strings"
+	"unique"
 )
+
+// intern returns the one shared copy of s: a million records repeat the
+// same few thousand names, places and keys, and sharing them keeps a
+// 1,000,000-row dedupe within its memory budget.
+func intern(s string) string {
+	if s == "" {
+		return ""
+	}
+	return unique.Make(s).Value()
+}
+
+// canonicalWord returns the first full name of a nickname, or the word.
+func canonicalWord(w string) string {
+	if full := nicknames[w]; len(full) > 0 {
+		return intern(firstWord(full[0]))
+	}
+	return w
+}
 
 // features is a record prepared for comparison: everything that does not
 // depend on the other record of a pair is computed once, here, so that
 // comparing two records is cheap.
 type features struct {
 	givenRaw string   // as written, trimmed, lower case (the "exact" level)
+	expanded bool     // a two-name nickname was expanded (Chema -> José María)
 	given    []string // folded words
 	givenCan string   // words rewritten to full names, joined by spaces
 	givenPh  []string // phonetic key of each word
@@ -42,13 +62,16 @@ type parent struct {
 	fused  string   // folded, no spaces
 	tokens []string // folded words
 	ph     []string
+	can    []string // full name of each word if a nickname, else the word
 }
 
 func newFeatures(r *Record) features {
 	var f features
 	f.givenRaw = strings.ToLower(strings.TrimSpace(r.GivenNames))
 	f.given = strings.Fields(Fold(r.GivenNames))
+	n := len(f.given)
 	f.given = expandGiven(f.given)
+	f.expanded = len(f.given) != n
 	can := canonicalGiven(f.given)
 	f.givenCan = strings.Join(can, " ")
 	if len(can) > 0 {
@@ -56,18 +79,22 @@ func newFeatures(r *Record) features {
 	}
 	f.givenPh = make([]string, len(f.given))
 	for i, t := range f.given {
-		f.givenPh[i] = phoneticFolded(t)
+		f.given[i] = intern(t)
+		f.givenPh[i] = intern(phoneticFolded(t))
 	}
+	f.givenRaw = intern(f.givenRaw)
+	f.givenCan = intern(f.givenCan)
 	f.s1 = newSurname(r.Surname1)
 	f.s2 = newSurname(r.Surname2)
 	f.sex = canonicalSex(r.Sex)
 	f.dob = parseDate(r.BirthDate)
-	f.country = canonicalCountry(r.BirthCountry)
-	f.place = Fold(r.BirthPlace)
-	f.placePh = phoneticFolded(strings.ReplaceAll(f.place, " ", ""))
+	f.country = intern(canonicalCountry(r.BirthCountry))
+	f.place = intern(Fold(r.BirthPlace))
+	f.placePh = intern(phoneticFolded(strings.ReplaceAll(f.place, " ", "")))
 	f.mother = newParent(r.MotherName)
 	f.father = newParent(r.FatherName)
-	f.givenFirstPh = phoneticFolded(f.givenFirst)
+	f.givenFirst = intern(f.givenFirst)
+	f.givenFirstPh = intern(phoneticFolded(f.givenFirst))
 	if f.s1.core != "" {
 		f.s1AsGiven = []string{f.s1.core}
 		f.s1AsGivenPh = []string{f.s1.ph}
@@ -101,7 +128,7 @@ func newSurname(s string) surname {
 		return surname{}
 	}
 	fused, core := surnameForms(folded)
-	return surname{raw: strings.ToLower(strings.TrimSpace(s)), fused: fused, core: core, ph: phoneticFolded(core)}
+	return surname{raw: intern(strings.ToLower(strings.TrimSpace(s))), fused: intern(fused), core: intern(core), ph: intern(phoneticFolded(core))}
 }
 
 func newParent(s string) parent {
@@ -110,9 +137,11 @@ func newParent(s string) parent {
 		return parent{}
 	}
 	toks := strings.Fields(folded)
-	p := parent{fused: strings.Join(toks, ""), tokens: toks, ph: make([]string, len(toks))}
+	p := parent{fused: intern(strings.Join(toks, "")), tokens: toks, ph: make([]string, len(toks)), can: make([]string, len(toks))}
 	for i, t := range toks {
-		p.ph[i] = phoneticFolded(t)
+		toks[i] = intern(t)
+		p.ph[i] = intern(phoneticFolded(t))
+		p.can[i] = canonicalWord(toks[i])
 	}
 	return p
 }

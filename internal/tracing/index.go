@@ -123,6 +123,7 @@ func (ix *Index) search(ctx context.Context, q *features, topK int, threshold fl
 	var hits []hit
 	var keys [32]uint64
 	ks := blockKeys(newKeyHasher(), q, keys[:0])
+	qSparse := !q.dob.valid || q.dob.d == 0
 	for _, h := range ks {
 		if ctx.Err() != nil {
 			return nil
@@ -131,8 +132,12 @@ func (ix *Index) search(ctx context.Context, q *features, topK int, threshold fl
 		if len(p) > ix.maxBlock {
 			continue
 		}
+		sparseRule := sparseOnly[ruleOfKey(h)] && !qSparse
 		for _, i := range p {
 			if _, ok := seen[i]; ok {
+				continue
+			}
+			if sparseRule && ix.fs[i].dob.valid && ix.fs[i].dob.d != 0 {
 				continue
 			}
 			seen[i] = struct{}{}

@@ -516,7 +516,7 @@ func (m *Model) estimateEM(patterns map[vector]int, iterations int) {
 				lv.U = nu
 			}
 		}
-		m.Prior = math.Min(0.98, math.Max(1e-6, matches/total))
+		m.Prior = math.Min(0.97, math.Max(1e-6, matches/total))
 		m.prepare()
 		if change < 1e-5 {
 			break
@@ -553,7 +553,7 @@ func (m *Model) estimateEM(patterns map[vector]int, iterations int) {
 				shares[c] += post[c] / sum * p.n
 			}
 		}
-		np := math.Min(0.98, math.Max(1e-6, shares[cMatch]/total))
+		np := math.Min(0.97, math.Max(1e-6, shares[cMatch]/total))
 		nf := math.Min(0.98-np, math.Max(1e-6, shares[cFamily]/total))
 		change := math.Abs(np-m.Prior) + math.Abs(nf-m.PriorFamily)
 		m.Prior, m.PriorFamily = np, nf

@@ -26,10 +26,7 @@ func Fold(s string) string {
 		}
 	}
 	if !ascii {
-		t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-		if out, _, err := transform.String(t, s); err == nil {
-			s = out
-		}
+		s = stripMarks(s)
 	}
 	var b strings.Builder
 	b.Grow(len(s))
@@ -68,6 +65,55 @@ func Fold(s string) string {
 	}
 	out := b.String()
 	return strings.TrimRight(out, " ")
+}
+
+// latin1Base maps the accented letters of Spanish and of the Mayan
+// alphabets to their base letters without going through Unicode
+// normalisation, which costs an allocation per call; a million records
+// hold ten million names.
+var latin1Base = map[rune]rune{
+	'á': 'a', 'à': 'a', 'â': 'a', 'ä': 'a', 'ã': 'a', 'å': 'a',
+	'é': 'e', 'è': 'e', 'ê': 'e', 'ë': 'e',
+	'í': 'i', 'ì': 'i', 'î': 'i', 'ï': 'i',
+	'ó': 'o', 'ò': 'o', 'ô': 'o', 'ö': 'o', 'õ': 'o',
+	'ú': 'u', 'ù': 'u', 'û': 'u', 'ü': 'u',
+	'ñ': 'n', 'ç': 'c', 'ý': 'y', 'ÿ': 'y',
+	'Á': 'A', 'À': 'A', 'Â': 'A', 'Ä': 'A', 'Ã': 'A', 'Å': 'A',
+	'É': 'E', 'È': 'E', 'Ê': 'E', 'Ë': 'E',
+	'Í': 'I', 'Ì': 'I', 'Î': 'I', 'Ï': 'I',
+	'Ó': 'O', 'Ò': 'O', 'Ô': 'O', 'Ö': 'O', 'Õ': 'O',
+	'Ú': 'U', 'Ù': 'U', 'Û': 'U', 'Ü': 'U',
+	'Ñ': 'N', 'Ç': 'C', 'Ý': 'Y',
+}
+
+// stripMarks removes accents: the table above for the usual letters,
+// golang.org/x/text normalisation (decompose, drop combining marks,
+// recompose) for anything else.
+func stripMarks(s string) string {
+	simple := true
+	for _, r := range s {
+		if r >= 0x80 {
+			if _, ok := latin1Base[r]; !ok {
+				simple = false
+				break
+			}
+		}
+	}
+	if !simple {
+		t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+		if out, _, err := transform.String(t, s); err == nil {
+			return out
+		}
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		if r >= 0x80 {
+			r = latin1Base[r]
+		}
+		b = append(b, byte(r))
+	}
+	return string(b)
 }
 
 // surnameParticles are the small words of compound Spanish surnames ("De la

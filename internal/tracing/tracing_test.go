@@ -1,0 +1,414 @@
+package tracing
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestFold(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Méndez", "mendez"},
+		{"MENDEZ", "mendez"},
+		{"Núñez", "nunez"},
+		{"  De la  Cruz ", "de la cruz"},
+		{"O'Higgins", "o higgins"},
+		{"María-José", "maria jose"},
+		{"Xicará", "xicara"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := Fold(tt.in); got != tt.want {
+			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSurnameForms(t *testing.T) {
+	tests := []struct{ in, fused, core string }{
+		{"de la cruz", "delacruz", "cruz"},
+		{"delacruz", "delacruz", "cruz"},
+		{"de leon", "deleon", "leon"},
+		{"deleon", "deleon", "leon"},
+		{"delgado", "delgado", "delgado"}, // not "gado"
+		{"deras", "deras", "deras"},
+		{"garcia", "garcia", "garcia"},
+	}
+	for _, tt := range tests {
+		f, c := surnameForms(tt.in)
+		if f != tt.fused || c != tt.core {
+			t.Errorf("surnameForms(%q) = %q, %q; want %q, %q", tt.in, f, c, tt.fused, tt.core)
+		}
+	}
+}
+
+func TestNicknames(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"pepe", "jose", true},
+		{"chepe", "jose", true},
+		{"pepe", "chepe", true}, // both José
+		{"paco", "francisco", true},
+		{"pancho", "francisco", true},
+		{"paco", "pancho", true},
+		{"lupe", "guadalupe", true},
+		{"chayo", "rosario", true},
+		{"maco", "marco", true},
+		{"beto", "roberto", true},
+		{"beto", "alberto", true},
+		{"juancho", "juan", true},
+		{"pepe", "juan", false},
+		{"maria", "marta", false},
+		{"mayra", "maria", false}, // a name of its own
+	}
+	for _, tt := range tests {
+		if got := nicknameAgree(tt.a, tt.b); got != tt.want {
+			t.Errorf("nicknameAgree(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+	if got := FullNames("Chema"); len(got) != 1 || got[0] != "jose maria" {
+		t.Errorf("FullNames(Chema) = %v", got)
+	}
+}
+
+func TestPhonetic(t *testing.T) {
+	same := [][2]string{
+		{"Xiloj", "Shiloj"},
+		{"Velásquez", "Belazquez"},
+		{"Yesenia", "Llesenia"},
+		{"Hernández", "Ernandez"},
+		{"Gerson", "Jerson"},
+		{"Juan", "Guan"},
+		{"Guerrero", "Gerrero"},
+		{"Cecilia", "Sesilia"},
+		{"Quiché", "Kiche"},
+		{"Castillo", "Castiyo"},
+		{"Leidy", "Leidi"},
+	}
+	for _, p := range same {
+		if a, b := Phonetic(p[0]), Phonetic(p[1]); a != b {
+			t.Errorf("Phonetic(%q) = %q, Phonetic(%q) = %q; want equal", p[0], a, p[1], b)
+		}
+	}
+	differ := [][2]string{{"Maria", "Marta"}, {"Lopez", "Perez"}, {"Ana", "Andrea"}}
+	for _, p := range differ {
+		if a, b := Phonetic(p[0]), Phonetic(p[1]); a == b {
+			t.Errorf("Phonetic(%q) = Phonetic(%q) = %q; want different", p[0], p[1], a)
+		}
+	}
+}
+
+func TestJaroWinkler(t *testing.T) {
+	tests := []struct {
+		a, b     string
+		min, max float64
+	}{
+		{"martha", "marhta", 0.96, 0.97},
+		{"dixon", "dicksonx", 0.81, 0.82},
+		{"abc", "abc", 1, 1},
+		{"abc", "xyz", 0, 0},
+		{"", "abc", 0, 0},
+	}
+	for _, tt := range tests {
+		if got := jaroWinkler(tt.a, tt.b); got < tt.min || got > tt.max {
+			t.Errorf("jaroWinkler(%q, %q) = %.4f, want in [%v, %v]", tt.a, tt.b, got, tt.min, tt.max)
+		}
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"ana", "aan", 1}, {"edwin", "edwni", 1}, {"marvin", "marvn", 1},
+		{"carlos", "sarlos", 1}, {"kitten", "sitting", 3}, {"abc", "abc", 0},
+	}
+	for _, tt := range tests {
+		if got := editDistance(tt.a, tt.b, 2); got != min(tt.want, 3) {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	tests := []struct {
+		in   string
+		want date
+	}{
+		{"2014-03-25", date{2014, 3, 25, true}},
+		{"2014-03", date{2014, 3, 0, true}},
+		{"2014", date{2014, 0, 0, true}},
+		{"", date{}},
+		{"2014-13-01", date{}},
+		{"25/03/2014", date{}},
+	}
+	for _, tt := range tests {
+		if got := parseDate(tt.in); got != tt.want {
+			t.Errorf("parseDate(%q) = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestCompareDate(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"2014-03-25", "2014-03-25", dExact},
+		{"2014-03-05", "2014-05-03", dSwapped},
+		{"2014-03-05", "2014-03-25", dYearMonth},
+		{"2014", "2014-03-25", dYearOnly},
+		{"2014-03", "2014-03-25", dYearOnly},
+		{"2014-03-25", "2015-03-25", dYearOff},
+		{"2009-12-11", "2010-11-12", dYearOff}, // a year off and swapped
+		{"2002-12-25", "2013-12-25", dMonthDay},
+		{"2014-03-25", "2014-09-01", dNear},
+		{"2014-03-25", "2019-07-01", dDisagree},
+		{"2014", "2016", dDisagree},
+		{"", "2014-03-25", dMissing},
+	}
+	for _, tt := range tests {
+		if got := compareDate(parseDate(tt.a), parseDate(tt.b)); got != tt.want {
+			t.Errorf("compareDate(%q, %q) = %s, want %s", tt.a, tt.b,
+				fieldSpecs[fBirthDate].Levels[got], fieldSpecs[fBirthDate].Levels[tt.want])
+		}
+	}
+}
+
+func feat(r Record) features { return newFeatures(&r) }
+
+func TestCompareGiven(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"María", "maría", gExact},
+		{"María", "MARIA", gFold},
+		{"Pepe", "José", gNickname},
+		{"Chepe Luis", "José Luis", gNickname},
+		{"Yesenia", "Llesenia", gPhonetic},
+		{"María Fernanda", "María", gSubset},
+		{"Chema", "José María", gNickname},
+		{"Katherine", "Kathernie", gJaro},
+		{"Ana María", "María", gOther},
+		{"Juan Carlos", "Juan José", gConflict},
+		{"J", "Juan", gInitial},
+		{"Wendy", "Valeria", gDisagree},
+		{"", "Valeria", gMissing},
+	}
+	for _, tt := range tests {
+		a, b := feat(Record{GivenNames: tt.a}), feat(Record{GivenNames: tt.b})
+		if got := compareGiven(&a, &b); got != tt.want {
+			t.Errorf("compareGiven(%q, %q) = %s, want %s", tt.a, tt.b,
+				fieldSpecs[fGiven].Levels[got], fieldSpecs[fGiven].Levels[tt.want])
+		}
+	}
+}
+
+func TestCompareSurname(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"López", "lópez", sExact},
+		{"López", "LOPEZ", sFold},
+		{"De la Cruz", "Delacruz", sFold},
+		{"De León", "León", sFold},
+		{"Velásquez", "Belasques", sPhonetic},
+		{"Xiloj", "Shiloj", sPhonetic},
+		{"Martínez", "Martnez", sJaroHigh},
+		{"Rodríguez", "Rodrigo", sJaroMid},
+		{"G", "García", sInitial},
+		{"García", "Pérez", sDisagree},
+		{"", "Pérez", sMissing},
+	}
+	for _, tt := range tests {
+		a, b := newSurname(tt.a), newSurname(tt.b)
+		if got := compareSurname(&a, &b); got != tt.want {
+			t.Errorf("compareSurname(%q, %q) = %s, want %s", tt.a, tt.b,
+				fieldSpecs[fSurname1].Levels[got], fieldSpecs[fSurname1].Levels[tt.want])
+		}
+	}
+}
+
+func TestCompareOtherFields(t *testing.T) {
+	a := feat(Record{Sex: "M", BirthCountry: "Guatemala", BirthPlace: "Sololá", MotherName: "Ana Tiul González", FatherName: "Pepe López Canales"})
+	b := feat(Record{Sex: "male", BirthCountry: "GTM", BirthPlace: "SOLOLA", MotherName: "ANA TIUL GONZALEZ", FatherName: "José López Canales"})
+	v := compareOriented(&a, &b, false)
+	want := map[int]uint8{fSex: bAgree, fCountry: bAgree, fPlace: pExact, fMother: rExact, fFather: rAll}
+	for f, l := range want {
+		if v[f] != l {
+			t.Errorf("%s: level %s, want %s", fieldSpecs[f].Name, fieldSpecs[f].Levels[v[f]], fieldSpecs[f].Levels[l])
+		}
+	}
+	c := feat(Record{Sex: "F", BirthCountry: "Honduras", BirthPlace: "Yoro", MotherName: "Karl aMejia Martinez"})
+	d := feat(Record{Sex: "", BirthCountry: "", BirthPlace: "Yoto", MotherName: "Karla Mejia Martines"})
+	v = compareOriented(&c, &d, false)
+	want = map[int]uint8{fSex: bMissing, fCountry: bMissing, fPlace: pSimilar, fMother: rJaro, fFather: rMissing}
+	for f, l := range want {
+		if v[f] != l {
+			t.Errorf("%s: level %s, want %s", fieldSpecs[f].Name, fieldSpecs[f].Levels[v[f]], fieldSpecs[f].Levels[l])
+		}
+	}
+}
+
+func TestCompareReadings(t *testing.T) {
+	m := DefaultModel()
+	// Given name and first surname exchanged.
+	a := feat(Record{GivenNames: "Heidy", Surname1: "Martínez", BirthDate: "2021-10-14"})
+	b := feat(Record{GivenNames: "Martnez", Surname1: "Heidy", BirthDate: "2021-10-14"})
+	if v := m.compare(&a, &b); v[fGiven] > gJaro || v[fSurname1] > sJaroHigh {
+		t.Errorf("exchanged boxes not read back: given %s, surname1 %s",
+			fieldSpecs[fGiven].Levels[v[fGiven]], fieldSpecs[fSurname1].Levels[v[fSurname1]])
+	}
+	// Surnames crossed (the first dropped).
+	c := feat(Record{GivenNames: "Dani", Surname1: "Cruz", Surname2: "Bonilla"})
+	d := feat(Record{GivenNames: "Dani", Surname1: "Bonilla"})
+	if v := m.compare(&c, &d); v[fSurname1] != sExact && v[fSurname2] != sExact {
+		t.Errorf("crossed surnames not found: %v", v)
+	}
+}
+
+func TestBlockingKeys(t *testing.T) {
+	k := newKeyHasher()
+	shares := func(a, b Record) bool {
+		fa, fb := feat(a), feat(b)
+		ka := blockKeys(k, &fa, nil)
+		kb := blockKeys(k, &fb, nil)
+		for _, x := range ka {
+			for _, y := range kb {
+				if x == y {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	base := Record{GivenNames: "José", Surname1: "García", Surname2: "López", BirthDate: "2012-03-05", MotherName: "Ana López Pérez"}
+	variants := map[string]Record{
+		"nickname":         {GivenNames: "Pepe", Surname1: "Garcia", Surname2: "Lopez", BirthDate: "2012-03-05"},
+		"day/month":        {GivenNames: "Jose", Surname1: "García", BirthDate: "2012-05-03"},
+		"year only":        {GivenNames: "José", Surname1: "Garsia", BirthDate: "2012"},
+		"no date":          {GivenNames: "José", Surname1: "García"},
+		"exchanged":        {GivenNames: "García", Surname1: "José", BirthDate: "2012-03-05"},
+		"surnames swapped": {GivenNames: "Jose", Surname1: "López", Surname2: "García", BirthDate: "2013-03-05"},
+		"given typo":       {GivenNames: "Jsoe", Surname1: "García", BirthDate: "2012-03-05"},
+		"mother only":      {GivenNames: "Joze", Surname1: "Garcya", MotherName: "Ana Lopez Perez"},
+	}
+	for name, v := range variants {
+		if !shares(base, v) {
+			t.Errorf("%s: no blocking key shared", name)
+		}
+	}
+	if shares(base, Record{GivenNames: "Wendy", Surname1: "Xiloj", BirthDate: "2019-11-30"}) {
+		t.Error("unrelated records share a key")
+	}
+}
+
+func TestReadCSVErrors(t *testing.T) {
+	hdr := strings.Join(Columns, ",") + "\n"
+	tests := []struct{ name, in, want string }{
+		{"empty", "", "line 1"},
+		{"no header", "r1,Ana,Tiul,,F,2014,GT,,,\n", "line 1"},
+		{"missing column", "id,given_names\nr1,Ana\n", "line 1: missing column"},
+		{"wrong count", hdr + "r1,Ana,Tiul,,F,2014,GT,,,\nr2,Ana\n", "line 3: wrong number of columns"},
+		{"bad utf8", hdr + "r1,Ana,Tiul,,F,2014,GT,,,\nr2,M\xe9ndez,Tiul,,F,2014,GT,,,\n", "line 3: text is not valid UTF-8"},
+		{"bad date", hdr + "r1,Ana,Tiul,,F,25/03/2014,GT,,,\n", "line 2: birth_date"},
+		{"duplicate id", hdr + "r1,Ana,,,,,,,,\nr1,Eva,,,,,,,,\n", "line 3: id \"r1\" already on line 2"},
+		{"empty id", hdr + ",Ana,,,,,,,,\n", "line 2: empty id"},
+	}
+	for _, tt := range tests {
+		_, err := ReadCSV(strings.NewReader(tt.in))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want one containing %q", tt.name, err, tt.want)
+		}
+	}
+	recs, err := ReadCSV(strings.NewReader("\ufeff" + hdr + "r1,Ana,Tiul,,F,2014-03-25,GT,Sololá,,\n"))
+	if err != nil || len(recs) != 1 || recs[0].BirthPlace != "Sololá" {
+		t.Fatalf("ReadCSV = %v, %v", recs, err)
+	}
+}
+
+func TestModelJSONRoundTrip(t *testing.T) {
+	recs := []Record{
+		{ID: "a", GivenNames: "José", Surname1: "García", BirthDate: "2012-03-05"},
+		{ID: "b", GivenNames: "Pepe", Surname1: "Garcia", BirthDate: "2012-05-03"},
+	}
+	m, err := Train(context.Background(), recs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := m.WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	m2, err := ReadModel(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fa, fb := feat(recs[0]), feat(recs[1])
+	if s1, s2 := m.score(&fa, &fb), m2.score(&fa, &fb); s1 != s2 {
+		t.Errorf("score %v after round trip, %v before", s2, s1)
+	}
+	if _, err := ReadModel(strings.NewReader(`{"fields":[]}`)); err == nil {
+		t.Error("ReadModel accepted a model without fields")
+	}
+}
+
+// Siblings and twins share surnames, parents and birthplace; they must stay
+// apart while records of one child written differently come together.
+func TestDedupeSiblings(t *testing.T) {
+	recs := []Record{
+		{ID: "1", GivenNames: "Wilson", Surname1: "Pérez", Surname2: "Hernández", Sex: "M", BirthDate: "2022-10-13", BirthCountry: "MX", BirthPlace: "Chiapas", MotherName: "María Hernández Álvarez", FatherName: "Jonathan Pérez Chávez"},
+		{ID: "2", GivenNames: "WILSON", Surname1: "Perez", Sex: "male", BirthDate: "2022-10-13", BirthCountry: "México", BirthPlace: "Chiapas", MotherName: "Maria Hernandez Alvarez"},
+		{ID: "3", GivenNames: "José", Surname1: "Pérez", Surname2: "Hernández", Sex: "M", BirthDate: "2022-10-13", BirthCountry: "MX", BirthPlace: "Chiapas", MotherName: "María Hernández Álvarez", FatherName: "Jonathan Pérez Chávez"},
+		{ID: "4", GivenNames: "Pepe", Surname1: "PEREZ", Surname2: "Hernandez", Sex: "M", BirthDate: "2022-10-13", BirthCountry: "Mexico", MotherName: "Maria Hernandez Alvarez"},
+		{ID: "5", GivenNames: "Ana", Surname1: "Pérez", Surname2: "Hernández", Sex: "F", BirthDate: "2019-02-01", BirthCountry: "MX", BirthPlace: "Chiapas", MotherName: "María Hernández Álvarez", FatherName: "Jonathan Pérez Chávez"},
+	}
+	res, err := Dedupe(context.Background(), recs, Options{Model: DefaultModel()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := res.Cluster
+	if c[0] != c[1] || c[2] != c[3] {
+		t.Errorf("records of one child apart: clusters %v", c)
+	}
+	if c[0] == c[2] || c[0] == c[4] || c[2] == c[4] {
+		t.Errorf("siblings merged: clusters %v", c)
+	}
+}
+
+func TestIndexSearch(t *testing.T) {
+	recs := []Record{
+		{ID: "c1", GivenNames: "Francisco", Surname1: "Flores", Sex: "M", BirthDate: "2018-03-15", BirthCountry: "GT", BirthPlace: "Escuintla"},
+		{ID: "c2", GivenNames: "Mayra", Surname1: "Flores", Sex: "F", BirthDate: "2016-01-02", BirthCountry: "GT", BirthPlace: "Escuintla"},
+		{ID: "c3", GivenNames: "Wendy", Surname1: "Izaguirre", Sex: "F", BirthDate: "2011-10-26", BirthCountry: "HN"},
+	}
+	ix := NewIndex(recs, nil)
+	ix.Add(Record{ID: "c4", GivenNames: "Lupe", Surname1: "Xiloj", BirthDate: "2015"})
+	if ix.Len() != 4 {
+		t.Fatalf("Len = %d", ix.Len())
+	}
+	got := ix.Search(context.Background(), Record{GivenNames: "Paco", Surname1: "FLORES", BirthDate: "2018-15-03"[:4], BirthCountry: "Guatemala"}, 3, 0.5)
+	if len(got) == 0 || got[0].ID != "c1" {
+		t.Fatalf("Search = %+v, want c1 first", got)
+	}
+	if len(got[0].Explanation) != nFields {
+		t.Errorf("explanation has %d fields, want %d", len(got[0].Explanation), nFields)
+	}
+	sum := 0.0
+	for _, fw := range got[0].Explanation {
+		sum += fw.Weight
+	}
+	if sum <= 0 {
+		t.Errorf("explanation weights sum to %v for a match", sum)
+	}
+	got = ix.Search(context.Background(), Record{GivenNames: "Guadalupe", Surname1: "Shiloj", BirthDate: "2015-04-04"}, 1, 0.5)
+	if len(got) != 1 || got[0].ID != "c4" {
+		t.Errorf("Search for an added record = %+v", got)
+	}
+}
