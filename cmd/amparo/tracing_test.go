@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const tracingHeader = "id,given_names,surname1,surname2,sex,birth_date,birth_country,birth_place,mother_name,father_name\n"
+
+func writeFile(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// onlyFiles lists the files in dir, to check that a failed run leaves
+// nothing behind (no output, no temporary file).
+func onlyFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+func TestTracingMalformedCSV(t *testing.T) {
+	good := tracingHeader + "r1,Ana,Tiul,,F,2014-03-25,GT,Sololá,,\n"
+	tests := []struct {
+		name, body, want string
+	}{
+		{"bad utf-8", good + "r2,M\xe9ndez,Tiul,,F,2014,GT,,,\n", "line 3: text is not valid UTF-8"},
+		{"missing header", "r1,Ana,Tiul,,F,2014-03-25,GT,Sololá,,\n", "line 1"},
+		{"wrong column count", good + "r2,Ana,Tiul\n", "line 3: wrong number of columns"},
+		{"empty file", "", "line 1"},
+	}
+	for _, cmdName := range []string{"dedupe", "link"} {
+		for _, tt := range tests {
+			t.Run(cmdName+"/"+tt.name, func(t *testing.T) {
+				dir := t.TempDir()
+				in := writeFile(t, dir, "in.csv", tt.body)
+				out := filepath.Join(dir, "out.csv")
+				var args []string
+				if cmdName == "dedupe" {
+					args = []string{"tracing", "dedupe", "--in", in, "--out", out}
+				} else {
+					ok := writeFile(t, dir, "ok.csv", good)
+					args = []string{"tracing", "link", "--left", ok, "--right", in, "--out", out}
+				}
+				var stderr bytes.Buffer
+				code := run(context.Background(), args, &stderr)
+				if code == 0 {
+					t.Fatalf("exit status 0 for %s", tt.name)
+				}
+				if !strings.Contains(stderr.String(), tt.want) || !strings.Contains(stderr.String(), "in.csv") {
+					t.Errorf("stderr %q does not name the file and %q", stderr.String(), tt.want)
+				}
+				for _, f := range onlyFiles(t, dir) {
+					if f != "in.csv" && f != "ok.csv" {
+						t.Errorf("failed run left %s behind", f)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestTracingUsage(t *testing.T) {
+	var stderr bytes.Buffer
+	if code := run(context.Background(), []string{"tracing"}, &stderr); code != 2 {
+		t.Errorf("no subcommand: exit %d, want 2", code)
+	}
+	if code := run(context.Background(), []string{"tracing", "frobnicate"}, &stderr); code != 2 {
+		t.Errorf("unknown subcommand: exit %d, want 2", code)
+	}
+	if code := run(context.Background(), []string{"tracing", "dedupe", "--in", "x.csv"}, &stderr); code != 2 {
+		t.Errorf("dedupe without --out: exit %d, want 2", code)
+	}
+	if code := run(context.Background(), []string{"tracing", "dedupe", "--in", "x", "--out", "y", "--threshold", "1.5"}, &stderr); code != 2 {
+		t.Errorf("threshold 1.5: exit %d, want 2", code)
+	}
+	if code := run(context.Background(), []string{"tracing", "--help"}, &stderr); code != 0 {
+		t.Errorf("--help: exit %d, want 0", code)
+	}
+	if code := run(context.Background(), []string{"tracing", "link", "--help"}, &stderr); code != 0 {
+		t.Errorf("link --help: exit %d, want 0", code)
+	}
+}
+
+func readCSVFile(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestTracingGenerateDedupeLink(t *testing.T) {
+	dir := t.TempDir()
+	people := filepath.Join(dir, "people.csv")
+	truth := filepath.Join(dir, "truth.csv")
+	var stderr bytes.Buffer
+	if code := run(context.Background(), []string{"tracing", "generate", "--people", "300", "--out", people, "--truth", truth, "--seed", "3"}, &stderr); code != 0 {
+		t.Fatalf("generate: exit %d: %s", code, stderr.String())
+	}
+	in := readCSVFile(t, people)
+	if len(in) < 301 || strings.Join(in[0], ",")+"\n" != tracingHeader {
+		t.Fatalf("generated %d rows, header %v", len(in), in[0])
+	}
+	clusters := filepath.Join(dir, "clusters.csv")
+	if code := run(context.Background(), []string{"tracing", "dedupe", "--in", people, "--out", clusters}, &stderr); code != 0 {
+		t.Fatalf("dedupe: exit %d: %s", code, stderr.String())
+	}
+	out := readCSVFile(t, clusters)
+	if len(out) != len(in) || out[0][0] != "id" || out[0][1] != "cluster_id" {
+		t.Fatalf("clusters: %d rows for %d input rows, header %v", len(out), len(in), out[0])
+	}
+	for i := 1; i < len(out); i++ {
+		if out[i][0] != in[i][0] || out[i][1] == "" {
+			t.Fatalf("row %d: %v for input id %s", i, out[i], in[i][0])
+		}
+	}
+	// Link the first 50 records against all: each should find itself.
+	right := filepath.Join(dir, "right.csv")
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	_ = w.WriteAll(in[:51])
+	writeFile(t, dir, "right.csv", b.String())
+	matches := filepath.Join(dir, "matches.csv")
+	if code := run(context.Background(), []string{"tracing", "link", "--left", people, "--right", right, "--out", matches, "--top", "3"}, &stderr); code != 0 {
+		t.Fatalf("link: exit %d: %s", code, stderr.String())
+	}
+	ms := readCSVFile(t, matches)
+	if strings.Join(ms[0], ",") != "right_id,left_id,rank,probability" {
+		t.Fatalf("matches header %v", ms[0])
+	}
+	self := 0
+	for _, m := range ms[1:] {
+		if m[2] == "1" && m[0] == m[1] {
+			self++
+		}
+	}
+	if self < 45 {
+		t.Errorf("only %d of 50 records found themselves first", self)
+	}
+}
