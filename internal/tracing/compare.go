@@ -350,6 +350,14 @@ func comparePlace(a, b *features) int {
 	return pDisagree
 }
 
+// word returns the full name of word i (itself unless a nickname).
+func (p *parent) word(i int) string {
+	if p.can == nil {
+		return p.tokens[i]
+	}
+	return p.can[i]
+}
+
 func compareParent(a, b *parent) int {
 	if a.fused == "" || b.fused == "" {
 		return rMissing
@@ -376,7 +384,7 @@ func compareParent(a, b *parent) int {
 			if j >= len(used) || used[j] {
 				continue
 			}
-			if short.tokens[i] == long.tokens[j] || short.ph[i] == long.ph[j] || short.can[i] == long.can[j] {
+			if short.tokens[i] == long.tokens[j] || short.ph[i] == long.ph[j] || short.word(i) == long.word(j) {
 				used[j], done[i] = true, true
 				agree++
 				break

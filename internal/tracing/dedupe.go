@@ -108,6 +108,51 @@ func prepare(ctx context.Context, recs []Record, workers int) ([]features, error
 	return fs, nil
 }
 
+// localityOrder returns record indices sorted by first surname key, then
+// given-name key and year.
+func localityOrder(fs []features) []int {
+	order := make([]int, len(fs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		x, y := &fs[a], &fs[b]
+		if c := strings.Compare(x.s1.ph, y.s1.ph); c != 0 {
+			return c
+		}
+		if c := strings.Compare(x.givenFirstPh, y.givenFirstPh); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.dob.y, y.dob.y)
+	})
+	return order
+}
+
+// permute puts fs in the given order (fs[k] becomes the old
+// fs[order[k]]) in place, following cycles, so that a million records
+// are not held twice.
+func permute(fs []features, order []int) []features {
+	done := make([]bool, len(fs))
+	for start := range fs {
+		if done[start] {
+			continue
+		}
+		tmp := fs[start]
+		k := start
+		for {
+			done[k] = true
+			next := order[k]
+			if next == start {
+				fs[k] = tmp
+				break
+			}
+			fs[k] = fs[next]
+			k = next
+		}
+	}
+	return fs
+}
+
 // blocks holds, for a set of records, the records grouped by blocking key.
 type blocks struct {
 	// keys of record i are keys[off[i]:off[i+1]], sorted; 0 marks a key
@@ -310,6 +355,11 @@ func Dedupe(ctx context.Context, recs []Record, opts Options) (*DedupeResult, er
 	}
 	nrec := len(recs)
 	recs = nil
+	// Put records likely to be compared next to each other in memory:
+	// comparing is bound by memory reads at a million records, and most
+	// candidate pairs share a first surname.
+	order := localityOrder(fs)
+	fs = permute(fs, order)
 	bl := buildBlocks(fs, o.MaxBlock)
 	res := &DedupeResult{IDs: ids, Stats: Stats{Records: nrec, Keys: bl.groups(), SkippedKeys: bl.skipped}}
 	o.Logger.Info("tracing: blocks built", "records", nrec, "groups", bl.groups(), "skipped_groups", bl.skipped)
@@ -336,7 +386,12 @@ func Dedupe(ctx context.Context, recs []Record, opts Options) (*DedupeResult, er
 	res.Stats.Edges = len(edges)
 	o.Logger.Info("tracing: pairs scored", "comparisons", comps, "edges", len(edges))
 	cl := cluster(fs, edges, m, o.Threshold)
-	res.Cluster, res.ClusterID = numberClusters(cl, ids)
+	// Back to input order.
+	orig := make([]int32, len(cl))
+	for k, i := range order {
+		orig[i] = int32(order[cl[k]])
+	}
+	res.Cluster, res.ClusterID = numberClusters(orig, ids)
 	res.Stats.Clusters = len(res.ClusterID)
 	o.Logger.Info("tracing: clustered", "clusters", len(res.ClusterID))
 	return res, nil

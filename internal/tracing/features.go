@@ -1,6 +1,7 @@
 package tracing
 
 import (
+	"slices"
 	"strings"
 	"unique"
 )
@@ -46,8 +47,8 @@ type features struct {
 
 	// The record read the other way round, for officers who wrote the
 	// first surname as the given name and the reverse.
-	s1AsGiven   []string
-	s1AsGivenPh []string
+	s1AsGiven   [1]string // arrays, not slices: no allocation per record
+	s1AsGivenPh [1]string
 	givenAsS1   surname
 }
 
@@ -62,7 +63,7 @@ type parent struct {
 	fused  string   // folded, no spaces
 	tokens []string // folded words
 	ph     []string
-	can    []string // full name of each word if a nickname, else the word
+	can    []string // full name of each word if a nickname, else the word; nil when no word is a nickname (most names)
 }
 
 func newFeatures(r *Record) features {
@@ -96,8 +97,8 @@ func newFeatures(r *Record) features {
 	f.givenFirst = intern(f.givenFirst)
 	f.givenFirstPh = intern(phoneticFolded(f.givenFirst))
 	if f.s1.core != "" {
-		f.s1AsGiven = []string{f.s1.core}
-		f.s1AsGivenPh = []string{f.s1.ph}
+		f.s1AsGiven[0] = f.s1.core
+		f.s1AsGivenPh[0] = f.s1.ph
 	}
 	if len(f.given) > 0 {
 		f.givenAsS1 = newSurname(strings.Join(f.given, " "))
@@ -137,11 +138,16 @@ func newParent(s string) parent {
 		return parent{}
 	}
 	toks := strings.Fields(folded)
-	p := parent{fused: intern(strings.Join(toks, "")), tokens: toks, ph: make([]string, len(toks)), can: make([]string, len(toks))}
+	p := parent{fused: intern(strings.Join(toks, "")), tokens: toks, ph: make([]string, len(toks))}
 	for i, t := range toks {
 		toks[i] = intern(t)
 		p.ph[i] = intern(phoneticFolded(t))
-		p.can[i] = canonicalWord(toks[i])
+		if c := canonicalWord(toks[i]); c != toks[i] {
+			if p.can == nil {
+				p.can = slices.Clone(toks)
+			}
+			p.can[i] = c
+		}
 	}
 	return p
 }
@@ -150,6 +156,6 @@ func newParent(s string) parent {
 // first surname exchanged) without allocating.
 func (f *features) swappedInto(g *features) {
 	*g = *f
-	g.given, g.givenPh, g.givenRaw = f.s1AsGiven, f.s1AsGivenPh, f.s1.raw
+	g.given, g.givenPh, g.givenRaw = f.s1AsGiven[:], f.s1AsGivenPh[:], f.s1.raw
 	g.s1 = f.givenAsS1
 }

@@ -161,6 +161,7 @@ func (m *Model) prepare() {
 			}
 		}
 	}
+
 }
 
 // WriteJSON saves the model.
@@ -293,21 +294,28 @@ func (m *Model) probability(weight float64) float64 {
 func (m *Model) compare(a, b *features) vector {
 	v := compareOriented(a, b, false)
 	best := m.rawWeight(&v)
-	try := func(x *features, crossed bool) {
-		c := compareOriented(a, x, crossed)
+	straight := v
+	// Surnames crossed: second written as first, or first one dropped.
+	// Only the surname levels change.
+	if v[fSurname1] >= sJaroMid || v[fSurname2] == sDisagree {
+		c := straight
+		c[fSurname1] = uint8(compareSurname(&a.s1, &b.s2))
+		c[fSurname2] = uint8(compareSurname(&a.s2, &b.s1))
 		if w := m.rawWeight(&c); w > best {
 			v, best = c, w
 		}
 	}
-	// Surnames crossed: second written as first, or first one dropped.
-	if v[fSurname1] >= sJaroMid || v[fSurname2] == sDisagree {
-		try(b, true)
-	}
-	// Given name and first surname exchanged.
-	if v[fGiven] >= gOther && len(b.s1AsGiven) > 0 {
+	// Given name and first surname exchanged: only given names and
+	// first surname change.
+	if straight[fGiven] >= gOther && b.s1AsGiven[0] != "" {
 		var sw features
 		b.swappedInto(&sw)
-		try(&sw, false)
+		c := straight
+		c[fGiven] = uint8(compareGiven(a, &sw))
+		c[fSurname1] = uint8(compareSurname(&a.s1, &sw.s1))
+		if w := m.rawWeight(&c); w > best {
+			v, best = c, w
+		}
 	}
 	return v
 }
