@@ -575,6 +575,6 @@ func numberClusters(roots []int32, ids []string) ([]int, []string) {
 // Default thresholds of the command line, chosen on the development sets
 // (see the package test TestQualityDevSets).
 const (
-	DefaultDedupeThreshold = 0.5
+	DefaultDedupeThreshold = 0.7
 	DefaultLinkThreshold   = 0.5
 )

@@ -1,0 +1,52 @@
+// Package tracing is Amparo's record-linkage engine: it finds the records
+// of one child among many (Dedupe), the children on record who may be the
+// child a relative asks about (Link), and answers single searches against
+// an in-memory Index, each match with the weight every field contributed.
+//
+// # How names are compared
+//
+// Every record is prepared once (features.go): names folded (accents and
+// case removed with golang.org/x/text), compound surnames kept fused and
+// cut ("De la Cruz", "Delacruz", "Cruz"), nicknames resolved with the table
+// in data/nicknames.csv (Pepe, Chepe = José; Paco, Pancho = Francisco; ...),
+// a Spanish phonetic key from the rules in data/phonetic.csv (b/v, s/z/c,
+// y/ll, g/j, silent h, Mayan x = sh), dates parsed to what is known of them.
+// Sources of the data files are in data/SOURCES.md.
+//
+// A pair of records is compared field by field into levels of agreement
+// (compare.go): exact, folded, nickname, phonetic, one name missing,
+// Jaro-Winkler or one edit away, initial only, disagree, missing; for
+// dates exact, day and month swapped, year only, a year off, same day and
+// month, within a year. Each pair is read as written, with surnames
+// crossed, and with given name and first surname exchanged, and the best
+// reading counts.
+//
+// # The model
+//
+// A Fellegi-Sunter model with a third class (model.go): beside matches (m)
+// and unrelated people (u), siblings (f), who agree on surnames, parents
+// and birthplace as much as the records of one child do. Against siblings
+// only given names, birth date and sex tell; against unrelated people
+// everything does. u starts from random pairs, m and u are fitted by
+// expectation-maximisation on the candidate pairs, the family class takes
+// m for the family fields, and the shares of the three classes are fitted
+// last. m of given names and birth date are held at hand-set values (how
+// officers vary them) so that EM's match class stays "same person" and
+// does not become "same family". Name frequencies lower the weight of
+// agreeing on common names (García) and raise it for rare ones (Xiloj).
+// Models are saved as JSON (Model.WriteJSON, ReadModel).
+//
+// # Blocking and clustering
+//
+// Candidate pairs come from fourteen blocking rules (block.go), each
+// tolerant of a different kind of variation; a pair sharing several keys is
+// compared once. Dedupe joins pairs above the threshold strongest first,
+// and joins two clusters only if their records match on average
+// (average linkage), so one record resembling two siblings does not chain
+// them together.
+//
+// # Figures (development sets in ../shared/tracing, 2-core machine)
+//
+// See TestQualityDevSets and the benchmarks in bench_test.go; the figures
+// reached are recorded in qualityFloor.
+package tracing
