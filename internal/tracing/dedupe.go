@@ -480,6 +480,12 @@ func weightFor(m *Model, p float64) float64 {
 	return math.Log2(p / (1 - p))
 }
 
+// vetoProbability: two clusters are not joined if any record of one is
+// this clearly not any record of the other (born years apart, another
+// given name), however well the rest match: a sparse record that fits
+// both must not bridge two people.
+const vetoProbability = 0.01
+
 // maxCluster bounds the records of one person. Real duplicates run to a
 // handful; a cluster this large is a chain of look-alikes, and the bound
 // keeps the average-linkage check (quadratic in cluster size) cheap.
@@ -530,13 +536,18 @@ func cluster(fs []features, edges []edge, m *Model, threshold float64) []int32 {
 		if len(A) > 1 || len(B) > 1 {
 			sum := 0.0
 			n := 0
+			veto := false
 			for _, a := range A {
 				for _, b := range B {
-					sum += m.probability(m.score(&fs[a], &fs[b]))
+					p := m.probability(m.score(&fs[a], &fs[b]))
+					if p < vetoProbability {
+						veto = true
+					}
+					sum += p
 					n++
 				}
 			}
-			if sum/float64(n) < threshold {
+			if veto || sum/float64(n) < threshold {
 				continue
 			}
 		}
