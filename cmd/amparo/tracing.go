@@ -107,13 +107,15 @@ func tracingDedupe(ctx context.Context, args []string) error {
 	if l := logger(*verbose); l != nil {
 		l.Info("tracing: read", "records", len(recs))
 	}
-	bar := progress.New(-1, "comparing")
+	// The bar starts with the first report of progress, when the number
+	// of candidate groups to compare is known.
+	var bar *progress.Bar
 	var mu sync.Mutex
 	last := 0
 	opts := tracing.Options{Threshold: *threshold, Logger: logger(*verbose), Progress: func(done, total int) {
 		mu.Lock()
 		defer mu.Unlock()
-		if last == 0 {
+		if bar == nil {
 			bar = progress.New(int64(total), "comparing")
 		}
 		if done > last {
@@ -123,8 +125,13 @@ func tracingDedupe(ctx context.Context, args []string) error {
 	}}
 	n := len(recs)
 	res, err := tracing.Dedupe(ctx, recs, opts)
-	recs = nil // only res.IDs is needed now
-	bar.Finish()
+	// recs is not used after this point, so the records can be collected
+	// while Dedupe works on their prepared features; res.IDs names the rows.
+	mu.Lock()
+	if bar != nil {
+		bar.Finish()
+	}
+	mu.Unlock()
 	if err != nil {
 		return err
 	}
