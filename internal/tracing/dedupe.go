@@ -168,66 +168,93 @@ type blocks struct {
 	sparse []bool
 }
 
+// idBits is how many low bits of a blocking entry hold the record index;
+// the key's hash keeps the high 40 (its rule in the top 4). Packing both
+// in one uint64 halves the largest allocation of a dedupe and lets it be
+// sorted as plain integers. Two keys that agree on their 36 hash bits
+// merge their groups, which only adds candidate pairs.
+const (
+	idBits   = 24
+	idMask   = 1<<idBits - 1
+	maxDedup = idMask
+)
+
 func buildBlocks(fs []features, maxBlock int) *blocks {
 	b := &blocks{off: make([]uint32, len(fs)+1), sparse: make([]bool, len(fs))}
 	for i := range fs {
 		b.sparse[i] = !fs[i].dob.valid || fs[i].dob.d == 0
 	}
-	type entry struct {
-		h uint64
-		i uint32
-	}
-	// One slice of (key, record), sized from a sample so that it does not
-	// grow by doubling: at a million records it is the largest allocation
-	// of a dedupe.
-	k := newKeyHasher()
-	var tmp []uint64
-	sample := min(len(fs), 2000)
-	n := 0
-	for i := 0; i < sample; i++ {
-		n += len(blockKeys(k, &fs[i], tmp[:0]))
-	}
-	est := len(fs) * 16
-	if sample > 0 {
-		est = int(float64(n)/float64(sample)*1.1*float64(len(fs))) + 64
-	}
-	entries := make([]entry, 0, est)
-	for i := range fs {
-		tmp = blockKeys(k, &fs[i], tmp[:0])
-		slices.Sort(tmp)
-		tmp = slices.Compact(tmp)
-		for _, h := range tmp {
-			entries = append(entries, entry{h, uint32(i)})
+	// Keys of every record, computed in parallel, in per-worker slices.
+	nw := workers()
+	chunk := (len(fs) + nw - 1) / max(nw, 1)
+	parts := make([][]uint64, nw)
+	counts := make([]uint32, len(fs))
+	var wg sync.WaitGroup
+	for w := 0; w < nw; w++ {
+		lo, hi := w*chunk, min(len(fs), (w+1)*chunk)
+		if lo >= hi {
+			continue
 		}
-		b.off[i+1] = uint32(len(entries))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			k := newKeyHasher()
+			var tmp []uint64
+			out := make([]uint64, 0, (hi-lo)*16)
+			for i := lo; i < hi; i++ {
+				tmp = blockKeys(k, &fs[i], tmp[:0])
+				for x := range tmp {
+					tmp[x] &^= idMask
+					if tmp[x] == 0 { // 0 marks a dropped key
+						tmp[x] = 1 << idBits
+					}
+				}
+				slices.Sort(tmp)
+				tmp = slices.Compact(tmp)
+				out = append(out, tmp...)
+				counts[i] = uint32(len(tmp))
+			}
+			parts[w] = out
+		}()
+	}
+	wg.Wait()
+	total := 0
+	for _, p := range parts {
+		total += len(p)
 	}
 	// Keys of each record, sorted, for firstShared.
-	b.keys = make([]uint64, len(entries))
-	for x, e := range entries {
-		b.keys[x] = e.h
+	b.keys = make([]uint64, 0, total)
+	for _, p := range parts {
+		b.keys = append(b.keys, p...)
 	}
-	slices.SortFunc(entries, func(x, y entry) int {
-		if c := cmp.Compare(x.h, y.h); c != 0 {
-			return c
+	parts = nil
+	for i := range fs {
+		b.off[i+1] = b.off[i] + counts[i]
+	}
+	entries := make([]uint64, total)
+	for i := range fs {
+		for x := b.off[i]; x < b.off[i+1]; x++ {
+			entries[x] = b.keys[x] | uint64(i)
 		}
-		return cmp.Compare(x.i, y.i)
-	})
+	}
+	slices.Sort(entries)
 	dropped := map[uint64]bool{}
 	b.members = make([]uint32, 0, len(entries)/2)
 	for s := 0; s < len(entries); {
+		h := entries[s] &^ idMask
 		e := s
-		for e < len(entries) && entries[e].h == entries[s].h {
+		for e < len(entries) && entries[e]&^idMask == h {
 			e++
 		}
 		switch n := e - s; {
 		case n > maxBlock:
-			dropped[entries[s].h] = true
+			dropped[h] = true
 			b.skipped++
 		case n >= 2:
 			b.gstart = append(b.gstart, uint32(len(b.members)))
-			b.gkey = append(b.gkey, entries[s].h)
+			b.gkey = append(b.gkey, h)
 			for _, x := range entries[s:e] {
-				b.members = append(b.members, x.i)
+				b.members = append(b.members, uint32(x&idMask))
 			}
 		}
 		s = e
@@ -343,6 +370,9 @@ const emMinPairs = 500
 // Dedupe finds which records are of one person.
 func Dedupe(ctx context.Context, recs []Record, opts Options) (*DedupeResult, error) {
 	o := opts.withDefaults()
+	if len(recs) > maxDedup {
+		return nil, fmt.Errorf("tracing: dedupe: %d records, at most %d in one run", len(recs), maxDedup)
+	}
 	fs, err := prepare(ctx, recs, o.Workers)
 	if err != nil {
 		return nil, fmt.Errorf("tracing: dedupe: %w", err)
