@@ -42,8 +42,6 @@ const (
 // records without a date need it.
 var sparseOnly = [nRules]bool{ruleNameNoDate: true}
 
-var ruleNames = [nRules]string{"given+surname+year", "surname+date", "given+date", "given+surnames", "given+surname+month-day", "given+mother", "name-prefixes+year", "prefix+date", "mother+initial", "father+initial", "surname+month-day", "given-prefix+surnames", "surnames+year", "given+surname (no date)"}
-
 func ruleOfKey(h uint64) int { return int(h >> 60) }
 
 func prefix(s string, n int) string {

@@ -132,17 +132,6 @@ func (l *LevelModel) prob(c int) float64 {
 	return l.U
 }
 
-func (l *LevelModel) setProb(c int, p float64) {
-	switch c {
-	case cMatch:
-		l.M = p
-	case cFamily:
-		l.F = p
-	default:
-		l.U = p
-	}
-}
-
 // prepare computes the log probabilities.
 func (m *Model) prepare() {
 	for c := 0; c < nClasses; c++ {

@@ -77,19 +77,3 @@ func canonicalGiven(tokens []string) []string {
 	}
 	return out
 }
-
-// nameReadings returns the full-name first words a given-name token can
-// stand for, itself included.
-func nameReadings(tok string) []string {
-	full := nicknames[tok]
-	if len(full) == 0 {
-		return []string{tok}
-	}
-	out := make([]string, 0, len(full)+1)
-	out = append(out, tok)
-	for _, f := range full {
-		w, _, _ := strings.Cut(f, " ")
-		out = append(out, w)
-	}
-	return out
-}

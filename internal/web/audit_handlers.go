@@ -79,4 +79,3 @@ func (e validationErr) Error() string    { return string(e) }
 func (e validationErr) Validation() bool { return true }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-

@@ -2,11 +2,11 @@ package web
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"regexp"
-	"encoding/json"
-	"fmt"
 	"strings"
 	"testing"
 	"time"

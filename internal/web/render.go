@@ -35,7 +35,7 @@ var templateFuncs = template.FuncMap{
 		}
 		return t.Format("2006-01-02")
 	},
-	"add": func(a, b int) int { return a + b },
+	"add":  func(a, b int) int { return a + b },
 	"join": strings.Join,
 }
 

@@ -3,10 +3,10 @@ package requests
 import (
 	"context"
 	"math/rand/v2"
-	"slices"
-	"strings"
 	"os"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"

@@ -76,11 +76,11 @@ type Matcher struct {
 	mu      sync.Mutex
 	maxID   atomic.Int64 // the highest case id indexed
 	indexed bitset
-	built   int   // cases in the index when it was built
+	built   int // cases in the index when it was built
 	// afterRead, in tests, runs between Rebuild's read and its swap.
 	afterRead func()
-	floor   int64               // every case with id <= floor was matched
-	pending map[int64]time.Time // cases above floor already matched, with when they were first seen
+	floor     int64               // every case with id <= floor was matched
+	pending   map[int64]time.Time // cases above floor already matched, with when they were first seen
 }
 
 // NewMatcher builds the index from every case in db.
