@@ -160,7 +160,11 @@ func (e *ValidationError) Error() string {
 // Validation marks the error as the caller's mistake (422).
 func (e *ValidationError) Validation() bool { return true }
 
-func (e *ValidationError) add(field, format string, a ...any) {
+func (e *ValidationError) add(field, format string, a ...any) { e.Add(field, format, a...) }
+
+// Add records a problem with field; other domains' input checks use it so
+// that every 422 in Amparo has one shape.
+func (e *ValidationError) Add(field, format string, a ...any) {
 	e.Problems = append(e.Problems, FieldError{Field: field, Problem: fmt.Sprintf(format, a...)})
 }
 

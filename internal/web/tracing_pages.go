@@ -88,19 +88,12 @@ type tracingProblem struct{ Field, Problem string }
 // tracingProblems is a validation error as a page lists it, the fields
 // named in the page's language (the problem itself is the domain's text).
 func (s *Server) tracingProblems(r *http.Request, err error) ([]tracingProblem, bool) {
-	var fes []requests.FieldError
+	// Tracing and children report input problems with one type.
 	var ve *requests.ValidationError
-	var ce *children.ValidationError
-	switch {
-	case errors.As(err, &ve):
-		fes = ve.Problems
-	case errors.As(err, &ce):
-		for _, p := range ce.Problems {
-			fes = append(fes, requests.FieldError{Field: p.Field, Problem: p.Problem})
-		}
-	default:
+	if !errors.As(err, &ve) {
 		return nil, false
 	}
+	fes := ve.Problems
 	lang := langOf(r)
 	out := make([]tracingProblem, len(fes))
 	for i, fe := range fes {

@@ -69,7 +69,7 @@ func SeedDemo(ctx context.Context, db *store.DB, o DemoOptions) error {
 			}
 			v := &ValidationError{}
 			sought.Normalize(v, "")
-			if v.orNil() != nil {
+			if problems(v) != nil {
 				continue // a case recorded without any name cannot be described
 			}
 			given := strings.Fields(cases[rng.IntN(len(cases))].GivenNames + " Rosa")[0]

@@ -138,37 +138,20 @@ type View struct {
 	Links      []Link      `json:"links"`
 }
 
-// FieldError is one problem with one field.
-type FieldError struct {
-	Field   string `json:"field"`
-	Problem string `json:"problem"`
-}
+// FieldError and ValidationError are the children domain's: one shape
+// for every input problem Amparo reports (422).
+type (
+	FieldError      = children.FieldError
+	ValidationError = children.ValidationError
+)
 
-// ValidationError lists every problem with the input (the API answers 422).
-type ValidationError struct {
-	Problems []FieldError `json:"problems"`
-}
-
-func (e *ValidationError) Error() string {
-	parts := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		parts[i] = p.Field + ": " + p.Problem
-	}
-	return "invalid input: " + strings.Join(parts, "; ")
-}
-
-// Validation marks the error as the caller's mistake (422).
-func (e *ValidationError) Validation() bool { return true }
-
-func (e *ValidationError) add(field, format string, a ...any) {
-	e.Problems = append(e.Problems, FieldError{field, fmt.Sprintf(format, a...)})
-}
-
-func (e *ValidationError) orNil() error {
-	if len(e.Problems) == 0 {
+// problems returns v when it holds any problem, else nil: a nil
+// *ValidationError in an error interface would not be nil.
+func problems(v *ValidationError) error {
+	if len(v.Problems) == 0 {
 		return nil
 	}
-	return e
+	return v
 }
 
 // sexes maps the ways sex is written in English and Spanish (accents and
@@ -197,23 +180,23 @@ func (p *Person) Normalize(v *ValidationError, prefix string) {
 		checkText(v, prefix+f.name, *f.s)
 	}
 	if p.GivenNames == "" && p.Surname1 == "" && p.Surname2 == "" {
-		v.add(prefix+"given_names", "a given name or a surname is needed to search")
+		v.Add(prefix+"given_names", "a given name or a surname is needed to search")
 	}
 	if sex, ok := sexes[tracing.Fold(p.Sex)]; ok {
 		p.Sex = sex
 	} else {
-		v.add(prefix+"sex", "must be F, M or empty (unknown)")
+		v.Add(prefix+"sex", "must be F, M or empty (unknown)")
 	}
 	if p.BirthDate != "" && !validBirthDate(p.BirthDate) {
-		v.add(prefix+"birth_date", "must be YYYY, YYYY-MM or YYYY-MM-DD")
+		v.Add(prefix+"birth_date", "must be YYYY, YYYY-MM or YYYY-MM-DD")
 	}
 }
 
 func checkText(v *ValidationError, field, s string) {
 	if !utf8.ValidString(s) {
-		v.add(field, "is not valid UTF-8")
+		v.Add(field, "is not valid UTF-8")
 	} else if utf8.RuneCountInString(s) > maxText {
-		v.add(field, "is longer than %d characters", maxText)
+		v.Add(field, "is longer than %d characters", maxText)
 	}
 }
 
@@ -244,16 +227,16 @@ func (in *NewRequest) Normalize() error {
 	in.Notes = strings.TrimSpace(in.Notes)
 	checkText(v, "notes", in.Notes)
 	if sk.GivenNames == "" && sk.Surnames == "" {
-		v.add("seeker.given_names", "the name of the person looking is needed")
+		v.Add("seeker.given_names", "the name of the person looking is needed")
 	}
 	if sk.Contact == "" {
-		v.add("seeker.contact", "a way to reach the person looking is needed")
+		v.Add("seeker.contact", "a way to reach the person looking is needed")
 	}
 	sk.Relationship = children.Relationship(strings.TrimSpace(string(sk.Relationship)))
 	if cat, err := children.CategoryOf(sk.Relationship); err != nil || cat == children.Category4 {
-		v.add("seeker.relationship", "must be one of the known relationships")
+		v.Add("seeker.relationship", "must be one of the known relationships")
 	}
-	return v.orNil()
+	return problems(v)
 }
 
 // Decision confirms or rejects a candidate.
@@ -272,12 +255,12 @@ func (d *Decision) Normalize() error {
 	case CandidateConfirmed:
 	case CandidateRejected:
 		if d.Reason == "" {
-			v.add("reason", "a reason is required to reject a candidate")
+			v.Add("reason", "a reason is required to reject a candidate")
 		}
 	default:
-		v.add("status", "must be confirmed or rejected")
+		v.Add("status", "must be confirmed or rejected")
 	}
-	return v.orNil()
+	return problems(v)
 }
 
 func require(ctx context.Context, perm auth.Permission) (auth.Principal, error) {

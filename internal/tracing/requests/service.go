@@ -78,9 +78,9 @@ func (s *Service) Search(ctx context.Context, p Person, limit int) ([]Hit, error
 	v := &ValidationError{}
 	p.Normalize(v, "")
 	if limit < 0 || limit > MaxLimit {
-		v.add("limit", "must be from 1 to %d", MaxLimit)
+		v.Add("limit", "must be from 1 to %d", MaxLimit)
 	}
-	if err := v.orNil(); err != nil {
+	if err := problems(v); err != nil {
 		return nil, err
 	}
 	if limit == 0 {
@@ -399,7 +399,7 @@ func (s *Service) List(ctx context.Context, q ListQuery) ([]*Request, error) {
 	switch q.Status {
 	case "", StatusOpen, StatusMatched, StatusClosed:
 	default:
-		return nil, &ValidationError{Problems: []FieldError{{"status", "must be open, matched or closed"}}}
+		return nil, &ValidationError{Problems: []FieldError{{Field: "status", Problem: "must be open, matched or closed"}}}
 	}
 	if q.Limit <= 0 || q.Limit > 1000 {
 		q.Limit = 100
@@ -718,9 +718,9 @@ func (s *Service) Close(ctx context.Context, id int64, reason string) (*Request,
 	v := &ValidationError{}
 	checkText(v, "reason", reason)
 	if reason == "" {
-		v.add("reason", "a reason is required to close a request")
+		v.Add("reason", "a reason is required to close a request")
 	}
-	if err := v.orNil(); err != nil {
+	if err := problems(v); err != nil {
 		return nil, err
 	}
 	var out *Request
