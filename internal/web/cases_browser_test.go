@@ -59,7 +59,10 @@ func TestBrowserCustodyFlow(t *testing.T) {
 	}
 	signOut := func() {
 		t.Helper()
-		run("sign out", chromedp.Click(css(".account button")), chromedp.WaitVisible(css(`.account a[href="/login"]`)))
+		// From a settled page: clicking while a form's navigation is still
+		// under way finds a node that is gone a moment later.
+		run("sign out", chromedp.Navigate(env.ts.URL+"/account"), chromedp.WaitVisible(css(".account button")),
+			chromedp.Click(css(".account button")), chromedp.WaitVisible(css(`.account a[href="/login"]`)))
 	}
 	state := func(want string) {
 		t.Helper()
@@ -136,7 +139,9 @@ func TestBrowserCustodyFlow(t *testing.T) {
 		chromedp.Navigate(env.ts.URL+caseURL),
 		chromedp.WaitVisible(css("#release-submit")),
 		chromedp.Click(css("#release-submit")),
-		chromedp.WaitVisible(css(`[id^="release-"]`)),
+		// p#release-N, the release record: the form's own ids start with
+		// "release-" too, so a looser selector would match the old page.
+		chromedp.WaitVisible(css(`p[id^="release-"]`)),
 	)
 	state("placed")
 	signOut()
