@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"fmt"
@@ -101,15 +102,21 @@ func tracingDedupe(ctx context.Context, args []string) error {
 		return usagef("--threshold must be between 0 and 1, got %v", *threshold)
 	}
 	setMemoryLimit()
-	recs, err := readRecords(*in)
+	f, err := os.Open(*in)
 	if err != nil {
-		return err
+		return fmt.Errorf("tracing: %w", err)
 	}
-	if l := logger(*verbose); l != nil {
-		l.Info("tracing: read", "records", len(recs))
+	defer f.Close()
+	var size int64 = -1
+	if st, err := f.Stat(); err == nil {
+		size = st.Size()
 	}
-	// The bar starts with the first report of progress, when the number
-	// of candidate groups to compare is known.
+	// Records are prepared as they are read (DedupeCSV), so the bar over
+	// the file's bytes covers reading and preparing; the comparing bar
+	// starts with the first report of progress, when the number of
+	// candidate groups is known.
+	hint := countLines(*in)
+	readBar := progress.New(size, "reading "+filepath.Base(*in))
 	var bar *progress.Bar
 	var mu sync.Mutex
 	last := 0
@@ -117,6 +124,7 @@ func tracingDedupe(ctx context.Context, args []string) error {
 		mu.Lock()
 		defer mu.Unlock()
 		if bar == nil {
+			readBar.Finish()
 			bar = progress.New(int64(total), "comparing")
 		}
 		if done > last {
@@ -124,18 +132,18 @@ func tracingDedupe(ctx context.Context, args []string) error {
 			last = done
 		}
 	}}
-	n := len(recs)
-	res, err := tracing.Dedupe(ctx, recs, opts)
-	// recs is not used after this point, so the records can be collected
-	// while Dedupe works on their prepared features; res.IDs names the rows.
+	res, err := tracing.DedupeCSV(ctx, bufio.NewReaderSize(readBar.Reader(f), 1<<20), hint, opts)
 	mu.Lock()
-	if bar != nil {
+	if bar == nil {
+		readBar.Finish()
+	} else {
 		bar.Finish()
 	}
 	mu.Unlock()
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", *in, err)
 	}
+	n := len(res.IDs)
 	if *modelOut != "" {
 		if err := writeAtomic(*modelOut, func(w io.Writer) error { return res.Model.WriteJSON(w) }); err != nil {
 			return err
@@ -246,6 +254,26 @@ func logger(verbose bool) *slog.Logger {
 		return nil
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, nil))
+}
+
+// countLines counts the lines of a file, as a hint of how many records it
+// holds (a field with a line break makes it an overestimate, which is
+// harmless); 0 if the file cannot be read.
+func countLines(path string) int {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	buf := make([]byte, 1<<20)
+	n := 0
+	for {
+		k, err := f.Read(buf)
+		n += bytes.Count(buf[:k], []byte{'\n'})
+		if err != nil {
+			return n
+		}
+	}
 }
 
 // readRecords reads a records CSV, with a progress bar over its bytes.

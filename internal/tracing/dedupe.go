@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
 	"runtime"
@@ -383,8 +384,62 @@ func Dedupe(ctx context.Context, recs []Record, opts Options) (*DedupeResult, er
 	for i := range recs {
 		ids[i] = strings.Clone(recs[i].ID)
 	}
-	nrec := len(recs)
 	recs = nil
+	return dedupePrepared(ctx, ids, fs, o)
+}
+
+// csvBatch is how many records DedupeCSV reads before preparing them.
+const csvBatch = 8192
+
+// DedupeCSV is Dedupe of the records of a CSV file (read as ReadCSV
+// reads them). Records are prepared in batches as they are read and then
+// dropped, so a million rows never sit in memory twice (as text and as
+// features): that is what keeps a 1,000,000-row dedupe within 2 GiB.
+// sizeHint, when positive, is the number of records expected.
+func DedupeCSV(ctx context.Context, r io.Reader, sizeHint int, opts Options) (*DedupeResult, error) {
+	o := opts.withDefaults()
+	sizeHint = min(max(sizeHint, 0), maxDedup)
+	ids := make([]string, 0, sizeHint)
+	fs := make([]features, 0, sizeHint)
+	batch := make([]Record, 0, csvBatch)
+	flush := func() error {
+		bf, err := prepare(ctx, batch, o.Workers)
+		if err != nil {
+			return err
+		}
+		fs = append(fs, bf...)
+		for i := range batch {
+			ids = append(ids, strings.Clone(batch[i].ID))
+		}
+		clear(batch)
+		batch = batch[:0]
+		return nil
+	}
+	err := readCSV(r, func(rec Record) error {
+		if len(ids)+len(batch) >= maxDedup {
+			return fmt.Errorf("more than %d records, at most %d in one run", maxDedup, maxDedup)
+		}
+		batch = append(batch, rec)
+		if len(batch) == csvBatch {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil && len(batch) > 0 {
+		err = flush()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("tracing: dedupe: %w", err)
+	}
+	batch = nil
+	o.Logger.Info("tracing: read and prepared", "records", len(ids))
+	return dedupePrepared(ctx, ids, fs, o)
+}
+
+// dedupePrepared is Dedupe of prepared records, fs[i] of the record with
+// id ids[i].
+func dedupePrepared(ctx context.Context, ids []string, fs []features, o Options) (*DedupeResult, error) {
+	nrec := len(ids)
 	// Put records likely to be compared next to each other in memory:
 	// comparing is bound by memory reads at a million records, and most
 	// candidate pairs share a first surname.

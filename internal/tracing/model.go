@@ -43,7 +43,8 @@ type Model struct {
 	// defaults).
 	Trained bool `json:"trained"`
 
-	lp [nClasses][nFields][]float64 // log2 probability by class, field, level
+	lp     [nClasses][nFields][]float64 // log2 probability by class, field, level
+	lprior [nClasses]float64            // log2 of the share of each class
 }
 
 const (
@@ -134,6 +135,7 @@ func (l *LevelModel) prob(c int) float64 {
 
 // prepare computes the log probabilities.
 func (m *Model) prepare() {
+	m.lprior = [nClasses]float64{math.Log2(m.Prior), math.Log2(m.PriorFamily), math.Log2(1 - m.Prior - m.PriorFamily)}
 	for c := 0; c < nClasses; c++ {
 		for f := 0; f < nFields; f++ {
 			n := len(fieldSpecs[f].Levels)
@@ -241,7 +243,7 @@ func (m *Model) tf(f int, l uint8, a *features) float64 {
 // pattern; with a non-nil a, unrelated pairs are term-frequency adjusted
 // for the names of a (agreeing on a rare name is unlikelier by chance).
 func (m *Model) classLogs(v *vector, a *features) [nClasses]float64 {
-	ls := [nClasses]float64{math.Log2(m.Prior), math.Log2(m.PriorFamily), math.Log2(1 - m.Prior - m.PriorFamily)}
+	ls := m.lprior
 	for f := 0; f < nFields; f++ {
 		l := v[f]
 		for c := 0; c < nClasses; c++ {

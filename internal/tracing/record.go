@@ -33,14 +33,28 @@ var Columns = []string{"id", "given_names", "surname1", "surname2", "sex", "birt
 // wrong number of columns, text that is not UTF-8, an empty or repeated
 // id, or a birth date in another format.
 func ReadCSV(r io.Reader) ([]Record, error) {
+	var out []Record
+	err := readCSV(r, func(rec Record) error {
+		out = append(out, rec)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// readCSV reads records as ReadCSV does and passes each to fn, so that a
+// caller can prepare records as they come and never hold them all.
+func readCSV(r io.Reader, fn func(Record) error) error {
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, fmt.Errorf("tracing: read csv: line 1: empty file, want header %s", strings.Join(Columns, ","))
+		return fmt.Errorf("tracing: read csv: line 1: empty file, want header %s", strings.Join(Columns, ","))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("tracing: read csv: %w", csvErr(err))
+		return fmt.Errorf("tracing: read csv: %w", csvErr(err))
 	}
 	idx := make([]int, len(Columns))
 	for i := range idx {
@@ -48,28 +62,27 @@ func ReadCSV(r io.Reader) ([]Record, error) {
 	}
 	for j, h := range header {
 		if !utf8.ValidString(h) {
-			return nil, fmt.Errorf("tracing: read csv: line 1: header is not valid UTF-8")
+			return fmt.Errorf("tracing: read csv: line 1: header is not valid UTF-8")
 		}
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 		found := false
 		for i, c := range Columns {
 			if strings.EqualFold(h, c) {
 				if idx[i] >= 0 {
-					return nil, fmt.Errorf("tracing: read csv: line 1: column %q twice", c)
+					return fmt.Errorf("tracing: read csv: line 1: column %q twice", c)
 				}
 				idx[i], found = j, true
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("tracing: read csv: line 1: unknown column %q (want header %s)", h, strings.Join(Columns, ","))
+			return fmt.Errorf("tracing: read csv: line 1: unknown column %q (want header %s)", h, strings.Join(Columns, ","))
 		}
 	}
 	for i, c := range Columns {
 		if idx[i] < 0 {
-			return nil, fmt.Errorf("tracing: read csv: line 1: missing column %q (want header %s)", c, strings.Join(Columns, ","))
+			return fmt.Errorf("tracing: read csv: line 1: missing column %q (want header %s)", c, strings.Join(Columns, ","))
 		}
 	}
-	var out []Record
 	seen := map[string]int{}
 	for {
 		row, err := cr.Read()
@@ -77,12 +90,12 @@ func ReadCSV(r io.Reader) ([]Record, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("tracing: read csv: %w", csvErr(err))
+			return fmt.Errorf("tracing: read csv: %w", csvErr(err))
 		}
 		line, _ := cr.FieldPos(0)
 		for _, f := range row {
 			if !utf8.ValidString(f) {
-				return nil, fmt.Errorf("tracing: read csv: line %d: text is not valid UTF-8", line)
+				return fmt.Errorf("tracing: read csv: line %d: text is not valid UTF-8", line)
 			}
 		}
 		get := func(i int) string { return strings.TrimSpace(row[idx[i]]) }
@@ -94,18 +107,22 @@ func ReadCSV(r io.Reader) ([]Record, error) {
 		// allocation per field instead of pinning the reader's buffer.
 		rec = cloneRecord(rec)
 		if rec.ID == "" {
-			return nil, fmt.Errorf("tracing: read csv: line %d: empty id", line)
+			return fmt.Errorf("tracing: read csv: line %d: empty id", line)
 		}
 		if prev, ok := seen[rec.ID]; ok {
-			return nil, fmt.Errorf("tracing: read csv: line %d: id %q already on line %d", line, rec.ID, prev)
+			return fmt.Errorf("tracing: read csv: line %d: id %q already on line %d", line, rec.ID, prev)
 		}
-		seen[rec.ID] = line
+		// A copy of the id, so that the map does not keep every
+		// record's text alive when the caller drops the record.
+		seen[strings.Clone(rec.ID)] = line
 		if !validDateString(rec.BirthDate) {
-			return nil, fmt.Errorf("tracing: read csv: line %d: birth_date %q is not YYYY-MM-DD, YYYY-MM or YYYY", line, rec.BirthDate)
+			return fmt.Errorf("tracing: read csv: line %d: birth_date %q is not YYYY-MM-DD, YYYY-MM or YYYY", line, rec.BirthDate)
 		}
-		out = append(out, rec)
+		if err := fn(rec); err != nil {
+			return err
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // cloneRecord copies all fields into one backing string so a record costs
