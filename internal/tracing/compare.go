@@ -261,17 +261,14 @@ func compareSurname(a, b *surname) int {
 		}
 		return sDisagree
 	}
-	jw := jaroWinkler(a.core, b.core)
-	if jw >= jwSurHigh || (min(len(a.core), len(b.core)) >= 4 && editDistance(a.core, b.core, 1) <= 1) {
+	// The better Jaro-Winkler of the cores and of the fused forms decides.
+	if jaroWinklerAtLeast(a.core, b.core, jwSurHigh) || (min(len(a.core), len(b.core)) >= 4 && editDistance(a.core, b.core, 1) <= 1) {
 		return sJaroHigh
 	}
-	if jw2 := jaroWinkler(a.fused, b.fused); jw2 > jw {
-		jw = jw2
-	}
-	if jw >= jwSurHigh {
+	if jaroWinklerAtLeast(a.fused, b.fused, jwSurHigh) {
 		return sJaroHigh
 	}
-	if jw >= jwSurMid {
+	if jaroWinklerAtLeast(a.core, b.core, jwSurMid) || jaroWinklerAtLeast(a.fused, b.fused, jwSurMid) {
 		return sJaroMid
 	}
 	return sDisagree
@@ -415,7 +412,7 @@ func compareParent(a, b *parent) int {
 	// Whole-name similarity catches a space in the wrong place ("Karl
 	// aMejia"); names of different length or first letter cannot reach
 	// the threshold often enough to pay for the test.
-	if a.fused[0] == b.fused[0] && abs(len(a.fused)-len(b.fused)) <= 3 && jaroWinkler(a.fused, b.fused) >= jwParent {
+	if a.fused[0] == b.fused[0] && abs(len(a.fused)-len(b.fused)) <= 3 && jaroWinklerAtLeast(a.fused, b.fused, jwParent) {
 		return rJaro
 	}
 	if agree >= 2 {

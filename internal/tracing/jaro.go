@@ -68,6 +68,45 @@ func jaroWinkler(a, b string) float64 {
 	return jaro + float64(prefix)*0.1*(1-jaro)
 }
 
+// jaroWinklerAtLeast reports whether jaroWinkler(a, b) >= t. Most pairs
+// of names compared are far apart, and a bound from the letters the two
+// names share (counted in 32 buckets, so that letters sharing a bucket only
+// raise the bound) rules them out without the full computation, which is
+// the costliest step of comparing two records.
+func jaroWinklerAtLeast(a, b string, t float64) bool {
+	la, lb := min(len(a), 64), min(len(b), 64)
+	if la == 0 || lb == 0 || a[:la] == b[:lb] {
+		return jaroWinkler(a, b) >= t
+	}
+	var ca [32]int8
+	for i := 0; i < la; i++ {
+		ca[a[i]&31]++
+	}
+	m := 0
+	for i := 0; i < lb; i++ {
+		if c := b[i] & 31; ca[c] > 0 {
+			ca[c]--
+			m++
+		}
+	}
+	if m == 0 {
+		return 0 >= t
+	}
+	// The same expression as jaroWinkler with every letter shared
+	// matched and none transposed, so the bound is never below the
+	// value, rounding included.
+	fm := float64(m)
+	jaro := (fm/float64(la) + fm/float64(lb) + (fm-float64(0))/fm) / 3
+	prefix := 0
+	for prefix < 4 && prefix < la && prefix < lb && a[prefix] == b[prefix] {
+		prefix++
+	}
+	if jaro+float64(prefix)*0.1*(1-jaro) < t {
+		return false
+	}
+	return jaroWinkler(a, b) >= t
+}
+
 // editDistance returns the optimal-string-alignment distance of two folded
 // words (insertions, deletions, substitutions and exchanges of adjacent
 // letters), or limit+1 when it exceeds limit. Jaro-Winkler misses typos in
@@ -114,7 +153,7 @@ func editDistance(a, b string, limit int) int {
 // slip makes: Jaro-Winkler above threshold, one edit (two in long words),
 // or one cut short ("Marí" for "María", "An" for "Ana").
 func typoClose(a, b string, jw float64) bool {
-	if jaroWinkler(a, b) >= jw {
+	if jaroWinklerAtLeast(a, b, jw) {
 		return true
 	}
 	short := min(len(a), len(b))

@@ -412,3 +412,22 @@ func TestIndexSearch(t *testing.T) {
 		t.Errorf("Search for an added record = %+v", got)
 	}
 }
+
+// TestJaroWinklerAtLeast checks that the letter bound never turns a pair
+// away that jaroWinkler itself would let through, at the thresholds used
+// and at each pair's own value.
+func TestJaroWinklerAtLeast(t *testing.T) {
+	names := []string{"garcia", "garsia", "lopez", "lopes", "hernandez", "fernandez", "martinez", "martin",
+		"ana", "aan", "juan", "jaun", "delacruz", "cruz", "xiloj", "ramirez", "ramires", "mejia", "mejias",
+		"perez", "pereira", "a", "ab", "ba", "maria", "mario", "marta", "santiago", "sant", "reyes", "reies", "rwyes", ""}
+	for _, a := range names {
+		for _, b := range names {
+			jw := jaroWinkler(a, b)
+			for _, th := range []float64{jwSurMid, jwToken, jwParent, jwSurHigh, jw, jw - 1e-12} {
+				if got := jaroWinklerAtLeast(a, b, th); got != (jw >= th) {
+					t.Errorf("jaroWinklerAtLeast(%q, %q, %v) = %v, jaroWinkler = %v", a, b, th, got, jw)
+				}
+			}
+		}
+	}
+}
