@@ -3,7 +3,6 @@ module github.com/amparo-project/amparo
 go 1.26.8
 
 require (
-	github.com/adrg/strutil v0.3.1
 	github.com/chromedp/chromedp v0.23.0
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/pressly/goose/v3 v3.29.0
