@@ -25,6 +25,30 @@ func mustParseNicknames(src string) map[string][]string {
 
 func parseNicknames(src string) (map[string][]string, error) {
 	out := map[string][]string{}
+	err := eachDataLine(src, func(line int, l string) error {
+		nick, full, ok := strings.Cut(l, ",")
+		nick, full = Fold(nick), Fold(full)
+		if !ok || nick == "" || full == "" {
+			return fmt.Errorf("tracing: nicknames: line %d: want nickname,name", line)
+		}
+		dup := false
+		for _, f := range out[nick] {
+			if f == full {
+				dup = true
+			}
+		}
+		if !dup && nick != full {
+			out[nick] = append(out[nick], full)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// eachDataLine calls f with each line of an embedded data file (CSV with
+// a header, comments starting with #), trimmed, skipping the header,
+// comments and blank lines; line is the 1-based line number.
+func eachDataLine(src string, f func(line int, l string) error) error {
 	sc := bufio.NewScanner(strings.NewReader(src))
 	header := true
 	line := 0
@@ -38,22 +62,11 @@ func parseNicknames(src string) (map[string][]string, error) {
 			header = false
 			continue
 		}
-		nick, full, ok := strings.Cut(l, ",")
-		nick, full = Fold(nick), Fold(full)
-		if !ok || nick == "" || full == "" {
-			return nil, fmt.Errorf("tracing: nicknames: line %d: want nickname,name", line)
-		}
-		dup := false
-		for _, f := range out[nick] {
-			if f == full {
-				dup = true
-			}
-		}
-		if !dup && nick != full {
-			out[nick] = append(out[nick], full)
+		if err := f(line, l); err != nil {
+			return err
 		}
 	}
-	return out, sc.Err()
+	return sc.Err()
 }
 
 // FullNames returns the full given names a nickname stands for ("pepe" ->

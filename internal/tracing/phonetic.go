@@ -1,7 +1,6 @@
 package tracing
 
 import (
-	"bufio"
 	_ "embed"
 	"fmt"
 	"strings"
@@ -31,22 +30,10 @@ func mustParsePhonetic(src string) map[byte][]phoneticRule {
 
 func parsePhonetic(src string) (map[byte][]phoneticRule, error) {
 	out := map[byte][]phoneticRule{}
-	sc := bufio.NewScanner(strings.NewReader(src))
-	header := true
-	line := 0
-	for sc.Scan() {
-		line++
-		l := strings.TrimSpace(sc.Text())
-		if l == "" || strings.HasPrefix(l, "#") {
-			continue
-		}
-		if header {
-			header = false
-			continue
-		}
+	err := eachDataLine(src, func(line int, l string) error {
 		pat, code, ok := strings.Cut(l, ",")
 		if !ok || pat == "" {
-			return nil, fmt.Errorf("tracing: phonetic rules: line %d: want pattern,code", line)
+			return fmt.Errorf("tracing: phonetic rules: line %d: want pattern,code", line)
 		}
 		r := phoneticRule{code: code}
 		if strings.HasPrefix(pat, "^") {
@@ -55,18 +42,19 @@ func parsePhonetic(src string) (map[byte][]phoneticRule, error) {
 		}
 		if i := strings.IndexByte(pat, '{'); i >= 0 {
 			if !strings.HasSuffix(pat, "}") {
-				return nil, fmt.Errorf("tracing: phonetic rules: line %d: unclosed {", line)
+				return fmt.Errorf("tracing: phonetic rules: line %d: unclosed {", line)
 			}
 			r.next = strings.ReplaceAll(pat[i+1:len(pat)-1], "V", "aeiou")
 			pat = pat[:i]
 		}
 		if pat == "" {
-			return nil, fmt.Errorf("tracing: phonetic rules: line %d: empty pattern", line)
+			return fmt.Errorf("tracing: phonetic rules: line %d: empty pattern", line)
 		}
 		r.pattern = pat
 		out[pat[0]] = append(out[pat[0]], r)
-	}
-	return out, sc.Err()
+		return nil
+	})
+	return out, err
 }
 
 // Phonetic returns the Spanish phonetic key of a name: the folded letters
