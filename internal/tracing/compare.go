@@ -139,7 +139,7 @@ func wordSim(a, b, pa, pb string) int {
 	if pa == pb {
 		return tPhon
 	}
-	if typoClose(a, b, jwToken) {
+	if typoClose(a, b, jwToken) || nicknameTypo(a, b) {
 		return tJaro
 	}
 	return tNone

@@ -15,7 +15,8 @@
 //
 // A pair of records is compared field by field into levels of agreement
 // (compare.go): exact, folded, nickname, phonetic, one name missing,
-// Jaro-Winkler or one edit away, initial only, disagree, missing; for
+// Jaro-Winkler or one edit away (also from a nickname or the full name:
+// "Chepr" for Chepe = José), initial only, disagree, missing; for
 // dates exact, day and month swapped, year only, a year off, same day and
 // month, within a year. Each pair is read as written, with surnames
 // crossed, and with given name and first surname exchanged, and the best

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -14,6 +15,64 @@ var nicknamesCSV string
 // (several for Beto: Alberto, Roberto, ...). Full names with more than one
 // word ("jose maria" for Chema) are kept whole.
 var nicknames = mustParseNicknames(nicknamesCSV)
+
+// nickForms maps every word of the nickname table (nickname or first word
+// of a full name) to all the words that can stand for the same name: the
+// full name and all its nicknames. It lets a nickname written with a typo
+// ("Chepr", "Lupitta") agree with the full name (José, Guadalupe).
+var nickForms = buildNickForms(nicknames)
+
+func buildNickForms(nick map[string][]string) map[string][]string {
+	byFull := map[string][]string{}
+	for n, fulls := range nick {
+		for _, f := range fulls {
+			fw := firstWord(f)
+			byFull[fw] = append(byFull[fw], n)
+		}
+	}
+	out := map[string][]string{}
+	add := func(w string, forms []string) {
+		for _, x := range forms {
+			if x != w && !slices.Contains(out[w], x) {
+				out[w] = append(out[w], x)
+			}
+		}
+	}
+	for fw, ns := range byFull {
+		forms := append([]string{fw}, ns...)
+		add(fw, forms)
+		for _, n := range ns {
+			add(n, forms)
+		}
+	}
+	for _, v := range out {
+		slices.Sort(v)
+	}
+	return out
+}
+
+// nicknameTypo reports whether a is, but for a typo, another form of the
+// name b (one of its nicknames or its full name), or the reverse. Only a
+// word the table does not know is read as a typo: Chelo (Consuelo) is not
+// Cheo (José) misspelt.
+func nicknameTypo(a, b string) bool {
+	fa, fb := nickForms[a], nickForms[b]
+	if fa == nil {
+		for _, y := range fb {
+			if abs(len(y)-len(a)) <= 2 && typoClose(a, y, jwToken) {
+				return true
+			}
+		}
+	}
+	if fb == nil {
+		for _, x := range fa {
+			if abs(len(x)-len(b)) <= 2 && typoClose(x, b, jwToken) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func mustParseNicknames(src string) map[string][]string {
 	m, err := parseNicknames(src)

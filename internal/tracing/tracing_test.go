@@ -69,6 +69,21 @@ func TestNicknames(t *testing.T) {
 			t.Errorf("nicknameAgree(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
 		}
 	}
+	typos := []struct {
+		a, b string
+		want bool
+	}{
+		{"chepr", "jose", true},        // Chepe misspelt
+		{"lupitta", "guadalupe", true}, // Lupita misspelt
+		{"jose", "chepr", true},
+		{"chelo", "jose", false}, // Consuelo, not Cheo misspelt
+		{"marta", "jose", false},
+	}
+	for _, tt := range typos {
+		if got := nicknameTypo(tt.a, tt.b); got != tt.want {
+			t.Errorf("nicknameTypo(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
 	if got := FullNames("Chema"); len(got) != 1 || got[0] != "jose maria" {
 		t.Errorf("FullNames(Chema) = %v", got)
 	}
