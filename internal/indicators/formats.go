@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"path"
 	"slices"
 	"strings"
@@ -200,6 +201,22 @@ func (c *csvFile) next() ([]string, int, bool) {
 	}
 	trimSpaceAll(rec)
 	return rec, line, true
+}
+
+// rows yields each row of the header's width with its line; rows of
+// another width and a broken stream are reported by next and skipped.
+func (c *csvFile) rows() iter.Seq2[int, []string] {
+	return func(yield func(int, []string) bool) {
+		for {
+			rec, line, ok := c.next()
+			if rec == nil {
+				return
+			}
+			if ok && !yield(line, rec) {
+				return
+			}
+		}
+	}
 }
 
 // col finds a header column by name (case-insensitive); -1 if absent.

@@ -27,14 +27,7 @@ func readLong(r *reader, in *bufio.Reader) error {
 	}
 	// Amparo's own export adds a scope column.
 	scopeCol := c.col("scope")
-	for {
-		rec, line, ok := c.next()
-		if rec == nil {
-			return nil
-		}
-		if !ok {
-			continue
-		}
+	for line, rec := range c.rows() {
 		country, ind, per, val, unit, src := rec[0], rec[1], rec[2], rec[3], rec[4], rec[5]
 		if !validCode(country) {
 			r.fail(line, "country_iso3", fmt.Sprintf("%q is not an ISO 3166 alpha-3 code", country))
@@ -77,6 +70,7 @@ func readLong(r *reader, in *bufio.Reader) error {
 			return err
 		}
 	}
+	return nil
 }
 
 func validIndicatorCode(s string) bool {
@@ -171,14 +165,7 @@ func readOWID(r *reader, in *bufio.Reader) error {
 	}
 	unknownNames := map[string]bool{}
 	var popCut bool
-	for {
-		rec, line, ok := c.next()
-		if rec == nil {
-			break
-		}
-		if !ok {
-			continue
-		}
+	for line, rec := range c.rows() {
 		entity := rec[0]
 		code := ""
 		if codeCol >= 0 {
@@ -347,15 +334,8 @@ func readWBWide(r *reader, in *bufio.Reader) error {
 	r.imp.rowKeyed = true
 	seenRow := map[uint64]int{}
 	codes := map[string]string{}
-	for {
-		rec, line, ok := c.next()
-		if rec == nil {
-			return nil
-		}
+	for line, rec := range c.rows() {
 		line += skipped
-		if !ok {
-			continue
-		}
 		country, indCode := rec[1], rec[3]
 		if !validCode(country) {
 			r.fail(line, "Country Code", fmt.Sprintf("%q is not a country code", country))
@@ -402,4 +382,5 @@ func readWBWide(r *reader, in *bufio.Reader) error {
 			r.imp.rep.OutOfScope++
 		}
 	}
+	return nil
 }

@@ -50,14 +50,7 @@ func readUACCompiled(r *reader, in *bufio.Reader, monthly bool) error {
 	if monthly {
 		off = 1
 	}
-	for {
-		rec, line, ok := c.next()
-		if rec == nil {
-			return nil
-		}
-		if !ok {
-			continue
-		}
+	for line, rec := range c.rows() {
 		fy, err := strconv.Atoi(rec[off])
 		if err != nil || fy < 1990 || fy > 2100 {
 			r.fail(line, "fiscal_year", fmt.Sprintf("%q is not a fiscal year", rec[off]))
@@ -118,6 +111,7 @@ func readUACCompiled(r *reader, in *bufio.Reader, monthly bool) error {
 			return err
 		}
 	}
+	return nil
 }
 
 var formatProjections = &Format{
@@ -137,14 +131,7 @@ func readProjections(r *reader, in *bufio.Reader) error {
 	}
 	noteCol := c.col("note")
 	seen := map[string]int{}
-	for {
-		rec, line, ok := c.next()
-		if rec == nil {
-			return nil
-		}
-		if !ok {
-			continue
-		}
+	for line, rec := range c.rows() {
 		madeOn := rec[0]
 		if len(madeOn) < 4 || !isDigits(madeOn[:4]) {
 			r.fail(line, "made_on", fmt.Sprintf("%q does not start with a year", madeOn))
@@ -182,6 +169,7 @@ func readProjections(r *reader, in *bufio.Reader) error {
 			return err
 		}
 	}
+	return nil
 }
 
 // emitProjection stores an official projection unless the file is already
@@ -237,14 +225,7 @@ func readCBPMonthlySector(r *reader, in *bufio.Reader) error {
 		r.fail(1, "header", "expected Yearly Total and FY columns")
 		return nil
 	}
-	for {
-		rec, line, ok := c.next()
-		if rec == nil {
-			return nil
-		}
-		if !ok {
-			continue
-		}
+	for line, rec := range c.rows() {
 		fy, err := strconv.Atoi(rec[fyCol])
 		if err != nil || fy < 1990 || fy > 2100 {
 			r.fail(line, "FY", fmt.Sprintf("%q is not a fiscal year", rec[fyCol]))
@@ -313,6 +294,7 @@ func readCBPMonthlySector(r *reader, in *bufio.Reader) error {
 			}
 		}
 	}
+	return nil
 }
 
 func boolInt(b bool) int {
@@ -347,14 +329,7 @@ func readCBPCountryFY(r *reader, in *bufio.Reader) error {
 	if !ok {
 		return nil
 	}
-	for {
-		rec, line, ok := c.next()
-		if rec == nil {
-			return nil
-		}
-		if !ok {
-			continue
-		}
+	for line, rec := range c.rows() {
 		country := ISO3ForName(rec[0])
 		if country == "" {
 			r.fail(line, "sector", fmt.Sprintf("country %q unknown (the sector column holds the country)", rec[0]))
@@ -387,6 +362,7 @@ func readCBPCountryFY(r *reader, in *bufio.Reader) error {
 			return err
 		}
 	}
+	return nil
 }
 
 var formatCBPSectorMonth = &Format{
@@ -416,14 +392,7 @@ func readCBPSectorMonth(r *reader, in *bufio.Reader) error {
 	// The month is therefore taken from the block's position, and a label
 	// that differs in any other way refuses the row.
 	start, block := -1, 0
-	for {
-		rec, line, ok := c.next()
-		if rec == nil {
-			return nil
-		}
-		if !ok {
-			continue
-		}
+	for line, rec := range c.rows() {
 		m, okM := monthAbbr[strings.ToLower(rec[5])]
 		y, err := strconv.Atoi(rec[6])
 		if !okM || err != nil || y < 1990 || y > 2100 {
@@ -482,6 +451,7 @@ func readCBPSectorMonth(r *reader, in *bufio.Reader) error {
 			}
 		}
 	}
+	return nil
 }
 
 var formatHHSMonthly = &Format{
@@ -536,14 +506,7 @@ func readHHSMonthly(r *reader, in *bufio.Reader) error {
 		return nil
 	}
 	colonNoted := false
-	for {
-		rec, line, ok := c.next()
-		if rec == nil {
-			return nil
-		}
-		if !ok {
-			continue
-		}
+	for line, rec := range c.rows() {
 		cat := rec[1]
 		if trimmed := strings.TrimRight(cat, ":*"); trimmed != cat {
 			if !colonNoted {
@@ -587,6 +550,7 @@ func readHHSMonthly(r *reader, in *bufio.Reader) error {
 			return err
 		}
 	}
+	return nil
 }
 
 var formatStatesReleased = &Format{
@@ -626,14 +590,7 @@ func readStatesReleased(r *reader, in *bufio.Reader) error {
 			r.correct(1, c.header[fc.i], c.header[fc.i], "", "partial fiscal year (\"so far\") not imported")
 		}
 	}
-	for {
-		rec, line, ok := c.next()
-		if rec == nil {
-			return nil
-		}
-		if !ok {
-			continue
-		}
+	for line, rec := range c.rows() {
 		code := usStateCode(rec[0])
 		if code == "" {
 			r.fail(line, "state", fmt.Sprintf("%q is not a US state or territory Amparo knows", rec[0]))
@@ -652,6 +609,7 @@ func readStatesReleased(r *reader, in *bufio.Reader) error {
 			}
 		}
 	}
+	return nil
 }
 
 // usStates maps state and territory names to ISO 3166-2:US codes; the
