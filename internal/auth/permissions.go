@@ -1,5 +1,7 @@
 package auth
 
+import "errors"
+
 // Permission names one thing a person may do. Routes, CLI commands and
 // domain code check permissions, never roles, so this file is the whole
 // access policy.
@@ -63,6 +65,10 @@ var permissions = map[Permission][]Role{
 	PermTracingSearch:  {RoleAdmin, RoleIntake, RoleCaseworker},
 	PermTracingDecide:  {RoleAdmin, RoleCaseworker},
 }
+
+// ErrForbidden is wrapped by every domain's refusal of an action the
+// actor's role does not allow; the web layer answers it with 403.
+var ErrForbidden = errors.New("not allowed")
 
 // Allowed reports whether role holds perm. Anyone is allowed to everyone;
 // an unknown permission is allowed to no one.

@@ -1,12 +1,12 @@
 package children
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 	"unicode"
 
+	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/store"
 
 	"golang.org/x/text/runes"
@@ -288,7 +288,7 @@ var (
 	// ErrNoBed: no free bed of the child's sex and age band (409).
 	ErrNoBed = fmt.Errorf("no free bed for the child's sex and age band in this facility: %w", store.ErrConflict)
 	// ErrForbidden: the actor lacks the permission (403).
-	ErrForbidden = errors.New("not allowed")
+	ErrForbidden = auth.ErrForbidden
 	// ErrSameApprover: the approver is the person who requested (409).
 	ErrSameApprover = fmt.Errorf("a release must be approved by a second person, not the one who requested it: %w", store.ErrConflict)
 )

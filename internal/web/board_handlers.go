@@ -12,7 +12,7 @@ func (s *Server) handleBoardPage(w http.ResponseWriter, r *http.Request) {
 	}
 	b, err := s.childrenStore().Board(r.Context(), int64(fac), 500)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "board_deadlines", map[string]any{"B": b, "FacilityID": fac})

@@ -14,7 +14,7 @@ func (s *Server) handleCaseSearchAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := s.childrenStore().Search(r.Context(), q)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	if res == nil {
@@ -50,7 +50,7 @@ func (s *Server) handleCaseCreateAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := s.childrenStore().CreateCase(r.Context(), in)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusCreated, c)
@@ -59,7 +59,7 @@ func (s *Server) handleCaseCreateAPI(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleCaseImportAPI(w http.ResponseWriter, r *http.Request) {
 	res, err := s.childrenStore().ImportCases(r.Context(), r.Body, nil)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	if res.Errors == nil {
@@ -69,20 +69,20 @@ func (s *Server) handleCaseImportAPI(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleCaseGetAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.childPathID(w, r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
 	v, err := s.childrenStore().GetCase(r.Context(), id)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusOK, v)
 }
 
 func (s *Server) handleCaseTransitionAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.childPathID(w, r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
@@ -95,14 +95,14 @@ func (s *Server) handleCaseTransitionAPI(w http.ResponseWriter, r *http.Request)
 	}
 	c, err := s.childrenStore().Transition(r.Context(), id, req.State, req.Reason)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusOK, c)
 }
 
 func (s *Server) handleCasePlaceAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.childPathID(w, r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
@@ -115,20 +115,20 @@ func (s *Server) handleCasePlaceAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := s.childrenStore().Place(r.Context(), id, req.FacilityID, req.Reason)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusOK, c)
 }
 
 func (s *Server) handleCaseRecommendAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.childPathID(w, r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
 	recs, err := s.childrenStore().Recommend(r.Context(), id)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	if recs == nil {
@@ -138,7 +138,7 @@ func (s *Server) handleCaseRecommendAPI(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) handleCaseDeadlineAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.childPathID(w, r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
@@ -149,14 +149,14 @@ func (s *Server) handleCaseDeadlineAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.childrenStore().MeetDeadline(r.Context(), id, children.DeadlineKind(r.PathValue("kind")), req.Note); err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusOK, map[string]any{"ok": true})
 }
 
 func (s *Server) handleCaseSiblingAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.childPathID(w, r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
@@ -167,14 +167,14 @@ func (s *Server) handleCaseSiblingAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.childrenStore().LinkSiblings(r.Context(), id, req.SiblingID); err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusOK, map[string]any{"ok": true})
 }
 
 func (s *Server) handleReleaseRequestAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.childPathID(w, r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
@@ -186,24 +186,24 @@ func (s *Server) handleReleaseRequestAPI(w http.ResponseWriter, r *http.Request)
 	}
 	rel, err := s.childrenStore().RequestRelease(r.Context(), id, req.SponsorID)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusCreated, rel)
 }
 
 func (s *Server) handleReleaseApproveAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.childPathID(w, r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
-	rid, ok := s.childPathID(w, r, "rid")
+	rid, ok := s.pathID(w, r, "rid")
 	if !ok {
 		return
 	}
 	rel, err := s.childrenStore().ApproveRelease(r.Context(), id, rid)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusOK, rel)
@@ -222,7 +222,7 @@ func (s *Server) handleBoardAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	b, err := s.childrenStore().Board(r.Context(), int64(fac), limit)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	if b.Items == nil {
@@ -237,7 +237,7 @@ func (s *Server) handleBoardAPI(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleCaseStatsAPI(w http.ResponseWriter, r *http.Request) {
 	st, err := s.childrenStore().PublicStats(r.Context())
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusOK, st)

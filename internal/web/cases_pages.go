@@ -68,7 +68,7 @@ func (s *Server) handleCasesPage(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := s.childrenStore().Search(r.Context(), q)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "cases_list", map[string]any{"Q": q, "Results": res, "HandedOver": r.URL.Query().Get("handed_over")})
@@ -125,26 +125,26 @@ func childIntakeFromForm(r *http.Request) (children.Intake, error) {
 func (s *Server) handleCaseCreatePage(w http.ResponseWriter, r *http.Request) {
 	in, err := childIntakeFromForm(r)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	c, err := s.childrenStore().CreateCase(r.Context(), in)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/cases/"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
 }
 
 func (s *Server) handleCasePage(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.childPathID(w, r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
 	st := s.childrenStore()
 	v, err := st.GetCase(r.Context(), id)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	p, _ := auth.FromContext(r.Context())
@@ -182,14 +182,14 @@ func (s *Server) childBackToCase(w http.ResponseWriter, r *http.Request, id int6
 }
 
 func (s *Server) handleCaseTransitionPage(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.childPathID(w, r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
 	st := s.childrenStore()
 	c, err := st.Transition(r.Context(), id, children.State(r.FormValue("state")), r.FormValue("reason"))
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	// An intake officer's view of a case ends at referral: go back to the
@@ -202,7 +202,7 @@ func (s *Server) handleCaseTransitionPage(w http.ResponseWriter, r *http.Request
 }
 
 func (s *Server) handleCasePlacePage(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.childPathID(w, r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
@@ -212,26 +212,26 @@ func (s *Server) handleCasePlacePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.childrenStore().Place(r.Context(), id, fac, r.FormValue("reason")); err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.childBackToCase(w, r, id)
 }
 
 func (s *Server) handleCaseDeadlinePage(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.childPathID(w, r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
 	if err := s.childrenStore().MeetDeadline(r.Context(), id, children.DeadlineKind(r.FormValue("kind")), r.FormValue("note")); err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.childBackToCase(w, r, id)
 }
 
 func (s *Server) handleReleaseRequestPage(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.childPathID(w, r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
@@ -241,23 +241,23 @@ func (s *Server) handleReleaseRequestPage(w http.ResponseWriter, r *http.Request
 		return
 	}
 	if _, err := s.childrenStore().RequestRelease(r.Context(), id, sp); err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.childBackToCase(w, r, id)
 }
 
 func (s *Server) handleReleaseApprovePage(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.childPathID(w, r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
-	rid, ok := s.childPathID(w, r, "rid")
+	rid, ok := s.pathID(w, r, "rid")
 	if !ok {
 		return
 	}
 	if _, err := s.childrenStore().ApproveRelease(r.Context(), id, rid); err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.childBackToCase(w, r, id)
@@ -266,7 +266,7 @@ func (s *Server) handleReleaseApprovePage(w http.ResponseWriter, r *http.Request
 func (s *Server) handleCaseStatsPage(w http.ResponseWriter, r *http.Request) {
 	st, err := s.childrenStore().PublicStats(r.Context())
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "cases_stats", st)

@@ -1,10 +1,6 @@
 package web
 
 import (
-	"errors"
-	"net/http"
-	"strconv"
-
 	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/children"
 )
@@ -61,24 +57,3 @@ func (s *Server) childrenRoutes() []Route {
 
 // childrenStore is the domain store on the server's database.
 func (s *Server) childrenStore() *children.Store { return children.New(s.db) }
-
-// childError answers a children-domain error: 403 for a permission the
-// store refused, else the common mapping (404, 409 with the domain's
-// message naming what is allowed or missing, 422).
-func (s *Server) childError(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, children.ErrForbidden) {
-		s.writeError(w, r, http.StatusForbidden, "forbidden", err.Error())
-		return
-	}
-	s.domainError(w, r, err)
-}
-
-// pathID reads a positive integer path value; on error it has answered.
-func (s *Server) childPathID(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		s.writeError(w, r, http.StatusNotFound, "not_found", "No such record: "+r.PathValue(name))
-		return 0, false
-	}
-	return id, true
-}

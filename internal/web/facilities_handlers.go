@@ -17,7 +17,7 @@ const childOccupancyWindow = 180 * 24 * time.Hour
 func (s *Server) handleFacilitiesAPI(w http.ResponseWriter, r *http.Request) {
 	fs, err := s.childrenStore().Facilities(r.Context())
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	if fs == nil {
@@ -33,34 +33,34 @@ func (s *Server) handleFacilityCreateAPI(w http.ResponseWriter, r *http.Request)
 	}
 	out, err := s.childrenStore().CreateFacility(r.Context(), f)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusCreated, out)
 }
 
 func (s *Server) handleFacilityAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.childPathID(w, r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
 	st := s.childrenStore()
 	f, err := st.Facility(r.Context(), id)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	now := time.Now().UTC()
 	series, err := st.Occupancy(r.Context(), id, now.Add(-childOccupancyWindow), now, 31)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusOK, map[string]any{"facility": f, "occupancy": series})
 }
 
 func (s *Server) handleFacilityBedsAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.childPathID(w, r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
@@ -73,13 +73,13 @@ func (s *Server) handleFacilityBedsAPI(w http.ResponseWriter, r *http.Request) {
 	st := s.childrenStore()
 	for _, b := range req.Beds {
 		if err := st.SetBeds(r.Context(), id, b); err != nil {
-			s.childError(w, r, err)
+			s.domainError(w, r, err)
 			return
 		}
 	}
 	f, err := st.Facility(r.Context(), id)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusOK, f)
@@ -111,7 +111,7 @@ func (s *Server) childOccupancy(r *http.Request) (*childOccupancyData, error) {
 func (s *Server) handleOccupancyAPI(w http.ResponseWriter, r *http.Request) {
 	d, err := s.childOccupancy(r)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusOK, d)
@@ -120,7 +120,7 @@ func (s *Server) handleOccupancyAPI(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleFacilitiesPage(w http.ResponseWriter, r *http.Request) {
 	d, err := s.childOccupancy(r)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "facilities_list", map[string]any{"Occ": d, "Chart": childOccupancyChart(d.Series), "ChartData": childChartData(d.Series, "children in care")})
@@ -144,20 +144,20 @@ func childChartData(series []children.OccupancyPoint, label string) childChartSp
 }
 
 func (s *Server) handleFacilityPage(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.childPathID(w, r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
 	st := s.childrenStore()
 	f, err := st.Facility(r.Context(), id)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	now := time.Now().UTC()
 	series, err := st.Occupancy(r.Context(), id, now.Add(-childOccupancyWindow), now, 61)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	capacity, occupied := f.Capacity()

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/store"
 )
 
@@ -54,13 +55,16 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 	s.writeError(w, r, http.StatusInternalServerError, "internal", "Something went wrong; the error was logged with request id "+requestIDOf(r)+".")
 }
 
-// errorStatus maps domain errors to HTTP: not found 404, conflicts 409;
+// domainError maps domain errors to HTTP: refusals 403, not found 404,
+// conflicts 409, rule breaks 422;
 // everything else is the server's fault.
 func (s *Server) domainError(w http.ResponseWriter, r *http.Request, err error) {
 	var ve ValidationError
 	switch {
 	case errors.As(err, &ve):
 		s.writeError(w, r, http.StatusUnprocessableEntity, "invalid", ve.Error())
+	case errors.Is(err, auth.ErrForbidden):
+		s.writeError(w, r, http.StatusForbidden, "forbidden", err.Error())
 	case errors.Is(err, store.ErrNotFound):
 		s.writeError(w, r, http.StatusNotFound, "not_found", err.Error())
 	case errors.Is(err, store.ErrConflict):
@@ -139,6 +143,17 @@ func localPath(next string) string {
 		return "/"
 	}
 	return next
+}
+
+// pathID reads a positive integer path value; an id that is not a number
+// names nothing, so it is not found. On error it has answered.
+func (s *Server) pathID(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		s.writeError(w, r, http.StatusNotFound, "not_found", "No such record: "+r.PathValue(name))
+		return 0, false
+	}
+	return id, true
 }
 
 // queryInt reads an integer query parameter within [min, max].

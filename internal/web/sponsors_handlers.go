@@ -15,27 +15,27 @@ func (s *Server) handleSponsorCreateAPI(w http.ResponseWriter, r *http.Request) 
 	}
 	out, err := s.childrenStore().AddSponsor(r.Context(), sp)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusCreated, out)
 }
 
 func (s *Server) handleSponsorAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.childPathID(w, r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
 	cl, err := s.childrenStore().SponsorChecklist(r.Context(), id)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusOK, cl)
 }
 
 func (s *Server) handleVettingAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.childPathID(w, r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
@@ -49,12 +49,12 @@ func (s *Server) handleVettingAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	st := s.childrenStore()
 	if err := st.RecordVetting(r.Context(), id, req.Step, req.Result, req.Notes); err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	cl, err := st.SponsorChecklist(r.Context(), id)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusOK, cl)
@@ -84,20 +84,20 @@ func (s *Server) handleSponsorCreatePage(w http.ResponseWriter, r *http.Request)
 	}
 	out, err := s.childrenStore().AddSponsor(r.Context(), sp)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/sponsors/"+strconv.FormatInt(out.ID, 10), http.StatusSeeOther)
 }
 
 func (s *Server) handleSponsorPage(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.childPathID(w, r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
 	cl, err := s.childrenStore().SponsorChecklist(r.Context(), id)
 	if err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	type row struct {
@@ -123,12 +123,12 @@ func (s *Server) handleSponsorPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleVettingPage(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.childPathID(w, r, "id")
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
 	if err := s.childrenStore().RecordVetting(r.Context(), id, children.Step(r.FormValue("step")), r.FormValue("result"), r.FormValue("notes")); err != nil {
-		s.childError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/sponsors/"+strconv.FormatInt(id, 10), http.StatusSeeOther)

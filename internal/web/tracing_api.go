@@ -32,7 +32,7 @@ func (s *Server) handleTracingSearchAPI(st *tracingState, w http.ResponseWriter,
 	}
 	hits, err := svc.Search(r.Context(), body.Person, body.Limit)
 	if err != nil {
-		s.tracingError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusOK, tracingHits{Threshold: svc.M.Threshold(), Candidates: hits})
@@ -49,7 +49,7 @@ func (s *Server) handleTracingCreateAPI(st *tracingState, w http.ResponseWriter,
 	}
 	v, err := svc.Create(r.Context(), body)
 	if err != nil {
-		s.tracingError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusCreated, v)
@@ -67,14 +67,14 @@ func (s *Server) handleTracingListAPI(st *tracingState, w http.ResponseWriter, r
 	}
 	list, err := svc.List(r.Context(), requests.ListQuery{Status: requests.Status(r.URL.Query().Get("status")), Limit: limit})
 	if err != nil {
-		s.tracingError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusOK, map[string]any{"requests": list})
 }
 
 func (s *Server) handleTracingGetAPI(st *tracingState, w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r)
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
@@ -84,7 +84,7 @@ func (s *Server) handleTracingGetAPI(st *tracingState, w http.ResponseWriter, r 
 	}
 	v, err := svc.Get(r.Context(), id)
 	if err != nil {
-		s.tracingError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusOK, v)
@@ -95,7 +95,7 @@ type tracingCloseBody struct {
 }
 
 func (s *Server) handleTracingCloseAPI(st *tracingState, w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r)
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
@@ -109,14 +109,14 @@ func (s *Server) handleTracingCloseAPI(st *tracingState, w http.ResponseWriter, 
 	}
 	req, err := svc.Close(r.Context(), id, body.Reason)
 	if err != nil {
-		s.tracingError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusOK, req)
 }
 
 func (s *Server) handleTracingDecideAPI(st *tracingState, w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r)
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
@@ -130,14 +130,14 @@ func (s *Server) handleTracingDecideAPI(st *tracingState, w http.ResponseWriter,
 	}
 	c, err := svc.Decide(r.Context(), id, body)
 	if err != nil {
-		s.tracingError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusOK, c)
 }
 
 func (s *Server) handleTracingSponsorAPI(st *tracingState, w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r)
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
@@ -147,14 +147,14 @@ func (s *Server) handleTracingSponsorAPI(st *tracingState, w http.ResponseWriter
 	}
 	sp, err := svc.MakeSponsor(r.Context(), id)
 	if err != nil {
-		s.tracingError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusCreated, sp)
 }
 
 func (s *Server) handleTracingDuplicatesAPI(st *tracingState, w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r)
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
@@ -169,7 +169,7 @@ func (s *Server) handleTracingDuplicatesAPI(st *tracingState, w http.ResponseWri
 	}
 	hits, err := svc.Duplicates(r.Context(), id, limit)
 	if err != nil {
-		s.tracingError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.writeJSON(w, http.StatusOK, tracingHits{Threshold: svc.DuplicateThreshold(), Candidates: hits, CaseID: id})

@@ -122,7 +122,7 @@ func (s *Server) handleTracingList(st *tracingState, w http.ResponseWriter, r *h
 	status := r.URL.Query().Get("status")
 	list, err := svc.List(r.Context(), requests.ListQuery{Status: requests.Status(status)})
 	if err != nil {
-		s.tracingError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "tracing_list", tracingListView{Requests: list, Status: status,
@@ -174,7 +174,7 @@ func (s *Server) handleTracingCreate(st *tracingState, w http.ResponseWriter, r 
 		return
 	}
 	if err != nil {
-		s.tracingError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/tracing/requests/%d", v.Request.ID), http.StatusSeeOther)
@@ -195,7 +195,7 @@ func (s *Server) tracingRequestPage(st *tracingState, w http.ResponseWriter, r *
 	}
 	v, err := svc.Get(r.Context(), id)
 	if err != nil {
-		s.tracingError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	lang := langOf(r)
@@ -208,7 +208,7 @@ func (s *Server) tracingRequestPage(st *tracingState, w http.ResponseWriter, r *
 }
 
 func (s *Server) handleTracingView(st *tracingState, w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r)
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
@@ -216,7 +216,7 @@ func (s *Server) handleTracingView(st *tracingState, w http.ResponseWriter, r *h
 }
 
 func (s *Server) handleTracingClose(st *tracingState, w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r)
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
@@ -230,14 +230,14 @@ func (s *Server) handleTracingClose(st *tracingState, w http.ResponseWriter, r *
 		return
 	}
 	if err != nil {
-		s.tracingError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/tracing/requests/%d", id), http.StatusSeeOther)
 }
 
 func (s *Server) handleTracingDecide(st *tracingState, w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r)
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
@@ -252,14 +252,14 @@ func (s *Server) handleTracingDecide(st *tracingState, w http.ResponseWriter, r 
 		return
 	}
 	if err != nil {
-		s.tracingError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/tracing/requests/%d#candidate-%d", c.RequestID, c.ID), http.StatusSeeOther)
 }
 
 func (s *Server) handleTracingSponsor(st *tracingState, w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r)
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
@@ -274,7 +274,7 @@ func (s *Server) handleTracingSponsor(st *tracingState, w http.ResponseWriter, r
 		return
 	}
 	if err != nil {
-		s.tracingError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	if reqID <= 0 {
@@ -309,7 +309,7 @@ func (s *Server) handleTracingSearchPost(st *tracingState, w http.ResponseWriter
 		return
 	}
 	if err != nil {
-		s.tracingError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "tracing_search", tracingSearchView{Form: p, Searched: true, Rows: s.tracingHitRows(langOf(r), hits)})
@@ -334,7 +334,7 @@ func (s *Server) handleTracingDuplicatesForm(_ *tracingState, w http.ResponseWri
 }
 
 func (s *Server) handleTracingDuplicates(st *tracingState, w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r)
+	id, ok := s.pathID(w, r, "id")
 	if !ok {
 		return
 	}
@@ -344,7 +344,7 @@ func (s *Server) handleTracingDuplicates(st *tracingState, w http.ResponseWriter
 	}
 	hits, err := svc.Duplicates(r.Context(), id, requests.DefaultLimit)
 	if err != nil {
-		s.tracingError(w, r, err)
+		s.domainError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "tracing_duplicates", tracingDuplicatesView{CaseID: id, Rows: s.tracingHitRows(langOf(r), hits)})

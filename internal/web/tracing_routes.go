@@ -2,15 +2,12 @@ package web
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"runtime"
-	"strconv"
 	"time"
 
 	"github.com/amparo-project/amparo/internal/auth"
-	"github.com/amparo-project/amparo/internal/children"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/tracing/requests"
 )
@@ -108,26 +105,4 @@ func (s *Server) tracingRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/tracing/links/{id}/sponsor", Perm: auth.PermTracingDecide, Handler: h(s.handleTracingSponsorAPI)},
 		{Method: "GET", Path: "/api/v1/cases/{id}/possible-duplicates", Perm: auth.PermTracingSearch, Handler: h(s.handleTracingDuplicatesAPI)},
 	}
-}
-
-// tracingError answers a domain error: a refusal by the domain (the caller
-// lost a permission between the route check and the call) is 403, the
-// rest as every domain's.
-func (s *Server) tracingError(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, requests.ErrForbidden) || errors.Is(err, children.ErrForbidden) {
-		s.writeError(w, r, http.StatusForbidden, "forbidden", "You may not do this.")
-		return
-	}
-	s.domainError(w, r, err)
-}
-
-// pathID reads the {id} of the path; an id that is not a number names
-// nothing, so it is not found.
-func (s *Server) pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		s.writeError(w, r, http.StatusNotFound, "not_found", "No such record: "+r.PathValue("id"))
-		return 0, false
-	}
-	return id, true
 }

@@ -13,7 +13,6 @@ package requests
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -46,7 +45,7 @@ const (
 )
 
 // ErrForbidden is returned when the caller lacks the permission.
-var ErrForbidden = errors.New("tracing: not allowed")
+var ErrForbidden = fmt.Errorf("tracing: %w", auth.ErrForbidden)
 
 // Person describes the child sought, in the fields the engine compares.
 // Empty fields are unknown. BirthDate is YYYY, YYYY-MM or YYYY-MM-DD.
