@@ -45,9 +45,14 @@ func addTemplateFuncs(m template.FuncMap) {
 	}
 }
 
-// parsePages parses each templates/<page>.html together with the layout.
+// parsePages parses each templates/<page>.html together with the layout
+// and the shared pieces in templates/partials/.
 func parsePages() (map[string]*template.Template, error) {
 	files, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	partials, err := fs.Glob(templateFiles, "templates/partials/*.html")
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +62,7 @@ func parsePages() (map[string]*template.Template, error) {
 		if name == "layout" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout.html", f)
+		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFiles, append([]string{"templates/layout.html", f}, partials...)...)
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", name, err)
 		}

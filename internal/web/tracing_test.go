@@ -278,8 +278,13 @@ func TestTracingPages(t *testing.T) {
 	}
 	// The search form posts, so that names stay out of URLs.
 	resp, body = post("/tracing/search", url.Values{"given_names": {"Pepe"}, "surname1": {"Lopez"}, "sex": {"M"}, "birth_date": {"2010"}})
-	if resp.StatusCode != 200 || !strings.Contains(body, "José López Pérez") {
+	if resp.StatusCode != 200 || !strings.Contains(body, "José López Pérez") || strings.Contains(body, `id="no-candidates"`) {
 		t.Fatalf("search page: %d %s", resp.StatusCode, body)
+	}
+	// Nobody like this on record: the page says so rather than showing nothing.
+	resp, body = post("/tracing/search", url.Values{"given_names": {"Xochiquetzal"}, "surname1": {"Zzyzx"}, "sex": {"F"}, "birth_date": {"1990"}})
+	if resp.StatusCode != 200 || !strings.Contains(body, "No candidates among the cases you may see.") {
+		t.Fatalf("search without candidates: %d %s", resp.StatusCode, body)
 	}
 }
 
