@@ -14,6 +14,9 @@ import "strings"
 //	given+surnames       date missing, a year only, or wrong
 //	given+surname+m/d    year typed or off by one
 //	given+mother         child's surnames wrong or missing
+//	typo, no date        a typo in a name and no full date in common (a
+//	                     name whole with two letters or all but one of
+//	                     the other)
 //
 // Dates enter keys with day and month in order (smaller first), so that a
 // swapped day and month still share the key.
@@ -32,6 +35,7 @@ const (
 	rulePrefixSurnames
 	ruleSurnamesYear
 	ruleNameNoDate
+	ruleTypoNoDate
 	nRules
 )
 
@@ -40,7 +44,14 @@ const (
 // name and surname alone would compare every Juan García with every other
 // (hundreds of millions of pairs in a million records), while only
 // records without a date need it.
-var sparseOnly = [nRules]bool{ruleNameNoDate: true}
+var sparseOnly = [nRules]bool{ruleNameNoDate: true, ruleTypoNoDate: true}
+
+// typoMaxBlock bounds the groups of ruleTypoNoDate, whose keys are loose
+// (two letters of a given name and a surname): in a set of tens of
+// thousands they are small, in a million records the common ones (Jo*
+// González) hold thousands of records, too many to compare for what the
+// few typos among them would bring.
+const typoMaxBlock = 100
 
 func ruleOfKey(h uint64) int { return int(h >> 60) }
 
@@ -116,6 +127,32 @@ func blockKeys(k *keyHasher, f *features, dst []uint64) []uint64 {
 		dst = append(dst, k.key(ruleNameNoDate, a, b))
 		if full {
 			dst = append(dst, k.key(ruleNameMonthDay, a, b, monthDayKey(f.dob)))
+		}
+	}
+	// A typo in the given name or in a surname, with a date that cannot
+	// help (missing, a year only, or a year off), so that no key with a
+	// date is shared: one name whole and the other's first two letters,
+	// or, for a typo in those two letters (Satarina, Sastro), without its
+	// first or its second letter.
+	for _, s := range surs {
+		if s == "" || g == "" {
+			continue
+		}
+		dst = append(dst, k.key(ruleTypoNoDate, "g2", prefix(g, 2), s))
+		dst = append(dst, k.key(ruleTypoNoDate, "s2", g, prefix(s, 2)))
+		for d := range 2 {
+			tag := string(rune('0' + d))
+			if len(g) > 3 {
+				dst = append(dst, k.key(ruleTypoNoDate, "gd"+tag, g[:d], g[d+1:], s))
+			}
+			if len(s) > 3 {
+				dst = append(dst, k.key(ruleTypoNoDate, "sd"+tag, g, s[:d], s[d+1:]))
+			}
+		}
+		// A typo in the surname and a year off: the given name, the
+		// surname's initial and the day and month.
+		if full {
+			dst = append(dst, k.key(ruleNameMonthDay, "s1", g, prefix(s, 1), monthDayKey(f.dob)))
 		}
 	}
 	if full {

@@ -109,7 +109,6 @@ const (
 	jwSurHigh = 0.92
 	jwSurMid  = 0.84
 	jwPlace   = 0.88
-	jwParent  = 0.90
 )
 
 // Word agreement, from strongest to weakest.
@@ -140,6 +139,14 @@ func wordSim(a, b, pa, pb string) int {
 		return tPhon
 	}
 	if typoClose(a, b, jwToken) || nicknameTypo(a, b) {
+		return tJaro
+	}
+	// A typo on top of a sound-alike spelling (Vrenda / Brnda), or a
+	// letter dropped from a short name (Aa / Ana).
+	if len(pa) >= 3 && len(pb) >= 3 && oneEdit(pa, pb) {
+		return tJaro
+	}
+	if min(len(a), len(b)) == 2 && max(len(a), len(b)) <= 4 && oneEdit(a, b) {
 		return tJaro
 	}
 	return tNone
@@ -261,14 +268,19 @@ func compareSurname(a, b *surname) int {
 		}
 		return sDisagree
 	}
-	// The better Jaro-Winkler of the cores and of the fused forms decides.
-	if jaroWinklerAtLeast(a.core, b.core, jwSurHigh) || (min(len(a.core), len(b.core)) >= 4 && editDistance(a.core, b.core, 1) <= 1) {
+	// The better Jaro-Winkler of the cores and of the fused forms decides
+	// (the same words for most surnames, which have no particle).
+	jw := jaroWinklerFrom(a.core, b.core, jwSurMid)
+	if jw >= jwSurHigh || (min(len(a.core), len(b.core)) >= 4 && oneEdit(a.core, b.core)) {
 		return sJaroHigh
 	}
-	if jaroWinklerAtLeast(a.fused, b.fused, jwSurHigh) {
-		return sJaroHigh
+	if a.fused != a.core || b.fused != b.core {
+		jw = max(jw, jaroWinklerFrom(a.fused, b.fused, jwSurMid))
+		if jw >= jwSurHigh {
+			return sJaroHigh
+		}
 	}
-	if jaroWinklerAtLeast(a.core, b.core, jwSurMid) || jaroWinklerAtLeast(a.fused, b.fused, jwSurMid) {
+	if jw >= jwSurMid {
 		return sJaroMid
 	}
 	return sDisagree
@@ -409,10 +421,10 @@ func compareParent(a, b *parent) int {
 	if agree == len(short.tokens) && agree >= 2 {
 		return rAll
 	}
-	// Whole-name similarity catches a space in the wrong place ("Karl
-	// aMejia"); names of different length or first letter cannot reach
-	// the threshold often enough to pay for the test.
-	if a.fused[0] == b.fused[0] && abs(len(a.fused)-len(b.fused)) <= 3 && jaroWinklerAtLeast(a.fused, b.fused, jwParent) {
+	// Whole-name similarity catches typos in several words ("Garrcía
+	// Hernadez"). Edit distance rather than Jaro-Winkler, which rates
+	// any two names that begin "José" alike.
+	if a.fused[0] == b.fused[0] && abs(len(a.fused)-len(b.fused)) <= 2 && editDistance(a.fused, b.fused, 2) <= 2 {
 		return rJaro
 	}
 	if agree >= 2 {
@@ -435,6 +447,21 @@ func compareOriented(a, b *features, crossed bool) vector {
 	} else {
 		v[fSurname1] = uint8(compareSurname(&a.s1, &b.s1))
 		v[fSurname2] = uint8(compareSurname(&a.s2, &b.s2))
+	}
+	if v[fSurname2] == sMissing && !crossed {
+		// A second surname read off the mother's name counts when it
+		// agrees; a wrong reading (a mother with two given names and
+		// one surname) must not count against the pair.
+		var l int = sMissing
+		switch {
+		case a.s2.fused == "" && a.s2mother.fused != "" && b.s2.fused != "":
+			l = compareSurname(&a.s2mother, &b.s2)
+		case b.s2.fused == "" && b.s2mother.fused != "" && a.s2.fused != "":
+			l = compareSurname(&a.s2, &b.s2mother)
+		}
+		if l <= sJaroHigh {
+			v[fSurname2] = uint8(l)
+		}
 	}
 	v[fSex] = uint8(compareBinary(a.sex, b.sex, 0))
 	v[fBirthDate] = uint8(compareDate(a.dob, b.dob))

@@ -156,14 +156,15 @@ func permute(fs []features, order []int) []features {
 
 // blocks holds, for a set of records, the records grouped by blocking key.
 type blocks struct {
-	// keys of record i are keys[off[i]:off[i+1]], sorted; 0 marks a key
-	// dropped because its group was too large.
-	keys []uint64
-	off  []uint32
-	// groups: members of group g are members[gstart[g]:gstart[g+1]].
+	// groups: members of group g are members[gstart[g]:gstart[g+1]],
+	// groups in increasing order of their key gkey[g].
 	members []uint32
 	gstart  []uint32
 	gkey    []uint64
+	// the groups record i belongs to are in[off[i]:off[i+1]], in
+	// increasing order, for firstShared.
+	in      []uint32
+	off     []uint32
 	skipped int
 	// sparse marks records without a full birth date (see sparseOnly).
 	sparse []bool
@@ -180,115 +181,175 @@ const (
 	maxDedup = idMask
 )
 
+// buildBlocks groups the records by blocking key. Memory is what bounds a
+// million-record dedupe (some 31 million keys), so every array is
+// allocated once at its exact size: keys are computed twice (once to
+// count them), and a record's groups are kept as group numbers (4 bytes)
+// rather than keys (8), and only for groups of two or more.
 func buildBlocks(fs []features, maxBlock int) *blocks {
-	b := &blocks{off: make([]uint32, len(fs)+1), sparse: make([]bool, len(fs))}
+	b := &blocks{sparse: make([]bool, len(fs))}
 	for i := range fs {
 		b.sparse[i] = !fs[i].dob.valid || fs[i].dob.d == 0
 	}
-	// Keys of every record, computed in parallel, in per-worker slices.
 	nw := workers()
 	chunk := (len(fs) + nw - 1) / max(nw, 1)
-	parts := make([][]uint64, nw)
-	counts := make([]uint32, len(fs))
-	var wg sync.WaitGroup
-	for w := 0; w < nw; w++ {
-		lo, hi := w*chunk, min(len(fs), (w+1)*chunk)
-		if lo >= hi {
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			k := newKeyHasher()
-			var tmp []uint64
-			out := make([]uint64, 0, (hi-lo)*16)
-			for i := lo; i < hi; i++ {
-				tmp = blockKeys(k, &fs[i], tmp[:0])
-				for x := range tmp {
-					tmp[x] &^= idMask
-					if tmp[x] == 0 { // 0 marks a dropped key
-						tmp[x] = 1 << idBits
-					}
-				}
-				slices.Sort(tmp)
-				tmp = slices.Compact(tmp)
-				out = append(out, tmp...)
-				counts[i] = uint32(len(tmp))
+	each := func(fn func(k *keyHasher, lo, hi int)) {
+		var wg sync.WaitGroup
+		for w := 0; w < nw; w++ {
+			lo, hi := w*chunk, min(len(fs), (w+1)*chunk)
+			if lo >= hi {
+				continue
 			}
-			parts[w] = out
-		}()
-	}
-	wg.Wait()
-	total := 0
-	for _, p := range parts {
-		total += len(p)
-	}
-	// Keys of each record, sorted, for firstShared.
-	b.keys = make([]uint64, 0, total)
-	for _, p := range parts {
-		b.keys = append(b.keys, p...)
-	}
-	parts = nil
-	for i := range fs {
-		b.off[i+1] = b.off[i] + counts[i]
-	}
-	entries := make([]uint64, total)
-	for i := range fs {
-		for x := b.off[i]; x < b.off[i+1]; x++ {
-			entries[x] = b.keys[x] | uint64(i)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				fn(newKeyHasher(), lo, hi)
+			}()
 		}
+		wg.Wait()
 	}
-	slices.Sort(entries)
-	dropped := map[uint64]bool{}
-	b.members = make([]uint32, 0, len(entries)/2)
-	for s := 0; s < len(entries); {
-		h := entries[s] &^ idMask
-		e := s
-		for e < len(entries) && entries[e]&^idMask == h {
-			e++
-		}
-		switch n := e - s; {
-		case n > maxBlock:
-			dropped[h] = true
-			b.skipped++
-		case n >= 2:
-			b.gstart = append(b.gstart, uint32(len(b.members)))
-			b.gkey = append(b.gkey, h)
-			for _, x := range entries[s:e] {
-				b.members = append(b.members, uint32(x&idMask))
+	// The distinct keys of record i, in tmp.
+	keysOf := func(k *keyHasher, i int, tmp []uint64) []uint64 {
+		tmp = blockKeys(k, &fs[i], tmp[:0])
+		for x := range tmp {
+			tmp[x] &^= idMask
+			if tmp[x] == 0 {
+				tmp[x] = 1 << idBits
 			}
 		}
-		s = e
+		slices.Sort(tmp)
+		return slices.Compact(tmp)
 	}
+	start := make([]uint32, len(fs)+1)
+	each(func(k *keyHasher, lo, hi int) {
+		var tmp []uint64
+		for i := lo; i < hi; i++ {
+			tmp = keysOf(k, i, tmp)
+			start[i+1] = uint32(len(tmp))
+		}
+	})
+	for i := range fs {
+		start[i+1] += start[i]
+	}
+	entries := make([]uint64, start[len(fs)])
+	each(func(k *keyHasher, lo, hi int) {
+		var tmp []uint64
+		for i := lo; i < hi; i++ {
+			tmp = keysOf(k, i, tmp)
+			for x, h := range tmp {
+				entries[int(start[i])+x] = h | uint64(i)
+			}
+		}
+	})
+	start = nil
+	sortParallel(entries, nw)
+
+	// scan calls fn for each group of two to limit records.
+	scan := func(fn func(h uint64, es []uint64)) {
+		for s := 0; s < len(entries); {
+			h := entries[s] &^ idMask
+			e := s
+			for e < len(entries) && entries[e]&^idMask == h {
+				e++
+			}
+			limit := maxBlock
+			if ruleOfKey(h) == ruleTypoNoDate {
+				limit = min(limit, typoMaxBlock)
+			}
+			if n := e - s; n >= 2 && n <= limit {
+				fn(h, entries[s:e])
+			} else if n > limit {
+				b.skipped++
+			}
+			s = e
+		}
+	}
+	b.off = make([]uint32, len(fs)+1)
+	groups, total := 0, 0
+	scan(func(h uint64, es []uint64) {
+		groups++
+		total += len(es)
+		for _, x := range es {
+			b.off[x&idMask+1]++
+		}
+	})
+	for i := range fs {
+		b.off[i+1] += b.off[i]
+	}
+	b.members = make([]uint32, 0, total)
+	b.gstart = make([]uint32, 0, groups+1)
+	b.gkey = make([]uint64, 0, groups)
+	b.in = make([]uint32, total)
+	fill := make([]uint32, len(fs))
+	b.skipped = 0
+	scan(func(h uint64, es []uint64) {
+		g := uint32(len(b.gkey))
+		b.gstart = append(b.gstart, uint32(len(b.members)))
+		b.gkey = append(b.gkey, h)
+		for _, x := range es {
+			i := uint32(x & idMask)
+			b.members = append(b.members, i)
+			b.in[b.off[i]+fill[i]] = g
+			fill[i]++
+		}
+	})
 	b.gstart = append(b.gstart, uint32(len(b.members)))
-	if len(dropped) > 0 {
-		for i, h := range b.keys {
-			if dropped[h] {
-				b.keys[i] = 0
-			}
-		}
-	}
 	return b
 }
 
 func (b *blocks) groups() int { return len(b.gkey) }
 
-// firstShared reports whether key h is the smallest key records i and j
+// sortParallel sorts x on up to n goroutines: split around a sampled
+// median in place (no second array of 31 million keys), then each side
+// sorted at once.
+func sortParallel(x []uint64, n int) {
+	if n < 2 || len(x) < 1<<16 {
+		slices.Sort(x)
+		return
+	}
+	var sample [63]uint64
+	for k := range sample {
+		sample[k] = x[(k*len(x))/len(sample)]
+	}
+	slices.Sort(sample[:])
+	pivot := sample[len(sample)/2]
+	i, j := 0, len(x)-1
+	for {
+		for i <= j && x[i] < pivot {
+			i++
+		}
+		for i <= j && x[j] >= pivot {
+			j--
+		}
+		if i >= j {
+			break
+		}
+		x[i], x[j] = x[j], x[i]
+	}
+	// x[:i] < pivot <= x[i:]. A side may be empty when most values equal
+	// the pivot; sorting it whole is then still correct.
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		sortParallel(x[:i], n/2)
+	}()
+	sortParallel(x[i:], n-n/2)
+	wg.Wait()
+}
+
+// firstShared reports whether group g is the first group records i and j
 // share, so that a pair sharing several keys is compared once.
-func (b *blocks) firstShared(i, j uint32, h uint64) bool {
-	ki := b.keys[b.off[i]:b.off[i+1]]
-	kj := b.keys[b.off[j]:b.off[j+1]]
+func (b *blocks) firstShared(i, j uint32, g uint32) bool {
+	gi := b.in[b.off[i]:b.off[i+1]]
+	gj := b.in[b.off[j]:b.off[j+1]]
 	x, y := 0, 0
-	for x < len(ki) && y < len(kj) {
-		a, c := ki[x], kj[y]
-		if a >= h || c >= h {
+	for x < len(gi) && y < len(gj) {
+		a, c := gi[x], gj[y]
+		if a >= g || c >= g {
 			return true
 		}
 		switch {
-		case a == 0:
-			x++
-		case c == 0:
-			y++
 		case a == c:
 			return false
 		case a < c:
@@ -304,8 +365,8 @@ func (b *blocks) firstShared(i, j uint32, h uint64) bool {
 // once over all groups).
 func (b *blocks) forPairs(g int, fn func(i, j uint32)) {
 	ms := b.members[b.gstart[g]:b.gstart[g+1]]
-	h := b.gkey[g]
-	if sparseOnly[ruleOfKey(h)] {
+	h := uint32(g)
+	if sparseOnly[ruleOfKey(b.gkey[g])] {
 		for x := 0; x < len(ms); x++ {
 			if !b.sparse[ms[x]] {
 				continue
@@ -335,11 +396,16 @@ func (b *blocks) forPairs(g int, fn func(i, j uint32)) {
 	}
 }
 
-// trainOnPairs sets u from random pairs and m and the prior by EM on up
-// to maxPairs candidate pairs produced by sample.
-func trainModel(m *Model, fs []features, sample func(fn func(a, b *features) bool)) int {
+// trainModel sets u from random pairs and m and the prior by EM on up to
+// emMaxPairs candidate pairs produced by sample, which returns how many
+// candidate pairs those it produced stand for (1 when it produced all).
+// The model is then turned into one for any pair of records (see
+// Model.Population): population is how many records each record is
+// matched against, pairs how many pairs there are in all.
+func trainModel(m *Model, fs []features, population int, pairs float64, sample func(fn func(a, b *features) bool) float64) int {
 	m.setFrequencies(fs)
 	m.estimateU(fs, 200_000, 1)
+	randomU := m.levelsU()
 	n := 0
 	sample(func(a, b *features) bool { n++; return true })
 	if n < emMinPairs {
@@ -348,16 +414,18 @@ func trainModel(m *Model, fs []features, sample func(fn func(a, b *features) boo
 	}
 	// Two rounds: the reading chosen for each pair (surnames crossed,
 	// boxes exchanged) depends on the weights, which EM changes.
+	scale := 1.0
 	for round := 0; round < 2; round++ {
 		patterns := map[vector]int{}
 		n = 0
-		sample(func(a, b *features) bool {
+		scale = sample(func(a, b *features) bool {
 			patterns[m.compare(a, b)]++
 			n++
 			return true
 		})
 		m.estimateEM(patterns, 100)
 	}
+	m.toPopulation(randomU, float64(n)*scale, population, pairs)
 	return n
 }
 
@@ -401,37 +469,51 @@ func DedupeCSV(ctx context.Context, r io.Reader, sizeHint int, opts Options) (*D
 	sizeHint = min(max(sizeHint, 0), maxDedup)
 	ids := make([]string, 0, sizeHint)
 	fs := make([]features, 0, sizeHint)
+	// Batches are prepared in the background, in order, while the next
+	// one is read: parsing CSV is one core's work, preparing all cores'.
+	batches := make(chan []Record, 2)
+	prepErr := make(chan error, 1)
+	go func() {
+		var err error
+		for batch := range batches {
+			if err != nil {
+				continue // drain
+			}
+			var bf []features
+			if bf, err = prepare(ctx, batch, o.Workers); err != nil {
+				continue
+			}
+			fs = append(fs, bf...)
+			for i := range batch {
+				ids = append(ids, strings.Clone(batch[i].ID))
+			}
+		}
+		prepErr <- err
+	}()
 	batch := make([]Record, 0, csvBatch)
-	flush := func() error {
-		bf, err := prepare(ctx, batch, o.Workers)
-		if err != nil {
-			return err
-		}
-		fs = append(fs, bf...)
-		for i := range batch {
-			ids = append(ids, strings.Clone(batch[i].ID))
-		}
-		clear(batch)
-		batch = batch[:0]
-		return nil
-	}
+	read := 0
 	err := readCSV(r, func(rec Record) error {
-		if len(ids)+len(batch) >= maxDedup {
+		if read >= maxDedup {
 			return fmt.Errorf("more than %d records, at most %d in one run", maxDedup, maxDedup)
 		}
+		read++
 		batch = append(batch, rec)
 		if len(batch) == csvBatch {
-			return flush()
+			batches <- batch
+			batch = make([]Record, 0, csvBatch)
 		}
 		return nil
 	})
 	if err == nil && len(batch) > 0 {
-		err = flush()
+		batches <- batch
+	}
+	close(batches)
+	if perr := <-prepErr; err == nil {
+		err = perr
 	}
 	if err != nil {
 		return nil, fmt.Errorf("tracing: dedupe: %w", err)
 	}
-	batch = nil
 	o.Logger.Info("tracing: read and prepared", "records", len(ids))
 	return dedupePrepared(ctx, ids, fs, o)
 }
@@ -449,11 +531,11 @@ func dedupePrepared(ctx context.Context, ids []string, fs []features, o Options)
 	res := &DedupeResult{IDs: ids, Stats: Stats{Records: nrec, Keys: bl.groups(), SkippedKeys: bl.skipped}}
 	o.Logger.Info("tracing: blocks built", "records", nrec, "groups", bl.groups(), "skipped_groups", bl.skipped)
 
-	m := o.Model
+	m := o.Model.ForPopulation(nrec - 1)
 	if m == nil {
 		m = DefaultModel()
-		res.Stats.ModelPairs = trainModel(m, fs, func(fn func(a, b *features) bool) {
-			sampleGroups(bl, emMaxPairs, func(i, j uint32) bool { return fn(&fs[i], &fs[j]) })
+		res.Stats.ModelPairs = trainModel(m, fs, nrec-1, float64(nrec)*float64(nrec-1)/2, func(fn func(a, b *features) bool) float64 {
+			return sampleGroups(bl, emMaxPairs, func(i, j uint32) bool { return fn(&fs[i], &fs[j]) })
 		})
 		o.Logger.Info("tracing: model trained", "pairs", res.Stats.ModelPairs, "prior", m.Prior, "prior_family", m.PriorFamily)
 	}
@@ -483,8 +565,9 @@ func dedupePrepared(ctx context.Context, ids []string, fs []features, o Options)
 }
 
 // sampleGroups visits candidate pairs of a spread of groups until about
-// max pairs have been seen.
-func sampleGroups(bl *blocks, maxPairs int, fn func(i, j uint32) bool) {
+// max pairs have been seen, and returns how many candidate pairs in all
+// each one visited stands for.
+func sampleGroups(bl *blocks, maxPairs int, fn func(i, j uint32) bool) float64 {
 	total := 0
 	for g := 0; g < bl.groups(); g++ {
 		n := int(bl.gstart[g+1] - bl.gstart[g])
@@ -496,9 +579,16 @@ func sampleGroups(bl *blocks, maxPairs int, fn func(i, j uint32) bool) {
 	}
 	// Take every step-th group: groups are in hash order, which is as
 	// good as random.
+	taken := 0
 	for g := 0; g < bl.groups(); g += step {
+		n := int(bl.gstart[g+1] - bl.gstart[g])
+		taken += n * (n - 1) / 2
 		bl.forPairs(g, func(i, j uint32) { fn(i, j) })
 	}
+	if taken == 0 {
+		return 1
+	}
+	return float64(total) / float64(taken)
 }
 
 type edge struct {
@@ -670,6 +760,6 @@ func numberClusters(roots []int32, ids []string) ([]int, []string) {
 // Default thresholds of the command line, chosen on the development sets
 // (see the package test TestQualityDevSets).
 const (
-	DefaultDedupeThreshold = 0.7
+	DefaultDedupeThreshold = 0.5
 	DefaultLinkThreshold   = 0.5
 )

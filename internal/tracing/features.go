@@ -34,7 +34,11 @@ type features struct {
 	givenCan string   // words rewritten to full names, joined by spaces
 	givenPh  []string // phonetic key of each word
 
-	s1, s2       surname
+	s1, s2 surname
+	// s2mother is the second surname read off the mother's name when the
+	// record lacks one: a child's second surname is the mother's first
+	// (both of hers for a single mother's child, who carries her two).
+	s2mother     surname
 	sex          byte
 	dob          date
 	country      string
@@ -93,6 +97,15 @@ func newFeatures(r *Record) features {
 	f.place = intern(Fold(r.BirthPlace))
 	f.placePh = intern(phoneticFolded(strings.ReplaceAll(f.place, " ", "")))
 	f.mother = newParent(r.MotherName)
+	if f.s2.fused == "" && len(f.mother.tokens) >= 3 {
+		t := f.mother.tokens
+		ms1, ms2 := t[len(t)-2], t[len(t)-1]
+		imp := ms1
+		if f.s1.core != "" && phoneticFolded(ms1) == f.s1.ph {
+			imp = ms2
+		}
+		f.s2mother = newSurname(imp)
+	}
 	f.father = newParent(r.FatherName)
 	f.givenFirst = intern(f.givenFirst)
 	f.givenFirstPh = intern(phoneticFolded(f.givenFirst))

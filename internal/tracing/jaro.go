@@ -74,9 +74,19 @@ func jaroWinkler(a, b string) float64 {
 // raise the bound) rules them out without the full computation, which is
 // the costliest step of comparing two records.
 func jaroWinklerAtLeast(a, b string, t float64) bool {
+	return jaroWinklerFrom(a, b, t) >= t
+}
+
+// jaroWinklerFrom returns jaroWinkler(a, b) if it is at least t, and 0
+// otherwise, so that one call tells which of several thresholds a pair
+// reaches.
+func jaroWinklerFrom(a, b string, t float64) float64 {
 	la, lb := min(len(a), 64), min(len(b), 64)
 	if la == 0 || lb == 0 || a[:la] == b[:lb] {
-		return jaroWinkler(a, b) >= t
+		if v := jaroWinkler(a, b); v >= t {
+			return v
+		}
+		return 0
 	}
 	var ca [32]int8
 	for i := 0; i < la; i++ {
@@ -90,7 +100,7 @@ func jaroWinklerAtLeast(a, b string, t float64) bool {
 		}
 	}
 	if m == 0 {
-		return 0 >= t
+		return 0
 	}
 	// The same expression as jaroWinkler with every letter shared
 	// matched and none transposed, so the bound is never below the
@@ -102,9 +112,12 @@ func jaroWinklerAtLeast(a, b string, t float64) bool {
 		prefix++
 	}
 	if jaro+float64(prefix)*0.1*(1-jaro) < t {
-		return false
+		return 0
 	}
-	return jaroWinkler(a, b) >= t
+	if v := jaroWinkler(a, b); v >= t {
+		return v
+	}
+	return 0
 }
 
 // editDistance returns the optimal-string-alignment distance of two folded
@@ -113,23 +126,34 @@ func jaroWinklerAtLeast(a, b string, t float64) bool {
 // short names ("Ana"/"Aan" scores 0.56); an edit distance of one does not.
 func editDistance(a, b string, limit int) int {
 	la, lb := len(a), len(b)
+	big := limit + 1
 	if abs(la-lb) > limit {
-		return limit + 1
+		return big
 	}
-	if la > 31 || lb > 31 {
+	if la > maxEditLen || lb > maxEditLen {
 		if a == b {
 			return 0
 		}
-		return limit + 1
+		return big
 	}
-	var prev2, prev, cur [32]int
+	// Only cells within limit of the diagonal can stay within limit; the
+	// band keeps a comparison of two 30-letter names to a few dozen cells.
+	var rows [3][maxEditLen + 2]int
+	prev2, prev, cur := &rows[0], &rows[1], &rows[2]
 	for j := 0; j <= lb; j++ {
-		prev[j] = j
+		prev[j] = min(j, big)
 	}
+	prev[min(lb+1, maxEditLen+1)] = big
 	for i := 1; i <= la; i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= lb; j++ {
+		lo, hi := max(1, i-limit), min(lb, i+limit)
+		rowMin := big
+		if lo == 1 {
+			cur[0] = min(i, big)
+			rowMin = cur[0]
+		} else {
+			cur[lo-1] = big
+		}
+		for j := lo; j <= hi; j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
@@ -138,16 +162,21 @@ func editDistance(a, b string, limit int) int {
 			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
 				v = min(v, prev2[j-2]+1)
 			}
-			cur[j] = v
+			cur[j] = min(v, big)
 			rowMin = min(rowMin, v)
 		}
+		cur[hi+1] = big
 		if rowMin > limit {
-			return limit + 1
+			return big
 		}
-		prev2, prev = prev, cur
+		prev2, prev, cur = prev, cur, prev2
 	}
-	return prev[lb]
+	return min(prev[lb], big)
 }
+
+// maxEditLen is the longest word editDistance compares letter by letter;
+// longer ones (no name is) only agree when equal.
+const maxEditLen = 48
 
 // typoClose reports whether two words differ by what a tired officer's
 // slip makes: Jaro-Winkler above threshold, one edit (two in long words),
@@ -161,7 +190,7 @@ func typoClose(a, b string, jw float64) bool {
 	if short >= 7 {
 		limit = 2
 	}
-	if short >= 3 && editDistance(a, b, limit) <= limit {
+	if short >= 3 && (limit == 1 && oneEdit(a, b) || limit > 1 && editDistance(a, b, limit) <= limit) {
 		return true
 	}
 	if short >= 2 && len(a) != len(b) && max(len(a), len(b))-short <= 2 {
@@ -170,4 +199,31 @@ func typoClose(a, b string, jw float64) bool {
 		}
 	}
 	return false
+}
+
+// oneEdit reports whether a and b are at most one edit apart (as
+// editDistance(a, b, 1) <= 1) in one pass: it runs for most pairs of
+// differing given names, where the table of editDistance costs too much.
+func oneEdit(a, b string) bool {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	if len(a)-len(b) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(b) && a[i] == b[i] {
+		i++
+	}
+	if i == len(b) {
+		return true // equal, or one letter added at the end
+	}
+	if len(a) == len(b) {
+		// A substitution, or two adjacent letters exchanged.
+		if a[i+1:] == b[i+1:] {
+			return true
+		}
+		return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	}
+	return a[i+1:] == b[i:] // one letter more in a
 }

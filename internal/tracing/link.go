@@ -31,8 +31,9 @@ func Train(ctx context.Context, recs []Record, opts Options) (*Model, error) {
 	}
 	bl := buildBlocks(fs, o.MaxBlock)
 	m := DefaultModel()
-	trainModel(m, fs, func(fn func(a, b *features) bool) {
-		sampleGroups(bl, emMaxPairs, func(i, j uint32) bool { return fn(&fs[i], &fs[j]) })
+	n := len(fs)
+	trainModel(m, fs, n-1, float64(n)*float64(n-1)/2, func(fn func(a, b *features) bool) float64 {
+		return sampleGroups(bl, emMaxPairs, func(i, j uint32) bool { return fn(&fs[i], &fs[j]) })
 	})
 	return m, nil
 }
@@ -54,7 +55,7 @@ func Link(ctx context.Context, left, right []Record, topK int, opts Options) ([]
 	if err != nil {
 		return nil, fmt.Errorf("tracing: link: %w", err)
 	}
-	m := o.Model
+	m := o.Model.ForPopulation(len(left))
 	if m == nil {
 		m = DefaultModel()
 	}
@@ -68,14 +69,16 @@ func Link(ctx context.Context, left, right []Record, topK int, opts Options) ([]
 		all := make([]features, 0, len(lf)+len(rf))
 		all = append(all, lf...)
 		all = append(all, rf...)
-		trainModel(m, all, func(fn func(a, b *features) bool) {
-			n := 0
+		trainModel(m, all, len(lf), float64(len(lf))*float64(len(rf)), func(fn func(a, b *features) bool) float64 {
+			n, queries := 0, 0
 			for i := range rf {
 				ix.candidates(&rf[i], func(f *features) { fn(&rf[i], f); n++ })
+				queries++
 				if n > emMaxPairs {
-					return
+					break
 				}
 			}
+			return float64(len(rf)) / float64(max(queries, 1))
 		})
 		o.Logger.Info("tracing: link model trained", "prior", m.Prior, "prior_family", m.PriorFamily)
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 )
 
@@ -42,9 +43,27 @@ type Model struct {
 	// Trained says whether the probabilities come from data (false: the
 	// defaults).
 	Trained bool `json:"trained"`
+	// Population, when not 0, says that the model is one for any pair of
+	// records, not only for pairs the blocking rules bring together: u
+	// comes from pairs drawn at random, and Prior and PriorFamily are the
+	// chances that a record and one of Population others, drawn at
+	// random, are one person or siblings. Such a model is calibrated:
+	// among pairs it gives 0.8, about eight in ten are one person. A
+	// model fitted on candidate pairs alone is not: blocking brings
+	// together records that agree on names, so agreeing on a name tells
+	// less among them than u from random pairs says, and records with
+	// nothing but a common name came out "certain" matches. Used with
+	// another number of records (ForPopulation), the priors are scaled:
+	// a record has as many others of the same person in any set.
+	Population int `json:"population,omitempty"`
 
-	lp     [nClasses][nFields][]float64 // log2 probability by class, field, level
-	lprior [nClasses]float64            // log2 of the share of each class
+	lp [nClasses][nFields][]float64 // log2 probability by class, field, level
+	lu [nFields][]float64           // log2 u, unfloored, for term frequencies
+	// log2 of GivenFreq and SurnameFreq, and of MinFreq: a million-row
+	// dedupe looks them up a hundred million times.
+	lgiven, lsurname map[string]float64
+	lminFreq         float64
+	lprior           [nClasses]float64 // log2 of the share of each class
 }
 
 const (
@@ -135,6 +154,15 @@ func (l *LevelModel) prob(c int) float64 {
 
 // prepare computes the log probabilities.
 func (m *Model) prepare() {
+	for f := 0; f < nFields; f++ {
+		m.lu[f] = make([]float64, len(m.Fields[f].Levels))
+		for l, lv := range m.Fields[f].Levels {
+			m.lu[f][l] = math.Log2(lv.U)
+		}
+	}
+	m.lminFreq = math.Log2(m.MinFreq)
+	m.lgiven = logMap(m.GivenFreq)
+	m.lsurname = logMap(m.SurnameFreq)
 	m.lprior = [nClasses]float64{math.Log2(m.Prior), math.Log2(m.PriorFamily), math.Log2(1 - m.Prior - m.PriorFamily)}
 	for c := 0; c < nClasses; c++ {
 		for f := 0; f < nFields; f++ {
@@ -204,13 +232,23 @@ const (
 )
 
 // tfAdjust returns the change in weight, in bits, for agreeing on a value
-// of frequency freq at a level whose average chance agreement is u.
-func (m *Model) tfAdjust(u, freq float64) float64 {
-	if freq <= 0 {
-		freq = m.MinFreq
+// of log2 frequency lfreq (found: whether it is in the table) at a level
+// whose average chance agreement has log2 lu.
+func (m *Model) tfAdjust(lu, lfreq float64, found bool) float64 {
+	if !found {
+		lfreq = m.lminFreq
 	}
-	adj := math.Log2(u / freq)
-	return math.Max(-tfMaxDown, math.Min(tfMaxUp, adj))
+	return math.Max(-tfMaxDown, math.Min(tfMaxUp, lu-lfreq))
+}
+
+func logMap(freq map[string]float64) map[string]float64 {
+	out := make(map[string]float64, len(freq))
+	for k, v := range freq {
+		if v > 0 {
+			out[k] = math.Log2(v)
+		}
+	}
+	return out
 }
 
 // tf returns the term-frequency adjustment of field f at level l for the
@@ -223,17 +261,23 @@ func (m *Model) tf(f int, l uint8, a *features) float64 {
 	case fGiven:
 		switch l {
 		case gExact, gFold, gNickname, gPhonetic:
-			return m.tfAdjust(m.Fields[f].Levels[l].U, m.GivenFreq[a.givenCan])
+			lf, ok := m.lgiven[a.givenCan]
+			return m.tfAdjust(m.lu[f][l], lf, ok)
 		case gSubset:
-			return m.tfAdjust(m.Fields[f].Levels[l].U, m.GivenFreq[a.givenFirst])
+			lf, ok := m.lgiven[a.givenFirst]
+			return m.tfAdjust(m.lu[f][l], lf, ok)
 		}
 	case fSurname1, fSurname2:
 		if l <= sPhonetic {
 			s := &a.s1
 			if f == fSurname2 {
 				s = &a.s2
+				if s.ph == "" {
+					s = &a.s2mother
+				}
 			}
-			return m.tfAdjust(m.Fields[f].Levels[l].U, m.SurnameFreq[s.ph])
+			lf, ok := m.lsurname[s.ph]
+			return m.tfAdjust(m.lu[f][l], lf, ok)
 		}
 	}
 	return 0
@@ -265,8 +309,30 @@ func logSum2(a, b float64) float64 {
 	if a < b {
 		a, b = b, a
 	}
-	return a + math.Log2(1+math.Exp2(b-a))
+	d := a - b
+	if d >= logSumMax || d != d { // far apart, or NaN from -Inf - -Inf
+		return a
+	}
+	// log2(1 + 2^-d) from a table, interpolated: two log-exp pairs per
+	// comparison were a tenth of a million-record dedupe.
+	x := d * logSumSteps
+	k := int(x)
+	f := x - float64(k)
+	return a + logSumTable[k] + f*(logSumTable[k+1]-logSumTable[k])
 }
+
+const (
+	logSumMax   = 48.0
+	logSumSteps = 64
+)
+
+var logSumTable = func() []float64 {
+	t := make([]float64, int(logSumMax*logSumSteps)+2)
+	for k := range t {
+		t[k] = math.Log2(1 + math.Exp2(-float64(k)/logSumSteps))
+	}
+	return t
+}()
 
 // rawWeight is the log-odds of a pattern without term frequencies (for
 // choosing how to read a pair).
@@ -386,6 +452,7 @@ func (m *Model) setFrequencies(fs []features) {
 		}
 	}
 	m.MinFreq = 1 / math.Max(ng+ns, 1000)
+	m.prepare()
 }
 
 // estimateU sets u from pairs of records drawn at random: almost all are
@@ -562,4 +629,56 @@ func (m *Model) estimateEM(patterns map[vector]int, iterations int) {
 		}
 	}
 	m.Trained = true
+}
+
+// levelsU returns u of every field and level.
+func (m *Model) levelsU() [nFields][]float64 {
+	var out [nFields][]float64
+	for f := range out {
+		for _, l := range m.Fields[f].Levels {
+			out[f] = append(out[f], l.U)
+		}
+	}
+	return out
+}
+
+// toPopulation turns a model fitted on candidate pairs into one for any
+// pair of records (see Model.Population): u back to the values from random
+// pairs, and the shares of matches and siblings among candidates
+// (candidates pairs of them) made shares among all pairs.
+func (m *Model) toPopulation(randomU [nFields][]float64, candidates float64, population int, pairs float64) {
+	if population < 1 || pairs < 1 || candidates <= 0 {
+		return
+	}
+	for f := range randomU {
+		for l := range m.Fields[f].Levels {
+			m.Fields[f].Levels[l].U = randomU[f][l]
+		}
+	}
+	m.Prior = clampPrior(m.Prior * candidates / pairs)
+	m.PriorFamily = clampPrior(m.PriorFamily * candidates / pairs)
+	m.Population = population
+	m.prepare()
+}
+
+func clampPrior(p float64) float64 { return math.Min(0.45, math.Max(1e-12, p)) }
+
+// ForPopulation returns the model for matching each record against n
+// others: m itself unless m is a population model made for another
+// number, else a copy with the priors scaled to n. A nil m gives nil.
+func (m *Model) ForPopulation(n int) *Model {
+	if m == nil || m.Population == 0 || n < 1 || n == m.Population {
+		return m
+	}
+	c := *m
+	c.Fields = make([]FieldModel, len(m.Fields))
+	for f := range m.Fields {
+		c.Fields[f] = FieldModel{Name: m.Fields[f].Name, Levels: slices.Clone(m.Fields[f].Levels)}
+	}
+	scale := float64(m.Population) / float64(n)
+	c.Prior = clampPrior(m.Prior * scale)
+	c.PriorFamily = clampPrior(m.PriorFamily * scale)
+	c.Population = n
+	c.prepare()
+	return &c
 }

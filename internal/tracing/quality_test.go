@@ -123,9 +123,9 @@ func pairCompleteness(t testing.TB, recs []Record, truth map[string]string) (flo
 const qualityMargin = 0.015
 
 var qualityFloor = map[string]float64{
-	"dev-dedupe":      0.966,
-	"dev-dedupe-hard": 0.931,
-	"dev-link":        0.971,
+	"dev-dedupe":      0.975,
+	"dev-dedupe-hard": 0.951,
+	"dev-link":        0.982,
 }
 
 func TestQualityDevSets(t *testing.T) {

@@ -3,6 +3,8 @@ package tracing
 import (
 	"bytes"
 	"context"
+	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -130,6 +132,65 @@ func TestJaroWinkler(t *testing.T) {
 	for _, tt := range tests {
 		if got := jaroWinkler(tt.a, tt.b); got < tt.min || got > tt.max {
 			t.Errorf("jaroWinkler(%q, %q) = %.4f, want in [%v, %v]", tt.a, tt.b, got, tt.min, tt.max)
+		}
+	}
+}
+
+// osa is the optimal-string-alignment distance by the full table, the
+// reference for the banded editDistance.
+func osa(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}
+
+func TestEditDistanceBanded(t *testing.T) {
+	words := []string{"", "a", "ab", "ba", "abc", "acb", "ana", "aan", "edwin", "edwni", "marvin", "marvn",
+		"msrvin", "carlos", "sarlos", "carlso", "kitten", "sitting", "josehernandezhernandez",
+		"joseluishernandezmendoza", "mariafernandacastrohernandez", "mariafernandacastroernandez",
+		"mariafernandacsatrohernandes", "yesseniaperezsantos", "yeseniaperezsantso"}
+	for _, a := range words {
+		for _, b := range words {
+			want := osa(a, b)
+			for limit := 0; limit <= 3; limit++ {
+				if got := editDistance(a, b, limit); got != min(want, limit+1) {
+					t.Errorf("editDistance(%q, %q, %d) = %d, want %d", a, b, limit, got, min(want, limit+1))
+				}
+			}
+		}
+	}
+}
+
+// oneEdit must agree with editDistance(a, b, 1) <= 1 on every pair: it
+// is its fast path.
+func TestOneEdit(t *testing.T) {
+	words := []string{"", "a", "aa", "ana", "aan", "an", "na", "edwin", "edwni", "edwn", "edwinn",
+		"marvin", "marvn", "msrvin", "carlos", "sarlos", "carlso", "arlos", "xcarlos", "brenda", "brnda",
+		"vrenda", "abc", "acb", "bac", "abcd", "abdc", "ab"}
+	for _, a := range words {
+		for _, b := range words {
+			want := editDistance(a, b, 1) <= 1
+			if got := oneEdit(a, b); got != want {
+				t.Errorf("oneEdit(%q, %q) = %v, editDistance says %v", a, b, got, want)
+			}
 		}
 	}
 }
@@ -438,10 +499,51 @@ func TestJaroWinklerAtLeast(t *testing.T) {
 	for _, a := range names {
 		for _, b := range names {
 			jw := jaroWinkler(a, b)
-			for _, th := range []float64{jwSurMid, jwToken, jwParent, jwSurHigh, jw, jw - 1e-12} {
+			for _, th := range []float64{jwSurMid, jwToken, jwSurHigh, jw, jw - 1e-12} {
 				if got := jaroWinklerAtLeast(a, b, th); got != (jw >= th) {
 					t.Errorf("jaroWinklerAtLeast(%q, %q, %v) = %v, jaroWinkler = %v", a, b, th, got, jw)
 				}
+			}
+		}
+	}
+}
+
+// logSum2 reads a table; it must stay within a thousandth of a bit of the
+// exact value, which is far below what changes a decision.
+func TestLogSum2(t *testing.T) {
+	for _, ab := range [][2]float64{{0, 0}, {1, 0}, {-3, 2.5}, {10, -10}, {0.01, 0.02}, {-60, 0}, {5, 47.9}, {-20.3, -20.31}} {
+		a, b := ab[0], ab[1]
+		want := math.Log2(math.Exp2(a) + math.Exp2(b))
+		if got := logSum2(a, b); math.Abs(got-want) > 1e-3 {
+			t.Errorf("logSum2(%v, %v) = %v, want %v", a, b, got, want)
+		}
+	}
+	if got := logSum2(math.Inf(-1), 3); got != 3 {
+		t.Errorf("logSum2(-Inf, 3) = %v, want 3", got)
+	}
+}
+
+func TestSortParallel(t *testing.T) {
+	for _, n := range []int{0, 1, 100, 70_000, 300_000} {
+		for _, kind := range []string{"random", "equal", "sorted", "reversed"} {
+			x := make([]uint64, n)
+			for i := range x {
+				switch kind {
+				case "random":
+					x[i] = uint64(i) * 0x9e3779b97f4a7c15
+				case "equal":
+					x[i] = 7
+				case "sorted":
+					x[i] = uint64(i)
+				case "reversed":
+					x[i] = uint64(n - i)
+				}
+			}
+			want := slices.Clone(x)
+			slices.Sort(want)
+			sortParallel(x, 4)
+			if !slices.Equal(x, want) {
+				t.Errorf("%d %s values: not sorted", n, kind)
 			}
 		}
 	}
