@@ -17,6 +17,8 @@ import "strings"
 //	typo, no date        a typo in a name and no full date in common (a
 //	                     name whole with two letters or all but one of
 //	                     the other)
+//	initials+year        typos in both names, the date agreeing at most
+//	                     in its year
 //
 // Dates enter keys with day and month in order (smaller first), so that a
 // swapped day and month still share the key.
@@ -36,6 +38,7 @@ const (
 	ruleSurnamesYear
 	ruleNameNoDate
 	ruleTypoNoDate
+	ruleInitialsYear
 	nRules
 )
 
@@ -46,12 +49,21 @@ const (
 // records without a date need it.
 var sparseOnly = [nRules]bool{ruleNameNoDate: true, ruleTypoNoDate: true}
 
-// typoMaxBlock bounds the groups of ruleTypoNoDate, whose keys are loose
-// (two letters of a given name and a surname): in a set of tens of
+// typoMaxBlock bounds the groups of the loose rules (two letters of a
+// given name and a surname; initials and a year): in a set of tens of
 // thousands they are small, in a million records the common ones (Jo*
 // González) hold thousands of records, too many to compare for what the
 // few typos among them would bring.
 const typoMaxBlock = 100
+
+// ruleMaxBlock is the largest group of a rule that is compared, given the
+// bound def of the others.
+func ruleMaxBlock(rule, def int) int {
+	if rule == ruleTypoNoDate || rule == ruleInitialsYear {
+		return min(def, typoMaxBlock)
+	}
+	return def
+}
 
 func ruleOfKey(h uint64) int { return int(h >> 60) }
 
@@ -137,6 +149,11 @@ func blockKeys(k *keyHasher, f *features, dst []uint64) []uint64 {
 	for _, s := range surs {
 		if s == "" || g == "" {
 			continue
+		}
+		// Typos in both names with a date that agrees in its year at
+		// most: the initials and the year.
+		if f.dob.valid {
+			dst = append(dst, k.key(ruleInitialsYear, prefix(g, 1), prefix(s, 1), yearKey(f.dob.y)))
 		}
 		dst = append(dst, k.key(ruleTypoNoDate, "g2", prefix(g, 2), s))
 		dst = append(dst, k.key(ruleTypoNoDate, "s2", g, prefix(s, 2)))

@@ -252,10 +252,7 @@ func buildBlocks(fs []features, maxBlock int) *blocks {
 			for e < len(entries) && entries[e]&^idMask == h {
 				e++
 			}
-			limit := maxBlock
-			if ruleOfKey(h) == ruleTypoNoDate {
-				limit = min(limit, typoMaxBlock)
-			}
+			limit := ruleMaxBlock(ruleOfKey(h), maxBlock)
 			if n := e - s; n >= 2 && n <= limit {
 				fn(h, entries[s:e])
 			} else if n > limit {

@@ -121,7 +121,7 @@ func (ix *Index) search(ctx context.Context, q *features, topK int, threshold fl
 	}
 	minW := weightFor(ix.model, threshold)
 	var hits []hit
-	var keys [32]uint64
+	var keys [48]uint64
 	ks := blockKeys(newKeyHasher(), q, keys[:0])
 	qSparse := !q.dob.valid || q.dob.d == 0
 	for _, h := range ks {
@@ -129,7 +129,7 @@ func (ix *Index) search(ctx context.Context, q *features, topK int, threshold fl
 			return nil
 		}
 		p := ix.post[h]
-		if len(p) > ix.maxBlock {
+		if len(p) > ruleMaxBlock(ruleOfKey(h), ix.maxBlock) {
 			continue
 		}
 		sparseRule := sparseOnly[ruleOfKey(h)] && !qSparse
@@ -161,11 +161,11 @@ func (ix *Index) search(ctx context.Context, q *features, topK int, threshold fl
 // candidates visits the records q shares a blocking key with, for
 // training.
 func (ix *Index) candidates(q *features, fn func(f *features)) {
-	var keys [32]uint64
+	var keys [48]uint64
 	seen := map[uint32]struct{}{}
 	for _, h := range blockKeys(newKeyHasher(), q, keys[:0]) {
 		p := ix.post[h]
-		if len(p) > ix.maxBlock {
+		if len(p) > ruleMaxBlock(ruleOfKey(h), ix.maxBlock) {
 			continue
 		}
 		for _, i := range p {
