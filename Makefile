@@ -1,6 +1,6 @@
 # Amparo: the two commands a newcomer needs are `make run` and `make test`.
 GO ?= go
-STATICCHECK_VERSION ?= 2026.2.2
+STATICCHECK_VERSION ?= v0.8.2
 GOBIN ?= $(shell $(GO) env GOPATH)/bin
 STATICCHECK := $(GOBIN)/staticcheck
 DATA ?= ./amparo-data
