@@ -38,14 +38,19 @@ Input CSV files need the header
 (UTF-8; every column but id may be empty; birth_date YYYY-MM-DD, YYYY-MM or YYYY).
 
 Subcommands:
-  dedupe    --in people.csv --out clusters.csv [--threshold P]
+  dedupe    --in people.csv --out clusters.csv [--threshold P] [--model M] [--save-model M]
             Group the records of one person. Writes id,cluster_id for every
             input row; rows of one person share a cluster_id.
-  link      --left records.csv --right inquiries.csv --out matches.csv [--top K] [--threshold P]
+  link      --left records.csv --right inquiries.csv --out matches.csv [--top K] [--threshold P] [--model M] [--save-model M]
             For each right row (an inquiry), the left rows (children on
             record) most likely the same child. Writes
             right_id,left_id,rank,probability, up to K rows per inquiry with
             probability at least P.
+
+The model is trained on the records of each run (no labels needed);
+--save-model writes it as JSON and --model uses a saved one instead, so
+that a run on a small set can reuse what a large one learned. A saved
+model is rescaled to the number of records it is used on.
   generate  --people N --out people.csv [--truth truth.csv] [--seed S]
             Write a synthetic set of about 1.8 records per person with the
             variation officers introduce, and the true person of each row.
@@ -91,13 +96,18 @@ func tracingDedupe(ctx context.Context, args []string) error {
 	in := fs.String("in", "", "input CSV of people (required)")
 	out := fs.String("out", "", "output CSV: id,cluster_id (required)")
 	threshold := fs.Float64("threshold", tracing.DefaultDedupeThreshold, "match probability from which two records are one person (0-1)")
-	modelOut := fs.String("save-model", "", "also write the trained model as JSON to this file")
+	modelIn := fs.String("model", "", "use this saved model (from --save-model) instead of training one on the records")
+	modelOut := fs.String("save-model", "", "also write the model used as JSON to this file")
 	verbose := fs.Bool("v", false, "log each stage on stderr")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *in == "" || *out == "" {
 		return usagef("dedupe needs --in and --out")
+	}
+	model, err := readModel(*modelIn)
+	if err != nil {
+		return err
 	}
 	if *threshold <= 0 || *threshold >= 1 {
 		return usagef("--threshold must be between 0 and 1, got %v", *threshold)
@@ -121,7 +131,7 @@ func tracingDedupe(ctx context.Context, args []string) error {
 	var bar *progress.Bar
 	var mu sync.Mutex
 	last := 0
-	opts := tracing.Options{Threshold: *threshold, Logger: logger(*verbose), Progress: func(done, total int) {
+	opts := tracing.Options{Threshold: *threshold, Model: model, Logger: logger(*verbose), Progress: func(done, total int) {
 		mu.Lock()
 		defer mu.Unlock()
 		if bar == nil {
@@ -168,12 +178,18 @@ func tracingLink(ctx context.Context, args []string) error {
 	out := fs.String("out", "", "output CSV: right_id,left_id,rank,probability (required)")
 	top := fs.Int("top", 1, "at most this many candidates per inquiry")
 	threshold := fs.Float64("threshold", tracing.DefaultLinkThreshold, "least match probability of a candidate (0-1)")
+	modelIn := fs.String("model", "", "use this saved model (from --save-model) instead of training one on the records")
+	modelOut := fs.String("save-model", "", "also write the model used as JSON to this file")
 	verbose := fs.Bool("v", false, "log each stage on stderr")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *left == "" || *right == "" || *out == "" {
 		return usagef("link needs --left, --right and --out")
+	}
+	model, err := readModel(*modelIn)
+	if err != nil {
+		return err
 	}
 	if *threshold <= 0 || *threshold >= 1 {
 		return usagef("--threshold must be between 0 and 1, got %v", *threshold)
@@ -193,7 +209,9 @@ func tracingLink(ctx context.Context, args []string) error {
 	bar := progress.New(int64(len(rrecs)), "searching")
 	var mu sync.Mutex
 	last := 0
-	matches, err := tracing.Link(ctx, lrecs, rrecs, *top, tracing.Options{Threshold: *threshold, Logger: logger(*verbose),
+	var used *tracing.Model
+	matches, err := tracing.Link(ctx, lrecs, rrecs, *top, tracing.Options{Threshold: *threshold, Model: model, Logger: logger(*verbose),
+		OnModel: func(m *tracing.Model) { used = m },
 		Progress: func(done, total int) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -205,6 +223,11 @@ func tracingLink(ctx context.Context, args []string) error {
 	bar.Finish()
 	if err != nil {
 		return err
+	}
+	if *modelOut != "" && used != nil {
+		if err := writeAtomic(*modelOut, func(w io.Writer) error { return used.WriteJSON(w) }); err != nil {
+			return err
+		}
 	}
 	return writeAtomic(*out, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
@@ -248,6 +271,23 @@ func tracingGenerate(ctx context.Context, args []string) error {
 		})
 	}
 	return nil
+}
+
+// readModel loads a model saved by --save-model; "" gives nil (train one).
+func readModel(path string) (*tracing.Model, error) {
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("tracing: --model: %w", err)
+	}
+	defer f.Close()
+	m, err := tracing.ReadModel(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
 }
 
 func logger(verbose bool) *slog.Logger {

@@ -169,3 +169,67 @@ func TestTracingGenerateDedupeLink(t *testing.T) {
 		t.Errorf("only %d of 50 records found their own person first", same)
 	}
 }
+
+// A model saved by one run and given to another gives the same clusters as
+// the run that trained it, and is used by link too; a file that is not a
+// model is refused by name, with nothing written.
+func TestTracingSavedModel(t *testing.T) {
+	dir := t.TempDir()
+	people := filepath.Join(dir, "people.csv")
+	ctx := context.Background()
+	var stderr bytes.Buffer
+	if code := run(ctx, []string{"tracing", "generate", "--people", "400", "--out", people, "--seed", "5"}, &stderr); code != 0 {
+		t.Fatalf("generate: exit %d: %s", code, stderr.String())
+	}
+	model := filepath.Join(dir, "model.json")
+	first := filepath.Join(dir, "first.csv")
+	if code := run(ctx, []string{"tracing", "dedupe", "--in", people, "--out", first, "--save-model", model}, &stderr); code != 0 {
+		t.Fatalf("dedupe --save-model: exit %d: %s", code, stderr.String())
+	}
+	again := filepath.Join(dir, "again.csv")
+	if code := run(ctx, []string{"tracing", "dedupe", "--in", people, "--out", again, "--model", model}, &stderr); code != 0 {
+		t.Fatalf("dedupe --model: exit %d: %s", code, stderr.String())
+	}
+	a, b := readCSVFile(t, first), readCSVFile(t, again)
+	if len(a) != len(b) {
+		t.Fatalf("%d rows, then %d", len(a), len(b))
+	}
+	for i := range a {
+		if strings.Join(a[i], ",") != strings.Join(b[i], ",") {
+			t.Fatalf("row %d: %v with the trained model, %v with the saved one", i, a[i], b[i])
+		}
+	}
+	saved, err := os.ReadFile(model)
+	if err != nil || !strings.Contains(string(saved), `"population"`) || !strings.Contains(string(saved), `"trained": true`) {
+		t.Fatalf("saved model lacks its population or training mark (%v):\n%.300s", err, saved)
+	}
+
+	matches := filepath.Join(dir, "matches.csv")
+	linkModel := filepath.Join(dir, "link-model.json")
+	if code := run(ctx, []string{"tracing", "link", "--left", people, "--right", people, "--out", matches, "--model", model, "--save-model", linkModel}, &stderr); code != 0 {
+		t.Fatalf("link --model: exit %d: %s", code, stderr.String())
+	}
+	if ms := readCSVFile(t, matches); len(ms) < len(a)/2 {
+		t.Fatalf("link with the saved model: %d matches for %d records", len(ms)-1, len(a)-1)
+	}
+	if _, err := os.Stat(linkModel); err != nil {
+		t.Fatalf("link --save-model: %v", err)
+	}
+
+	bad := writeFile(t, dir, "bad.json", `{"fields": []}`)
+	stderr.Reset()
+	out := filepath.Join(dir, "never.csv")
+	if code := run(ctx, []string{"tracing", "dedupe", "--in", people, "--out", out, "--model", bad}, &stderr); code == 0 {
+		t.Fatal("dedupe with a bad model succeeded")
+	}
+	if !strings.Contains(stderr.String(), "bad.json") || !strings.Contains(stderr.String(), "fields") {
+		t.Errorf("error does not name the file and the problem: %s", stderr.String())
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("an output was written with a bad model")
+	}
+	stderr.Reset()
+	if code := run(ctx, []string{"tracing", "link", "--left", people, "--right", people, "--out", out, "--model", filepath.Join(dir, "missing.json")}, &stderr); code == 0 || !strings.Contains(stderr.String(), "missing.json") {
+		t.Errorf("link with a missing model: exit %d, %s", code, stderr.String())
+	}
+}

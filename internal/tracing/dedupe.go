@@ -33,6 +33,10 @@ type Options struct {
 	Progress func(done, total int)
 	// Logger receives a line per stage (default: discard).
 	Logger *slog.Logger
+	// OnModel, when set, is called by Link with the model it uses (the
+	// one given, rescaled to the records, or the one it trained), so that
+	// it can be saved.
+	OnModel func(*Model)
 }
 
 func (o *Options) withDefaults() Options {

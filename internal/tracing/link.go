@@ -85,6 +85,9 @@ func Link(ctx context.Context, left, right []Record, topK int, opts Options) ([]
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("tracing: link: %w", err)
 	}
+	if o.OnModel != nil {
+		o.OnModel(m)
+	}
 	results := make([][]Match, len(right))
 	var next, done atomic.Int64
 	var wg sync.WaitGroup
