@@ -28,6 +28,9 @@ type Case struct {
 	BirthDateEstimated        bool       `json:"birth_date_estimated"`
 	BirthDateEvidence         string     `json:"birth_date_evidence"`
 	BirthCountry              string     `json:"birth_country"`
+	BirthPlace                string     `json:"birth_place"`
+	MotherName                string     `json:"mother_name"`
+	FatherName                string     `json:"father_name"`
 	Nationality               string     `json:"nationality"`
 	Languages                 []string   `json:"languages"`
 	InterpreterNeeded         *bool      `json:"interpreter_needed"`
@@ -123,6 +126,9 @@ type Intake struct {
 	BirthDateEstimated        bool      `json:"birth_date_estimated"`
 	BirthDateEvidence         string    `json:"birth_date_evidence"`
 	BirthCountry              string    `json:"birth_country"`
+	BirthPlace                string    `json:"birth_place"`
+	MotherName                string    `json:"mother_name"`
+	FatherName                string    `json:"father_name"`
 	Nationality               string    `json:"nationality"`
 	Languages                 []string  `json:"languages"`
 	InterpreterNeeded         *bool     `json:"interpreter_needed"`
@@ -187,6 +193,9 @@ func (in *Intake) Normalize(now time.Time) error {
 	trim(&in.AKA, "aka", 400)
 	trim(&in.BirthDateEvidence, "birth_date_evidence", maxText)
 	trim(&in.BirthCountry, "birth_country", 100)
+	trim(&in.BirthPlace, "birth_place", 200)
+	trim(&in.MotherName, "mother_name", 200)
+	trim(&in.FatherName, "father_name", 200)
 	trim(&in.Nationality, "nationality", 100)
 	trim(&in.EncounterPlace, "encounter_place", 400)
 	trim(&in.ParentDetails, "parent_details", maxText)

@@ -86,13 +86,13 @@ func (s *Store) insertCase(ctx context.Context, in Intake, createdBy *int64, now
 	err := s.DB.QueryRow(ctx, `INSERT INTO cases (state, given_names, surname1, surname2, aka, sex, birth_date, birth_date_estimated,
 		birth_date_evidence, birth_country, nationality, languages, interpreter_needed, encounter_place, encountered_at, separated,
 		parent_details, medical_flags, notes, trafficking_victim, disability_special_needs, abuse_sponsor_may_not_protect,
-		created_by, created_at, updated_at, key_given, key_surname1, key_surname2)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		created_by, created_at, updated_at, key_given, key_surname1, key_surname2, birth_place, mother_name, father_name)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		string(in.State), in.GivenNames, in.Surname1, in.Surname2, in.AKA, sex, birth, b2i(in.BirthDateEstimated),
 		in.BirthDateEvidence, in.BirthCountry, in.Nationality, joinList(in.Languages), nullBool(in.InterpreterNeeded), in.EncounterPlace,
 		store.FormatTime(in.EncounteredAt), nullBool(in.Separated), in.ParentDetails, joinList(in.MedicalFlags), in.Notes,
 		b2i(in.TraffickingVictim), b2i(in.DisabilitySpecialNeeds), b2i(in.AbuseSponsorMayNotProtect),
-		createdBy, ts, ts, Fold(in.GivenNames), Fold(in.Surname1), Fold(in.Surname2)).Scan(&id)
+		createdBy, ts, ts, Fold(in.GivenNames), Fold(in.Surname1), Fold(in.Surname2), in.BirthPlace, in.MotherName, in.FatherName).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("children: create case: %w", err)
 	}
@@ -176,7 +176,7 @@ const caseCols = `c.id, c.state, c.given_names, c.surname1, c.surname2, c.aka, c
 	c.birth_date_evidence, c.birth_country, c.nationality, c.languages, c.interpreter_needed, c.encounter_place, c.encountered_at,
 	c.separated, c.parent_details, c.medical_flags, c.notes, c.trafficking_victim, c.disability_special_needs,
 	c.abuse_sponsor_may_not_protect, c.facility_id, COALESCE(f.name, ''), COALESCE(f.tz, ''), COALESCE(c.bed_sex, ''), COALESCE(c.bed_age_band, ''),
-	c.placed_at, c.closed_reason, c.created_by, c.created_at, c.updated_at`
+	c.placed_at, c.closed_reason, c.created_by, c.created_at, c.updated_at, c.birth_place, c.mother_name, c.father_name`
 
 func scanCase(sc interface{ Scan(...any) error }) (*Case, error) {
 	var c Case
@@ -188,7 +188,7 @@ func scanCase(sc interface{ Scan(...any) error }) (*Case, error) {
 	err := sc.Scan(&c.ID, &c.State, &c.GivenNames, &c.Surname1, &c.Surname2, &c.AKA, &sex, &birth, &est,
 		&c.BirthDateEvidence, &c.BirthCountry, &c.Nationality, &langs, &interp, &c.EncounterPlace, &enc,
 		&sep, &c.ParentDetails, &med, &c.Notes, &tv, &dis, &abuse, &fac, &c.FacilityName, &c.FacilityTZ, &c.BedSex, &c.BedAgeBand,
-		&placed, &c.ClosedReason, &by, &created, &updated)
+		&placed, &c.ClosedReason, &by, &created, &updated, &c.BirthPlace, &c.MotherName, &c.FatherName)
 	if err != nil {
 		return nil, err
 	}

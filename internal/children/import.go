@@ -24,6 +24,7 @@ var ImportColumns = []string{
 	"birth_country", "nationality", "languages", "interpreter_needed", "encounter_place", "encountered_at",
 	"separated", "parent_details", "medical_flags", "notes", "state",
 	"trafficking_victim", "disability_special_needs", "abuse_sponsor_may_not_protect", "siblings",
+	"birth_place", "mother_name", "father_name",
 }
 
 // ImportError is one problem in one row.
@@ -240,6 +241,7 @@ func parseImportRow(rec []string, col map[string]int, width int) (Intake, []Fiel
 	in.Sex, in.BirthDate = get("sex"), get("birth_date")
 	in.BirthDateEstimated = flag("birth_date_estimated")
 	in.BirthDateEvidence, in.BirthCountry, in.Nationality = get("birth_date_evidence"), get("birth_country"), get("nationality")
+	in.BirthPlace, in.MotherName, in.FatherName = get("birth_place"), get("mother_name"), get("father_name")
 	in.Languages = list("languages")
 	in.InterpreterNeeded = yesNo("interpreter_needed")
 	in.EncounterPlace = get("encounter_place")

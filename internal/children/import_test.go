@@ -72,3 +72,25 @@ func TestImportCases(t *testing.T) {
 		}
 	})
 }
+
+// The columns tracing compares are read when present; files without them
+// still import (above).
+func TestImportIdentityColumns(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		intake, _ := f.user("intake@example.org", auth.RoleIntake)
+		csv := "given_names,surname1,encountered_at,birth_place,mother_name,father_name\n" +
+			"Ana,Tiul,2026-03-01T09:00Z,Cobán,Rosa Caal Tiul,Juan Tiul Xol\n"
+		res, err := f.s.ImportCases(intake, strings.NewReader(csv), nil)
+		if err != nil || res.Imported != 1 {
+			t.Fatalf("imported %v, %v", res, err)
+		}
+		var place, mother, father string
+		if err := db.QueryRow(intake, `SELECT birth_place, mother_name, father_name FROM cases`).Scan(&place, &mother, &father); err != nil {
+			t.Fatal(err)
+		}
+		if place != "Cobán" || mother != "Rosa Caal Tiul" || father != "Juan Tiul Xol" {
+			t.Errorf("stored %q, %q, %q", place, mother, father)
+		}
+	})
+}
