@@ -17,6 +17,10 @@ type Index struct {
 	fs       []features
 	post     map[uint64][]uint32
 	maxBlock int
+	// pos holds the positions of each ID's records: a case known under
+	// other names (also-known-as) is indexed once per name. Replace
+	// empties the positions of an ID it re-indexes (ids[i] == "").
+	pos map[string][]uint32
 }
 
 // Candidate is a record found by a search.
@@ -44,7 +48,7 @@ func NewIndex(records []Record, model *Model) *Index {
 		model = DefaultModel()
 		model.setFrequencies(fs)
 	}
-	ix.model = model
+	ix.model = model.ForPopulation(max(len(records), 1))
 	ix.ids = make([]string, 0, len(records))
 	ix.fs = make([]features, 0, len(records))
 	k := newKeyHasher()
@@ -57,6 +61,10 @@ func NewIndex(records []Record, model *Model) *Index {
 
 func (ix *Index) addLocked(id string, f features, k *keyHasher, keys *[]uint64) {
 	n := uint32(len(ix.ids))
+	if ix.pos == nil {
+		ix.pos = map[string][]uint32{}
+	}
+	ix.pos[id] = append(ix.pos[id], n)
 	ix.ids = append(ix.ids, id)
 	ix.fs = append(ix.fs, f)
 	*keys = blockKeys(k, &ix.fs[n], (*keys)[:0])
@@ -78,11 +86,46 @@ func (ix *Index) Add(r Record) {
 	ix.addLocked(r.ID, f, newKeyHasher(), &keys)
 }
 
-// Len returns the number of records indexed.
+// Replace indexes recs under id in place of whatever was indexed under it
+// (with no recs, id is removed): a case whose names were corrected is
+// found by its new names only. The old records' places stay empty until
+// the index is rebuilt.
+func (ix *Index) Replace(id string, recs ...Record) {
+	fs := make([]features, len(recs))
+	for i := range recs {
+		fs[i] = newFeatures(&recs[i])
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	k := newKeyHasher()
+	var keys []uint64
+	for _, n := range ix.pos[id] {
+		keys = blockKeys(k, &ix.fs[n], keys[:0])
+		for _, h := range keys {
+			p := ix.post[h]
+			if i := slices.Index(p, n); i >= 0 {
+				p = slices.Delete(p, i, i+1)
+				if len(p) == 0 {
+					delete(ix.post, h)
+				} else {
+					ix.post[h] = p
+				}
+			}
+		}
+		ix.ids[n], ix.fs[n] = "", features{}
+	}
+	delete(ix.pos, id)
+	for i := range fs {
+		ix.addLocked(id, fs[i], k, &keys)
+	}
+}
+
+// Len returns the number of IDs indexed (a case indexed under several
+// names counts once).
 func (ix *Index) Len() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return len(ix.ids)
+	return len(ix.pos)
 }
 
 // Model returns the model the index scores with.
@@ -152,10 +195,25 @@ func (ix *Index) search(ctx context.Context, q *features, topK int, threshold fl
 		}
 		return ix.ids[hits[a].i] < ix.ids[hits[b].i]
 	})
-	if len(hits) > topK {
-		hits = hits[:topK]
+	// One hit per ID, its best: a case found under its name and an
+	// also-known-as name is one candidate.
+	out := hits[:0]
+	for _, h := range hits {
+		if len(out) == topK {
+			break
+		}
+		dup := false
+		for _, o := range out {
+			if ix.ids[o.i] == ix.ids[h.i] {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, h)
+		}
 	}
-	return hits
+	return out
 }
 
 // candidates visits the records q shares a blocking key with, for

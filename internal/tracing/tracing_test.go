@@ -548,3 +548,38 @@ func TestSortParallel(t *testing.T) {
 		}
 	}
 }
+
+// A record replaced in the index is found by its new names only; one
+// indexed under two names is one candidate.
+func TestIndexReplace(t *testing.T) {
+	ctx := context.Background()
+	ix := NewIndex([]Record{
+		{ID: "c1", GivenNames: "Jose", Surname1: "Xiloj", Sex: "M", BirthDate: "2014-06-02", BirthCountry: "GT"},
+		{ID: "c2", GivenNames: "Wendy", Surname1: "Izaguirre", Sex: "F", BirthDate: "2011-10-26", BirthCountry: "HN"},
+	}, nil)
+	shiloj := Record{GivenNames: "José", Surname1: "Shiloj", Sex: "M", BirthDate: "2014-06-02"}
+	if got := ix.Search(ctx, shiloj, 3, 0.5); len(got) != 1 || got[0].ID != "c1" {
+		t.Fatalf("before: %+v", got)
+	}
+	ix.Replace("c1", Record{ID: "c1", GivenNames: "Marvin", Surname1: "Tzul", Sex: "M", BirthDate: "2009-01-30", BirthCountry: "GT"})
+	if got := ix.Search(ctx, shiloj, 3, 0.5); len(got) != 0 {
+		t.Errorf("the old names still find the case: %+v", got)
+	}
+	if got := ix.Search(ctx, Record{GivenNames: "Marvin", Surname1: "Tzul", BirthDate: "2009-01-30"}, 3, 0.5); len(got) != 1 || got[0].ID != "c1" {
+		t.Errorf("the new names do not: %+v", got)
+	}
+	if ix.Len() != 2 {
+		t.Errorf("Len = %d after a replace, want 2", ix.Len())
+	}
+	// Known also as "Chepe Xiloj": two entries, one candidate.
+	ix.Replace("c1",
+		Record{ID: "c1", GivenNames: "Marvin", Surname1: "Tzul", Sex: "M", BirthDate: "2009-01-30"},
+		Record{ID: "c1", GivenNames: "Marvin", Surname1: "Tzul", Surname2: "Xiloj", Sex: "M", BirthDate: "2009-01-30"})
+	if got := ix.Search(ctx, Record{GivenNames: "Marvin", Surname1: "Tzul", BirthDate: "2009-01-30"}, 5, 0.5); len(got) != 1 || got[0].ID != "c1" {
+		t.Errorf("a case under two names: %+v, want one candidate", got)
+	}
+	ix.Replace("c1")
+	if got := ix.Search(ctx, Record{GivenNames: "Marvin", Surname1: "Tzul", BirthDate: "2009-01-30"}, 5, 0.5); len(got) != 0 || ix.Len() != 1 {
+		t.Errorf("removed, still found: %+v (Len %d)", got, ix.Len())
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -81,6 +82,7 @@ type Matcher struct {
 	afterRead func()
 	floor     int64               // every case with id <= floor was matched
 	pending   map[int64]time.Time // cases above floor already matched, with when they were first seen
+	editSeq   atomic.Int64        // the last identity correction indexed (case_identity_changes.seq)
 }
 
 // NewMatcher builds the index from every case in db.
@@ -90,10 +92,17 @@ func NewMatcher(ctx context.Context, db *store.DB, opts MatcherOptions) (*Matche
 	if err != nil {
 		return nil, err
 	}
+	// Corrections made from here on are picked up by Sync: the cases read
+	// below may or may not show them, and indexing one anew is harmless.
+	var seq int64
+	if err := db.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM case_identity_changes`).Scan(&seq); err != nil {
+		return nil, fmt.Errorf("tracing: identity corrections: %w", err)
+	}
+	m.editSeq.Store(seq)
 	var recs []tracing.Record
 	var ids []int64
-	err = eachCase(ctx, db, 0, func(id int64, r tracing.Record) error {
-		recs = append(recs, r)
+	err = eachCase(ctx, db, 0, func(id int64, rs []tracing.Record) error {
+		recs = append(recs, rs...)
 		ids = append(ids, id)
 		return nil
 	})
@@ -197,8 +206,8 @@ func (m *Matcher) Rebuild(ctx context.Context) error {
 	var recs []tracing.Record
 	var read bitset
 	var last int64
-	err := eachCase(ctx, m.db, 0, func(id int64, r tracing.Record) error {
-		recs = append(recs, r)
+	err := eachCase(ctx, m.db, 0, func(id int64, rs []tracing.Record) error {
+		recs = append(recs, rs...)
 		read.set(id)
 		last = id
 		return nil
@@ -218,11 +227,12 @@ func (m *Matcher) Rebuild(ctx context.Context) error {
 		}
 		for b := 0; bits != 0; b++ {
 			if bits&1 != 0 {
-				r, err := caseRecord(ctx, m.db, int64(w)<<6|int64(b))
+				id := int64(w)<<6 | int64(b)
+				rs, err := caseRecords(ctx, m.db, id)
 				if err != nil {
 					return err
 				}
-				ix.Add(r)
+				ix.Replace(strconv.FormatInt(id, 10), rs...)
 			}
 			bits >>= 1
 		}
@@ -261,21 +271,23 @@ func (m *Matcher) readCursor(ctx context.Context) (int64, bool, error) {
 // caseCols are the columns of a case the engine compares. A case's birth
 // date that was estimated (from appearance, say) is compared by its year
 // only: the day and month of an estimate are not evidence.
-const caseCols = `id, given_names, surname1, surname2, COALESCE(sex, ''), COALESCE(birth_date, ''), birth_date_estimated, birth_country`
+const caseCols = `id, given_names, surname1, surname2, COALESCE(sex, ''), COALESCE(birth_date, ''), birth_date_estimated, birth_country,
+	birth_place, mother_name, father_name, aka`
 
-// eachCase calls fn for every case with id > after, in id order.
-func eachCase(ctx context.Context, db *store.DB, after int64, fn func(id int64, r tracing.Record) error) error {
+// eachCase calls fn for every case with id > after, in id order, with the
+// records the case is indexed under (see caseRecordsOf).
+func eachCase(ctx context.Context, db *store.DB, after int64, fn func(id int64, rs []tracing.Record) error) error {
 	rows, err := db.Query(ctx, `SELECT `+caseCols+` FROM cases WHERE id > ? ORDER BY id`, after)
 	if err != nil {
 		return fmt.Errorf("tracing: read cases: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		id, r, err := scanCaseRecord(rows)
+		id, rs, err := scanCaseRecords(rows)
 		if err != nil {
 			return fmt.Errorf("tracing: read cases: %w", err)
 		}
-		if err := fn(id, r); err != nil {
+		if err := fn(id, rs); err != nil {
 			return err
 		}
 	}
@@ -285,31 +297,69 @@ func eachCase(ctx context.Context, db *store.DB, after int64, fn func(id int64, 
 	return nil
 }
 
-// caseRecord reads one case as the engine compares it.
-func caseRecord(ctx context.Context, db *store.DB, id int64) (tracing.Record, error) {
-	_, r, err := scanCaseRecord(db.QueryRow(ctx, `SELECT `+caseCols+` FROM cases WHERE id = ?`, id))
+// caseRecords reads one case as the engine compares it.
+func caseRecords(ctx context.Context, db *store.DB, id int64) ([]tracing.Record, error) {
+	_, rs, err := scanCaseRecords(db.QueryRow(ctx, `SELECT `+caseCols+` FROM cases WHERE id = ?`, id))
 	if store.IsNoRows(err) {
-		return r, fmt.Errorf("tracing: case %d: %w", id, store.ErrNotFound)
+		return nil, fmt.Errorf("tracing: case %d: %w", id, store.ErrNotFound)
 	}
 	if err != nil {
-		return r, fmt.Errorf("tracing: read case %d: %w", id, err)
+		return nil, fmt.Errorf("tracing: read case %d: %w", id, err)
 	}
-	return r, nil
+	return rs, nil
 }
 
-func scanCaseRecord(sc interface{ Scan(...any) error }) (int64, tracing.Record, error) {
+func scanCaseRecords(sc interface{ Scan(...any) error }) (int64, []tracing.Record, error) {
 	var id int64
 	var est int
 	var r tracing.Record
-	if err := sc.Scan(&id, &r.GivenNames, &r.Surname1, &r.Surname2, &r.Sex, &r.BirthDate, &est, &r.BirthCountry); err != nil {
-		return 0, r, err
+	var aka string
+	if err := sc.Scan(&id, &r.GivenNames, &r.Surname1, &r.Surname2, &r.Sex, &r.BirthDate, &est, &r.BirthCountry,
+		&r.BirthPlace, &r.MotherName, &r.FatherName, &aka); err != nil {
+		return 0, nil, err
 	}
 	if est != 0 && len(r.BirthDate) >= 4 {
 		r.BirthDate = r.BirthDate[:4]
 	}
 	r.ID = strconv.FormatInt(id, 10)
-	return id, r, nil
+	return id, caseRecordsOf(r, aka), nil
 }
+
+// caseRecordsOf returns the records a case is indexed under: as recorded,
+// and once more for each name it is also known as. Names in aka are
+// separated by ";", "," or a line break. A one-word name is another given
+// name with the case's surnames (a nickname: "Chepe"); a longer one is a
+// full name whose last word is a surname, or last two when there are three
+// or more ("Chepe Xiloj", "José Luis Xiloj Tzul").
+func caseRecordsOf(r tracing.Record, aka string) []tracing.Record {
+	out := []tracing.Record{r}
+	for _, name := range strings.FieldsFunc(aka, func(c rune) bool { return c == ';' || c == ',' || c == '\n' }) {
+		ws := strings.Fields(name)
+		a := r
+		switch {
+		case len(ws) == 0:
+			continue
+		case len(ws) == 1:
+			a.GivenNames = ws[0]
+		case len(ws) == 2:
+			a.GivenNames, a.Surname1, a.Surname2 = ws[0], ws[1], ""
+		default:
+			n := len(ws)
+			a.GivenNames, a.Surname1, a.Surname2 = strings.Join(ws[:n-2], " "), ws[n-2], ws[n-1]
+		}
+		if a != r {
+			out = append(out, a)
+		}
+		if len(out) > maxAliases {
+			break
+		}
+	}
+	return out
+}
+
+// maxAliases bounds the extra names a case is indexed under, so that one
+// overlong aka cannot swell the index.
+const maxAliases = 8
 
 // search returns the indexed cases that match rec, best first.
 func (m *Matcher) search(ctx context.Context, rec tracing.Record, topK int, threshold float64) []tracing.Candidate {
@@ -319,6 +369,7 @@ func (m *Matcher) search(ctx context.Context, rec tracing.Record, topK int, thre
 // SyncResult says what one Sync did.
 type SyncResult struct {
 	NewCases   int // cases indexed by this Sync
+	Reindexed  int // cases indexed anew after a correction of their identity
 	Matched    int // cases matched against the open requests
 	Candidates int // candidates proposed
 }
@@ -335,27 +386,49 @@ func (m *Matcher) Sync(ctx context.Context) (SyncResult, error) {
 func (m *Matcher) syncLocked(ctx context.Context) (SyncResult, error) {
 	var res SyncResult
 	type newCase struct {
-		id  int64
-		rec tracing.Record
+		id int64
+		rs []tracing.Record
 	}
 	var fresh []newCase
-	err := eachCase(ctx, m.db, m.floor, func(id int64, r tracing.Record) error {
+	err := eachCase(ctx, m.db, m.floor, func(id int64, rs []tracing.Record) error {
 		if _, done := m.pending[id]; done {
 			return nil
 		}
 		if !m.indexed.has(id) {
-			m.ix.Load().Add(r)
+			m.ix.Load().Replace(rs[0].ID, rs...)
 			m.indexed.set(id)
 			if id > m.maxID.Load() {
 				m.maxID.Store(id)
 			}
 			res.NewCases++
 		}
-		fresh = append(fresh, newCase{id, r})
+		fresh = append(fresh, newCase{id, rs})
 		return nil
 	})
 	if err != nil {
 		return res, err
+	}
+	// Cases whose identity was corrected: indexed anew under their new
+	// names, and matched again like new cases.
+	edited, err := m.readCorrections(ctx)
+	if err != nil {
+		return res, err
+	}
+	for _, id := range edited {
+		if !m.indexed.has(id) {
+			continue // not indexed yet: read as a new case, as it is now
+		}
+		rs, err := caseRecords(ctx, m.db, id)
+		if errors.Is(err, store.ErrNotFound) {
+			m.ix.Load().Replace(strconv.FormatInt(id, 10))
+			continue
+		}
+		if err != nil {
+			return res, err
+		}
+		m.ix.Load().Replace(rs[0].ID, rs...)
+		res.Reindexed++
+		fresh = append(fresh, newCase{id, rs})
 	}
 	now := m.now()
 	if len(fresh) > 0 {
@@ -376,7 +449,7 @@ func (m *Matcher) syncLocked(ctx context.Context) (SyncResult, error) {
 				if rix == nil {
 					break
 				}
-				for _, hit := range rix.Search(ctx, c.rec, maxProposals, m.threshold) {
+				for _, hit := range searchAll(ctx, rix, c.rs, maxProposals, m.threshold) {
 					reqID, err := strconv.ParseInt(hit.ID, 10, 64)
 					if err != nil {
 						return fmt.Errorf("tracing: request id %q: %w", hit.ID, err)
@@ -400,22 +473,84 @@ func (m *Matcher) syncLocked(ctx context.Context) (SyncResult, error) {
 			return res, err
 		}
 		for _, c := range fresh {
-			m.pending[c.id] = now
+			if c.id > m.floor {
+				m.pending[c.id] = now
+			}
 		}
 		res.Matched = len(fresh)
 	}
 	return res, m.advance(ctx, now)
 }
 
-// Refresh syncs when a case newer than any indexed exists, so that a
-// search right after an intake finds the child. The check is one indexed
-// MAX query; the background loop catches the rarer late commits.
+// readCorrections returns the cases whose identity was corrected since the
+// last call, and moves past them.
+func (m *Matcher) readCorrections(ctx context.Context) ([]int64, error) {
+	rows, err := m.db.Query(ctx, `SELECT seq, case_id FROM case_identity_changes WHERE seq > ? ORDER BY seq`, m.editSeq.Load())
+	if err != nil {
+		return nil, fmt.Errorf("tracing: identity corrections: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	seen := map[int64]bool{}
+	last := m.editSeq.Load()
+	for rows.Next() {
+		var seq, id int64
+		if err := rows.Scan(&seq, &id); err != nil {
+			return nil, fmt.Errorf("tracing: identity corrections: %w", err)
+		}
+		last = seq
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("tracing: identity corrections: %w", err)
+	}
+	m.editSeq.Store(last)
+	return ids, nil
+}
+
+// searchAll searches ix with each of a case's records (its names and
+// also-known-as names) and returns each hit once, its best.
+func searchAll(ctx context.Context, ix *tracing.Index, rs []tracing.Record, topK int, threshold float64) []tracing.Candidate {
+	if len(rs) == 1 {
+		return ix.Search(ctx, rs[0], topK, threshold)
+	}
+	best := map[string]tracing.Candidate{}
+	for _, r := range rs {
+		for _, c := range ix.Search(ctx, r, topK, threshold) {
+			if b, ok := best[c.ID]; !ok || c.Weight > b.Weight {
+				best[c.ID] = c
+			}
+		}
+	}
+	out := make([]tracing.Candidate, 0, len(best))
+	for _, c := range best {
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b tracing.Candidate) int {
+		if a.Weight != b.Weight {
+			if a.Weight > b.Weight {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out[:min(len(out), topK)]
+}
+
+// Refresh syncs when a case newer than any indexed exists, or a correction
+// of a case's identity not yet indexed, so that a search right after an
+// intake or a correction sees it. The check is two indexed MAX queries; the
+// background loop catches the rarer late commits.
 func (m *Matcher) Refresh(ctx context.Context) error {
-	var max sql.NullInt64
-	if err := m.db.QueryRow(ctx, `SELECT MAX(id) FROM cases`).Scan(&max); err != nil {
+	var max, seq sql.NullInt64
+	if err := m.db.QueryRow(ctx, `SELECT (SELECT MAX(id) FROM cases), (SELECT MAX(seq) FROM case_identity_changes)`).Scan(&max, &seq); err != nil {
 		return fmt.Errorf("tracing: newest case: %w", err)
 	}
-	if max.Int64 <= m.maxID.Load() {
+	if max.Int64 <= m.maxID.Load() && seq.Int64 <= m.editSeq.Load() {
 		return nil
 	}
 	_, err := m.Sync(ctx)

@@ -229,7 +229,14 @@ func (s *Service) visible(ctx context.Context, scope children.Scope, ids []int64
 
 // DuplicateThreshold is the probability from which two cases are shown
 // as possibly one child.
-func (s *Service) DuplicateThreshold() float64 { return tracing.DefaultDedupeThreshold }
+func (s *Service) DuplicateThreshold() float64 { return duplicateThreshold }
+
+// duplicateThreshold is the probability from which another case is shown
+// as a possible duplicate. The matcher's model is the default one with the
+// cases' name frequencies, not one fitted and calibrated on them as the
+// command line's (whose dedupe threshold is 0.5); 0.7 is the threshold it
+// was checked with on the development sets.
+const duplicateThreshold = 0.7
 
 // Duplicates returns the other cases that may be the same child as case
 // id, among those the caller may see. The case itself must be in the
@@ -257,11 +264,11 @@ func (s *Service) Duplicates(ctx context.Context, id int64, limit int) ([]Hit, e
 	if err := s.M.Refresh(ctx); err != nil {
 		return nil, err
 	}
-	rec, err := caseRecord(ctx, s.DB, id)
+	rs, err := caseRecords(ctx, s.DB, id)
 	if err != nil {
 		return nil, err
 	}
-	found := s.M.search(ctx, rec, searchPool, s.DuplicateThreshold())
+	found := searchAll(ctx, s.M.ix.Load(), rs, searchPool, s.DuplicateThreshold())
 	var ids []int64
 	var cands []tracing.Candidate
 	for _, c := range found {
