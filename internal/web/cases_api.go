@@ -81,6 +81,25 @@ func (s *Server) handleCaseGetAPI(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, v)
 }
 
+// handleCaseIdentityAPI corrects a case's identity: fields absent from the
+// body stay as they are.
+func (s *Server) handleCaseIdentityAPI(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	var ch children.IdentityChange
+	if !s.decodeJSON(w, r, &ch) {
+		return
+	}
+	c, err := s.childrenStore().UpdateIdentity(r.Context(), id, ch)
+	if err != nil {
+		s.domainError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, c)
+}
+
 func (s *Server) handleCaseTransitionAPI(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.pathID(w, r, "id")
 	if !ok {

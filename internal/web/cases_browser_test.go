@@ -116,11 +116,23 @@ func TestBrowserCustodyFlow(t *testing.T) {
 	}
 	signOut()
 
-	// The shelter's caseworker: sponsor, vetting, release request.
+	// The shelter's caseworker: an identity correction, then sponsor,
+	// vetting, release request.
 	signIn("caseworker", caseURL)
 	state("placed")
+	run("correct the identity",
+		chromedp.Click(css("#identity-details summary")),
+		chromedp.WaitVisible(css("#identity-reason")),
+		chromedp.SetValue(css(`#identity-form input[name="mother_name"]`), "Rosa Caal Tiul"),
+		chromedp.SendKeys(css("#identity-reason"), "her birth certificate"),
+		chromedp.Click(css("#identity-submit")),
+		chromedp.WaitVisible(css(`#case-mother[data-set]`)),
+	)
+	if got := browserText(t, ctx, "#case-mother"); got != "Rosa Caal Tiul" {
+		t.Errorf("mother's name after the correction: %q", got)
+	}
 	run("add sponsor",
-		chromedp.Click(css("details summary")),
+		chromedp.Click(css("#sponsor-details summary")),
 		chromedp.WaitVisible(css("#sponsor-given")),
 		chromedp.SendKeys(css("#sponsor-given"), "Rosa"),
 		chromedp.SetValue(css("#sponsor-rel"), "aunt"),

@@ -98,6 +98,7 @@ func childIntakeFromForm(r *http.Request) (children.Intake, error) {
 		GivenNames: f("given_names"), Surname1: f("surname1"), Surname2: f("surname2"), AKA: f("aka"),
 		Sex: f("sex"), BirthDate: f("birth_date"), BirthDateEstimated: f("birth_date_estimated") == "on",
 		BirthDateEvidence: f("birth_date_evidence"), BirthCountry: f("birth_country"), Nationality: f("nationality"),
+		BirthPlace: f("birth_place"), MotherName: f("mother_name"), FatherName: f("father_name"),
 		Languages: strings.Split(f("languages"), ","), InterpreterNeeded: tri("interpreter_needed"),
 		EncounterPlace: f("encounter_place"), Separated: tri("separated"), ParentDetails: f("parent_details"),
 		MedicalFlags: strings.Split(f("medical_flags"), ","), Notes: f("notes"),
@@ -175,6 +176,29 @@ func (s *Server) handleCasePage(w http.ResponseWriter, r *http.Request) {
 	}
 	data["Pending"] = pending
 	s.render(w, r, http.StatusOK, "cases_view", data)
+}
+
+// handleCaseIdentityPage saves the correction form, which always sends
+// every field: the store records only those that changed.
+func (s *Server) handleCaseIdentityPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	v := func(name string) *string {
+		x := r.FormValue(name)
+		return &x
+	}
+	est := r.FormValue("birth_date_estimated") == "on"
+	ch := children.IdentityChange{GivenNames: v("given_names"), Surname1: v("surname1"), Surname2: v("surname2"), AKA: v("aka"),
+		Sex: v("sex"), BirthDate: v("birth_date"), BirthDateEstimated: &est, BirthDateEvidence: v("birth_date_evidence"),
+		BirthCountry: v("birth_country"), BirthPlace: v("birth_place"), MotherName: v("mother_name"), FatherName: v("father_name"),
+		Reason: r.FormValue("reason")}
+	if _, err := s.childrenStore().UpdateIdentity(r.Context(), id, ch); err != nil {
+		s.domainError(w, r, err)
+		return
+	}
+	s.childBackToCase(w, r, id)
 }
 
 func (s *Server) childBackToCase(w http.ResponseWriter, r *http.Request, id int64) {
