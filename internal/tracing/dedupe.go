@@ -85,28 +85,36 @@ type Stats struct {
 	ModelPrior  float64
 }
 
-// prepare computes features of all records in parallel.
-func prepare(ctx context.Context, recs []Record, workers int) ([]features, error) {
-	fs := make([]features, len(recs))
+// inParallel splits 0..n into one contiguous range per worker and runs fn
+// on each at once.
+func inParallel(n, workers int, fn func(lo, hi int)) {
 	var wg sync.WaitGroup
-	chunk := (len(recs) + workers - 1) / max(workers, 1)
+	chunk := (n + workers - 1) / max(workers, 1)
 	for w := 0; w < workers; w++ {
-		lo, hi := w*chunk, min(len(recs), (w+1)*chunk)
+		lo, hi := w*chunk, min(n, (w+1)*chunk)
 		if lo >= hi {
 			break
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := lo; i < hi; i++ {
-				if i%4096 == 0 && ctx.Err() != nil {
-					return
-				}
-				fs[i] = newFeatures(&recs[i])
-			}
+			fn(lo, hi)
 		}()
 	}
 	wg.Wait()
+}
+
+// prepare computes features of all records in parallel.
+func prepare(ctx context.Context, recs []Record, workers int) ([]features, error) {
+	fs := make([]features, len(recs))
+	inParallel(len(recs), workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if i%4096 == 0 && ctx.Err() != nil {
+				return
+			}
+			fs[i] = newFeatures(&recs[i])
+		}
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -196,21 +204,8 @@ func buildBlocks(fs []features, maxBlock int) *blocks {
 		b.sparse[i] = !fs[i].dob.valid || fs[i].dob.d == 0
 	}
 	nw := workers()
-	chunk := (len(fs) + nw - 1) / max(nw, 1)
 	each := func(fn func(k *keyHasher, lo, hi int)) {
-		var wg sync.WaitGroup
-		for w := 0; w < nw; w++ {
-			lo, hi := w*chunk, min(len(fs), (w+1)*chunk)
-			if lo >= hi {
-				continue
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				fn(newKeyHasher(), lo, hi)
-			}()
-		}
-		wg.Wait()
+		inParallel(len(fs), nw, func(lo, hi int) { fn(newKeyHasher(), lo, hi) })
 	}
 	// The distinct keys of record i, in tmp.
 	keysOf := func(k *keyHasher, i int, tmp []uint64) []uint64 {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -23,42 +22,31 @@ import (
 func TestChildrenAPIFlow(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		env := newTestEnv(t, db)
-		tok := env.tokens
-		call := func(method, path string, role auth.Role, body string, want int) map[string]any {
-			t.Helper()
-			resp, b := env.do(t, method, path, tok[role], body)
-			if resp.StatusCode != want {
-				t.Fatalf("%s %s as %s: %d, want %d: %s", method, path, role, resp.StatusCode, want, b)
-			}
-			var out map[string]any
-			_ = json.Unmarshal(b, &out)
-			return out
-		}
 		enc := time.Now().UTC().Add(-5 * time.Hour).Format(time.RFC3339)
-		c := call("POST", "/api/v1/cases", auth.RoleIntake, `{"given_names":"Ana","surname1":"Tiul","sex":"F","birth_date":"2012-02-02","nationality":"Guatemala","languages":["Spanish","Q'eqchi'"],"encountered_at":"`+enc+`"}`, 201)
+		c := env.call(t, "POST", "/api/v1/cases", auth.RoleIntake, `{"given_names":"Ana","surname1":"Tiul","sex":"F","birth_date":"2012-02-02","nationality":"Guatemala","languages":["Spanish","Q'eqchi'"],"encountered_at":"`+enc+`"}`, 201)
 		id := int64(c["id"].(float64))
 		if c["interpreter_needed"] != nil || c["separated_from_parent"] != nil {
 			t.Errorf("unknown answers not null: %v", c)
 		}
 		base := fmt.Sprintf("/api/v1/cases/%d", id)
-		call("GET", base, auth.RoleCaseworker, "", 404)
-		call("GET", base, auth.RolePublic, "", 403)
-		e := call("POST", base+"/transitions", auth.RoleIntake, `{"state":"released"}`, 409)
+		env.call(t, "GET", base, auth.RoleCaseworker, "", 404)
+		env.call(t, "GET", base, auth.RolePublic, "", 403)
+		e := env.call(t, "POST", base+"/transitions", auth.RoleIntake, `{"state":"released"}`, 409)
 		if msg := e["error"].(map[string]any)["message"].(string); !strings.Contains(msg, "in_border_custody") {
 			t.Errorf("409 message does not name the allowed states: %s", msg)
 		}
-		call("POST", base+"/transitions", auth.RoleIntake, `{"state":"in_border_custody"}`, 200)
-		call("POST", base+"/transitions", auth.RoleIntake, `{"state":"referred","reason":"CBP referral"}`, 200)
-		call("POST", base+"/deadlines/notification", auth.RoleAdmin, `{"note":"portal"}`, 200)
+		env.call(t, "POST", base+"/transitions", auth.RoleIntake, `{"state":"in_border_custody"}`, 200)
+		env.call(t, "POST", base+"/transitions", auth.RoleIntake, `{"state":"referred","reason":"CBP referral"}`, 200)
+		env.call(t, "POST", base+"/deadlines/notification", auth.RoleAdmin, `{"note":"portal"}`, 200)
 
-		fac := call("POST", "/api/v1/facilities", auth.RoleAdmin, `{"name":"Casa Alba","type":"shelter","tz":"America/Chicago","city":"San Antonio","us_state":"TX","lat":29.4,"lon":-98.5,"languages":["Spanish","Q'eqchi'"],"beds":[{"sex":"F","age_band":"13-17","capacity":3}]}`, 201)
+		fac := env.call(t, "POST", "/api/v1/facilities", auth.RoleAdmin, `{"name":"Casa Alba","type":"shelter","tz":"America/Chicago","city":"San Antonio","us_state":"TX","lat":29.4,"lon":-98.5,"languages":["Spanish","Q'eqchi'"],"beds":[{"sex":"F","age_band":"13-17","capacity":3}]}`, 201)
 		facID := int64(fac["id"].(float64))
-		call("POST", "/api/v1/facilities", auth.RoleCaseworker, `{"name":"X","type":"shelter","tz":"UTC"}`, 403)
-		recs := call("GET", base+"/recommendations", auth.RoleAdmin, "", 200)
+		env.call(t, "POST", "/api/v1/facilities", auth.RoleCaseworker, `{"name":"X","type":"shelter","tz":"UTC"}`, 403)
+		recs := env.call(t, "GET", base+"/recommendations", auth.RoleAdmin, "", 200)
 		if rs := recs["recommendations"].([]any); len(rs) != 1 || !strings.Contains(fmt.Sprint(rs[0]), "Q'eqchi'") {
 			t.Errorf("recommendations %v", recs)
 		}
-		call("POST", base+"/placements", auth.RoleAdmin, fmt.Sprintf(`{"facility_id":%d}`, facID), 200)
+		env.call(t, "POST", base+"/placements", auth.RoleAdmin, fmt.Sprintf(`{"facility_id":%d}`, facID), 200)
 
 		// The caseworker of that facility now sees the child.
 		cwCtx := audit.WithActor(context.Background(), audit.Actor{Email: "operator:test", Role: children.OperatorRole})
@@ -69,35 +57,35 @@ func TestChildrenAPIFlow(t *testing.T) {
 		if err := children.New(db).AssignFacility(cwCtx, cw.ID, facID); err != nil {
 			t.Fatal(err)
 		}
-		v := call("GET", base, auth.RoleCaseworker, "", 200)
+		v := env.call(t, "GET", base, auth.RoleCaseworker, "", 200)
 		if v["case"].(map[string]any)["facility_name"] != "Casa Alba" {
 			t.Errorf("case view %v", v["case"])
 		}
-		sp := call("POST", "/api/v1/sponsors", auth.RoleCaseworker, fmt.Sprintf(`{"case_id":%d,"given_names":"Rosa","surnames":"Tiul","relationship":"parent","us_state":"CA"}`, id), 201)
+		sp := env.call(t, "POST", "/api/v1/sponsors", auth.RoleCaseworker, fmt.Sprintf(`{"case_id":%d,"given_names":"Rosa","surnames":"Tiul","relationship":"parent","us_state":"CA"}`, id), 201)
 		spID := int64(sp["id"].(float64))
-		e = call("POST", base+"/releases", auth.RoleCaseworker, fmt.Sprintf(`{"sponsor_id":%d}`, spID), 409)
+		e = env.call(t, "POST", base+"/releases", auth.RoleCaseworker, fmt.Sprintf(`{"sponsor_id":%d}`, spID), 409)
 		if msg := e["error"].(map[string]any)["message"].(string); !strings.Contains(msg, "identity_proof") || !strings.Contains(msg, "sex_offender_registry_check") {
 			t.Errorf("409 does not name the missing steps: %s", msg)
 		}
 		for _, st := range []string{"identity_proof", "relationship_proof", "public_records_check", "sex_offender_registry_check"} {
-			call("POST", fmt.Sprintf("/api/v1/sponsors/%d/vetting", spID), auth.RoleCaseworker, `{"step":"`+st+`","result":"passed"}`, 200)
+			env.call(t, "POST", fmt.Sprintf("/api/v1/sponsors/%d/vetting", spID), auth.RoleCaseworker, `{"step":"`+st+`","result":"passed"}`, 200)
 		}
-		rel := call("POST", base+"/releases", auth.RoleCaseworker, fmt.Sprintf(`{"sponsor_id":%d}`, spID), 201)
+		rel := env.call(t, "POST", base+"/releases", auth.RoleCaseworker, fmt.Sprintf(`{"sponsor_id":%d}`, spID), 201)
 		relID := int64(rel["id"].(float64))
-		call("POST", fmt.Sprintf("%s/releases/%d/approve", base, relID), auth.RoleCaseworker, "", 403)
-		done := call("POST", fmt.Sprintf("%s/releases/%d/approve", base, relID), auth.RoleAdmin, "", 200)
+		env.call(t, "POST", fmt.Sprintf("%s/releases/%d/approve", base, relID), auth.RoleCaseworker, "", 403)
+		done := env.call(t, "POST", fmt.Sprintf("%s/releases/%d/approve", base, relID), auth.RoleAdmin, "", 200)
 		if done["status"] != "released" || done["followup_30_at"] == nil {
 			t.Errorf("release %v", done)
 		}
-		v = call("GET", base, auth.RoleAdmin, "", 200)
+		v = env.call(t, "GET", base, auth.RoleAdmin, "", 200)
 		if v["case"].(map[string]any)["state"] != "released" {
 			t.Errorf("state after release: %v", v["case"])
 		}
-		st := call("GET", "/api/v1/cases/stats", auth.RolePublic, "", 200)
+		st := env.call(t, "GET", "/api/v1/cases/stats", auth.RolePublic, "", 200)
 		if tot := st["total"].(map[string]any); tot["n"] != nil || tot["shown"] != "<10" {
 			t.Errorf("public total not suppressed: %v", st["total"])
 		}
-		b := call("GET", "/api/v1/cases/board", auth.RoleAdmin, "", 200)
+		b := env.call(t, "GET", "/api/v1/cases/board", auth.RoleAdmin, "", 200)
 		if _, ok := b["items"].([]any); !ok {
 			t.Errorf("board %v", b)
 		}

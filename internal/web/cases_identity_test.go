@@ -19,52 +19,41 @@ import (
 func TestCaseIdentityAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		env := newTestEnv(t, db)
-		tok := env.tokens
-		call := func(method, path string, role auth.Role, body string, want int) map[string]any {
-			t.Helper()
-			resp, b := env.do(t, method, path, tok[role], body)
-			if resp.StatusCode != want {
-				t.Fatalf("%s %s as %s: %d, want %d: %s", method, path, role, resp.StatusCode, want, b)
-			}
-			var out map[string]any
-			_ = json.Unmarshal(b, &out)
-			return out
-		}
 		enc := time.Now().UTC().Add(-5 * time.Hour).Format(time.RFC3339)
-		c := call("POST", "/api/v1/cases", auth.RoleIntake, `{"given_names":"Marvin","surname1":"Tzul","sex":"M","birth_date":"2012-01-30",
+		c := env.call(t, "POST", "/api/v1/cases", auth.RoleIntake, `{"given_names":"Marvin","surname1":"Tzul","sex":"M","birth_date":"2012-01-30",
 			"birth_place":"Totonicapán","mother_name":"Rosa Caal","encountered_at":"`+enc+`"}`, 201)
 		if c["birth_place"] != "Totonicapán" || c["mother_name"] != "Rosa Caal" || c["father_name"] != "" {
 			t.Fatalf("intake lost the new fields: %v", c)
 		}
 		base := fmt.Sprintf("/api/v1/cases/%d", int64(c["id"].(float64)))
-		call("PATCH", base, auth.RoleIntake, `{"given_names":"José"}`, 422)
-		call("PATCH", base, auth.RoleIntake, `{"birth_date":"2030-01-01","reason":"x"}`, 422)
-		call("PATCH", base, auth.RoleIntake, `{"nickname":"Chepe","reason":"x"}`, 400)
-		call("PATCH", base, auth.RoleIntake, `{"given_names": 7, "reason":"x"}`, 400)
-		call("PATCH", base, auth.RoleAuditor, `{"given_names":"José","reason":"x"}`, 403)
-		call("PATCH", base, auth.RolePublic, `{"given_names":"José","reason":"x"}`, 403)
-		call("PATCH", base, auth.RoleCaseworker, `{"given_names":"José","reason":"x"}`, 404) // not in the caseworker's facilities
-		call("PATCH", "/api/v1/cases/999999", auth.RoleAdmin, `{"given_names":"José","reason":"x"}`, 404)
+		env.call(t, "PATCH", base, auth.RoleIntake, `{"given_names":"José"}`, 422)
+		env.call(t, "PATCH", base, auth.RoleIntake, `{"birth_date":"2030-01-01","reason":"x"}`, 422)
+		env.call(t, "PATCH", base, auth.RoleIntake, `{"nickname":"Chepe","reason":"x"}`, 400)
+		env.call(t, "PATCH", base, auth.RoleIntake, `{"given_names": 7, "reason":"x"}`, 400)
+		env.call(t, "PATCH", base, auth.RoleAuditor, `{"given_names":"José","reason":"x"}`, 403)
+		env.call(t, "PATCH", base, auth.RolePublic, `{"given_names":"José","reason":"x"}`, 403)
+		env.call(t, "PATCH", base, auth.RoleCaseworker, `{"given_names":"José","reason":"x"}`, 404) // not in the caseworker's facilities
+		env.call(t, "PATCH", "/api/v1/cases/999999", auth.RoleAdmin, `{"given_names":"José","reason":"x"}`, 404)
 		if resp, _ := env.do(t, "PATCH", base, "", `{"given_names":"José","reason":"x"}`); resp.StatusCode != http.StatusUnauthorized {
 			t.Errorf("anonymous: %d", resp.StatusCode)
 		}
-		got := call("GET", base, auth.RoleIntake, "", 200)["case"].(map[string]any)
+		got := env.call(t, "GET", base, auth.RoleIntake, "", 200)["case"].(map[string]any)
 		if got["given_names"] != "Marvin" {
 			t.Fatalf("a refused correction changed the case: %v", got)
 		}
 
-		fixed := call("PATCH", base, auth.RoleIntake, `{"given_names":"José","surname1":"Xiloj","birth_date":"2014-06-02","father_name":"Pedro Xiloj","aka":"Chepe","reason":"birth certificate"}`, 200)
+		fixed := env.call(t, "PATCH", base, auth.RoleIntake, `{"given_names":"José","surname1":"Xiloj","birth_date":"2014-06-02","father_name":"Pedro Xiloj","aka":"Chepe","reason":"birth certificate"}`, 200)
 		if fixed["given_names"] != "José" || fixed["surname1"] != "Xiloj" || fixed["father_name"] != "Pedro Xiloj" || fixed["mother_name"] != "Rosa Caal" || fixed["aka"] != "Chepe" {
 			t.Fatalf("after the correction: %v", fixed)
 		}
-		view := call("GET", base, auth.RoleAdmin, "", 200)
+		view := env.call(t, "GET", base, auth.RoleAdmin, "", 200)
 		evs, _ := json.Marshal(view["events"])
 		if !strings.Contains(string(evs), `"identity"`) || !strings.Contains(string(evs), "birth certificate") {
 			t.Errorf("timeline lacks the correction: %s", evs)
 		}
 
 		var hits tracingHits
-		resp, body := env.do(t, "POST", "/api/v1/tracing/search", tok[auth.RoleAdmin], `{"given_names":"Chepe","surname1":"Shiloj","sex":"M","birth_date":"2014-06-02"}`)
+		resp, body := env.do(t, "POST", "/api/v1/tracing/search", env.tokens[auth.RoleAdmin], `{"given_names":"Chepe","surname1":"Shiloj","sex":"M","birth_date":"2014-06-02"}`)
 		if resp.StatusCode != 200 {
 			t.Fatalf("search: %d %s", resp.StatusCode, body)
 		}
@@ -73,7 +62,7 @@ func TestCaseIdentityAPI(t *testing.T) {
 			t.Errorf("the corrected case is not found by its new names: %s", body)
 		}
 		hits = tracingHits{}
-		resp, body = env.do(t, "POST", "/api/v1/tracing/search", tok[auth.RoleAdmin], `{"given_names":"Marvin","surname1":"Tzul","sex":"M","birth_date":"2012-01-30"}`)
+		resp, body = env.do(t, "POST", "/api/v1/tracing/search", env.tokens[auth.RoleAdmin], `{"given_names":"Marvin","surname1":"Tzul","sex":"M","birth_date":"2012-01-30"}`)
 		decodeInto(t, body, &hits)
 		if resp.StatusCode != 200 || len(hits.Candidates) != 0 {
 			t.Errorf("the old names still find the case: %s", body)

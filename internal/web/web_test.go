@@ -55,6 +55,19 @@ func newTestEnv(t *testing.T, db *store.DB) *testEnv {
 	return env
 }
 
+// call makes an API call as role, fails the test unless the status is
+// want, and returns the JSON object answered (nil if it is not one).
+func (e *testEnv) call(t *testing.T, method, path string, role auth.Role, body string, want int) map[string]any {
+	t.Helper()
+	resp, b := e.do(t, method, path, e.tokens[role], body)
+	if resp.StatusCode != want {
+		t.Fatalf("%s %s as %s: %d, want %d: %s", method, path, role, resp.StatusCode, want, b)
+	}
+	var out map[string]any
+	_ = json.Unmarshal(b, &out)
+	return out
+}
+
 func (e *testEnv) do(t *testing.T, method, path, token, body string) (*http.Response, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(method, e.ts.URL+path, strings.NewReader(body))
