@@ -126,6 +126,40 @@ var qualityFloor = map[string]float64{
 	"dev-dedupe":      0.977,
 	"dev-dedupe-hard": 0.954,
 	"dev-link":        0.982,
+	"dev-link-index":  0.976,
+}
+
+// TestQualityAppIndex searches the dev-link inquiries against its records
+// through an Index built as the app builds it (no trained model: hand-set
+// m with u and priors from the records, see searchModel).
+func TestQualityAppIndex(t *testing.T) {
+	if testing.Short() {
+		t.Skip("SKIPPED: quality test on the development sets (not with -short)")
+	}
+	dir := filepath.Join(sharedDir, "dev-link")
+	left := readSet(t, filepath.Join(dir, "records.csv"))
+	right := readSet(t, filepath.Join(dir, "inquiries.csv"))
+	truth := readTruth(t, filepath.Join(dir, "truth.csv"))
+	ix := NewIndex(left, nil)
+	tp, answered, should := 0, 0, 0
+	for _, r := range right {
+		if truth[r.ID] != "" {
+			should++
+		}
+		got := ix.Search(context.Background(), r, 1, DefaultLinkThreshold)
+		if len(got) == 0 {
+			continue
+		}
+		answered++
+		if got[0].ID == truth[r.ID] {
+			tp++
+		}
+	}
+	s := score(tp, answered, should)
+	t.Logf("dev-link through the app's index: %v", s)
+	if s.f < qualityFloor["dev-link-index"]-qualityMargin {
+		t.Errorf("F1 %.4f below floor %.4f", s.f, qualityFloor["dev-link-index"]-qualityMargin)
+	}
 }
 
 func TestQualityDevSets(t *testing.T) {
