@@ -67,6 +67,16 @@ var demoNationalities = []struct {
 
 var demoPlaces = []string{"Rio Grande Valley sector", "El Paso sector", "Tucson sector", "San Diego sector", "Del Rio sector", "Laredo sector", "Yuma sector", "Hidalgo port of entry"}
 
+// demoBirthPlaces are departments and towns the demo children come from,
+// by nationality.
+var demoBirthPlaces = map[string][]string{
+	"Guatemala":   {"Huehuetenango", "Quiché", "San Marcos", "Alta Verapaz", "Totonicapán", "Quetzaltenango", "Sololá", "Escuintla"},
+	"Honduras":    {"Cortés", "Francisco Morazán", "Yoro", "Atlántida", "Olancho", "Choluteca", "Colón", "Comayagua"},
+	"El Salvador": {"San Salvador", "La Libertad", "San Miguel", "Usulután", "Chalatenango", "Sonsonate", "Santa Ana"},
+	"Mexico":      {"Chiapas", "Guerrero", "Michoacán", "Oaxaca", "Puebla", "Tamaulipas", "Veracruz"},
+	"Nicaragua":   {"Managua", "León", "Matagalpa", "Estelí", "Chinandega"},
+}
+
 var demoClosedReasons = []string{
 	"age determination: found to be an adult by documentary evidence",
 	"left the facility without permission; reported to law enforcement",
@@ -196,7 +206,7 @@ func (s *Store) SeedDemo(ctx context.Context, o DemoOptions) error {
 			"birth_date_estimated", "birth_date_evidence", "birth_country", "nationality", "languages", "interpreter_needed", "encounter_place",
 			"encountered_at", "separated", "parent_details", "medical_flags", "notes", "trafficking_victim", "disability_special_needs",
 			"abuse_sponsor_may_not_protect", "facility_id", "bed_sex", "bed_age_band", "placed_at", "closed_reason", "created_at", "updated_at",
-			"key_given", "key_surname1", "key_surname2"}}
+			"key_given", "key_surname1", "key_surname2", "birth_place", "mother_name", "father_name"}}
 		events := &bulk{db: s.DB, table: "case_events", cols: []string{"case_id", "at", "actor", "kind", "from_state", "to_state", "reason", "facility_id"}}
 		deadlines := &bulk{db: s.DB, table: "deadlines", cols: []string{"case_id", "kind", "due_at", "resolved_at", "resolution", "resolved_by", "facility_id"}}
 		placements := &bulk{db: s.DB, table: "placements", cols: []string{"case_id", "facility_id", "sex", "age_band", "start_at", "end_at", "end_reason"}}
@@ -229,6 +239,7 @@ func (s *Store) SeedDemo(ctx context.Context, o DemoOptions) error {
 		inCare := map[bedKey]int{}
 		ts := store.FormatTime
 		var prevSurnames [2]string
+		var prevParents [3]string
 		var prevEnc time.Time
 		var prevID int64
 		for i := 0; i < o.Cases; i++ {
@@ -274,6 +285,32 @@ func (s *Store) SeedDemo(ctx context.Context, o DemoOptions) error {
 			sibling := int64(0)
 			if i > 0 && r.Float64() < 0.06 { // a brother or sister of the previous child
 				s1, s2, enc, sibling = prevSurnames[0], prevSurnames[1], prevEnc, prevID
+			}
+			// The parents and birthplace, from a generator of their own
+			// so that the rest of the demo stays as it was: the father
+			// carries the child's first surname, the mother the second;
+			// a sibling shares them.
+			pr := rand.New(rand.NewPCG(o.Seed, uint64(id)))
+			mother := girls.pick(pr) + " " + s2 + " " + surnames.pick(pr)
+			father := boys.pick(pr) + " " + s1 + " " + surnames.pick(pr)
+			places := demoBirthPlaces[nat]
+			birthPlace := ""
+			if len(places) > 0 {
+				birthPlace = places[pr.IntN(len(places))]
+			}
+			if sibling != 0 {
+				mother, father, birthPlace = prevParents[0], prevParents[1], prevParents[2]
+			}
+			parents := [3]string{mother, father, birthPlace}
+			// What an officer could not learn stays unknown.
+			if pr.Float64() < 0.3 {
+				father = ""
+			}
+			if pr.Float64() < 0.15 {
+				mother = ""
+			}
+			if pr.Float64() < 0.2 {
+				birthPlace = ""
 			}
 			if r.Float64() < 0.08 {
 				s2 = "" // only one surname recorded
@@ -518,7 +555,8 @@ func (s *Store) SeedDemo(ctx context.Context, o DemoOptions) error {
 			}
 			if err := cases.add(ctx, id, string(state), given, s1, s2, "", sexArg, birthS, est, evidence, nat, nat, joinList(langs), interp,
 				demoPlaces[r.IntN(len(demoPlaces))], ts(enc), separated, parent, medical, "", traff, disab, 0,
-				facArg, bedSex, bedBand, placedArg, closedReason, ts(enc), ts(updated), Fold(given), Fold(s1), Fold(s2)); err != nil {
+				facArg, bedSex, bedBand, placedArg, closedReason, ts(enc), ts(updated), Fold(given), Fold(s1), Fold(s2),
+				birthPlace, mother, father); err != nil {
 				return err
 			}
 			// The case row is buffered; its events go in timeline order,
@@ -545,7 +583,7 @@ func (s *Store) SeedDemo(ctx context.Context, o DemoOptions) error {
 					return err
 				}
 			}
-			prevSurnames, prevEnc, prevID = [2]string{s1, s2}, enc, id
+			prevSurnames, prevParents, prevEnc, prevID = [2]string{s1, s2}, parents, enc, id
 		}
 		// Cases first: the other tables refer to them.
 		for _, b := range []*bulk{cases, sponsors, events, deadlines, placements, vetting, releases, siblings} {

@@ -42,7 +42,7 @@ func SeedDemo(ctx context.Context, db *store.DB, o DemoOptions) error {
 	err := eachCase(ctx, db, 0, func(_ int64, rs []tracing.Record) error {
 		r := rs[0]
 		cases = append(cases, Person{GivenNames: r.GivenNames, Surname1: r.Surname1, Surname2: r.Surname2, Sex: r.Sex,
-			BirthDate: r.BirthDate, BirthCountry: r.BirthCountry})
+			BirthDate: r.BirthDate, BirthCountry: r.BirthCountry, BirthPlace: r.BirthPlace, MotherName: r.MotherName, FatherName: r.FatherName})
 		return nil
 	})
 	if err != nil {
@@ -67,6 +67,7 @@ func SeedDemo(ctx context.Context, db *store.DB, o DemoOptions) error {
 				other := cases[rng.IntN(len(cases))]
 				sought.Surname1, sought.Surname2 = other.Surname2, ""
 				sought.GivenNames = strings.Fields(cases[rng.IntN(len(cases))].GivenNames + " X")[0]
+				sought.MotherName, sought.FatherName, sought.BirthPlace = other.MotherName, "", ""
 			}
 			v := &ValidationError{}
 			sought.Normalize(v, "")
@@ -83,7 +84,8 @@ func SeedDemo(ctx context.Context, db *store.DB, o DemoOptions) error {
 				mother_name, father_name, notes, recorded_by_email, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 				string(StatusOpen), sk.GivenNames, sk.Surnames, string(sk.Relationship), sk.Contact, sk.Language,
-				sought.GivenNames, sought.Surname1, sought.Surname2, sought.Sex, sought.BirthDate, sought.BirthCountry, "", "", "",
+				sought.GivenNames, sought.Surname1, sought.Surname2, sought.Sex, sought.BirthDate, sought.BirthCountry, sought.BirthPlace,
+				sought.MotherName, sought.FatherName,
 				fmt.Sprintf("demonstration request %d", i+1), audit.ActorFrom(ctx).Email, at, at).Scan(&id)
 			if err != nil {
 				return fmt.Errorf("tracing demo: %w", err)
