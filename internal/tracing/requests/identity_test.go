@@ -138,3 +138,43 @@ func TestCaseRecordsOf(t *testing.T) {
 func recordOf(id, given, s1, s2 string) tracing.Record {
 	return tracing.Record{ID: id, GivenNames: given, Surname1: s1, Surname2: s2, Sex: "M", BirthDate: "2014-06-02"}
 }
+
+// A correction that commits after a later-numbered one (numbers are taken
+// at insert, seen at commit) is still indexed.
+func TestCorrectionOutOfOrder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		f.crowd(f.admin)
+		a := f.child(f.admin, "Marvin", "Tzul", "", "M", "2012-01-30")
+		b := f.child(f.admin, "Wendy", "Izaguirre", "", "F", "2011-10-26")
+		f.svc = f.service()
+		ctx := context.Background()
+		at := store.FormatTime(f.clock)
+		// Case b's correction took number 12 and committed first...
+		if _, err := db.Exec(ctx, `UPDATE cases SET given_names = 'Dulce' WHERE id = ?`, b.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(ctx, `INSERT INTO case_identity_changes (seq, case_id, at) VALUES (12, ?, ?)`, b.ID, at); err != nil {
+			t.Fatal(err)
+		}
+		if res, err := f.svc.M.Sync(ctx); err != nil || res.Reindexed != 1 {
+			t.Fatalf("first sync: %+v %v", res, err)
+		}
+		// ...and case a's, number 11, after it.
+		if _, err := db.Exec(ctx, `UPDATE cases SET given_names = 'José', surname1 = 'Xiloj' WHERE id = ?`, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(ctx, `INSERT INTO case_identity_changes (seq, case_id, at) VALUES (11, ?, ?)`, a.ID, at); err != nil {
+			t.Fatal(err)
+		}
+		if res, err := f.svc.M.Sync(ctx); err != nil || res.Reindexed != 1 {
+			t.Fatalf("sync after the late commit: %+v %v", res, err)
+		}
+		if !found(t, f, Person{GivenNames: "José", Surname1: "Xiloj", Sex: "M", BirthDate: "2012-01-30"}, a.ID) {
+			t.Error("the late correction was not indexed")
+		}
+		if res, err := f.svc.M.Sync(ctx); err != nil || res.Reindexed != 0 {
+			t.Errorf("a correction was indexed twice: %+v %v", res, err)
+		}
+	})
+}

@@ -83,6 +83,7 @@ type Matcher struct {
 	floor     int64               // every case with id <= floor was matched
 	pending   map[int64]time.Time // cases above floor already matched, with when they were first seen
 	editSeq   atomic.Int64        // the last identity correction indexed (case_identity_changes.seq)
+	applied   map[int64]bool      // corrections of the last editWindow numbers already indexed
 }
 
 // NewMatcher builds the index from every case in db.
@@ -99,6 +100,10 @@ func NewMatcher(ctx context.Context, db *store.DB, opts MatcherOptions) (*Matche
 		return nil, fmt.Errorf("tracing: identity corrections: %w", err)
 	}
 	m.editSeq.Store(seq)
+	// The cases read below show the corrections made so far.
+	if err := m.markApplied(ctx, seq); err != nil {
+		return nil, err
+	}
 	var recs []tracing.Record
 	var ids []int64
 	err = eachCase(ctx, db, 0, func(id int64, rs []tracing.Record) error {
@@ -146,7 +151,7 @@ func NewMatcherFromRecords(db *store.DB, recs []tracing.Record, opts MatcherOpti
 
 func newMatcher(db *store.DB, opts MatcherOptions) *Matcher {
 	m := &Matcher{db: db, model: opts.Model, freqFrom: opts.FrequenciesFrom, threshold: opts.Threshold, lag: opts.Lag, log: opts.Logger, now: opts.Now,
-		pending: map[int64]time.Time{}}
+		pending: map[int64]time.Time{}, applied: map[int64]bool{}}
 	if m.freqFrom <= 0 {
 		m.freqFrom = MinCasesForFrequencies
 	}
@@ -483,9 +488,12 @@ func (m *Matcher) syncLocked(ctx context.Context) (SyncResult, error) {
 }
 
 // readCorrections returns the cases whose identity was corrected since the
-// last call, and moves past them.
+// last call, and moves past them. A sequence number is taken when a
+// correction is written but seen when it commits, so a lower one can appear
+// after a higher: the last editWindow numbers are read again each time and
+// those already applied skipped.
 func (m *Matcher) readCorrections(ctx context.Context) ([]int64, error) {
-	rows, err := m.db.Query(ctx, `SELECT seq, case_id FROM case_identity_changes WHERE seq > ? ORDER BY seq`, m.editSeq.Load())
+	rows, err := m.db.Query(ctx, `SELECT seq, case_id FROM case_identity_changes WHERE seq > ? ORDER BY seq`, m.editSeq.Load()-editWindow)
 	if err != nil {
 		return nil, fmt.Errorf("tracing: identity corrections: %w", err)
 	}
@@ -498,7 +506,11 @@ func (m *Matcher) readCorrections(ctx context.Context) ([]int64, error) {
 		if err := rows.Scan(&seq, &id); err != nil {
 			return nil, fmt.Errorf("tracing: identity corrections: %w", err)
 		}
-		last = seq
+		if m.applied[seq] {
+			continue
+		}
+		m.applied[seq] = true
+		last = max(last, seq)
 		if !seen[id] {
 			seen[id] = true
 			ids = append(ids, id)
@@ -508,8 +520,35 @@ func (m *Matcher) readCorrections(ctx context.Context) ([]int64, error) {
 		return nil, fmt.Errorf("tracing: identity corrections: %w", err)
 	}
 	m.editSeq.Store(last)
+	for seq := range m.applied {
+		if seq <= last-editWindow {
+			delete(m.applied, seq)
+		}
+	}
 	return ids, nil
 }
+
+// markApplied records the corrections of the window below seq as indexed.
+func (m *Matcher) markApplied(ctx context.Context, seq int64) error {
+	rows, err := m.db.Query(ctx, `SELECT seq FROM case_identity_changes WHERE seq > ? AND seq <= ?`, seq-editWindow, seq)
+	if err != nil {
+		return fmt.Errorf("tracing: identity corrections: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s int64
+		if err := rows.Scan(&s); err != nil {
+			return fmt.Errorf("tracing: identity corrections: %w", err)
+		}
+		m.applied[s] = true
+	}
+	return rows.Err()
+}
+
+// editWindow is how many sequence numbers of corrections are read again,
+// for those committed out of order (concurrent corrections are rare: a
+// few at most are in flight at once).
+const editWindow = 64
 
 // searchAll searches ix with each of a case's records (its names and
 // also-known-as names) and returns each hit once, its best.
