@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -69,6 +70,19 @@ func TestBrowserCustodyFlow(t *testing.T) {
 		run("wait for state "+want, chromedp.WaitVisible(css(`#case-state[data-state="`+want+`"]`)))
 	}
 
+	// The same girl was recorded by the same officer a week ago (a second
+	// encounter): the new intake must show her as a possible duplicate.
+	in, err := auth.NewService(db).UserByEmail(op, "intake@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	earlier, err := st.CreateCase(auth.NewContext(op, auth.Principal{UserID: in.ID, Email: in.Email, Role: auth.RoleIntake}),
+		children.Intake{GivenNames: "Maria Jose", Surname1: "Tiul", Sex: "F", BirthDate: "2011-06-15", Nationality: "Guatemala",
+			EncounteredAt: time.Now().Add(-7 * 24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	// Intake.
 	signIn("intake", "/cases/new")
 	run("intake form",
@@ -86,6 +100,10 @@ func TestBrowserCustodyFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	caseURL := strings.TrimPrefix(url, env.ts.URL)
+	run("possible duplicates at intake", chromedp.WaitVisible(css("#dup-panel li")))
+	if got := browserText(t, ctx, "#dup-list"); !strings.Contains(got, fmt.Sprintf("#%d", earlier.ID)) {
+		t.Errorf("possible duplicates shown: %q, want case %d", got, earlier.ID)
+	}
 	if got := browserText(t, ctx, "h1"); !strings.Contains(got, "María José Tiul") {
 		t.Errorf("case heading %q", got)
 	}

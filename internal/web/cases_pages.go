@@ -150,6 +150,9 @@ func (s *Server) handleCasePage(w http.ResponseWriter, r *http.Request) {
 	}
 	p, _ := auth.FromContext(r.Context())
 	data := map[string]any{"V": v, "Zone": v.Case.FacilityTZ, "Next": v.Case.State.Next(), "Now": time.Now().UTC()}
+	// At intake (the case's first day) the page looks for possible
+	// duplicates by itself; later the link to them is enough.
+	data["DupCheck"] = auth.Allowed(p.Role, auth.PermTracingSearch) && time.Since(v.Case.CreatedAt) < intakeDuplicateWindow
 	if auth.Allowed(p.Role, auth.PermCaseUpdate) && (v.Case.State == children.StateReferred || v.Case.State == children.StatePlaced) {
 		// The ranking is advice: a refusal (unknown sex or age) is shown
 		// as the reason there is none.
@@ -200,6 +203,10 @@ func (s *Server) handleCaseIdentityPage(w http.ResponseWriter, r *http.Request) 
 	}
 	s.childBackToCase(w, r, id)
 }
+
+// intakeDuplicateWindow is how long after intake a case's page shows its
+// possible duplicates without being asked.
+const intakeDuplicateWindow = 24 * time.Hour
 
 func (s *Server) childBackToCase(w http.ResponseWriter, r *http.Request, id int64) {
 	http.Redirect(w, r, "/cases/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
