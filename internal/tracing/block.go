@@ -42,6 +42,10 @@ const (
 	nRules
 )
 
+// A key carries its rule in its top 4 bits: there can be no more than 16
+// rules (this fails to compile if there are).
+const _ = uint(16 - nRules)
+
 // sparseOnly marks rules whose groups compare only pairs in which at
 // least one record lacks a full birth date: without that, a key of given
 // name and surname alone would compare every Juan García with every other
@@ -157,13 +161,12 @@ func blockKeys(k *keyHasher, f *features, dst []uint64) []uint64 {
 		}
 		dst = append(dst, k.key(ruleTypoNoDate, "g2", prefix(g, 2), s))
 		dst = append(dst, k.key(ruleTypoNoDate, "s2", g, prefix(s, 2)))
-		for d := range 2 {
-			tag := string(rune('0' + d))
+		for d, tag := range [2][2]string{{"gd0", "sd0"}, {"gd1", "sd1"}} {
 			if len(g) > 3 {
-				dst = append(dst, k.key(ruleTypoNoDate, "gd"+tag, g[:d], g[d+1:], s))
+				dst = append(dst, k.key(ruleTypoNoDate, tag[0], g[:d], g[d+1:], s))
 			}
 			if len(s) > 3 {
-				dst = append(dst, k.key(ruleTypoNoDate, "sd"+tag, g, s[:d], s[d+1:]))
+				dst = append(dst, k.key(ruleTypoNoDate, tag[1], g, s[:d], s[d+1:]))
 			}
 		}
 		// A typo in the surname and a year off: the given name, the
