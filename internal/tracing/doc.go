@@ -60,9 +60,10 @@
 // tolerant of a different kind of variation (the two loosest, for typos
 // when no full date is shared, key a name with two letters, or all letters
 // but the first or second, of the other, and the initials with the year;
-// their groups are capped at 100 records); a pair sharing several keys is
-// compared once. Dedupe joins pairs above the threshold strongest first,
-// and joins two clusters only if their records match on average
+// the groups of the loosest rules are capped lower than the others', see
+// ruleBlockCap); a pair sharing several keys is compared once. Dedupe
+// joins pairs above the threshold strongest first, and joins two clusters
+// only if their records match on average
 // (average linkage), so one record resembling two siblings does not chain
 // them together.
 //
