@@ -334,12 +334,6 @@ var logSumTable = func() []float64 {
 	return t
 }()
 
-// rawWeight is the log-odds of a pattern without term frequencies (for
-// choosing how to read a pair).
-func (m *Model) rawWeight(v *vector) float64 {
-	return weightOf(m.classLogs(v, nil))
-}
-
 // probability turns log-odds into a probability.
 func (m *Model) probability(weight float64) float64 {
 	return 1 / (1 + math.Exp2(-weight))
@@ -350,31 +344,54 @@ func (m *Model) probability(weight float64) float64 {
 // of the reading with the highest weight.
 func (m *Model) compare(a, b *features) vector {
 	v := compareOriented(a, b, false)
-	best := m.rawWeight(&v)
 	straight := v
+	crossed := v[fSurname1] >= sJaroMid || v[fSurname2] == sDisagree
+	swapped := straight[fGiven] >= gOther && b.s1AsGiven[0] != ""
+	if !crossed && !swapped {
+		return v // one reading: no need to weigh it
+	}
+	// Readings differ only in given names and surnames: the other fields
+	// are summed once.
+	base := m.lprior
+	for f := fSex; f < nFields; f++ {
+		for c := 0; c < nClasses; c++ {
+			base[c] += m.lp[c][f][v[f]]
+		}
+	}
+	best := m.readingWeight(base, &v)
 	// Surnames crossed: second written as first, or first one dropped.
-	// Only the surname levels change.
-	if v[fSurname1] >= sJaroMid || v[fSurname2] == sDisagree {
+	if crossed {
 		c := straight
 		c[fSurname1] = uint8(compareSurname(&a.s1, &b.s2))
 		c[fSurname2] = uint8(compareSurname(&a.s2, &b.s1))
-		if w := m.rawWeight(&c); w > best {
+		if w := m.readingWeight(base, &c); w > best {
 			v, best = c, w
 		}
 	}
-	// Given name and first surname exchanged: only given names and
-	// first surname change.
-	if straight[fGiven] >= gOther && b.s1AsGiven[0] != "" {
+	// Given name and first surname exchanged.
+	if swapped {
 		var sw features
 		b.swappedInto(&sw)
 		c := straight
 		c[fGiven] = uint8(compareGiven(a, &sw))
 		c[fSurname1] = uint8(compareSurname(&a.s1, &sw.s1))
-		if w := m.rawWeight(&c); w > best {
+		if w := m.readingWeight(base, &c); w > best {
 			v, best = c, w
 		}
 	}
 	return v
+}
+
+// readingWeight is the log-odds of v without term frequencies (for
+// choosing how to read a pair), given base, the class logs of the fields
+// after the names.
+func (m *Model) readingWeight(base [nClasses]float64, v *vector) float64 {
+	for _, f := range [...]int{fGiven, fSurname1, fSurname2} {
+		for c := 0; c < nClasses; c++ {
+			base[c] += m.lp[c][f][v[f]]
+		}
+	}
+	return weightOf(base)
 }
 
 // score returns the log-odds (bits) that a and b are one person.
