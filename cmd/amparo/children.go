@@ -23,7 +23,7 @@ func init() {
 	register(&command{name: "demo", summary: "load demonstration data (every domain) and demo accounts into a database", run: runDemoCommand})
 	register(&command{name: "facilities", summary: "list facilities, add one, or give a user access to a facility's cases", run: runFacilities})
 	registerImport("cases", "children's intakes from CSV (one row per child)", runImportCases)
-	registerDemo("children", seedChildrenDemo)
+	registerDemo("children", nil, seedChildrenDemo)
 }
 
 // importKind is one kind of `amparo import`. Other domains add theirs

@@ -23,7 +23,7 @@ func init() {
 		summary: "public statistics: import, list, export, forecast and backtest",
 		run:     runIndicators,
 	})
-	registerDemo("indicators", func(ctx context.Context, db *store.DB) error {
+	registerDemo("indicators", nil, func(ctx context.Context, db *store.DB) error {
 		_, err := indicators.ImportBuiltin(ctx, db, nil)
 		return err
 	})

@@ -10,7 +10,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"sort"
+	"strings"
 	"syscall"
 
 	"github.com/amparo-project/amparo/internal/store"
@@ -113,16 +115,64 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 }
 
 // demoSeeder fills a fresh database with one domain's demonstration data.
-// Domains register theirs from their own files; `serve --demo` and
-// `amparo demo` run them in registration-name order.
+// Domains register theirs from their own files, naming the seeders whose
+// data theirs needs (tracing requests describe demo cases; aid conditions
+// read indicators); `serve --demo` and `amparo demo` run each after those.
 type demoSeeder struct {
-	name string
-	seed func(ctx context.Context, db *store.DB) error
+	name  string
+	after []string
+	seed  func(ctx context.Context, db *store.DB) error
 }
 
 var demoSeeders []demoSeeder
 
-func registerDemo(name string, seed func(ctx context.Context, db *store.DB) error) {
-	demoSeeders = append(demoSeeders, demoSeeder{name, seed})
-	sort.Slice(demoSeeders, func(i, j int) bool { return demoSeeders[i].name < demoSeeders[j].name })
+func registerDemo(name string, after []string, seed func(ctx context.Context, db *store.DB) error) {
+	demoSeeders = append(demoSeeders, demoSeeder{name, after, seed})
+}
+
+// demoOrder returns the seeders so that each comes after those it names,
+// and otherwise in name order (so that the order is the same every run).
+// A seeder naming an unknown seeder, or a cycle, is a programming error.
+func demoOrder(all []demoSeeder) ([]demoSeeder, error) {
+	byName := make(map[string]demoSeeder, len(all))
+	for _, d := range all {
+		byName[d.name] = d
+	}
+	names := make([]string, 0, len(all))
+	for _, d := range all {
+		names = append(names, d.name)
+	}
+	sort.Strings(names)
+	var out []demoSeeder
+	state := map[string]int{} // 1 visiting, 2 done
+	var visit func(name string, path []string) error
+	visit = func(name string, path []string) error {
+		d, ok := byName[name]
+		if !ok {
+			return fmt.Errorf("demo data: %q needs seeder %q, which no domain registers", path[len(path)-1], name)
+		}
+		switch state[name] {
+		case 2:
+			return nil
+		case 1:
+			return fmt.Errorf("demo data: seeders depend on each other in a cycle: %s", strings.Join(append(path, name), " -> "))
+		}
+		state[name] = 1
+		after := slices.Clone(d.after)
+		sort.Strings(after)
+		for _, dep := range after {
+			if err := visit(dep, append(path, name)); err != nil {
+				return err
+			}
+		}
+		state[name] = 2
+		out = append(out, d)
+		return nil
+	}
+	for _, n := range names {
+		if err := visit(n, nil); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

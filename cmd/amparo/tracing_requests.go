@@ -8,9 +8,8 @@ import (
 )
 
 func init() {
-	// After the children's demo (seeders run in name order): the requests
-	// describe demo cases.
-	registerDemo("tracing-requests", func(ctx context.Context, db *store.DB) error {
+	// The requests describe demo cases.
+	registerDemo("tracing-requests", []string{"children"}, func(ctx context.Context, db *store.DB) error {
 		return requests.SeedDemo(ctx, db, requests.DemoOptions{Requests: 40, Seed: 2026, Unknown: 0.2})
 	})
 }

@@ -101,7 +101,7 @@ func TestLoginLimiter(t *testing.T) {
 
 func TestAccounts(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := audit.WithActor(context.Background(), audit.Actor{Email: "operator:test", Role: "operator"})
+		ctx := OperatorContext(context.Background(), "test")
 		svc := NewService(db)
 		u, err := svc.CreateUser(ctx, " Ana@Example.org ", RoleCaseworker, "twelve chars!!")
 		if err != nil || u.Email != "ana@example.org" {
@@ -175,4 +175,42 @@ func TestAccounts(t *testing.T) {
 			t.Fatalf("audit actions:\n got %s\nwant %s", got, want)
 		}
 	})
+}
+
+func TestRequire(t *testing.T) {
+	bg := context.Background()
+	tests := []struct {
+		name      string
+		ctx       context.Context
+		perm      Permission
+		wantRole  Role
+		forbidden bool
+	}{
+		{"nobody acting", bg, PermCaseRead, "", true},
+		{"signed-in role holding the permission", NewContext(bg, Principal{UserID: 3, Role: RoleCaseworker}), PermCaseRead, RoleCaseworker, false},
+		{"signed-in role lacking it", NewContext(bg, Principal{UserID: 4, Role: RolePublic}), PermCaseRead, RolePublic, true},
+		{"operator acts as admin", OperatorContext(bg, "root"), PermUsersAdmin, RoleAdmin, false},
+		{"operator still needs a real permission", OperatorContext(bg, "root"), Permission("no.such"), RoleAdmin, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := Require(tt.ctx, tt.perm)
+			if got := errors.Is(err, ErrForbidden); got != tt.forbidden {
+				t.Fatalf("forbidden = %v (%v)", got, err)
+			}
+			if p.Role != tt.wantRole {
+				t.Errorf("role %q, want %q", p.Role, tt.wantRole)
+			}
+		})
+	}
+	op := OperatorContext(bg, "root")
+	if _, ok := FromContext(op); ok {
+		t.Error("an operator is not a signed-in principal (it has no account id)")
+	}
+	if !IsOperator(op) || IsOperator(bg) {
+		t.Error("IsOperator")
+	}
+	if a := audit.ActorFrom(op); a.Email != "operator:root" || a.Role != OperatorRole {
+		t.Errorf("audit actor %+v", a)
+	}
 }

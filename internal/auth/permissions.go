@@ -1,6 +1,6 @@
 package auth
 
-import "errors"
+import "github.com/amparo-project/amparo/internal/errs"
 
 // Permission names one thing a person may do. Routes, CLI commands and
 // domain code check permissions, never roles, so this file is the whole
@@ -68,7 +68,7 @@ var permissions = map[Permission][]Role{
 
 // ErrForbidden is wrapped by every domain's refusal of an action the
 // actor's role does not allow; the web layer answers it with 403.
-var ErrForbidden = errors.New("not allowed")
+var ErrForbidden = errs.ErrForbidden
 
 // Allowed reports whether role holds perm. Anyone is allowed to everyone;
 // an unknown permission is allowed to no one.

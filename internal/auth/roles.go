@@ -61,8 +61,55 @@ func NewContext(ctx context.Context, p Principal) context.Context {
 	return audit.WithActor(ctx, audit.Actor{Email: p.Email, Role: string(p.Role)})
 }
 
-// FromContext returns the acting principal, if any.
+// FromContext returns the signed-in principal (a browser session or an API
+// token's owner), if any. An operator at the command line is not one: see
+// Require and OperatorContext.
 func FromContext(ctx context.Context) (Principal, bool) {
 	p, ok := ctx.Value(principalKey{}).(Principal)
 	return p, ok
+}
+
+// OperatorRole is the audit role of command-line operators.
+const OperatorRole = "operator"
+
+type operatorKey struct{}
+
+// OperatorContext returns ctx acting as the command-line operator osUser.
+// An operator acts with admin rights (whoever runs commands on the server
+// holds the database anyway) but has no account: the audit log names the
+// operating-system user, with the role "operator".
+func OperatorContext(ctx context.Context, osUser string) context.Context {
+	ctx = context.WithValue(ctx, operatorKey{}, Principal{Email: "operator:" + osUser, Role: RoleAdmin})
+	return audit.WithActor(ctx, audit.Actor{Email: "operator:" + osUser, Role: OperatorRole})
+}
+
+// IsOperator reports whether ctx acts as a command-line operator rather
+// than a signed-in account.
+func IsOperator(ctx context.Context) bool {
+	_, ok := ctx.Value(operatorKey{}).(Principal)
+	return ok
+}
+
+// Acting returns who acts in ctx: the signed-in principal, else the
+// operator (role admin, UserID 0), else false.
+func Acting(ctx context.Context) (Principal, bool) {
+	if p, ok := FromContext(ctx); ok {
+		return p, true
+	}
+	p, ok := ctx.Value(operatorKey{}).(Principal)
+	return p, ok
+}
+
+// Require returns who acts in ctx when their role holds perm, and an
+// error wrapping ErrForbidden otherwise (nobody acting included). Every
+// domain's exported methods start with it.
+func Require(ctx context.Context, perm Permission) (Principal, error) {
+	p, ok := Acting(ctx)
+	if !ok {
+		return p, fmt.Errorf("%w: no signed-in user", ErrForbidden)
+	}
+	if !Allowed(p.Role, perm) {
+		return p, fmt.Errorf("%w: role %s lacks %s", ErrForbidden, p.Role, perm)
+	}
+	return p, nil
 }

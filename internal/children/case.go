@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/errs"
 	"github.com/amparo-project/amparo/internal/store"
 
 	"golang.org/x/text/runes"
@@ -144,35 +145,11 @@ type Intake struct {
 	Siblings                  []int64   `json:"siblings"`
 }
 
-// FieldError is one problem with one field.
-type FieldError struct {
-	Field   string `json:"field"`
-	Problem string `json:"problem"`
-}
-
-// ValidationError lists every problem found, not only the first.
-type ValidationError struct {
-	Problems []FieldError `json:"problems"`
-}
-
-func (e *ValidationError) Error() string {
-	parts := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		parts[i] = p.Field + ": " + p.Problem
-	}
-	return "invalid: " + strings.Join(parts, "; ")
-}
-
-// Validation marks the error as the caller's mistake (422).
-func (e *ValidationError) Validation() bool { return true }
-
-func (e *ValidationError) add(field, format string, a ...any) { e.Add(field, format, a...) }
-
-// Add records a problem with field; other domains' input checks use it so
-// that every 422 in Amparo has one shape.
-func (e *ValidationError) Add(field, format string, a ...any) {
-	e.Problems = append(e.Problems, FieldError{Field: field, Problem: fmt.Sprintf(format, a...)})
-}
+// FieldError and ValidationError are the one shape of every 422 (errs).
+type (
+	FieldError      = errs.FieldError
+	ValidationError = errs.ValidationError
+)
 
 // maxText bounds free text so that one record cannot fill the database.
 const maxText = 4000
@@ -184,7 +161,7 @@ func (in *Intake) Normalize(now time.Time) error {
 	trim := func(s *string, field string, max int) {
 		*s = strings.TrimSpace(*s)
 		if len(*s) > max {
-			v.add(field, "longer than %d characters", max)
+			v.Add(field, "longer than %d characters", max)
 		}
 	}
 	trim(&in.GivenNames, "given_names", 200)
@@ -205,7 +182,7 @@ func (in *Intake) Normalize(now time.Time) error {
 		in.State = StateEncountered
 	case StateEncountered, StateInBorderCustody:
 	default:
-		v.add("state", "a new case starts as encountered or in_border_custody, not %q", in.State)
+		v.Add("state", "a new case starts as encountered or in_border_custody, not %q", in.State)
 	}
 	switch strings.ToUpper(strings.TrimSpace(in.Sex)) {
 	case "F", "FEMALE", "FEMENINO", "MUJER":
@@ -215,12 +192,12 @@ func (in *Intake) Normalize(now time.Time) error {
 	case "", "UNKNOWN", "DESCONOCIDO", "U", "?":
 		in.Sex = ""
 	default:
-		v.add("sex", "must be F, M or unknown, not %q", in.Sex)
+		v.Add("sex", "must be F, M or unknown, not %q", in.Sex)
 	}
 	if in.EncounteredAt.IsZero() {
-		v.add("encountered_at", "the time of encounter is required: every legal clock starts from it")
+		v.Add("encountered_at", "the time of encounter is required: every legal clock starts from it")
 	} else if in.EncounteredAt.After(now.Add(time.Hour)) {
-		v.add("encountered_at", "is in the future")
+		v.Add("encountered_at", "is in the future")
 	}
 	in.BirthDate = strings.TrimSpace(in.BirthDate)
 	if strings.EqualFold(in.BirthDate, "unknown") {
@@ -230,28 +207,28 @@ func (in *Intake) Normalize(now time.Time) error {
 		b, err := time.Parse(time.DateOnly, in.BirthDate)
 		switch {
 		case err != nil:
-			v.add("birth_date", "must be YYYY-MM-DD, not %q", in.BirthDate)
+			v.Add("birth_date", "must be YYYY-MM-DD, not %q", in.BirthDate)
 		case b.After(now):
-			v.add("birth_date", "is in the future")
+			v.Add("birth_date", "is in the future")
 		case !in.EncounteredAt.IsZero() && AgeAt(b, in.EncounteredAt) >= 18:
-			v.add("birth_date", "makes the person 18 or older at encounter; record an estimated date with its evidence if age is disputed")
+			v.Add("birth_date", "makes the person 18 or older at encounter; record an estimated date with its evidence if age is disputed")
 		}
 		if in.BirthDateEstimated && in.BirthDateEvidence == "" {
-			v.add("birth_date_evidence", "an estimated birth date needs the evidence it rests on")
+			v.Add("birth_date_evidence", "an estimated birth date needs the evidence it rests on")
 		}
 	} else if in.BirthDateEstimated {
-		v.add("birth_date", "an estimate was marked but no date given")
+		v.Add("birth_date", "an estimate was marked but no date given")
 	}
 	in.Languages = cleanList(in.Languages)
 	in.MedicalFlags = cleanList(in.MedicalFlags)
 	if in.Separated == nil || !*in.Separated {
 		if in.ParentDetails != "" && in.Separated != nil {
-			v.add("parent_details", "given but the child is recorded as not separated")
+			v.Add("parent_details", "given but the child is recorded as not separated")
 		}
 	}
 	for _, s := range in.Siblings {
 		if s <= 0 {
-			v.add("siblings", "%d is not a case number", s)
+			v.Add("siblings", "%d is not a case number", s)
 		}
 	}
 	if len(v.Problems) > 0 {
@@ -303,12 +280,7 @@ var (
 )
 
 // ConflictError is a refusal the API answers with 409 and this message.
-type ConflictError struct{ Msg string }
-
-func (e *ConflictError) Error() string { return e.Msg }
-
-// Unwrap makes the refusal a store.ErrConflict (409).
-func (e *ConflictError) Unwrap() error { return store.ErrConflict }
+type ConflictError = errs.ConflictError
 
 // MissingStepsError refuses a release until every required step passed.
 type MissingStepsError struct{ Missing []Step }

@@ -127,14 +127,14 @@ func (s *Store) insertCase(ctx context.Context, in Intake, createdBy *int64, now
 
 func (s *Store) linkSiblings(ctx context.Context, a, b int64) error {
 	if a == b {
-		return &ValidationError{Problems: []FieldError{{"siblings", "a case cannot be its own sibling"}}}
+		return &ValidationError{Problems: []FieldError{{Field: "siblings", Problem: "a case cannot be its own sibling"}}}
 	}
 	var n int
 	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM cases WHERE id = ?`, b).Scan(&n); err != nil {
 		return fmt.Errorf("children: link siblings: %w", err)
 	}
 	if n == 0 {
-		return &ValidationError{Problems: []FieldError{{"siblings", fmt.Sprintf("case %d does not exist", b)}}}
+		return &ValidationError{Problems: []FieldError{{Field: "siblings", Problem: fmt.Sprintf("case %d does not exist", b)}}}
 	}
 	for _, pair := range [][2]int64{{a, b}, {b, a}} {
 		if _, err := s.DB.Exec(ctx, `INSERT INTO case_siblings (case_id, sibling_id) VALUES (?, ?) ON CONFLICT (case_id, sibling_id) DO NOTHING`, pair[0], pair[1]); err != nil {
@@ -368,7 +368,7 @@ func (s *Store) Transition(ctx context.Context, id int64, to State, reason strin
 		return nil, err
 	}
 	if _, err := ParseState(string(to)); err != nil {
-		return nil, &ValidationError{Problems: []FieldError{{"state", err.Error()}}}
+		return nil, &ValidationError{Problems: []FieldError{{Field: "state", Problem: err.Error()}}}
 	}
 	reason = strings.TrimSpace(reason)
 	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
@@ -387,7 +387,7 @@ func (s *Store) Transition(ctx context.Context, id int64, to State, reason strin
 			return &ConflictError{Msg: "release needs a vetted sponsor and a second approver: use the release actions"}
 		case StateClosedOther:
 			if reason == "" {
-				return &ValidationError{Problems: []FieldError{{"reason", "closing for another reason needs the reason"}}}
+				return &ValidationError{Problems: []FieldError{{Field: "reason", Problem: "closing for another reason needs the reason"}}}
 			}
 		case StateAgedOut:
 			if age := c.Age(now); age < 18 {
@@ -492,7 +492,7 @@ func (s *Store) Place(ctx context.Context, caseID, facilityID int64, reason stri
 		var status string
 		if err := s.DB.QueryRow(ctx, `SELECT status FROM facilities WHERE id = ?`, facilityID).Scan(&status); err != nil {
 			if store.IsNoRows(err) {
-				return &ValidationError{Problems: []FieldError{{"facility_id", fmt.Sprintf("facility %d does not exist", facilityID)}}}
+				return &ValidationError{Problems: []FieldError{{Field: "facility_id", Problem: fmt.Sprintf("facility %d does not exist", facilityID)}}}
 			}
 			return fmt.Errorf("children: place: %w", err)
 		}
@@ -567,7 +567,7 @@ func (s *Store) Place(ctx context.Context, caseID, facilityID int64, reason stri
 func (s *Store) MeetDeadline(ctx context.Context, caseID int64, kind DeadlineKind, note string) error {
 	k, ok := ClockFor(kind)
 	if !ok {
-		return &ValidationError{Problems: []FieldError{{"kind", fmt.Sprintf("unknown deadline %q", kind)}}}
+		return &ValidationError{Problems: []FieldError{{Field: "kind", Problem: fmt.Sprintf("unknown deadline %q", kind)}}}
 	}
 	if k.MetByState != "" {
 		return &ConflictError{Msg: fmt.Sprintf("the %s deadline is met when the case reaches %s", kind, k.MetByState)}

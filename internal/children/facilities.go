@@ -69,32 +69,32 @@ func (f *Facility) validate() error {
 	v := &ValidationError{}
 	f.Name = strings.TrimSpace(f.Name)
 	if f.Name == "" {
-		v.add("name", "is required")
+		v.Add("name", "is required")
 	}
 	if !slices.Contains(FacilityTypes, f.Type) {
-		v.add("type", "must be one of %s", strings.Join(FacilityTypes, ", "))
+		v.Add("type", "must be one of %s", strings.Join(FacilityTypes, ", "))
 	}
 	if _, err := time.LoadLocation(f.TZ); err != nil || f.TZ == "" {
-		v.add("tz", "must be an IANA time zone such as America/Chicago")
+		v.Add("tz", "must be an IANA time zone such as America/Chicago")
 	}
 	if f.Status == "" {
 		f.Status = "open"
 	}
 	if f.Status != "open" && f.Status != "closed" {
-		v.add("status", "must be open or closed")
+		v.Add("status", "must be open or closed")
 	}
 	if (f.Lat == nil) != (f.Lon == nil) {
-		v.add("lat", "give both latitude and longitude, or neither")
+		v.Add("lat", "give both latitude and longitude, or neither")
 	}
 	for _, b := range f.Beds {
 		if !slices.Contains(Sexes, b.Sex) {
-			v.add("beds", "sex must be F or M")
+			v.Add("beds", "sex must be F or M")
 		}
 		if !slices.Contains(AgeBands, b.AgeBand) {
-			v.add("beds", "age band must be one of %s", strings.Join(AgeBands, ", "))
+			v.Add("beds", "age band must be one of %s", strings.Join(AgeBands, ", "))
 		}
 		if b.Capacity < 0 {
-			v.add("beds", "capacity cannot be negative")
+			v.Add("beds", "capacity cannot be negative")
 		}
 	}
 	f.Languages = cleanList(f.Languages)
@@ -157,7 +157,7 @@ func (s *Store) SetBeds(ctx context.Context, facilityID int64, b Beds) error {
 
 func (s *Store) setBeds(ctx context.Context, facilityID int64, b Beds) error {
 	if !slices.Contains(Sexes, b.Sex) || !slices.Contains(AgeBands, b.AgeBand) || b.Capacity < 0 {
-		return &ValidationError{Problems: []FieldError{{"beds", "sex F or M, a known age band, capacity not negative"}}}
+		return &ValidationError{Problems: []FieldError{{Field: "beds", Problem: "sex F or M, a known age band, capacity not negative"}}}
 	}
 	var occupied int
 	err := s.DB.QueryRow(ctx, `SELECT occupied FROM facility_beds WHERE facility_id = ? AND sex = ? AND age_band = ?`, facilityID, b.Sex, b.AgeBand).Scan(&occupied)

@@ -103,9 +103,9 @@ func (s *Store) UpdateIdentity(ctx context.Context, id int64, ch IdentityChange)
 			verr = err.(*ValidationError)
 		}
 		if ch.Reason == "" {
-			verr.add("reason", "say why the identity is corrected (a document, the child's account)")
+			verr.Add("reason", "say why the identity is corrected (a document, the child's account)")
 		} else if len(ch.Reason) > maxText {
-			verr.add("reason", "longer than %d characters", maxText)
+			verr.Add("reason", "longer than %d characters", maxText)
 		}
 		if len(verr.Problems) > 0 {
 			return verr

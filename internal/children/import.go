@@ -208,7 +208,7 @@ func parseImportRow(rec []string, col map[string]int, width int) (Intake, []Fiel
 	var in Intake
 	var problems []FieldError
 	if len(rec) != width {
-		return in, []FieldError{{"", fmt.Sprintf("%d cells, the header has %d", len(rec), width)}}
+		return in, []FieldError{{Field: "", Problem: fmt.Sprintf("%d cells, the header has %d", len(rec), width)}}
 	}
 	get := func(name string) string {
 		if i, ok := col[name]; ok {
@@ -228,7 +228,7 @@ func parseImportRow(rec []string, col map[string]int, width int) (Intake, []Fiel
 			f := false
 			return &f
 		}
-		problems = append(problems, FieldError{name, fmt.Sprintf("%q is not yes, no or unknown", v)})
+		problems = append(problems, FieldError{Field: name, Problem: fmt.Sprintf("%q is not yes, no or unknown", v)})
 		return nil
 	}
 	flag := func(name string) bool {
@@ -248,7 +248,7 @@ func parseImportRow(rec []string, col map[string]int, width int) (Intake, []Fiel
 	if v := get("encountered_at"); v != "" {
 		t, err := parseInstant(v)
 		if err != nil {
-			problems = append(problems, FieldError{"encountered_at", err.Error()})
+			problems = append(problems, FieldError{Field: "encountered_at", Problem: err.Error()})
 		}
 		in.EncounteredAt = t
 	}
@@ -266,7 +266,7 @@ func parseImportRow(rec []string, col map[string]int, width int) (Intake, []Fiel
 		}
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
-			problems = append(problems, FieldError{"siblings", fmt.Sprintf("%q is not a case number", s)})
+			problems = append(problems, FieldError{Field: "siblings", Problem: fmt.Sprintf("%q is not a case number", s)})
 			continue
 		}
 		in.Siblings = append(in.Siblings, id)

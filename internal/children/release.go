@@ -79,7 +79,7 @@ func (s *Store) RequestRelease(ctx context.Context, caseID, sponsorID int64) (*R
 			return err
 		}
 		if cl.Sponsor.CaseID != caseID {
-			return &ValidationError{Problems: []FieldError{{"sponsor_id", "the sponsor was proposed for another child"}}}
+			return &ValidationError{Problems: []FieldError{{Field: "sponsor_id", Problem: "the sponsor was proposed for another child"}}}
 		}
 		if len(cl.Missing) > 0 {
 			return &MissingStepsError{Missing: cl.Missing}

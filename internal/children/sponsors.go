@@ -49,18 +49,18 @@ func (s *Store) AddSponsor(ctx context.Context, sp Sponsor) (*Sponsor, error) {
 	v := &ValidationError{}
 	sp.GivenNames, sp.Surnames = strings.TrimSpace(sp.GivenNames), strings.TrimSpace(sp.Surnames)
 	if sp.GivenNames == "" && sp.Surnames == "" {
-		v.add("given_names", "a sponsor needs a name")
+		v.Add("given_names", "a sponsor needs a name")
 	}
 	cat, err := CategoryOf(sp.Relationship)
 	if err != nil {
-		v.add("relationship", "must be one of the known relationships")
+		v.Add("relationship", "must be one of the known relationships")
 	} else if cat == Category4 {
-		v.add("relationship", "category 4 means no sponsor is identified: there is no sponsor to record")
+		v.Add("relationship", "category 4 means no sponsor is identified: there is no sponsor to record")
 	}
 	sp.Category = cat
 	if sp.BirthDate != nil && *sp.BirthDate != "" {
 		if _, err := time.Parse(time.DateOnly, *sp.BirthDate); err != nil {
-			v.add("birth_date", "must be YYYY-MM-DD")
+			v.Add("birth_date", "must be YYYY-MM-DD")
 		}
 	} else {
 		sp.BirthDate = nil
@@ -68,7 +68,7 @@ func (s *Store) AddSponsor(ctx context.Context, sp Sponsor) (*Sponsor, error) {
 	sp.USState = strings.ToUpper(strings.TrimSpace(sp.USState))
 	for i, h := range sp.Household {
 		if strings.TrimSpace(h.Name) == "" {
-			v.add("household", "member %d has no name", i+1)
+			v.Add("household", "member %d has no name", i+1)
 		}
 	}
 	if len(v.Problems) > 0 {
@@ -282,10 +282,10 @@ func (s *Store) RecordVetting(ctx context.Context, sponsorID int64, step Step, r
 	}
 	v := &ValidationError{}
 	if !known {
-		v.add("step", "unknown vetting step %q", step)
+		v.Add("step", "unknown vetting step %q", step)
 	}
 	if result != ResultPassed && result != ResultFailed && result != ResultPending {
-		v.add("result", "must be passed, failed or pending")
+		v.Add("result", "must be passed, failed or pending")
 	}
 	if len(v.Problems) > 0 {
 		return v

@@ -3,7 +3,6 @@ package children
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
 	"time"
 
@@ -34,33 +33,13 @@ func (s *Store) now() time.Time {
 // actorName is how the timeline names who acted.
 func actorName(ctx context.Context) string { return audit.ActorFrom(ctx).Email }
 
-// principal is who acts. An operator at the command line (audit actor
-// role "operator", set by cmd/amparo) acts with admin rights: whoever runs
-// commands on the server holds the database anyway, and the audit log
-// names the operating-system user.
-func principal(ctx context.Context) (auth.Principal, error) {
-	if p, ok := auth.FromContext(ctx); ok {
-		return p, nil
-	}
-	if a := audit.ActorFrom(ctx); a.Role == OperatorRole {
-		return auth.Principal{Email: a.Email, Role: auth.RoleAdmin}, nil
-	}
-	return auth.Principal{}, fmt.Errorf("%w: no signed-in user", ErrForbidden)
-}
-
 // OperatorRole is the audit role of command-line operators.
-const OperatorRole = "operator"
+const OperatorRole = auth.OperatorRole
 
-// require checks that the context's principal holds perm.
+// require checks that the acting principal (an operator at the command
+// line acts as admin) holds perm.
 func require(ctx context.Context, perm auth.Permission) (auth.Principal, error) {
-	p, err := principal(ctx)
-	if err != nil {
-		return p, err
-	}
-	if !auth.Allowed(p.Role, perm) {
-		return p, fmt.Errorf("%w: role %s lacks %s", ErrForbidden, p.Role, perm)
-	}
-	return p, nil
+	return auth.Require(ctx, perm)
 }
 
 func b2i(b bool) int {

@@ -17,15 +17,18 @@ import (
 	"strings"
 	"time"
 
+	"github.com/amparo-project/amparo/internal/errs"
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver, registered as "pgx"
 	_ "modernc.org/sqlite"             // pure-Go SQLite driver, registered as "sqlite"
 )
 
-// ErrNotFound is wrapped by every lookup that finds no row.
-var ErrNotFound = errors.New("not found")
+// ErrNotFound is wrapped by every lookup that finds no row; it is
+// errs.ErrNotFound, which domains use.
+var ErrNotFound = errs.ErrNotFound
 
-// ErrConflict is wrapped when a write would break a uniqueness rule.
-var ErrConflict = errors.New("conflict")
+// ErrConflict is wrapped when a write would break a uniqueness rule; it is
+// errs.ErrConflict.
+var ErrConflict = errs.ErrConflict
 
 // DB is the database handle shared by the whole process.
 type DB struct {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/errs"
 	"github.com/amparo-project/amparo/internal/store"
 )
 
@@ -44,7 +45,7 @@ func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, store.ErrConflict):
 		s.usersPage(w, r, http.StatusConflict, usersView{Error: s.translate(langOf(r), "users.exists")})
 		return
-	case errors.As(err, new(ValidationError)):
+	case errs.IsValidation(err):
 		s.usersPage(w, r, http.StatusUnprocessableEntity, usersView{Error: err.Error()})
 		return
 	case err != nil:

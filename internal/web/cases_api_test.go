@@ -49,7 +49,7 @@ func TestChildrenAPIFlow(t *testing.T) {
 		env.call(t, "POST", base+"/placements", auth.RoleAdmin, fmt.Sprintf(`{"facility_id":%d}`, facID), 200)
 
 		// The caseworker of that facility now sees the child.
-		cwCtx := audit.WithActor(context.Background(), audit.Actor{Email: "operator:test", Role: children.OperatorRole})
+		cwCtx := auth.OperatorContext(context.Background(), "test")
 		cw, err := auth.NewService(db).UserByEmail(cwCtx, "caseworker@example.org")
 		if err != nil {
 			t.Fatal(err)
@@ -101,7 +101,7 @@ func TestChildrenAPIFlow(t *testing.T) {
 func TestChildrenPagesRender(t *testing.T) {
 	db := storetest.OpenSQLite(t)
 	env := newTestEnv(t, db)
-	ctx := audit.WithActor(context.Background(), audit.Actor{Email: "operator:test", Role: children.OperatorRole})
+	ctx := auth.OperatorContext(context.Background(), "test")
 	svc := auth.NewService(db)
 	admin, _ := svc.UserByEmail(ctx, "admin@example.org")
 	cw, _ := svc.UserByEmail(ctx, "caseworker@example.org")

@@ -9,7 +9,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/children"
 	"github.com/amparo-project/amparo/internal/store/storetest"
@@ -24,7 +23,7 @@ func TestBrowserCustodyFlow(t *testing.T) {
 	ctx := chromeContext(t)
 	db := storetest.OpenSQLite(t)
 	env := newTestEnv(t, db)
-	op := audit.WithActor(context.Background(), audit.Actor{Email: "operator:test", Role: children.OperatorRole})
+	op := auth.OperatorContext(context.Background(), "test")
 	st := children.New(db)
 	fac, err := st.CreateFacility(op, children.Facility{Name: "Casa Alba", Type: "shelter", TZ: "America/Chicago", City: "San Antonio", USState: "TX",
 		Languages: []string{"Spanish"}, Beds: []children.Beds{{Sex: "F", AgeBand: children.BandTeen, Capacity: 2}}})

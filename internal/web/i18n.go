@@ -71,7 +71,7 @@ func langOf(r *http.Request) string {
 
 // translate looks key up in lang, then English, then shows the key itself
 // so a missing message is visible rather than blank.
-func (s *Server) translate(lang, key string, args ...any) string {
+func (s *kit) translate(lang, key string, args ...any) string {
 	msg, ok := s.msgs[lang][key]
 	if !ok {
 		msg, ok = s.msgs["en"][key]

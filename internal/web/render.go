@@ -82,7 +82,7 @@ type Page struct {
 	Path string
 	Nav  []NavItem
 	Data any
-	s    *Server
+	s    *kit
 }
 
 // T translates key into the page's language.
@@ -95,7 +95,7 @@ func (p *Page) Can(perm string) bool {
 
 // render writes a page; it renders into a buffer first so that a template
 // error becomes a clean 500, not half a page.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+func (s *kit) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
 	t, ok := s.pages[name]
 	if !ok {
 		s.log.ErrorContext(r.Context(), "missing template", "name", name)
@@ -115,7 +115,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	_, _ = buf.WriteTo(w)
 }
 
-func (s *Server) page(r *http.Request, data any) *Page {
+func (s *kit) page(r *http.Request, data any) *Page {
 	p := &Page{Lang: langOf(r), Path: r.URL.RequestURI(), Data: data, s: s}
 	st := stateOf(r)
 	if st.ok {

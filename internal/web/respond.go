@@ -10,8 +10,7 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/amparo-project/amparo/internal/auth"
-	"github.com/amparo-project/amparo/internal/store"
+	"github.com/amparo-project/amparo/internal/errs"
 )
 
 // apiError is the one shape of every API error.
@@ -22,7 +21,7 @@ type apiError struct {
 	} `json:"error"`
 }
 
-func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
+func (s *kit) writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
@@ -34,7 +33,7 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // writeError answers JSON to API calls and an error page to browsers.
-func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
+func (s *kit) writeError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
 	if isAPI(r) || wantsJSON(r) {
 		var e apiError
 		e.Error.Code, e.Error.Message = code, message
@@ -50,7 +49,7 @@ func wantsJSON(r *http.Request) bool {
 
 // serverError logs err once, with the request id, and answers 500 without
 // leaking internals.
-func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+func (s *kit) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	s.log.ErrorContext(r.Context(), "request failed", "request_id", requestIDOf(r), "method", r.Method, "path", r.URL.Path, "err", err)
 	s.writeError(w, r, http.StatusInternalServerError, "internal", "Something went wrong; the error was logged with request id "+requestIDOf(r)+".")
 }
@@ -58,33 +57,26 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 // domainError maps domain errors to HTTP: refusals 403, not found 404,
 // conflicts 409, rule breaks 422;
 // everything else is the server's fault.
-func (s *Server) domainError(w http.ResponseWriter, r *http.Request, err error) {
-	var ve ValidationError
+func (s *kit) domainError(w http.ResponseWriter, r *http.Request, err error) {
+	var ve errs.Invalid
 	switch {
-	case errors.As(err, &ve):
+	case errors.As(err, &ve) && ve.Validation():
 		s.writeError(w, r, http.StatusUnprocessableEntity, "invalid", ve.Error())
-	case errors.Is(err, auth.ErrForbidden):
+	case errors.Is(err, errs.ErrForbidden):
 		s.writeError(w, r, http.StatusForbidden, "forbidden", err.Error())
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, errs.ErrNotFound):
 		s.writeError(w, r, http.StatusNotFound, "not_found", err.Error())
-	case errors.Is(err, store.ErrConflict):
+	case errors.Is(err, errs.ErrConflict):
 		s.writeError(w, r, http.StatusConflict, "conflict", err.Error())
 	default:
 		s.serverError(w, r, err)
 	}
 }
 
-// ValidationError is implemented by domain errors that mean "the request
-// is well-formed but its content breaks a rule": 422.
-type ValidationError interface {
-	error
-	Validation() bool
-}
-
 // decodeJSON reads a JSON body into dst, refusing unknown fields, bodies
 // over the route's cap (413) and trailing data. On error it has already
 // answered and returns false.
-func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, dst any) bool {
+func (s *kit) decodeJSON(w http.ResponseWriter, r *http.Request, dst any) bool {
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	err := dec.Decode(dst)
@@ -117,16 +109,16 @@ func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, dst any) boo
 	return false
 }
 
-func (s *Server) secure(r *http.Request) bool { return r.TLS != nil || s.opts.SecureCookies }
+func (s *kit) secure(r *http.Request) bool { return r.TLS != nil || s.opts.SecureCookies }
 
-func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
+func (s *kit) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{
 		Name: name, Value: value, Path: "/", MaxAge: maxAge,
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secure(r),
 	})
 }
 
-func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request, name string) {
+func (s *kit) clearCookie(w http.ResponseWriter, r *http.Request, name string) {
 	s.setCookie(w, r, name, "", -1)
 }
 
@@ -147,7 +139,7 @@ func localPath(next string) string {
 
 // pathID reads a positive integer path value; an id that is not a number
 // names nothing, so it is not found. On error it has answered.
-func (s *Server) pathID(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
+func (s *kit) pathID(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
 		s.writeError(w, r, http.StatusNotFound, "not_found", "No such record: "+r.PathValue(name))

@@ -9,7 +9,7 @@ import (
 )
 
 func TestDecodeJSON(t *testing.T) {
-	s := &Server{log: discardLogger()}
+	s := &kit{log: discardLogger()}
 	type req struct {
 		Name  string `json:"name"`
 		Count int    `json:"count"`

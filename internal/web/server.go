@@ -4,11 +4,14 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/amparo-project/amparo/internal/auth"
@@ -26,22 +29,68 @@ type Options struct {
 	MaxBodyBytes int64
 }
 
-// Server holds what every handler needs.
-type Server struct {
-	db    *store.DB
-	auth  *auth.Service
+// kit is what every domain's handlers share: the logger, the options,
+// the parsed pages and messages, and through its methods the one way to
+// answer (writeJSON, writeError, domainError, render, decodeJSON, pathID).
+// It holds no domain service: each domain's handlers are a struct of their
+// own holding *kit and that domain's services only.
+type kit struct {
 	log   *slog.Logger
 	opts  Options
 	pages map[string]*template.Template
 	msgs  map[string]catalog
+}
+
+// Server holds the route table, the middleware's state and the core
+// (accounts, audit) handlers.
+type Server struct {
+	*kit
+	db   *store.DB
+	auth *auth.Service
 	// openAPI is the merged OpenAPI document, served as is.
 	openAPI []byte
 
 	loginByAccount *auth.LoginLimiter
 	loginByIP      *auth.LoginLimiter
 
-	table []Route
-	mux   *http.ServeMux
+	svc       Services
+	table     []Route
+	mux       *http.ServeMux
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Close stops the services' background workers (the tracing matcher) and
+// waits for them. Call it after the HTTP server has shut down; it is safe
+// to call more than once.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		var errl []error
+		for _, c := range s.svc.closers() {
+			errl = append(errl, c.Close())
+		}
+		s.closeErr = errors.Join(errl...)
+	})
+	return s.closeErr
+}
+
+// Services are the domain services the server answers with. The caller
+// (cmd/amparo serve, or a test) builds them and starts their background
+// workers; New takes them over, and Close stops every one that has a
+// Close method. Each domain adds its field here and reads it in its own
+// routes file.
+type Services struct {
+}
+
+// closers lists the services with background work, for Close.
+func (sv Services) closers() []io.Closer {
+	var out []io.Closer
+	for _, v := range []any{} {
+		if c, ok := v.(io.Closer); ok && c != nil {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // DefaultMaxBody is the request body cap unless a route says otherwise.
@@ -49,7 +98,7 @@ const DefaultMaxBody = 1 << 20
 
 // New builds a Server: templates, messages and the OpenAPI document are
 // parsed once here, so a broken one fails at start, not on first use.
-func New(db *store.DB, opts Options) (*Server, error) {
+func New(db *store.DB, svc Services, opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -57,10 +106,10 @@ func New(db *store.DB, opts Options) (*Server, error) {
 		opts.MaxBodyBytes = DefaultMaxBody
 	}
 	s := &Server{
+		kit:            &kit{log: opts.Logger, opts: opts},
 		db:             db,
 		auth:           auth.NewService(db),
-		log:            opts.Logger,
-		opts:           opts,
+		svc:            svc,
 		loginByAccount: auth.NewLoginLimiter(5, 15*time.Minute),
 		loginByIP:      auth.NewLoginLimiter(30, 15*time.Minute),
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/children"
 	"github.com/amparo-project/amparo/internal/store/storetest"
@@ -23,7 +22,7 @@ func TestBrowserTracingFlow(t *testing.T) {
 	ctx := chromeContext(t)
 	db := storetest.OpenSQLite(t)
 	env := newTestEnv(t, db)
-	op := audit.WithActor(context.Background(), audit.Actor{Email: "operator:test", Role: children.OperatorRole})
+	op := auth.OperatorContext(context.Background(), "test")
 	svc := auth.NewService(db)
 	adminUser, err := svc.UserByEmail(op, "admin@example.org")
 	if err != nil {

@@ -32,14 +32,21 @@ const testPassword = "correct horse battery staple"
 
 func newTestEnv(t *testing.T, db *store.DB) *testEnv {
 	t.Helper()
-	srv, err := New(db, Options{Logger: discardLogger()})
+	srv, err := New(db, testServices(t, db), Options{Logger: discardLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Cleanups run last first: the HTTP server closes, then the services'
+	// workers stop, then the database closes.
+	t.Cleanup(func() {
+		if err := srv.Close(); err != nil {
+			t.Errorf("close the server: %v", err)
+		}
+	})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	env := &testEnv{db: db, srv: srv, ts: ts, tokens: map[auth.Role]string{}}
-	ctx := audit.WithActor(context.Background(), audit.Actor{Email: "operator:test", Role: "operator"})
+	ctx := auth.OperatorContext(context.Background(), "test")
 	svc := auth.NewService(db)
 	for _, r := range auth.Roles {
 		email := string(r) + "@example.org"

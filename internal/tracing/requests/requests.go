@@ -20,6 +20,7 @@ import (
 
 	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/children"
+	"github.com/amparo-project/amparo/internal/errs"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/tracing"
 )
@@ -45,7 +46,7 @@ const (
 )
 
 // ErrForbidden is returned when the caller lacks the permission.
-var ErrForbidden = fmt.Errorf("tracing: %w", auth.ErrForbidden)
+var ErrForbidden = errs.ErrForbidden
 
 // Person describes the child sought, in the fields the engine compares.
 // Empty fields are unknown. BirthDate is YYYY, YYYY-MM or YYYY-MM-DD.
@@ -140,8 +141,8 @@ type View struct {
 // FieldError and ValidationError are the children domain's: one shape
 // for every input problem Amparo reports (422).
 type (
-	FieldError      = children.FieldError
-	ValidationError = children.ValidationError
+	FieldError      = errs.FieldError
+	ValidationError = errs.ValidationError
 )
 
 // problems returns v when it holds any problem, else nil: a nil
@@ -263,14 +264,7 @@ func (d *Decision) Normalize() error {
 }
 
 func require(ctx context.Context, perm auth.Permission) (auth.Principal, error) {
-	p, ok := auth.FromContext(ctx)
-	if !ok {
-		return p, fmt.Errorf("%w: no signed-in user", ErrForbidden)
-	}
-	if !auth.Allowed(p.Role, perm) {
-		return p, fmt.Errorf("%w: role %s lacks %s", ErrForbidden, p.Role, perm)
-	}
-	return p, nil
+	return auth.Require(ctx, perm)
 }
 
 func notFound(what string, id int64) error {
