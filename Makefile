@@ -1,12 +1,16 @@
 # Amparo: the two commands a newcomer needs are `make run` and `make test`.
 GO ?= go
 STATICCHECK_VERSION ?= v0.8.2
+GOCYCLO_VERSION ?= v0.6.0
 GOBIN ?= $(shell $(GO) env GOPATH)/bin
 STATICCHECK := $(GOBIN)/staticcheck
+GOCYCLO := $(GOBIN)/gocyclo
+# No function outside tests more tangled than this (ARCHITECTURE.md).
+MAX_COMPLEXITY ?= 30
 DATA ?= ./amparo-data
 ADDR ?= 127.0.0.1:8080
 
-.PHONY: build run test vet staticcheck bench clean
+.PHONY: build run test vet staticcheck complexity bench clean
 
 build:
 	$(GO) build -o amparo ./cmd/amparo
@@ -26,14 +30,22 @@ vet:
 staticcheck: $(STATICCHECK)
 	$(STATICCHECK) ./...
 
-# go vet, staticcheck, then every test on SQLite and, when a PostgreSQL
-# server is reachable (AMPARO_TEST_DATABASE_URL) or installed (a throwaway
-# cluster is started), on PostgreSQL too.
-test: vet staticcheck
+$(GOCYCLO):
+	$(GO) install github.com/fzipp/gocyclo/cmd/gocyclo@$(GOCYCLO_VERSION)
+
+complexity: $(GOCYCLO)
+	@over=$$($(GOCYCLO) -over $(MAX_COMPLEXITY) -ignore '_test' cmd internal); \
+	  if [ -n "$$over" ]; then echo "cyclomatic complexity over $(MAX_COMPLEXITY):"; echo "$$over"; exit 1; fi
+
+# go vet, staticcheck, the complexity bound, then every test with the race
+# detector on SQLite and, when a PostgreSQL server is reachable
+# (AMPARO_TEST_DATABASE_URL) or installed (a throwaway cluster is started),
+# on PostgreSQL too.
+test: vet staticcheck complexity
 	@if [ -z "$$AMPARO_TEST_DATABASE_URL" ] && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
 	  echo "*** WARNING: PostgreSQL tests will be SKIPPED: set AMPARO_TEST_DATABASE_URL or apt-get install postgresql ***"; fi
 	@command -v chromium >/dev/null 2>&1 || echo "*** WARNING: browser tests will be SKIPPED: apt-get install chromium ***"
-	$(GO) test -count=1 -timeout 20m ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...

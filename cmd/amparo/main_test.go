@@ -199,3 +199,33 @@ func TestDemoOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestUsersRefusals: each users subcommand takes only its own flags and
+// says which one is missing; none of these touches the database.
+func TestUsersRefusals(t *testing.T) {
+	data := t.TempDir()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"users", "--data"}, `unknown subcommand "--data"`},
+		{[]string{"users", "remove"}, `unknown subcommand "remove"`},
+		{[]string{"users", "add", "--role", "admin"}, "--email is required"},
+		{[]string{"users", "add", "--email", "a@example.org"}, "--role is required"},
+		{[]string{"users", "add", "--email", "a@example.org", "--role", "chief"}, "unknown role"},
+		{[]string{"users", "list", "--email", "a@example.org"}, "flag provided but not defined: -email"},
+		{[]string{"users", "disable", "--role", "admin", "--email", "a@example.org"}, "flag provided but not defined: -role"},
+		{[]string{"users", "enable"}, "--email is required"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			_, stderr, code := amparo(t, "", append(tt.args, "--data", data)...)
+			if code != 2 || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q; want 2 and %q", code, stderr, tt.want)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(data, "amparo.db")); err == nil {
+		t.Error("a refused command created the database")
+	}
+}
