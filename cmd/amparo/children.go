@@ -13,7 +13,9 @@ import (
 	"text/tabwriter"
 
 	"github.com/amparo-project/amparo/internal/auth"
-	"github.com/amparo-project/amparo/internal/children"
+	"github.com/amparo-project/amparo/internal/children/custody"
+	"github.com/amparo-project/amparo/internal/children/demo"
+	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/progress"
 	"github.com/amparo-project/amparo/internal/store"
 )
@@ -72,7 +74,7 @@ func runImport(ctx context.Context, args []string) error {
 func runImportCases(ctx context.Context, args []string) error {
 	fs := newFlagSet("import cases", "--file F.csv [--errors OUT.csv]")
 	sf := addStoreFlags(fs)
-	file := fs.String("file", "", "CSV file with a header row; columns: "+strings.Join(children.ImportColumns, ", ")+" (required)")
+	file := fs.String("file", "", "CSV file with a header row; columns: "+strings.Join(custody.ImportColumns, ", ")+" (required)")
 	errorsOut := fs.String("errors", "", "also write the row-level error report to this CSV file (line,field,problem)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -96,7 +98,7 @@ func runImportCases(ctx context.Context, args []string) error {
 	defer db.Close()
 	ctx = operatorContext(ctx)
 	bar := progress.New(st.Size(), "importing cases")
-	res, err := children.New(db).ImportCases(ctx, bar.Reader(f), nil)
+	res, err := custody.New(db, facilities.New(db, nil), nil).ImportCases(ctx, bar.Reader(f), nil)
 	bar.Finish()
 	if err != nil {
 		return err
@@ -120,7 +122,7 @@ func runImportCases(ctx context.Context, args []string) error {
 	return nil
 }
 
-func writeImportErrors(path string, errs []children.ImportError) error {
+func writeImportErrors(path string, errs []custody.ImportError) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("write error report: %w", err)
@@ -183,7 +185,7 @@ func seedChildrenDemo(ctx context.Context, db *store.DB) error {
 		}
 		ids[role] = u.ID
 	}
-	return children.New(db).SeedDemo(ctx, children.DemoOptions{
+	return demo.SeedDemo(ctx, db, facilities.New(db, nil), demo.Options{
 		Cases: demoCases, Facilities: demoFacilities, Seed: 2026,
 		RequesterID: ids[auth.RoleCaseworker], ApproverID: ids[auth.RoleAdmin],
 		Staff: []int64{ids[auth.RoleCaseworker], ids[auth.RoleLegal]},
@@ -245,22 +247,12 @@ func runFacilities(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	ctx = operatorContext(ctx)
-	s := children.New(db)
+	s := facilities.New(db, nil)
 	switch sub {
 	case "list":
-		fac, err := s.Facilities(ctx)
-		if err != nil {
-			return err
-		}
-		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tTYPE\tPLACE\tZONE\tBEDS\tOCCUPIED\tSTATUS")
-		for _, f := range fac {
-			c, o := f.Capacity()
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s, %s\t%s\t%d\t%d\t%s\n", f.ID, f.Name, f.Type, f.City, f.USState, f.TZ, c, o, f.Status)
-		}
-		return tw.Flush()
+		return listFacilities(ctx, s)
 	case "add":
-		f := children.Facility{Name: *name, Type: *typ, TZ: *tz, City: *city, USState: *state, Languages: strings.Split(*langs, ",")}
+		f := facilities.Facility{Name: *name, Type: *typ, TZ: *tz, City: *city, USState: *state, Languages: strings.Split(*langs, ",")}
 		fs.Visit(func(fl *flag.Flag) {
 			if fl.Name == "lat" {
 				f.Lat = lat
@@ -269,44 +261,66 @@ func runFacilities(ctx context.Context, args []string) error {
 				f.Lon = lon
 			}
 		})
-		for _, spec := range strings.Split(*beds, ",") {
-			if spec = strings.TrimSpace(spec); spec == "" {
-				continue
-			}
-			parts := strings.Split(spec, ":")
-			n, err := strconv.Atoi(parts[len(parts)-1])
-			if len(parts) != 3 || err != nil {
-				return usagef("--beds %q: want SEX:BAND:N, e.g. F:13-17:20", spec)
-			}
-			f.Beds = append(f.Beds, children.Beds{Sex: parts[0], AgeBand: parts[1], Capacity: n})
-		}
-		out, err := s.CreateFacility(ctx, f)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "facility %d %q added\n", out.ID, out.Name)
-		return nil
+		return addFacility(ctx, s, f, *beds)
 	default: // assign, unassign
-		u, err := auth.NewService(db).UserByEmail(ctx, *email)
-		if err != nil {
-			return err
-		}
-		f, err := s.FacilityByName(ctx, *name)
-		if err != nil {
-			return err
-		}
-		if sub == "assign" {
-			if u.Role != auth.RoleCaseworker && u.Role != auth.RoleLegal {
-				fmt.Fprintf(os.Stderr, "note: %s is %s; facility access matters only for caseworkers and legal providers\n", u.Email, u.Role)
-			}
-			err = s.AssignFacility(ctx, u.ID, f.ID)
-		} else {
-			err = s.UnassignFacility(ctx, u.ID, f.ID)
-		}
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%s %sed %s\n", u.Email, sub, f.Name)
-		return nil
+		return assignFacility(ctx, db, s, sub, *email, *name)
 	}
+}
+
+func listFacilities(ctx context.Context, s *facilities.Service) error {
+	fac, err := s.Facilities(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tTYPE\tPLACE\tZONE\tBEDS\tOCCUPIED\tSTATUS")
+	for _, f := range fac {
+		c, o := f.Capacity()
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s, %s\t%s\t%d\t%d\t%s\n", f.ID, f.Name, f.Type, f.City, f.USState, f.TZ, c, o, f.Status)
+	}
+	return tw.Flush()
+}
+
+func addFacility(ctx context.Context, s *facilities.Service, f facilities.Facility, beds string) error {
+	for _, spec := range strings.Split(beds, ",") {
+		if spec = strings.TrimSpace(spec); spec == "" {
+			continue
+		}
+		parts := strings.Split(spec, ":")
+		n, err := strconv.Atoi(parts[len(parts)-1])
+		if len(parts) != 3 || err != nil {
+			return usagef("--beds %q: want SEX:BAND:N, e.g. F:13-17:20", spec)
+		}
+		f.Beds = append(f.Beds, facilities.Beds{Sex: parts[0], AgeBand: parts[1], Capacity: n})
+	}
+	out, err := s.CreateFacility(ctx, f)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "facility %d %q added\n", out.ID, out.Name)
+	return nil
+}
+
+func assignFacility(ctx context.Context, db *store.DB, s *facilities.Service, sub, email, name string) error {
+	u, err := auth.NewService(db).UserByEmail(ctx, email)
+	if err != nil {
+		return err
+	}
+	f, err := s.FacilityByName(ctx, name)
+	if err != nil {
+		return err
+	}
+	if sub == "assign" {
+		if u.Role != auth.RoleCaseworker && u.Role != auth.RoleLegal {
+			fmt.Fprintf(os.Stderr, "note: %s is %s; facility access matters only for caseworkers and legal providers\n", u.Email, u.Role)
+		}
+		err = s.AssignFacility(ctx, u.ID, f.ID)
+	} else {
+		err = s.UnassignFacility(ctx, u.ID, f.ID)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s %sed %s\n", u.Email, sub, f.Name)
+	return nil
 }

@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/children/custody"
+	"github.com/amparo-project/amparo/internal/children/facilities"
+	"github.com/amparo-project/amparo/internal/children/release"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/web"
 )
@@ -113,7 +116,9 @@ func runServe(ctx context.Context, args []string) error {
 // newServices builds every domain's service on db and starts their
 // background workers; the web server takes them over and stops them.
 func newServices(ctx context.Context, db *store.DB, logger *slog.Logger) (web.Services, error) {
-	return web.Services{}, nil
+	fac := facilities.New(db, nil)
+	cases := custody.New(db, fac, nil)
+	return web.Services{Custody: cases, Facilities: fac, Release: release.New(db, cases, nil)}, nil
 }
 
 func describeDB(db *store.DB) string {

@@ -120,6 +120,10 @@ func (db *DB) SQL() *sql.DB { return db.sql }
 
 type txKey struct{}
 
+// afterKey holds the functions to run once the context's transaction has
+// committed (AfterCommit).
+type afterKey struct{}
+
 // querier is what *sql.DB and *sql.Tx share.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
@@ -167,6 +171,7 @@ func (db *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) (e
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
+	var after []func()
 	defer func() {
 		if p := recover(); p != nil {
 			_ = tx.Rollback()
@@ -176,13 +181,28 @@ func (db *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) (e
 			_ = tx.Rollback()
 		}
 	}()
-	if err = fn(context.WithValue(ctx, txKey{}, tx)); err != nil {
+	if err = fn(context.WithValue(context.WithValue(ctx, txKey{}, tx), afterKey{}, &after)); err != nil {
 		return err
 	}
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	for _, f := range after {
+		f()
+	}
 	return nil
+}
+
+// AfterCommit runs f once the context's outermost transaction has
+// committed, and never when it rolls back; without a transaction it runs
+// f at once. Domains use it to tell others of a change only when the
+// change is there to be read.
+func AfterCommit(ctx context.Context, f func()) {
+	if after, ok := ctx.Value(afterKey{}).(*[]func()); ok && InTx(ctx) {
+		*after = append(*after, f)
+		return
+	}
+	f()
 }
 
 // IsNoRows reports whether err is sql.ErrNoRows.

@@ -4,16 +4,16 @@ import (
 	"net/http"
 )
 
-func (s *Server) handleBoardPage(w http.ResponseWriter, r *http.Request) {
+func (h *caseHandlers) handleBoardPage(w http.ResponseWriter, r *http.Request) {
 	fac, err := queryInt(r, "facility_id", 0, 0, 1<<31)
 	if err != nil {
-		s.writeError(w, r, http.StatusBadRequest, "bad_query", err.Error())
+		h.writeError(w, r, http.StatusBadRequest, "bad_query", err.Error())
 		return
 	}
-	b, err := s.childrenStore().Board(r.Context(), int64(fac), 500)
+	b, err := h.cases.Board(r.Context(), int64(fac), 500)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "board_deadlines", map[string]any{"B": b, "FacilityID": fac})
+	h.render(w, r, http.StatusOK, "board_deadlines", map[string]any{"B": b, "FacilityID": fac})
 }

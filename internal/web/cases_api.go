@@ -3,30 +3,30 @@ package web
 import (
 	"net/http"
 
-	"github.com/amparo-project/amparo/internal/children"
+	"github.com/amparo-project/amparo/internal/children/custody"
 )
 
-func (s *Server) handleCaseSearchAPI(w http.ResponseWriter, r *http.Request) {
+func (h *caseHandlers) handleCaseSearchAPI(w http.ResponseWriter, r *http.Request) {
 	q, err := childCaseQuery(r)
 	if err != nil {
-		s.writeError(w, r, http.StatusBadRequest, "bad_query", err.Error())
+		h.writeError(w, r, http.StatusBadRequest, "bad_query", err.Error())
 		return
 	}
-	res, err := s.childrenStore().Search(r.Context(), q)
+	res, err := h.cases.Search(r.Context(), q)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
 	if res == nil {
-		res = []children.CaseSummary{}
+		res = []custody.CaseSummary{}
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"cases": res})
+	h.writeJSON(w, http.StatusOK, map[string]any{"cases": res})
 }
 
-func childCaseQuery(r *http.Request) (children.SearchQuery, error) {
-	q := children.SearchQuery{Q: r.URL.Query().Get("q")}
+func childCaseQuery(r *http.Request) (custody.SearchQuery, error) {
+	q := custody.SearchQuery{Q: r.URL.Query().Get("q")}
 	if st := r.URL.Query().Get("state"); st != "" {
-		parsed, err := children.ParseState(st)
+		parsed, err := custody.ParseState(st)
 		if err != nil {
 			return q, err
 		}
@@ -43,85 +43,85 @@ func childCaseQuery(r *http.Request) (children.SearchQuery, error) {
 	return q, nil
 }
 
-func (s *Server) handleCaseCreateAPI(w http.ResponseWriter, r *http.Request) {
-	var in children.Intake
-	if !s.decodeJSON(w, r, &in) {
+func (h *caseHandlers) handleCaseCreateAPI(w http.ResponseWriter, r *http.Request) {
+	var in custody.Intake
+	if !h.decodeJSON(w, r, &in) {
 		return
 	}
-	c, err := s.childrenStore().CreateCase(r.Context(), in)
+	c, err := h.cases.CreateCase(r.Context(), in)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusCreated, c)
+	h.writeJSON(w, http.StatusCreated, c)
 }
 
-func (s *Server) handleCaseImportAPI(w http.ResponseWriter, r *http.Request) {
-	res, err := s.childrenStore().ImportCases(r.Context(), r.Body, nil)
+func (h *caseHandlers) handleCaseImportAPI(w http.ResponseWriter, r *http.Request) {
+	res, err := h.cases.ImportCases(r.Context(), r.Body, nil)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
 	if res.Errors == nil {
-		res.Errors = []children.ImportError{}
+		res.Errors = []custody.ImportError{}
 	}
-	s.writeJSON(w, http.StatusOK, res)
+	h.writeJSON(w, http.StatusOK, res)
 }
 
-func (s *Server) handleCaseGetAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
+func (h *caseHandlers) handleCaseGetAPI(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
 	if !ok {
 		return
 	}
-	v, err := s.childrenStore().GetCase(r.Context(), id)
+	v, err := h.release.CaseView(r.Context(), id)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, v)
+	h.writeJSON(w, http.StatusOK, v)
 }
 
 // handleCaseIdentityAPI corrects a case's identity: fields absent from the
 // body stay as they are.
-func (s *Server) handleCaseIdentityAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
+func (h *caseHandlers) handleCaseIdentityAPI(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
 	if !ok {
 		return
 	}
-	var ch children.IdentityChange
-	if !s.decodeJSON(w, r, &ch) {
+	var ch custody.IdentityChange
+	if !h.decodeJSON(w, r, &ch) {
 		return
 	}
-	c, err := s.childrenStore().UpdateIdentity(r.Context(), id, ch)
+	c, err := h.cases.UpdateIdentity(r.Context(), id, ch)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, c)
+	h.writeJSON(w, http.StatusOK, c)
 }
 
-func (s *Server) handleCaseTransitionAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
+func (h *caseHandlers) handleCaseTransitionAPI(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
 	if !ok {
 		return
 	}
 	var req struct {
-		State  children.State `json:"state"`
-		Reason string         `json:"reason"`
+		State  custody.State `json:"state"`
+		Reason string        `json:"reason"`
 	}
-	if !s.decodeJSON(w, r, &req) {
+	if !h.decodeJSON(w, r, &req) {
 		return
 	}
-	c, err := s.childrenStore().Transition(r.Context(), id, req.State, req.Reason)
+	c, err := h.cases.Transition(r.Context(), id, req.State, req.Reason)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, c)
+	h.writeJSON(w, http.StatusOK, c)
 }
 
-func (s *Server) handleCasePlaceAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
+func (h *caseHandlers) handleCasePlaceAPI(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
 	if !ok {
 		return
 	}
@@ -129,135 +129,135 @@ func (s *Server) handleCasePlaceAPI(w http.ResponseWriter, r *http.Request) {
 		FacilityID int64  `json:"facility_id"`
 		Reason     string `json:"reason"`
 	}
-	if !s.decodeJSON(w, r, &req) {
+	if !h.decodeJSON(w, r, &req) {
 		return
 	}
-	c, err := s.childrenStore().Place(r.Context(), id, req.FacilityID, req.Reason)
+	c, err := h.cases.Place(r.Context(), id, req.FacilityID, req.Reason)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, c)
+	h.writeJSON(w, http.StatusOK, c)
 }
 
-func (s *Server) handleCaseRecommendAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
+func (h *caseHandlers) handleCaseRecommendAPI(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
 	if !ok {
 		return
 	}
-	recs, err := s.childrenStore().Recommend(r.Context(), id)
+	recs, err := h.cases.Recommend(r.Context(), id)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
 	if recs == nil {
-		recs = []children.Recommendation{}
+		recs = []custody.Recommendation{}
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"recommendations": recs})
+	h.writeJSON(w, http.StatusOK, map[string]any{"recommendations": recs})
 }
 
-func (s *Server) handleCaseDeadlineAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
+func (h *caseHandlers) handleCaseDeadlineAPI(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
 	if !ok {
 		return
 	}
 	var req struct {
 		Note string `json:"note"`
 	}
-	if !s.decodeJSON(w, r, &req) {
+	if !h.decodeJSON(w, r, &req) {
 		return
 	}
-	if err := s.childrenStore().MeetDeadline(r.Context(), id, children.DeadlineKind(r.PathValue("kind")), req.Note); err != nil {
-		s.domainError(w, r, err)
+	if err := h.cases.MeetDeadline(r.Context(), id, custody.DeadlineKind(r.PathValue("kind")), req.Note); err != nil {
+		h.domainError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+	h.writeJSON(w, http.StatusOK, map[string]any{"ok": true})
 }
 
-func (s *Server) handleCaseSiblingAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
+func (h *caseHandlers) handleCaseSiblingAPI(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
 	if !ok {
 		return
 	}
 	var req struct {
 		SiblingID int64 `json:"sibling_id"`
 	}
-	if !s.decodeJSON(w, r, &req) {
+	if !h.decodeJSON(w, r, &req) {
 		return
 	}
-	if err := s.childrenStore().LinkSiblings(r.Context(), id, req.SiblingID); err != nil {
-		s.domainError(w, r, err)
+	if err := h.cases.LinkSiblings(r.Context(), id, req.SiblingID); err != nil {
+		h.domainError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+	h.writeJSON(w, http.StatusOK, map[string]any{"ok": true})
 }
 
-func (s *Server) handleReleaseRequestAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
+func (h *caseHandlers) handleReleaseRequestAPI(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
 	if !ok {
 		return
 	}
 	var req struct {
 		SponsorID int64 `json:"sponsor_id"`
 	}
-	if !s.decodeJSON(w, r, &req) {
+	if !h.decodeJSON(w, r, &req) {
 		return
 	}
-	rel, err := s.childrenStore().RequestRelease(r.Context(), id, req.SponsorID)
+	rel, err := h.release.RequestRelease(r.Context(), id, req.SponsorID)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusCreated, rel)
+	h.writeJSON(w, http.StatusCreated, rel)
 }
 
-func (s *Server) handleReleaseApproveAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
+func (h *caseHandlers) handleReleaseApproveAPI(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
 	if !ok {
 		return
 	}
-	rid, ok := s.pathID(w, r, "rid")
+	rid, ok := h.pathID(w, r, "rid")
 	if !ok {
 		return
 	}
-	rel, err := s.childrenStore().ApproveRelease(r.Context(), id, rid)
+	rel, err := h.release.ApproveRelease(r.Context(), id, rid)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, rel)
+	h.writeJSON(w, http.StatusOK, rel)
 }
 
-func (s *Server) handleBoardAPI(w http.ResponseWriter, r *http.Request) {
+func (h *caseHandlers) handleBoardAPI(w http.ResponseWriter, r *http.Request) {
 	fac, err := queryInt(r, "facility_id", 0, 0, 1<<31)
 	if err != nil {
-		s.writeError(w, r, http.StatusBadRequest, "bad_query", err.Error())
+		h.writeError(w, r, http.StatusBadRequest, "bad_query", err.Error())
 		return
 	}
 	limit, err := queryInt(r, "limit", 500, 1, 5000)
 	if err != nil {
-		s.writeError(w, r, http.StatusBadRequest, "bad_query", err.Error())
+		h.writeError(w, r, http.StatusBadRequest, "bad_query", err.Error())
 		return
 	}
-	b, err := s.childrenStore().Board(r.Context(), int64(fac), limit)
+	b, err := h.cases.Board(r.Context(), int64(fac), limit)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
 	if b.Items == nil {
-		b.Items = []children.BoardItem{}
+		b.Items = []custody.BoardItem{}
 	}
 	if b.Counts == nil {
-		b.Counts = []children.BoardCount{}
+		b.Counts = []custody.BoardCount{}
 	}
-	s.writeJSON(w, http.StatusOK, b)
+	h.writeJSON(w, http.StatusOK, b)
 }
 
-func (s *Server) handleCaseStatsAPI(w http.ResponseWriter, r *http.Request) {
-	st, err := s.childrenStore().PublicStats(r.Context())
+func (h *caseHandlers) handleCaseStatsAPI(w http.ResponseWriter, r *http.Request) {
+	st, err := h.cases.PublicStats(r.Context())
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, st)
+	h.writeJSON(w, http.StatusOK, st)
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/children"
+	"github.com/amparo-project/amparo/internal/children/demo"
+	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/store/storetest"
 )
@@ -105,7 +107,7 @@ func TestChildrenPagesRender(t *testing.T) {
 	svc := auth.NewService(db)
 	admin, _ := svc.UserByEmail(ctx, "admin@example.org")
 	cw, _ := svc.UserByEmail(ctx, "caseworker@example.org")
-	if err := children.New(db).SeedDemo(ctx, children.DemoOptions{Cases: 400, Seed: 3, RequesterID: cw.ID, ApproverID: admin.ID, Staff: []int64{cw.ID}}); err != nil {
+	if err := demo.SeedDemo(ctx, db, facilities.New(db, nil), demo.Options{Cases: 400, Seed: 3, RequesterID: cw.ID, ApproverID: admin.ID, Staff: []int64{cw.ID}}); err != nil {
 		t.Fatal(err)
 	}
 	var caseID, sponsorID int64

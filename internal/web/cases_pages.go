@@ -8,7 +8,10 @@ import (
 	"time"
 
 	"github.com/amparo-project/amparo/internal/auth"
-	"github.com/amparo-project/amparo/internal/children"
+	"github.com/amparo-project/amparo/internal/children/custody"
+	"github.com/amparo-project/amparo/internal/children/facilities"
+	"github.com/amparo-project/amparo/internal/children/release"
+	"github.com/amparo-project/amparo/internal/identity"
 )
 
 // childIntakeZones are the zones an intake officer may record the encounter in
@@ -31,11 +34,16 @@ func init() {
 			}
 			return strconv.FormatFloat(h, 'f', 1, 64) + " h left"
 		},
-		"chStr": func(p *string) string {
-			if p == nil {
-				return ""
+		"chStr": func(v any) string {
+			switch v := v.(type) {
+			case *string:
+				if v != nil {
+					return *v
+				}
+			case string:
+				return v
 			}
-			return *p
+			return ""
 		},
 		"chTime": func(p *time.Time) time.Time {
 			if p == nil {
@@ -53,34 +61,34 @@ func init() {
 				return "no"
 			}
 		},
-		"chStates":        func() []children.State { return children.States },
-		"chSteps":         func() []children.Step { return children.Steps },
-		"chRelationships": func() []children.Relationship { return children.Relationships() },
+		"chStates":        func() []custody.State { return custody.States },
+		"chSteps":         func() []release.Step { return release.Steps },
+		"chRelationships": func() []release.Relationship { return release.Relationships() },
 		"chZones":         func() []string { return childIntakeZones },
 	})
 }
 
-func (s *Server) handleCasesPage(w http.ResponseWriter, r *http.Request) {
+func (h *caseHandlers) handleCasesPage(w http.ResponseWriter, r *http.Request) {
 	q, err := childCaseQuery(r)
 	if err != nil {
-		s.writeError(w, r, http.StatusBadRequest, "bad_query", err.Error())
+		h.writeError(w, r, http.StatusBadRequest, "bad_query", err.Error())
 		return
 	}
-	res, err := s.childrenStore().Search(r.Context(), q)
+	res, err := h.cases.Search(r.Context(), q)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "cases_list", map[string]any{"Q": q, "Results": res, "HandedOver": r.URL.Query().Get("handed_over")})
+	h.render(w, r, http.StatusOK, "cases_list", map[string]any{"Q": q, "Results": res, "HandedOver": r.URL.Query().Get("handed_over")})
 }
 
-func (s *Server) handleCaseNewPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "cases_new", map[string]any{"Now": time.Now().UTC().Format("2006-01-02T15:04")})
+func (h *caseHandlers) handleCaseNewPage(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusOK, "cases_new", map[string]any{"Now": time.Now().UTC().Format("2006-01-02T15:04")})
 }
 
 // intakeFromForm reads the intake form. Tri-state answers (yes, no,
 // unknown) stay unknown unless chosen.
-func childIntakeFromForm(r *http.Request) (children.Intake, error) {
+func childIntakeFromForm(r *http.Request) (custody.Intake, error) {
 	f := r.FormValue
 	tri := func(name string) *bool {
 		switch f(name) {
@@ -93,20 +101,9 @@ func childIntakeFromForm(r *http.Request) (children.Intake, error) {
 		}
 		return nil
 	}
-	in := children.Intake{
-		State:      children.State(f("state")),
-		GivenNames: f("given_names"), Surname1: f("surname1"), Surname2: f("surname2"), AKA: f("aka"),
-		Sex: f("sex"), BirthDate: f("birth_date"), BirthDateEstimated: f("birth_date_estimated") == "on",
-		BirthDateEvidence: f("birth_date_evidence"), BirthCountry: f("birth_country"), Nationality: f("nationality"),
-		BirthPlace: f("birth_place"), MotherName: f("mother_name"), FatherName: f("father_name"),
-		Languages: strings.Split(f("languages"), ","), InterpreterNeeded: tri("interpreter_needed"),
-		EncounterPlace: f("encounter_place"), Separated: tri("separated"), ParentDetails: f("parent_details"),
-		MedicalFlags: strings.Split(f("medical_flags"), ","), Notes: f("notes"),
-		TraffickingVictim: f("trafficking_victim") == "on", DisabilitySpecialNeeds: f("disability_special_needs") == "on",
-		AbuseSponsorMayNotProtect: f("abuse_sponsor_may_not_protect") == "on",
-	}
+	in := custody.Intake{Person: identity.Person{GivenNames: f("given_names"), Surname1: f("surname1"), Surname2: f("surname2"), Sex: f("sex"), BirthDate: f("birth_date"), BirthCountry: f("birth_country"), BirthPlace: f("birth_place"), MotherName: f("mother_name"), FatherName: f("father_name")}, State: custody.State(f("state")), AKA: f("aka"), BirthDateEstimated: f("birth_date_estimated") == "on", BirthDateEvidence: f("birth_date_evidence"), Nationality: f("nationality"), Languages: strings.Split(f("languages"), ","), InterpreterNeeded: tri("interpreter_needed"), EncounterPlace: f("encounter_place"), Separated: tri("separated"), ParentDetails: f("parent_details"), MedicalFlags: strings.Split(f("medical_flags"), ","), Notes: f("notes"), TraffickingVictim: f("trafficking_victim") == "on", DisabilitySpecialNeeds: f("disability_special_needs") == "on", AbuseSponsorMayNotProtect: f("abuse_sponsor_may_not_protect") == "on"}
 	if v := f("encountered_at"); v != "" {
-		loc := children.LoadLocation(f("encounter_zone"))
+		loc := facilities.LoadLocation(f("encounter_zone"))
 		t, err := time.ParseInLocation("2006-01-02T15:04", v, loc)
 		if err != nil {
 			return in, validationErr("encountered_at must be a date and time")
@@ -123,68 +120,57 @@ func childIntakeFromForm(r *http.Request) (children.Intake, error) {
 	return in, nil
 }
 
-func (s *Server) handleCaseCreatePage(w http.ResponseWriter, r *http.Request) {
+func (h *caseHandlers) handleCaseCreatePage(w http.ResponseWriter, r *http.Request) {
 	in, err := childIntakeFromForm(r)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
-	c, err := s.childrenStore().CreateCase(r.Context(), in)
+	c, err := h.cases.CreateCase(r.Context(), in)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/cases/"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
 }
 
-func (s *Server) handleCasePage(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
+func (h *caseHandlers) handleCasePage(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
 	if !ok {
 		return
 	}
-	st := s.childrenStore()
-	v, err := st.GetCase(r.Context(), id)
+	v, err := h.release.CaseView(r.Context(), id)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
 	p, _ := auth.FromContext(r.Context())
 	data := map[string]any{"V": v, "Zone": v.Case.FacilityTZ, "Next": v.Case.State.Next(), "Now": time.Now().UTC()}
-	// At intake (the case's first day) the page looks for possible
-	// duplicates by itself; later the link to them is enough.
-	data["DupCheck"] = auth.Allowed(p.Role, auth.PermTracingSearch) && time.Since(v.Case.CreatedAt) < intakeDuplicateWindow
-	if auth.Allowed(p.Role, auth.PermCaseUpdate) && (v.Case.State == children.StateReferred || v.Case.State == children.StatePlaced) {
+	data["DupCheck"] = h.cases.DuplicateCheckDue(r.Context(), v.Case)
+	if auth.Allowed(p.Role, auth.PermCaseUpdate) && (v.Case.State == custody.StateReferred || v.Case.State == custody.StatePlaced) {
 		// The ranking is advice: a refusal (unknown sex or age) is shown
 		// as the reason there is none.
-		recs, err := st.Recommend(r.Context(), id)
+		recs, err := h.cases.Recommend(r.Context(), id)
 		if err != nil {
 			data["RecError"] = err.Error()
 		}
 		data["Recs"] = recs
 	}
-	var open []children.Deadline
-	for _, d := range v.Deadlines {
-		if d.ResolvedAt == nil {
-			if k, ok := children.ClockFor(d.Kind); ok && k.MetByState == "" && auth.Allowed(p.Role, k.RecordedWith) {
-				open = append(open, d)
-			}
-		}
-	}
-	data["OpenRecordable"] = open
-	var pending []children.Release
+	data["OpenRecordable"] = h.cases.RecordableDeadlines(r.Context(), v.CaseView)
+	var pending []release.Release
 	for _, rel := range v.Releases {
 		if rel.Status == "requested" {
 			pending = append(pending, rel)
 		}
 	}
 	data["Pending"] = pending
-	s.render(w, r, http.StatusOK, "cases_view", data)
+	h.render(w, r, http.StatusOK, "cases_view", data)
 }
 
 // handleCaseIdentityPage saves the correction form, which always sends
 // every field: the store records only those that changed.
-func (s *Server) handleCaseIdentityPage(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
+func (h *caseHandlers) handleCaseIdentityPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
 	if !ok {
 		return
 	}
@@ -193,112 +179,104 @@ func (s *Server) handleCaseIdentityPage(w http.ResponseWriter, r *http.Request) 
 		return &x
 	}
 	est := r.FormValue("birth_date_estimated") == "on"
-	ch := children.IdentityChange{GivenNames: v("given_names"), Surname1: v("surname1"), Surname2: v("surname2"), AKA: v("aka"),
-		Sex: v("sex"), BirthDate: v("birth_date"), BirthDateEstimated: &est, BirthDateEvidence: v("birth_date_evidence"),
-		BirthCountry: v("birth_country"), BirthPlace: v("birth_place"), MotherName: v("mother_name"), FatherName: v("father_name"),
-		Reason: r.FormValue("reason")}
-	if _, err := s.childrenStore().UpdateIdentity(r.Context(), id, ch); err != nil {
-		s.domainError(w, r, err)
+	ch := custody.IdentityChange{Patch: identity.Patch{GivenNames: v("given_names"), Surname1: v("surname1"), Surname2: v("surname2"), Sex: v("sex"), BirthDate: v("birth_date"), BirthCountry: v("birth_country"), BirthPlace: v("birth_place"), MotherName: v("mother_name"), FatherName: v("father_name")}, AKA: v("aka"), BirthDateEstimated: &est, BirthDateEvidence: v("birth_date_evidence"), Reason: r.FormValue("reason")}
+	if _, err := h.cases.UpdateIdentity(r.Context(), id, ch); err != nil {
+		h.domainError(w, r, err)
 		return
 	}
-	s.childBackToCase(w, r, id)
+	h.childBackToCase(w, r, id)
 }
 
-// intakeDuplicateWindow is how long after intake a case's page shows its
-// possible duplicates without being asked.
-const intakeDuplicateWindow = 24 * time.Hour
-
-func (s *Server) childBackToCase(w http.ResponseWriter, r *http.Request, id int64) {
+func (h *caseHandlers) childBackToCase(w http.ResponseWriter, r *http.Request, id int64) {
 	http.Redirect(w, r, "/cases/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
-func (s *Server) handleCaseTransitionPage(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
+func (h *caseHandlers) handleCaseTransitionPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
 	if !ok {
 		return
 	}
-	st := s.childrenStore()
-	c, err := st.Transition(r.Context(), id, children.State(r.FormValue("state")), r.FormValue("reason"))
+	c, err := h.cases.Transition(r.Context(), id, custody.State(r.FormValue("state")), r.FormValue("reason"))
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
 	// An intake officer's view of a case ends at referral: go back to the
 	// list, which says so, rather than to a page they may no longer read.
-	if sc, err := st.ScopeFor(r.Context()); err == nil && !sc.Sees(c) {
+	if sc, err := h.cases.ScopeFor(r.Context()); err == nil && !sc.Sees(c) {
 		http.Redirect(w, r, "/cases?handed_over="+strconv.FormatInt(id, 10), http.StatusSeeOther)
 		return
 	}
-	s.childBackToCase(w, r, id)
+	h.childBackToCase(w, r, id)
 }
 
-func (s *Server) handleCasePlacePage(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
+func (h *caseHandlers) handleCasePlacePage(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
 	if !ok {
 		return
 	}
 	fac, err := strconv.ParseInt(r.FormValue("facility_id"), 10, 64)
 	if err != nil {
-		s.writeError(w, r, http.StatusBadRequest, "bad_form", "choose a facility")
+		h.writeError(w, r, http.StatusBadRequest, "bad_form", "choose a facility")
 		return
 	}
-	if _, err := s.childrenStore().Place(r.Context(), id, fac, r.FormValue("reason")); err != nil {
-		s.domainError(w, r, err)
+	if _, err := h.cases.Place(r.Context(), id, fac, r.FormValue("reason")); err != nil {
+		h.domainError(w, r, err)
 		return
 	}
-	s.childBackToCase(w, r, id)
+	h.childBackToCase(w, r, id)
 }
 
-func (s *Server) handleCaseDeadlinePage(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
+func (h *caseHandlers) handleCaseDeadlinePage(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
 	if !ok {
 		return
 	}
-	if err := s.childrenStore().MeetDeadline(r.Context(), id, children.DeadlineKind(r.FormValue("kind")), r.FormValue("note")); err != nil {
-		s.domainError(w, r, err)
+	if err := h.cases.MeetDeadline(r.Context(), id, custody.DeadlineKind(r.FormValue("kind")), r.FormValue("note")); err != nil {
+		h.domainError(w, r, err)
 		return
 	}
-	s.childBackToCase(w, r, id)
+	h.childBackToCase(w, r, id)
 }
 
-func (s *Server) handleReleaseRequestPage(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
+func (h *caseHandlers) handleReleaseRequestPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
 	if !ok {
 		return
 	}
 	sp, err := strconv.ParseInt(r.FormValue("sponsor_id"), 10, 64)
 	if err != nil {
-		s.writeError(w, r, http.StatusBadRequest, "bad_form", "choose a sponsor")
+		h.writeError(w, r, http.StatusBadRequest, "bad_form", "choose a sponsor")
 		return
 	}
-	if _, err := s.childrenStore().RequestRelease(r.Context(), id, sp); err != nil {
-		s.domainError(w, r, err)
+	if _, err := h.release.RequestRelease(r.Context(), id, sp); err != nil {
+		h.domainError(w, r, err)
 		return
 	}
-	s.childBackToCase(w, r, id)
+	h.childBackToCase(w, r, id)
 }
 
-func (s *Server) handleReleaseApprovePage(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
+func (h *caseHandlers) handleReleaseApprovePage(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
 	if !ok {
 		return
 	}
-	rid, ok := s.pathID(w, r, "rid")
+	rid, ok := h.pathID(w, r, "rid")
 	if !ok {
 		return
 	}
-	if _, err := s.childrenStore().ApproveRelease(r.Context(), id, rid); err != nil {
-		s.domainError(w, r, err)
+	if _, err := h.release.ApproveRelease(r.Context(), id, rid); err != nil {
+		h.domainError(w, r, err)
 		return
 	}
-	s.childBackToCase(w, r, id)
+	h.childBackToCase(w, r, id)
 }
 
-func (s *Server) handleCaseStatsPage(w http.ResponseWriter, r *http.Request) {
-	st, err := s.childrenStore().PublicStats(r.Context())
+func (h *caseHandlers) handleCaseStatsPage(w http.ResponseWriter, r *http.Request) {
+	st, err := h.cases.PublicStats(r.Context())
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "cases_stats", st)
+	h.render(w, r, http.StatusOK, "cases_stats", st)
 }

@@ -6,124 +6,116 @@ import (
 	"math"
 	"net/http"
 	"strings"
-	"time"
 
-	"github.com/amparo-project/amparo/internal/children"
+	"github.com/amparo-project/amparo/internal/children/custody"
+	"github.com/amparo-project/amparo/internal/children/facilities"
 )
 
-// childOccupancyWindow is the span of the occupancy chart.
-const childOccupancyWindow = 180 * 24 * time.Hour
-
-func (s *Server) handleFacilitiesAPI(w http.ResponseWriter, r *http.Request) {
-	fs, err := s.childrenStore().Facilities(r.Context())
+func (h *caseHandlers) handleFacilitiesAPI(w http.ResponseWriter, r *http.Request) {
+	fs, err := h.facilities.Facilities(r.Context())
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
 	if fs == nil {
-		fs = []*children.Facility{}
+		fs = []*facilities.Facility{}
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"facilities": fs})
+	h.writeJSON(w, http.StatusOK, map[string]any{"facilities": fs})
 }
 
-func (s *Server) handleFacilityCreateAPI(w http.ResponseWriter, r *http.Request) {
-	var f children.Facility
-	if !s.decodeJSON(w, r, &f) {
+func (h *caseHandlers) handleFacilityCreateAPI(w http.ResponseWriter, r *http.Request) {
+	var f facilities.Facility
+	if !h.decodeJSON(w, r, &f) {
 		return
 	}
-	out, err := s.childrenStore().CreateFacility(r.Context(), f)
+	out, err := h.facilities.CreateFacility(r.Context(), f)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusCreated, out)
+	h.writeJSON(w, http.StatusCreated, out)
 }
 
-func (s *Server) handleFacilityAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
+func (h *caseHandlers) handleFacilityAPI(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
 	if !ok {
 		return
 	}
-	st := s.childrenStore()
-	f, err := st.Facility(r.Context(), id)
+	f, err := h.facilities.Facility(r.Context(), id)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
-	now := time.Now().UTC()
-	series, err := st.Occupancy(r.Context(), id, now.Add(-childOccupancyWindow), now, 31)
+	series, err := h.cases.RecentOccupancy(r.Context(), id, 31)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"facility": f, "occupancy": series})
+	h.writeJSON(w, http.StatusOK, map[string]any{"facility": f, "occupancy": series})
 }
 
-func (s *Server) handleFacilityBedsAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
+func (h *caseHandlers) handleFacilityBedsAPI(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
 	if !ok {
 		return
 	}
 	var req struct {
-		Beds []children.Beds `json:"beds"`
+		Beds []facilities.Beds `json:"beds"`
 	}
-	if !s.decodeJSON(w, r, &req) {
+	if !h.decodeJSON(w, r, &req) {
 		return
 	}
-	st := s.childrenStore()
 	for _, b := range req.Beds {
-		if err := st.SetBeds(r.Context(), id, b); err != nil {
-			s.domainError(w, r, err)
+		if err := h.facilities.SetBeds(r.Context(), id, b); err != nil {
+			h.domainError(w, r, err)
 			return
 		}
 	}
-	f, err := st.Facility(r.Context(), id)
+	f, err := h.facilities.Facility(r.Context(), id)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, f)
+	h.writeJSON(w, http.StatusOK, f)
 }
 
 type childOccupancyData struct {
-	Facilities []children.FacilityOccupancy `json:"facilities"`
-	Total      children.FacilityOccupancy   `json:"total"`
-	Series     []children.OccupancyPoint    `json:"series"`
+	Facilities []facilities.Occupancy   `json:"facilities"`
+	Total      facilities.Occupancy     `json:"total"`
+	Series     []custody.OccupancyPoint `json:"series"`
 }
 
-func (s *Server) childOccupancy(r *http.Request) (*childOccupancyData, error) {
-	st := s.childrenStore()
-	fs, total, err := st.OccupancyNow(r.Context())
+func (h *caseHandlers) childOccupancy(r *http.Request) (*childOccupancyData, error) {
+	fs, total, err := h.facilities.OccupancyNow(r.Context())
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now().UTC()
-	series, err := st.Occupancy(r.Context(), 0, now.Add(-childOccupancyWindow), now, 61)
+	series, err := h.cases.RecentOccupancy(r.Context(), 0, 61)
 	if err != nil {
 		return nil, err
 	}
 	if fs == nil {
-		fs = []children.FacilityOccupancy{}
+		fs = []facilities.Occupancy{}
 	}
 	return &childOccupancyData{Facilities: fs, Total: total, Series: series}, nil
 }
 
-func (s *Server) handleOccupancyAPI(w http.ResponseWriter, r *http.Request) {
-	d, err := s.childOccupancy(r)
+func (h *caseHandlers) handleOccupancyAPI(w http.ResponseWriter, r *http.Request) {
+	d, err := h.childOccupancy(r)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, d)
+	h.writeJSON(w, http.StatusOK, d)
 }
 
-func (s *Server) handleFacilitiesPage(w http.ResponseWriter, r *http.Request) {
-	d, err := s.childOccupancy(r)
+func (h *caseHandlers) handleFacilitiesPage(w http.ResponseWriter, r *http.Request) {
+	d, err := h.childOccupancy(r)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "facilities_list", map[string]any{"Occ": d, "Chart": childOccupancyChart(d.Series), "ChartData": childChartData(d.Series, "children in care")})
+	h.render(w, r, http.StatusOK, "facilities_list", map[string]any{"Occ": d, "Chart": childOccupancyChart(d.Series), "ChartData": childChartData(d.Series, "children in care")})
 }
 
 // childChartSpec is the JSON a chart's script block carries for
@@ -134,7 +126,7 @@ type childChartSpec struct {
 	Values []int    `json:"values"`
 }
 
-func childChartData(series []children.OccupancyPoint, label string) childChartSpec {
+func childChartData(series []custody.OccupancyPoint, label string) childChartSpec {
 	spec := childChartSpec{Label: label}
 	for _, p := range series {
 		spec.Labels = append(spec.Labels, p.At.Format("2006-01-02"))
@@ -143,32 +135,30 @@ func childChartData(series []children.OccupancyPoint, label string) childChartSp
 	return spec
 }
 
-func (s *Server) handleFacilityPage(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
+func (h *caseHandlers) handleFacilityPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
 	if !ok {
 		return
 	}
-	st := s.childrenStore()
-	f, err := st.Facility(r.Context(), id)
+	f, err := h.facilities.Facility(r.Context(), id)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
-	now := time.Now().UTC()
-	series, err := st.Occupancy(r.Context(), id, now.Add(-childOccupancyWindow), now, 61)
+	series, err := h.cases.RecentOccupancy(r.Context(), id, 61)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
 	capacity, occupied := f.Capacity()
-	s.render(w, r, http.StatusOK, "facilities_view", map[string]any{"F": f, "Capacity": capacity, "Occupied": occupied,
+	h.render(w, r, http.StatusOK, "facilities_view", map[string]any{"F": f, "Capacity": capacity, "Occupied": occupied,
 		"Series": series, "Chart": childOccupancyChart(series), "ChartData": childChartData(series, f.Name)})
 }
 
 // occupancyChart draws the occupancy series as an inline SVG on the server:
 // no script, so it prints and works under the strict content policy. The
 // points carry <title>s, so the values are readable without seeing the line.
-func childOccupancyChart(series []children.OccupancyPoint) template.HTML {
+func childOccupancyChart(series []custody.OccupancyPoint) template.HTML {
 	if len(series) < 2 {
 		return ""
 	}

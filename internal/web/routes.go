@@ -8,7 +8,7 @@ func (s *Server) routes() []Route {
 	var rs []Route
 	rs = append(rs, s.coreRoutes()...)
 	rs = append(rs, s.tracingRoutes()...)
-	rs = append(rs, s.childrenRoutes()...)
+	rs = append(rs, (&caseHandlers{kit: s.kit, cases: s.svc.Custody, facilities: s.svc.Facilities, release: s.svc.Release}).routes()...)
 	rs = append(rs, s.indicatorRoutes()...)
 	return rs
 }

@@ -15,6 +15,9 @@ import (
 	"time"
 
 	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/children/custody"
+	"github.com/amparo-project/amparo/internal/children/facilities"
+	"github.com/amparo-project/amparo/internal/children/release"
 	"github.com/amparo-project/amparo/internal/store"
 )
 
@@ -80,6 +83,9 @@ func (s *Server) Close() error {
 // Close method. Each domain adds its field here and reads it in its own
 // routes file.
 type Services struct {
+	Custody    *custody.Service
+	Facilities *facilities.Service
+	Release    *release.Service
 }
 
 // closers lists the services with background work, for Close.

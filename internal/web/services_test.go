@@ -3,6 +3,9 @@ package web
 import (
 	"testing"
 
+	"github.com/amparo-project/amparo/internal/children/custody"
+	"github.com/amparo-project/amparo/internal/children/facilities"
+	"github.com/amparo-project/amparo/internal/children/release"
 	"github.com/amparo-project/amparo/internal/store"
 )
 
@@ -10,5 +13,7 @@ import (
 // does; the test's Server takes them over and its cleanup stops them.
 func testServices(t *testing.T, db *store.DB) Services {
 	t.Helper()
-	return Services{}
+	fac := facilities.New(db, nil)
+	cases := custody.New(db, fac, nil)
+	return Services{Custody: cases, Facilities: fac, Release: release.New(db, cases, nil)}
 }

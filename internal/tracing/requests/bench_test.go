@@ -123,7 +123,7 @@ func benchBuild(b *testing.B) error {
 // It reports the p50 and p99 latency.
 func BenchmarkSearchMillion(b *testing.B) {
 	db, m, queries := benchSetup(b)
-	svc := &Service{DB: db, M: m, Cases: children.New(db)}
+	svc := &Service{DB: db, M: m, Cases: children.New(db).Service}
 	for _, role := range []auth.Role{auth.RoleAdmin, auth.RoleIntake} {
 		b.Run(string(role), func(b *testing.B) {
 			ctx := benchUser(b, db, role)

@@ -14,7 +14,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/amparo-project/amparo/internal/audit"
-	"github.com/amparo-project/amparo/internal/children"
+	"github.com/amparo-project/amparo/internal/children/release"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/tracing"
 )
@@ -55,7 +55,7 @@ func SeedDemo(ctx context.Context, db *store.DB, o DemoOptions) error {
 	if err != nil {
 		return err
 	}
-	rels := []children.Relationship{"parent", "parent", "parent", "aunt", "uncle", "grandparent", "sibling", "first_cousin"}
+	rels := []release.Relationship{"parent", "parent", "parent", "aunt", "uncle", "grandparent", "sibling", "first_cousin"}
 	langs := []string{"es", "es", "es", "mam", "k'iche'", "q'eqchi'"}
 	now := time.Now().UTC()
 	proposed := 0

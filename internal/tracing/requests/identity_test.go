@@ -4,7 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"github.com/amparo-project/amparo/internal/children"
+	"github.com/amparo-project/amparo/internal/children/custody"
+	"github.com/amparo-project/amparo/internal/identity"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/store/storetest"
 	"github.com/amparo-project/amparo/internal/tracing"
@@ -49,8 +50,7 @@ func TestIdentityCorrection(t *testing.T) {
 			t.Fatal("the case is not found by its names")
 		}
 
-		if _, err := f.cases.UpdateIdentity(f.admin, c.ID, children.IdentityChange{GivenNames: ptr("José"), Surname1: ptr("Xiloj"),
-			BirthDate: ptr("2014-06-02"), MotherName: ptr("Rosa Caal Tiul"), BirthPlace: ptr("Nahualá"), Reason: "birth certificate"}); err != nil {
+		if _, err := f.cases.UpdateIdentity(f.admin, c.ID, custody.IdentityChange{Patch: identity.Patch{GivenNames: ptr("José"), Surname1: ptr("Xiloj"), BirthDate: ptr("2014-06-02"), MotherName: ptr("Rosa Caal Tiul"), BirthPlace: ptr("Nahualá")}, Reason: "birth certificate"}); err != nil {
 			t.Fatal(err)
 		}
 		// The search brings the index up to date itself.
@@ -86,7 +86,7 @@ func TestIdentityCorrection(t *testing.T) {
 		}
 
 		// Also known as: found by the other name, once.
-		if _, err := f.cases.UpdateIdentity(f.admin, c.ID, children.IdentityChange{AKA: ptr("Chepe; Juan Pablo Tzul Caal"), Reason: "as his aunt calls him"}); err != nil {
+		if _, err := f.cases.UpdateIdentity(f.admin, c.ID, custody.IdentityChange{AKA: ptr("Chepe; Juan Pablo Tzul Caal"), Reason: "as his aunt calls him"}); err != nil {
 			t.Fatal(err)
 		}
 		hits, err := f.svc.Search(f.admin, Person{GivenNames: "Juan Pablo", Surname1: "Tzul", Surname2: "Caal", Sex: "M", BirthDate: "2014-06-02"}, 10)

@@ -2,7 +2,6 @@ package requests
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +14,9 @@ import (
 	"time"
 
 	"github.com/amparo-project/amparo/internal/audit"
+	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/children/custody"
+	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/tracing"
 )
@@ -82,7 +84,7 @@ type Matcher struct {
 	afterRead func()
 	floor     int64               // every case with id <= floor was matched
 	pending   map[int64]time.Time // cases above floor already matched, with when they were first seen
-	editSeq   atomic.Int64        // the last identity correction indexed (case_identity_changes.seq)
+	editSeq   atomic.Int64        // the last identity correction indexed (custody.Correction.Seq)
 	applied   map[int64]bool      // corrections of the last editWindow numbers already indexed
 }
 
@@ -95,8 +97,8 @@ func NewMatcher(ctx context.Context, db *store.DB, opts MatcherOptions) (*Matche
 	}
 	// Corrections made from here on are picked up by Sync: the cases read
 	// below may or may not show them, and indexing one anew is harmless.
-	var seq int64
-	if err := db.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM case_identity_changes`).Scan(&seq); err != nil {
+	_, seq, err := casesOf(db).MaxIDs(reader(ctx))
+	if err != nil {
 		return nil, fmt.Errorf("tracing: identity corrections: %w", err)
 	}
 	m.editSeq.Store(seq)
@@ -273,61 +275,49 @@ func (m *Matcher) readCursor(ctx context.Context) (int64, bool, error) {
 	return n, true, nil
 }
 
-// caseCols are the columns of a case the engine compares. A case's birth
-// date that was estimated (from appearance, say) is compared by its year
-// only: the day and month of an estimate are not evidence.
-const caseCols = `id, given_names, surname1, surname2, COALESCE(sex, ''), COALESCE(birth_date, ''), birth_date_estimated, birth_country,
-	birth_place, mother_name, father_name, aka`
+// casesOf is the custody service the matcher reads the cases through.
+func casesOf(db *store.DB) *custody.Service {
+	return custody.New(db, facilities.New(db, nil), nil)
+}
+
+// reader is the context the matcher reads cases in: the caller's, or,
+// for the background worker, which acts for no one, the operator's.
+func reader(ctx context.Context) context.Context {
+	if _, ok := auth.Acting(ctx); ok {
+		return ctx
+	}
+	return auth.OperatorContext(ctx, "tracing-matcher")
+}
 
 // eachCase calls fn for every case with id > after, in id order, with the
 // records the case is indexed under (see caseRecordsOf).
 func eachCase(ctx context.Context, db *store.DB, after int64, fn func(id int64, rs []tracing.Record) error) error {
-	rows, err := db.Query(ctx, `SELECT `+caseCols+` FROM cases WHERE id > ? ORDER BY id`, after)
-	if err != nil {
-		return fmt.Errorf("tracing: read cases: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		id, rs, err := scanCaseRecords(rows)
-		if err != nil {
-			return fmt.Errorf("tracing: read cases: %w", err)
-		}
-		if err := fn(id, rs); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("tracing: read cases: %w", err)
-	}
-	return nil
+	return casesOf(db).Identities(reader(ctx), after, func(id int64, ci custody.CaseIdentity) error {
+		return fn(id, caseRecordsFrom(id, ci))
+	})
 }
 
 // caseRecords reads one case as the engine compares it.
 func caseRecords(ctx context.Context, db *store.DB, id int64) ([]tracing.Record, error) {
-	_, rs, err := scanCaseRecords(db.QueryRow(ctx, `SELECT `+caseCols+` FROM cases WHERE id = ?`, id))
-	if store.IsNoRows(err) {
-		return nil, fmt.Errorf("tracing: case %d: %w", id, store.ErrNotFound)
-	}
+	ci, err := casesOf(db).Identity(reader(ctx), id)
 	if err != nil {
 		return nil, fmt.Errorf("tracing: read case %d: %w", id, err)
 	}
-	return rs, nil
+	return caseRecordsFrom(id, ci), nil
 }
 
-func scanCaseRecords(sc interface{ Scan(...any) error }) (int64, []tracing.Record, error) {
-	var id int64
-	var est int
-	var r tracing.Record
-	var aka string
-	if err := sc.Scan(&id, &r.GivenNames, &r.Surname1, &r.Surname2, &r.Sex, &r.BirthDate, &est, &r.BirthCountry,
-		&r.BirthPlace, &r.MotherName, &r.FatherName, &aka); err != nil {
-		return 0, nil, err
-	}
-	if est != 0 && len(r.BirthDate) >= 4 {
+// caseRecordsFrom is a case as the engine compares it. A birth date that
+// was estimated (from appearance, say) is compared by its year only: the
+// day and month of an estimate are not evidence.
+func caseRecordsFrom(id int64, ci custody.CaseIdentity) []tracing.Record {
+	p := ci.Person
+	r := tracing.Record{GivenNames: p.GivenNames, Surname1: p.Surname1, Surname2: p.Surname2, Sex: p.Sex, BirthDate: p.BirthDate,
+		BirthCountry: p.BirthCountry, BirthPlace: p.BirthPlace, MotherName: p.MotherName, FatherName: p.FatherName}
+	if ci.BirthDateEstimated && len(r.BirthDate) >= 4 {
 		r.BirthDate = r.BirthDate[:4]
 	}
 	r.ID = strconv.FormatInt(id, 10)
-	return id, caseRecordsOf(r, aka), nil
+	return caseRecordsOf(r, ci.AKA)
 }
 
 // caseRecordsOf returns the records a case is indexed under: as recorded,
@@ -493,19 +483,15 @@ func (m *Matcher) syncLocked(ctx context.Context) (SyncResult, error) {
 // after a higher: the last editWindow numbers are read again each time and
 // those already applied skipped.
 func (m *Matcher) readCorrections(ctx context.Context) ([]int64, error) {
-	rows, err := m.db.Query(ctx, `SELECT seq, case_id FROM case_identity_changes WHERE seq > ? ORDER BY seq`, m.editSeq.Load()-editWindow)
+	changes, err := casesOf(m.db).IdentityChangesSince(reader(ctx), m.editSeq.Load()-editWindow)
 	if err != nil {
 		return nil, fmt.Errorf("tracing: identity corrections: %w", err)
 	}
-	defer rows.Close()
 	var ids []int64
 	seen := map[int64]bool{}
 	last := m.editSeq.Load()
-	for rows.Next() {
-		var seq, id int64
-		if err := rows.Scan(&seq, &id); err != nil {
-			return nil, fmt.Errorf("tracing: identity corrections: %w", err)
-		}
+	for _, c := range changes {
+		seq, id := c.Seq, c.CaseID
 		if m.applied[seq] {
 			continue
 		}
@@ -515,9 +501,6 @@ func (m *Matcher) readCorrections(ctx context.Context) ([]int64, error) {
 			seen[id] = true
 			ids = append(ids, id)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("tracing: identity corrections: %w", err)
 	}
 	m.editSeq.Store(last)
 	for seq := range m.applied {
@@ -530,19 +513,16 @@ func (m *Matcher) readCorrections(ctx context.Context) ([]int64, error) {
 
 // markApplied records the corrections of the window below seq as indexed.
 func (m *Matcher) markApplied(ctx context.Context, seq int64) error {
-	rows, err := m.db.Query(ctx, `SELECT seq FROM case_identity_changes WHERE seq > ? AND seq <= ?`, seq-editWindow, seq)
+	changes, err := casesOf(m.db).IdentityChangesSince(reader(ctx), seq-editWindow)
 	if err != nil {
 		return fmt.Errorf("tracing: identity corrections: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var s int64
-		if err := rows.Scan(&s); err != nil {
-			return fmt.Errorf("tracing: identity corrections: %w", err)
+	for _, c := range changes {
+		if c.Seq <= seq {
+			m.applied[c.Seq] = true
 		}
-		m.applied[s] = true
 	}
-	return rows.Err()
+	return nil
 }
 
 // editWindow is how many sequence numbers of corrections are read again,
@@ -585,14 +565,14 @@ func searchAll(ctx context.Context, ix *tracing.Index, rs []tracing.Record, topK
 // intake or a correction sees it. The check is two indexed MAX queries; the
 // background loop catches the rarer late commits.
 func (m *Matcher) Refresh(ctx context.Context) error {
-	var max, seq sql.NullInt64
-	if err := m.db.QueryRow(ctx, `SELECT (SELECT MAX(id) FROM cases), (SELECT MAX(seq) FROM case_identity_changes)`).Scan(&max, &seq); err != nil {
+	maxID, seq, err := casesOf(m.db).MaxIDs(reader(ctx))
+	if err != nil {
 		return fmt.Errorf("tracing: newest case: %w", err)
 	}
-	if max.Int64 <= m.maxID.Load() && seq.Int64 <= m.editSeq.Load() {
+	if maxID <= m.maxID.Load() && seq <= m.editSeq.Load() {
 		return nil
 	}
-	_, err := m.Sync(ctx)
+	_, err = m.Sync(ctx)
 	return err
 }
 

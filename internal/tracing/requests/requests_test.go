@@ -29,7 +29,7 @@ type fixture struct {
 func newFixture(t *testing.T, db *store.DB) *fixture {
 	t.Helper()
 	f := &fixture{t: t, db: db, clock: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-	f.cases = &children.Store{DB: db, Now: func() time.Time { return f.clock }}
+	f.cases = children.NewAt(db, func() time.Time { return f.clock })
 	f.admin, _ = f.user("admin@example.org", auth.RoleAdmin)
 	f.svc = f.service()
 	return f
@@ -43,7 +43,7 @@ func (f *fixture) service() *Service {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	return &Service{DB: f.db, M: m, Cases: f.cases, Now: func() time.Time { return f.clock }}
+	return &Service{DB: f.db, M: m, Cases: f.cases.Service, Release: f.cases.Release(), Now: func() time.Time { return f.clock }}
 }
 
 func (f *fixture) user(email string, role auth.Role) (context.Context, int64) {
@@ -666,7 +666,7 @@ func TestRebuild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.svc = &Service{DB: db, M: m, Cases: f.cases, Now: func() time.Time { return f.clock }}
+		f.svc = &Service{DB: db, M: m, Cases: f.cases.Service, Release: f.cases.Release(), Now: func() time.Time { return f.clock }}
 		f.crowd(f.admin)
 		if _, err := m.Sync(ctx); err != nil {
 			t.Fatal(err)

@@ -12,7 +12,9 @@ import (
 
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/auth"
-	"github.com/amparo-project/amparo/internal/children"
+	"github.com/amparo-project/amparo/internal/children/custody"
+	"github.com/amparo-project/amparo/internal/children/facilities"
+	"github.com/amparo-project/amparo/internal/children/release"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/tracing"
 )
@@ -20,16 +22,19 @@ import (
 // Service is tracing requests, search and decisions, on one database and
 // one Matcher.
 type Service struct {
-	DB    *store.DB
-	M     *Matcher
-	Cases *children.Store
+	DB      *store.DB
+	M       *Matcher
+	Cases   *custody.Service
+	Release *release.Service
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
 
 // New returns a Service on db and m using the wall clock.
 func New(db *store.DB, m *Matcher) *Service {
-	return &Service{DB: db, M: m, Cases: children.New(db), Now: time.Now}
+	fac := facilities.New(db, nil)
+	cases := custody.New(db, fac, nil)
+	return &Service{DB: db, M: m, Cases: cases, Release: release.New(db, cases, nil), Now: time.Now}
 }
 
 func (s *Service) now() time.Time {
@@ -50,13 +55,7 @@ const (
 )
 
 // CaseBrief is what a candidate list shows of a case the viewer may see.
-type CaseBrief struct {
-	Name         string         `json:"name"`
-	State        children.State `json:"state"`
-	Sex          *string        `json:"sex"`        // null when unknown
-	BirthDate    *string        `json:"birth_date"` // null when unknown
-	BirthCountry string         `json:"birth_country"`
-}
+type CaseBrief = custody.Brief
 
 // Hit is one search result.
 type Hit struct {
@@ -174,55 +173,17 @@ func caseList(ids []int64) string {
 // visible returns, for the ids the scope includes, what a list shows of
 // them. Scope is checked on the case as it is now (state and facility
 // change), never on what the index saw.
-func (s *Service) visible(ctx context.Context, scope children.Scope, ids []int64) (map[int64]*CaseBrief, error) {
+func (s *Service) visible(ctx context.Context, scope custody.Scope, ids []int64) (map[int64]*CaseBrief, error) {
 	out := map[int64]*CaseBrief{}
 	if scope.None || len(ids) == 0 {
 		return out, nil
 	}
-	const chunk = 500
-	for start := 0; start < len(ids); start += chunk {
-		part := ids[start:min(start+chunk, len(ids))]
-		args := make([]any, len(part))
-		for i, id := range part {
-			args[i] = id
-		}
-		ph := strings.TrimSuffix(strings.Repeat("?,", len(part)), ",")
-		rows, err := s.DB.Query(ctx, `SELECT id, state, facility_id, created_by, given_names, surname1, surname2, sex, birth_date, birth_country
-			FROM cases WHERE id IN (`+ph+`)`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("tracing: case scope: %w", err)
-		}
-		for rows.Next() {
-			var c children.Case
-			var fac, by sql.NullInt64
-			var sex, birth sql.NullString
-			if err := rows.Scan(&c.ID, &c.State, &fac, &by, &c.GivenNames, &c.Surname1, &c.Surname2, &sex, &birth, &c.BirthCountry); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("tracing: case scope: %w", err)
-			}
-			if fac.Valid {
-				c.FacilityID = &fac.Int64
-			}
-			if by.Valid {
-				c.CreatedBy = &by.Int64
-			}
-			if !scope.Sees(&c) {
-				continue
-			}
-			b := &CaseBrief{Name: c.DisplayName(), State: c.State, BirthCountry: c.BirthCountry}
-			if sex.Valid {
-				b.Sex = &sex.String
-			}
-			if birth.Valid {
-				b.BirthDate = &birth.String
-			}
-			out[c.ID] = b
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("tracing: case scope: %w", err)
-		}
+	briefs, err := s.Cases.Briefs(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("tracing: case scope: %w", err)
+	}
+	for id, b := range briefs {
+		out[id] = &b
 	}
 	return out, nil
 }
@@ -522,7 +483,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*View, error) {
 }
 
 // view is a request with what scope may see; it does not audit.
-func (s *Service) view(ctx context.Context, scope children.Scope, id int64) (*View, error) {
+func (s *Service) view(ctx context.Context, scope custody.Scope, id int64) (*View, error) {
 	r, err := s.loadRequest(ctx, id)
 	if err != nil {
 		return nil, err
@@ -758,7 +719,7 @@ func (s *Service) Close(ctx context.Context, id int64, reason string) (*Request,
 // with the relative's name, contact and relationship (the children domain
 // derives the category and starts the vetting checklist). A link already
 // made into a sponsor is a conflict.
-func (s *Service) MakeSponsor(ctx context.Context, linkID int64) (*children.Sponsor, error) {
+func (s *Service) MakeSponsor(ctx context.Context, linkID int64) (*release.Sponsor, error) {
 	if _, err := require(ctx, auth.PermTracingDecide); err != nil {
 		return nil, err
 	}
@@ -766,7 +727,7 @@ func (s *Service) MakeSponsor(ctx context.Context, linkID int64) (*children.Spon
 	if err != nil {
 		return nil, fmt.Errorf("tracing: make sponsor: %w", err)
 	}
-	var sp *children.Sponsor
+	var sp *release.Sponsor
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
 		l, err := scanLink(s.DB.QueryRow(ctx, `SELECT `+linkCols+` FROM tracing_links WHERE id = ?`, linkID))
 		if err != nil {
@@ -789,7 +750,7 @@ func (s *Service) MakeSponsor(ctx context.Context, linkID int64) (*children.Spon
 		if err != nil {
 			return err
 		}
-		sp, err = s.Cases.AddSponsor(ctx, children.Sponsor{CaseID: l.CaseID, GivenNames: r.Seeker.GivenNames, Surnames: r.Seeker.Surnames,
+		sp, err = s.Release.AddSponsor(ctx, release.Sponsor{CaseID: l.CaseID, GivenNames: r.Seeker.GivenNames, Surnames: r.Seeker.Surnames,
 			Phone: r.Seeker.Contact, Relationship: r.Seeker.Relationship})
 		if err != nil {
 			return err

@@ -1,0 +1,275 @@
+package custody
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/amparo-project/amparo/internal/audit"
+	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/children/internal/conv"
+	"github.com/amparo-project/amparo/internal/identity"
+	"github.com/amparo-project/amparo/internal/store"
+)
+
+// BoardItem is one deadline on the board.
+type BoardItem struct {
+	DeadlineID   int64        `json:"deadline_id"`
+	CaseID       int64        `json:"case_id"`
+	CaseName     string       `json:"case_name"`
+	State        State        `json:"state"`
+	Kind         DeadlineKind `json:"kind"`
+	DueAt        time.Time    `json:"due_at"`
+	Urgency      Urgency      `json:"urgency"`
+	HoursLeft    float64      `json:"hours_left"` // negative when overdue
+	FacilityID   *int64       `json:"facility_id"`
+	FacilityName string       `json:"facility_name"` // "" while in border custody
+	TZ           string       `json:"tz"`            // the facility's zone; "" means show UTC
+}
+
+// BoardCount is the board's count for one facility (nil: border custody).
+type BoardCount struct {
+	FacilityID   *int64 `json:"facility_id"`
+	FacilityName string `json:"facility_name"`
+	Overdue      int    `json:"overdue"`
+	Nearing      int    `json:"nearing"`
+}
+
+// Board is every deadline past due or due within NearingWindow, most
+// urgent first, within the viewer's scope.
+type Board struct {
+	Now     time.Time    `json:"now"`
+	Items   []BoardItem  `json:"items"`
+	Total   int          `json:"total"` // items on the board; Items may be cut at the limit
+	Overdue int          `json:"overdue"`
+	Nearing int          `json:"nearing"`
+	Counts  []BoardCount `json:"counts"`
+}
+
+// Board reads the deadline board. It is one range scan over the open
+// deadlines index (due_at < now + 12 h), and one grouped count.
+func (s *Service) Board(ctx context.Context, facilityID int64, limit int) (*Board, error) {
+	if _, err := auth.Require(ctx, auth.PermBoardRead); err != nil {
+		return nil, err
+	}
+	sc, err := s.ScopeFor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > 5000 {
+		limit = 500
+	}
+	now := s.now()
+	b := &Board{Now: now, Items: []BoardItem{}, Counts: []BoardCount{}}
+	cond, args := sc.where("c")
+	horizon := store.FormatTime(now.Add(NearingWindow))
+	nowS := store.FormatTime(now)
+	where := `d.resolved_at IS NULL AND d.due_at < ? AND ` + cond
+	wargs := append([]any{horizon}, args...)
+	if len(sc.FacilityIDs) > 0 {
+		// Open deadlines carry the child's facility: saying so lets the
+		// planner use the (facility_id, due_at) index instead of walking
+		// the facility's cases.
+		dcond, dargs := Scope{FacilityIDs: sc.FacilityIDs}.whereDeadline()
+		where += " AND " + dcond
+		wargs = append(wargs, dargs...)
+	}
+	if facilityID > 0 {
+		where += ` AND d.facility_id = ?`
+		wargs = append(wargs, facilityID)
+	}
+	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+		rows, err := s.db.Query(ctx, `SELECT d.facility_id, COALESCE(f.name, ''),
+				SUM(CASE WHEN d.due_at <= ? THEN 1 ELSE 0 END), SUM(CASE WHEN d.due_at > ? THEN 1 ELSE 0 END)
+			FROM deadlines d JOIN cases c ON c.id = d.case_id LEFT JOIN facilities f ON f.id = d.facility_id
+			WHERE `+where+` GROUP BY d.facility_id, f.name ORDER BY 3 DESC, 4 DESC, 2`, append([]any{nowS, nowS}, wargs...)...)
+		if err != nil {
+			return fmt.Errorf("custody: board counts: %w", err)
+		}
+		for rows.Next() {
+			var bc BoardCount
+			var fac sql.NullInt64
+			if err := rows.Scan(&fac, &bc.FacilityName, &bc.Overdue, &bc.Nearing); err != nil {
+				rows.Close()
+				return fmt.Errorf("custody: board counts: %w", err)
+			}
+			bc.FacilityID = conv.PtrInt(fac)
+			b.Counts = append(b.Counts, bc)
+			b.Overdue += bc.Overdue
+			b.Nearing += bc.Nearing
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("custody: board counts: %w", err)
+		}
+		b.Total = b.Overdue + b.Nearing
+		rows, err = s.db.Query(ctx, `SELECT d.id, d.case_id, c.given_names, c.surname1, c.surname2, c.state, d.kind, d.due_at, d.facility_id,
+				COALESCE(f.name, ''), COALESCE(f.tz, '')
+			FROM deadlines d JOIN cases c ON c.id = d.case_id LEFT JOIN facilities f ON f.id = d.facility_id
+			WHERE `+where+` ORDER BY d.due_at, d.id LIMIT ?`, append(wargs, limit)...)
+		if err != nil {
+			return fmt.Errorf("custody: board: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var it BoardItem
+			var g, s1, s2 string
+			var due store.Time
+			var fac sql.NullInt64
+			if err := rows.Scan(&it.DeadlineID, &it.CaseID, &g, &s1, &s2, &it.State, &it.Kind, &due, &fac, &it.FacilityName, &it.TZ); err != nil {
+				return fmt.Errorf("custody: board: %w", err)
+			}
+			it.CaseName = (&Case{Person: identity.Person{GivenNames: g, Surname1: s1, Surname2: s2}}).DisplayName()
+			it.DueAt, it.FacilityID = due.Time, conv.PtrInt(fac)
+			it.Urgency = UrgencyAt(it.DueAt, now)
+			it.HoursLeft = float64(it.DueAt.Sub(now).Round(time.Minute)) / float64(time.Hour)
+			b.Items = append(b.Items, it)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("custody: board: %w", err)
+		}
+		// The board names children: reading it is a read of those cases.
+		ids := make([]int64, len(b.Items))
+		for i, it := range b.Items {
+			ids[i] = it.CaseID
+		}
+		return audit.Log(ctx, s.db, audit.Event{Action: "case.board", ObjectType: "case", ObjectID: "board",
+			Detail: fmt.Sprintf("%d items shown of %d; cases %s", len(b.Items), b.Total, idList(ids))})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// SearchQuery narrows Search.
+type SearchQuery struct {
+	Q          string // a case number, or name prefixes (given, first or second surname)
+	State      State
+	FacilityID int64
+	Limit      int
+}
+
+// CaseSummary is one search result.
+type CaseSummary struct {
+	ID            int64     `json:"id"`
+	Name          string    `json:"name"`
+	State         State     `json:"state"`
+	Sex           *string   `json:"sex"`
+	BirthDate     *string   `json:"birth_date"`
+	Nationality   string    `json:"nationality"`
+	FacilityID    *int64    `json:"facility_id"`
+	FacilityName  string    `json:"facility_name"`
+	EncounteredAt time.Time `json:"encountered_at"`
+}
+
+// Search finds cases within the viewer's scope. Each word of Q must be
+// the start of the given names, first or second surname (accents and
+// case ignored); the folded name columns are indexed, so a name search
+// is an index range scan. Results are newest first.
+func (s *Service) Search(ctx context.Context, q SearchQuery) ([]CaseSummary, error) {
+	sc, err := s.ScopeFor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if q.Limit <= 0 || q.Limit > 500 {
+		q.Limit = 50
+	}
+	cond, args := sc.where("c")
+	where := []string{cond}
+	text := strings.TrimSpace(q.Q)
+	var id int64
+	if _, err := fmt.Sscanf(strings.TrimPrefix(text, "#"), "%d", &id); err == nil && id > 0 && !strings.ContainsAny(text, " ") {
+		where = append(where, "c.id = ?")
+		args = append(args, id)
+	} else {
+		for _, w := range strings.Fields(identity.Fold(text)) {
+			// Each word is a union of three covering-index range scans that
+			// yields case ids only; rows are read just for the page shown.
+			hi := prefixEnd(w)
+			where = append(where, `c.id IN (SELECT id FROM cases WHERE key_surname1 >= ? AND key_surname1 < ?
+				UNION ALL SELECT id FROM cases WHERE key_surname2 >= ? AND key_surname2 < ?
+				UNION ALL SELECT id FROM cases WHERE key_given >= ? AND key_given < ?)`)
+			args = append(args, w, hi, w, hi, w, hi)
+		}
+	}
+	if q.State != "" {
+		where = append(where, "c.state = ?")
+		args = append(args, string(q.State))
+	}
+	if q.FacilityID > 0 {
+		where = append(where, "c.facility_id = ?")
+		args = append(args, q.FacilityID)
+	}
+	args = append(args, q.Limit)
+	out := []CaseSummary{}
+	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+		rows, err := s.db.Query(ctx, `SELECT c.id, c.given_names, c.surname1, c.surname2, c.state, c.sex, c.birth_date, c.nationality,
+				c.facility_id, COALESCE(f.name, ''), c.encountered_at
+			FROM cases c LEFT JOIN facilities f ON f.id = c.facility_id
+			WHERE `+strings.Join(where, " AND ")+` ORDER BY c.id DESC LIMIT ?`, args...)
+		if err != nil {
+			return fmt.Errorf("custody: search: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var cs CaseSummary
+			var g, s1, s2 string
+			var sex, birth sql.NullString
+			var fac sql.NullInt64
+			var enc store.Time
+			if err := rows.Scan(&cs.ID, &g, &s1, &s2, &cs.State, &sex, &birth, &cs.Nationality, &fac, &cs.FacilityName, &enc); err != nil {
+				return fmt.Errorf("custody: search: %w", err)
+			}
+			cs.Name = (&Case{Person: identity.Person{GivenNames: g, Surname1: s1, Surname2: s2}}).DisplayName()
+			cs.Sex, cs.BirthDate, cs.FacilityID, cs.EncounteredAt = conv.PtrString(sex), conv.PtrString(birth), conv.PtrInt(fac), enc.Time
+			out = append(out, cs)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("custody: search: %w", err)
+		}
+		// The query itself may be a child's name: the audit row records
+		// only how many records were shown.
+		ids := make([]int64, len(out))
+		for i, c := range out {
+			ids[i] = c.ID
+		}
+		return audit.Log(ctx, s.db, audit.Event{Action: "case.search", ObjectType: "case", ObjectID: "search",
+			Detail: fmt.Sprintf("%d results; cases %s", len(out), idList(ids))})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// prefixEnd returns the least string above every string that starts with
+// p (under byte order and, for the folded lower-case letters and digits
+// used here, under PostgreSQL's linguistic collations too): p with its
+// last character incremented.
+func prefixEnd(p string) string {
+	r := []rune(p)
+	r[len(r)-1]++
+	return string(r)
+}
+
+// idList names the cases a list showed, so that the audit log says whose
+// names a person saw (each distinct case once).
+func idList(ids []int64) string {
+	seen := make(map[int64]bool, len(ids))
+	var b strings.Builder
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	return b.String()
+}

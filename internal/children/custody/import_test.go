@@ -1,0 +1,96 @@
+package custody
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/store"
+	"github.com/amparo-project/amparo/internal/store/storetest"
+)
+
+func TestImportCases(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		intake, _ := f.user("intake@example.org", auth.RoleIntake)
+		csv := "\ufeffgiven_names,surname1,surname2,sex,birth_date,nationality,languages,interpreter_needed,encountered_at,separated,siblings\n" +
+			"Ana,Tiul,Caal,F,2012-03-04,Guatemala,Spanish;Q'eqchi',yes,2026-03-01T05:00:00-06:00,no,\n" + // line 2: valid
+			"Luis,Pérez,,M,,Mexico,Spanish,,2026-03-01T09:00Z,,\n" + // line 3: valid, birth date unknown
+			"Bad,Sex,,X,2012-01-01,Honduras,,,2026-03-01T09:00Z,,\n" + // line 4: sex
+			"No,Time,,F,2012-01-01,Honduras,,,,maybe,\n" + // line 5: encountered_at and separated
+			"Old,Man,,M,1990-01-01,Honduras,,,2026-03-01T09:00Z,,\n" + // line 6: adult
+			"Zone,Less,,M,2012-01-01,Honduras,,,2026-03-01 09:00,,\n" + // line 7: no offset
+			"Ghost,Sibling,,M,2012-01-01,Honduras,,,2026-03-01T09:00Z,,99999\n" + // line 8: sibling missing
+			"short,row\n" // line 9: wrong number of cells
+		res, err := f.s.ImportCases(intake, strings.NewReader(csv), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Imported != 2 || res.Rejected != 6 {
+			t.Errorf("imported %d rejected %d, want 2 and 6: %+v", res.Imported, res.Rejected, res.Errors)
+		}
+		want := map[int]string{4: "sex", 5: "encountered_at", 6: "birth_date", 7: "encountered_at", 8: "siblings", 9: ""}
+		got := map[int]bool{}
+		for _, e := range res.Errors {
+			if field, ok := want[e.Line]; ok && field == e.Field {
+				got[e.Line] = true
+			}
+			if e.Problem == "" {
+				t.Errorf("error without a problem: %+v", e)
+			}
+		}
+		for line, field := range want {
+			if !got[line] {
+				t.Errorf("no error for line %d field %q in %+v", line, field, res.Errors)
+			}
+		}
+		found, err := f.s.Search(intake, SearchQuery{Q: "tiul"})
+		if err != nil || len(found) != 1 {
+			t.Fatalf("imported case not found by its importer: %v %v", found, err)
+		}
+		v, err := f.s.GetCase(intake, found[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Case.InterpreterNeeded == nil || !*v.Case.InterpreterNeeded || len(v.Case.Languages) != 2 || v.Case.Separated == nil || *v.Case.Separated {
+			t.Errorf("imported fields: %+v", v.Case)
+		}
+		if got := v.Case.EncounteredAt.Format("15:04"); got != "11:00" {
+			t.Errorf("encounter stored as %s UTC, want 14:00", got)
+		}
+	})
+	t.Run("unknown column rejects the file", func(t *testing.T) {
+		db := storetest.OpenSQLite(t)
+		f := newFixture(t, db)
+		intake, _ := f.user("intake@example.org", auth.RoleIntake)
+		res, err := f.s.ImportCases(intake, strings.NewReader("name,encountered_at\nAna,2026-03-01T09:00Z\n"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Imported != 0 || len(res.Errors) != 1 || res.Errors[0].Line != 1 || res.Errors[0].Field != "name" {
+			t.Errorf("%+v", res)
+		}
+	})
+}
+
+// The columns tracing compares are read when present; files without them
+// still import (above).
+func TestImportIdentityColumns(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		intake, _ := f.user("intake@example.org", auth.RoleIntake)
+		csv := "given_names,surname1,encountered_at,birth_place,mother_name,father_name\n" +
+			"Ana,Tiul,2026-03-01T09:00Z,Cobán,Rosa Caal Tiul,Juan Tiul Xol\n"
+		res, err := f.s.ImportCases(intake, strings.NewReader(csv), nil)
+		if err != nil || res.Imported != 1 {
+			t.Fatalf("imported %v, %v", res, err)
+		}
+		var place, mother, father string
+		if err := db.QueryRow(intake, `SELECT birth_place, mother_name, father_name FROM cases`).Scan(&place, &mother, &father); err != nil {
+			t.Fatal(err)
+		}
+		if place != "Cobán" || mother != "Rosa Caal Tiul" || father != "Juan Tiul Xol" {
+			t.Errorf("stored %q, %q, %q", place, mother, father)
+		}
+	})
+}

@@ -1,0 +1,175 @@
+package custody
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/errs"
+	"github.com/amparo-project/amparo/internal/identity"
+)
+
+func TestTransitions(t *testing.T) {
+	// One row per state: exactly where it may go. The table in states.go
+	// is the rule; this test pins it so a change is deliberate.
+	tests := []struct {
+		from State
+		to   []State
+	}{
+		{StateEncountered, []State{StateInBorderCustody, StateRepatriated, StateClosedOther}},
+		{StateInBorderCustody, []State{StateReferred, StateRepatriated, StateClosedOther}},
+		{StateReferred, []State{StatePlaced, StateRepatriated, StateClosedOther}},
+		{StatePlaced, []State{StateReleased, StateRepatriated, StateAgedOut, StateClosedOther}},
+		{StateReleased, nil},
+		{StateRepatriated, nil},
+		{StateAgedOut, nil},
+		{StateClosedOther, nil},
+	}
+	if len(tests) != len(States) {
+		t.Fatalf("test covers %d states, the flow has %d", len(tests), len(States))
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.from), func(t *testing.T) {
+			for _, to := range States {
+				want := slices.Contains(tt.to, to)
+				if got := CanMove(tt.from, to); got != want {
+					t.Errorf("CanMove(%s, %s) = %v, want %v", tt.from, to, got, want)
+				}
+				err := CheckMove(tt.from, to)
+				if want != (err == nil) {
+					t.Errorf("CheckMove(%s, %s) = %v", tt.from, to, err)
+				}
+				var te *TransitionError
+				if err != nil && !errors.As(err, &te) {
+					t.Errorf("CheckMove error is %T, want *TransitionError", err)
+				}
+				if err != nil {
+					for _, allowed := range tt.to {
+						if !strings.Contains(err.Error(), string(allowed)) {
+							t.Errorf("message %q does not name allowed state %s", err, allowed)
+						}
+					}
+				}
+			}
+			if got := tt.from.Terminal(); got != (len(tt.to) == 0) {
+				t.Errorf("Terminal() = %v", got)
+			}
+		})
+	}
+}
+
+func TestClocks(t *testing.T) {
+	enc := time.Date(2026, 3, 1, 22, 30, 0, 0, time.UTC)
+	guatemalan := &Case{Nationality: "Guatemala"}
+	mexican := &Case{Person: identity.Person{BirthCountry: "México"}, Nationality: ""}
+	tests := []struct {
+		kind     DeadlineKind
+		anchor   Anchor
+		due      time.Time
+		metBy    State
+		appliesG bool
+		appliesM bool
+		perm     auth.Permission
+	}{
+		{DeadlineNotification, AnchorEncounter, enc.Add(48 * time.Hour), "", true, true, auth.PermCaseUpdate},
+		{DeadlineTransfer, AnchorEncounter, enc.Add(72 * time.Hour), StatePlaced, true, true, ""},
+		{DeadlineContiguousScreening, AnchorEncounter, enc.Add(48 * time.Hour), "", false, true, auth.PermCaseUpdate},
+		{DeadlineKnowYourRights, AnchorPlacement, enc.Add(240 * time.Hour), "", true, true, auth.PermCaseLegalRecord},
+		{DeadlineLegalScreening, AnchorPlacement, enc.Add(240 * time.Hour), "", true, true, auth.PermCaseLegalRecord},
+	}
+	if len(tests) != len(Clocks) {
+		t.Fatalf("test covers %d clocks, the table has %d", len(tests), len(Clocks))
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.kind), func(t *testing.T) {
+			k, ok := ClockFor(tt.kind)
+			if !ok {
+				t.Fatal("clock missing")
+			}
+			if k.Anchor != tt.anchor || k.MetByState != tt.metBy {
+				t.Errorf("anchor %s met by %q, want %s %q", k.Anchor, k.MetByState, tt.anchor, tt.metBy)
+			}
+			if got := k.DueAt(enc); !got.Equal(tt.due) {
+				t.Errorf("due %v, want %v", got, tt.due)
+			}
+			if got := k.Applies(guatemalan); got != tt.appliesG {
+				t.Errorf("applies to a Guatemalan child = %v", got)
+			}
+			if got := k.Applies(mexican); got != tt.appliesM {
+				t.Errorf("applies to a Mexican child = %v", got)
+			}
+			if k.Law == "" {
+				t.Error("no legal basis recorded")
+			}
+			if k.RecordedWith != tt.perm {
+				t.Errorf("recorded with %q, want %q", k.RecordedWith, tt.perm)
+			}
+		})
+	}
+}
+
+func TestUrgency(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		due  time.Time
+		want Urgency
+	}{
+		{now.Add(-time.Minute), UrgencyOverdue},
+		{now, UrgencyOverdue},
+		{now.Add(11*time.Hour + 59*time.Minute), UrgencyNearing},
+		{now.Add(12 * time.Hour), UrgencyLater},
+	}
+	for _, tt := range tests {
+		if got := UrgencyAt(tt.due, now); got != tt.want {
+			t.Errorf("due in %v: %s, want %s", tt.due.Sub(now), got, tt.want)
+		}
+	}
+}
+
+func TestIntakeNormalize(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	enc := now.Add(-2 * time.Hour)
+	yes := true
+	tests := []struct {
+		name    string
+		in      Intake
+		problem string // field with a problem, "" when valid
+	}{
+		{"everything unknown but the encounter", Intake{EncounteredAt: enc}, ""},
+		{"no encounter time", Intake{}, "encountered_at"},
+		{"bad sex", Intake{Person: identity.Person{Sex: "X"}, EncounteredAt: enc}, "sex"},
+		{"spanish sex", Intake{Person: identity.Person{Sex: "femenino"}, EncounteredAt: enc}, ""},
+		{"bad date", Intake{Person: identity.Person{BirthDate: "01/02/2012"}, EncounteredAt: enc}, "birth_date"},
+		{"adult", Intake{Person: identity.Person{BirthDate: "2000-01-01"}, EncounteredAt: enc}, "birth_date"},
+		{"estimate without evidence", Intake{Person: identity.Person{BirthDate: "2012-01-01"}, EncounteredAt: enc, BirthDateEstimated: true}, "birth_date_evidence"},
+		{"estimate with evidence", Intake{Person: identity.Person{BirthDate: "2012-01-01"}, EncounteredAt: enc, BirthDateEstimated: true, BirthDateEvidence: "dental exam"}, ""},
+		{"start placed", Intake{EncounteredAt: enc, State: StatePlaced}, "state"},
+		{"separated with parent", Intake{EncounteredAt: enc, Separated: &yes, ParentDetails: "mother, Ana"}, ""},
+		{"future encounter", Intake{EncounteredAt: now.Add(48 * time.Hour)}, "encountered_at"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.in.Normalize(now)
+			if tt.problem == "" {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				return
+			}
+			var ve *errs.ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("got %v, want a problem with %s", err, tt.problem)
+			}
+			found := false
+			for _, p := range ve.Problems {
+				found = found || p.Field == tt.problem
+			}
+			if !found {
+				t.Errorf("problems %v do not name %s", ve.Problems, tt.problem)
+			}
+		})
+	}
+}
