@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/indicators"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/web"
 )
@@ -113,7 +114,9 @@ func runServe(ctx context.Context, args []string) error {
 // newServices builds every domain's service on db and starts their
 // background workers; the web server takes them over and stops them.
 func newServices(ctx context.Context, db *store.DB, logger *slog.Logger) (web.Services, error) {
-	return web.Services{}, nil
+	return web.Services{
+		Indicators: indicators.New(db),
+	}, nil
 }
 
 func describeDB(db *store.DB) string {

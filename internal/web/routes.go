@@ -9,7 +9,7 @@ func (s *Server) routes() []Route {
 	rs = append(rs, s.coreRoutes()...)
 	rs = append(rs, s.tracingRoutes()...)
 	rs = append(rs, s.childrenRoutes()...)
-	rs = append(rs, s.indicatorRoutes()...)
+	rs = append(rs, (&indicatorHandlers{kit: s.kit, ind: s.svc.Indicators}).routes()...)
 	return rs
 }
 

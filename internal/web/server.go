@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/indicators"
 	"github.com/amparo-project/amparo/internal/store"
 )
 
@@ -80,6 +81,7 @@ func (s *Server) Close() error {
 // Close method. Each domain adds its field here and reads it in its own
 // routes file.
 type Services struct {
+	Indicators *indicators.Service
 }
 
 // closers lists the services with background work, for Close.

@@ -3,6 +3,7 @@ package web
 import (
 	"testing"
 
+	"github.com/amparo-project/amparo/internal/indicators"
 	"github.com/amparo-project/amparo/internal/store"
 )
 
@@ -10,5 +11,5 @@ import (
 // does; the test's Server takes them over and its cleanup stops them.
 func testServices(t *testing.T, db *store.DB) Services {
 	t.Helper()
-	return Services{}
+	return Services{Indicators: indicators.New(db)}
 }
