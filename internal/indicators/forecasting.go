@@ -65,6 +65,32 @@ func (s *Service) Forecast(ctx context.Context, q SeriesQuery, until string, h i
 	return &TrackedForecast{SeriesForecast: f, Backtest: bt}, nil
 }
 
+// ForecastChoices are the countries and indicators the forecast form
+// offers: those with values that may be forecast (rules.go). Neither list
+// is nil.
+func (s *Service) ForecastChoices(ctx context.Context) ([]Country, []IndicatorInfo, error) {
+	cs, err := s.ListCountries(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	list, err := s.ListIndicators(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	countries, inds := []Country{}, []IndicatorInfo{}
+	for _, c := range cs {
+		if countryForecastable(c) {
+			countries = append(countries, c)
+		}
+	}
+	for _, in := range list {
+		if Forecastable(in.Indicator) {
+			inds = append(inds, in)
+		}
+	}
+	return countries, inds, nil
+}
+
 // BacktestResult is a series' track record.
 type BacktestResult struct {
 	Tail     Tail

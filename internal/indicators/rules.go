@@ -97,6 +97,20 @@ func perCapitaVariant(code string, f Frequency, scope string) bool {
 	return false
 }
 
+// Forecasting choices: text indicators (income group) cannot be
+// forecast, and US states are not offered (their series are releases to
+// sponsors, too short and too few).
+var (
+	unforecastableKinds     = []string{"text"}
+	unforecastableCountries = []string{"subdivision"}
+)
+
+// Forecastable reports whether series of in may be forecast.
+func Forecastable(in Indicator) bool { return !slices.Contains(unforecastableKinds, in.Kind) }
+
+// countryForecastable reports whether c is offered for forecasts.
+func countryForecastable(c Country) bool { return !slices.Contains(unforecastableCountries, c.Kind) }
+
 // Drivers are the indicators the seeds name as causes of the flows.
 var Drivers = []string{"homicide_rate", "gdp_pc_ppp", "poverty_365", "cpi_score", "wgi_cc", "wgi_rl", "wgi_pv"}
 

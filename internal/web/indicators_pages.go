@@ -422,25 +422,16 @@ func (h *indicatorHandlers) handleIndicatorsForecast(w http.ResponseWriter, r *h
 	ctx, lang := r.Context(), langOf(r)
 	pr := numPrinter(lang)
 	v := indForecastView{Models: indicators.Models(12)}
-	cs, err := h.ind.ListCountries(ctx)
+	cs, list, err := h.ind.ForecastChoices(ctx)
 	if err != nil {
 		h.serverError(w, r, err)
 		return
 	}
 	for _, c := range cs {
-		if c.Kind != "subdivision" {
-			v.Countries = append(v.Countries, indCountryLink{c.Code, h.countryName(lang, c.Code)})
-		}
-	}
-	list, err := h.ind.ListIndicators(ctx)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
+		v.Countries = append(v.Countries, indCountryLink{c.Code, h.countryName(lang, c.Code)})
 	}
 	for _, in := range list {
-		if in.Kind != "text" {
-			v.Indicators = append(v.Indicators, indIndicatorLink{Code: in.Code, Name: h.indicatorName(lang, in.Indicator)})
-		}
+		v.Indicators = append(v.Indicators, indIndicatorLink{Code: in.Code, Name: h.indicatorName(lang, in.Indicator)})
 	}
 	fp, err := readForecastParams(r)
 	v.Params = fp
