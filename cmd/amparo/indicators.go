@@ -24,7 +24,7 @@ func init() {
 		run:     runIndicators,
 	})
 	registerDemo("indicators", nil, func(ctx context.Context, db *store.DB) error {
-		_, err := indicators.ImportBuiltin(ctx, db, nil)
+		_, err := indicators.New(db).ImportBuiltin(ctx, nil)
 		return err
 	})
 }
@@ -95,7 +95,7 @@ func indicatorsList(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	list, err := indicators.ListIndicators(ctx, db)
+	list, err := indicators.New(db).ListIndicators(ctx)
 	if err != nil {
 		return err
 	}
@@ -130,9 +130,10 @@ func indicatorsImport(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer db.Close()
+	svc := indicators.New(db)
 	if *builtin {
 		var bar *progress.Bar
-		reps, err := indicators.ImportBuiltin(ctx, db, func(name string, size int64) func(io.Reader) io.Reader {
+		reps, err := svc.ImportBuiltin(ctx, func(name string, size int64) func(io.Reader) io.Reader {
 			if bar != nil {
 				bar.Finish()
 			}
@@ -157,7 +158,7 @@ func indicatorsImport(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	bar := progress.New(st.Size(), filepath.Base(*file))
-	rep, err := indicators.Import(ctx, db, indicators.Options{Format: *format, Name: filepath.Base(*file), Reader: f,
+	rep, err := svc.Import(ctx, indicators.Options{Format: *format, Name: filepath.Base(*file), Reader: f,
 		Size: st.Size(), AllCountries: *all, Progress: bar.Reader})
 	bar.Finish()
 	if rep != nil {
@@ -216,7 +217,7 @@ func indicatorsExport(ctx context.Context, args []string, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := indicators.ExportCSV(ctx, db, w, indicators.SeriesFilter{Country: *country, Indicator: *ind}); err != nil {
+	if err := indicators.New(db).ExportCSV(ctx, w, indicators.SeriesFilter{Country: *country, Indicator: *ind}); err != nil {
 		closeFn()
 		return err
 	}
@@ -280,7 +281,7 @@ func indicatorsForecast(ctx context.Context, args []string, stdout io.Writer) er
 		return err
 	}
 	defer db.Close()
-	res, err := indicators.ForecastSeries(ctx, db, q, *until, *flags.horizon, *model)
+	res, err := indicators.New(db).ForecastSeries(ctx, q, *until, *flags.horizon, *model)
 	if err != nil {
 		return err
 	}
@@ -331,7 +332,7 @@ func indicatorsBacktest(ctx context.Context, args []string, out io.Writer) error
 		return err
 	}
 	defer db.Close()
-	bt, err := indicators.BacktestSeries(ctx, db, q, *flags.horizon)
+	bt, err := indicators.New(db).BacktestSeries(ctx, q, *flags.horizon)
 	if errors.Is(err, indicators.ErrTooShort) {
 		return fmt.Errorf("%w (the series is too short for an honest backtest)", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/amparo-project/amparo/internal/children/custody"
 	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/children/release"
+	"github.com/amparo-project/amparo/internal/indicators"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/web"
 )
@@ -118,7 +119,12 @@ func runServe(ctx context.Context, args []string) error {
 func newServices(ctx context.Context, db *store.DB, logger *slog.Logger) (web.Services, error) {
 	fac := facilities.New(db, nil)
 	cases := custody.New(db, fac, nil)
-	return web.Services{Custody: cases, Facilities: fac, Release: release.New(db, cases, nil)}, nil
+	return web.Services{
+		Custody:    cases,
+		Facilities: fac,
+		Release:    release.New(db, cases, nil),
+		Indicators: indicators.New(db),
+	}, nil
 }
 
 func describeDB(db *store.DB) string {

@@ -35,7 +35,9 @@ const (
 	PermTracingSearch  Permission = "tracing.search"  // search cases for a described person (results scoped like case.read)
 	PermTracingDecide  Permission = "tracing.decide"  // confirm or reject a candidate match, link a relative to a case
 
-	// Indicators.
+	// Indicators. Reading them is public (Anyone); importing changes what
+	// everyone reads.
+	PermIndicatorsImport Permission = "indicators.import" // import published files (command line: the operator)
 
 	// Aid.
 )
@@ -64,6 +66,9 @@ var permissions = map[Permission][]Role{
 	PermTracingRequest: {RoleAdmin, RoleIntake, RoleCaseworker},
 	PermTracingSearch:  {RoleAdmin, RoleIntake, RoleCaseworker},
 	PermTracingDecide:  {RoleAdmin, RoleCaseworker},
+
+	// Indicators.
+	PermIndicatorsImport: {RoleAdmin},
 }
 
 // ErrForbidden is wrapped by every domain's refusal of an action the

@@ -1,12 +1,9 @@
 package indicators
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"strconv"
-
-	"github.com/amparo-project/amparo/internal/store"
 )
 
 // Score is a model's rolling-origin track record.
@@ -179,55 +176,6 @@ func NextPeriods(last string, h int) []string {
 		out[k] = periodFromIndex(f, i+k+1)
 	}
 	return out
-}
-
-// SeriesQuery picks one series for forecasting and backtests.
-type SeriesQuery struct {
-	Country, Indicator string
-	Scope              *string   // nil: choose
-	Frequency          Frequency // "": choose
-}
-
-// PickSeries loads the candidate series and chooses one: the given scope
-// and frequency, else monthly data when there are at least three years of
-// it, else the series with the longest unbroken run.
-func PickSeries(ctx context.Context, db *store.DB, q SeriesQuery, until string) (Tail, Indicator, error) {
-	in, err := GetIndicator(ctx, db, q.Indicator)
-	if err != nil {
-		return Tail{}, in, err
-	}
-	list, err := LoadSeries(ctx, db, SeriesFilter(q))
-	if err != nil {
-		return Tail{}, in, err
-	}
-	var best Tail
-	bestScore := -1
-	for _, s := range list {
-		t, err := TailOf(s, until)
-		if err != nil {
-			return Tail{}, in, err
-		}
-		// Longest run first; on a tie the scope listed first in
-		// knownScopes (Border Patrol, southwest border) wins.
-		score := len(t.Values)*100 + (len(knownScopes) - scopeRank(s.Scope))
-		if s.Frequency == Monthly && len(t.Values) >= 36 {
-			score += 1_000_000_000
-		}
-		if score > bestScore {
-			best, bestScore = t, score
-		}
-	}
-	if bestScore <= 0 {
-		return Tail{}, in, fmt.Errorf("indicators: no %s values for %s%s: %w", q.Indicator, q.Country, untilText(until), store.ErrNotFound)
-	}
-	return best, in, nil
-}
-
-func untilText(until string) string {
-	if until == "" {
-		return ""
-	}
-	return " up to " + until
 }
 
 func scopeRank(code string) int {

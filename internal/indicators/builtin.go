@@ -7,7 +7,7 @@ import (
 	"io"
 	"log/slog"
 
-	"github.com/amparo-project/amparo/internal/store"
+	"github.com/amparo-project/amparo/internal/auth"
 )
 
 // The real public files ship inside the binary, so that a fresh clone shows
@@ -74,8 +74,11 @@ func OpenBuiltin(path string) (io.ReadCloser, int64, error) {
 }
 
 // ImportBuiltin imports every shipped file. It is idempotent: a second run
-// reports every value unchanged.
-func ImportBuiltin(ctx context.Context, db *store.DB, progress func(name string, size int64) func(io.Reader) io.Reader) ([]*Report, error) {
+// reports every value unchanged. It requires auth.PermIndicatorsImport.
+func (s *Service) ImportBuiltin(ctx context.Context, progress func(name string, size int64) func(io.Reader) io.Reader) ([]*Report, error) {
+	if _, err := auth.Require(ctx, auth.PermIndicatorsImport); err != nil {
+		return nil, fmt.Errorf("indicators: import built-in files: %w", err)
+	}
 	var reports []*Report
 	for _, bf := range BuiltinFiles {
 		f, size, err := OpenBuiltin(bf.Path)
@@ -86,7 +89,7 @@ func ImportBuiltin(ctx context.Context, db *store.DB, progress func(name string,
 		if progress != nil {
 			opt.Progress = progress(bf.Path, size)
 		}
-		rep, err := Import(ctx, db, opt)
+		rep, err := s.importFile(ctx, opt)
 		f.Close()
 		if err != nil {
 			if rep != nil {

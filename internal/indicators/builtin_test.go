@@ -1,7 +1,6 @@
 package indicators
 
 import (
-	"context"
 	"testing"
 
 	"github.com/amparo-project/amparo/internal/store"
@@ -15,8 +14,8 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 // nothing.
 func TestImportBuiltin(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		reps, err := ImportBuiltin(ctx, db, nil)
+		ctx := opCtx()
+		reps, err := New(db).ImportBuiltin(ctx, nil)
 		if err != nil {
 			for _, r := range reps {
 				if len(r.Errors) > 5 {
@@ -32,7 +31,7 @@ func TestImportBuiltin(t *testing.T) {
 				t.Errorf("%s: nothing imported", r.File)
 			}
 		}
-		again, err := ImportBuiltin(ctx, db, nil)
+		again, err := New(db).ImportBuiltin(ctx, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,6 @@
 package indicators
 
 import (
-	"context"
 	"testing"
 
 	"github.com/amparo-project/amparo/internal/store/storetest"
@@ -15,8 +14,8 @@ func TestBacktestRealFlows(t *testing.T) {
 		t.Skip("imports the built-in data")
 	}
 	db := storetest.OpenSQLite(t)
-	ctx := context.Background()
-	if _, err := ImportBuiltin(ctx, db, nil); err != nil {
+	ctx := opCtx()
+	if _, err := New(db).ImportBuiltin(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
@@ -33,7 +32,7 @@ func TestBacktestRealFlows(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.country+"/"+string(c.freq), func(t *testing.T) {
-			tail, in, err := PickSeries(ctx, db, SeriesQuery{Country: c.country, Indicator: "uac_encounters", Frequency: c.freq}, "")
+			tail, in, err := New(db).PickSeries(ctx, SeriesQuery{Country: c.country, Indicator: "uac_encounters", Frequency: c.freq}, "")
 			if err != nil {
 				t.Fatal(err)
 			}

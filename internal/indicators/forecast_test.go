@@ -1,7 +1,6 @@
 package indicators
 
 import (
-	"context"
 	"math"
 	"strconv"
 	"strings"
@@ -107,23 +106,23 @@ func TestBacktestUsesOnlyThePast(t *testing.T) {
 
 func TestLaggedCorrelations(t *testing.T) {
 	db := storetest.OpenSQLite(t)
-	ctx := context.Background()
+	ctx := opCtx()
 	// Flows equal to 100 x the homicide rate of the year before: r = 1 at lag 1.
 	csv := "country_iso3,indicator,period,value,unit,source\n"
 	for y := 2005; y <= 2016; y++ {
 		csv += "GTM,homicide_rate," + itoa(y) + "," + itoa(20+y%7) + ",per 100k,test\n"
 	}
-	if _, err := Import(ctx, db, Options{Name: "h.csv", Reader: stringsReader(csv)}); err != nil {
+	if _, err := New(db).Import(ctx, Options{Name: "h.csv", Reader: stringsReader(csv)}); err != nil {
 		t.Fatal(err)
 	}
 	uac := "fiscal_year,country_iso3,count,scope,source_url\n"
 	for y := 2006; y <= 2017; y++ {
 		uac += itoa(y) + ",GTM," + itoa(100*(20+(y-1)%7)) + ",USBP southwest border apprehensions,x\n"
 	}
-	if _, err := Import(ctx, db, Options{Name: "u.csv", Reader: stringsReader(uac)}); err != nil {
+	if _, err := New(db).Import(ctx, Options{Name: "u.csv", Reader: stringsReader(uac)}); err != nil {
 		t.Fatal(err)
 	}
-	cs, err := LaggedCorrelations(ctx, db, "GTM", 2)
+	cs, err := New(db).LaggedCorrelations(ctx, "GTM", 2)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -123,131 +123,181 @@ var formatOWID = &Format{
 	Read: readOWID,
 }
 
+// owidText are the OWID columns holding categories, stored as text.
+var owidText = map[string]bool{"income_group": true}
+
+// populationParts are the three broad age groups that partition every age:
+// when a row has all three, their sum is stored as the total population.
+var populationParts = map[string]int{"population_0_14": 0, "population_15_64": 1, "population_65_plus": 2}
+
+// owidValueCol is a value column of an OWID file and its indicator code.
+type owidValueCol struct {
+	i    int
+	code string
+}
+
+// owidFile is an OWID export's layout and what reading it found.
+type owidFile struct {
+	header           []string
+	codeCol, yearCol int
+	cols             []owidValueCol
+	isPopulation     bool
+	unknownNames     map[string]bool
+	popCut           bool
+}
+
 func readOWID(r *reader, in *bufio.Reader) error {
 	c, ok := openCSV(r, in, "Entity")
 	if !ok {
 		return nil
 	}
-	codeCol, yearCol := c.col("Code"), c.col("Year")
-	if yearCol < 0 {
-		r.fail(1, "header", "no Year column")
+	o, ok := owidLayout(r, c)
+	if !ok {
 		return nil
 	}
-	type valueCol struct {
-		i    int
-		code string
+	for line, rec := range c.rows() {
+		if err := o.row(r, line, rec); err != nil {
+			return err
+		}
 	}
-	var cols []valueCol
+	o.report(r)
+	return nil
+}
+
+// owidLayout reads the header: the Code and Year columns and the value
+// columns Amparo knows (owidColumns); the others are reported as not
+// imported.
+func owidLayout(r *reader, c *csvFile) (*owidFile, bool) {
+	o := &owidFile{header: c.header, codeCol: c.col("Code"), yearCol: c.col("Year"), unknownNames: map[string]bool{}}
+	if o.yearCol < 0 {
+		r.fail(1, "header", "no Year column")
+		return nil, false
+	}
 	var unmapped []string
 	for i, h := range c.header {
-		if i == 0 || i == codeCol || i == yearCol || owidIgnored[h] {
+		if i == 0 || i == o.codeCol || i == o.yearCol || owidIgnored[h] {
 			continue
 		}
 		if code, ok := owidColumns[h]; ok {
-			cols = append(cols, valueCol{i, code})
+			o.cols = append(o.cols, owidValueCol{i, code})
+			o.isPopulation = o.isPopulation || strings.HasPrefix(code, "population_")
 		} else {
 			unmapped = append(unmapped, h)
 		}
 	}
-	if len(cols) == 0 {
+	if len(o.cols) == 0 {
 		r.fail(1, "header", "no column Amparo knows how to read (see owidColumns)")
-		return nil
+		return nil, false
 	}
 	if len(unmapped) > 0 {
 		r.correct(1, "header", fmt.Sprintf("%d columns", len(unmapped)), "",
 			fmt.Sprintf("%d column(s) not imported (no indicator defined), e.g. %q", len(unmapped), unmapped[0]))
 	}
-	isPopulation := false
-	for _, vc := range cols {
-		if strings.HasPrefix(vc.code, "population_") {
-			isPopulation = true
+	return o, true
+}
+
+// row reads one entity-year: its values, and the total population when
+// the row has the three broad age groups.
+func (o *owidFile) row(r *reader, line int, rec []string) error {
+	code, ok := o.country(r, line, rec)
+	if !ok {
+		return nil
+	}
+	year, err := strconv.Atoi(rec[o.yearCol])
+	if err != nil || year < 1800 || year > 2200 {
+		r.fail(line, "Year", fmt.Sprintf("%q is not a year", rec[o.yearCol]))
+		return nil
+	}
+	if o.isPopulation && year > populationLastYear {
+		o.popCut = true
+		return nil
+	}
+	note := o.note(year)
+	var parts [3]float64
+	var have [3]bool
+	for _, vc := range o.cols {
+		out, ok := o.value(r, line, rec[vc.i], vc)
+		if !ok {
+			continue
+		}
+		out.Country, out.Period, out.Note = code, strconv.Itoa(year), note
+		if k, isPart := populationParts[vc.code]; isPart {
+			parts[k], have[k] = out.Value, true
+		}
+		if err := r.emit(out); err != nil {
+			return err
 		}
 	}
-	unknownNames := map[string]bool{}
-	var popCut bool
-	for line, rec := range c.rows() {
-		entity := rec[0]
-		code := ""
-		if codeCol >= 0 {
-			code = rec[codeCol]
-		}
-		if code == "" {
-			code = ISO3ForName(entity)
-		}
-		if code == "" {
-			// Regions without a code, sub-national entities ("Honduras -
-			// urban") and countries this file names only by name: read
-			// past, never guessed.
-			unknownNames[entity] = true
-			continue
-		}
-		if !validCode(code) {
-			r.fail(line, "Code", fmt.Sprintf("%q is not a country code", code))
-			continue
-		}
-		year, err := strconv.Atoi(rec[yearCol])
-		if err != nil || year < 1800 || year > 2200 {
-			r.fail(line, "Year", fmt.Sprintf("%q is not a year", rec[yearCol]))
-			continue
-		}
-		if isPopulation && year > populationLastYear {
-			popCut = true
-			continue
-		}
-		note := ""
-		if isPopulation {
-			note = "UN WPP 2017 estimate"
-			if year > 2015 {
-				note = "UN WPP 2017 medium-variant projection"
-			}
-		}
-		var parts [3]float64
-		var have [3]bool
-		for _, vc := range cols {
-			cell := rec[vc.i]
-			out := Record{Line: line, Country: code, Indicator: vc.code, Period: strconv.Itoa(year), Text: cell, Note: note}
-			if vc.code == "income_group" {
-				if cell == "" {
-					continue
-				}
-				out.IsText = true
-			} else {
-				v, missing, ok := r.number(line, c.header[vc.i], cell)
-				if !ok || missing {
-					continue
-				}
-				out.Value = v
-				switch vc.code {
-				case "population_0_14":
-					parts[0], have[0] = v, true
-				case "population_15_64":
-					parts[1], have[1] = v, true
-				case "population_65_plus":
-					parts[2], have[2] = v, true
-				}
-			}
-			if err := r.emit(out); err != nil {
-				return err
-			}
-		}
-		if have[0] && have[1] && have[2] {
-			// The three broad groups partition every age: their sum is the
-			// total population, computed here and labelled so.
-			tot := parts[0] + parts[1] + parts[2]
-			if err := r.emit(Record{Line: line, Country: code, Indicator: "population", Period: strconv.Itoa(year),
-				Value: tot, Text: strconv.FormatFloat(tot, 'f', -1, 64), Note: note + "; computed as under-15 + 15-64 + 65+"}); err != nil {
-				return err
-			}
-		}
-	}
-	if len(unknownNames) > 0 {
-		r.correct(0, "Entity", fmt.Sprintf("%d entities", len(unknownNames)), "",
-			fmt.Sprintf("%d entities without a code Amparo knows were read past (regions, urban/rural series, other countries)", len(unknownNames)))
-	}
-	if popCut {
-		r.correct(0, "Year", fmt.Sprintf("> %d", populationLastYear), "", fmt.Sprintf("population projections after %d not imported", populationLastYear))
+	if have[0] && have[1] && have[2] {
+		// The three broad groups partition every age: their sum is the
+		// total population, computed here and labelled so.
+		tot := parts[0] + parts[1] + parts[2]
+		return r.emit(Record{Line: line, Country: code, Indicator: "population", Period: strconv.Itoa(year),
+			Value: tot, Text: strconv.FormatFloat(tot, 'f', -1, 64), Note: note + "; computed as under-15 + 15-64 + 65+"})
 	}
 	return nil
+}
+
+// country is the row's country code: the Code column, else the entity's
+// name when Amparo knows it. Regions without a code, sub-national entities
+// ("Honduras - urban") and countries this file names only by name are read
+// past, never guessed.
+func (o *owidFile) country(r *reader, line int, rec []string) (string, bool) {
+	entity, code := rec[0], ""
+	if o.codeCol >= 0 {
+		code = rec[o.codeCol]
+	}
+	if code == "" {
+		code = ISO3ForName(entity)
+	}
+	if code == "" {
+		o.unknownNames[entity] = true
+		return "", false
+	}
+	if !validCode(code) {
+		r.fail(line, "Code", fmt.Sprintf("%q is not a country code", code))
+		return "", false
+	}
+	return code, true
+}
+
+// note labels population values as estimates or projections.
+func (o *owidFile) note(year int) string {
+	switch {
+	case !o.isPopulation:
+		return ""
+	case year > 2015:
+		return "UN WPP 2017 medium-variant projection"
+	default:
+		return "UN WPP 2017 estimate"
+	}
+}
+
+// value reads one cell: text for categories, else a number; an empty or
+// bad cell gives no record (a bad one is a row error).
+func (o *owidFile) value(r *reader, line int, cell string, vc owidValueCol) (Record, bool) {
+	out := Record{Line: line, Indicator: vc.code, Text: cell}
+	if owidText[vc.code] {
+		out.IsText = true
+		return out, cell != ""
+	}
+	v, missing, ok := r.number(line, o.header[vc.i], cell)
+	if !ok || missing {
+		return out, false
+	}
+	out.Value = v
+	return out, true
+}
+
+// report records what was read past.
+func (o *owidFile) report(r *reader) {
+	if len(o.unknownNames) > 0 {
+		r.correct(0, "Entity", fmt.Sprintf("%d entities", len(o.unknownNames)), "",
+			fmt.Sprintf("%d entities without a code Amparo knows were read past (regions, urban/rural series, other countries)", len(o.unknownNames)))
+	}
+	if o.popCut {
+		r.correct(0, "Year", fmt.Sprintf("> %d", populationLastYear), "", fmt.Sprintf("population projections after %d not imported", populationLastYear))
+	}
 }
 
 var formatWBWide = &Format{

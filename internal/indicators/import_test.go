@@ -28,7 +28,7 @@ func readFile(t testing.TB, path string) []byte {
 
 func importBytes(t testing.TB, db *store.DB, format, name string, data []byte) (*Report, error) {
 	t.Helper()
-	return Import(context.Background(), db, Options{Format: format, Name: name, Reader: bytes.NewReader(data)})
+	return New(db).Import(opCtx(), Options{Format: format, Name: name, Reader: bytes.NewReader(data)})
 }
 
 // value returns the stored value of one series point from one source.
@@ -198,11 +198,11 @@ func TestImportRealFiles(t *testing.T) {
 // its own, independent reader.
 func TestImportersAgreeWithMakeLong(t *testing.T) {
 	db := storetest.OpenSQLite(t)
-	ctx := context.Background()
-	if _, err := ImportBuiltin(ctx, db, nil); err != nil {
+	ctx := opCtx()
+	if _, err := New(db).ImportBuiltin(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Import(ctx, db, Options{Name: "indicators_long.csv", Reader: bytes.NewReader(readFile(t, "testdata/indicators_long.csv"))})
+	rep, err := New(db).Import(ctx, Options{Name: "indicators_long.csv", Reader: bytes.NewReader(readFile(t, "testdata/indicators_long.csv"))})
 	if err != nil {
 		t.Fatalf("long: %v %v", err, rep.Errors)
 	}
@@ -292,8 +292,8 @@ var brokenCases = []struct {
 // left exactly as it was.
 func TestImportBrokenFiles(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		if _, err := Import(ctx, db, Options{Name: "uac_by_country_fy.csv", Reader: bytes.NewReader(readFile(t, "data/uac/uac_by_country_fy.csv"))}); err != nil {
+		ctx := opCtx()
+		if _, err := New(db).Import(ctx, Options{Name: "uac_by_country_fy.csv", Reader: bytes.NewReader(readFile(t, "data/uac/uac_by_country_fy.csv"))}); err != nil {
 			t.Fatal(err)
 		}
 		before := countValues(t, db)
@@ -429,7 +429,7 @@ func TestImportBrokenWorkbooks(t *testing.T) {
 // kept, and shown with the series.
 func TestReimportKeepsRevision(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
+		ctx := opCtx()
 		v1 := "country_iso3,indicator,period,value,unit,source\nGTM,homicide_rate,2020,15.3,per 100k,test\n"
 		v2 := "country_iso3,indicator,period,value,unit,source\nGTM,homicide_rate,2020,15.8,per 100k,test\n"
 		if _, err := importBytes(t, db, "", "a.csv", []byte(v1)); err != nil {
@@ -439,7 +439,7 @@ func TestReimportKeepsRevision(t *testing.T) {
 		if err != nil || rep.Updated != 1 {
 			t.Fatalf("re-import: %v, updated %d", err, rep.Updated)
 		}
-		list, err := LoadSeries(ctx, db, SeriesFilter{Country: "GTM", Indicator: "homicide_rate"})
+		list, err := New(db).LoadSeries(ctx, SeriesFilter{Country: "GTM", Indicator: "homicide_rate"})
 		if err != nil || len(list) != 1 || len(list[0].Points) != 1 {
 			t.Fatalf("series: %v %+v", err, list)
 		}
@@ -464,7 +464,7 @@ func FuzzImport(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, which uint8) {
 		names := append([]string{""}, formatNamesForFuzz()...)
 		name := names[int(which)%len(names)]
-		_, _ = Import(context.Background(), nil, Options{Format: name, Name: "fuzz", Reader: bytes.NewReader(data), DryRun: true})
+		_, _ = New(nil).Import(opCtx(), Options{Format: name, Name: "fuzz", Reader: bytes.NewReader(data), DryRun: true})
 	})
 }
 
@@ -480,7 +480,7 @@ func formatNamesForFuzz() []string {
 // economies is stored under a code (the workbook has none).
 func TestWGIAllEconomies(t *testing.T) {
 	db := storetest.OpenSQLite(t)
-	rep, err := Import(context.Background(), db, Options{Name: "wgi.xlsx", Reader: bytes.NewReader(readFile(t, "data/indicators/wb-wgi-2024-wgidataset.xlsx")), AllCountries: true})
+	rep, err := New(db).Import(opCtx(), Options{Name: "wgi.xlsx", Reader: bytes.NewReader(readFile(t, "data/indicators/wb-wgi-2024-wgidataset.xlsx")), AllCountries: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"hash/maphash"
 	"io"
 	"path"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/amparo-project/amparo/internal/audit"
+	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/store"
 )
 
@@ -172,32 +174,88 @@ func (r *reader) number(line int, field, cell string) (v float64, missing bool, 
 // Import reads one file and stores its values in one transaction: a file
 // with any bad row changes nothing, and the report lists the bad rows.
 // Re-importing the same file changes nothing; a changed value is updated
-// and the earlier one kept as a revision.
-func Import(ctx context.Context, db *store.DB, opt Options) (*Report, error) {
-	hasher := sha256.New()
-	var in io.Reader = io.TeeReader(opt.Reader, hasher)
-	if opt.Progress != nil {
-		in = opt.Progress(in)
+// and the earlier one kept as a revision. It requires
+// auth.PermIndicatorsImport (a dry run too: it reads the caller's file).
+func (s *Service) Import(ctx context.Context, opt Options) (*Report, error) {
+	if _, err := auth.Require(ctx, auth.PermIndicatorsImport); err != nil {
+		return nil, fmt.Errorf("indicators: import %s: %w", opt.Name, err)
 	}
-	br := bufio.NewReaderSize(in, 1<<16)
+	return s.importFile(ctx, opt)
+}
+
+// importFile is Import once the permission is checked.
+func (s *Service) importFile(ctx context.Context, opt Options) (*Report, error) {
+	in, err := openInput(opt)
+	if err != nil {
+		return nil, fmt.Errorf("indicators: import %s: %w", opt.Name, err)
+	}
+	defer in.Close()
+	f, err := pickFormat(opt.Format, opt.Name, in.body)
+	if err != nil {
+		return nil, fmt.Errorf("indicators: import %s: %w", opt.Name, err)
+	}
+	rep := &Report{Format: f.Name, File: opt.Name}
+	imp := &importer{db: s.db, now: s.now, rep: rep, all: opt.AllCountries, seen: map[uint64]int{}, seed: maphash.MakeSeed(),
+		countries: map[string]bool{}, indicators: map[string]bool{}}
+	if opt.DryRun {
+		// Parse and validate only: nothing touches a database.
+		imp.db = nil
+		return rep, imp.check(ctx, f, in.body, opt.Name)
+	}
+	src, keep := sourceFor(f, opt)
+	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+		return imp.store(ctx, f, src, keep, in, opt.Name)
+	})
+	if err != nil {
+		return rep, refusedOrFailed(rep, opt.Name, err)
+	}
+	return rep, nil
+}
+
+// input is an import's file: decompressed when it is gzip, hashed as read.
+type input struct {
+	body   *bufio.Reader
+	hasher hash.Hash
+	zr     *gzip.Reader
+}
+
+// openInput wraps opt.Reader: the checksum and the progress bar see the
+// bytes as stored, the parser the decompressed ones.
+func openInput(opt Options) (*input, error) {
+	in := &input{hasher: sha256.New()}
+	var r io.Reader = io.TeeReader(opt.Reader, in.hasher)
+	if opt.Progress != nil {
+		r = opt.Progress(r)
+	}
+	br := bufio.NewReaderSize(r, 1<<16)
 	var body io.Reader = br
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, fmt.Errorf("indicators: import %s: %w", opt.Name, err)
+			return nil, err
 		}
-		defer zr.Close()
+		in.zr = zr
 		body = zr
 	}
-	bb := bufio.NewReaderSize(body, 1<<16)
-	f, err := pickFormat(opt.Format, opt.Name, bb)
-	if err != nil {
-		return nil, fmt.Errorf("indicators: import %s: %w", opt.Name, err)
+	in.body = bufio.NewReaderSize(body, 1<<16)
+	return in, nil
+}
+
+// Close releases the decompressor, if any.
+func (in *input) Close() error {
+	if in.zr != nil {
+		return in.zr.Close()
 	}
-	src, keep := f.Source, false
+	return nil
+}
+
+// sourceFor is the source an import's values are stored under, and
+// whether a description already stored is kept.
+func sourceFor(f *Format, opt Options) (Source, bool) {
+	src := f.Source
 	switch {
 	case opt.Source != nil:
-		src = *opt.Source
+		return *opt.Source, false
 	case f.Generic:
 		// A generic format (OWID, World Bank, long CSV) says little about
 		// where a file came from: each file is its own source, named by the
@@ -206,114 +264,156 @@ func Import(ctx context.Context, db *store.DB, opt Options) (*Report, error) {
 		base := path.Base(opt.Name)
 		src.Key += ":" + base
 		src.Title += " (" + base + ")"
-		keep = true
+		return src, true
 	}
-	rep := &Report{Format: f.Name, File: opt.Name}
-	imp := &importer{db: db, rep: rep, all: opt.AllCountries, seen: map[uint64]int{}, seed: maphash.MakeSeed(), countries: map[string]bool{}, indicators: map[string]bool{}}
-	if opt.DryRun {
-		// Parse and validate only: nothing touches a database.
-		imp.db = nil
-		rd := &reader{ctx: ctx, imp: imp, Format: f}
-		if err := f.Read(rd, bb); err != nil {
-			return rep, fmt.Errorf("indicators: check %s: %w", opt.Name, err)
-		}
-		if rep.ErrorCount > 0 {
-			return rep, fmt.Errorf("%w: %s has %d bad row(s)", ErrInvalidFile, opt.Name, rep.ErrorCount)
-		}
-		if rep.RowsRead == 0 {
-			return rep, fmt.Errorf("%w: %s has no data rows", ErrInvalidFile, opt.Name)
-		}
-		return rep, nil
+	return src, false
+}
+
+// refusedOrFailed is the error of an import whose transaction failed: a
+// refused file (bad rows) wraps ErrInvalidFile and has no run.
+func refusedOrFailed(rep *Report, name string, err error) error {
+	if errors.Is(err, ErrInvalidFile) {
+		rep.RunID = 0
+		return err
 	}
-	err = db.WithTx(ctx, func(ctx context.Context) error {
-		if err := ensureCatalog(ctx, db); err != nil {
-			return err
-		}
-		sid, err := upsertSource(ctx, db, src, keep)
-		if err != nil {
-			return err
-		}
-		imp.sourceID = sid
-		// A source's first import can only insert: skip the look-up per
-		// value (duplicates within the file are caught by imp.seen).
-		var one int
-		switch err := db.QueryRow(ctx, `SELECT 1 FROM ind_values WHERE source_id = ? LIMIT 1`, sid).Scan(&one); {
-		case store.IsNoRows(err):
-			imp.fresh = true
-		case err != nil:
-			return fmt.Errorf("indicators: check source %s: %w", src.Key, err)
-		}
-		now := store.FormatTime(time.Now())
-		if err := db.QueryRow(ctx, `INSERT INTO ind_import_runs (source_id, format, file_name, file_sha256, started_at, finished_at)
-			VALUES (?, ?, ?, '', ?, ?) RETURNING id`, sid, f.Name, opt.Name, now, now).Scan(&imp.runID); err != nil {
-			return fmt.Errorf("indicators: start import run: %w", err)
-		}
-		rep.RunID = imp.runID
-		rd := &reader{ctx: ctx, imp: imp, Format: f}
-		if err := f.Read(rd, bb); err != nil {
-			return err
-		}
-		if imp.err != nil {
-			return imp.err
-		}
-		if rep.ErrorCount == 0 {
-			if err := imp.flush(ctx); err != nil {
-				return err
-			}
-		}
-		// Read to the end so that the checksum covers the whole file.
-		if _, err := io.Copy(io.Discard, bb); err != nil {
-			return fmt.Errorf("indicators: read %s: %w", opt.Name, err)
-		}
-		if rep.ErrorCount > 0 {
-			return fmt.Errorf("%w: %s has %d bad row(s); nothing was imported", ErrInvalidFile, opt.Name, rep.ErrorCount)
-		}
-		if imp.thousands > 0 {
-			rep.Corrections = append(rep.Corrections, Correction{Field: "(numbers)", Original: fmt.Sprintf("%d cells", imp.thousands),
-				Reason: fmt.Sprintf("%d numbers written with thousands separators (\"1,533\") read as plain numbers", imp.thousands)})
-		}
-		if rep.RowsRead == 0 {
-			rep.ErrorCount++
-			rep.Errors = append(rep.Errors, RowError{Line: 1, Message: "no data rows"})
-			return fmt.Errorf("%w: %s has no data rows", ErrInvalidFile, opt.Name)
-		}
-		rep.SHA256 = hex.EncodeToString(hasher.Sum(nil))
-		if _, err := db.Exec(ctx, `UPDATE ind_import_runs SET file_sha256 = ?, finished_at = ?, rows_read = ?,
-			values_inserted = ?, values_updated = ?, values_unchanged = ?, rows_skipped = ? WHERE id = ?`,
-			rep.SHA256, store.FormatTime(time.Now()), rep.RowsRead, rep.Inserted, rep.Updated, rep.Unchanged, rep.Skipped, imp.runID); err != nil {
-			return fmt.Errorf("indicators: finish import run: %w", err)
-		}
-		for _, c := range rep.Corrections {
-			if _, err := db.Exec(ctx, `INSERT INTO ind_import_corrections (run_id, line, field, original, corrected, reason) VALUES (?, ?, ?, ?, ?, ?)`,
-				imp.runID, c.Line, c.Field, c.Original, c.Corrected, c.Reason); err != nil {
-				return fmt.Errorf("indicators: record correction: %w", err)
-			}
-		}
-		return audit.Log(ctx, db, audit.Event{
-			Action:     "indicators.import",
-			ObjectType: "indicator_source",
-			ObjectID:   src.Key,
-			Detail: fmt.Sprintf("%s (%s): %d inserted, %d updated, %d unchanged",
-				opt.Name, f.Name, rep.Inserted, rep.Updated, rep.Unchanged),
-		})
+	if rep.ErrorCount > 0 {
+		rep.RunID = 0
+		return fmt.Errorf("%w: %w", ErrInvalidFile, err)
+	}
+	return fmt.Errorf("indicators: import %s: %w", name, err)
+}
+
+// check parses and validates a file without storing anything (a dry run).
+func (imp *importer) check(ctx context.Context, f *Format, body *bufio.Reader, name string) error {
+	rep := imp.rep
+	rd := &reader{ctx: ctx, imp: imp, Format: f}
+	if err := f.Read(rd, body); err != nil {
+		return fmt.Errorf("indicators: check %s: %w", name, err)
+	}
+	if rep.ErrorCount > 0 {
+		return fmt.Errorf("%w: %s has %d bad row(s)", ErrInvalidFile, name, rep.ErrorCount)
+	}
+	if rep.RowsRead == 0 {
+		return fmt.Errorf("%w: %s has no data rows", ErrInvalidFile, name)
+	}
+	return nil
+}
+
+// store is the import's transaction: the run, the values, the run's
+// figures and corrections, and the audit row.
+func (imp *importer) store(ctx context.Context, f *Format, src Source, keep bool, in *input, name string) error {
+	rep := imp.rep
+	if err := imp.begin(ctx, src, keep, f.Name, name); err != nil {
+		return err
+	}
+	if err := imp.read(ctx, f, in.body); err != nil {
+		return err
+	}
+	// Read to the end so that the checksum covers the whole file.
+	if _, err := io.Copy(io.Discard, in.body); err != nil {
+		return fmt.Errorf("indicators: read %s: %w", name, err)
+	}
+	if err := imp.refuse(name); err != nil {
+		return err
+	}
+	rep.SHA256 = hex.EncodeToString(in.hasher.Sum(nil))
+	if err := imp.finish(ctx); err != nil {
+		return err
+	}
+	return audit.Log(ctx, imp.db, audit.Event{
+		Action:     "indicators.import",
+		ObjectType: "indicator_source",
+		ObjectID:   src.Key,
+		Detail: fmt.Sprintf("%s (%s): %d inserted, %d updated, %d unchanged",
+			name, f.Name, rep.Inserted, rep.Updated, rep.Unchanged),
 	})
-	if err != nil {
-		if errors.Is(err, ErrInvalidFile) {
-			rep.RunID = 0
-			return rep, err
-		}
-		if rep.ErrorCount > 0 {
-			rep.RunID = 0
-			return rep, fmt.Errorf("%w: %w", ErrInvalidFile, err)
-		}
-		return rep, fmt.Errorf("indicators: import %s: %w", opt.Name, err)
+}
+
+// begin writes the catalogue and the source, and starts the run.
+func (imp *importer) begin(ctx context.Context, src Source, keep bool, format, name string) error {
+	db := imp.db
+	if err := ensureCatalog(ctx, db); err != nil {
+		return err
 	}
-	return rep, nil
+	sid, err := upsertSource(ctx, db, src, keep)
+	if err != nil {
+		return err
+	}
+	imp.sourceID = sid
+	// A source's first import can only insert: skip the look-up per
+	// value (duplicates within the file are caught by imp.seen).
+	var one int
+	switch err := db.QueryRow(ctx, `SELECT 1 FROM ind_values WHERE source_id = ? LIMIT 1`, sid).Scan(&one); {
+	case store.IsNoRows(err):
+		imp.fresh = true
+	case err != nil:
+		return fmt.Errorf("indicators: check source %s: %w", src.Key, err)
+	}
+	now := store.FormatTime(imp.now())
+	if err := db.QueryRow(ctx, `INSERT INTO ind_import_runs (source_id, format, file_name, file_sha256, started_at, finished_at)
+		VALUES (?, ?, ?, '', ?, ?) RETURNING id`, sid, format, name, now, now).Scan(&imp.runID); err != nil {
+		return fmt.Errorf("indicators: start import run: %w", err)
+	}
+	imp.rep.RunID = imp.runID
+	return nil
+}
+
+// read parses the file, storing its values as they come, and writes the
+// last batch when no row was bad.
+func (imp *importer) read(ctx context.Context, f *Format, body *bufio.Reader) error {
+	rd := &reader{ctx: ctx, imp: imp, Format: f}
+	if err := f.Read(rd, body); err != nil {
+		return err
+	}
+	if imp.err != nil {
+		return imp.err
+	}
+	if imp.rep.ErrorCount == 0 {
+		return imp.flush(ctx)
+	}
+	return nil
+}
+
+// refuse returns ErrInvalidFile when the file had bad rows or no data
+// rows, and records the routine thousands-separator fix once.
+func (imp *importer) refuse(name string) error {
+	rep := imp.rep
+	if rep.ErrorCount > 0 {
+		return fmt.Errorf("%w: %s has %d bad row(s); nothing was imported", ErrInvalidFile, name, rep.ErrorCount)
+	}
+	if imp.thousands > 0 {
+		rep.Corrections = append(rep.Corrections, Correction{Field: "(numbers)", Original: fmt.Sprintf("%d cells", imp.thousands),
+			Reason: fmt.Sprintf("%d numbers written with thousands separators (\"1,533\") read as plain numbers", imp.thousands)})
+	}
+	if rep.RowsRead == 0 {
+		rep.ErrorCount++
+		rep.Errors = append(rep.Errors, RowError{Line: 1, Message: "no data rows"})
+		return fmt.Errorf("%w: %s has no data rows", ErrInvalidFile, name)
+	}
+	return nil
+}
+
+// finish records the run's figures and the importer's corrections.
+func (imp *importer) finish(ctx context.Context) error {
+	rep := imp.rep
+	if _, err := imp.db.Exec(ctx, `UPDATE ind_import_runs SET file_sha256 = ?, finished_at = ?, rows_read = ?,
+		values_inserted = ?, values_updated = ?, values_unchanged = ?, rows_skipped = ? WHERE id = ?`,
+		rep.SHA256, store.FormatTime(imp.now()), rep.RowsRead, rep.Inserted, rep.Updated, rep.Unchanged, rep.Skipped, imp.runID); err != nil {
+		return fmt.Errorf("indicators: finish import run: %w", err)
+	}
+	for _, c := range rep.Corrections {
+		if _, err := imp.db.Exec(ctx, `INSERT INTO ind_import_corrections (run_id, line, field, original, corrected, reason) VALUES (?, ?, ?, ?, ?, ?)`,
+			imp.runID, c.Line, c.Field, c.Original, c.Corrected, c.Reason); err != nil {
+			return fmt.Errorf("indicators: record correction: %w", err)
+		}
+	}
+	return nil
 }
 
 // importer holds one import's state.
 type importer struct {
 	db       *store.DB
+	now      func() time.Time
 	rep      *Report
 	all      bool
 	sourceID int64
@@ -376,7 +476,7 @@ func (imp *importer) emit(ctx context.Context, rec Record) error {
 		}
 		return nil
 	}
-	res, err := putValue(ctx, imp.db, imp.sourceID, imp.runID, rec)
+	res, err := putValue(ctx, imp.db, imp.sourceID, imp.runID, store.FormatTime(imp.now()), rec)
 	if err != nil {
 		imp.err = err
 		return err
@@ -405,7 +505,7 @@ func (imp *importer) flush(ctx context.Context) error {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO ind_values (country, indicator, scope, period, value, value_text, source_id, cite_url, note, run_id, updated_at) VALUES `)
 	args := make([]any, 0, len(imp.batch)*11)
-	now := store.FormatTime(time.Now())
+	now := store.FormatTime(imp.now())
 	for i, rec := range imp.batch {
 		if i > 0 {
 			b.WriteString(", ")

@@ -2,7 +2,10 @@ package indicators
 
 import (
 	"errors"
+	"fmt"
 	"testing"
+
+	"github.com/amparo-project/amparo/internal/errs"
 )
 
 // One case per row of scopeRules, with the wording found in the files.
@@ -84,5 +87,64 @@ func TestParseNumber(t *testing.T) {
 				t.Errorf("%q: %v, %d fixes, %v; want %v, %d fixes", c.in, v, len(fixes), err, c.want, c.fixes)
 			}
 		}
+	}
+}
+
+// One case per row of backtestMinTrain, and the seasonal floor.
+func TestBacktestFirstOrigin(t *testing.T) {
+	cases := []struct {
+		f      Frequency
+		season int
+		want   int
+	}{
+		{Monthly, 12, 36},     // three years of months (more than 2*12+2)
+		{FiscalYear, 1, 6},    // five values, raised to six
+		{Yearly, 1, 6},        // likewise
+		{Frequency(""), 1, 6}, // an unknown frequency: as yearly
+	}
+	if len(cases)-1 != len(backtestMinTrain) {
+		t.Fatalf("%d cases for %d rows: add a case for the new row", len(cases)-1, len(backtestMinTrain))
+	}
+	for _, c := range cases {
+		if got := backtestFirstOrigin(c.f, c.season); got != c.want {
+			t.Errorf("backtestFirstOrigin(%q, %d) = %d, want %d", c.f, c.season, got, c.want)
+		}
+	}
+	if got := backtestFirstOrigin(Yearly, 4); got != 10 {
+		t.Errorf("seasonal yearly data: first origin %d, want 2*4+2", got)
+	}
+}
+
+// The rule "no forecast without a track record": a backtest too short
+// refuses the forecast (422); any other failure is the server's.
+func TestNoTrackRecordRule(t *testing.T) {
+	err := trackRecordRefusal(fmt.Errorf("%w: 5 values", ErrTooShort))
+	if !errors.Is(err, ErrNoTrackRecord) || !errs.IsValidation(err) || err.Error() != ErrNoTrackRecord.Error() {
+		t.Errorf("too short: %v", err)
+	}
+	other := errors.New("disk on fire")
+	if err := trackRecordRefusal(other); err != other || errs.IsValidation(err) {
+		t.Errorf("other failure: %v", err)
+	}
+}
+
+// One case per row of surgeIndicators and perCapitaVariants.
+func TestChartRules(t *testing.T) {
+	if len(surgeIndicators) != 1 || !MarksSurges("uac_encounters") || MarksSurges("homicide_rate") {
+		t.Error("surges: only flows of children are marked")
+	}
+	if len(perCapitaVariants) != 1 || !perCapitaVariant("uac_encounters", FiscalYear, "usbp-swb") ||
+		perCapitaVariant("uac_encounters", Monthly, "usbp-swb") || perCapitaVariant("uac_encounters", FiscalYear, "cbp-swb") {
+		t.Error("per capita: Border Patrol fiscal-year counts only")
+	}
+}
+
+// One case per row of the forecasting choices.
+func TestForecastableRules(t *testing.T) {
+	if Forecastable(Indicator{Kind: "text"}) || !Forecastable(Indicator{Kind: "count"}) || !Forecastable(Indicator{Kind: "number"}) {
+		t.Error("text indicators are not forecast; counts and numbers are")
+	}
+	if countryForecastable(Country{Kind: "subdivision"}) || !countryForecastable(Country{Kind: "country"}) || !countryForecastable(Country{Kind: "aggregate"}) {
+		t.Error("US states are not offered; countries and aggregates are")
 	}
 }

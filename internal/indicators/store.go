@@ -7,7 +7,6 @@ import (
 	"math"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/amparo-project/amparo/internal/store"
 )
@@ -76,7 +75,7 @@ const (
 
 // putValue inserts a value, or updates it keeping the earlier value as a
 // revision. A value equal to the stored one changes nothing.
-func putValue(ctx context.Context, db *store.DB, sourceID, runID int64, rec Record) (putResult, error) {
+func putValue(ctx context.Context, db *store.DB, sourceID, runID int64, now string, rec Record) (putResult, error) {
 	var (
 		id      int64
 		old     sql.NullFloat64
@@ -87,7 +86,6 @@ func putValue(ctx context.Context, db *store.DB, sourceID, runID int64, rec Reco
 	if !rec.IsText {
 		newVal = rec.Value
 	}
-	now := store.FormatTime(time.Now())
 	err := db.QueryRow(ctx, `SELECT id, value, value_text, run_id FROM ind_values
 		WHERE country = ? AND indicator = ? AND scope = ? AND period = ? AND source_id = ?`,
 		rec.Country, rec.Indicator, rec.Scope, rec.Period, sourceID).Scan(&id, &old, &oldText, &oldRun)
@@ -198,7 +196,7 @@ type SeriesFilter struct {
 // LoadSeries returns the series matching f, one per (country, indicator,
 // scope, frequency), each period showing its highest-priority source and
 // listing the others.
-func LoadSeries(ctx context.Context, db *store.DB, f SeriesFilter) ([]Series, error) {
+func (s *Service) LoadSeries(ctx context.Context, f SeriesFilter) ([]Series, error) {
 	q := `SELECT v.id, v.country, v.indicator, v.scope, v.period, v.value, v.value_text, s.skey, s.priority, v.cite_url, v.note
 		FROM ind_values v JOIN ind_sources s ON s.id = v.source_id WHERE 1=1`
 	var args []any
@@ -215,7 +213,7 @@ func LoadSeries(ctx context.Context, db *store.DB, f SeriesFilter) ([]Series, er
 		args = append(args, *f.Scope)
 	}
 	q += ` ORDER BY v.country, v.indicator, v.scope, v.period, s.priority, s.skey`
-	rows, err := db.Query(ctx, q, args...)
+	rows, err := s.db.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("indicators: load series: %w", err)
 	}
@@ -258,17 +256,17 @@ func LoadSeries(ctx context.Context, db *store.DB, f SeriesFilter) ([]Series, er
 		return nil, fmt.Errorf("indicators: load series: %w", err)
 	}
 	for _, p := range all {
-		s := byKey[p.key]
-		n := len(s.Points)
-		if n > 0 && s.Points[n-1].Period == p.pt.Period {
-			s.Points[n-1].Others = append(s.Points[n-1].Others, p.pt)
+		se := byKey[p.key]
+		n := len(se.Points)
+		if n > 0 && se.Points[n-1].Period == p.pt.Period {
+			se.Points[n-1].Others = append(se.Points[n-1].Others, p.pt)
 			continue
 		}
-		s.Points = append(s.Points, p.pt)
+		se.Points = append(se.Points, p.pt)
 	}
 	// Revisions are rare: one query for the whole selection.
 	if len(all) > 0 {
-		if err := attachRevisions(ctx, db, byKey, f); err != nil {
+		if err := s.attachRevisions(ctx, byKey, f); err != nil {
 			return nil, err
 		}
 	}
@@ -279,7 +277,7 @@ func LoadSeries(ctx context.Context, db *store.DB, f SeriesFilter) ([]Series, er
 	return out, nil
 }
 
-func attachRevisions(ctx context.Context, db *store.DB, byKey map[string]*Series, f SeriesFilter) error {
+func (s *Service) attachRevisions(ctx context.Context, byKey map[string]*Series, f SeriesFilter) error {
 	q := `SELECT v.country, v.indicator, v.scope, v.period, s.skey, r.old_value, r.old_text, r.new_value, r.revised_at
 		FROM ind_revisions r JOIN ind_values v ON v.id = r.value_id JOIN ind_sources s ON s.id = v.source_id WHERE 1=1`
 	var args []any
@@ -292,7 +290,7 @@ func attachRevisions(ctx context.Context, db *store.DB, byKey map[string]*Series
 		args = append(args, f.Indicator)
 	}
 	q += ` ORDER BY r.id`
-	rows, err := db.Query(ctx, q, args...)
+	rows, err := s.db.Query(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("indicators: load revisions: %w", err)
 	}
@@ -305,8 +303,8 @@ func attachRevisions(ctx context.Context, db *store.DB, byKey map[string]*Series
 		if err := rows.Scan(&country, &ind, &scope, &period, &skey, &oldV, &oldText, &newV, &at); err != nil {
 			return fmt.Errorf("indicators: load revisions: %w", err)
 		}
-		s := byKey[country+"/"+ind+"/"+string(PeriodFrequency(period))+"/"+scope]
-		if s == nil {
+		se := byKey[country+"/"+ind+"/"+string(PeriodFrequency(period))+"/"+scope]
+		if se == nil {
 			continue
 		}
 		rev := Revision{OldText: oldText, RevisedAt: at}
@@ -318,8 +316,8 @@ func attachRevisions(ctx context.Context, db *store.DB, byKey map[string]*Series
 			v := newV.Float64
 			rev.NewValue = &v
 		}
-		for i := range s.Points {
-			p := &s.Points[i]
+		for i := range se.Points {
+			p := &se.Points[i]
 			if p.Period == period && p.SourceKey == skey {
 				p.Revisions = append(p.Revisions, rev)
 			}
@@ -338,8 +336,8 @@ type IndicatorInfo struct {
 }
 
 // ListIndicators returns every indicator that has values.
-func ListIndicators(ctx context.Context, db *store.DB) ([]IndicatorInfo, error) {
-	rows, err := db.Query(ctx, `SELECT i.code, i.name, i.unit, i.definition, i.kind, v.country, COUNT(*), MIN(v.period), MAX(v.period)
+func (s *Service) ListIndicators(ctx context.Context) ([]IndicatorInfo, error) {
+	rows, err := s.db.Query(ctx, `SELECT i.code, i.name, i.unit, i.definition, i.kind, v.country, COUNT(*), MIN(v.period), MAX(v.period)
 		FROM ind_indicators i JOIN ind_values v ON v.indicator = i.code
 		GROUP BY i.code, i.name, i.unit, i.definition, i.kind, v.country ORDER BY i.code, v.country`)
 	if err != nil {
@@ -371,9 +369,9 @@ func ListIndicators(ctx context.Context, db *store.DB) ([]IndicatorInfo, error) 
 }
 
 // GetIndicator returns one indicator's description.
-func GetIndicator(ctx context.Context, db *store.DB, code string) (Indicator, error) {
+func (s *Service) GetIndicator(ctx context.Context, code string) (Indicator, error) {
 	var in Indicator
-	err := db.QueryRow(ctx, `SELECT code, name, unit, definition, kind FROM ind_indicators WHERE code = ?`, code).
+	err := s.db.QueryRow(ctx, `SELECT code, name, unit, definition, kind FROM ind_indicators WHERE code = ?`, code).
 		Scan(&in.Code, &in.Name, &in.Unit, &in.Definition, &in.Kind)
 	if store.IsNoRows(err) {
 		return in, fmt.Errorf("indicators: indicator %q: %w", code, store.ErrNotFound)
@@ -385,40 +383,40 @@ func GetIndicator(ctx context.Context, db *store.DB, code string) (Indicator, er
 }
 
 // ListSources returns every source, by key.
-func ListSources(ctx context.Context, db *store.DB) ([]Source, error) {
-	rows, err := db.Query(ctx, `SELECT id, skey, publisher, title, url, retrieved, licence, priority, note FROM ind_sources ORDER BY skey`)
+func (s *Service) ListSources(ctx context.Context) ([]Source, error) {
+	rows, err := s.db.Query(ctx, `SELECT id, skey, publisher, title, url, retrieved, licence, priority, note FROM ind_sources ORDER BY skey`)
 	if err != nil {
 		return nil, fmt.Errorf("indicators: list sources: %w", err)
 	}
 	defer rows.Close()
 	var out []Source
 	for rows.Next() {
-		var s Source
-		if err := rows.Scan(&s.ID, &s.Key, &s.Publisher, &s.Title, &s.URL, &s.Retrieved, &s.Licence, &s.Priority, &s.Note); err != nil {
+		var src Source
+		if err := rows.Scan(&src.ID, &src.Key, &src.Publisher, &src.Title, &src.URL, &src.Retrieved, &src.Licence, &src.Priority, &src.Note); err != nil {
 			return nil, fmt.Errorf("indicators: list sources: %w", err)
 		}
-		out = append(out, s)
+		out = append(out, src)
 	}
 	return out, rows.Err()
 }
 
 // SourcesByKey indexes sources.
-func SourcesByKey(ctx context.Context, db *store.DB) (map[string]Source, error) {
-	list, err := ListSources(ctx, db)
+func (s *Service) SourcesByKey(ctx context.Context) (map[string]Source, error) {
+	list, err := s.ListSources(ctx)
 	if err != nil {
 		return nil, err
 	}
 	m := make(map[string]Source, len(list))
-	for _, s := range list {
-		m[s.Key] = s
+	for _, src := range list {
+		m[src.Key] = src
 	}
 	return m, nil
 }
 
 // ListCountries returns the countries that have values, focus countries
 // first.
-func ListCountries(ctx context.Context, db *store.DB) ([]Country, error) {
-	rows, err := db.Query(ctx, `SELECT code, name, kind FROM ind_countries c WHERE EXISTS (SELECT 1 FROM ind_values v WHERE v.country = c.code) ORDER BY code`)
+func (s *Service) ListCountries(ctx context.Context) ([]Country, error) {
+	rows, err := s.db.Query(ctx, `SELECT code, name, kind FROM ind_countries c WHERE EXISTS (SELECT 1 FROM ind_values v WHERE v.country = c.code) ORDER BY code`)
 	if err != nil {
 		return nil, fmt.Errorf("indicators: list countries: %w", err)
 	}
@@ -444,8 +442,8 @@ func ListCountries(ctx context.Context, db *store.DB) ([]Country, error) {
 }
 
 // Corrections returns what the latest import of each source corrected.
-func Corrections(ctx context.Context, db *store.DB, sourceKey string) ([]Correction, error) {
-	rows, err := db.Query(ctx, `SELECT c.line, c.field, c.original, c.corrected, c.reason FROM ind_import_corrections c
+func (s *Service) Corrections(ctx context.Context, sourceKey string) ([]Correction, error) {
+	rows, err := s.db.Query(ctx, `SELECT c.line, c.field, c.original, c.corrected, c.reason FROM ind_import_corrections c
 		JOIN ind_import_runs r ON r.id = c.run_id JOIN ind_sources s ON s.id = r.source_id
 		WHERE s.skey = ? AND r.id = (SELECT MAX(r2.id) FROM ind_import_runs r2 WHERE r2.source_id = s.id) ORDER BY c.id`, sourceKey)
 	if err != nil {
@@ -489,8 +487,8 @@ func putProjection(ctx context.Context, db *store.DB, sourceID int64, p Projecti
 }
 
 // ListProjections returns the stored official projections, oldest first.
-func ListProjections(ctx context.Context, db *store.DB) ([]Projection, error) {
-	rows, err := db.Query(ctx, `SELECT p.made_on, p.made_by, p.country, p.indicator, p.target_period, p.projected_value, s.skey, p.cite_url, p.note
+func (s *Service) ListProjections(ctx context.Context) ([]Projection, error) {
+	rows, err := s.db.Query(ctx, `SELECT p.made_on, p.made_by, p.country, p.indicator, p.target_period, p.projected_value, s.skey, p.cite_url, p.note
 		FROM ind_projections p JOIN ind_sources s ON s.id = p.source_id ORDER BY p.target_period, p.made_on, p.made_by`)
 	if err != nil {
 		return nil, fmt.Errorf("indicators: list projections: %w", err)
@@ -512,4 +510,71 @@ func trimSpaceAll(rec []string) {
 	for i := range rec {
 		rec[i] = strings.TrimSpace(rec[i])
 	}
+}
+
+// Catalogue is every indicator with values and every source.
+type Catalogue struct {
+	Indicators []IndicatorInfo `json:"indicators"`
+	Sources    []Source        `json:"sources"`
+}
+
+// Catalogue returns the indicators that have values (never nil) and every
+// source.
+func (s *Service) Catalogue(ctx context.Context) (*Catalogue, error) {
+	list, err := s.ListIndicators(ctx)
+	if err != nil {
+		return nil, err
+	}
+	srcs, err := s.ListSources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if list == nil {
+		list = []IndicatorInfo{}
+	}
+	return &Catalogue{Indicators: list, Sources: srcs}, nil
+}
+
+// LabelledSeries is a series with its scope's label.
+type LabelledSeries struct {
+	Series
+	ScopeLabel string `json:"scope_label"`
+}
+
+// SeriesSet is the series matching a filter with the sources their values
+// come from.
+type SeriesSet struct {
+	Series  []LabelledSeries `json:"series"`
+	Sources []Source         `json:"sources"`
+}
+
+// SeriesWithSources returns the series matching f, each labelled, and the
+// sources of their values (other sources' included), by key. Neither list
+// is nil.
+func (s *Service) SeriesWithSources(ctx context.Context, f SeriesFilter) (*SeriesSet, error) {
+	list, err := s.LoadSeries(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	out := &SeriesSet{Series: make([]LabelledSeries, 0, len(list)), Sources: []Source{}}
+	used := map[string]bool{}
+	for _, se := range list {
+		out.Series = append(out.Series, LabelledSeries{se, ScopeLabel(se.Scope)})
+		for _, p := range se.Points {
+			used[p.SourceKey] = true
+			for _, o := range p.Others {
+				used[o.SourceKey] = true
+			}
+		}
+	}
+	all, err := s.ListSources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, src := range all {
+		if used[src.Key] {
+			out.Sources = append(out.Sources, src)
+		}
+	}
+	return out, nil
 }

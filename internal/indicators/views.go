@@ -6,8 +6,6 @@ import (
 	"math"
 	"sort"
 	"strconv"
-
-	"github.com/amparo-project/amparo/internal/store"
 )
 
 // Panel is one indicator for one country: its series (one per scope, of
@@ -25,26 +23,26 @@ type Panel struct {
 
 // CountryPanels returns a panel per (indicator, frequency) with values for
 // country, in catalogue order.
-func CountryPanels(ctx context.Context, db *store.DB, country string) ([]Panel, error) {
-	list, err := LoadSeries(ctx, db, SeriesFilter{Country: country})
+func (s *Service) CountryPanels(ctx context.Context, country string) ([]Panel, error) {
+	list, err := s.LoadSeries(ctx, SeriesFilter{Country: country})
 	if err != nil {
 		return nil, err
 	}
 	byKey := map[string]*Panel{}
 	var keys []string
-	for _, s := range list {
-		k := s.Indicator + "/" + string(s.Frequency)
+	for _, se := range list {
+		k := se.Indicator + "/" + string(se.Frequency)
 		p, ok := byKey[k]
 		if !ok {
-			in, err := GetIndicator(ctx, db, s.Indicator)
+			in, err := s.GetIndicator(ctx, se.Indicator)
 			if err != nil {
 				return nil, err
 			}
-			p = &Panel{Indicator: in, Frequency: s.Frequency}
+			p = &Panel{Indicator: in, Frequency: se.Frequency}
 			byKey[k] = p
 			keys = append(keys, k)
 		}
-		p.Series = append(p.Series, s)
+		p.Series = append(p.Series, se)
 	}
 	out := make([]Panel, 0, len(keys))
 	for _, k := range keys {
@@ -112,25 +110,25 @@ func fillLatest(p *Panel) {
 // IndicatorGroups returns, for one indicator, the series of every country
 // grouped by (frequency, scope): one chart per group, one line per
 // country.
-func IndicatorGroups(ctx context.Context, db *store.DB, code string) ([][]Series, error) {
-	list, err := LoadSeries(ctx, db, SeriesFilter{Indicator: code})
+func (s *Service) IndicatorGroups(ctx context.Context, code string) ([][]Series, error) {
+	list, err := s.LoadSeries(ctx, SeriesFilter{Indicator: code})
 	if err != nil {
 		return nil, err
 	}
 	idx := map[string]int{}
 	var out [][]Series
-	for _, s := range list {
-		if len(s.Country) > 3 && s.Country[2] == '-' {
+	for _, se := range list {
+		if len(se.Country) > 3 && se.Country[2] == '-' {
 			continue // US states: shown on their own table, not on the country chart
 		}
-		k := string(s.Frequency) + "/" + s.Scope
+		k := string(se.Frequency) + "/" + se.Scope
 		i, ok := idx[k]
 		if !ok {
 			i = len(out)
 			idx[k] = i
 			out = append(out, nil)
 		}
-		out[i] = append(out[i], s)
+		out[i] = append(out[i], se)
 	}
 	for _, g := range out {
 		sort.SliceStable(g, func(i, j int) bool { return countryRank(g[i].Country) < countryRank(g[j].Country) })
@@ -166,13 +164,6 @@ func countryRank(code string) int {
 	return len(knownCountries)
 }
 
-// PerCapitaPopulation is the population series the per-capita variant of
-// unaccompanied-children counts divides by. The UN WPP 2017 file has no
-// under-18 group, so the variant is per 100,000 people aged 0-14: an
-// under-18 figure would have to be estimated, and Amparo does not invent
-// numbers.
-const PerCapitaPopulation = "population_0_14"
-
 // PerCapita divides a fiscal- or calendar-year count series by the
 // population of the same calendar year (a fiscal year ends in September, so
 // it mostly lies in that year), per 100,000. Periods without a population
@@ -207,17 +198,28 @@ func PerCapita(s Series, pop Series) Series {
 	return out
 }
 
-// surgeRules mark surges. A month is a surge when it is at least 1.5 times
-// the median of the twelve months before it (so that a seasonal spring rise
-// on a low base is not enough); a year when it is at least 1.5 times the
-// year before.
-var surgeRules = map[Frequency]struct {
-	window int
-	ratio  float64
-}{
-	Monthly:    {12, 1.5},
-	FiscalYear: {1, 1.5},
-	Yearly:     {1, 1.5},
+// PerCapitaSeries returns the per-capita variant (per 100,000 aged 0-14)
+// of the series in groups (as IndicatorGroups returns them for indicator
+// code) that have one by perCapitaVariants: one series per country with a
+// population series, none when no group has a variant.
+func (s *Service) PerCapitaSeries(ctx context.Context, code string, groups [][]Series) []Series {
+	for _, g := range groups {
+		if len(g) == 0 || !perCapitaVariant(code, g[0].Frequency, g[0].Scope) {
+			continue
+		}
+		var per []Series
+		for _, se := range g {
+			pop, err := s.LoadSeries(ctx, SeriesFilter{Country: se.Country, Indicator: PerCapitaPopulation, Frequency: Yearly})
+			if err != nil || len(pop) == 0 {
+				continue // no population: the country is left out, never estimated
+			}
+			if pc := PerCapita(se, pop[0]); len(pc.Points) > 0 {
+				per = append(per, pc)
+			}
+		}
+		return per
+	}
+	return nil
 }
 
 // Surges marks the points of s that are surges by surgeRules.
@@ -293,13 +295,13 @@ func dataUntil(madeOn string) (string, error) {
 // the months already known plus the monthly forecasts; its 80% bounds are
 // the sums of the monthly bounds, which is wider than a true interval of
 // the total (it assumes the months err together) and is labelled so.
-func CompareProjections(ctx context.Context, db *store.DB) ([]ProjectionRow, error) {
-	projs, err := ListProjections(ctx, db)
+func (s *Service) CompareProjections(ctx context.Context) ([]ProjectionRow, error) {
+	projs, err := s.ListProjections(ctx)
 	if err != nil {
 		return nil, err
 	}
 	scope := "usbp-swb"
-	fy, err := LoadSeries(ctx, db, SeriesFilter{Country: "ALL", Indicator: "uac_encounters", Scope: &scope, Frequency: FiscalYear})
+	fy, err := s.LoadSeries(ctx, SeriesFilter{Country: "ALL", Indicator: "uac_encounters", Scope: &scope, Frequency: FiscalYear})
 	if err != nil {
 		return nil, err
 	}
@@ -311,11 +313,11 @@ func CompareProjections(ctx context.Context, db *store.DB) ([]ProjectionRow, err
 			}
 		}
 	}
-	monthly, err := LoadSeries(ctx, db, SeriesFilter{Country: "ALL", Indicator: "uac_encounters", Scope: &scope, Frequency: Monthly})
+	monthly, err := s.LoadSeries(ctx, SeriesFilter{Country: "ALL", Indicator: "uac_encounters", Scope: &scope, Frequency: Monthly})
 	if err != nil {
 		return nil, err
 	}
-	in, err := GetIndicator(ctx, db, "uac_encounters")
+	in, err := s.GetIndicator(ctx, "uac_encounters")
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package indicators
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
@@ -59,11 +58,11 @@ func TestDataUntil(t *testing.T) {
 // a forecast from the data before it, which uses no later data.
 func TestCompareProjections(t *testing.T) {
 	db := storetest.OpenSQLite(t)
-	ctx := context.Background()
-	if _, err := ImportBuiltin(ctx, db, nil); err != nil {
+	ctx := opCtx()
+	if _, err := New(db).ImportBuiltin(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := CompareProjections(ctx, db)
+	rows, err := New(db).CompareProjections(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package indicators
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -160,7 +159,7 @@ func benchmarkWDI(b *testing.B, sh wdiShape, all bool) {
 			}
 		}()
 		b.StartTimer()
-		rep, err := Import(context.Background(), db, Options{Name: "API_WDI_synthetic.csv", Reader: in, AllCountries: all})
+		rep, err := New(db).Import(opCtx(), Options{Name: "API_WDI_synthetic.csv", Reader: in, AllCountries: all})
 		b.StopTimer()
 		close(stop)
 		in.Close()

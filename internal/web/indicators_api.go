@@ -1,39 +1,29 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 
 	"github.com/amparo-project/amparo/internal/indicators"
 )
 
-func (s *Server) handleIndicatorsAPI(w http.ResponseWriter, r *http.Request) {
-	list, err := indicators.ListIndicators(r.Context(), s.db)
+func (h *indicatorHandlers) handleIndicatorsAPI(w http.ResponseWriter, r *http.Request) {
+	cat, err := h.ind.Catalogue(r.Context())
 	if err != nil {
-		s.serverError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
-	srcs, err := indicators.ListSources(r.Context(), s.db)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	if list == nil {
-		list = []indicators.IndicatorInfo{}
-	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"indicators": list, "sources": srcs})
+	h.writeJSON(w, http.StatusOK, cat)
 }
 
-type apiSeries struct {
-	indicators.Series
-	ScopeLabel string `json:"scope_label"`
-}
-
-func (s *Server) handleSeriesAPI(w http.ResponseWriter, r *http.Request) {
+// readSeriesFilter reads the /api/v1/series query: a country, an
+// indicator or both, and optionally a scope and a frequency.
+func readSeriesFilter(r *http.Request) (indicators.SeriesFilter, error) {
 	q := r.URL.Query()
 	f := indicators.SeriesFilter{Country: q.Get("country"), Indicator: q.Get("indicator")}
 	if f.Country == "" && f.Indicator == "" {
-		s.writeError(w, r, http.StatusBadRequest, "bad_request", "give country, indicator or both")
-		return
+		return f, fmt.Errorf("give country, indicator or both")
 	}
 	if sc, ok := q["scope"]; ok {
 		f.Scope = &sc[0]
@@ -43,38 +33,10 @@ func (s *Server) handleSeriesAPI(w http.ResponseWriter, r *http.Request) {
 		case indicators.Monthly, indicators.FiscalYear, indicators.Yearly:
 			f.Frequency = indicators.Frequency(fr)
 		default:
-			s.writeError(w, r, http.StatusBadRequest, "bad_request", "frequency must be month, fiscal_year or year")
-			return
+			return f, fmt.Errorf("frequency must be month, fiscal_year or year")
 		}
 	}
-	list, err := indicators.LoadSeries(r.Context(), s.db, f)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	out := make([]apiSeries, 0, len(list))
-	used := map[string]bool{}
-	for _, se := range list {
-		out = append(out, apiSeries{se, indicators.ScopeLabel(se.Scope)})
-		for _, p := range se.Points {
-			used[p.SourceKey] = true
-			for _, o := range p.Others {
-				used[o.SourceKey] = true
-			}
-		}
-	}
-	all, err := indicators.ListSources(r.Context(), s.db)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	srcs := []indicators.Source{}
-	for _, src := range all {
-		if used[src.Key] {
-			srcs = append(srcs, src)
-		}
-	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"series": out, "sources": srcs})
+	return f, nil
 }
 
 type apiForecast struct {
@@ -102,23 +64,18 @@ type apiForecastPoint struct {
 	Upper95  float64 `json:"upper95"`
 }
 
-func (s *Server) handleForecastsAPI(w http.ResponseWriter, r *http.Request) {
-	fp, err := readForecastParams(r)
+// forecastAPI is the forecast with its track record, as the API answers it.
+func (h *indicatorHandlers) forecastAPI(ctx context.Context, fp forecastParams) (*apiForecast, error) {
+	res, err := h.forecast(ctx, fp)
 	if err != nil {
-		s.writeError(w, r, http.StatusBadRequest, "bad_request", err.Error())
-		return
+		return nil, err
 	}
-	res, err := s.runForecast(r, fp)
-	if err != nil {
-		s.forecastError(w, r, err)
-		return
-	}
-	t, f := res.F.Tail, res.F.Forecast
-	out := apiForecast{Country: t.Series.Country, Indicator: t.Series.Indicator, Scope: t.Series.Scope, Frequency: string(t.Series.Frequency),
-		Model: f.Model, DataFrom: t.Periods[0], DataUntil: t.Periods[len(t.Periods)-1], Values: len(t.Values), Log: res.F.Options.Log,
-		Backtest: res.BT.Scores, Horizon: fp.Horizon, MinTrain: res.BT.MinTrain}
-	for i, p := range res.F.Periods {
+	t, f := res.Tail, res.SeriesForecast.Forecast
+	out := &apiForecast{Country: t.Series.Country, Indicator: t.Series.Indicator, Scope: t.Series.Scope, Frequency: string(t.Series.Frequency),
+		Model: f.Model, DataFrom: t.Periods[0], DataUntil: t.Periods[len(t.Periods)-1], Values: len(t.Values), Log: res.Options.Log,
+		Backtest: res.Backtest.Scores, Horizon: fp.Horizon, MinTrain: res.Backtest.MinTrain}
+	for i, p := range res.Periods {
 		out.Forecast = append(out.Forecast, apiForecastPoint{p, f.Point[i], f.Lower80[i], f.Upper80[i], f.Lower95[i], f.Upper95[i]})
 	}
-	s.writeJSON(w, http.StatusOK, out)
+	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/indicators"
 	"github.com/amparo-project/amparo/internal/store/storetest"
 )
@@ -16,7 +17,7 @@ import (
 func TestBrowserIndicatorCharts(t *testing.T) {
 	ctx := chromeContext(t)
 	db := storetest.OpenSQLite(t)
-	if _, err := indicators.ImportBuiltin(context.Background(), db, nil); err != nil {
+	if _, err := indicators.New(db).ImportBuiltin(auth.OperatorContext(context.Background(), "test"), nil); err != nil {
 		t.Fatal(err)
 	}
 	env := newTestEnv(t, db)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -10,8 +11,8 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/amparo-project/amparo/internal/errs"
 	"github.com/amparo-project/amparo/internal/indicators"
-	"github.com/amparo-project/amparo/internal/store"
 )
 
 type indCountryLink struct{ Code, Name string }
@@ -27,31 +28,31 @@ type indHomeView struct {
 	Indicators []indIndicatorLink
 }
 
-func (s *Server) handleIndicatorsHome(w http.ResponseWriter, r *http.Request) {
+func (h *indicatorHandlers) handleIndicatorsHome(w http.ResponseWriter, r *http.Request) {
 	ctx, lang := r.Context(), langOf(r)
-	cs, err := indicators.ListCountries(ctx, s.db)
+	cs, err := h.ind.ListCountries(ctx)
 	if err != nil {
-		s.serverError(w, r, err)
+		h.serverError(w, r, err)
 		return
 	}
-	list, err := indicators.ListIndicators(ctx, s.db)
+	list, err := h.ind.ListIndicators(ctx)
 	if err != nil {
-		s.serverError(w, r, err)
+		h.serverError(w, r, err)
 		return
 	}
 	v := indHomeView{}
 	for _, c := range cs {
 		switch c.Kind {
 		case "country", "special":
-			v.Countries = append(v.Countries, indCountryLink{c.Code, s.countryName(lang, c.Code)})
+			v.Countries = append(v.Countries, indCountryLink{c.Code, h.countryName(lang, c.Code)})
 		case "aggregate":
-			v.Regions = append(v.Regions, indCountryLink{c.Code, s.countryName(lang, c.Code)})
+			v.Regions = append(v.Regions, indCountryLink{c.Code, h.countryName(lang, c.Code)})
 		}
 	}
 	for _, in := range list {
-		v.Indicators = append(v.Indicators, indIndicatorLink{in.Code, s.indicatorName(lang, in.Indicator), in.Unit, in.First, in.Last, len(in.Countries)})
+		v.Indicators = append(v.Indicators, indIndicatorLink{in.Code, h.indicatorName(lang, in.Indicator), in.Unit, in.First, in.Last, len(in.Countries)})
 	}
-	s.render(w, r, http.StatusOK, "indicators_home", v)
+	h.render(w, r, http.StatusOK, "indicators_home", v)
 }
 
 type indPanelView struct {
@@ -81,45 +82,45 @@ type indCountryView struct {
 	CSV          string
 }
 
-func (s *Server) handleIndicatorsCountry(w http.ResponseWriter, r *http.Request) {
+func (h *indicatorHandlers) handleIndicatorsCountry(w http.ResponseWriter, r *http.Request) {
 	ctx, lang := r.Context(), langOf(r)
 	code := r.PathValue("code")
-	panels, err := indicators.CountryPanels(ctx, s.db, code)
+	panels, err := h.ind.CountryPanels(ctx, code)
 	if err != nil {
-		s.serverError(w, r, err)
+		h.serverError(w, r, err)
 		return
 	}
 	if len(panels) == 0 {
-		s.writeError(w, r, http.StatusNotFound, "not_found", "No indicators for "+code)
+		h.writeError(w, r, http.StatusNotFound, "not_found", "No indicators for "+code)
 		return
 	}
-	srcs, err := indicators.SourcesByKey(ctx, s.db)
+	srcs, err := h.ind.SourcesByKey(ctx)
 	if err != nil {
-		s.serverError(w, r, err)
+		h.serverError(w, r, err)
 		return
 	}
 	pr := numPrinter(lang)
-	v := indCountryView{Code: code, Name: s.countryName(lang, code), CSV: csvLink("country", code)}
+	v := indCountryView{Code: code, Name: h.countryName(lang, code), CSV: csvLink("country", code)}
 	for i, p := range panels {
-		name := s.indicatorName(lang, p.Indicator)
+		name := h.indicatorName(lang, p.Indicator)
 		pv := indPanelView{Code: p.Indicator.Code, Name: name, IsText: p.Indicator.Kind == "text"}
 		label := func(se indicators.Series) string {
 			if se.Scope == "" {
 				return name
 			}
-			return s.scopeText(lang, se.Scope)
+			return h.scopeText(lang, se.Scope)
 		}
 		title := name
 		if p.Frequency == indicators.Monthly {
-			title += " (" + s.translate(lang, "indicators.monthly") + ")"
+			title += " (" + h.translate(lang, "indicators.monthly") + ")"
 		}
-		pv.Chart = s.seriesChart(r, fmt.Sprintf("c%d", i), title, p.Indicator, p.Series, label, p.Indicator.Code == "uac_encounters", srcs)
+		pv.Chart = h.seriesChart(r, fmt.Sprintf("c%d", i), title, p.Indicator, p.Series, label, indicators.MarksSurges(p.Indicator.Code), srcs)
 		pv.Chart.Small = true
 		pv.Chart.NoChart = pv.IsText
 		pv.Chart.CSV = csvLink("country", code, "indicator", p.Indicator.Code)
 		if p.Latest != nil {
 			pv.LatestPeriod = p.Latest.Period
-			pv.LatestScope = s.scopeText(lang, p.Series[p.Main].Scope)
+			pv.LatestScope = h.scopeText(lang, p.Series[p.Main].Scope)
 			if p.Latest.Value != nil {
 				pv.Latest = fmtValue(pr, *p.Latest.Value, p.Indicator.Kind)
 			} else {
@@ -138,15 +139,15 @@ func (s *Server) handleIndicatorsCountry(w http.ResponseWriter, r *http.Request)
 		}
 		v.Panels = append(v.Panels, pv)
 	}
-	corr, err := indicators.LaggedCorrelations(ctx, s.db, code, 2)
+	corr, err := h.ind.LaggedCorrelations(ctx, code, 2)
 	if err != nil {
-		s.serverError(w, r, err)
+		h.serverError(w, r, err)
 		return
 	}
 	for _, c := range corr {
-		cv := indCorrView{Driver: c.Driver, Lag: c.Lag, N: c.N, Scope: s.scopeText(lang, c.Scope)}
-		if in, err := indicators.GetIndicator(ctx, s.db, c.Driver); err == nil {
-			cv.DriverName = s.indicatorName(lang, in)
+		cv := indCorrView{Driver: c.Driver, Lag: c.Lag, N: c.N, Scope: h.scopeText(lang, c.Scope)}
+		if in, err := h.ind.GetIndicator(ctx, c.Driver); err == nil {
+			cv.DriverName = h.indicatorName(lang, in)
 		}
 		if math.IsNaN(c.R) {
 			cv.Unknown = true
@@ -155,7 +156,7 @@ func (s *Server) handleIndicatorsCountry(w http.ResponseWriter, r *http.Request)
 		}
 		v.Correlations = append(v.Correlations, cv)
 	}
-	s.render(w, r, http.StatusOK, "indicators_country", v)
+	h.render(w, r, http.StatusOK, "indicators_country", v)
 }
 
 func signed(text string, v float64) string {
@@ -173,106 +174,90 @@ type indIndicatorView struct {
 	CSV                          string
 }
 
-func (s *Server) handleIndicatorsIndicator(w http.ResponseWriter, r *http.Request) {
+func (h *indicatorHandlers) handleIndicatorsIndicator(w http.ResponseWriter, r *http.Request) {
 	ctx, lang := r.Context(), langOf(r)
 	code := r.PathValue("code")
-	in, err := indicators.GetIndicator(ctx, s.db, code)
+	in, err := h.ind.GetIndicator(ctx, code)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
-	groups, err := indicators.IndicatorGroups(ctx, s.db, code)
+	groups, err := h.ind.IndicatorGroups(ctx, code)
 	if err != nil {
-		s.serverError(w, r, err)
+		h.serverError(w, r, err)
 		return
 	}
-	srcs, err := indicators.SourcesByKey(ctx, s.db)
+	srcs, err := h.ind.SourcesByKey(ctx)
 	if err != nil {
-		s.serverError(w, r, err)
+		h.serverError(w, r, err)
 		return
 	}
-	v := indIndicatorView{Code: code, Name: s.indicatorName(lang, in), Unit: in.Unit, Definition: in.Definition, CSV: csvLink("indicator", code)}
-	byCountry := func(se indicators.Series) string { return s.countryName(lang, se.Country) }
+	v := indIndicatorView{Code: code, Name: h.indicatorName(lang, in), Unit: in.Unit, Definition: in.Definition, CSV: csvLink("indicator", code)}
+	byCountry := func(se indicators.Series) string { return h.countryName(lang, se.Country) }
 	for i, g := range groups {
 		title := v.Name
 		if g[0].Frequency == indicators.Monthly {
-			title += " (" + s.translate(lang, "indicators.monthly") + ")"
+			title += " (" + h.translate(lang, "indicators.monthly") + ")"
 		}
 		if g[0].Scope != "" {
-			title += " · " + s.scopeText(lang, g[0].Scope)
+			title += " · " + h.scopeText(lang, g[0].Scope)
 		}
-		ch := s.seriesChart(r, fmt.Sprintf("g%d", i), title, in, g, byCountry, code == "uac_encounters", srcs)
+		ch := h.seriesChart(r, fmt.Sprintf("g%d", i), title, in, g, byCountry, indicators.MarksSurges(code), srcs)
 		ch.CSV = csvLink("indicator", code)
 		v.Charts = append(v.Charts, ch)
 	}
-	if code == "uac_encounters" {
-		v.PerCapita, v.PerCapitaNote = s.perCapitaChart(r, groups, srcs)
-	}
-	s.render(w, r, http.StatusOK, "indicators_indicator", v)
+	v.PerCapita, v.PerCapitaNote = h.perCapitaChart(r, code, groups, srcs)
+	h.render(w, r, http.StatusOK, "indicators_indicator", v)
 }
 
-// perCapitaChart divides the fiscal-year Border Patrol counts by country of
-// origin by the population aged 0-14.
-func (s *Server) perCapitaChart(r *http.Request, groups [][]indicators.Series, srcs map[string]indicators.Source) (*indChart, string) {
+// perCapitaChart is the per-capita variant of the indicator's charts, when
+// the domain has one for it (Border Patrol counts by country of origin per
+// 100,000 aged 0-14).
+func (h *indicatorHandlers) perCapitaChart(r *http.Request, code string, groups [][]indicators.Series, srcs map[string]indicators.Source) (*indChart, string) {
 	ctx, lang := r.Context(), langOf(r)
-	for _, g := range groups {
-		if g[0].Frequency != indicators.FiscalYear || g[0].Scope != "usbp-swb" {
-			continue
-		}
-		var per []indicators.Series
-		for _, se := range g {
-			pop, err := indicators.LoadSeries(ctx, s.db, indicators.SeriesFilter{Country: se.Country, Indicator: indicators.PerCapitaPopulation, Frequency: indicators.Yearly})
-			if err != nil || len(pop) == 0 {
-				continue
-			}
-			if pc := indicators.PerCapita(se, pop[0]); len(pc.Points) > 0 {
-				per = append(per, pc)
-			}
-		}
-		if len(per) == 0 {
-			return nil, ""
-		}
-		in := indicators.Indicator{Code: "uac_per_100k_0_14", Name: s.translate(lang, "indicators.percapita.title"), Unit: s.translate(lang, "indicators.percapita.unit"), Kind: "number"}
-		ch := s.seriesChart(r, "pc", in.Name, in, per, func(se indicators.Series) string { return s.countryName(lang, se.Country) }, false, srcs)
-		return &ch, s.translate(lang, "indicators.percapita.note")
+	per := h.ind.PerCapitaSeries(ctx, code, groups)
+	if len(per) == 0 {
+		return nil, ""
 	}
-	return nil, ""
+	in := indicators.Indicator{Code: "uac_per_100k_0_14", Name: h.translate(lang, "indicators.percapita.title"), Unit: h.translate(lang, "indicators.percapita.unit"), Kind: "number"}
+	ch := h.seriesChart(r, "pc", in.Name, in, per, func(se indicators.Series) string { return h.countryName(lang, se.Country) }, false, srcs)
+	return &ch, h.translate(lang, "indicators.percapita.note")
 }
 
 type indFlowsView struct {
 	Charts []indChart
 }
 
-func (s *Server) handleIndicatorsFlows(w http.ResponseWriter, r *http.Request) {
+func (h *indicatorHandlers) handleIndicatorsFlows(w http.ResponseWriter, r *http.Request) {
 	ctx, lang := r.Context(), langOf(r)
-	in, err := indicators.GetIndicator(ctx, s.db, "uac_encounters")
-	if errors.Is(err, store.ErrNotFound) {
-		s.render(w, r, http.StatusOK, "indicators_flows", indFlowsView{})
+	in, err := h.ind.GetIndicator(ctx, "uac_encounters")
+	if errors.Is(err, errs.ErrNotFound) {
+		h.render(w, r, http.StatusOK, "indicators_flows", indFlowsView{})
 		return
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		h.serverError(w, r, err)
 		return
 	}
-	groups, err := indicators.IndicatorGroups(ctx, s.db, "uac_encounters")
+	groups, err := h.ind.IndicatorGroups(ctx, "uac_encounters")
 	if err != nil {
-		s.serverError(w, r, err)
+		h.serverError(w, r, err)
 		return
 	}
-	srcs, err := indicators.SourcesByKey(ctx, s.db)
+	srcs, err := h.ind.SourcesByKey(ctx)
 	if err != nil {
-		s.serverError(w, r, err)
+		h.serverError(w, r, err)
 		return
 	}
 	v := indFlowsView{}
 	for i, g := range groups {
-		freq := s.translate(lang, "indicators.freq."+string(g[0].Frequency))
-		title := freq + " · " + s.scopeText(lang, g[0].Scope)
-		ch := s.seriesChart(r, fmt.Sprintf("f%d", i), title, in, g, func(se indicators.Series) string { return s.countryName(lang, se.Country) }, true, srcs)
+		freq := h.translate(lang, "indicators.freq."+string(g[0].Frequency))
+		title := freq + " · " + h.scopeText(lang, g[0].Scope)
+		ch := h.seriesChart(r, fmt.Sprintf("f%d", i), title, in, g, func(se indicators.Series) string { return h.countryName(lang, se.Country) }, true, srcs)
 		ch.CSV = csvLink("indicator", "uac_encounters")
 		v.Charts = append(v.Charts, ch)
 	}
-	s.render(w, r, http.StatusOK, "indicators_flows", v)
+	h.render(w, r, http.StatusOK, "indicators_flows", v)
 }
 
 type indProjRow struct {
@@ -287,20 +272,20 @@ type indProjectionsView struct {
 	Chart indChart
 }
 
-func (s *Server) handleIndicatorsProjections(w http.ResponseWriter, r *http.Request) {
+func (h *indicatorHandlers) handleIndicatorsProjections(w http.ResponseWriter, r *http.Request) {
 	ctx, lang := r.Context(), langOf(r)
-	rows, err := indicators.CompareProjections(ctx, s.db)
+	rows, err := h.ind.CompareProjections(ctx)
 	if err != nil {
-		s.serverError(w, r, err)
+		h.serverError(w, r, err)
 		return
 	}
 	pr := numPrinter(lang)
 	v := indProjectionsView{}
-	spec := indChartSpec{Kind: "bar", Unit: s.translate(lang, "indicators.children"), Zero: true}
-	proj := indDataset{Label: s.translate(lang, "indicators.proj.projected"), Color: 1, Style: "solid"}
-	amp := indDataset{Label: s.translate(lang, "indicators.proj.amparo"), Color: 2, Style: "solid"}
-	act := indDataset{Label: s.translate(lang, "indicators.proj.actual"), Color: 0, Style: "solid"}
-	v.Chart = indChart{ID: "proj", Title: s.translate(lang, "indicators.proj.title"), Columns: []string{proj.Label, amp.Label, act.Label}}
+	spec := indChartSpec{Kind: "bar", Unit: h.translate(lang, "indicators.children"), Zero: true}
+	proj := indDataset{Label: h.translate(lang, "indicators.proj.projected"), Color: 1, Style: "solid"}
+	amp := indDataset{Label: h.translate(lang, "indicators.proj.amparo"), Color: 2, Style: "solid"}
+	act := indDataset{Label: h.translate(lang, "indicators.proj.actual"), Color: 0, Style: "solid"}
+	v.Chart = indChart{ID: "proj", Title: h.translate(lang, "indicators.proj.title"), Columns: []string{proj.Label, amp.Label, act.Label}}
 	for _, row := range rows {
 		pv := indProjRow{MadeOn: row.MadeOn, MadeBy: row.MadeBy, Target: row.TargetPeriod, Projected: pr.Sprintf("%.0f", row.Projected),
 			Until: row.Until, ForecastErr: row.ForecastErr, CiteURL: row.CiteURL, Note: row.Note}
@@ -318,7 +303,7 @@ func (s *Server) handleIndicatorsProjections(w http.ResponseWriter, r *http.Requ
 			tr.Cells = append(tr.Cells, indCell{Text: pv.Forecast + " (" + pv.Range + ")"})
 		} else {
 			amp.Data = append(amp.Data, nil)
-			tr.Cells = append(tr.Cells, indCell{Text: s.translate(lang, "indicators.unknown"), Unknown: true, Title: row.ForecastErr})
+			tr.Cells = append(tr.Cells, indCell{Text: h.translate(lang, "indicators.unknown"), Unknown: true, Title: row.ForecastErr})
 		}
 		if row.Actual != nil {
 			a := *row.Actual
@@ -329,14 +314,14 @@ func (s *Server) handleIndicatorsProjections(w http.ResponseWriter, r *http.Requ
 		} else {
 			act.Data = append(act.Data, nil)
 			pv.ActualUnknown = true
-			tr.Cells = append(tr.Cells, indCell{Text: s.translate(lang, "indicators.unknown"), Unknown: true})
+			tr.Cells = append(tr.Cells, indCell{Text: h.translate(lang, "indicators.unknown"), Unknown: true})
 		}
 		v.Rows = append(v.Rows, pv)
 		v.Chart.Rows = append(v.Chart.Rows, tr)
 	}
 	spec.Datasets = []indDataset{proj, amp, act}
 	v.Chart.Spec = spec
-	if srcs, err := indicators.SourcesByKey(ctx, s.db); err == nil {
+	if srcs, err := h.ind.SourcesByKey(ctx); err == nil {
 		for _, k := range []string{"amparo-projections-2014", "amparo-uac-fy", "cbp-usbp-uac-monthly-sector-fy2010-2019"} {
 			if src, ok := srcs[k]; ok {
 				v.Chart.Sources = append(v.Chart.Sources, src)
@@ -344,7 +329,7 @@ func (s *Server) handleIndicatorsProjections(w http.ResponseWriter, r *http.Requ
 		}
 	}
 	v.Chart.CSV = "/indicators/projections.csv"
-	s.render(w, r, http.StatusOK, "indicators_projections", v)
+	h.render(w, r, http.StatusOK, "indicators_projections", v)
 }
 
 // forecastParams reads and checks the forecast query.
@@ -407,29 +392,10 @@ func readForecastParams(r *http.Request) (forecastParams, error) {
 	return fp, nil
 }
 
-// forecastResult is a forecast with its track record; without a track
-// record there is no forecast.
-type forecastResult struct {
-	F  *indicators.SeriesForecast
-	BT *indicators.BacktestResult
-}
-
-var errNoTrackRecord = errors.New("the series is too short to test the forecast on its own past, so no forecast is shown")
-
-func (s *Server) runForecast(r *http.Request, fp forecastParams) (*forecastResult, error) {
-	ctx := r.Context()
-	f, err := indicators.ForecastSeries(ctx, s.db, fp.query(), fp.Until, fp.Horizon, fp.Model)
-	if err != nil {
-		return nil, err
-	}
-	bt, err := indicators.BacktestTail(f.Tail, f.Indicator, fp.Horizon)
-	if errors.Is(err, indicators.ErrTooShort) {
-		return nil, errNoTrackRecord
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &forecastResult{F: f, BT: bt}, nil
+// forecast is the forecast the query asks for, with its track record;
+// the domain refuses a forecast without one.
+func (h *indicatorHandlers) forecast(ctx context.Context, fp forecastParams) (*indicators.TrackedForecast, error) {
+	return h.ind.Forecast(ctx, fp.query(), fp.Until, fp.Horizon, fp.Model)
 }
 
 type indForecastView struct {
@@ -452,84 +418,77 @@ type indScoreView struct {
 	Chosen                               bool
 }
 
-func (s *Server) handleIndicatorsForecast(w http.ResponseWriter, r *http.Request) {
+func (h *indicatorHandlers) handleIndicatorsForecast(w http.ResponseWriter, r *http.Request) {
 	ctx, lang := r.Context(), langOf(r)
 	pr := numPrinter(lang)
 	v := indForecastView{Models: indicators.Models(12)}
-	cs, err := indicators.ListCountries(ctx, s.db)
+	cs, list, err := h.ind.ForecastChoices(ctx)
 	if err != nil {
-		s.serverError(w, r, err)
+		h.serverError(w, r, err)
 		return
 	}
 	for _, c := range cs {
-		if c.Kind != "subdivision" {
-			v.Countries = append(v.Countries, indCountryLink{c.Code, s.countryName(lang, c.Code)})
-		}
-	}
-	list, err := indicators.ListIndicators(ctx, s.db)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
+		v.Countries = append(v.Countries, indCountryLink{c.Code, h.countryName(lang, c.Code)})
 	}
 	for _, in := range list {
-		if in.Kind != "text" {
-			v.Indicators = append(v.Indicators, indIndicatorLink{Code: in.Code, Name: s.indicatorName(lang, in.Indicator)})
-		}
+		v.Indicators = append(v.Indicators, indIndicatorLink{Code: in.Code, Name: h.indicatorName(lang, in.Indicator)})
 	}
 	fp, err := readForecastParams(r)
 	v.Params = fp
 	if err != nil {
 		v.Error = err.Error()
-		s.render(w, r, http.StatusBadRequest, "indicators_forecast", v)
+		h.render(w, r, http.StatusBadRequest, "indicators_forecast", v)
 		return
 	}
-	res, err := s.runForecast(r, fp)
+	res, err := h.forecast(ctx, fp)
 	switch {
-	case errors.Is(err, store.ErrNotFound) || errors.Is(err, errNoTrackRecord) || errors.Is(err, indicators.ErrTooShort):
+	case errors.Is(err, errs.ErrNotFound) || errs.IsValidation(err):
+		// No such series, or one too short for a forecast with a track
+		// record: the form is shown again with the reason.
 		v.Error = err.Error()
-		s.render(w, r, http.StatusOK, "indicators_forecast", v)
+		h.render(w, r, http.StatusOK, "indicators_forecast", v)
 		return
 	case err != nil:
-		s.serverError(w, r, err)
+		h.serverError(w, r, err)
 		return
 	}
-	t := res.F.Tail
-	v.Series = fmt.Sprintf("%s · %s · %s · %s–%s (%d)", s.countryName(lang, t.Series.Country), s.indicatorName(lang, res.F.Indicator),
-		s.scopeText(lang, t.Series.Scope), t.Periods[0], t.Periods[len(t.Periods)-1], len(t.Values))
-	v.Horizon, v.MinTrain = fp.Horizon, res.BT.MinTrain
+	t := res.Tail
+	v.Series = fmt.Sprintf("%s · %s · %s · %s–%s (%d)", h.countryName(lang, t.Series.Country), h.indicatorName(lang, res.Indicator),
+		h.scopeText(lang, t.Series.Scope), t.Periods[0], t.Periods[len(t.Periods)-1], len(t.Values))
+	v.Horizon, v.MinTrain = fp.Horizon, res.Backtest.MinTrain
 	v.CSV = "/indicators/forecast.csv?" + fp.values().Encode()
-	for _, sc := range res.BT.Scores {
+	for _, sc := range res.Backtest.Scores {
 		v.Scores = append(v.Scores, indScoreView{Model: sc.Model, MASE: pr.Sprintf("%.3f", sc.MASE), SMAPE: pr.Sprintf("%.1f", sc.SMAPE),
 			Cover80: pr.Sprintf("%.0f%%", 100*sc.Cover80), Cover95: pr.Sprintf("%.0f%%", 100*sc.Cover95), Origins: sc.Origins, Forecasts: sc.Forecast,
 			Chosen: sc.Model == fp.Model})
 	}
-	ch := s.forecastChart(r, res)
+	ch := h.forecastChart(r, res)
 	v.Chart = &ch
-	s.render(w, r, http.StatusOK, "indicators_forecast", v)
+	h.render(w, r, http.StatusOK, "indicators_forecast", v)
 }
 
-func (s *Server) forecastChart(r *http.Request, res *forecastResult) indChart {
+func (h *indicatorHandlers) forecastChart(r *http.Request, res *indicators.TrackedForecast) indChart {
 	lang := langOf(r)
 	pr := numPrinter(lang)
-	t, f := res.F.Tail, res.F.Forecast
-	n, h := len(t.Periods), len(res.F.Periods)
-	labels := append(append([]string{}, t.Periods...), res.F.Periods...)
-	mk := func() []*float64 { return make([]*float64, n+h) }
+	t, f := res.Tail, res.SeriesForecast.Forecast
+	n, hz := len(t.Periods), len(res.Periods)
+	labels := append(append([]string{}, t.Periods...), res.Periods...)
+	mk := func() []*float64 { return make([]*float64, n+hz) }
 	hist, fc, l80, u80, l95, u95 := mk(), mk(), mk(), mk(), mk(), mk()
-	ch := indChart{ID: "fc", Title: s.translate(lang, "indicators.fc.chart"), Unit: res.F.Indicator.Unit,
-		Columns: []string{s.translate(lang, "indicators.fc.observed"), s.translate(lang, "indicators.fc.forecast"), s.translate(lang, "indicators.fc.range80"), s.translate(lang, "indicators.fc.range95")}}
+	ch := indChart{ID: "fc", Title: h.translate(lang, "indicators.fc.chart"), Unit: res.Indicator.Unit,
+		Columns: []string{h.translate(lang, "indicators.fc.observed"), h.translate(lang, "indicators.fc.forecast"), h.translate(lang, "indicators.fc.range80"), h.translate(lang, "indicators.fc.range95")}}
 	for i, v := range t.Values {
 		x := v
 		hist[i] = &x
-		ch.Rows = append(ch.Rows, indRow{Period: t.Periods[i], Cells: []indCell{{Text: fmtValue(pr, v, res.F.Indicator.Kind)}, {}, {}, {}}})
+		ch.Rows = append(ch.Rows, indRow{Period: t.Periods[i], Cells: []indCell{{Text: fmtValue(pr, v, res.Indicator.Kind)}, {}, {}, {}}})
 	}
-	for k := range h {
+	for k := range hz {
 		i := n + k
 		p, a, b, c, d := f.Point[k], f.Lower80[k], f.Upper80[k], f.Lower95[k], f.Upper95[k]
 		fc[i], l80[i], u80[i], l95[i], u95[i] = &p, &a, &b, &c, &d
-		kind := res.F.Indicator.Kind
-		ch.Rows = append(ch.Rows, indRow{Period: res.F.Periods[k], Cells: []indCell{
-			{Text: s.translate(lang, "indicators.fc.future"), Unknown: true},
+		kind := res.Indicator.Kind
+		ch.Rows = append(ch.Rows, indRow{Period: res.Periods[k], Cells: []indCell{
+			{Text: h.translate(lang, "indicators.fc.future"), Unknown: true},
 			{Text: fmtValue(pr, p, kind)},
 			{Text: fmtValue(pr, a, kind) + " – " + fmtValue(pr, b, kind)},
 			{Text: fmtValue(pr, c, kind) + " – " + fmtValue(pr, d, kind)},
@@ -539,13 +498,13 @@ func (s *Server) forecastChart(r *http.Request, res *forecastResult) indChart {
 	// a continuation.
 	last := t.Values[n-1]
 	fc[n-1] = &last
-	ch.Spec = indChartSpec{Kind: "line", Labels: labels, Unit: res.F.Indicator.Unit, Zero: res.F.Indicator.Kind == "count", Datasets: []indDataset{
-		{Label: s.translate(lang, "indicators.fc.range95"), Data: l95, Style: "band-low", Color: 1},
-		{Label: s.translate(lang, "indicators.fc.range95"), Data: u95, Style: "band-high", Color: 1},
-		{Label: s.translate(lang, "indicators.fc.range80"), Data: l80, Style: "band-low", Color: 1},
-		{Label: s.translate(lang, "indicators.fc.range80"), Data: u80, Style: "band-high", Color: 1},
-		{Label: s.translate(lang, "indicators.fc.observed"), Data: hist, Style: "solid", Color: 0},
-		{Label: s.translate(lang, "indicators.fc.forecast") + " (" + f.Model + ")", Data: fc, Style: "dashed", Color: 1},
+	ch.Spec = indChartSpec{Kind: "line", Labels: labels, Unit: res.Indicator.Unit, Zero: res.Indicator.Kind == "count", Datasets: []indDataset{
+		{Label: h.translate(lang, "indicators.fc.range95"), Data: l95, Style: "band-low", Color: 1},
+		{Label: h.translate(lang, "indicators.fc.range95"), Data: u95, Style: "band-high", Color: 1},
+		{Label: h.translate(lang, "indicators.fc.range80"), Data: l80, Style: "band-low", Color: 1},
+		{Label: h.translate(lang, "indicators.fc.range80"), Data: u80, Style: "band-high", Color: 1},
+		{Label: h.translate(lang, "indicators.fc.observed"), Data: hist, Style: "solid", Color: 0},
+		{Label: h.translate(lang, "indicators.fc.forecast") + " (" + f.Model + ")", Data: fc, Style: "dashed", Color: 1},
 	}}
 	return ch
 }
@@ -555,7 +514,7 @@ func writeCSVHeaders(w http.ResponseWriter, name string) {
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 }
 
-func (s *Server) handleIndicatorsDataCSV(w http.ResponseWriter, r *http.Request) {
+func (h *indicatorHandlers) handleIndicatorsDataCSV(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := indicators.SeriesFilter{Country: q.Get("country"), Indicator: q.Get("indicator")}
 	name := "amparo-indicators.csv"
@@ -563,8 +522,8 @@ func (s *Server) handleIndicatorsDataCSV(w http.ResponseWriter, r *http.Request)
 		name = "amparo-" + safeName(f.Country+"-"+f.Indicator) + ".csv"
 	}
 	writeCSVHeaders(w, name)
-	if err := indicators.ExportCSV(r.Context(), s.db, w, f); err != nil {
-		s.log.ErrorContext(r.Context(), "indicators csv", "err", err)
+	if err := h.ind.ExportCSV(r.Context(), w, f); err != nil {
+		h.log.ErrorContext(r.Context(), "indicators csv", "err", err)
 	}
 }
 
@@ -578,10 +537,10 @@ func safeName(s string) string {
 	return string(b)
 }
 
-func (s *Server) handleIndicatorsProjectionsCSV(w http.ResponseWriter, r *http.Request) {
-	rows, err := indicators.CompareProjections(r.Context(), s.db)
+func (h *indicatorHandlers) handleIndicatorsProjectionsCSV(w http.ResponseWriter, r *http.Request) {
+	rows, err := h.ind.CompareProjections(r.Context())
 	if err != nil {
-		s.serverError(w, r, err)
+		h.serverError(w, r, err)
 		return
 	}
 	writeCSVHeaders(w, "amparo-projections-2014.csv")
@@ -600,37 +559,26 @@ func (s *Server) handleIndicatorsProjectionsCSV(w http.ResponseWriter, r *http.R
 	cw.Flush()
 }
 
-func (s *Server) handleIndicatorsForecastCSV(w http.ResponseWriter, r *http.Request) {
+func (h *indicatorHandlers) handleIndicatorsForecastCSV(w http.ResponseWriter, r *http.Request) {
 	fp, err := readForecastParams(r)
 	if err != nil {
-		s.writeError(w, r, http.StatusBadRequest, "bad_request", err.Error())
+		h.writeError(w, r, http.StatusBadRequest, "bad_request", err.Error())
 		return
 	}
-	res, err := s.runForecast(r, fp)
+	res, err := h.forecast(r.Context(), fp)
 	if err != nil {
-		s.forecastError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
 	writeCSVHeaders(w, "amparo-forecast-"+safeName(fp.Country+"-"+fp.Indicator)+".csv")
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"period", "forecast", "lower80", "upper80", "lower95", "upper95"})
-	f := res.F.Forecast
+	f := res.SeriesForecast.Forecast
 	num := func(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
-	for i, p := range res.F.Periods {
+	for i, p := range res.Periods {
 		_ = cw.Write([]string{p, num(f.Point[i]), num(f.Lower80[i]), num(f.Upper80[i]), num(f.Lower95[i]), num(f.Upper95[i])})
 	}
 	cw.Flush()
-}
-
-func (s *Server) forecastError(w http.ResponseWriter, r *http.Request, err error) {
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		s.writeError(w, r, http.StatusNotFound, "not_found", err.Error())
-	case errors.Is(err, errNoTrackRecord) || errors.Is(err, indicators.ErrTooShort):
-		s.writeError(w, r, http.StatusUnprocessableEntity, "too_short", err.Error())
-	default:
-		s.serverError(w, r, err)
-	}
 }
 
 type indSourceView struct {
@@ -640,21 +588,21 @@ type indSourceView struct {
 
 // handleIndicatorsSources lists every source with what its importer
 // corrected or left out, so that anyone can check the numbers.
-func (s *Server) handleIndicatorsSources(w http.ResponseWriter, r *http.Request) {
+func (h *indicatorHandlers) handleIndicatorsSources(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	list, err := indicators.ListSources(ctx, s.db)
+	list, err := h.ind.ListSources(ctx)
 	if err != nil {
-		s.serverError(w, r, err)
+		h.serverError(w, r, err)
 		return
 	}
 	var v []indSourceView
 	for _, src := range list {
-		cs, err := indicators.Corrections(ctx, s.db, src.Key)
+		cs, err := h.ind.Corrections(ctx, src.Key)
 		if err != nil {
-			s.serverError(w, r, err)
+			h.serverError(w, r, err)
 			return
 		}
 		v = append(v, indSourceView{src, cs})
 	}
-	s.render(w, r, http.StatusOK, "indicators_sources", v)
+	h.render(w, r, http.StatusOK, "indicators_sources", v)
 }

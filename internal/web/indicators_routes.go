@@ -17,24 +17,31 @@ import (
 	"github.com/amparo-project/amparo/internal/indicators"
 )
 
+// indicatorHandlers serve the indicators pages and API from the
+// indicators service.
+type indicatorHandlers struct {
+	*kit
+	ind *indicators.Service
+}
+
 // Indicators are public data: every page and API route is open to anyone,
 // the public role included.
-func (s *Server) indicatorRoutes() []Route {
+func (h *indicatorHandlers) routes() []Route {
 	return []Route{
-		{Method: "GET", Path: "/indicators", Perm: auth.Anyone, Handler: s.handleIndicatorsHome},
-		{Method: "GET", Path: "/indicators/countries/{code}", Perm: auth.Anyone, Handler: s.handleIndicatorsCountry},
-		{Method: "GET", Path: "/indicators/indicators/{code}", Perm: auth.Anyone, Handler: s.handleIndicatorsIndicator},
-		{Method: "GET", Path: "/indicators/flows", Perm: auth.Anyone, Handler: s.handleIndicatorsFlows},
-		{Method: "GET", Path: "/indicators/sources", Perm: auth.Anyone, Handler: s.handleIndicatorsSources},
-		{Method: "GET", Path: "/indicators/projections", Perm: auth.Anyone, Handler: s.handleIndicatorsProjections},
-		{Method: "GET", Path: "/indicators/forecast", Perm: auth.Anyone, Handler: s.handleIndicatorsForecast},
-		{Method: "GET", Path: "/indicators/data.csv", Perm: auth.Anyone, Handler: s.handleIndicatorsDataCSV},
-		{Method: "GET", Path: "/indicators/projections.csv", Perm: auth.Anyone, Handler: s.handleIndicatorsProjectionsCSV},
-		{Method: "GET", Path: "/indicators/forecast.csv", Perm: auth.Anyone, Handler: s.handleIndicatorsForecastCSV},
+		{Method: "GET", Path: "/indicators", Perm: auth.Anyone, Handler: h.handleIndicatorsHome},
+		{Method: "GET", Path: "/indicators/countries/{code}", Perm: auth.Anyone, Handler: h.handleIndicatorsCountry},
+		{Method: "GET", Path: "/indicators/indicators/{code}", Perm: auth.Anyone, Handler: h.handleIndicatorsIndicator},
+		{Method: "GET", Path: "/indicators/flows", Perm: auth.Anyone, Handler: h.handleIndicatorsFlows},
+		{Method: "GET", Path: "/indicators/sources", Perm: auth.Anyone, Handler: h.handleIndicatorsSources},
+		{Method: "GET", Path: "/indicators/projections", Perm: auth.Anyone, Handler: h.handleIndicatorsProjections},
+		{Method: "GET", Path: "/indicators/forecast", Perm: auth.Anyone, Handler: h.handleIndicatorsForecast},
+		{Method: "GET", Path: "/indicators/data.csv", Perm: auth.Anyone, Handler: h.handleIndicatorsDataCSV},
+		{Method: "GET", Path: "/indicators/projections.csv", Perm: auth.Anyone, Handler: h.handleIndicatorsProjectionsCSV},
+		{Method: "GET", Path: "/indicators/forecast.csv", Perm: auth.Anyone, Handler: h.handleIndicatorsForecastCSV},
 
-		{Method: "GET", Path: "/api/v1/indicators", Perm: auth.Anyone, Handler: s.handleIndicatorsAPI},
-		{Method: "GET", Path: "/api/v1/series", Perm: auth.Anyone, Handler: s.handleSeriesAPI},
-		{Method: "GET", Path: "/api/v1/forecasts", Perm: auth.Anyone, Handler: s.handleForecastsAPI},
+		{Method: "GET", Path: "/api/v1/indicators", Perm: auth.Anyone, Handler: h.handleIndicatorsAPI},
+		{Method: "GET", Path: "/api/v1/series", Perm: auth.Anyone, Handler: withQuery(h.kit, http.StatusOK, readSeriesFilter, h.ind.SeriesWithSources)},
+		{Method: "GET", Path: "/api/v1/forecasts", Perm: auth.Anyone, Handler: withQuery(h.kit, http.StatusOK, readForecastParams, h.forecastAPI)},
 	}
 }
 
@@ -107,7 +114,7 @@ func fmtValue(p *message.Printer, v float64, kind string) string {
 
 // seriesChart builds a chart with one dataset per series, on the union of
 // their periods; a period a series lacks is a gap, not a zero.
-func (s *Server) seriesChart(r *http.Request, id, title string, in indicators.Indicator, list []indicators.Series, labelOf func(indicators.Series) string, marks bool, srcs map[string]indicators.Source) indChart {
+func (h *indicatorHandlers) seriesChart(r *http.Request, id, title string, in indicators.Indicator, list []indicators.Series, labelOf func(indicators.Series) string, marks bool, srcs map[string]indicators.Source) indChart {
 	lang := langOf(r)
 	pr := numPrinter(lang)
 	periods := map[string]bool{}
@@ -132,7 +139,7 @@ func (s *Server) seriesChart(r *http.Request, id, title string, in indicators.In
 	for i, l := range labels {
 		rows[i] = indRow{Period: l, Cells: make([]indCell, len(list))}
 		for j := range list {
-			rows[i].Cells[j] = indCell{Text: s.translate(lang, "indicators.unknown"), Unknown: true}
+			rows[i].Cells[j] = indCell{Text: h.translate(lang, "indicators.unknown"), Unknown: true}
 		}
 	}
 	seen := map[string]bool{}
@@ -166,7 +173,7 @@ func (s *Server) seriesChart(r *http.Request, id, title string, in indicators.In
 			}
 			for _, rv := range p.Revisions {
 				if rv.OldValue != nil && rv.NewValue != nil {
-					ch.Notes = append(ch.Notes, s.translate(lang, "indicators.revised", ds.Label, p.Period,
+					ch.Notes = append(ch.Notes, h.translate(lang, "indicators.revised", ds.Label, p.Period,
 						fmtValue(pr, *rv.OldValue, in.Kind), fmtValue(pr, *rv.NewValue, in.Kind), rv.RevisedAt[:10], p.SourceKey))
 				}
 			}
@@ -190,7 +197,7 @@ func (s *Server) seriesChart(r *http.Request, id, title string, in indicators.In
 	}
 	ch.Rows = rows
 	if others {
-		ch.Notes = append(ch.Notes, s.translate(lang, "indicators.others_note"))
+		ch.Notes = append(ch.Notes, h.translate(lang, "indicators.others_note"))
 	}
 	return ch
 }
@@ -219,29 +226,29 @@ func pointTitle(pr *message.Printer, p indicators.Point, kind string) string {
 }
 
 // scopeText labels a series by its scope, translated when possible.
-func (s *Server) scopeText(lang, code string) string {
+func (h *indicatorHandlers) scopeText(lang, code string) string {
 	if code == "" {
 		return ""
 	}
 	key := "indicators.scope." + code
-	if t := s.translate(lang, key); t != key {
+	if t := h.translate(lang, key); t != key {
 		return t
 	}
 	return indicators.ScopeLabel(code)
 }
 
 // indicatorName translates a known indicator's name.
-func (s *Server) indicatorName(lang string, in indicators.Indicator) string {
+func (h *indicatorHandlers) indicatorName(lang string, in indicators.Indicator) string {
 	key := "indicators.ind." + in.Code
-	if t := s.translate(lang, key); t != key {
+	if t := h.translate(lang, key); t != key {
 		return t
 	}
 	return in.Name
 }
 
-func (s *Server) countryName(lang, code string) string {
+func (h *indicatorHandlers) countryName(lang, code string) string {
 	key := "indicators.country." + code
-	if t := s.translate(lang, key); t != key {
+	if t := h.translate(lang, key); t != key {
 		return t
 	}
 	return indicators.CountryName(code)

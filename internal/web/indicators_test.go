@@ -18,7 +18,7 @@ import (
 // with sources, charts, tables and CSV downloads.
 func TestIndicatorsPublicPages(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		if _, err := indicators.ImportBuiltin(context.Background(), db, nil); err != nil {
+		if _, err := indicators.New(db).ImportBuiltin(auth.OperatorContext(context.Background(), "test"), nil); err != nil {
 			t.Fatal(err)
 		}
 		env := newTestEnv(t, db)
@@ -127,7 +127,7 @@ func TestIndicatorsPublicPages(t *testing.T) {
 // TestIndicatorsSpanish: the pages speak Spanish.
 func TestIndicatorsSpanish(t *testing.T) {
 	db := storetest.OpenSQLite(t)
-	if _, err := indicators.ImportBuiltin(context.Background(), db, nil); err != nil {
+	if _, err := indicators.New(db).ImportBuiltin(auth.OperatorContext(context.Background(), "test"), nil); err != nil {
 		t.Fatal(err)
 	}
 	env := newTestEnv(t, db)
@@ -158,10 +158,10 @@ func TestIndicatorsSpanish(t *testing.T) {
 // earlier value on the series page.
 func TestIndicatorsRevisionShown(t *testing.T) {
 	db := storetest.OpenSQLite(t)
-	ctx := context.Background()
+	ctx := auth.OperatorContext(context.Background(), "test")
 	for _, v := range []string{"15.3", "15.8"} {
 		csv := "country_iso3,indicator,period,value,unit,source\nGTM,homicide_rate,2020," + v + ",per 100k,test\n"
-		if _, err := indicators.Import(ctx, db, indicators.Options{Name: "h.csv", Reader: strings.NewReader(csv)}); err != nil {
+		if _, err := indicators.New(db).Import(ctx, indicators.Options{Name: "h.csv", Reader: strings.NewReader(csv)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -169,5 +169,40 @@ func TestIndicatorsRevisionShown(t *testing.T) {
 	_, body := env.do(t, "GET", "/indicators/indicators/homicide_rate", "", "")
 	if !strings.Contains(string(body), "Revised: Guatemala, 2020: 15.3 → 15.8") {
 		t.Errorf("revision not shown:\n%s", body)
+	}
+}
+
+// TestIndicatorsDomainErrors: the domain's refusals answer with the status
+// and message they had when the handlers decided them: a forecast without
+// a track record 422 (API and CSV) and the form again with the reason
+// (page), a missing series 404, a bad query 400.
+func TestIndicatorsDomainErrors(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	if _, err := indicators.New(db).ImportBuiltin(auth.OperatorContext(context.Background(), "test"), nil); err != nil {
+		t.Fatal(err)
+	}
+	env := newTestEnv(t, db)
+	short := "country=MEX&indicator=uac_encounters&horizon=1&until=FY2015"
+	cases := []struct {
+		path   string
+		status int
+		want   string
+	}{
+		{"/api/v1/forecasts?" + short, http.StatusUnprocessableEntity, indicators.ErrNoTrackRecord.Error()},
+		{"/indicators/forecast.csv?" + short, http.StatusUnprocessableEntity, indicators.ErrNoTrackRecord.Error()},
+		{"/indicators/forecast?" + short, http.StatusOK, "no forecast is shown"},
+		{"/api/v1/forecasts?country=ZZZ&indicator=uac_encounters", http.StatusNotFound, "indicators: no uac_encounters values for ZZZ: not found"},
+		{"/indicators/forecast.csv?country=ZZZ", http.StatusNotFound, "not found"},
+		{"/indicators/forecast?country=ZZZ", http.StatusOK, "no uac_encounters values for ZZZ"},
+		{"/api/v1/forecasts?indicator=no_such", http.StatusNotFound, `indicator \"no_such\": not found`},
+		{"/api/v1/forecasts?model=oracle", http.StatusBadRequest, `unknown model \"oracle\"`},
+		{"/api/v1/series?frequency=day&country=GTM", http.StatusBadRequest, "frequency must be month, fiscal_year or year"},
+		{"/indicators/indicators/no_such", http.StatusNotFound, "not found"},
+	}
+	for _, c := range cases {
+		resp, body := env.do(t, "GET", c.path, "", "")
+		if resp.StatusCode != c.status || !strings.Contains(string(body), c.want) {
+			t.Errorf("GET %s: %d, want %d with %q\n%.400s", c.path, resp.StatusCode, c.status, c.want, body)
+		}
 	}
 }

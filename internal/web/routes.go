@@ -9,7 +9,7 @@ func (s *Server) routes() []Route {
 	rs = append(rs, s.coreRoutes()...)
 	rs = append(rs, s.tracingRoutes()...)
 	rs = append(rs, (&caseHandlers{kit: s.kit, cases: s.svc.Custody, facilities: s.svc.Facilities, release: s.svc.Release}).routes()...)
-	rs = append(rs, s.indicatorRoutes()...)
+	rs = append(rs, (&indicatorHandlers{kit: s.kit, ind: s.svc.Indicators}).routes()...)
 	return rs
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/amparo-project/amparo/internal/children/custody"
 	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/children/release"
+	"github.com/amparo-project/amparo/internal/indicators"
 	"github.com/amparo-project/amparo/internal/store"
 )
 
@@ -86,6 +87,7 @@ type Services struct {
 	Custody    *custody.Service
 	Facilities *facilities.Service
 	Release    *release.Service
+	Indicators *indicators.Service
 }
 
 // closers lists the services with background work, for Close.

@@ -6,6 +6,7 @@ import (
 	"github.com/amparo-project/amparo/internal/children/custody"
 	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/children/release"
+	"github.com/amparo-project/amparo/internal/indicators"
 	"github.com/amparo-project/amparo/internal/store"
 )
 
@@ -15,5 +16,5 @@ func testServices(t *testing.T, db *store.DB) Services {
 	t.Helper()
 	fac := facilities.New(db, nil)
 	cases := custody.New(db, fac, nil)
-	return Services{Custody: cases, Facilities: fac, Release: release.New(db, cases, nil)}
+	return Services{Custody: cases, Facilities: fac, Release: release.New(db, cases, nil), Indicators: indicators.New(db)}
 }

@@ -1,0 +1,119 @@
+package indicators
+
+import (
+	"errors"
+	"slices"
+)
+
+// The indicators domain's rules, as data: when a forecast may be shown,
+// how much past a backtest needs, what counts as a surge, which series
+// have a per-capita variant and which indicators the correlations test.
+// No I/O here; rules_test.go has one test per row.
+
+// ErrNoTrackRecord refuses a forecast whose series is too short to test
+// the models on its own past: without a track record there is no
+// forecast (noForecastWithoutTrackRecord).
+var ErrNoTrackRecord = errors.New("the series is too short to test the forecast on its own past, so no forecast is shown")
+
+// trackRecordRefusal is the rule "no forecast without a track record":
+// a backtest that failed because the series is too short refuses the
+// forecast (422, ErrNoTrackRecord); any other failure is returned as is.
+func trackRecordRefusal(backtestErr error) error {
+	if errors.Is(backtestErr, ErrTooShort) {
+		return &refusal{msg: ErrNoTrackRecord.Error(), cause: ErrNoTrackRecord}
+	}
+	return backtestErr
+}
+
+// backtestMinTrain is the least data before the first backtest origin, by
+// frequency: three years of monthly data, five values otherwise.
+var backtestMinTrain = map[Frequency]int{
+	Monthly:    36,
+	FiscalYear: 5,
+	Yearly:     5,
+}
+
+// backtestFirstOrigin is the first backtest origin: backtestMinTrain, at
+// least six values, and for seasonal data two whole seasons and two more
+// (what ETS needs).
+func backtestFirstOrigin(f Frequency, season int) int {
+	mt, ok := backtestMinTrain[f]
+	if !ok {
+		mt = 5
+	}
+	mt = max(mt, 6)
+	if season > 1 {
+		mt = max(mt, 2*season+2)
+	}
+	return mt
+}
+
+// surgeRules mark surges. A month is a surge when it is at least 1.5 times
+// the median of the twelve months before it (so that a seasonal spring rise
+// on a low base is not enough); a year when it is at least 1.5 times the
+// year before.
+var surgeRules = map[Frequency]struct {
+	window int
+	ratio  float64
+}{
+	Monthly:    {12, 1.5},
+	FiscalYear: {1, 1.5},
+	Yearly:     {1, 1.5},
+}
+
+// surgeIndicators are the indicators whose charts mark surges: flows of
+// children, where a surge is news; a rate or an index has none.
+var surgeIndicators = []string{"uac_encounters"}
+
+// MarksSurges reports whether charts of the indicator code mark surges.
+func MarksSurges(code string) bool { return slices.Contains(surgeIndicators, code) }
+
+// PerCapitaPopulation is the population series the per-capita variant of
+// unaccompanied-children counts divides by. The UN WPP 2017 file has no
+// under-18 group, so the variant is per 100,000 people aged 0-14: an
+// under-18 figure would have to be estimated, and Amparo does not invent
+// numbers.
+const PerCapitaPopulation = "population_0_14"
+
+// perCapitaVariants are the count series shown per 100,000 children too:
+// the yearly Border Patrol counts by country of origin, the one series
+// counted the same way for every country.
+var perCapitaVariants = []struct {
+	indicator string
+	frequency Frequency
+	scope     string
+}{
+	{"uac_encounters", FiscalYear, "usbp-swb"},
+}
+
+// perCapitaVariant reports whether the series of indicator code in
+// frequency f and scope are shown per capita too.
+func perCapitaVariant(code string, f Frequency, scope string) bool {
+	for _, v := range perCapitaVariants {
+		if v.indicator == code && v.frequency == f && v.scope == scope {
+			return true
+		}
+	}
+	return false
+}
+
+// Forecasting choices: text indicators (income group) cannot be
+// forecast, and US states are not offered (their series are releases to
+// sponsors, too short and too few).
+var (
+	unforecastableKinds     = []string{"text"}
+	unforecastableCountries = []string{"subdivision"}
+)
+
+// Forecastable reports whether series of in may be forecast.
+func Forecastable(in Indicator) bool { return !slices.Contains(unforecastableKinds, in.Kind) }
+
+// countryForecastable reports whether c is offered for forecasts.
+func countryForecastable(c Country) bool { return !slices.Contains(unforecastableCountries, c.Kind) }
+
+// Drivers are the indicators the seeds name as causes of the flows.
+var Drivers = []string{"homicide_rate", "gdp_pc_ppp", "poverty_365", "cpi_score", "wgi_cc", "wgi_rl", "wgi_pv"}
+
+// minCorrelationPairs: below this many (driver, flow) year pairs a
+// correlation is unknown (NaN), not computed.
+const minCorrelationPairs = 5
