@@ -1,26 +1,28 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/amparo-project/amparo/internal/children/custody"
+	"github.com/amparo-project/amparo/internal/children/release"
 )
 
-func (h *caseHandlers) handleCaseSearchAPI(w http.ResponseWriter, r *http.Request) {
-	q, err := childCaseQuery(r)
+// The JSON endpoints that only decode, call and answer are made in the
+// route table by withID, withBody, withIDBody and withQuery (kit.go); the
+// methods here adapt a service method whose arguments or answer differ
+// from the request body or the JSON answered.
+
+// searchCases answers {"cases": [...]}.
+func (h *caseHandlers) searchCases(ctx context.Context, q custody.SearchQuery) (map[string]any, error) {
+	res, err := h.cases.Search(ctx, q)
 	if err != nil {
-		h.writeError(w, r, http.StatusBadRequest, "bad_query", err.Error())
-		return
-	}
-	res, err := h.cases.Search(r.Context(), q)
-	if err != nil {
-		h.domainError(w, r, err)
-		return
+		return nil, err
 	}
 	if res == nil {
 		res = []custody.CaseSummary{}
 	}
-	h.writeJSON(w, http.StatusOK, map[string]any{"cases": res})
+	return map[string]any{"cases": res}, nil
 }
 
 func childCaseQuery(r *http.Request) (custody.SearchQuery, error) {
@@ -43,19 +45,7 @@ func childCaseQuery(r *http.Request) (custody.SearchQuery, error) {
 	return q, nil
 }
 
-func (h *caseHandlers) handleCaseCreateAPI(w http.ResponseWriter, r *http.Request) {
-	var in custody.Intake
-	if !h.decodeJSON(w, r, &in) {
-		return
-	}
-	c, err := h.cases.CreateCase(r.Context(), in)
-	if err != nil {
-		h.domainError(w, r, err)
-		return
-	}
-	h.writeJSON(w, http.StatusCreated, c)
-}
-
+// handleCaseImportAPI is written out: its body is a CSV file, not JSON.
 func (h *caseHandlers) handleCaseImportAPI(w http.ResponseWriter, r *http.Request) {
 	res, err := h.cases.ImportCases(r.Context(), r.Body, nil)
 	if err != nil {
@@ -68,94 +58,8 @@ func (h *caseHandlers) handleCaseImportAPI(w http.ResponseWriter, r *http.Reques
 	h.writeJSON(w, http.StatusOK, res)
 }
 
-func (h *caseHandlers) handleCaseGetAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathID(w, r, "id")
-	if !ok {
-		return
-	}
-	v, err := h.release.CaseView(r.Context(), id)
-	if err != nil {
-		h.domainError(w, r, err)
-		return
-	}
-	h.writeJSON(w, http.StatusOK, v)
-}
-
-// handleCaseIdentityAPI corrects a case's identity: fields absent from the
-// body stay as they are.
-func (h *caseHandlers) handleCaseIdentityAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathID(w, r, "id")
-	if !ok {
-		return
-	}
-	var ch custody.IdentityChange
-	if !h.decodeJSON(w, r, &ch) {
-		return
-	}
-	c, err := h.cases.UpdateIdentity(r.Context(), id, ch)
-	if err != nil {
-		h.domainError(w, r, err)
-		return
-	}
-	h.writeJSON(w, http.StatusOK, c)
-}
-
-func (h *caseHandlers) handleCaseTransitionAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathID(w, r, "id")
-	if !ok {
-		return
-	}
-	var req struct {
-		State  custody.State `json:"state"`
-		Reason string        `json:"reason"`
-	}
-	if !h.decodeJSON(w, r, &req) {
-		return
-	}
-	c, err := h.cases.Transition(r.Context(), id, req.State, req.Reason)
-	if err != nil {
-		h.domainError(w, r, err)
-		return
-	}
-	h.writeJSON(w, http.StatusOK, c)
-}
-
-func (h *caseHandlers) handleCasePlaceAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathID(w, r, "id")
-	if !ok {
-		return
-	}
-	var req struct {
-		FacilityID int64  `json:"facility_id"`
-		Reason     string `json:"reason"`
-	}
-	if !h.decodeJSON(w, r, &req) {
-		return
-	}
-	c, err := h.cases.Place(r.Context(), id, req.FacilityID, req.Reason)
-	if err != nil {
-		h.domainError(w, r, err)
-		return
-	}
-	h.writeJSON(w, http.StatusOK, c)
-}
-
-func (h *caseHandlers) handleCaseRecommendAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathID(w, r, "id")
-	if !ok {
-		return
-	}
-	recs, err := h.cases.Recommend(r.Context(), id)
-	if err != nil {
-		h.domainError(w, r, err)
-		return
-	}
-	if recs == nil {
-		recs = []custody.Recommendation{}
-	}
-	h.writeJSON(w, http.StatusOK, map[string]any{"recommendations": recs})
-}
-
+// handleCaseDeadlineAPI and handleReleaseApproveAPI are written out: they
+// read a second path value, which the kit's helpers do not.
 func (h *caseHandlers) handleCaseDeadlineAPI(w http.ResponseWriter, r *http.Request) {
 	id, ok := h.pathID(w, r, "id")
 	if !ok {
@@ -172,43 +76,6 @@ func (h *caseHandlers) handleCaseDeadlineAPI(w http.ResponseWriter, r *http.Requ
 		return
 	}
 	h.writeJSON(w, http.StatusOK, map[string]any{"ok": true})
-}
-
-func (h *caseHandlers) handleCaseSiblingAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathID(w, r, "id")
-	if !ok {
-		return
-	}
-	var req struct {
-		SiblingID int64 `json:"sibling_id"`
-	}
-	if !h.decodeJSON(w, r, &req) {
-		return
-	}
-	if err := h.cases.LinkSiblings(r.Context(), id, req.SiblingID); err != nil {
-		h.domainError(w, r, err)
-		return
-	}
-	h.writeJSON(w, http.StatusOK, map[string]any{"ok": true})
-}
-
-func (h *caseHandlers) handleReleaseRequestAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathID(w, r, "id")
-	if !ok {
-		return
-	}
-	var req struct {
-		SponsorID int64 `json:"sponsor_id"`
-	}
-	if !h.decodeJSON(w, r, &req) {
-		return
-	}
-	rel, err := h.release.RequestRelease(r.Context(), id, req.SponsorID)
-	if err != nil {
-		h.domainError(w, r, err)
-		return
-	}
-	h.writeJSON(w, http.StatusCreated, rel)
 }
 
 func (h *caseHandlers) handleReleaseApproveAPI(w http.ResponseWriter, r *http.Request) {
@@ -228,36 +95,84 @@ func (h *caseHandlers) handleReleaseApproveAPI(w http.ResponseWriter, r *http.Re
 	h.writeJSON(w, http.StatusOK, rel)
 }
 
-func (h *caseHandlers) handleBoardAPI(w http.ResponseWriter, r *http.Request) {
+// boardQuery is what the board's query parameters ask for.
+type boardQuery struct {
+	FacilityID int64
+	Limit      int
+}
+
+func parseBoardQuery(r *http.Request) (boardQuery, error) {
 	fac, err := queryInt(r, "facility_id", 0, 0, 1<<31)
 	if err != nil {
-		h.writeError(w, r, http.StatusBadRequest, "bad_query", err.Error())
-		return
+		return boardQuery{}, err
 	}
 	limit, err := queryInt(r, "limit", 500, 1, 5000)
 	if err != nil {
-		h.writeError(w, r, http.StatusBadRequest, "bad_query", err.Error())
-		return
+		return boardQuery{}, err
 	}
-	b, err := h.cases.Board(r.Context(), int64(fac), limit)
-	if err != nil {
-		h.domainError(w, r, err)
-		return
-	}
-	if b.Items == nil {
-		b.Items = []custody.BoardItem{}
-	}
-	if b.Counts == nil {
-		b.Counts = []custody.BoardCount{}
-	}
-	h.writeJSON(w, http.StatusOK, b)
+	return boardQuery{FacilityID: int64(fac), Limit: limit}, nil
 }
 
-func (h *caseHandlers) handleCaseStatsAPI(w http.ResponseWriter, r *http.Request) {
-	st, err := h.cases.PublicStats(r.Context())
+func (h *caseHandlers) board(ctx context.Context, q boardQuery) (*custody.Board, error) {
+	return h.cases.Board(ctx, q.FacilityID, q.Limit)
+}
+
+// noQuery is the input of GET endpoints that read no query parameter.
+func noQuery(*http.Request) (noBody, error) { return noBody{}, nil }
+
+func (h *caseHandlers) publicStats(ctx context.Context, _ noBody) (*custody.Stats, error) {
+	return h.cases.PublicStats(ctx)
+}
+
+// transitionRequest is the body of POST /api/v1/cases/{id}/transitions.
+type transitionRequest struct {
+	State  custody.State `json:"state"`
+	Reason string        `json:"reason"`
+}
+
+func (h *caseHandlers) transition(ctx context.Context, id int64, req transitionRequest) (*custody.Case, error) {
+	return h.cases.Transition(ctx, id, req.State, req.Reason)
+}
+
+// placeRequest is the body of POST /api/v1/cases/{id}/placements.
+type placeRequest struct {
+	FacilityID int64  `json:"facility_id"`
+	Reason     string `json:"reason"`
+}
+
+func (h *caseHandlers) place(ctx context.Context, id int64, req placeRequest) (*custody.Case, error) {
+	return h.cases.Place(ctx, id, req.FacilityID, req.Reason)
+}
+
+// recommend answers {"recommendations": [...]}.
+func (h *caseHandlers) recommend(ctx context.Context, id int64) (map[string]any, error) {
+	recs, err := h.cases.Recommend(ctx, id)
 	if err != nil {
-		h.domainError(w, r, err)
-		return
+		return nil, err
 	}
-	h.writeJSON(w, http.StatusOK, st)
+	if recs == nil {
+		recs = []custody.Recommendation{}
+	}
+	return map[string]any{"recommendations": recs}, nil
+}
+
+// siblingRequest is the body of POST /api/v1/cases/{id}/siblings.
+type siblingRequest struct {
+	SiblingID int64 `json:"sibling_id"`
+}
+
+func (h *caseHandlers) linkSiblings(ctx context.Context, id int64, req siblingRequest) (map[string]any, error) {
+	if err := h.cases.LinkSiblings(ctx, id, req.SiblingID); err != nil {
+		return nil, err
+	}
+	return map[string]any{"ok": true}, nil
+}
+
+// releaseRequest is the body of POST /api/v1/cases/{id}/releases.
+type releaseRequest struct {
+	SponsorID int64 `json:"sponsor_id"`
+}
+
+func (h *caseHandlers) requestRelease(ctx context.Context, id int64, req releaseRequest) (*release.Release, error) {
+	return h.release.RequestRelease(ctx, id, req.SponsorID)
 }

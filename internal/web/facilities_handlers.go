@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"math"
@@ -11,72 +12,45 @@ import (
 	"github.com/amparo-project/amparo/internal/children/facilities"
 )
 
-func (h *caseHandlers) handleFacilitiesAPI(w http.ResponseWriter, r *http.Request) {
-	fs, err := h.facilities.Facilities(r.Context())
+// facilityList answers {"facilities": [...]}.
+func (h *caseHandlers) facilityList(ctx context.Context, _ noBody) (map[string]any, error) {
+	fs, err := h.facilities.Facilities(ctx)
 	if err != nil {
-		h.domainError(w, r, err)
-		return
+		return nil, err
 	}
 	if fs == nil {
 		fs = []*facilities.Facility{}
 	}
-	h.writeJSON(w, http.StatusOK, map[string]any{"facilities": fs})
+	return map[string]any{"facilities": fs}, nil
 }
 
-func (h *caseHandlers) handleFacilityCreateAPI(w http.ResponseWriter, r *http.Request) {
-	var f facilities.Facility
-	if !h.decodeJSON(w, r, &f) {
-		return
-	}
-	out, err := h.facilities.CreateFacility(r.Context(), f)
+// facilityWithOccupancy answers the facility and its last month's
+// occupancy.
+func (h *caseHandlers) facilityWithOccupancy(ctx context.Context, id int64) (map[string]any, error) {
+	f, err := h.facilities.Facility(ctx, id)
 	if err != nil {
-		h.domainError(w, r, err)
-		return
+		return nil, err
 	}
-	h.writeJSON(w, http.StatusCreated, out)
+	series, err := h.cases.RecentOccupancy(ctx, id, 31)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"facility": f, "occupancy": series}, nil
 }
 
-func (h *caseHandlers) handleFacilityAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathID(w, r, "id")
-	if !ok {
-		return
-	}
-	f, err := h.facilities.Facility(r.Context(), id)
-	if err != nil {
-		h.domainError(w, r, err)
-		return
-	}
-	series, err := h.cases.RecentOccupancy(r.Context(), id, 31)
-	if err != nil {
-		h.domainError(w, r, err)
-		return
-	}
-	h.writeJSON(w, http.StatusOK, map[string]any{"facility": f, "occupancy": series})
+// bedsRequest is the body of PUT /api/v1/facilities/{id}/beds.
+type bedsRequest struct {
+	Beds []facilities.Beds `json:"beds"`
 }
 
-func (h *caseHandlers) handleFacilityBedsAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathID(w, r, "id")
-	if !ok {
-		return
-	}
-	var req struct {
-		Beds []facilities.Beds `json:"beds"`
-	}
-	if !h.decodeJSON(w, r, &req) {
-		return
-	}
+// setBeds sets each line of beds in turn and answers the facility.
+func (h *caseHandlers) setBeds(ctx context.Context, id int64, req bedsRequest) (*facilities.Facility, error) {
 	for _, b := range req.Beds {
-		if err := h.facilities.SetBeds(r.Context(), id, b); err != nil {
-			h.domainError(w, r, err)
-			return
+		if err := h.facilities.SetBeds(ctx, id, b); err != nil {
+			return nil, err
 		}
 	}
-	f, err := h.facilities.Facility(r.Context(), id)
-	if err != nil {
-		h.domainError(w, r, err)
-		return
-	}
-	h.writeJSON(w, http.StatusOK, f)
+	return h.facilities.Facility(ctx, id)
 }
 
 type childOccupancyData struct {
@@ -85,12 +59,12 @@ type childOccupancyData struct {
 	Series     []custody.OccupancyPoint `json:"series"`
 }
 
-func (h *caseHandlers) childOccupancy(r *http.Request) (*childOccupancyData, error) {
-	fs, total, err := h.facilities.OccupancyNow(r.Context())
+func (h *caseHandlers) childOccupancy(ctx context.Context, _ noBody) (*childOccupancyData, error) {
+	fs, total, err := h.facilities.OccupancyNow(ctx)
 	if err != nil {
 		return nil, err
 	}
-	series, err := h.cases.RecentOccupancy(r.Context(), 0, 61)
+	series, err := h.cases.RecentOccupancy(ctx, 0, 61)
 	if err != nil {
 		return nil, err
 	}
@@ -100,17 +74,8 @@ func (h *caseHandlers) childOccupancy(r *http.Request) (*childOccupancyData, err
 	return &childOccupancyData{Facilities: fs, Total: total, Series: series}, nil
 }
 
-func (h *caseHandlers) handleOccupancyAPI(w http.ResponseWriter, r *http.Request) {
-	d, err := h.childOccupancy(r)
-	if err != nil {
-		h.domainError(w, r, err)
-		return
-	}
-	h.writeJSON(w, http.StatusOK, d)
-}
-
 func (h *caseHandlers) handleFacilitiesPage(w http.ResponseWriter, r *http.Request) {
-	d, err := h.childOccupancy(r)
+	d, err := h.childOccupancy(r.Context(), noBody{})
 	if err != nil {
 		h.domainError(w, r, err)
 		return

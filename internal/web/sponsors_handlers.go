@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -8,55 +9,19 @@ import (
 	"github.com/amparo-project/amparo/internal/children/release"
 )
 
-func (h *caseHandlers) handleSponsorCreateAPI(w http.ResponseWriter, r *http.Request) {
-	var sp release.Sponsor
-	if !h.decodeJSON(w, r, &sp) {
-		return
-	}
-	out, err := h.release.AddSponsor(r.Context(), sp)
-	if err != nil {
-		h.domainError(w, r, err)
-		return
-	}
-	h.writeJSON(w, http.StatusCreated, out)
+// vettingRequest is the body of POST /api/v1/sponsors/{id}/vetting.
+type vettingRequest struct {
+	Step   release.Step `json:"step"`
+	Result string       `json:"result"`
+	Notes  string       `json:"notes"`
 }
 
-func (h *caseHandlers) handleSponsorAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathID(w, r, "id")
-	if !ok {
-		return
+// recordVetting records one vetting step and answers the checklist.
+func (h *caseHandlers) recordVetting(ctx context.Context, id int64, req vettingRequest) (*release.Checklist, error) {
+	if err := h.release.RecordVetting(ctx, id, req.Step, req.Result, req.Notes); err != nil {
+		return nil, err
 	}
-	cl, err := h.release.SponsorChecklist(r.Context(), id)
-	if err != nil {
-		h.domainError(w, r, err)
-		return
-	}
-	h.writeJSON(w, http.StatusOK, cl)
-}
-
-func (h *caseHandlers) handleVettingAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathID(w, r, "id")
-	if !ok {
-		return
-	}
-	var req struct {
-		Step   release.Step `json:"step"`
-		Result string       `json:"result"`
-		Notes  string       `json:"notes"`
-	}
-	if !h.decodeJSON(w, r, &req) {
-		return
-	}
-	if err := h.release.RecordVetting(r.Context(), id, req.Step, req.Result, req.Notes); err != nil {
-		h.domainError(w, r, err)
-		return
-	}
-	cl, err := h.release.SponsorChecklist(r.Context(), id)
-	if err != nil {
-		h.domainError(w, r, err)
-		return
-	}
-	h.writeJSON(w, http.StatusOK, cl)
+	return h.release.SponsorChecklist(ctx, id)
 }
 
 // Pages.

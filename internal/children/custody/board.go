@@ -166,10 +166,13 @@ type CaseSummary struct {
 	EncounteredAt time.Time `json:"encountered_at"`
 }
 
-// Search finds cases within the viewer's scope. Each word of Q must be
-// the start of the given names, first or second surname (accents and
-// case ignored); the folded name columns are indexed, so a name search
-// is an index range scan. Results are newest first.
+// Search finds cases within the viewer's scope. Q, folded like the names
+// (identity.Fold: accents, case and non-letters ignored), matches a case
+// when each of its words is the start of the given names, first or second
+// surname, or when all of it is the start of one of them ("garcia lopez"
+// finds García-López though "lopez" alone starts none). The folded name
+// columns are indexed, so a name search is index range scans. Results are
+// newest first.
 func (s *Service) Search(ctx context.Context, q SearchQuery) ([]CaseSummary, error) {
 	sc, err := s.ScopeFor(ctx)
 	if err != nil {
@@ -185,16 +188,9 @@ func (s *Service) Search(ctx context.Context, q SearchQuery) ([]CaseSummary, err
 	if _, err := fmt.Sscanf(strings.TrimPrefix(text, "#"), "%d", &id); err == nil && id > 0 && !strings.ContainsAny(text, " ") {
 		where = append(where, "c.id = ?")
 		args = append(args, id)
-	} else {
-		for _, w := range strings.Fields(identity.Fold(text)) {
-			// Each word is a union of three covering-index range scans that
-			// yields case ids only; rows are read just for the page shown.
-			hi := prefixEnd(w)
-			where = append(where, `c.id IN (SELECT id FROM cases WHERE key_surname1 >= ? AND key_surname1 < ?
-				UNION ALL SELECT id FROM cases WHERE key_surname2 >= ? AND key_surname2 < ?
-				UNION ALL SELECT id FROM cases WHERE key_given >= ? AND key_given < ?)`)
-			args = append(args, w, hi, w, hi, w, hi)
-		}
+	} else if cond, nargs := nameCondition(identity.Fold(text)); cond != "" {
+		where = append(where, cond)
+		args = append(args, nargs...)
 	}
 	if q.State != "" {
 		where = append(where, "c.state = ?")
@@ -244,6 +240,39 @@ func (s *Service) Search(ctx context.Context, q SearchQuery) ([]CaseSummary, err
 		return nil, err
 	}
 	return out, nil
+}
+
+// nameCondition is the condition on c.id that a folded name query puts
+// on a case, with its arguments ("" when the query has no word). Every
+// part is a union of covering-index range scans that yields case ids
+// only; rows are read just for the page shown.
+func nameCondition(folded string) (string, []any) {
+	words := strings.Fields(folded)
+	switch len(words) {
+	case 0:
+		return "", nil
+	case 1:
+		cond, args := keysStartWith(words[0])
+		return "c.id IN (" + cond + ")", args
+	}
+	// The whole phrase starts a key, or each word starts one.
+	cond, args := keysStartWith(strings.Join(words, " "))
+	each := make([]string, len(words))
+	for i, w := range words {
+		wc, wargs := keysStartWith(w)
+		each[i] = "id IN (" + wc + ")"
+		args = append(args, wargs...)
+	}
+	return "c.id IN (" + cond + "\n\t\tUNION ALL SELECT id FROM cases WHERE " + strings.Join(each, " AND ") + ")", args
+}
+
+// keysStartWith selects the ids of the cases whose given names, first or
+// second surname key starts with p.
+func keysStartWith(p string) (string, []any) {
+	hi := prefixEnd(p)
+	return `SELECT id FROM cases WHERE key_surname1 >= ? AND key_surname1 < ?
+		UNION ALL SELECT id FROM cases WHERE key_surname2 >= ? AND key_surname2 < ?
+		UNION ALL SELECT id FROM cases WHERE key_given >= ? AND key_given < ?`, []any{p, hi, p, hi, p, hi}
 }
 
 // prefixEnd returns the least string above every string that starts with

@@ -14,6 +14,7 @@ import (
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/errs"
+	"github.com/amparo-project/amparo/internal/store"
 )
 
 // ImportColumns are the columns `amparo import cases` reads. Only
@@ -54,10 +55,17 @@ type importRow struct {
 // ImportCases reads a CSV of intakes. Rows that fail validation are
 // reported (line, field, problem) and not imported; valid rows are. progress,
 // when not nil, is called with the number of rows processed so far.
+//
+// It commits batch by batch, so it refuses to run inside a transaction:
+// there a refused batch could not be rolled back alone before it is
+// retried row by row, and its valid rows would be written twice.
 func (s *Service) ImportCases(ctx context.Context, r io.Reader, progress func(done int)) (*ImportResult, error) {
 	p, err := auth.Require(ctx, auth.PermCaseImport)
 	if err != nil {
 		return nil, err
+	}
+	if store.InTx(ctx) {
+		return nil, errors.New("custody: import: called inside a transaction; it commits batch by batch")
 	}
 	var createdBy *int64 // an operator has no account
 	if p.UserID != 0 {
