@@ -183,3 +183,27 @@ func equalIDs(a, b []int64) bool {
 	}
 	return true
 }
+
+// TestSearchKeysByteOrder: prefix search reads keys as byte-ordered ranges,
+// so on PostgreSQL the key columns are in the "C" collation whatever the
+// database's own (on SQLite text compares in byte order already).
+func TestSearchKeysByteOrder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if db.Dialect != store.Postgres {
+			return
+		}
+		{
+			for _, col := range []string{"key_given", "key_surname1", "key_surname2"} {
+				var coll string
+				if err := db.QueryRow(ctx, `SELECT COALESCE(collation_name, '') FROM information_schema.columns
+					WHERE table_name = 'cases' AND column_name = ?`, col).Scan(&coll); err != nil {
+					t.Fatal(err)
+				}
+				if coll != "C" {
+					t.Errorf("cases.%s collation %q, want C", col, coll)
+				}
+			}
+		}
+	})
+}
