@@ -14,6 +14,7 @@ import (
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/children"
+	"github.com/amparo-project/amparo/internal/identity"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/tracing"
 	"github.com/amparo-project/amparo/internal/tracing/synth"
@@ -64,7 +65,7 @@ func benchBuild(b *testing.B) error {
 	for range 2000 {
 		r := set.Records[rng.IntN(len(set.Records))]
 		benchQueries = append(benchQueries, Person{GivenNames: r.GivenNames, Surname1: r.Surname1, Surname2: r.Surname2,
-			Sex: sexes[tracing.Fold(r.Sex)], BirthDate: r.BirthDate, BirthCountry: r.BirthCountry})
+			Sex: sexes[identity.Fold(r.Sex)], BirthDate: r.BirthDate, BirthCountry: r.BirthCountry})
 	}
 	start = time.Now()
 	ts := store.FormatTime(time.Now())
@@ -81,7 +82,7 @@ func benchBuild(b *testing.B) error {
 				}
 				q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 				var sex, birth any
-				if v := sexes[tracing.Fold(r.Sex)]; v != "" {
+				if v := sexes[identity.Fold(r.Sex)]; v != "" {
 					sex = v
 				}
 				if r.BirthDate != "" {
@@ -154,7 +155,7 @@ func BenchmarkIndexSearchMillion(b *testing.B) {
 	found := 0
 	for i := 0; b.Loop(); i++ {
 		t0 := time.Now()
-		hits := m.search(ctx, queries[i%len(queries)].Record(""), DefaultLimit, m.Threshold())
+		hits := m.search(ctx, tracing.Record{Person: queries[i%len(queries)]}, DefaultLimit, m.Threshold())
 		lat = append(lat, time.Since(t0))
 		if len(hits) > 0 {
 			found++

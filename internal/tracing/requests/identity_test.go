@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/amparo-project/amparo/internal/children"
+	"github.com/amparo-project/amparo/internal/identity"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/store/storetest"
 	"github.com/amparo-project/amparo/internal/tracing"
@@ -136,7 +137,7 @@ func TestCaseRecordsOf(t *testing.T) {
 }
 
 func recordOf(id, given, s1, s2 string) tracing.Record {
-	return tracing.Record{ID: id, GivenNames: given, Surname1: s1, Surname2: s2, Sex: "M", BirthDate: "2014-06-02"}
+	return tracing.Record{ID: id, Person: identity.Person{GivenNames: given, Surname1: s1, Surname2: s2, Sex: "M", BirthDate: "2014-06-02"}}
 }
 
 // A correction that commits after a later-numbered one (numbers are taken

@@ -124,7 +124,7 @@ func TestPersonNormalize(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			v := &ValidationError{}
 			p := tt.in
-			p.Normalize(v, "")
+			normalizePerson(&p, v, "")
 			if tt.problem == "" {
 				if len(v.Problems) > 0 {
 					t.Fatalf("unexpected problems: %v", v)
@@ -577,7 +577,7 @@ func TestSexes(t *testing.T) {
 			t.Run(in, func(t *testing.T) {
 				p := Person{GivenNames: "Ana", Sex: in}
 				v := &ValidationError{}
-				p.Normalize(v, "")
+				normalizePerson(&p, v, "")
 				if len(v.Problems) > 0 || p.Sex != want {
 					t.Fatalf("sex %q: got %q %v, want %q", in, p.Sex, v.Problems, want)
 				}
@@ -585,7 +585,7 @@ func TestSexes(t *testing.T) {
 		}
 	}
 	p := Person{GivenNames: "José", Sex: "Varón"}
-	p.Normalize(&ValidationError{}, "")
+	normalizePerson(&p, &ValidationError{}, "")
 	if p.Sex != "M" {
 		t.Fatalf("Varón: %q", p.Sex)
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/amparo-project/amparo/internal/identity"
 	"github.com/amparo-project/amparo/internal/tracing"
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
@@ -253,7 +254,7 @@ func vary(r *rand.Rand, p *person, noisy bool) tracing.Record {
 	if pr(0.04) {
 		g, s1 = s1, g
 	}
-	rec := tracing.Record{GivenNames: g, Surname1: s1, Surname2: s2, Sex: p.sex}
+	rec := tracing.Record{Person: identity.Person{GivenNames: g, Surname1: s1, Surname2: s2, Sex: p.sex}}
 	if pr(0.3) {
 		rec.Sex = map[string]string{"M": "male", "F": "female"}[p.sex]
 	}
