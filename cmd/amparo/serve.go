@@ -12,6 +12,7 @@ import (
 
 	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/store"
+	"github.com/amparo-project/amparo/internal/tracing/requests"
 	"github.com/amparo-project/amparo/internal/web"
 )
 
@@ -60,6 +61,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	srv, err := web.New(db, svc, web.Options{Logger: logger, SecureCookies: *secure})
 	if err != nil {
+		_ = svc.Tracing.Close()
 		ln.Close()
 		return err
 	}
@@ -113,7 +115,14 @@ func runServe(ctx context.Context, args []string) error {
 // newServices builds every domain's service on db and starts their
 // background workers; the web server takes them over and stops them.
 func newServices(ctx context.Context, db *store.DB, logger *slog.Logger) (web.Services, error) {
-	return web.Services{}, nil
+	return web.Services{
+		// The matcher reads every case into memory, which takes seconds
+		// on a large database: it is built in the background, and the
+		// tracing pages answer 503 until it is there.
+		// It runs until Server.Close, after the last request has been
+		// answered, not until the signal that begins the shutdown.
+		Tracing: requests.Start(context.WithoutCancel(ctx), db, requests.RunnerOptions{MatcherOptions: requests.MatcherOptions{Logger: logger}}),
+	}, nil
 }
 
 func describeDB(db *store.DB) string {

@@ -7,7 +7,7 @@ import "github.com/amparo-project/amparo/internal/auth"
 func (s *Server) routes() []Route {
 	var rs []Route
 	rs = append(rs, s.coreRoutes()...)
-	rs = append(rs, s.tracingRoutes()...)
+	rs = append(rs, (&tracingHandlers{kit: s.kit, runner: s.svc.Tracing}).routes()...)
 	rs = append(rs, s.childrenRoutes()...)
 	rs = append(rs, s.indicatorRoutes()...)
 	return rs

@@ -16,6 +16,7 @@ import (
 
 	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/store"
+	"github.com/amparo-project/amparo/internal/tracing/requests"
 )
 
 // Options tunes a Server.
@@ -80,12 +81,15 @@ func (s *Server) Close() error {
 // Close method. Each domain adds its field here and reads it in its own
 // routes file.
 type Services struct {
+	// Tracing builds the tracing matcher in the background and runs its
+	// sync loop (tracing_routes.go).
+	Tracing *requests.Runner
 }
 
 // closers lists the services with background work, for Close.
 func (sv Services) closers() []io.Closer {
 	var out []io.Closer
-	for _, v := range []any{} {
+	for _, v := range []any{sv.Tracing} {
 		if c, ok := v.(io.Closer); ok && c != nil {
 			out = append(out, c)
 		}

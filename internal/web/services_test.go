@@ -1,14 +1,20 @@
 package web
 
 import (
+	"context"
 	"testing"
 
 	"github.com/amparo-project/amparo/internal/store"
+	"github.com/amparo-project/amparo/internal/tracing/requests"
 )
 
 // testServices builds every domain's service on db as cmd/amparo serve
 // does; the test's Server takes them over and its cleanup stops them.
 func testServices(t *testing.T, db *store.DB) Services {
 	t.Helper()
-	return Services{}
+	return Services{
+		Tracing: requests.Start(context.Background(), db, requests.RunnerOptions{
+			MatcherOptions: requests.MatcherOptions{Logger: discardLogger()},
+		}),
+	}
 }
