@@ -209,7 +209,7 @@ func compareGiven(a, b *features) int {
 	if len(a.given) >= 2 && len(b.given) >= 2 {
 		t1 = wordSim(a.given[1], b.given[1], a.givenPh[1], b.givenPh[1])
 	}
-	if l, ok := givenWordsLevel(t0, t1, len(a.given) == len(b.given)); ok {
+	if l := givenWordsLevel(t0, t1, len(a.given) == len(b.given)); l >= 0 {
 		return l
 	}
 	if otherGivenWordAgrees(a, b) {
@@ -220,27 +220,25 @@ func compareGiven(a, b *features) int {
 
 // givenWordsLevel is the level of two given names from the agreement of
 // their first words (t0) and second words (t1, -1 when either has only
-// one), and whether they have as many words; false when the first words
+// one), and whether they have as many words; -1 when the first words
 // differ and the other words decide.
-func givenWordsLevel(t0, t1 int, sameLen bool) (int, bool) {
+func givenWordsLevel(t0, t1 int, sameLen bool) int {
 	worst := max(t0, t1)
 	switch {
 	case sameLen && worst <= tNick:
-		return gNickname, true
+		return gNickname
 	case sameLen && worst <= tPhon:
-		return gPhonetic, true
-	case !sameLen && t0 <= tPhon && (t1 < 0 || t1 <= tPhon):
-		return gSubset, true
-	case t0 <= tJaro && (t1 < 0 || t1 <= tJaro):
-		return gJaro, true
-	case t0 <= tJaro && t1 == tInitial:
-		return gJaro, true
-	case t0 <= tJaro && t1 > tInitial:
-		return gConflict, true
+		return gPhonetic
+	case !sameLen && t0 <= tPhon && t1 <= tPhon: // t1 < 0: one word
+		return gSubset
+	case t0 <= tJaro && (t1 <= tJaro || t1 == tInitial):
+		return gJaro
+	case t0 <= tJaro: // the second words disagree
+		return gConflict
 	case t0 == tInitial:
-		return gInitial, true
+		return gInitial
 	}
-	return 0, false
+	return -1
 }
 
 // otherGivenWordAgrees reports whether any words of two given names other

@@ -269,6 +269,42 @@ func TestCompareGiven(t *testing.T) {
 	}
 }
 
+// TestGivenWordsLevel checks every combination of word agreements against
+// the rules as compareGiven wrote them before they were a function of
+// their own.
+func TestGivenWordsLevel(t *testing.T) {
+	want := func(t0, t1 int, sameLen bool) int {
+		worst := max(t0, t1)
+		switch {
+		case sameLen && worst <= tNick:
+			return gNickname
+		case sameLen && worst <= tPhon:
+			return gPhonetic
+		case !sameLen && t0 <= tPhon && (t1 < 0 || t1 <= tPhon):
+			return gSubset
+		case t0 <= tJaro && (t1 < 0 || t1 <= tJaro):
+			return gJaro
+		case t0 <= tJaro && t1 >= tInitial:
+			if t1 == tInitial {
+				return gJaro
+			}
+			return gConflict
+		case t0 == tInitial:
+			return gInitial
+		}
+		return -1
+	}
+	for t0 := tExact; t0 <= tNone; t0++ {
+		for t1 := -1; t1 <= tNone; t1++ {
+			for _, sameLen := range []bool{false, true} {
+				if got, w := givenWordsLevel(t0, t1, sameLen), want(t0, t1, sameLen); got != w {
+					t.Errorf("givenWordsLevel(%d, %d, %v) = %d, want %d", t0, t1, sameLen, got, w)
+				}
+			}
+		}
+	}
+}
+
 func TestCompareSurname(t *testing.T) {
 	tests := []struct {
 		a, b string
