@@ -16,6 +16,7 @@ import (
 	"github.com/amparo-project/amparo/internal/children/release"
 	"github.com/amparo-project/amparo/internal/indicators"
 	"github.com/amparo-project/amparo/internal/store"
+	"github.com/amparo-project/amparo/internal/tracing/requests"
 	"github.com/amparo-project/amparo/internal/web"
 )
 
@@ -64,6 +65,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	srv, err := web.New(db, svc, web.Options{Logger: logger, SecureCookies: *secure})
 	if err != nil {
+		_ = svc.Tracing.Close()
 		ln.Close()
 		return err
 	}
@@ -124,6 +126,12 @@ func newServices(ctx context.Context, db *store.DB, logger *slog.Logger) (web.Se
 		Facilities: fac,
 		Release:    release.New(db, cases, nil),
 		Indicators: indicators.New(db),
+		// The matcher reads every case into memory, which takes seconds
+		// on a large database: it is built in the background, and the
+		// tracing pages answer 503 until it is there.
+		// It runs until Server.Close, after the last request has been
+		// answered, not until the signal that begins the shutdown.
+		Tracing: requests.Start(context.WithoutCancel(ctx), db, requests.RunnerOptions{MatcherOptions: requests.MatcherOptions{Logger: logger}}),
 	}, nil
 }
 

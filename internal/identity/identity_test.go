@@ -15,6 +15,12 @@ func TestFold(t *testing.T) {
 		{"José María", "jose maria"},
 		{"Q'anjob'al", "q anjob al"},
 		{"Ǹgọc", "ngoc"},
+		{"Méndez", "mendez"},
+		{"MENDEZ", "mendez"},
+		{"  De la  Cruz ", "de la cruz"},
+		{"O'Higgins", "o higgins"},
+		{"María-José", "maria jose"},
+		{"Xicará", "xicara"},
 	}
 	for _, tt := range tests {
 		if got := Fold(tt.in); got != tt.want {

@@ -127,13 +127,40 @@ func monthDayKey(d date) string {
 	return string([]byte{byte(lo), byte(hi)})
 }
 
-// blockKeys appends the blocking keys of a record to dst.
+// blockView is what the blocking rules read of a record.
+type blockView struct {
+	f    *features
+	g    string    // the first given name's phonetic key
+	surs [2]string // the surnames' phonetic keys
+	full bool      // the birth date is known to the day
+}
+
+// blockKeys appends the blocking keys of a record to dst. Each function
+// below makes the keys of one or a few rules, in a fixed order (the order
+// of a record's keys is part of a run's result, so it does not change).
 func blockKeys(k *keyHasher, f *features, dst []uint64) []uint64 {
-	g := f.givenFirstPh
-	// The given-name key also tries the record read the other way round.
-	surs := [2]string{f.s1.ph, f.s2.ph}
-	full := f.dob.valid && f.dob.d != 0
-	for _, s := range surs {
+	v := blockView{
+		f: f,
+		g: f.givenFirstPh,
+		// The given-name key also tries the record read the other way round.
+		surs: [2]string{f.s1.ph, f.s2.ph},
+		full: f.dob.valid && f.dob.d != 0,
+	}
+	dst = v.nameKeys(k, dst)
+	dst = v.typoKeys(k, dst)
+	dst = v.dateKeys(k, dst)
+	dst = v.surnamesKeys(k, dst)
+	dst = v.surnameMonthDayKeys(k, dst)
+	dst = v.motherKeys(k, dst)
+	dst = v.prefixKeys(k, dst)
+	return v.parentKeys(k, dst)
+}
+
+// nameKeys: the given name and each surname as an unordered pair, with the
+// year, without a date (see sparseOnly), and with the day and month.
+func (v *blockView) nameKeys(k *keyHasher, dst []uint64) []uint64 {
+	f, g := v.f, v.g
+	for _, s := range v.surs {
 		if s == "" || g == "" {
 			continue
 		}
@@ -147,16 +174,21 @@ func blockKeys(k *keyHasher, f *features, dst []uint64) []uint64 {
 		// Without the date, for records with none: such a group compares
 		// only pairs where one record lacks the date (see sparseOnly).
 		dst = append(dst, k.key(ruleNameNoDate, a, b))
-		if full {
+		if v.full {
 			dst = append(dst, k.key(ruleNameMonthDay, a, b, monthDayKey(f.dob)))
 		}
 	}
-	// A typo in the given name or in a surname, with a date that cannot
-	// help (missing, a year only, or a year off), so that no key with a
-	// date is shared: one name whole and the other's first two letters,
-	// or, for a typo in those two letters (Satarina, Sastro), without its
-	// first or its second letter.
-	for _, s := range surs {
+	return dst
+}
+
+// typoKeys: a typo in the given name or in a surname, with a date that
+// cannot help (missing, a year only, or a year off), so that no key with a
+// date is shared: one name whole and the other's first two letters, or,
+// for a typo in those two letters (Satarina, Sastro), without its first or
+// its second letter.
+func (v *blockView) typoKeys(k *keyHasher, dst []uint64) []uint64 {
+	f, g := v.f, v.g
+	for _, s := range v.surs {
 		if s == "" || g == "" {
 			continue
 		}
@@ -167,71 +199,108 @@ func blockKeys(k *keyHasher, f *features, dst []uint64) []uint64 {
 		}
 		dst = append(dst, k.key(ruleTypoNoDate, "g2", prefix(g, 2), s))
 		dst = append(dst, k.key(ruleTypoNoDate, "s2", g, prefix(s, 2)))
-		for d, tag := range [2][2]string{{"gd0", "sd0"}, {"gd1", "sd1"}} {
-			if len(g) > 3 {
-				dst = append(dst, k.key(ruleTypoNoDate, tag[0], g[:d], g[d+1:], s))
-			}
-			if len(s) > 3 {
-				dst = append(dst, k.key(ruleTypoNoDate, tag[1], g, s[:d], s[d+1:]))
-			}
-		}
+		dst = dropLetterKeys(k, g, s, dst)
 		// A typo in the surname and a year off: the given name, the
 		// surname's initial and the day and month.
-		if full {
+		if v.full {
 			dst = append(dst, k.key(ruleNameMonthDay, "s1", g, prefix(s, 1), monthDayKey(f.dob)))
 		}
 	}
-	if full {
-		for _, s := range surs {
-			if s != "" {
-				dst = append(dst, k.key(ruleSurnameDate, s, dateKey(f.dob)))
-			}
+	return dst
+}
+
+// dropLetterKeys: given name g and surname s, each in turn without its
+// first, then its second letter.
+func dropLetterKeys(k *keyHasher, g, s string, dst []uint64) []uint64 {
+	for d, tag := range [2][2]string{{"gd0", "sd0"}, {"gd1", "sd1"}} {
+		if len(g) > 3 {
+			dst = append(dst, k.key(ruleTypoNoDate, tag[0], g[:d], g[d+1:], s))
 		}
-		if g != "" {
-			dst = append(dst, k.key(ruleGivenDate, g, dateKey(f.dob)))
-		}
-		// Exchanged boxes: the first surname read as the given name.
-		if f.s1.ph != "" {
-			dst = append(dst, k.key(ruleGivenDate, f.s1.ph, dateKey(f.dob)))
-		}
-	}
-	if f.s1.ph != "" && f.s2.ph != "" {
-		a, b := f.s1.ph, f.s2.ph
-		if a > b {
-			a, b = b, a
-		}
-		if g != "" {
-			dst = append(dst, k.key(ruleGivenSurnames, g, a, b))
-			dst = append(dst, k.key(rulePrefixSurnames, prefix(g, 2), a, b))
-		}
-		// Both surnames and the year: given name typed badly or
-		// replaced by a nickname the table lacks.
-		if f.dob.valid {
-			dst = append(dst, k.key(ruleSurnamesYear, a, b, yearKey(f.dob.y)))
+		if len(s) > 3 {
+			dst = append(dst, k.key(ruleTypoNoDate, tag[1], g, s[:d], s[d+1:]))
 		}
 	}
-	// A surname with the day and month: a typed given name and a wrong
-	// or missing year.
-	if full {
-		for _, s := range surs {
-			if s != "" {
-				dst = append(dst, k.key(ruleSurnameMonthDay, s, monthDayKey(f.dob), prefix(g, 1)))
-			}
+	return dst
+}
+
+// dateKeys: with a full date, each surname, the given name, and the first
+// surname read as the given name (exchanged boxes).
+func (v *blockView) dateKeys(k *keyHasher, dst []uint64) []uint64 {
+	if !v.full {
+		return dst
+	}
+	f := v.f
+	for _, s := range v.surs {
+		if s != "" {
+			dst = append(dst, k.key(ruleSurnameDate, s, dateKey(f.dob)))
 		}
 	}
-	if g != "" && len(f.mother.ph) >= 2 {
-		dst = append(dst, k.key(ruleGivenMother, g, f.mother.ph[0], f.mother.ph[len(f.mother.ph)-1]))
+	if v.g != "" {
+		dst = append(dst, k.key(ruleGivenDate, v.g, dateKey(f.dob)))
 	}
-	// Prefixes of the phonetic keys survive typos after the second or
-	// third letter ("Ortefa", "Hridy").
+	if f.s1.ph != "" {
+		dst = append(dst, k.key(ruleGivenDate, f.s1.ph, dateKey(f.dob)))
+	}
+	return dst
+}
+
+// surnamesKeys: both surnames as an unordered pair, with the given name,
+// its first two letters, or the year (given name typed badly or replaced
+// by a nickname the table lacks).
+func (v *blockView) surnamesKeys(k *keyHasher, dst []uint64) []uint64 {
+	f, g := v.f, v.g
+	if f.s1.ph == "" || f.s2.ph == "" {
+		return dst
+	}
+	a, b := f.s1.ph, f.s2.ph
+	if a > b {
+		a, b = b, a
+	}
+	if g != "" {
+		dst = append(dst, k.key(ruleGivenSurnames, g, a, b))
+		dst = append(dst, k.key(rulePrefixSurnames, prefix(g, 2), a, b))
+	}
+	if f.dob.valid {
+		dst = append(dst, k.key(ruleSurnamesYear, a, b, yearKey(f.dob.y)))
+	}
+	return dst
+}
+
+// surnameMonthDayKeys: a surname with the day and month, for a typed given
+// name and a wrong or missing year.
+func (v *blockView) surnameMonthDayKeys(k *keyHasher, dst []uint64) []uint64 {
+	if !v.full {
+		return dst
+	}
+	for _, s := range v.surs {
+		if s != "" {
+			dst = append(dst, k.key(ruleSurnameMonthDay, s, monthDayKey(v.f.dob), prefix(v.g, 1)))
+		}
+	}
+	return dst
+}
+
+// motherKeys: the given name with the first and last words of the
+// mother's name, for a child's surnames wrong or missing.
+func (v *blockView) motherKeys(k *keyHasher, dst []uint64) []uint64 {
+	if m := v.f.mother.ph; v.g != "" && len(m) >= 2 {
+		dst = append(dst, k.key(ruleGivenMother, v.g, m[0], m[len(m)-1]))
+	}
+	return dst
+}
+
+// prefixKeys: prefixes of the phonetic keys survive typos after the second
+// or third letter ("Ortefa", "Hridy").
+func (v *blockView) prefixKeys(k *keyHasher, dst []uint64) []uint64 {
+	f, g := v.f, v.g
 	if g != "" && f.dob.valid {
-		for _, s := range surs {
+		for _, s := range v.surs {
 			if s != "" {
 				dst = append(dst, k.key(rulePrefixYear, "s", g, prefix(s, 3), yearKey(f.dob.y)))
 			}
 		}
 	}
-	if full {
+	if v.full {
 		if s := prefix(f.s1.ph, 3); s != "" {
 			dst = append(dst, k.key(rulePrefixDate, "s", s, dateKey(f.dob)))
 		}
@@ -239,11 +308,16 @@ func blockKeys(k *keyHasher, f *features, dst []uint64) []uint64 {
 			dst = append(dst, k.key(rulePrefixDate, "g", gp3, dateKey(f.dob)))
 		}
 	}
-	// Parents' full names with the child's initial: the child's own
-	// names and date may all be written badly while a parent's is not.
-	// Initials of the given name and first surname, in order, so that
-	// exchanged boxes agree.
-	ini := prefix(g, 1) + prefix(f.s1.ph, 1)
+	return dst
+}
+
+// parentKeys: parents' full names with the child's initials: the child's
+// own names and date may all be written badly while a parent's is not.
+// Initials of the given name and first surname, in order, so that
+// exchanged boxes agree.
+func (v *blockView) parentKeys(k *keyHasher, dst []uint64) []uint64 {
+	f := v.f
+	ini := prefix(v.g, 1) + prefix(f.s1.ph, 1)
 	if len(ini) == 2 && ini[0] > ini[1] {
 		ini = string([]byte{ini[1], ini[0]})
 	}

@@ -1,5 +1,7 @@
 package tracing
 
+import "slices"
+
 // The fields compared and the levels of agreement of each, from strongest to
 // weakest. The last level of every field is "missing": one side is empty,
 // which says nothing either way (its weight is 0).
@@ -186,6 +188,9 @@ func firstWord(s string) string {
 	return s
 }
 
+// compareGiven compares two given names: whole (as written, folded, a
+// nickname expanded), then by their first two words (givenWordsLevel),
+// then by any other word they share.
 func compareGiven(a, b *features) int {
 	if len(a.given) == 0 || len(b.given) == 0 {
 		return gMissing
@@ -193,60 +198,63 @@ func compareGiven(a, b *features) int {
 	if a.givenRaw == b.givenRaw {
 		return gExact
 	}
-	if len(a.given) == len(b.given) {
-		same := true
-		for i := range a.given {
-			if a.given[i] != b.given[i] {
-				same = false
-				break
-			}
+	if slices.Equal(a.given, b.given) {
+		if a.expanded != b.expanded {
+			return gNickname
 		}
-		if same {
-			if a.expanded != b.expanded {
-				return gNickname
-			}
-			return gFold
-		}
+		return gFold
 	}
 	t0 := wordSim(a.given[0], b.given[0], a.givenPh[0], b.givenPh[0])
 	t1 := -1
 	if len(a.given) >= 2 && len(b.given) >= 2 {
 		t1 = wordSim(a.given[1], b.given[1], a.givenPh[1], b.givenPh[1])
 	}
-	worst := t0
-	if t1 > worst {
-		worst = t1
+	if l := givenWordsLevel(t0, t1, len(a.given) == len(b.given)); l >= 0 {
+		return l
 	}
-	sameLen := len(a.given) == len(b.given)
+	if otherGivenWordAgrees(a, b) {
+		return gOther
+	}
+	return gDisagree
+}
+
+// givenWordsLevel is the level of two given names from the agreement of
+// their first words (t0) and second words (t1, -1 when either has only
+// one), and whether they have as many words; -1 when the first words
+// differ and the other words decide.
+func givenWordsLevel(t0, t1 int, sameLen bool) int {
+	worst := max(t0, t1)
 	switch {
 	case sameLen && worst <= tNick:
 		return gNickname
 	case sameLen && worst <= tPhon:
 		return gPhonetic
-	case !sameLen && t0 <= tPhon && (t1 < 0 || t1 <= tPhon):
+	case !sameLen && t0 <= tPhon && t1 <= tPhon: // t1 < 0: one word
 		return gSubset
-	case t0 <= tJaro && (t1 < 0 || t1 <= tJaro):
+	case t0 <= tJaro && (t1 <= tJaro || t1 == tInitial):
 		return gJaro
-	case t0 <= tJaro && t1 >= tInitial:
-		if t1 == tInitial {
-			return gJaro
-		}
+	case t0 <= tJaro: // the second words disagree
 		return gConflict
 	case t0 == tInitial:
 		return gInitial
 	}
-	// First words differ: does any other word agree? (Ana María / María)
+	return -1
+}
+
+// otherGivenWordAgrees reports whether any words of two given names other
+// than both first words agree (Ana María / María).
+func otherGivenWordAgrees(a, b *features) bool {
 	for i, x := range a.given {
 		for j, y := range b.given {
 			if i == 0 && j == 0 {
 				continue
 			}
 			if s := wordSim(x, y, a.givenPh[i], b.givenPh[j]); s <= tPhon {
-				return gOther
+				return true
 			}
 		}
 	}
-	return gDisagree
+	return false
 }
 
 func compareSurname(a, b *surname) int {

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"unique"
+
+	"github.com/amparo-project/amparo/internal/identity"
 )
 
 // intern returns the one shared copy of s: a million records repeat the
@@ -73,7 +75,7 @@ type parent struct {
 func newFeatures(r *Record) features {
 	var f features
 	f.givenRaw = strings.ToLower(strings.TrimSpace(r.GivenNames))
-	f.given = strings.Fields(Fold(r.GivenNames))
+	f.given = strings.Fields(identity.Fold(r.GivenNames))
 	n := len(f.given)
 	f.given = expandGiven(f.given)
 	f.expanded = len(f.given) != n
@@ -94,7 +96,7 @@ func newFeatures(r *Record) features {
 	f.sex = canonicalSex(r.Sex)
 	f.dob = parseDate(r.BirthDate)
 	f.country = intern(canonicalCountry(r.BirthCountry))
-	f.place = intern(Fold(r.BirthPlace))
+	f.place = intern(identity.Fold(r.BirthPlace))
 	f.placePh = intern(phoneticFolded(strings.ReplaceAll(f.place, " ", "")))
 	f.mother = newParent(r.MotherName)
 	if f.s2.fused == "" && len(f.mother.tokens) >= 3 {
@@ -137,7 +139,7 @@ func expandGiven(toks []string) []string {
 }
 
 func newSurname(s string) surname {
-	folded := Fold(s)
+	folded := identity.Fold(s)
 	if folded == "" {
 		return surname{}
 	}
@@ -146,7 +148,7 @@ func newSurname(s string) surname {
 }
 
 func newParent(s string) parent {
-	folded := Fold(s)
+	folded := identity.Fold(s)
 	if folded == "" {
 		return parent{}
 	}

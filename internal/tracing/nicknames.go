@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/amparo-project/amparo/internal/identity"
 )
 
 //go:embed data/nicknames.csv
@@ -86,7 +88,7 @@ func parseNicknames(src string) (map[string][]string, error) {
 	out := map[string][]string{}
 	err := eachDataLine(src, func(line int, l string) error {
 		nick, full, ok := strings.Cut(l, ",")
-		nick, full = Fold(nick), Fold(full)
+		nick, full = identity.Fold(nick), identity.Fold(full)
 		if !ok || nick == "" || full == "" {
 			return fmt.Errorf("tracing: nicknames: line %d: want nickname,name", line)
 		}
@@ -131,7 +133,7 @@ func eachDataLine(src string, f func(line int, l string) error) error {
 // FullNames returns the full given names a nickname stands for ("pepe" ->
 // ["jose"]), or nil when the name is not a known nickname.
 func FullNames(name string) []string {
-	return nicknames[Fold(name)]
+	return nicknames[identity.Fold(name)]
 }
 
 // canonicalGiven rewrites folded given-name tokens to their full names,

@@ -4,6 +4,8 @@ import (
 	_ "embed"
 	"fmt"
 	"strings"
+
+	"github.com/amparo-project/amparo/internal/identity"
 )
 
 //go:embed data/phonetic.csv
@@ -62,7 +64,7 @@ func parsePhonetic(src string) (map[byte][]phoneticRule, error) {
 // "Xiloj" and "Shiloj", "Velásquez" and "Belazquez", "Yesenia" and
 // "Llesenia" give the same key.
 func Phonetic(name string) string {
-	f := Fold(name)
+	f := identity.Fold(name)
 	return phoneticFolded(strings.ReplaceAll(f, " ", ""))
 }
 

@@ -7,21 +7,16 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/amparo-project/amparo/internal/identity"
 )
 
-// Record is one record of a person as an officer wrote it. Every field but
-// ID may be empty. BirthDate is YYYY-MM-DD, YYYY-MM or YYYY.
+// Record is one record of a person as an officer wrote it: an id and the
+// person's identity (identity.Person). Every field but ID may be empty.
+// BirthDate is YYYY-MM-DD, YYYY-MM or YYYY.
 type Record struct {
-	ID           string `json:"id"`
-	GivenNames   string `json:"given_names"`
-	Surname1     string `json:"surname1"`
-	Surname2     string `json:"surname2"`
-	Sex          string `json:"sex"`
-	BirthDate    string `json:"birth_date"`
-	BirthCountry string `json:"birth_country"`
-	BirthPlace   string `json:"birth_place"`
-	MotherName   string `json:"mother_name"`
-	FatherName   string `json:"father_name"`
+	ID string `json:"id"`
+	identity.Person
 }
 
 // Columns is the header of the CSV files the tracing commands read.
@@ -99,10 +94,10 @@ func readCSV(r io.Reader, fn func(Record) error) error {
 			}
 		}
 		get := func(i int) string { return strings.TrimSpace(row[idx[i]]) }
-		rec := Record{
-			ID: get(0), GivenNames: get(1), Surname1: get(2), Surname2: get(3), Sex: get(4),
+		rec := Record{ID: get(0), Person: identity.Person{
+			GivenNames: get(1), Surname1: get(2), Surname2: get(3), Sex: get(4),
 			BirthDate: get(5), BirthCountry: get(6), BirthPlace: get(7), MotherName: get(8), FatherName: get(9),
-		}
+		}}
 		// The reader reuses its row; strings.Clone keeps one small
 		// allocation per field instead of pinning the reader's buffer.
 		rec = cloneRecord(rec)

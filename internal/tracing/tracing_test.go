@@ -7,25 +7,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
-)
 
-func TestFold(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"Méndez", "mendez"},
-		{"MENDEZ", "mendez"},
-		{"Núñez", "nunez"},
-		{"  De la  Cruz ", "de la cruz"},
-		{"O'Higgins", "o higgins"},
-		{"María-José", "maria jose"},
-		{"Xicará", "xicara"},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		if got := Fold(tt.in); got != tt.want {
-			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
+	"github.com/amparo-project/amparo/internal/identity"
+)
 
 func TestSurnameForms(t *testing.T) {
 	tests := []struct{ in, fused, core string }{
@@ -277,10 +261,46 @@ func TestCompareGiven(t *testing.T) {
 		{"", "Valeria", gMissing},
 	}
 	for _, tt := range tests {
-		a, b := feat(Record{GivenNames: tt.a}), feat(Record{GivenNames: tt.b})
+		a, b := feat(Record{Person: identity.Person{GivenNames: tt.a}}), feat(Record{Person: identity.Person{GivenNames: tt.b}})
 		if got := compareGiven(&a, &b); got != tt.want {
 			t.Errorf("compareGiven(%q, %q) = %s, want %s", tt.a, tt.b,
 				fieldSpecs[fGiven].Levels[got], fieldSpecs[fGiven].Levels[tt.want])
+		}
+	}
+}
+
+// TestGivenWordsLevel checks every combination of word agreements against
+// the rules as compareGiven wrote them before they were a function of
+// their own.
+func TestGivenWordsLevel(t *testing.T) {
+	want := func(t0, t1 int, sameLen bool) int {
+		worst := max(t0, t1)
+		switch {
+		case sameLen && worst <= tNick:
+			return gNickname
+		case sameLen && worst <= tPhon:
+			return gPhonetic
+		case !sameLen && t0 <= tPhon && (t1 < 0 || t1 <= tPhon):
+			return gSubset
+		case t0 <= tJaro && (t1 < 0 || t1 <= tJaro):
+			return gJaro
+		case t0 <= tJaro && t1 >= tInitial:
+			if t1 == tInitial {
+				return gJaro
+			}
+			return gConflict
+		case t0 == tInitial:
+			return gInitial
+		}
+		return -1
+	}
+	for t0 := tExact; t0 <= tNone; t0++ {
+		for t1 := -1; t1 <= tNone; t1++ {
+			for _, sameLen := range []bool{false, true} {
+				if got, w := givenWordsLevel(t0, t1, sameLen), want(t0, t1, sameLen); got != w {
+					t.Errorf("givenWordsLevel(%d, %d, %v) = %d, want %d", t0, t1, sameLen, got, w)
+				}
+			}
 		}
 	}
 }
@@ -312,8 +332,8 @@ func TestCompareSurname(t *testing.T) {
 }
 
 func TestCompareOtherFields(t *testing.T) {
-	a := feat(Record{Sex: "M", BirthCountry: "Guatemala", BirthPlace: "Sololá", MotherName: "Ana Tiul González", FatherName: "Pepe López Canales"})
-	b := feat(Record{Sex: "male", BirthCountry: "GTM", BirthPlace: "SOLOLA", MotherName: "ANA TIUL GONZALEZ", FatherName: "José López Canales"})
+	a := feat(Record{Person: identity.Person{Sex: "M", BirthCountry: "Guatemala", BirthPlace: "Sololá", MotherName: "Ana Tiul González", FatherName: "Pepe López Canales"}})
+	b := feat(Record{Person: identity.Person{Sex: "male", BirthCountry: "GTM", BirthPlace: "SOLOLA", MotherName: "ANA TIUL GONZALEZ", FatherName: "José López Canales"}})
 	v := compareOriented(&a, &b, false)
 	want := map[int]uint8{fSex: bAgree, fCountry: bAgree, fPlace: pExact, fMother: rExact, fFather: rAll}
 	for f, l := range want {
@@ -321,8 +341,8 @@ func TestCompareOtherFields(t *testing.T) {
 			t.Errorf("%s: level %s, want %s", fieldSpecs[f].Name, fieldSpecs[f].Levels[v[f]], fieldSpecs[f].Levels[l])
 		}
 	}
-	c := feat(Record{Sex: "F", BirthCountry: "Honduras", BirthPlace: "Yoro", MotherName: "Karl aMejia Martinez"})
-	d := feat(Record{Sex: "", BirthCountry: "", BirthPlace: "Yoto", MotherName: "Karla Mejia Martines"})
+	c := feat(Record{Person: identity.Person{Sex: "F", BirthCountry: "Honduras", BirthPlace: "Yoro", MotherName: "Karl aMejia Martinez"}})
+	d := feat(Record{Person: identity.Person{Sex: "", BirthCountry: "", BirthPlace: "Yoto", MotherName: "Karla Mejia Martines"}})
 	v = compareOriented(&c, &d, false)
 	want = map[int]uint8{fSex: bMissing, fCountry: bMissing, fPlace: pSimilar, fMother: rJaro, fFather: rMissing}
 	for f, l := range want {
@@ -335,15 +355,15 @@ func TestCompareOtherFields(t *testing.T) {
 func TestCompareReadings(t *testing.T) {
 	m := DefaultModel()
 	// Given name and first surname exchanged.
-	a := feat(Record{GivenNames: "Heidy", Surname1: "Martínez", BirthDate: "2021-10-14"})
-	b := feat(Record{GivenNames: "Martnez", Surname1: "Heidy", BirthDate: "2021-10-14"})
+	a := feat(Record{Person: identity.Person{GivenNames: "Heidy", Surname1: "Martínez", BirthDate: "2021-10-14"}})
+	b := feat(Record{Person: identity.Person{GivenNames: "Martnez", Surname1: "Heidy", BirthDate: "2021-10-14"}})
 	if v := m.compare(&a, &b); v[fGiven] > gJaro || v[fSurname1] > sJaroHigh {
 		t.Errorf("exchanged boxes not read back: given %s, surname1 %s",
 			fieldSpecs[fGiven].Levels[v[fGiven]], fieldSpecs[fSurname1].Levels[v[fSurname1]])
 	}
 	// Surnames crossed (the first dropped).
-	c := feat(Record{GivenNames: "Dani", Surname1: "Cruz", Surname2: "Bonilla"})
-	d := feat(Record{GivenNames: "Dani", Surname1: "Bonilla"})
+	c := feat(Record{Person: identity.Person{GivenNames: "Dani", Surname1: "Cruz", Surname2: "Bonilla"}})
+	d := feat(Record{Person: identity.Person{GivenNames: "Dani", Surname1: "Bonilla"}})
 	if v := m.compare(&c, &d); v[fSurname1] != sExact && v[fSurname2] != sExact {
 		t.Errorf("crossed surnames not found: %v", v)
 	}
@@ -364,23 +384,23 @@ func TestBlockingKeys(t *testing.T) {
 		}
 		return false
 	}
-	base := Record{GivenNames: "José", Surname1: "García", Surname2: "López", BirthDate: "2012-03-05", MotherName: "Ana López Pérez"}
+	base := Record{Person: identity.Person{GivenNames: "José", Surname1: "García", Surname2: "López", BirthDate: "2012-03-05", MotherName: "Ana López Pérez"}}
 	variants := map[string]Record{
-		"nickname":         {GivenNames: "Pepe", Surname1: "Garcia", Surname2: "Lopez", BirthDate: "2012-03-05"},
-		"day/month":        {GivenNames: "Jose", Surname1: "García", BirthDate: "2012-05-03"},
-		"year only":        {GivenNames: "José", Surname1: "Garsia", BirthDate: "2012"},
-		"no date":          {GivenNames: "José", Surname1: "García"},
-		"exchanged":        {GivenNames: "García", Surname1: "José", BirthDate: "2012-03-05"},
-		"surnames swapped": {GivenNames: "Jose", Surname1: "López", Surname2: "García", BirthDate: "2013-03-05"},
-		"given typo":       {GivenNames: "Jsoe", Surname1: "García", BirthDate: "2012-03-05"},
-		"mother only":      {GivenNames: "Joze", Surname1: "Garcya", MotherName: "Ana Lopez Perez"},
+		"nickname":         {Person: identity.Person{GivenNames: "Pepe", Surname1: "Garcia", Surname2: "Lopez", BirthDate: "2012-03-05"}},
+		"day/month":        {Person: identity.Person{GivenNames: "Jose", Surname1: "García", BirthDate: "2012-05-03"}},
+		"year only":        {Person: identity.Person{GivenNames: "José", Surname1: "Garsia", BirthDate: "2012"}},
+		"no date":          {Person: identity.Person{GivenNames: "José", Surname1: "García"}},
+		"exchanged":        {Person: identity.Person{GivenNames: "García", Surname1: "José", BirthDate: "2012-03-05"}},
+		"surnames swapped": {Person: identity.Person{GivenNames: "Jose", Surname1: "López", Surname2: "García", BirthDate: "2013-03-05"}},
+		"given typo":       {Person: identity.Person{GivenNames: "Jsoe", Surname1: "García", BirthDate: "2012-03-05"}},
+		"mother only":      {Person: identity.Person{GivenNames: "Joze", Surname1: "Garcya", MotherName: "Ana Lopez Perez"}},
 	}
 	for name, v := range variants {
 		if !shares(base, v) {
 			t.Errorf("%s: no blocking key shared", name)
 		}
 	}
-	if shares(base, Record{GivenNames: "Wendy", Surname1: "Xiloj", BirthDate: "2019-11-30"}) {
+	if shares(base, Record{Person: identity.Person{GivenNames: "Wendy", Surname1: "Xiloj", BirthDate: "2019-11-30"}}) {
 		t.Error("unrelated records share a key")
 	}
 }
@@ -411,8 +431,8 @@ func TestReadCSVErrors(t *testing.T) {
 
 func TestModelJSONRoundTrip(t *testing.T) {
 	recs := []Record{
-		{ID: "a", GivenNames: "José", Surname1: "García", BirthDate: "2012-03-05"},
-		{ID: "b", GivenNames: "Pepe", Surname1: "Garcia", BirthDate: "2012-05-03"},
+		{ID: "a", Person: identity.Person{GivenNames: "José", Surname1: "García", BirthDate: "2012-03-05"}},
+		{ID: "b", Person: identity.Person{GivenNames: "Pepe", Surname1: "Garcia", BirthDate: "2012-05-03"}},
 	}
 	m, err := Train(context.Background(), recs, Options{})
 	if err != nil {
@@ -439,11 +459,11 @@ func TestModelJSONRoundTrip(t *testing.T) {
 // apart while records of one child written differently come together.
 func TestDedupeSiblings(t *testing.T) {
 	recs := []Record{
-		{ID: "1", GivenNames: "Wilson", Surname1: "Pérez", Surname2: "Hernández", Sex: "M", BirthDate: "2022-10-13", BirthCountry: "MX", BirthPlace: "Chiapas", MotherName: "María Hernández Álvarez", FatherName: "Jonathan Pérez Chávez"},
-		{ID: "2", GivenNames: "WILSON", Surname1: "Perez", Sex: "male", BirthDate: "2022-10-13", BirthCountry: "México", BirthPlace: "Chiapas", MotherName: "Maria Hernandez Alvarez"},
-		{ID: "3", GivenNames: "José", Surname1: "Pérez", Surname2: "Hernández", Sex: "M", BirthDate: "2022-10-13", BirthCountry: "MX", BirthPlace: "Chiapas", MotherName: "María Hernández Álvarez", FatherName: "Jonathan Pérez Chávez"},
-		{ID: "4", GivenNames: "Pepe", Surname1: "PEREZ", Surname2: "Hernandez", Sex: "M", BirthDate: "2022-10-13", BirthCountry: "Mexico", MotherName: "Maria Hernandez Alvarez"},
-		{ID: "5", GivenNames: "Ana", Surname1: "Pérez", Surname2: "Hernández", Sex: "F", BirthDate: "2019-02-01", BirthCountry: "MX", BirthPlace: "Chiapas", MotherName: "María Hernández Álvarez", FatherName: "Jonathan Pérez Chávez"},
+		{ID: "1", Person: identity.Person{GivenNames: "Wilson", Surname1: "Pérez", Surname2: "Hernández", Sex: "M", BirthDate: "2022-10-13", BirthCountry: "MX", BirthPlace: "Chiapas", MotherName: "María Hernández Álvarez", FatherName: "Jonathan Pérez Chávez"}},
+		{ID: "2", Person: identity.Person{GivenNames: "WILSON", Surname1: "Perez", Sex: "male", BirthDate: "2022-10-13", BirthCountry: "México", BirthPlace: "Chiapas", MotherName: "Maria Hernandez Alvarez"}},
+		{ID: "3", Person: identity.Person{GivenNames: "José", Surname1: "Pérez", Surname2: "Hernández", Sex: "M", BirthDate: "2022-10-13", BirthCountry: "MX", BirthPlace: "Chiapas", MotherName: "María Hernández Álvarez", FatherName: "Jonathan Pérez Chávez"}},
+		{ID: "4", Person: identity.Person{GivenNames: "Pepe", Surname1: "PEREZ", Surname2: "Hernandez", Sex: "M", BirthDate: "2022-10-13", BirthCountry: "Mexico", MotherName: "Maria Hernandez Alvarez"}},
+		{ID: "5", Person: identity.Person{GivenNames: "Ana", Surname1: "Pérez", Surname2: "Hernández", Sex: "F", BirthDate: "2019-02-01", BirthCountry: "MX", BirthPlace: "Chiapas", MotherName: "María Hernández Álvarez", FatherName: "Jonathan Pérez Chávez"}},
 	}
 	res, err := Dedupe(context.Background(), recs, Options{Model: DefaultModel()})
 	if err != nil {
@@ -460,16 +480,16 @@ func TestDedupeSiblings(t *testing.T) {
 
 func TestIndexSearch(t *testing.T) {
 	recs := []Record{
-		{ID: "c1", GivenNames: "Francisco", Surname1: "Flores", Sex: "M", BirthDate: "2018-03-15", BirthCountry: "GT", BirthPlace: "Escuintla"},
-		{ID: "c2", GivenNames: "Mayra", Surname1: "Flores", Sex: "F", BirthDate: "2016-01-02", BirthCountry: "GT", BirthPlace: "Escuintla"},
-		{ID: "c3", GivenNames: "Wendy", Surname1: "Izaguirre", Sex: "F", BirthDate: "2011-10-26", BirthCountry: "HN"},
+		{ID: "c1", Person: identity.Person{GivenNames: "Francisco", Surname1: "Flores", Sex: "M", BirthDate: "2018-03-15", BirthCountry: "GT", BirthPlace: "Escuintla"}},
+		{ID: "c2", Person: identity.Person{GivenNames: "Mayra", Surname1: "Flores", Sex: "F", BirthDate: "2016-01-02", BirthCountry: "GT", BirthPlace: "Escuintla"}},
+		{ID: "c3", Person: identity.Person{GivenNames: "Wendy", Surname1: "Izaguirre", Sex: "F", BirthDate: "2011-10-26", BirthCountry: "HN"}},
 	}
 	ix := NewIndex(recs, nil)
-	ix.Add(Record{ID: "c4", GivenNames: "Lupe", Surname1: "Xiloj", BirthDate: "2015"})
+	ix.Add(Record{ID: "c4", Person: identity.Person{GivenNames: "Lupe", Surname1: "Xiloj", BirthDate: "2015"}})
 	if ix.Len() != 4 {
 		t.Fatalf("Len = %d", ix.Len())
 	}
-	got := ix.Search(context.Background(), Record{GivenNames: "Paco", Surname1: "FLORES", BirthDate: "2018-15-03"[:4], BirthCountry: "Guatemala"}, 3, 0.5)
+	got := ix.Search(context.Background(), Record{Person: identity.Person{GivenNames: "Paco", Surname1: "FLORES", BirthDate: "2018-15-03"[:4], BirthCountry: "Guatemala"}}, 3, 0.5)
 	if len(got) == 0 || got[0].ID != "c1" {
 		t.Fatalf("Search = %+v, want c1 first", got)
 	}
@@ -483,7 +503,7 @@ func TestIndexSearch(t *testing.T) {
 	if sum <= 0 {
 		t.Errorf("explanation weights sum to %v for a match", sum)
 	}
-	got = ix.Search(context.Background(), Record{GivenNames: "Guadalupe", Surname1: "Shiloj", BirthDate: "2015-04-04"}, 1, 0.5)
+	got = ix.Search(context.Background(), Record{Person: identity.Person{GivenNames: "Guadalupe", Surname1: "Shiloj", BirthDate: "2015-04-04"}}, 1, 0.5)
 	if len(got) != 1 || got[0].ID != "c4" {
 		t.Errorf("Search for an added record = %+v", got)
 	}
@@ -554,18 +574,18 @@ func TestSortParallel(t *testing.T) {
 func TestIndexReplace(t *testing.T) {
 	ctx := context.Background()
 	ix := NewIndex([]Record{
-		{ID: "c1", GivenNames: "Jose", Surname1: "Xiloj", Sex: "M", BirthDate: "2014-06-02", BirthCountry: "GT"},
-		{ID: "c2", GivenNames: "Wendy", Surname1: "Izaguirre", Sex: "F", BirthDate: "2011-10-26", BirthCountry: "HN"},
+		{ID: "c1", Person: identity.Person{GivenNames: "Jose", Surname1: "Xiloj", Sex: "M", BirthDate: "2014-06-02", BirthCountry: "GT"}},
+		{ID: "c2", Person: identity.Person{GivenNames: "Wendy", Surname1: "Izaguirre", Sex: "F", BirthDate: "2011-10-26", BirthCountry: "HN"}},
 	}, nil)
-	shiloj := Record{GivenNames: "José", Surname1: "Shiloj", Sex: "M", BirthDate: "2014-06-02"}
+	shiloj := Record{Person: identity.Person{GivenNames: "José", Surname1: "Shiloj", Sex: "M", BirthDate: "2014-06-02"}}
 	if got := ix.Search(ctx, shiloj, 3, 0.5); len(got) != 1 || got[0].ID != "c1" {
 		t.Fatalf("before: %+v", got)
 	}
-	ix.Replace("c1", Record{ID: "c1", GivenNames: "Marvin", Surname1: "Tzul", Sex: "M", BirthDate: "2009-01-30", BirthCountry: "GT"})
+	ix.Replace("c1", Record{ID: "c1", Person: identity.Person{GivenNames: "Marvin", Surname1: "Tzul", Sex: "M", BirthDate: "2009-01-30", BirthCountry: "GT"}})
 	if got := ix.Search(ctx, shiloj, 3, 0.5); len(got) != 0 {
 		t.Errorf("the old names still find the case: %+v", got)
 	}
-	if got := ix.Search(ctx, Record{GivenNames: "Marvin", Surname1: "Tzul", BirthDate: "2009-01-30"}, 3, 0.5); len(got) != 1 || got[0].ID != "c1" {
+	if got := ix.Search(ctx, Record{Person: identity.Person{GivenNames: "Marvin", Surname1: "Tzul", BirthDate: "2009-01-30"}}, 3, 0.5); len(got) != 1 || got[0].ID != "c1" {
 		t.Errorf("the new names do not: %+v", got)
 	}
 	if ix.Len() != 2 {
@@ -573,13 +593,13 @@ func TestIndexReplace(t *testing.T) {
 	}
 	// Known also as "Chepe Xiloj": two entries, one candidate.
 	ix.Replace("c1",
-		Record{ID: "c1", GivenNames: "Marvin", Surname1: "Tzul", Sex: "M", BirthDate: "2009-01-30"},
-		Record{ID: "c1", GivenNames: "Marvin", Surname1: "Tzul", Surname2: "Xiloj", Sex: "M", BirthDate: "2009-01-30"})
-	if got := ix.Search(ctx, Record{GivenNames: "Marvin", Surname1: "Tzul", BirthDate: "2009-01-30"}, 5, 0.5); len(got) != 1 || got[0].ID != "c1" {
+		Record{ID: "c1", Person: identity.Person{GivenNames: "Marvin", Surname1: "Tzul", Sex: "M", BirthDate: "2009-01-30"}},
+		Record{ID: "c1", Person: identity.Person{GivenNames: "Marvin", Surname1: "Tzul", Surname2: "Xiloj", Sex: "M", BirthDate: "2009-01-30"}})
+	if got := ix.Search(ctx, Record{Person: identity.Person{GivenNames: "Marvin", Surname1: "Tzul", BirthDate: "2009-01-30"}}, 5, 0.5); len(got) != 1 || got[0].ID != "c1" {
 		t.Errorf("a case under two names: %+v, want one candidate", got)
 	}
 	ix.Replace("c1")
-	if got := ix.Search(ctx, Record{GivenNames: "Marvin", Surname1: "Tzul", BirthDate: "2009-01-30"}, 5, 0.5); len(got) != 0 || ix.Len() != 1 {
+	if got := ix.Search(ctx, Record{Person: identity.Person{GivenNames: "Marvin", Surname1: "Tzul", BirthDate: "2009-01-30"}}, 5, 0.5); len(got) != 0 || ix.Len() != 1 {
 		t.Errorf("removed, still found: %+v (Len %d)", got, ix.Len())
 	}
 }

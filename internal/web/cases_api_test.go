@@ -12,7 +12,6 @@ import (
 
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/auth"
-	"github.com/amparo-project/amparo/internal/children"
 	"github.com/amparo-project/amparo/internal/children/demo"
 	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/store"
@@ -56,7 +55,7 @@ func TestChildrenAPIFlow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := children.New(db).AssignFacility(cwCtx, cw.ID, facID); err != nil {
+		if err := facilities.New(db, nil).AssignFacility(cwCtx, cw.ID, facID); err != nil {
 			t.Fatal(err)
 		}
 		v := env.call(t, "GET", base, auth.RoleCaseworker, "", 200)

@@ -10,7 +10,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/amparo-project/amparo/internal/auth"
-	"github.com/amparo-project/amparo/internal/children"
+	"github.com/amparo-project/amparo/internal/children/custody"
+	"github.com/amparo-project/amparo/internal/children/facilities"
+	"github.com/amparo-project/amparo/internal/identity"
 	"github.com/amparo-project/amparo/internal/store/storetest"
 )
 
@@ -24,9 +26,9 @@ func TestBrowserCustodyFlow(t *testing.T) {
 	db := storetest.OpenSQLite(t)
 	env := newTestEnv(t, db)
 	op := auth.OperatorContext(context.Background(), "test")
-	st := children.New(db)
-	fac, err := st.CreateFacility(op, children.Facility{Name: "Casa Alba", Type: "shelter", TZ: "America/Chicago", City: "San Antonio", USState: "TX",
-		Languages: []string{"Spanish"}, Beds: []children.Beds{{Sex: "F", AgeBand: children.BandTeen, Capacity: 2}}})
+	sv := env.srv.svc
+	fac, err := sv.Facilities.CreateFacility(op, facilities.Facility{Name: "Casa Alba", Type: "shelter", TZ: "America/Chicago", City: "San Antonio", USState: "TX",
+		Languages: []string{"Spanish"}, Beds: []facilities.Beds{{Sex: "F", AgeBand: facilities.BandTeen, Capacity: 2}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +36,7 @@ func TestBrowserCustodyFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.AssignFacility(op, cw.ID, fac.ID); err != nil {
+	if err := sv.Facilities.AssignFacility(op, cw.ID, fac.ID); err != nil {
 		t.Fatal(err)
 	}
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
@@ -75,9 +77,8 @@ func TestBrowserCustodyFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	earlier, err := st.CreateCase(auth.NewContext(op, auth.Principal{UserID: in.ID, Email: in.Email, Role: auth.RoleIntake}),
-		children.Intake{GivenNames: "Maria Jose", Surname1: "Tiul", Sex: "F", BirthDate: "2011-06-15", Nationality: "Guatemala",
-			EncounteredAt: time.Now().Add(-7 * 24 * time.Hour)})
+	earlier, err := sv.Custody.CreateCase(auth.NewContext(op, auth.Principal{UserID: in.ID, Email: in.Email, Role: auth.RoleIntake}),
+		custody.Intake{Person: identity.Person{GivenNames: "Maria Jose", Surname1: "Tiul", Sex: "F", BirthDate: "2011-06-15"}, Nationality: "Guatemala", EncounteredAt: time.Now().Add(-7 * 24 * time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}

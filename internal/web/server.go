@@ -20,6 +20,7 @@ import (
 	"github.com/amparo-project/amparo/internal/children/release"
 	"github.com/amparo-project/amparo/internal/indicators"
 	"github.com/amparo-project/amparo/internal/store"
+	"github.com/amparo-project/amparo/internal/tracing/requests"
 )
 
 // Options tunes a Server.
@@ -88,12 +89,15 @@ type Services struct {
 	Facilities *facilities.Service
 	Release    *release.Service
 	Indicators *indicators.Service
+	// Tracing builds the tracing matcher in the background and runs its
+	// sync loop (tracing_routes.go).
+	Tracing *requests.Runner
 }
 
 // closers lists the services with background work, for Close.
 func (sv Services) closers() []io.Closer {
 	var out []io.Closer
-	for _, v := range []any{} {
+	for _, v := range []any{sv.Tracing} {
 		if c, ok := v.(io.Closer); ok && c != nil {
 			out = append(out, c)
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"testing"
 
 	"github.com/amparo-project/amparo/internal/children/custody"
@@ -8,6 +9,7 @@ import (
 	"github.com/amparo-project/amparo/internal/children/release"
 	"github.com/amparo-project/amparo/internal/indicators"
 	"github.com/amparo-project/amparo/internal/store"
+	"github.com/amparo-project/amparo/internal/tracing/requests"
 )
 
 // testServices builds every domain's service on db as cmd/amparo serve
@@ -16,5 +18,13 @@ func testServices(t *testing.T, db *store.DB) Services {
 	t.Helper()
 	fac := facilities.New(db, nil)
 	cases := custody.New(db, fac, nil)
-	return Services{Custody: cases, Facilities: fac, Release: release.New(db, cases, nil), Indicators: indicators.New(db)}
+	return Services{
+		Custody:    cases,
+		Facilities: fac,
+		Release:    release.New(db, cases, nil),
+		Indicators: indicators.New(db),
+		Tracing: requests.Start(context.Background(), db, requests.RunnerOptions{
+			MatcherOptions: requests.MatcherOptions{Logger: discardLogger()},
+		}),
+	}
 }

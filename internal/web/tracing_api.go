@@ -1,10 +1,15 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/amparo-project/amparo/internal/tracing/requests"
 )
+
+// The tracing API's JSON endpoints are made in routes() from the kit's
+// generic handlers; the functions here adapt the service's methods whose
+// input or answer has another shape on the wire.
 
 // tracingSearchBody is the described person, with an optional limit.
 type tracingSearchBody struct {
@@ -19,158 +24,57 @@ type tracingHits struct {
 	CaseID     int64          `json:"case_id,omitempty"`
 }
 
-// handleTracingSearchAPI answers POST /api/v1/tracing/search: ranked
-// candidates among the cases the caller may see; the search is audited.
-func (s *Server) handleTracingSearchAPI(st *tracingState, w http.ResponseWriter, r *http.Request) {
-	var body tracingSearchBody
-	if !s.decodeJSON(w, r, &body) {
-		return
-	}
-	svc, ok := st.service(s, w, r)
-	if !ok {
-		return
-	}
-	hits, err := svc.Search(r.Context(), body.Person, body.Limit)
+// tracingSearchAPI answers POST /api/v1/tracing/search: ranked candidates
+// among the cases the caller may see; the search is audited.
+func tracingSearchAPI(svc *requests.Service, ctx context.Context, body tracingSearchBody) (tracingHits, error) {
+	hits, err := svc.Search(ctx, body.Person, body.Limit)
 	if err != nil {
-		s.domainError(w, r, err)
-		return
+		return tracingHits{}, err
 	}
-	s.writeJSON(w, http.StatusOK, tracingHits{Threshold: svc.M.Threshold(), Candidates: hits})
+	return tracingHits{Threshold: svc.M.Threshold(), Candidates: hits}, nil
 }
 
-func (s *Server) handleTracingCreateAPI(st *tracingState, w http.ResponseWriter, r *http.Request) {
-	var body requests.NewRequest
-	if !s.decodeJSON(w, r, &body) {
-		return
-	}
-	svc, ok := st.service(s, w, r)
-	if !ok {
-		return
-	}
-	v, err := svc.Create(r.Context(), body)
-	if err != nil {
-		s.domainError(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusCreated, v)
-}
-
-func (s *Server) handleTracingListAPI(st *tracingState, w http.ResponseWriter, r *http.Request) {
+// tracingListQuery reads GET /api/v1/tracing/requests?status=&limit=.
+func tracingListQuery(r *http.Request) (requests.ListQuery, error) {
 	limit, err := queryInt(r, "limit", 100, 1, 1000)
 	if err != nil {
-		s.writeError(w, r, http.StatusBadRequest, "bad_query", err.Error())
-		return
+		return requests.ListQuery{}, err
 	}
-	svc, ok := st.service(s, w, r)
-	if !ok {
-		return
-	}
-	list, err := svc.List(r.Context(), requests.ListQuery{Status: requests.Status(r.URL.Query().Get("status")), Limit: limit})
-	if err != nil {
-		s.domainError(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"requests": list})
+	return requests.ListQuery{Status: requests.Status(r.URL.Query().Get("status")), Limit: limit}, nil
 }
 
-func (s *Server) handleTracingGetAPI(st *tracingState, w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
-	if !ok {
-		return
-	}
-	svc, ok := st.service(s, w, r)
-	if !ok {
-		return
-	}
-	v, err := svc.Get(r.Context(), id)
+func tracingListAPI(svc *requests.Service, ctx context.Context, q requests.ListQuery) (map[string]any, error) {
+	list, err := svc.List(ctx, q)
 	if err != nil {
-		s.domainError(w, r, err)
-		return
+		return nil, err
 	}
-	s.writeJSON(w, http.StatusOK, v)
+	return map[string]any{"requests": list}, nil
 }
 
 type tracingCloseBody struct {
 	Reason string `json:"reason"`
 }
 
-func (s *Server) handleTracingCloseAPI(st *tracingState, w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
-	if !ok {
-		return
-	}
-	var body tracingCloseBody
-	if !s.decodeJSON(w, r, &body) {
-		return
-	}
-	svc, ok := st.service(s, w, r)
-	if !ok {
-		return
-	}
-	req, err := svc.Close(r.Context(), id, body.Reason)
-	if err != nil {
-		s.domainError(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusOK, req)
+func tracingCloseAPI(svc *requests.Service, ctx context.Context, id int64, body tracingCloseBody) (*requests.Request, error) {
+	return svc.Close(ctx, id, body.Reason)
 }
 
-func (s *Server) handleTracingDecideAPI(st *tracingState, w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
-	if !ok {
-		return
-	}
-	var body requests.Decision
-	if !s.decodeJSON(w, r, &body) {
-		return
-	}
-	svc, ok := st.service(s, w, r)
-	if !ok {
-		return
-	}
-	c, err := svc.Decide(r.Context(), id, body)
-	if err != nil {
-		s.domainError(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusOK, c)
-}
-
-func (s *Server) handleTracingSponsorAPI(st *tracingState, w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
-	if !ok {
-		return
-	}
-	svc, ok := st.service(s, w, r)
-	if !ok {
-		return
-	}
-	sp, err := svc.MakeSponsor(r.Context(), id)
-	if err != nil {
-		s.domainError(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusCreated, sp)
-}
-
-func (s *Server) handleTracingDuplicatesAPI(st *tracingState, w http.ResponseWriter, r *http.Request) {
-	id, ok := s.pathID(w, r, "id")
+// handleDuplicatesAPI answers GET /api/v1/cases/{id}/possible-duplicates:
+// a path id and a query limit, so it is written out.
+func (h *tracingHandlers) handleDuplicatesAPI(svc *requests.Service, w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
 	if !ok {
 		return
 	}
 	limit, err := queryInt(r, "limit", requests.DefaultLimit, 1, requests.MaxLimit)
 	if err != nil {
-		s.writeError(w, r, http.StatusBadRequest, "bad_query", err.Error())
-		return
-	}
-	svc, ok := st.service(s, w, r)
-	if !ok {
+		h.writeError(w, r, http.StatusBadRequest, "bad_query", err.Error())
 		return
 	}
 	hits, err := svc.Duplicates(r.Context(), id, limit)
 	if err != nil {
-		s.domainError(w, r, err)
+		h.domainError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, tracingHits{Threshold: svc.DuplicateThreshold(), Candidates: hits, CaseID: id})
+	h.writeJSON(w, http.StatusOK, tracingHits{Threshold: svc.DuplicateThreshold(), Candidates: hits, CaseID: id})
 }

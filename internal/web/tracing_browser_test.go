@@ -9,7 +9,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/amparo-project/amparo/internal/auth"
-	"github.com/amparo-project/amparo/internal/children"
+	"github.com/amparo-project/amparo/internal/children/custody"
+	"github.com/amparo-project/amparo/internal/children/facilities"
+	"github.com/amparo-project/amparo/internal/identity"
 	"github.com/amparo-project/amparo/internal/store/storetest"
 )
 
@@ -33,27 +35,26 @@ func TestBrowserTracingFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	admin := auth.NewContext(context.Background(), auth.Principal{UserID: adminUser.ID, Email: adminUser.Email, Role: auth.RoleAdmin})
-	st := children.New(db)
-	fac, err := st.CreateFacility(admin, children.Facility{Name: "Casa Sol", Type: "shelter", TZ: "America/Chicago",
-		Beds: []children.Beds{{Sex: "M", AgeBand: children.BandTeen, Capacity: 4}}})
+	sv := env.srv.svc
+	fac, err := sv.Facilities.CreateFacility(admin, facilities.Facility{Name: "Casa Sol", Type: "shelter", TZ: "America/Chicago",
+		Beds: []facilities.Beds{{Sex: "M", AgeBand: facilities.BandTeen, Capacity: 4}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.AssignFacility(admin, cw.ID, fac.ID); err != nil {
+	if err := sv.Facilities.AssignFacility(admin, cw.ID, fac.ID); err != nil {
 		t.Fatal(err)
 	}
 	tracingCases(t, db, "admin@example.org", tracingCrowd[:3]...)
-	c, err := st.CreateCase(admin, children.Intake{GivenNames: "José", Surname1: "López", Surname2: "Pérez", Sex: "M", BirthDate: "2011-05-14",
-		BirthCountry: "Honduras", EncounteredAt: time.Now().Add(-48 * time.Hour)})
+	c, err := sv.Custody.CreateCase(admin, custody.Intake{Person: identity.Person{GivenNames: "José", Surname1: "López", Surname2: "Pérez", Sex: "M", BirthDate: "2011-05-14", BirthCountry: "Honduras"}, EncounteredAt: time.Now().Add(-48 * time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []children.State{children.StateInBorderCustody, children.StateReferred} {
-		if _, err := st.Transition(admin, c.ID, s, ""); err != nil {
+	for _, s := range []custody.State{custody.StateInBorderCustody, custody.StateReferred} {
+		if _, err := sv.Custody.Transition(admin, c.ID, s, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := st.Place(admin, c.ID, fac.ID, "test"); err != nil {
+	if _, err := sv.Custody.Place(admin, c.ID, fac.ID, "test"); err != nil {
 		t.Fatal(err)
 	}
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -15,7 +14,10 @@ import (
 
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/auth"
-	"github.com/amparo-project/amparo/internal/children"
+	"github.com/amparo-project/amparo/internal/children/custody"
+	"github.com/amparo-project/amparo/internal/children/facilities"
+	"github.com/amparo-project/amparo/internal/children/release"
+	"github.com/amparo-project/amparo/internal/identity"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/store/storetest"
 	"github.com/amparo-project/amparo/internal/tracing/requests"
@@ -33,8 +35,7 @@ func tracingCases(t *testing.T, db *store.DB, who string, people ...[5]string) m
 	ctx = auth.NewContext(ctx, auth.Principal{UserID: u.ID, Email: u.Email, Role: u.Role})
 	out := map[string]int64{}
 	for _, p := range people {
-		c, err := children.New(db).CreateCase(ctx, children.Intake{GivenNames: p[0], Surname1: p[1], Surname2: p[2], Sex: p[3], BirthDate: p[4],
-			BirthCountry: "Guatemala", EncounteredAt: time.Now().Add(-time.Hour)})
+		c, err := custody.New(db, facilities.New(db, nil), nil).CreateCase(ctx, custody.Intake{Person: identity.Person{GivenNames: p[0], Surname1: p[1], Surname2: p[2], Sex: p[3], BirthDate: p[4], BirthCountry: "Guatemala"}, EncounteredAt: time.Now().Add(-time.Hour)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,9 +165,9 @@ func TestTracingAPIFlow(t *testing.T) {
 			t.Fatalf("after confirm: %s", body)
 		}
 		resp, body = env.do(t, "POST", fmt.Sprintf("/api/v1/tracing/links/%d/sponsor", v.Links[0].ID), admin, "")
-		var sp children.Sponsor
+		var sp release.Sponsor
 		decodeInto(t, body, &sp)
-		if resp.StatusCode != 201 || sp.CaseID != jose || sp.Category != children.Category2B {
+		if resp.StatusCode != 201 || sp.CaseID != jose || sp.Category != release.Category2B {
 			t.Fatalf("make sponsor: %d %s", resp.StatusCode, body)
 		}
 
@@ -288,21 +289,69 @@ func TestTracingPages(t *testing.T) {
 	}
 }
 
-// TestTracingLoading: while the matcher is being built, a tracing call is
-// told to come back rather than left hanging.
+// TestTracingLoading: while the matcher is being built, tracing pages and
+// calls are told to come back (503 with Retry-After) rather than left
+// hanging; pages that need no matcher are served; once it is built, all is.
 func TestTracingLoading(t *testing.T) {
-	env := newTestEnv(t, storetest.OpenSQLite(t))
+	db := storetest.OpenSQLite(t)
 	defer func(d time.Duration) { tracingWait = d }(tracingWait)
 	tracingWait = 10 * time.Millisecond
-	st := &tracingState{ready: make(chan struct{})}
-	r := httptest.NewRequest("POST", "/api/v1/tracing/search", nil)
-	w := httptest.NewRecorder()
-	if _, ok := st.service(env.srv, w, r); ok || w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" {
-		t.Fatalf("while loading: ok=%v %d %q", ok, w.Code, w.Body.String())
+	gate := make(chan struct{})
+	runner := requests.Start(context.Background(), db, requests.RunnerOptions{
+		MatcherOptions: requests.MatcherOptions{Logger: discardLogger()}, Gate: gate})
+	env := newTestEnvWith(t, db, Services{Tracing: runner})
+	tok := env.tokens[auth.RoleAdmin]
+	for _, c := range []struct{ method, path, body string }{
+		{"POST", "/api/v1/tracing/search", `{"given_names": "Pepe"}`},
+		{"POST", "/api/v1/tracing/requests", `{}`},
+		{"GET", "/api/v1/tracing/requests", ""},
+		{"GET", "/api/v1/tracing/requests/1", ""},
+		{"POST", "/api/v1/tracing/candidates/1/decision", `{"status": "confirmed"}`},
+		{"GET", "/api/v1/cases/1/possible-duplicates", ""},
+		{"GET", "/tracing", ""},
+		{"GET", "/tracing/duplicates/1", ""},
+	} {
+		resp, body := env.do(t, c.method, c.path, tok, c.body)
+		if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "30" || !strings.Contains(string(body), "tracing_loading") {
+			t.Errorf("%s %s while loading: %d, Retry-After %q: %s", c.method, c.path, resp.StatusCode, resp.Header.Get("Retry-After"), body)
+		}
 	}
-	close(st.ready)
-	if _, ok := st.service(env.srv, httptest.NewRecorder(), r); !ok {
-		t.Fatal("once ready, the service is given")
+	if resp, body := env.do(t, "GET", "/tracing/new", tok, ""); resp.StatusCode != http.StatusOK {
+		t.Errorf("the request form needs no matcher: %d %s", resp.StatusCode, body)
+	}
+	close(gate)
+	if _, err := runner.Service(context.Background(), 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	env.call(t, "POST", "/api/v1/tracing/search", auth.RoleAdmin, `{"given_names": "Pepe"}`, http.StatusOK)
+	env.call(t, "GET", "/api/v1/tracing/requests", auth.RoleAdmin, "", http.StatusOK)
+}
+
+// TestTracingServerClose: Server.Close stops the matcher's sync loop and
+// returns once its goroutine has; closing again is harmless.
+func TestTracingServerClose(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	svc := testServices(t, db)
+	srv, err := New(db, svc, Options{Logger: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Tracing.Service(context.Background(), 30*time.Second); err != nil {
+		t.Fatal(err) // built: the sync loop runs
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-svc.Tracing.Done():
+	default:
+		t.Fatal("the matcher's goroutine is still running after Server.Close")
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	if err := svc.Tracing.Close(); err != nil {
+		t.Fatalf("the runner's own Close after the server's: %v", err)
 	}
 }
 

@@ -32,7 +32,13 @@ const testPassword = "correct horse battery staple"
 
 func newTestEnv(t *testing.T, db *store.DB) *testEnv {
 	t.Helper()
-	srv, err := New(db, testServices(t, db), Options{Logger: discardLogger()})
+	return newTestEnvWith(t, db, testServices(t, db))
+}
+
+// newTestEnvWith is newTestEnv on services the test built.
+func newTestEnvWith(t *testing.T, db *store.DB, services Services) *testEnv {
+	t.Helper()
+	srv, err := New(db, services, Options{Logger: discardLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}

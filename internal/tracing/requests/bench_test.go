@@ -13,7 +13,9 @@ import (
 
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/auth"
-	"github.com/amparo-project/amparo/internal/children"
+	"github.com/amparo-project/amparo/internal/children/custody"
+	"github.com/amparo-project/amparo/internal/children/facilities"
+	"github.com/amparo-project/amparo/internal/identity"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/tracing"
 	"github.com/amparo-project/amparo/internal/tracing/synth"
@@ -64,7 +66,7 @@ func benchBuild(b *testing.B) error {
 	for range 2000 {
 		r := set.Records[rng.IntN(len(set.Records))]
 		benchQueries = append(benchQueries, Person{GivenNames: r.GivenNames, Surname1: r.Surname1, Surname2: r.Surname2,
-			Sex: sexes[tracing.Fold(r.Sex)], BirthDate: r.BirthDate, BirthCountry: r.BirthCountry})
+			Sex: sexes[identity.Fold(r.Sex)], BirthDate: r.BirthDate, BirthCountry: r.BirthCountry})
 	}
 	start = time.Now()
 	ts := store.FormatTime(time.Now())
@@ -81,7 +83,7 @@ func benchBuild(b *testing.B) error {
 				}
 				q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 				var sex, birth any
-				if v := sexes[tracing.Fold(r.Sex)]; v != "" {
+				if v := sexes[identity.Fold(r.Sex)]; v != "" {
 					sex = v
 				}
 				if r.BirthDate != "" {
@@ -123,7 +125,7 @@ func benchBuild(b *testing.B) error {
 // It reports the p50 and p99 latency.
 func BenchmarkSearchMillion(b *testing.B) {
 	db, m, queries := benchSetup(b)
-	svc := &Service{DB: db, M: m, Cases: children.New(db).Service}
+	svc := &Service{DB: db, M: m, Cases: custody.New(db, facilities.New(db, nil), nil)}
 	for _, role := range []auth.Role{auth.RoleAdmin, auth.RoleIntake} {
 		b.Run(string(role), func(b *testing.B) {
 			ctx := benchUser(b, db, role)
@@ -154,7 +156,7 @@ func BenchmarkIndexSearchMillion(b *testing.B) {
 	found := 0
 	for i := 0; b.Loop(); i++ {
 		t0 := time.Now()
-		hits := m.search(ctx, queries[i%len(queries)].Record(""), DefaultLimit, m.Threshold())
+		hits := m.search(ctx, tracing.Record{Person: queries[i%len(queries)]}, DefaultLimit, m.Threshold())
 		lat = append(lat, time.Since(t0))
 		if len(hits) > 0 {
 			found++

@@ -70,7 +70,7 @@ func SeedDemo(ctx context.Context, db *store.DB, o DemoOptions) error {
 				sought.MotherName, sought.FatherName, sought.BirthPlace = other.MotherName, "", ""
 			}
 			v := &ValidationError{}
-			sought.Normalize(v, "")
+			normalizePerson(&sought, v, "")
 			if problems(v) != nil {
 				continue // a case recorded without any name cannot be described
 			}
@@ -90,7 +90,7 @@ func SeedDemo(ctx context.Context, db *store.DB, o DemoOptions) error {
 			if err != nil {
 				return fmt.Errorf("tracing demo: %w", err)
 			}
-			for _, c := range m.search(ctx, sought.Record(""), maxProposals, m.Threshold()) {
+			for _, c := range m.search(ctx, tracing.Record{Person: sought}, maxProposals, m.Threshold()) {
 				caseID, err := strconv.ParseInt(c.ID, 10, 64)
 				if err != nil {
 					return fmt.Errorf("tracing demo: case id %q: %w", c.ID, err)

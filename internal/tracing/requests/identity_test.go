@@ -136,7 +136,7 @@ func TestCaseRecordsOf(t *testing.T) {
 }
 
 func recordOf(id, given, s1, s2 string) tracing.Record {
-	return tracing.Record{ID: id, GivenNames: given, Surname1: s1, Surname2: s2, Sex: "M", BirthDate: "2014-06-02"}
+	return tracing.Record{ID: id, Person: identity.Person{GivenNames: given, Surname1: s1, Surname2: s2, Sex: "M", BirthDate: "2014-06-02"}}
 }
 
 // A correction that commits after a later-numbered one (numbers are taken

@@ -310,9 +310,7 @@ func caseRecords(ctx context.Context, db *store.DB, id int64) ([]tracing.Record,
 // was estimated (from appearance, say) is compared by its year only: the
 // day and month of an estimate are not evidence.
 func caseRecordsFrom(id int64, ci custody.CaseIdentity) []tracing.Record {
-	p := ci.Person
-	r := tracing.Record{GivenNames: p.GivenNames, Surname1: p.Surname1, Surname2: p.Surname2, Sex: p.Sex, BirthDate: p.BirthDate,
-		BirthCountry: p.BirthCountry, BirthPlace: p.BirthPlace, MotherName: p.MotherName, FatherName: p.FatherName}
+	r := tracing.Record{Person: ci.Person}
 	if ci.BirthDateEstimated && len(r.BirthDate) >= 4 {
 		r.BirthDate = r.BirthDate[:4]
 	}

@@ -6,7 +6,7 @@
 // to the case and can become a sponsor record.
 //
 // Privacy is part of every step: a caller only ever sees candidates among
-// the cases their role may read (children.Scope), a case outside that scope
+// the cases their role may read (custody.Scope), a case outside that scope
 // is not returned nor counted, and every search, request, read and decision
 // writes an audit row without names.
 package requests
@@ -19,8 +19,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/amparo-project/amparo/internal/auth"
-	"github.com/amparo-project/amparo/internal/children"
+	"github.com/amparo-project/amparo/internal/children/release"
 	"github.com/amparo-project/amparo/internal/errs"
+	"github.com/amparo-project/amparo/internal/identity"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/tracing"
 )
@@ -48,35 +49,22 @@ const (
 // ErrForbidden is returned when the caller lacks the permission.
 var ErrForbidden = errs.ErrForbidden
 
-// Person describes the child sought, in the fields the engine compares.
-// Empty fields are unknown. BirthDate is YYYY, YYYY-MM or YYYY-MM-DD.
-type Person struct {
-	GivenNames   string `json:"given_names"`
-	Surname1     string `json:"surname1"`
-	Surname2     string `json:"surname2"`
-	Sex          string `json:"sex"` // F, M, or "" when unknown
-	BirthDate    string `json:"birth_date"`
-	BirthCountry string `json:"birth_country"`
-	BirthPlace   string `json:"birth_place"`
-	MotherName   string `json:"mother_name"`
-	FatherName   string `json:"father_name"`
-}
-
-// Record is p as the engine's record with id.
-func (p Person) Record(id string) tracing.Record {
-	return tracing.Record{ID: id, GivenNames: p.GivenNames, Surname1: p.Surname1, Surname2: p.Surname2, Sex: p.Sex,
-		BirthDate: p.BirthDate, BirthCountry: p.BirthCountry, BirthPlace: p.BirthPlace, MotherName: p.MotherName, FatherName: p.FatherName}
-}
+// Person describes the child sought, in the fields the engine compares:
+// the one identity type (identity.Person). Empty fields are unknown.
+// BirthDate is YYYY, YYYY-MM or YYYY-MM-DD. As an alias it has no methods
+// of this package: a search reads it as tracing.Record{Person: p}, and
+// normalizePerson checks it.
+type Person = identity.Person
 
 // Seeker is who is looking for the child.
 type Seeker struct {
 	GivenNames string `json:"given_names"`
 	Surnames   string `json:"surnames"`
-	// Relationship to the child, one of children.Relationships(), so that a
+	// Relationship to the child, one of release.Relationships(), so that a
 	// confirmed link can become a sponsor record with its category.
-	Relationship children.Relationship `json:"relationship"`
-	Contact      string                `json:"contact"`  // phone, address, or how to reach them
-	Language     string                `json:"language"` // the language they speak
+	Relationship release.Relationship `json:"relationship"`
+	Contact      string               `json:"contact"`  // phone, address, or how to reach them
+	Language     string               `json:"language"` // the language they speak
 }
 
 // NewRequest is what is recorded when a relative asks.
@@ -165,9 +153,9 @@ var sexes = map[string]string{
 // maxText bounds every free-text field; names are far shorter.
 const maxText = 500
 
-// Normalize trims p and checks it: something to search on (a given name or
-// a surname), a known sex, a birth date in one of the engine's forms.
-func (p *Person) Normalize(v *ValidationError, prefix string) {
+// normalizePerson trims p and checks it: something to search on (a given
+// name or a surname), a known sex, a birth date in one of the engine's forms.
+func normalizePerson(p *Person, v *ValidationError, prefix string) {
 	for _, f := range []struct {
 		name string
 		s    *string
@@ -182,7 +170,7 @@ func (p *Person) Normalize(v *ValidationError, prefix string) {
 	if p.GivenNames == "" && p.Surname1 == "" && p.Surname2 == "" {
 		v.Add(prefix+"given_names", "a given name or a surname is needed to search")
 	}
-	if sex, ok := sexes[tracing.Fold(p.Sex)]; ok {
+	if sex, ok := sexes[identity.Fold(p.Sex)]; ok {
 		p.Sex = sex
 	} else {
 		v.Add(prefix+"sex", "must be F, M or empty (unknown)")
@@ -215,7 +203,7 @@ func validBirthDate(s string) bool {
 // Normalize trims the request and checks it.
 func (in *NewRequest) Normalize() error {
 	v := &ValidationError{}
-	in.Sought.Normalize(v, "sought.")
+	normalizePerson(&in.Sought, v, "sought.")
 	sk := &in.Seeker
 	for _, f := range []struct {
 		name string
@@ -232,8 +220,8 @@ func (in *NewRequest) Normalize() error {
 	if sk.Contact == "" {
 		v.Add("seeker.contact", "a way to reach the person looking is needed")
 	}
-	sk.Relationship = children.Relationship(strings.TrimSpace(string(sk.Relationship)))
-	if cat, err := children.CategoryOf(sk.Relationship); err != nil || cat == children.Category4 {
+	sk.Relationship = release.Relationship(strings.TrimSpace(string(sk.Relationship)))
+	if cat, err := release.CategoryOf(sk.Relationship); err != nil || cat == release.Category4 {
 		v.Add("seeker.relationship", "must be one of the known relationships")
 	}
 	return problems(v)

@@ -8,7 +8,10 @@ import (
 	"time"
 
 	"github.com/amparo-project/amparo/internal/auth"
-	"github.com/amparo-project/amparo/internal/children"
+	"github.com/amparo-project/amparo/internal/children/custody"
+	"github.com/amparo-project/amparo/internal/children/facilities"
+	"github.com/amparo-project/amparo/internal/children/release"
+	"github.com/amparo-project/amparo/internal/identity"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/store/storetest"
 	"github.com/amparo-project/amparo/internal/tracing"
@@ -20,7 +23,9 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 type fixture struct {
 	t     *testing.T
 	db    *store.DB
-	cases *children.Store
+	cases *custody.Service
+	fac   *facilities.Service
+	rel   *release.Service
 	svc   *Service
 	clock time.Time
 	admin context.Context
@@ -29,7 +34,10 @@ type fixture struct {
 func newFixture(t *testing.T, db *store.DB) *fixture {
 	t.Helper()
 	f := &fixture{t: t, db: db, clock: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-	f.cases = children.NewAt(db, func() time.Time { return f.clock })
+	clock := func() time.Time { return f.clock }
+	f.fac = facilities.New(db, clock)
+	f.cases = custody.New(db, f.fac, clock)
+	f.rel = release.New(db, f.cases, clock)
 	f.admin, _ = f.user("admin@example.org", auth.RoleAdmin)
 	f.svc = f.service()
 	return f
@@ -43,7 +51,7 @@ func (f *fixture) service() *Service {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	return &Service{DB: f.db, M: m, Cases: f.cases.Service, Release: f.cases.Release(), Now: func() time.Time { return f.clock }}
+	return &Service{DB: f.db, M: m, Cases: f.cases, Release: f.rel, Now: func() time.Time { return f.clock }}
 }
 
 func (f *fixture) user(email string, role auth.Role) (context.Context, int64) {
@@ -57,10 +65,9 @@ func (f *fixture) user(email string, role auth.Role) (context.Context, int64) {
 	return auth.NewContext(context.Background(), auth.Principal{UserID: id, Email: email, Role: role}), id
 }
 
-func (f *fixture) child(ctx context.Context, given, s1, s2, sex, birth string) *children.Case {
+func (f *fixture) child(ctx context.Context, given, s1, s2, sex, birth string) *custody.Case {
 	f.t.Helper()
-	c, err := f.cases.CreateCase(ctx, children.Intake{GivenNames: given, Surname1: s1, Surname2: s2, Sex: sex, BirthDate: birth,
-		BirthCountry: "Guatemala", EncounteredAt: f.clock.Add(-time.Hour)})
+	c, err := f.cases.CreateCase(ctx, custody.Intake{Person: identity.Person{GivenNames: given, Surname1: s1, Surname2: s2, Sex: sex, BirthDate: birth, BirthCountry: "Guatemala"}, EncounteredAt: f.clock.Add(-time.Hour)})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -124,7 +131,7 @@ func TestPersonNormalize(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			v := &ValidationError{}
 			p := tt.in
-			p.Normalize(v, "")
+			normalizePerson(&p, v, "")
 			if tt.problem == "" {
 				if len(v.Problems) > 0 {
 					t.Fatalf("unexpected problems: %v", v)
@@ -242,15 +249,15 @@ func TestSearchScope(t *testing.T) {
 		b := f.child(intakeB, "José Luis", "López", "Pérez", "M", "2010-05-14")
 		// c is placed in a facility the caseworker works in.
 		c := f.child(f.admin, "José", "López", "", "M", "2010-06-01")
-		fac, err := f.cases.CreateFacility(f.admin, children.Facility{Name: "Casa Uno", Type: "shelter", TZ: "America/Chicago",
-			Beds: []children.Beds{{Sex: "M", AgeBand: children.BandTeen, Capacity: 4}, {Sex: "M", AgeBand: children.BandChild, Capacity: 4}}})
+		fac, err := f.fac.CreateFacility(f.admin, facilities.Facility{Name: "Casa Uno", Type: "shelter", TZ: "America/Chicago",
+			Beds: []facilities.Beds{{Sex: "M", AgeBand: facilities.BandTeen, Capacity: 4}, {Sex: "M", AgeBand: facilities.BandChild, Capacity: 4}}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := f.cases.AssignFacility(f.admin, cwID, fac.ID); err != nil {
+		if err := f.fac.AssignFacility(f.admin, cwID, fac.ID); err != nil {
 			t.Fatal(err)
 		}
-		for _, st := range []children.State{children.StateInBorderCustody, children.StateReferred} {
+		for _, st := range []custody.State{custody.StateInBorderCustody, custody.StateReferred} {
 			if _, err := f.cases.Transition(f.admin, c.ID, st, ""); err != nil {
 				t.Fatal(err)
 			}
@@ -430,7 +437,7 @@ func TestRequestFlow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sp.CaseID != jose.ID || sp.Relationship != "aunt" || sp.Category != children.Category2B || sp.Phone != "+1 555 0100" {
+		if sp.CaseID != jose.ID || sp.Relationship != "aunt" || sp.Category != release.Category2B || sp.Phone != "+1 555 0100" {
 			t.Fatalf("sponsor %+v", sp)
 		}
 		if _, err := f.svc.MakeSponsor(f.admin, v.Links[0].ID); !errors.Is(err, store.ErrConflict) {
@@ -577,7 +584,7 @@ func TestSexes(t *testing.T) {
 			t.Run(in, func(t *testing.T) {
 				p := Person{GivenNames: "Ana", Sex: in}
 				v := &ValidationError{}
-				p.Normalize(v, "")
+				normalizePerson(&p, v, "")
 				if len(v.Problems) > 0 || p.Sex != want {
 					t.Fatalf("sex %q: got %q %v, want %q", in, p.Sex, v.Problems, want)
 				}
@@ -585,7 +592,7 @@ func TestSexes(t *testing.T) {
 		}
 	}
 	p := Person{GivenNames: "José", Sex: "Varón"}
-	p.Normalize(&ValidationError{}, "")
+	normalizePerson(&p, &ValidationError{}, "")
 	if p.Sex != "M" {
 		t.Fatalf("Varón: %q", p.Sex)
 	}
@@ -666,7 +673,7 @@ func TestRebuild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.svc = &Service{DB: db, M: m, Cases: f.cases.Service, Release: f.cases.Release(), Now: func() time.Time { return f.clock }}
+		f.svc = &Service{DB: db, M: m, Cases: f.cases, Release: f.rel, Now: func() time.Time { return f.clock }}
 		f.crowd(f.admin)
 		if _, err := m.Sync(ctx); err != nil {
 			t.Fatal(err)
@@ -683,7 +690,7 @@ func TestRebuild(t *testing.T) {
 		}
 		// A case recorded and synced while the rebuild reads and indexes is
 		// carried over to the new index.
-		var during *children.Case
+		var during *custody.Case
 		m.afterRead = func() {
 			during = f.child(f.admin, "Ana", "Tzul", "", "F", "2012-01-01")
 			if _, err := m.Sync(ctx); err != nil {

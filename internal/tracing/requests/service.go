@@ -75,7 +75,7 @@ func (s *Service) Search(ctx context.Context, p Person, limit int) ([]Hit, error
 		return nil, err
 	}
 	v := &ValidationError{}
-	p.Normalize(v, "")
+	normalizePerson(&p, v, "")
 	if limit < 0 || limit > MaxLimit {
 		v.Add("limit", "must be from 1 to %d", MaxLimit)
 	}
@@ -96,7 +96,7 @@ func (s *Service) Search(ctx context.Context, p Person, limit int) ([]Hit, error
 	if scope.All {
 		pool = limit
 	}
-	found := s.M.search(ctx, p.Record(""), pool, s.M.Threshold())
+	found := s.M.search(ctx, tracing.Record{Person: p}, pool, s.M.Threshold())
 	ids := make([]int64, 0, len(found))
 	for _, c := range found {
 		id, err := strconv.ParseInt(c.ID, 10, 64)
@@ -125,7 +125,7 @@ func (s *Service) Search(ctx context.Context, p Person, limit int) ([]Hit, error
 		shown[i] = h.CaseID
 	}
 	err = audit.Log(ctx, s.DB, audit.Event{Action: "tracing.search", ObjectType: "tracing", ObjectID: "search",
-		Detail: fmt.Sprintf("fields %s; %d candidates returned%s", p.givenFields(), len(hits), caseList(shown))})
+		Detail: fmt.Sprintf("fields %s; %d candidates returned%s", givenFields(p), len(hits), caseList(shown))})
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func (s *Service) Search(ctx context.Context, p Person, limit int) ([]Hit, error
 
 // givenFields names the fields a search gave (not their values), for the
 // audit log.
-func (p Person) givenFields() string {
+func givenFields(p Person) string {
 	var out []string
 	for _, f := range []struct{ name, v string }{
 		{"given_names", p.GivenNames}, {"surname1", p.Surname1}, {"surname2", p.Surname2}, {"sex", p.Sex},
@@ -300,7 +300,7 @@ func (s *Service) Create(ctx context.Context, in NewRequest) (*View, error) {
 			return fmt.Errorf("tracing: create request: %w", err)
 		}
 		n := 0
-		for _, c := range s.M.search(ctx, so.Record(""), maxProposals, s.M.Threshold()) {
+		for _, c := range s.M.search(ctx, tracing.Record{Person: so}, maxProposals, s.M.Threshold()) {
 			caseID, err := strconv.ParseInt(c.ID, 10, 64)
 			if err != nil {
 				return fmt.Errorf("tracing: create request: case id %q: %w", c.ID, err)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/amparo-project/amparo/internal/identity"
 	"github.com/amparo-project/amparo/internal/tracing"
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
@@ -219,30 +220,58 @@ func pickCountry(r *rand.Rand) int {
 // vary writes one record of p as an officer might; noisy is false for the
 // first record of a person, which is written with less variation.
 func vary(r *rand.Rand, p *person, noisy bool) tracing.Record {
-	pr := func(x float64) bool {
-		if !noisy {
-			x /= 3
+	v := variation{r: r, noisy: noisy}
+	rec := tracing.Record{Person: v.names(p)}
+	rec.Sex = v.sex(p.sex)
+	rec.BirthDate = v.birthDate(p)
+	v.origins(p, &rec.Person)
+	for _, f := range []*string{&rec.GivenNames, &rec.Surname1, &rec.Surname2, &rec.BirthPlace, &rec.MotherName, &rec.FatherName} {
+		if *f != "" {
+			*f = v.written(*f)
 		}
-		return r.Float64() < x
 	}
+	return rec
+}
+
+// variation draws the changes of one record. The order of the draws is
+// part of the generator's output (a seed gives the same set every time),
+// so the functions below are called in a fixed order.
+type variation struct {
+	r     *rand.Rand
+	noisy bool // a second or later record of the person: more variation
+}
+
+// pr draws whether a change of probability x happens (a third of x on a
+// person's first record).
+func (v variation) pr(x float64) bool {
+	if !v.noisy {
+		x /= 3
+	}
+	return v.r.Float64() < x
+}
+
+// names: a given name dropped or replaced by a nickname; the second
+// surname dropped, the surnames swapped, a compound surname fused or cut;
+// the given name and first surname exchanged.
+func (v variation) names(p *person) identity.Person {
 	given := append([]string(nil), p.given...)
-	if len(given) > 1 && pr(0.3) {
+	if len(given) > 1 && v.pr(0.3) {
 		given = given[:1]
 	}
-	if pr(0.12) {
+	if v.pr(0.12) {
 		if ns := nick[given[0]]; len(ns) > 0 {
-			given[0] = ns[r.IntN(len(ns))]
+			given[0] = ns[v.r.IntN(len(ns))]
 		}
 	}
 	s1, s2 := p.s1, p.s2
-	if pr(0.25) {
+	if v.pr(0.25) {
 		s2 = ""
 	}
-	if pr(0.04) && s2 != "" {
+	if v.pr(0.04) && s2 != "" {
 		s1, s2 = s2, s1
 	}
-	if strings.Contains(s1, " ") && pr(0.3) {
-		if r.IntN(2) == 0 {
+	if strings.Contains(s1, " ") && v.pr(0.3) {
+		if v.r.IntN(2) == 0 {
 			s1 = strings.ReplaceAll(s1, " ", "")
 		} else {
 			parts := strings.Fields(s1)
@@ -250,60 +279,74 @@ func vary(r *rand.Rand, p *person, noisy bool) tracing.Record {
 		}
 	}
 	g := strings.Join(given, " ")
-	if pr(0.04) {
+	if v.pr(0.04) {
 		g, s1 = s1, g
 	}
-	rec := tracing.Record{GivenNames: g, Surname1: s1, Surname2: s2, Sex: p.sex}
-	if pr(0.3) {
-		rec.Sex = map[string]string{"M": "male", "F": "female"}[p.sex]
+	return identity.Person{GivenNames: g, Surname1: s1, Surname2: s2, Sex: p.sex}
+}
+
+// sex: written out in English, or left out.
+func (v variation) sex(sex string) string {
+	if v.pr(0.3) {
+		sex = map[string]string{"M": "male", "F": "female"}[sex]
 	}
-	if pr(0.05) {
-		rec.Sex = ""
+	if v.pr(0.05) {
+		sex = ""
 	}
+	return sex
+}
+
+// birthDate: on later records, day and month swapped, the year off by one,
+// the year only, or no date.
+func (v variation) birthDate(p *person) string {
 	y, m, d := p.y, p.m, p.d
-	switch u := r.Float64(); {
-	case !noisy || u < 0.70:
-		rec.BirthDate = fmt.Sprintf("%04d-%02d-%02d", y, m, d)
+	switch u := v.r.Float64(); {
+	case !v.noisy || u < 0.70:
+		return fmt.Sprintf("%04d-%02d-%02d", y, m, d)
 	case u < 0.76 && d <= 12:
-		rec.BirthDate = fmt.Sprintf("%04d-%02d-%02d", y, d, m)
+		return fmt.Sprintf("%04d-%02d-%02d", y, d, m)
 	case u < 0.83:
-		rec.BirthDate = fmt.Sprintf("%04d-%02d-%02d", y+1-2*r.IntN(2), m, d)
+		return fmt.Sprintf("%04d-%02d-%02d", y+1-2*v.r.IntN(2), m, d)
 	case u < 0.92:
-		rec.BirthDate = fmt.Sprintf("%04d", y)
-	default:
-		rec.BirthDate = ""
+		return fmt.Sprintf("%04d", y)
 	}
+	return ""
+}
+
+// origins: the country in one of its forms, the place and the parents'
+// names, each sometimes left out.
+func (v variation) origins(p *person, rec *identity.Person) {
 	c := countries[p.country]
-	if !pr(0.07) {
-		rec.BirthCountry = c.forms[r.IntN(len(c.forms))]
+	if !v.pr(0.07) {
+		rec.BirthCountry = c.forms[v.r.IntN(len(c.forms))]
 	}
-	if !pr(0.3) {
+	if !v.pr(0.3) {
 		rec.BirthPlace = p.place
 	}
-	if !pr(0.4) {
+	if !v.pr(0.4) {
 		rec.MotherName = p.mother
 	}
-	if !pr(0.5) {
+	if !v.pr(0.5) {
 		rec.FatherName = p.father
 	}
-	for _, f := range []*string{&rec.GivenNames, &rec.Surname1, &rec.Surname2, &rec.BirthPlace, &rec.MotherName, &rec.FatherName} {
-		if *f == "" {
-			continue
-		}
-		if pr(0.08) {
-			*f = typo(r, *f)
-		}
-		if pr(0.06) {
-			*f = confuse(r, *f)
-		}
-		if pr(0.35) {
-			*f = stripAccents(*f)
-		}
-		if pr(0.15) {
-			*f = strings.ToUpper(*f)
-		}
+}
+
+// written: a name as an officer writes it: a typo, a confused letter,
+// accents lost, capitals.
+func (v variation) written(s string) string {
+	if v.pr(0.08) {
+		s = typo(v.r, s)
 	}
-	return rec
+	if v.pr(0.06) {
+		s = confuse(v.r, s)
+	}
+	if v.pr(0.35) {
+		s = stripAccents(s)
+	}
+	if v.pr(0.15) {
+		s = strings.ToUpper(s)
+	}
+	return s
 }
 
 // typo makes one keyboard slip: a letter dropped, doubled, replaced or two
