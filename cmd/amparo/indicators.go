@@ -402,6 +402,9 @@ func indicatorsBacktest(ctx context.Context, args []string, out io.Writer) error
 		if c := s.VsNaive; c != nil {
 			vs = fmt.Sprintf("%+.3f (%+.3f, %+.3f) %s", c.Diff, c.Lower, c.Upper, strings.ReplaceAll(c.Verdict, "_", " "))
 			p = fmt.Sprintf("%.3f", c.P)
+			if !c.Tested {
+				vs, p = fmt.Sprintf("%+.3f (too few origins to test)", c.Diff), ""
+			}
 		}
 		fmt.Fprintf(tw, "%s\t%.3f\t%s\t%s\t%.1f\t%.0f%%\t%.0f%%\t%d\t%d\t\n", name, s.MASE, vs, p, s.SMAPE, 100*s.Cover80, 100*s.Cover95, s.Origins, s.Forecast)
 	}

@@ -21,6 +21,9 @@ import (
 // horizon. No value after t is used: the same code calibrates a backtest
 // origin and today's forecast.
 
+// IntervalsMethod says in one sentence how forecast intervals are made.
+const IntervalsMethod = "calibrated: split-conformal quantiles of the model's own absolute errors (log scale for counts) at each horizon from earlier rolling origins whose targets were observed, levels adjusted by adaptive conformal inference; totals from sample paths"
+
 // rolling is every model's forecast from every origin of a series on the
 // working scale: the material of both the backtest and the calibration.
 type rolling struct {

@@ -14,12 +14,15 @@ import (
 // Student t with n-1 degrees of freedom: with few origins and a long
 // horizon the test is wide, as it should be.
 type Comparison struct {
-	Diff  float64 `json:"diff"`  // MASE minus naive's MASE (negative: better)
-	Lower float64 `json:"lower"` // 95% interval of Diff
-	Upper float64 `json:"upper"`
-	DM    float64 `json:"dm"` // the test statistic
-	P     float64 `json:"p"`  // two-sided p-value
-	N     int     `json:"n"`  // origins compared
+	Diff float64 `json:"diff"` // MASE minus naive's MASE (negative: better)
+	// Tested is false when there were too few origins for a test: then
+	// Lower, Upper, DM and P say nothing and the verdict is no_difference.
+	Tested bool    `json:"tested"`
+	Lower  float64 `json:"lower"` // 95% interval of Diff
+	Upper  float64 `json:"upper"`
+	DM     float64 `json:"dm"` // the test statistic
+	P      float64 `json:"p"`  // two-sided p-value
+	N      int     `json:"n"`  // origins compared
 	// Verdict is "better" or "worse" when the interval excludes zero, else
 	// "no_difference".
 	Verdict string `json:"verdict"`
@@ -64,7 +67,6 @@ func dieboldMariano(d, s []float64, lag int) Comparison {
 	n := len(d)
 	c := Comparison{N: n, Verdict: VerdictNoDifference, P: 1}
 	if n < 2 {
-		c.Lower, c.Upper = math.Inf(-1), math.Inf(1)
 		return c
 	}
 	var sd, ss float64
@@ -100,9 +102,9 @@ func dieboldMariano(d, s []float64, lag int) Comparison {
 	h, nf := float64(lag+1), float64(n)
 	k := (nf + 1 - 2*h + h*(h-1)/nf) / nf
 	if k <= 0 || nf < minVerdictBlocks*h {
-		c.Lower, c.Upper = math.Inf(-1), math.Inf(1)
 		return c
 	}
+	c.Tested = true
 	se /= math.Sqrt(k)
 	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}
 	q := t.Quantile(1 - significance/2)
