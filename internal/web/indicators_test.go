@@ -147,6 +147,9 @@ func TestIndicatorsPublicPages(t *testing.T) {
 		// the calibration said; nothing in the database "not yet observed".
 		resp, body = env.do(t, "GET", "/indicators/forecast?country=ALL&indicator=uac_encounters&horizon=12&until=2014-05&total=fiscal_year", "", "")
 		page := string(body)
+		if resp.StatusCode != 200 {
+			t.Errorf("forecast page as of 2014-05: %d", resp.StatusCode)
+		}
 		for _, want := range []string{"FY2015", "39,970", "What happened", "calibrated on this model&#39;s own errors", `id="origins-table"`, "2013-12"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("forecast page as of 2014-05 lacks %q", want)
