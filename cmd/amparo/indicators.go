@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/amparo-project/amparo/internal/indicators"
@@ -41,9 +42,15 @@ Subcommands:
             A file with any bad row changes nothing; the row errors are printed.
   export    [--country ISO3] [--indicator CODE] [--out F.csv]
   forecast  --country ISO3 --indicator CODE --horizon N [--until PERIOD]
-            [--model combination|ets_damped|naive|seasonal_naive] [--scope S]
-            [--frequency month|fiscal_year|year] --out F.csv
+            [--model naive|seasonal_naive|drift|ets_ana|ets_damped|combination]
+            [--total fiscal_year|year] [--scope S] [--frequency month|fiscal_year|year]
+            [--out F.csv]
+            Without --model, the series' default: the model that beat naive by
+            more than chance in the backtest, else naive. Intervals are
+            calibrated on the model's own past errors at each horizon.
+            --total prints one row per window (FY2015) from sample paths.
   backtest  --country ISO3 --indicator CODE --horizon N [--scope S] [--frequency F]
+            [--format table|csv]
 
 Formats: %s
 `
@@ -263,11 +270,12 @@ func (f seriesFlags) query() (indicators.SeriesQuery, error) {
 }
 
 func indicatorsForecast(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlagSet("indicators forecast", "--country ISO3 --indicator CODE --horizon N [--until PERIOD] [--model M] --out F.csv")
+	fs := newFlagSet("indicators forecast", "--country ISO3 --indicator CODE --horizon N [--until PERIOD] [--model M] [--total fiscal_year|year] [--out F.csv]")
 	sf := addStoreFlags(fs)
 	flags := addSeriesFlags(fs)
 	until := fs.String("until", "", "use only data up to this period (2014, FY2014 or 2014-05); default: all")
-	model := fs.String("model", indicators.ModelCombination, "naive, seasonal_naive, ets_damped or combination")
+	model := fs.String("model", indicators.ModelDefault, "naive, seasonal_naive, drift, ets_ana, ets_damped or combination (default: chosen by the backtest)")
+	total := fs.String("total", "", "sum the forecast over windows: fiscal_year or year (monthly series)")
 	outPath := fs.String("out", "", "output CSV (default: standard output)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -281,7 +289,9 @@ func indicatorsForecast(ctx context.Context, args []string, stdout io.Writer) er
 		return err
 	}
 	defer db.Close()
-	res, err := indicators.New(db).ForecastSeries(ctx, q, *until, *flags.horizon, *model)
+	// The same method as the API and the page: a series too short for a
+	// track record is refused here too.
+	res, err := indicators.New(db).ForecastWindows(ctx, q, *until, *flags.horizon, *model, *total)
 	if err != nil {
 		return err
 	}
@@ -289,7 +299,12 @@ func indicatorsForecast(ctx context.Context, args []string, stdout io.Writer) er
 	if err != nil {
 		return err
 	}
-	if err := writeForecastCSV(w, res); err != nil {
+	if *total != "" {
+		err = writeTotalsCSV(w, res.Totals)
+	} else {
+		err = writeForecastCSV(w, res.SeriesForecast)
+	}
+	if err != nil {
 		closeFn()
 		return err
 	}
@@ -297,9 +312,13 @@ func indicatorsForecast(ctx context.Context, args []string, stdout io.Writer) er
 		return err
 	}
 	if *outPath != "" {
-		fmt.Fprintf(stdout, "%s %s %s (%s, scope %q): %s model on %d values %s..%s; wrote %s\n",
+		def := ""
+		if res.Forecast.Model == res.Backtest.Default {
+			def = ", the default from the backtest"
+		}
+		fmt.Fprintf(stdout, "%s %s %s (%s, scope %q): %s model%s, on %d values %s..%s; intervals calibrated on its own past errors at each horizon; wrote %s\n",
 			q.Country, q.Indicator, res.Tail.Series.Frequency, indicators.ScopeLabel(res.Tail.Series.Scope), res.Tail.Series.Scope,
-			res.Forecast.Model, len(res.Tail.Values), res.Tail.Periods[0], res.Tail.Periods[len(res.Tail.Periods)-1], *outPath)
+			res.Forecast.Model, def, len(res.Tail.Values), res.Tail.Periods[0], res.Tail.Periods[len(res.Tail.Periods)-1], *outPath)
 	}
 	return nil
 }
@@ -308,24 +327,39 @@ func writeForecastCSV(w io.Writer, res *indicators.SeriesForecast) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"period", "forecast", "lower80", "upper80", "lower95", "upper95"})
 	f := res.Forecast
-	num := func(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
 	for i, p := range res.Periods {
-		_ = cw.Write([]string{p, num(f.Point[i]), num(f.Lower80[i]), num(f.Upper80[i]), num(f.Lower95[i]), num(f.Upper95[i])})
+		_ = cw.Write([]string{p, num2(f.Point[i]), num2(f.Lower80[i]), num2(f.Upper80[i]), num2(f.Lower95[i]), num2(f.Upper95[i])})
 	}
 	cw.Flush()
 	return cw.Error()
 }
 
+func writeTotalsCSV(w io.Writer, totals []indicators.WindowTotal) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"period", "forecast", "lower80", "upper80", "lower95", "upper95"})
+	for _, t := range totals {
+		_ = cw.Write([]string{t.Period, num2(t.Forecast), num2(t.Lower80), num2(t.Upper80), num2(t.Lower95), num2(t.Upper95)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func num2(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+
 func indicatorsBacktest(ctx context.Context, args []string, out io.Writer) error {
-	fs := newFlagSet("indicators backtest", "--country ISO3 --indicator CODE --horizon N")
+	fs := newFlagSet("indicators backtest", "--country ISO3 --indicator CODE --horizon N [--format table|csv]")
 	sf := addStoreFlags(fs)
 	flags := addSeriesFlags(fs)
+	format := fs.String("format", "table", "table, or csv: model,horizon,n,mase,smape,coverage80,coverage95 (one row per model and horizon)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	q, err := flags.query()
 	if err != nil {
 		return err
+	}
+	if *format != "table" && *format != "csv" {
+		return usagef("--format must be table or csv")
 	}
 	db, err := sf.open(ctx)
 	if err != nil {
@@ -339,14 +373,40 @@ func indicatorsBacktest(ctx context.Context, args []string, out io.Writer) error
 	if err != nil {
 		return err
 	}
+	if *format == "csv" {
+		cw := csv.NewWriter(out)
+		_ = cw.Write([]string{"model", "horizon", "n", "mase", "smape", "coverage80", "coverage95"})
+		f := func(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }
+		for _, s := range bt.Scores {
+			for _, h := range s.Horizons {
+				_ = cw.Write([]string{s.Model, strconv.Itoa(h.Horizon), strconv.Itoa(h.N), f(h.MASE), f(h.SMAPE), f(h.Cover80), f(h.Cover95)})
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	}
 	t := bt.Tail
 	fmt.Fprintf(out, "%s %s, %s, scope %s (%s): %d values %s..%s, horizon %d, first origin after %d values\n",
 		q.Country, q.Indicator, t.Series.Frequency, t.Series.Scope, indicators.ScopeLabel(t.Series.Scope), len(t.Values),
 		t.Periods[0], t.Periods[len(t.Periods)-1], *flags.horizon, bt.MinTrain)
+	fmt.Fprintln(out, "Intervals are calibrated on each model's own errors at earlier origins, per horizon (never on later data).")
+	fmt.Fprintln(out, "MASE: mean absolute error over the in-sample mean absolute error of the seasonal naive forecast (naive for yearly data).")
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "model\tMASE\tsMAPE %\tcover 80%\tcover 95%\torigins\tforecasts\t")
+	fmt.Fprintln(tw, "model\tMASE\tvs naive (95% interval)\tp\tsMAPE %\tcover 80%\tcover 95%\torigins\tforecasts\t")
 	for _, s := range bt.Scores {
-		fmt.Fprintf(tw, "%s\t%.3f\t%.1f\t%.0f%%\t%.0f%%\t%d\t%d\t\n", s.Model, s.MASE, s.SMAPE, 100*s.Cover80, 100*s.Cover95, s.Origins, s.Forecast)
+		name := s.Model
+		if s.Model == bt.Default {
+			name += " (default)"
+		}
+		vs, p := "", ""
+		if c := s.VsNaive; c != nil {
+			vs = fmt.Sprintf("%+.3f (%+.3f, %+.3f) %s", c.Diff, c.Lower, c.Upper, strings.ReplaceAll(c.Verdict, "_", " "))
+			p = fmt.Sprintf("%.3f", c.P)
+			if !c.Tested {
+				vs, p = fmt.Sprintf("%+.3f (too few origins to test)", c.Diff), ""
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%.3f\t%s\t%s\t%.1f\t%.0f%%\t%.0f%%\t%d\t%d\t\n", name, s.MASE, vs, p, s.SMAPE, 100*s.Cover80, 100*s.Cover95, s.Origins, s.Forecast)
 	}
 	return tw.Flush()
 }

@@ -82,6 +82,39 @@ func TestIndicatorsCommands(t *testing.T) {
 		}
 	}
 
+	// backtest --format csv: one row per model and horizon.
+	out.Reset()
+	if err := indicatorsBacktest(ctx, append([]string{"--country", "ALL", "--indicator", "uac_encounters", "--horizon", "12", "--format", "csv"}, data...), &out); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out.String())).ReadAll()
+	if err != nil || strings.Join(rows[0], ",") != "model,horizon,n,mase,smape,coverage80,coverage95" || len(rows) != 1+12*len(indicators.Models(12)) {
+		t.Errorf("backtest csv: %v\n%s", err, out.String())
+	}
+
+	// forecast --total fiscal_year as of May 2014: FY2014 and FY2015 rows,
+	// sample-path intervals.
+	out.Reset()
+	tot := filepath.Join(dir, "t.csv")
+	if err := indicatorsForecast(ctx, append([]string{"--country", "ALL", "--indicator", "uac_encounters", "--horizon", "12", "--until", "2014-05", "--total", "fiscal_year", "--out", tot}, data...), &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "naive model, the default") || strings.Contains(out.String(), "combination") || !strings.Contains(out.String(), "calibrated") {
+		t.Errorf("forecast summary: %s", out.String())
+	}
+	b, _ := os.ReadFile(tot)
+	rows, _ = csv.NewReader(strings.NewReader(string(b))).ReadAll()
+	if len(rows) != 3 || strings.Join(rows[0], ",") != "period,forecast,lower80,upper80,lower95,upper95" || rows[1][0] != "FY2014" || rows[2][0] != "FY2015" {
+		t.Errorf("totals CSV:\n%s", b)
+	}
+
+	// A series too short for a track record is refused, as the API does.
+	out.Reset()
+	err = indicatorsForecast(ctx, append([]string{"--country", "ALL", "--indicator", "uac_encounters", "--horizon", "1", "--frequency", "fiscal_year", "--until", "FY2014"}, data...), &out)
+	if !errors.Is(err, indicators.ErrNoTrackRecord) {
+		t.Errorf("forecast of a too-short series: %v, want ErrNoTrackRecord", err)
+	}
+
 	// export, then import of the export: accepted (as a source of its own),
 	// and no stored value is changed.
 	ex := filepath.Join(dir, "gtm.csv")

@@ -15,75 +15,186 @@ type Score struct {
 	Cover95  float64 `json:"coverage95"`
 	Origins  int     `json:"origins"`
 	Forecast int     `json:"forecasts"` // forecast-actual pairs scored
+	// Horizons are the same figures for each horizon 1..h.
+	Horizons []HorizonScore `json:"horizons"`
+	// VsNaive is the MASE difference to naive with its uncertainty (nil
+	// for naive itself).
+	VsNaive *Comparison `json:"vs_naive,omitempty"`
+}
+
+// HorizonScore is a model's track record at one horizon.
+type HorizonScore struct {
+	Horizon int     `json:"horizon"`
+	N       int     `json:"n"`
+	MASE    float64 `json:"mase"`
+	SMAPE   float64 `json:"smape"`
+	Cover80 float64 `json:"coverage80"`
+	Cover95 float64 `json:"coverage95"`
+}
+
+// TrackRow is one past origin of a model's backtest: the forecast made
+// with the data up to Origin for Target (the farthest step observed, up to
+// the horizon), and what happened.
+type TrackRow struct {
+	Origin   string  `json:"origin"`
+	Target   string  `json:"target"`
+	Step     int     `json:"step"`
+	Forecast float64 `json:"forecast"`
+	Lower80  float64 `json:"lower80"`
+	Upper80  float64 `json:"upper80"`
+	Lower95  float64 `json:"lower95"`
+	Upper95  float64 `json:"upper95"`
+	Actual   float64 `json:"actual"`
+	Error    float64 `json:"error"` // actual minus forecast
+	Held80   bool    `json:"held80"`
+	Held95   bool    `json:"held95"`
+}
+
+// btOrigin is one scored origin of a model: its calibrated forecast (the
+// steps observed) and the MASE scale of its training set.
+type btOrigin struct {
+	origin int
+	f      Forecast
+	scale  float64
+}
+
+// backtest is the full rolling-origin evaluation: every model's scored
+// origins and scores.
+type backtest struct {
+	roll   *rolling
+	scores []Score
+	tracks map[string][]btOrigin
 }
 
 // Backtest evaluates each model by rolling origin: for every origin from
 // minTrain to len(y)-1 it fits on y[:origin] and scores the forecasts of
-// the next h values (fewer near the end). MASE is scaled by the in-sample
-// mean absolute error of the seasonal naive forecast (naive when m = 1) on
-// each training set; sMAPE is in percent; coverage is the share of actual
-// values inside the intervals.
+// the next h values (fewer near the end), with intervals calibrated on the
+// errors of earlier origins only (calibrate.go). MASE is scaled by the
+// in-sample mean absolute error of the seasonal naive forecast (naive when
+// m = 1) on each training set; sMAPE is in percent; coverage is the share
+// of actual values inside the intervals.
 func Backtest(y []float64, h, minTrain int, o ForecastOptions) ([]Score, error) {
+	bt, err := runBacktest(y, h, minTrain, o)
+	if err != nil {
+		return nil, err
+	}
+	return bt.scores, nil
+}
+
+func runBacktest(y []float64, h, minTrain int, o ForecastOptions) (*backtest, error) {
 	m := max(o.Season, 1)
 	// Every model is scored on the same origins: the first is where the
 	// most demanding model (ETS) can be fitted.
-	need := 6
-	if m > 1 {
-		need = 2*m + 2
-	}
-	minTrain = max(minTrain, need)
+	minTrain = max(minTrain, calibrationStart(m))
 	if len(y) <= minTrain {
 		return nil, fmt.Errorf("%w: %d values, backtest needs more than %d", ErrTooShort, len(y), minTrain)
 	}
-	var out []Score
+	roll, err := newRolling(y, h, o, Models(m))
+	if err != nil {
+		return nil, err
+	}
+	bt := &backtest{roll: roll, tracks: map[string][]btOrigin{}}
 	for _, model := range Models(m) {
-		sc := Score{Model: model}
-		var sumScaled, sumSMAPE float64
-		var in80, in95 int
+		var track []btOrigin
 		for origin := minTrain; origin < len(y); origin++ {
-			train := y[:origin]
 			steps := min(h, len(y)-origin)
-			f, err := Run(model, train, steps, o)
+			f, _, err := roll.calibrated(model, origin, steps)
 			if err != nil {
 				continue // too short for this model at this origin
 			}
 			scale := 0.0
-			for t := m; t < len(train); t++ {
-				scale += math.Abs(train[t] - train[t-m])
+			for t := m; t < origin; t++ {
+				scale += math.Abs(y[t] - y[t-m])
 			}
-			scale /= float64(len(train) - m)
+			scale /= float64(origin - m)
 			if scale == 0 {
 				continue
 			}
-			sc.Origins++
-			for i := range steps {
-				a := y[origin+i]
-				e := math.Abs(a - f.Point[i])
-				sumScaled += e / scale
-				if d := math.Abs(a) + math.Abs(f.Point[i]); d > 0 {
-					sumSMAPE += 200 * e / d
-				}
-				if a >= f.Lower80[i] && a <= f.Upper80[i] {
-					in80++
-				}
-				if a >= f.Lower95[i] && a <= f.Upper95[i] {
-					in95++
-				}
-				sc.Forecast++
-			}
+			track = append(track, btOrigin{origin: origin, f: f, scale: scale})
 		}
+		sc := scoreTrack(model, y, h, track)
 		if sc.Forecast == 0 {
 			continue
 		}
-		n := float64(sc.Forecast)
-		sc.MASE, sc.SMAPE = sumScaled/n, sumSMAPE/n
-		sc.Cover80, sc.Cover95 = float64(in80)/n, float64(in95)/n
-		out = append(out, sc)
+		bt.tracks[model] = track
+		bt.scores = append(bt.scores, sc)
 	}
-	if len(out) == 0 {
+	if len(bt.scores) == 0 {
 		return nil, fmt.Errorf("%w: no model could be scored", ErrTooShort)
 	}
-	return out, nil
+	if naive, ok := bt.tracks[ModelNaive]; ok {
+		for i := range bt.scores {
+			if bt.scores[i].Model != ModelNaive {
+				c := compareTracks(y, bt.tracks[bt.scores[i].Model], naive, h)
+				bt.scores[i].VsNaive = &c
+			}
+		}
+	}
+	return bt, nil
+}
+
+// scoreTrack sums a model's scored origins into its Score, overall and by
+// horizon.
+func scoreTrack(model string, y []float64, h int, track []btOrigin) Score {
+	sc := Score{Model: model, Origins: len(track)}
+	type acc struct {
+		n, in80, in95 int
+		scaled, smape float64
+	}
+	byH := make([]acc, h)
+	var all acc
+	for _, b := range track {
+		for i := range b.f.Point {
+			a, p := y[b.origin+i], b.f.Point[i]
+			e := math.Abs(a - p)
+			sm := 0.0
+			if d := math.Abs(a) + math.Abs(p); d > 0 {
+				sm = 200 * e / d
+			}
+			for _, x := range []*acc{&all, &byH[i]} {
+				x.n++
+				x.scaled += e / b.scale
+				x.smape += sm
+				if a >= b.f.Lower80[i] && a <= b.f.Upper80[i] {
+					x.in80++
+				}
+				if a >= b.f.Lower95[i] && a <= b.f.Upper95[i] {
+					x.in95++
+				}
+			}
+		}
+	}
+	if all.n == 0 {
+		return sc
+	}
+	sc.Forecast = all.n
+	n := float64(all.n)
+	sc.MASE, sc.SMAPE = all.scaled/n, all.smape/n
+	sc.Cover80, sc.Cover95 = float64(all.in80)/n, float64(all.in95)/n
+	sc.Horizons = []HorizonScore{}
+	for i, x := range byH {
+		if x.n == 0 {
+			continue
+		}
+		k := float64(x.n)
+		sc.Horizons = append(sc.Horizons, HorizonScore{Horizon: i + 1, N: x.n, MASE: x.scaled / k, SMAPE: x.smape / k, Cover80: float64(x.in80) / k, Cover95: float64(x.in95) / k})
+	}
+	return sc
+}
+
+// trackRows are a model's past origins as TrackRows, periods named from
+// the tail.
+func (bt *backtest) trackRows(model string, periods []string) []TrackRow {
+	out := []TrackRow{}
+	for _, b := range bt.tracks[model] {
+		k := len(b.f.Point) - 1
+		a, f := bt.roll.y[b.origin+k], b.f
+		out = append(out, TrackRow{Origin: periods[b.origin-1], Target: periods[b.origin+k], Step: k + 1,
+			Forecast: f.Point[k], Lower80: f.Lower80[k], Upper80: f.Upper80[k], Lower95: f.Lower95[k], Upper95: f.Upper95[k],
+			Actual: a, Error: a - f.Point[k],
+			Held80: a >= f.Lower80[k] && a <= f.Upper80[k], Held95: a >= f.Lower95[k] && a <= f.Upper95[k]})
+	}
+	return out
 }
 
 // endMonth is the last month a period covers, as a month index: years end

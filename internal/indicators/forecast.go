@@ -21,20 +21,25 @@ type Forecast struct {
 	Upper95 []float64
 }
 
-// Model names. The combination is the default.
+// Model names. Which one is a series' default is chosen from its backtest
+// (rules.go, chooseDefault); ModelDefault asks for that choice.
 const (
+	ModelDefault       = ""
 	ModelNaive         = "naive"
 	ModelSeasonalNaive = "seasonal_naive"
+	ModelDrift         = "drift"
+	ModelETSANA        = "ets_ana"
 	ModelETS           = "ets_damped"
 	ModelCombination   = "combination"
 )
 
-// Models lists the models for a seasonal period m (1: no seasonality).
+// Models lists the models for a seasonal period m (1: no seasonality),
+// simplest first.
 func Models(m int) []string {
 	if m > 1 {
-		return []string{ModelNaive, ModelSeasonalNaive, ModelETS, ModelCombination}
+		return []string{ModelNaive, ModelSeasonalNaive, ModelDrift, ModelETSANA, ModelETS, ModelCombination}
 	}
-	return []string{ModelNaive, ModelETS, ModelCombination}
+	return []string{ModelNaive, ModelDrift, ModelETSANA, ModelETS, ModelCombination}
 }
 
 var (
@@ -74,6 +79,16 @@ func Run(model string, y []float64, h int, o ForecastOptions) (Forecast, error) 
 			work[i] = math.Log(v)
 		}
 	}
+	f, err := runWork(model, work, h, o.Season)
+	if err != nil {
+		return Forecast{}, err
+	}
+	return o.output(f), nil
+}
+
+// runWork fits model to y on the working scale (log already taken) and
+// forecasts h steps, with the model's own (parametric) intervals.
+func runWork(model string, work []float64, h, m int) (Forecast, error) {
 	var (
 		f   Forecast
 		err error
@@ -82,14 +97,18 @@ func Run(model string, y []float64, h int, o ForecastOptions) (Forecast, error) 
 	case ModelNaive:
 		f, err = naive(work, h, 1)
 	case ModelSeasonalNaive:
-		if o.Season < 2 {
+		if m < 2 {
 			return Forecast{}, fmt.Errorf("indicators: seasonal naive needs seasonal data")
 		}
-		f, err = naive(work, h, o.Season)
+		f, err = naive(work, h, m)
+	case ModelDrift:
+		f, err = drift(work, h)
+	case ModelETSANA:
+		f, err = etsForecast(work, h, m, false)
 	case ModelETS:
-		f, err = etsForecast(work, h, o.Season)
+		f, err = etsForecast(work, h, m, true)
 	case ModelCombination:
-		f, err = combination(work, h, o.Season)
+		f, err = combination(work, h, m)
 	default:
 		return Forecast{}, fmt.Errorf("indicators: unknown model %q", model)
 	}
@@ -97,6 +116,11 @@ func Run(model string, y []float64, h int, o ForecastOptions) (Forecast, error) 
 		return Forecast{}, err
 	}
 	f.Model = model
+	return f, nil
+}
+
+// output takes a working-scale forecast back to the data's scale.
+func (o ForecastOptions) output(f Forecast) Forecast {
 	if o.Log {
 		for _, s := range [][]float64{f.Point, f.Lower80, f.Upper80, f.Lower95, f.Upper95} {
 			for i := range s {
@@ -111,7 +135,7 @@ func Run(model string, y []float64, h int, o ForecastOptions) (Forecast, error) 
 			}
 		}
 	}
-	return f, nil
+	return f
 }
 
 func withIntervals(point, sd []float64) Forecast {
@@ -148,6 +172,30 @@ func naive(y []float64, h, m int) (Forecast, error) {
 	return withIntervals(point, sd), nil
 }
 
+// drift extends the line from the first to the last value (a random walk
+// with drift); its interval also carries the slope's uncertainty (FPP3
+// 5.5).
+func drift(y []float64, h int) (Forecast, error) {
+	n := len(y)
+	if n < 3 {
+		return Forecast{}, fmt.Errorf("%w: drift needs 3 values, has %d", ErrTooShort, n)
+	}
+	slope := (y[n-1] - y[0]) / float64(n-1)
+	res := make([]float64, 0, n-1)
+	for t := 1; t < n; t++ {
+		res = append(res, y[t]-y[t-1]-slope)
+	}
+	sigma := rmse(res)
+	point := make([]float64, h)
+	sd := make([]float64, h)
+	for i := range h {
+		k := float64(i + 1)
+		point[i] = y[n-1] + k*slope
+		sd[i] = sigma * math.Sqrt(k*(1+k/float64(n-1)))
+	}
+	return withIntervals(point, sd), nil
+}
+
 func rmse(e []float64) float64 {
 	s := 0.0
 	for _, v := range e {
@@ -157,8 +205,10 @@ func rmse(e []float64) float64 {
 }
 
 // etsParams are the smoothing parameters of additive-error exponential
-// smoothing with a damped trend, ETS(A,Ad,N), or ETS(A,Ad,A) with a
-// seasonal period m > 1.
+// smoothing: with a damped trend, ETS(A,Ad,N) or ETS(A,Ad,A) with a
+// seasonal period m > 1; without a trend (beta = 0), ETS(A,N,N) or
+// ETS(A,N,A). On the log scale ETS(A,N,A) is a local level with a
+// multiplicative season.
 type etsParams struct {
 	alpha, beta, phi, gamma float64
 }
@@ -204,14 +254,21 @@ func etsRun(y []float64, m int, p etsParams, init etsState) (float64, etsState, 
 	return sse, st, res
 }
 
-func etsInit(y []float64, m int) etsState {
+func etsInit(y []float64, m int, trend bool) etsState {
 	if m <= 1 {
 		k := min(len(y)-1, 4)
-		return etsState{level: y[0], trend: (y[k] - y[0]) / float64(k)}
+		st := etsState{level: y[0]}
+		if trend {
+			st.trend = (y[k] - y[0]) / float64(k)
+		}
+		return st
 	}
 	first := stat.Mean(y[:m], nil)
 	second := stat.Mean(y[m:2*m], nil)
-	st := etsState{level: first, trend: (second - first) / float64(m), season: make([]float64, m)}
+	st := etsState{level: first, season: make([]float64, m)}
+	if trend {
+		st.trend = (second - first) / float64(m)
+	}
 	for i := range m {
 		st.season[i] = y[i] - first
 	}
@@ -222,19 +279,25 @@ func etsInit(y []float64, m int) etsState {
 // without constraints.
 func logistic(x, lo, hi float64) float64 { return lo + (hi-lo)/(1+math.Exp(-x)) }
 
-func (p etsParams) fromVector(x []float64, m int) etsParams {
+// fromVector reads the parameters from the search vector: alpha, then
+// beta and phi when there is a trend, then gamma when m > 1.
+func (p etsParams) fromVector(x []float64, m int, trend bool) etsParams {
 	p.alpha = logistic(x[0], 0.0001, 0.9999)
-	p.beta = logistic(x[1], 0.0001, 0.9999) * p.alpha
-	p.phi = logistic(x[2], 0.80, 0.98)
+	i := 1
+	if trend {
+		p.beta = logistic(x[1], 0.0001, 0.9999) * p.alpha
+		p.phi = logistic(x[2], 0.80, 0.98)
+		i = 3
+	}
 	if m > 1 {
-		p.gamma = logistic(x[3], 0.0001, 0.9999) * (1 - p.alpha)
+		p.gamma = logistic(x[i], 0.0001, 0.9999) * (1 - p.alpha)
 	}
 	return p
 }
 
 // etsFit estimates the parameters by minimising the one-step squared
 // errors with Nelder-Mead (gonum/optimize).
-func etsFit(y []float64, m int) (etsParams, etsState, []float64, error) {
+func etsFit(y []float64, m int, trend bool) (etsParams, etsState, []float64, error) {
 	minLen := 6
 	if m > 1 {
 		minLen = 2*m + 2
@@ -242,38 +305,38 @@ func etsFit(y []float64, m int) (etsParams, etsState, []float64, error) {
 	if len(y) < minLen {
 		return etsParams{}, etsState{}, nil, fmt.Errorf("%w: ETS needs %d values, has %d", ErrTooShort, minLen, len(y))
 	}
-	init := etsInit(y, m)
-	dim := 3
+	init := etsInit(y, m, trend)
+	x0 := []float64{0} // alpha 0.5
+	if trend {
+		x0 = append(x0, -2, 0) // beta small, phi 0.89
+	}
 	if m > 1 {
-		dim = 4
+		x0 = append(x0, -2)
 	}
 	var p0 etsParams
 	problem := optimize.Problem{Func: func(x []float64) float64 {
-		sse, _, _ := etsRun(y, m, p0.fromVector(x, m), init)
+		sse, _, _ := etsRun(y, m, p0.fromVector(x, m, trend), init)
 		if math.IsNaN(sse) || math.IsInf(sse, 0) {
 			return math.MaxFloat64
 		}
 		return sse
 	}}
-	x0 := make([]float64, dim)
-	x0[0], x0[1], x0[2] = 0, -2, 0 // alpha 0.5, beta small, phi 0.89
-	if dim == 4 {
-		x0[3] = -2
-	}
 	res, err := optimize.Minimize(problem, x0, &optimize.Settings{FuncEvaluations: 2000}, &optimize.NelderMead{})
 	if err != nil && res == nil {
 		return etsParams{}, etsState{}, nil, fmt.Errorf("indicators: fit ETS: %w", err)
 	}
-	p := p0.fromVector(res.X, m)
+	p := p0.fromVector(res.X, m, trend)
 	_, st, resid := etsRun(y, m, p, init)
 	return p, st, resid, nil
 }
 
-func etsForecast(y []float64, h, m int) (Forecast, error) {
+// etsForecast fits ETS with a damped trend (trend) or without one, with
+// seasonality when m > 1 and the data hold two seasons and two values.
+func etsForecast(y []float64, h, m int, trend bool) (Forecast, error) {
 	if m > 1 && len(y) < 2*m+2 {
 		m = 1 // too short for seasonality: fit without it
 	}
-	p, st, resid, err := etsFit(y, m)
+	p, st, resid, err := etsFit(y, m, trend)
 	if err != nil {
 		return Forecast{}, err
 	}
@@ -308,30 +371,45 @@ func etsForecast(y []float64, h, m int) (Forecast, error) {
 	return withIntervals(point, sd), nil
 }
 
-// combination averages the forecasts of the other models, and their
-// interval bounds (quantile averaging): simple averages of forecasts are
-// hard to beat (Makridakis et al., M4).
+// combination averages the forecasts of naive, seasonal naive (seasonal
+// data) and damped ETS, and their interval bounds (quantile averaging):
+// simple averages of forecasts are hard to beat (Makridakis et al., M4).
 func combination(y []float64, h, m int) (Forecast, error) {
-	var parts []Forecast
-	naiveF, err := naive(y, h, 1)
+	parts, err := combinationParts(func(model string) (Forecast, error) { return runWork(model, y, h, m) }, len(y), m)
 	if err != nil {
 		return Forecast{}, err
 	}
-	parts = append(parts, naiveF)
-	if m > 1 && len(y) >= m+2 {
-		sn, err := naive(y, h, m)
+	return combine(parts, h), nil
+}
+
+// combinationParts are the forecasts the combination averages, from fit
+// (a model's working-scale forecast): naive always, seasonal naive when
+// the data are seasonal and hold a season and two values, damped ETS
+// unless the data are too short for it.
+func combinationParts(fit func(model string) (Forecast, error), n, m int) ([]Forecast, error) {
+	naiveF, err := fit(ModelNaive)
+	if err != nil {
+		return nil, err
+	}
+	parts := []Forecast{naiveF}
+	if m > 1 && n >= m+2 {
+		sn, err := fit(ModelSeasonalNaive)
 		if err != nil {
-			return Forecast{}, err
+			return nil, err
 		}
 		parts = append(parts, sn)
 	}
-	ets, err := etsForecast(y, h, m)
+	ets, err := fit(ModelETS)
 	if err == nil {
 		parts = append(parts, ets)
 	} else if !errors.Is(err, ErrTooShort) {
-		return Forecast{}, err
+		return nil, err
 	}
-	out := Forecast{Point: make([]float64, h), Lower80: make([]float64, h), Upper80: make([]float64, h), Lower95: make([]float64, h), Upper95: make([]float64, h)}
+	return parts, nil
+}
+
+func combine(parts []Forecast, h int) Forecast {
+	out := Forecast{Model: ModelCombination, Point: make([]float64, h), Lower80: make([]float64, h), Upper80: make([]float64, h), Lower95: make([]float64, h), Upper95: make([]float64, h)}
 	for _, p := range parts {
 		for i := range h {
 			out.Point[i] += p.Point[i] / float64(len(parts))
@@ -341,5 +419,5 @@ func combination(y []float64, h, m int) (Forecast, error) {
 			out.Upper95[i] += p.Upper95[i] / float64(len(parts))
 		}
 	}
-	return out, nil
+	return out
 }

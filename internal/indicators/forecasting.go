@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/amparo-project/amparo/internal/store"
 )
@@ -43,27 +45,117 @@ func tooShortRefusal(err error) error {
 }
 
 // TrackedForecast is a forecast with its track record: the backtest of the
-// models on the data the forecast used.
+// models on the data the forecast used. Its intervals are calibrated on
+// the model's own past errors (calibrate.go).
 type TrackedForecast struct {
 	*SeriesForecast
 	Backtest *BacktestResult
+	// Calibration says, for each horizon, how many past errors made its
+	// interval (0: the model's own interval) and at which horizon they were
+	// made (a longer horizon borrows a shorter one's, widened).
+	Calibration []Calibration
+	// Actuals are what happened in the forecast periods, where the
+	// database has it (a forecast as of a past date); nil elsewhere.
+	Actuals []*float64
+	// Window and Totals: the forecast summed over fiscal or calendar years,
+	// from sample paths, when asked for (ForecastWindows).
+	Window string
+	Totals []WindowTotal
 }
 
-// Forecast forecasts one series as ForecastSeries does and backtests the
-// models on the same data. Without a track record there is no forecast
+// Calibration is how one horizon's interval was made.
+type Calibration struct {
+	Horizon int `json:"horizon"`
+	Errors  int `json:"errors"`
+	From    int `json:"from_horizon"`
+}
+
+// Forecast forecasts one series h periods ahead from the data up to until
+// ("" for all) and backtests the models on the same data. model
+// ModelDefault ("") takes the series' default, chosen from the backtest
+// (rules.go, chooseDefault). Without a track record there is no forecast
 // (rules.go, noForecastWithoutTrackRecord): a series too short to be
 // tested on its own past is refused with ErrNoTrackRecord (422).
 func (s *Service) Forecast(ctx context.Context, q SeriesQuery, until string, h int, model string) (*TrackedForecast, error) {
-	f, err := s.ForecastSeries(ctx, q, until, h, model)
+	return s.ForecastWindows(ctx, q, until, h, model, "")
+}
+
+// ForecastWindows is Forecast with totals over windows (WindowFiscalYear,
+// WindowYear; "" for none): the horizon is extended to the end of the
+// window holding its last period, and every window the data and the
+// forecast cover together gets a total with intervals from sample paths.
+// Totals need monthly data (422 otherwise).
+func (s *Service) ForecastWindows(ctx context.Context, q SeriesQuery, until string, h int, model, window string) (*TrackedForecast, error) {
+	tail, in, err := s.PickSeries(ctx, q, until)
 	if err != nil {
 		return nil, err
 	}
-	bt, err := BacktestTail(f.Tail, f.Indicator, h)
+	f, err := forecastTail(tail, in, h, model, window)
+	var ref *refusal
+	if errors.As(err, &ref) {
+		return nil, err // the caller's to fix: its message as is
+	}
+	if err != nil {
+		return nil, fmt.Errorf("indicators: forecast %s %s: %w", q.Country, q.Indicator, err)
+	}
+	return f, nil
+}
+
+// forecastTail is ForecastWindows on a chosen series: no I/O.
+func forecastTail(tail Tail, in Indicator, h int, model, window string) (*TrackedForecast, error) {
+	o := OptionsFor(in, tail)
+	if model != ModelDefault && !slices.Contains(Models(o.Season), model) {
+		return nil, &refusal{msg: fmt.Sprintf("unknown model %q (one of %s)", model, strings.Join(Models(o.Season), ", ")), cause: ErrUnknownModel}
+	}
+	if window != "" {
+		var err error
+		if h, err = windowHorizon(tail, h, window); err != nil {
+			return nil, err
+		}
+	}
+	bt, err := BacktestTail(tail, in, h)
 	if err != nil {
 		return nil, trackRecordRefusal(err)
 	}
-	return &TrackedForecast{SeriesForecast: f, Backtest: bt}, nil
+	if model == ModelDefault {
+		model = bt.Default
+	}
+	n := len(tail.Values)
+	fc, sp, err := bt.run.roll.calibrated(model, n, h)
+	if err != nil {
+		return nil, tooShortRefusal(err)
+	}
+	bt.Model = model
+	bt.Track = bt.run.trackRows(model, tail.Periods)
+	last := tail.Periods[n-1]
+	out := &TrackedForecast{
+		SeriesForecast: &SeriesForecast{Tail: tail, Indicator: in, Options: o, Periods: NextPeriods(last, h), Forecast: fc},
+		Backtest:       bt, Window: window,
+	}
+	for j, x := range sp {
+		out.Calibration = append(out.Calibration, Calibration{Horizon: j + 1, Errors: x.N, From: x.From})
+	}
+	stored := map[string]float64{}
+	for _, p := range tail.Series.Points {
+		if p.Value != nil {
+			stored[p.Period] = *p.Value
+		}
+	}
+	out.Actuals = make([]*float64, h)
+	for j, p := range out.Periods {
+		if v, ok := stored[p]; ok {
+			out.Actuals[j] = &v
+		}
+	}
+	if window != "" {
+		paths := samplePaths(bt.run.roll.at(model, n).Point[:h], sp, samplePathCount, o)
+		out.Totals = windowTotals(tail, out.Periods, paths, window, stored)
+	}
+	return out, nil
 }
+
+// ErrUnknownModel refuses a model name the domain does not have.
+var ErrUnknownModel = errors.New("unknown model")
 
 // ForecastChoices are the countries and indicators the forecast form
 // offers: those with values that may be forecast (rules.go). Neither list
@@ -97,6 +189,14 @@ type BacktestResult struct {
 	Horizon  int
 	MinTrain int
 	Scores   []Score
+	// Default is the model the series' forecast uses unless another is
+	// asked for (rules.go, chooseDefault).
+	Default string
+	// Model is the model whose past origins Track lists: the one
+	// forecast, or the default.
+	Model string
+	Track []TrackRow
+	run   *backtest
 }
 
 // BacktestSeries runs the rolling-origin evaluation on one series. A
@@ -119,11 +219,13 @@ func (s *Service) BacktestSeries(ctx context.Context, q SeriesQuery, h int) (*Ba
 func BacktestTail(tail Tail, in Indicator, h int) (*BacktestResult, error) {
 	o := OptionsFor(in, tail)
 	mt := backtestFirstOrigin(tail.Series.Frequency, o.Season)
-	scores, err := Backtest(tail.Values, h, mt, o)
+	run, err := runBacktest(tail.Values, h, mt, o)
 	if err != nil {
 		return nil, err
 	}
-	return &BacktestResult{Tail: tail, Horizon: h, MinTrain: mt, Scores: scores}, nil
+	def := chooseDefault(run.scores)
+	return &BacktestResult{Tail: tail, Horizon: h, MinTrain: mt, Scores: run.scores, Default: def, Model: def,
+		Track: run.trackRows(def, tail.Periods), run: run}, nil
 }
 
 // SeriesQuery picks one series for forecasting and backtests.

@@ -2,6 +2,7 @@ package indicators
 
 import (
 	"errors"
+	"math"
 	"slices"
 )
 
@@ -117,3 +118,50 @@ var Drivers = []string{"homicide_rate", "gdp_pc_ppp", "poverty_365", "cpi_score"
 // minCorrelationPairs: below this many (driver, flow) year pairs a
 // correlation is unknown (NaN), not computed.
 const minCorrelationPairs = 5
+
+// calibMinErrors: a horizon's calibrated interval needs this many past
+// errors at that horizon; with fewer it borrows a shorter horizon's,
+// widened (calibrate.go).
+const calibMinErrors = 10
+
+// aciRate is how fast calibrated intervals widen after misses and narrow
+// after hits (adaptive conformal inference's gamma), and maxLevel the
+// widest level they may reach.
+const (
+	aciRate  = 0.05
+	maxLevel = 0.999
+)
+
+// significance is the level at which a model is called better or worse
+// than naive (a 95% interval of the MASE difference that excludes zero).
+const significance = 0.05
+
+// minVerdictBlocks: forecasts from neighbouring origins share most of
+// their targets, so n origins of h-step forecasts hold about n/h
+// independent comparisons; with fewer than this many a model is never
+// called better or worse than naive (the test's large-sample theory does
+// not hold), and the default stays the simplest.
+const minVerdictBlocks = 5
+
+// chooseDefault is the rule "a model replaces naive only when it is
+// better by more than chance": the default forecast of a series is the
+// model with the lowest backtest MASE among those whose MASE is lower than
+// naive's with a 95% interval excluding zero (Diebold-Mariano); when none
+// is, naive, the simplest. Scores without naive give the first (simplest)
+// model scored.
+func chooseDefault(scores []Score) string {
+	best, bestMASE := "", math.Inf(1)
+	simplest := ""
+	for _, s := range scores {
+		if simplest == "" || s.Model == ModelNaive {
+			simplest = s.Model
+		}
+		if s.VsNaive != nil && s.VsNaive.Verdict == VerdictBetter && s.MASE < bestMASE {
+			best, bestMASE = s.Model, s.MASE
+		}
+	}
+	if best == "" {
+		return simplest
+	}
+	return best
+}

@@ -53,6 +53,14 @@ type apiForecast struct {
 	Backtest  []indicators.Score `json:"backtest"`
 	Horizon   int                `json:"horizon"`
 	MinTrain  int                `json:"backtest_first_origin"`
+	// Default is the model the backtest chose for the series; Intervals
+	// says how the intervals were made.
+	Default     string                   `json:"default_model"`
+	Intervals   string                   `json:"intervals"`
+	Calibration []indicators.Calibration `json:"calibration"`
+	Track       []indicators.TrackRow    `json:"track_record"`
+	Total       string                   `json:"total,omitempty"`
+	Totals      []indicators.WindowTotal `json:"totals,omitempty"`
 }
 
 type apiForecastPoint struct {
@@ -62,6 +70,9 @@ type apiForecastPoint struct {
 	Upper80  float64 `json:"upper80"`
 	Lower95  float64 `json:"lower95"`
 	Upper95  float64 `json:"upper95"`
+	// Actual is what happened, when the database has it (a forecast as of
+	// a past date).
+	Actual *float64 `json:"actual,omitempty"`
 }
 
 // forecastAPI is the forecast with its track record, as the API answers it.
@@ -73,9 +84,11 @@ func (h *indicatorHandlers) forecastAPI(ctx context.Context, fp forecastParams) 
 	t, f := res.Tail, res.SeriesForecast.Forecast
 	out := &apiForecast{Country: t.Series.Country, Indicator: t.Series.Indicator, Scope: t.Series.Scope, Frequency: string(t.Series.Frequency),
 		Model: f.Model, DataFrom: t.Periods[0], DataUntil: t.Periods[len(t.Periods)-1], Values: len(t.Values), Log: res.Options.Log,
-		Backtest: res.Backtest.Scores, Horizon: fp.Horizon, MinTrain: res.Backtest.MinTrain}
+		Backtest: res.Backtest.Scores, Horizon: len(res.Periods), MinTrain: res.Backtest.MinTrain,
+		Default: res.Backtest.Default, Intervals: indicators.IntervalsMethod, Calibration: res.Calibration, Track: res.Backtest.Track,
+		Total: res.Window, Totals: res.Totals}
 	for i, p := range res.Periods {
-		out.Forecast = append(out.Forecast, apiForecastPoint{p, f.Point[i], f.Lower80[i], f.Upper80[i], f.Lower95[i], f.Upper95[i]})
+		out.Forecast = append(out.Forecast, apiForecastPoint{p, f.Point[i], f.Lower80[i], f.Upper80[i], f.Lower95[i], f.Upper95[i], res.Actuals[i]})
 	}
 	return out, nil
 }

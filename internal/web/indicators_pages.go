@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"golang.org/x/text/message"
 	"math"
 	"net/http"
 	"net/url"
@@ -334,8 +335,8 @@ func (h *indicatorHandlers) handleIndicatorsProjections(w http.ResponseWriter, r
 
 // forecastParams reads and checks the forecast query.
 type forecastParams struct {
-	Country, Indicator, Until, Model, Scope, Frequency string
-	Horizon                                            int
+	Country, Indicator, Until, Model, Scope, Frequency, Total string
+	Horizon                                                   int
 }
 
 func (fp forecastParams) query() indicators.SeriesQuery {
@@ -349,7 +350,7 @@ func (fp forecastParams) query() indicators.SeriesQuery {
 
 func (fp forecastParams) values() url.Values {
 	q := url.Values{}
-	for k, v := range map[string]string{"country": fp.Country, "indicator": fp.Indicator, "until": fp.Until, "model": fp.Model, "scope": fp.Scope, "frequency": fp.Frequency} {
+	for k, v := range map[string]string{"country": fp.Country, "indicator": fp.Indicator, "until": fp.Until, "model": fp.Model, "scope": fp.Scope, "frequency": fp.Frequency, "total": fp.Total} {
 		if v != "" {
 			q.Set(k, v)
 		}
@@ -361,18 +362,19 @@ func (fp forecastParams) values() url.Values {
 func readForecastParams(r *http.Request) (forecastParams, error) {
 	q := r.URL.Query()
 	fp := forecastParams{Country: q.Get("country"), Indicator: q.Get("indicator"), Until: q.Get("until"), Model: q.Get("model"),
-		Scope: q.Get("scope"), Frequency: q.Get("frequency")}
+		Scope: q.Get("scope"), Frequency: q.Get("frequency"), Total: q.Get("total")}
 	if fp.Country == "" {
 		fp.Country = "ALL"
 	}
 	if fp.Indicator == "" {
 		fp.Indicator = "uac_encounters"
 	}
-	if fp.Model == "" {
-		fp.Model = indicators.ModelCombination
-	}
-	if !slices.Contains(indicators.Models(12), fp.Model) {
+	// No model: the series' default, chosen by the domain from the backtest.
+	if fp.Model != indicators.ModelDefault && !slices.Contains(indicators.Models(12), fp.Model) {
 		return fp, fmt.Errorf("unknown model %q", fp.Model)
+	}
+	if fp.Total != "" && !slices.Contains(indicators.Windows(), fp.Total) {
+		return fp, fmt.Errorf("unknown total %q (fiscal_year or year)", fp.Total)
 	}
 	switch indicators.Frequency(fp.Frequency) {
 	case "", indicators.Monthly, indicators.FiscalYear, indicators.Yearly:
@@ -395,7 +397,7 @@ func readForecastParams(r *http.Request) (forecastParams, error) {
 // forecast is the forecast the query asks for, with its track record;
 // the domain refuses a forecast without one.
 func (h *indicatorHandlers) forecast(ctx context.Context, fp forecastParams) (*indicators.TrackedForecast, error) {
-	return h.ind.Forecast(ctx, fp.query(), fp.Until, fp.Horizon, fp.Model)
+	return h.ind.ForecastWindows(ctx, fp.query(), fp.Until, fp.Horizon, fp.Model, fp.Total)
 }
 
 type indForecastView struct {
@@ -410,18 +412,33 @@ type indForecastView struct {
 	Horizon    int
 	MinTrain   int
 	CSV        string
+	Model      string // the model forecast
+	Default    string // the series' default
+	Windows    []string
+	Totals     []indTotalView
+	Track      []indTrackView
+	Calibrated string // how the intervals were made
 }
 
 type indScoreView struct {
-	Model, MASE, SMAPE, Cover80, Cover95 string
-	Origins, Forecasts                   int
-	Chosen                               bool
+	Model, MASE, VsNaive, Verdict, SMAPE, Cover80, Cover95 string
+	Origins, Forecasts                                     int
+	Chosen, Default                                        bool
+}
+
+type indTotalView struct {
+	Period, Forecast, Range80, Range95, Observed, Actual string
+	ActualUnknown, Held80                                bool
+}
+
+type indTrackView struct {
+	Origin, Target, Forecast, Range80, Actual, Error string
+	Held80, Held95                                   bool
 }
 
 func (h *indicatorHandlers) handleIndicatorsForecast(w http.ResponseWriter, r *http.Request) {
 	ctx, lang := r.Context(), langOf(r)
-	pr := numPrinter(lang)
-	v := indForecastView{Models: indicators.Models(12)}
+	v := indForecastView{Models: indicators.Models(12), Windows: indicators.Windows()}
 	cs, list, err := h.ind.ForecastChoices(ctx)
 	if err != nil {
 		h.serverError(w, r, err)
@@ -455,13 +472,10 @@ func (h *indicatorHandlers) handleIndicatorsForecast(w http.ResponseWriter, r *h
 	t := res.Tail
 	v.Series = fmt.Sprintf("%s · %s · %s · %s–%s (%d)", h.countryName(lang, t.Series.Country), h.indicatorName(lang, res.Indicator),
 		h.scopeText(lang, t.Series.Scope), t.Periods[0], t.Periods[len(t.Periods)-1], len(t.Values))
-	v.Horizon, v.MinTrain = fp.Horizon, res.Backtest.MinTrain
+	v.Horizon, v.MinTrain = len(res.Periods), res.Backtest.MinTrain
 	v.CSV = "/indicators/forecast.csv?" + fp.values().Encode()
-	for _, sc := range res.Backtest.Scores {
-		v.Scores = append(v.Scores, indScoreView{Model: sc.Model, MASE: pr.Sprintf("%.3f", sc.MASE), SMAPE: pr.Sprintf("%.1f", sc.SMAPE),
-			Cover80: pr.Sprintf("%.0f%%", 100*sc.Cover80), Cover95: pr.Sprintf("%.0f%%", 100*sc.Cover95), Origins: sc.Origins, Forecasts: sc.Forecast,
-			Chosen: sc.Model == fp.Model})
-	}
+	v.Model, v.Default = res.Forecast.Model, res.Backtest.Default
+	h.fillForecastTables(&v, lang, res)
 	ch := h.forecastChart(r, res)
 	v.Chart = &ch
 	h.render(w, r, http.StatusOK, "indicators_forecast", v)
@@ -474,24 +488,36 @@ func (h *indicatorHandlers) forecastChart(r *http.Request, res *indicators.Track
 	n, hz := len(t.Periods), len(res.Periods)
 	labels := append(append([]string{}, t.Periods...), res.Periods...)
 	mk := func() []*float64 { return make([]*float64, n+hz) }
-	hist, fc, l80, u80, l95, u95 := mk(), mk(), mk(), mk(), mk(), mk()
+	hist, fc, l80, u80, l95, u95, after := mk(), mk(), mk(), mk(), mk(), mk(), mk()
 	ch := indChart{ID: "fc", Title: h.translate(lang, "indicators.fc.chart"), Unit: res.Indicator.Unit,
-		Columns: []string{h.translate(lang, "indicators.fc.observed"), h.translate(lang, "indicators.fc.forecast"), h.translate(lang, "indicators.fc.range80"), h.translate(lang, "indicators.fc.range95")}}
+		Columns: []string{h.translate(lang, "indicators.fc.observed"), h.translate(lang, "indicators.fc.forecast"), h.translate(lang, "indicators.fc.range80"), h.translate(lang, "indicators.fc.range95"), h.translate(lang, "indicators.fc.error")}}
 	for i, v := range t.Values {
 		x := v
 		hist[i] = &x
-		ch.Rows = append(ch.Rows, indRow{Period: t.Periods[i], Cells: []indCell{{Text: fmtValue(pr, v, res.Indicator.Kind)}, {}, {}, {}}})
+		ch.Rows = append(ch.Rows, indRow{Period: t.Periods[i], Cells: []indCell{{Text: fmtValue(pr, v, res.Indicator.Kind)}, {}, {}, {}, {}}})
 	}
 	for k := range hz {
 		i := n + k
 		p, a, b, c, d := f.Point[k], f.Lower80[k], f.Upper80[k], f.Lower95[k], f.Upper95[k]
 		fc[i], l80[i], u80[i], l95[i], u95[i] = &p, &a, &b, &c, &d
 		kind := res.Indicator.Kind
+		// What then happened, when the database has it (a forecast as of a
+		// past date): drawn and tabled with the error, never "not yet
+		// observed".
+		obs := indCell{Text: h.translate(lang, "indicators.fc.future"), Unknown: true}
+		errCell := indCell{}
+		if av := res.Actuals[k]; av != nil {
+			x := *av
+			after[i] = &x
+			obs = indCell{Text: fmtValue(pr, x, kind)}
+			errCell = indCell{Text: fmtValue(pr, x-p, kind) + pctOf(pr, x-p, p)}
+		}
 		ch.Rows = append(ch.Rows, indRow{Period: res.Periods[k], Cells: []indCell{
-			{Text: h.translate(lang, "indicators.fc.future"), Unknown: true},
+			obs,
 			{Text: fmtValue(pr, p, kind)},
 			{Text: fmtValue(pr, a, kind) + " – " + fmtValue(pr, b, kind)},
 			{Text: fmtValue(pr, c, kind) + " – " + fmtValue(pr, d, kind)},
+			errCell,
 		}})
 	}
 	// Join the forecast line to the last observation so that it reads as
@@ -506,7 +532,69 @@ func (h *indicatorHandlers) forecastChart(r *http.Request, res *indicators.Track
 		{Label: h.translate(lang, "indicators.fc.observed"), Data: hist, Style: "solid", Color: 0},
 		{Label: h.translate(lang, "indicators.fc.forecast") + " (" + f.Model + ")", Data: fc, Style: "dashed", Color: 1},
 	}}
+	if slices.ContainsFunc(after, func(p *float64) bool { return p != nil }) {
+		ch.Spec.Datasets = append(ch.Spec.Datasets, indDataset{Label: h.translate(lang, "indicators.fc.happened"), Data: after, Style: "solid", Color: 2})
+	}
 	return ch
+}
+
+// pctOf is " (+12%)": d as a share of base.
+func pctOf(pr *message.Printer, d, base float64) string {
+	if base == 0 {
+		return ""
+	}
+	return pr.Sprintf(" (%+.0f%%)", 100*d/base)
+}
+
+// fillForecastTables fills the backtest table (with the MASE difference to
+// naive and its verdict), the totals and every past origin's track record.
+func (h *indicatorHandlers) fillForecastTables(v *indForecastView, lang string, res *indicators.TrackedForecast) {
+	pr := numPrinter(lang)
+	kind := res.Indicator.Kind
+	for _, sc := range res.Backtest.Scores {
+		sv := indScoreView{Model: sc.Model, MASE: pr.Sprintf("%.3f", sc.MASE), SMAPE: pr.Sprintf("%.1f", sc.SMAPE),
+			Cover80: pr.Sprintf("%.0f%%", 100*sc.Cover80), Cover95: pr.Sprintf("%.0f%%", 100*sc.Cover95), Origins: sc.Origins, Forecasts: sc.Forecast,
+			Chosen: sc.Model == res.Forecast.Model, Default: sc.Model == res.Backtest.Default}
+		if c := sc.VsNaive; c != nil {
+			sv.VsNaive = pr.Sprintf("%+.3f (%+.3f – %+.3f)", c.Diff, c.Lower, c.Upper)
+			sv.Verdict = h.translate(lang, "indicators.fc.verdict."+c.Verdict)
+			if !c.Tested {
+				sv.VsNaive = pr.Sprintf("%+.3f", c.Diff)
+				sv.Verdict = h.translate(lang, "indicators.fc.verdict.untested")
+			}
+		}
+		v.Scores = append(v.Scores, sv)
+	}
+	calibrated, borrowed, own := 0, 0, 0
+	for _, c := range res.Calibration {
+		switch {
+		case c.Errors == 0:
+			own++
+		case c.From != c.Horizon:
+			borrowed++
+		default:
+			calibrated++
+		}
+	}
+	v.Calibrated = h.translate(lang, "indicators.fc.calibrated", calibrated, borrowed, own)
+	for _, t := range res.Totals {
+		tv := indTotalView{Period: t.Period, Forecast: fmtValue(pr, t.Forecast, kind),
+			Range80:  fmtValue(pr, t.Lower80, kind) + " – " + fmtValue(pr, t.Upper80, kind),
+			Range95:  fmtValue(pr, t.Lower95, kind) + " – " + fmtValue(pr, t.Upper95, kind),
+			Observed: h.translate(lang, "indicators.fc.total_observed", fmtValue(pr, t.Observed, kind), t.ObservedMonths)}
+		if t.Actual != nil {
+			tv.Actual = fmtValue(pr, *t.Actual, kind) + pctOf(pr, *t.Actual-t.Forecast, t.Forecast)
+			tv.Held80 = *t.Actual >= t.Lower80 && *t.Actual <= t.Upper80
+		} else {
+			tv.ActualUnknown = true
+		}
+		v.Totals = append(v.Totals, tv)
+	}
+	for _, tr := range res.Backtest.Track {
+		v.Track = append(v.Track, indTrackView{Origin: tr.Origin, Target: tr.Target, Forecast: fmtValue(pr, tr.Forecast, kind),
+			Range80: fmtValue(pr, tr.Lower80, kind) + " – " + fmtValue(pr, tr.Upper80, kind), Actual: fmtValue(pr, tr.Actual, kind),
+			Error: fmtValue(pr, tr.Error, kind) + pctOf(pr, tr.Error, tr.Forecast), Held80: tr.Held80, Held95: tr.Held95})
+	}
 }
 
 func writeCSVHeaders(w http.ResponseWriter, name string) {
@@ -575,6 +663,13 @@ func (h *indicatorHandlers) handleIndicatorsForecastCSV(w http.ResponseWriter, r
 	_ = cw.Write([]string{"period", "forecast", "lower80", "upper80", "lower95", "upper95"})
 	f := res.SeriesForecast.Forecast
 	num := func(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+	if fp.Total != "" {
+		for _, t := range res.Totals {
+			_ = cw.Write([]string{t.Period, num(t.Forecast), num(t.Lower80), num(t.Upper80), num(t.Lower95), num(t.Upper95)})
+		}
+		cw.Flush()
+		return
+	}
 	for i, p := range res.Periods {
 		_ = cw.Write([]string{p, num(f.Point[i]), num(f.Lower80[i]), num(f.Upper80[i]), num(f.Lower95[i]), num(f.Upper95[i])})
 	}

@@ -118,8 +118,45 @@ func TestIndicatorsPublicPages(t *testing.T) {
 			Backtest []indicators.Score
 			Scope    string `json:"scope"`
 		}
-		if resp.StatusCode != 200 || json.Unmarshal(body, &fc) != nil || len(fc.Forecast) != 12 || len(fc.Backtest) != 4 || fc.Scope != "usbp-swb" {
+		if resp.StatusCode != 200 || json.Unmarshal(body, &fc) != nil || len(fc.Forecast) != 12 || len(fc.Backtest) != len(indicators.Models(12)) || fc.Scope != "usbp-swb" {
 			t.Errorf("/api/v1/forecasts: %d %.400s", resp.StatusCode, body)
+		}
+		// As of May 2014, with fiscal-year totals: FY2014 and FY2015 with
+		// what happened, and every forecast month with its actual.
+		resp, body = env.do(t, "GET", "/api/v1/forecasts?country=ALL&indicator=uac_encounters&horizon=12&until=2014-05&total=fiscal_year", "", "")
+		var tot struct {
+			Model    string `json:"model"`
+			Default  string `json:"default_model"`
+			Forecast []struct {
+				Period string   `json:"period"`
+				Actual *float64 `json:"actual"`
+			} `json:"forecast"`
+			Totals []indicators.WindowTotal `json:"totals"`
+			Track  []indicators.TrackRow    `json:"track_record"`
+		}
+		if resp.StatusCode != 200 || json.Unmarshal(body, &tot) != nil || len(tot.Totals) != 2 || tot.Totals[1].Period != "FY2015" ||
+			tot.Totals[1].Actual == nil || *tot.Totals[1].Actual != 39970 || len(tot.Forecast) != 16 || tot.Model != tot.Default || len(tot.Track) == 0 {
+			t.Errorf("/api/v1/forecasts with totals: %d %.600s", resp.StatusCode, body)
+		}
+		for _, p := range tot.Forecast {
+			if p.Actual == nil {
+				t.Errorf("%s: in the database but no actual", p.Period)
+			}
+		}
+		// The page for that cut-off: totals, what happened, every origin,
+		// the calibration said; nothing in the database "not yet observed".
+		resp, body = env.do(t, "GET", "/indicators/forecast?country=ALL&indicator=uac_encounters&horizon=12&until=2014-05&total=fiscal_year", "", "")
+		page := string(body)
+		if resp.StatusCode != 200 {
+			t.Errorf("forecast page as of 2014-05: %d", resp.StatusCode)
+		}
+		for _, want := range []string{"FY2015", "39,970", "What happened", "calibrated on this model&#39;s own errors", `id="origins-table"`, "2013-12"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("forecast page as of 2014-05 lacks %q", want)
+			}
+		}
+		if strings.Contains(page, "not yet observed") || strings.Contains(page, "combination ✓") {
+			t.Errorf("forecast page as of 2014-05 labels stored data not yet observed, or calls naive combination")
 		}
 	})
 }
