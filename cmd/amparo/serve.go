@@ -121,17 +121,21 @@ func runServe(ctx context.Context, args []string) error {
 func newServices(ctx context.Context, db *store.DB, logger *slog.Logger) (web.Services, error) {
 	fac := facilities.New(db, nil)
 	cases := custody.New(db, fac, nil)
+	rel := release.New(db, cases, nil)
 	return web.Services{
 		Custody:    cases,
 		Facilities: fac,
-		Release:    release.New(db, cases, nil),
+		Release:    rel,
 		Indicators: indicators.New(db),
 		// The matcher reads every case into memory, which takes seconds
 		// on a large database: it is built in the background, and the
 		// tracing pages answer 503 until it is there.
 		// It runs until Server.Close, after the last request has been
 		// answered, not until the signal that begins the shutdown.
-		Tracing: requests.Start(context.WithoutCancel(ctx), db, requests.RunnerOptions{MatcherOptions: requests.MatcherOptions{Logger: logger}}),
+		Tracing: requests.Start(context.WithoutCancel(ctx), db, requests.RunnerOptions{
+			MatcherOptions: requests.MatcherOptions{Logger: logger, Cases: cases},
+			Release:        rel,
+		}),
 	}, nil
 }
 

@@ -18,13 +18,15 @@ func testServices(t *testing.T, db *store.DB) Services {
 	t.Helper()
 	fac := facilities.New(db, nil)
 	cases := custody.New(db, fac, nil)
+	rel := release.New(db, cases, nil)
 	return Services{
 		Custody:    cases,
 		Facilities: fac,
-		Release:    release.New(db, cases, nil),
+		Release:    rel,
 		Indicators: indicators.New(db),
 		Tracing: requests.Start(context.Background(), db, requests.RunnerOptions{
-			MatcherOptions: requests.MatcherOptions{Logger: discardLogger()},
+			MatcherOptions: requests.MatcherOptions{Logger: discardLogger(), Cases: cases},
+			Release:        rel,
 		}),
 	}
 }

@@ -39,7 +39,7 @@ func SeedDemo(ctx context.Context, db *store.DB, o DemoOptions) error {
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, o.Seed^0x7261636b))
 	var cases []Person
-	err := eachCase(ctx, db, 0, func(_ int64, rs []tracing.Record) error {
+	err := eachCase(ctx, casesOr(nil, db), 0, func(_ int64, rs []tracing.Record) error {
 		r := rs[0]
 		cases = append(cases, Person{GivenNames: r.GivenNames, Surname1: r.Surname1, Surname2: r.Surname2, Sex: r.Sex,
 			BirthDate: r.BirthDate, BirthCountry: r.BirthCountry, BirthPlace: r.BirthPlace, MotherName: r.MotherName, FatherName: r.FatherName})

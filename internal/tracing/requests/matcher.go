@@ -43,6 +43,10 @@ type MatcherOptions struct {
 	// FrequenciesFrom is the number of cases from which name frequencies
 	// are counted (default MinCasesForFrequencies); tests lower it.
 	FrequenciesFrom int
+	// Cases is the custody service the matcher reads the cases through
+	// (cmd/amparo serve hands over the server's own). When nil, one is
+	// made on the database, for the CLI and tests.
+	Cases *custody.Service
 }
 
 // MinCasesForFrequencies is the number of cases from which name frequencies
@@ -62,7 +66,8 @@ var matcherActor = audit.Actor{Email: "system:tracing-matcher", Role: "system"}
 // since its cursor, indexes them and matches each against the open
 // requests, storing what it finds as proposed candidates.
 type Matcher struct {
-	db *store.DB
+	db    *store.DB
+	cases *custody.Service
 	// ix is swapped whole when it is rebuilt with fresh name frequencies;
 	// searches running meanwhile finish on the old one.
 	ix        atomic.Pointer[tracing.Index]
@@ -97,7 +102,7 @@ func NewMatcher(ctx context.Context, db *store.DB, opts MatcherOptions) (*Matche
 	}
 	// Corrections made from here on are picked up by Sync: the cases read
 	// below may or may not show them, and indexing one anew is harmless.
-	_, seq, err := casesOf(db).MaxIDs(reader(ctx))
+	_, seq, err := m.cases.MaxIDs(reader(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("tracing: identity corrections: %w", err)
 	}
@@ -108,7 +113,7 @@ func NewMatcher(ctx context.Context, db *store.DB, opts MatcherOptions) (*Matche
 	}
 	var recs []tracing.Record
 	var ids []int64
-	err = eachCase(ctx, db, 0, func(id int64, rs []tracing.Record) error {
+	err = eachCase(ctx, m.cases, 0, func(id int64, rs []tracing.Record) error {
 		recs = append(recs, rs...)
 		ids = append(ids, id)
 		return nil
@@ -152,7 +157,7 @@ func NewMatcherFromRecords(db *store.DB, recs []tracing.Record, opts MatcherOpti
 }
 
 func newMatcher(db *store.DB, opts MatcherOptions) *Matcher {
-	m := &Matcher{db: db, model: opts.Model, freqFrom: opts.FrequenciesFrom, threshold: opts.Threshold, lag: opts.Lag, log: opts.Logger, now: opts.Now,
+	m := &Matcher{db: db, cases: casesOr(opts.Cases, db), model: opts.Model, freqFrom: opts.FrequenciesFrom, threshold: opts.Threshold, lag: opts.Lag, log: opts.Logger, now: opts.Now,
 		pending: map[int64]time.Time{}, applied: map[int64]bool{}}
 	if m.freqFrom <= 0 {
 		m.freqFrom = MinCasesForFrequencies
@@ -213,7 +218,7 @@ func (m *Matcher) Rebuild(ctx context.Context) error {
 	var recs []tracing.Record
 	var read bitset
 	var last int64
-	err := eachCase(ctx, m.db, 0, func(id int64, rs []tracing.Record) error {
+	err := eachCase(ctx, m.cases, 0, func(id int64, rs []tracing.Record) error {
 		recs = append(recs, rs...)
 		read.set(id)
 		last = id
@@ -235,7 +240,7 @@ func (m *Matcher) Rebuild(ctx context.Context) error {
 		for b := 0; bits != 0; b++ {
 			if bits&1 != 0 {
 				id := int64(w)<<6 | int64(b)
-				rs, err := caseRecords(ctx, m.db, id)
+				rs, err := caseRecords(ctx, m.cases, id)
 				if err != nil {
 					return err
 				}
@@ -275,8 +280,11 @@ func (m *Matcher) readCursor(ctx context.Context) (int64, bool, error) {
 	return n, true, nil
 }
 
-// casesOf is the custody service the matcher reads the cases through.
-func casesOf(db *store.DB) *custody.Service {
+// casesOr returns cases, or a custody service made on db when it is nil.
+func casesOr(cases *custody.Service, db *store.DB) *custody.Service {
+	if cases != nil {
+		return cases
+	}
 	return custody.New(db, facilities.New(db, nil), nil)
 }
 
@@ -291,15 +299,15 @@ func reader(ctx context.Context) context.Context {
 
 // eachCase calls fn for every case with id > after, in id order, with the
 // records the case is indexed under (see caseRecordsOf).
-func eachCase(ctx context.Context, db *store.DB, after int64, fn func(id int64, rs []tracing.Record) error) error {
-	return casesOf(db).Identities(reader(ctx), after, func(id int64, ci custody.CaseIdentity) error {
+func eachCase(ctx context.Context, cases *custody.Service, after int64, fn func(id int64, rs []tracing.Record) error) error {
+	return cases.Identities(reader(ctx), after, func(id int64, ci custody.CaseIdentity) error {
 		return fn(id, caseRecordsFrom(id, ci))
 	})
 }
 
 // caseRecords reads one case as the engine compares it.
-func caseRecords(ctx context.Context, db *store.DB, id int64) ([]tracing.Record, error) {
-	ci, err := casesOf(db).Identity(reader(ctx), id)
+func caseRecords(ctx context.Context, cases *custody.Service, id int64) ([]tracing.Record, error) {
+	ci, err := cases.Identity(reader(ctx), id)
 	if err != nil {
 		return nil, fmt.Errorf("tracing: read case %d: %w", id, err)
 	}
@@ -383,7 +391,7 @@ func (m *Matcher) syncLocked(ctx context.Context) (SyncResult, error) {
 		rs []tracing.Record
 	}
 	var fresh []newCase
-	err := eachCase(ctx, m.db, m.floor, func(id int64, rs []tracing.Record) error {
+	err := eachCase(ctx, m.cases, m.floor, func(id int64, rs []tracing.Record) error {
 		if _, done := m.pending[id]; done {
 			return nil
 		}
@@ -411,7 +419,7 @@ func (m *Matcher) syncLocked(ctx context.Context) (SyncResult, error) {
 		if !m.indexed.has(id) {
 			continue // not indexed yet: read as a new case, as it is now
 		}
-		rs, err := caseRecords(ctx, m.db, id)
+		rs, err := caseRecords(ctx, m.cases, id)
 		if errors.Is(err, store.ErrNotFound) {
 			m.ix.Load().Replace(strconv.FormatInt(id, 10))
 			continue
@@ -481,7 +489,7 @@ func (m *Matcher) syncLocked(ctx context.Context) (SyncResult, error) {
 // after a higher: the last editWindow numbers are read again each time and
 // those already applied skipped.
 func (m *Matcher) readCorrections(ctx context.Context) ([]int64, error) {
-	changes, err := casesOf(m.db).IdentityChangesSince(reader(ctx), m.editSeq.Load()-editWindow)
+	changes, err := m.cases.IdentityChangesSince(reader(ctx), m.editSeq.Load()-editWindow)
 	if err != nil {
 		return nil, fmt.Errorf("tracing: identity corrections: %w", err)
 	}
@@ -511,7 +519,7 @@ func (m *Matcher) readCorrections(ctx context.Context) ([]int64, error) {
 
 // markApplied records the corrections of the window below seq as indexed.
 func (m *Matcher) markApplied(ctx context.Context, seq int64) error {
-	changes, err := casesOf(m.db).IdentityChangesSince(reader(ctx), seq-editWindow)
+	changes, err := m.cases.IdentityChangesSince(reader(ctx), seq-editWindow)
 	if err != nil {
 		return fmt.Errorf("tracing: identity corrections: %w", err)
 	}
@@ -563,7 +571,7 @@ func searchAll(ctx context.Context, ix *tracing.Index, rs []tracing.Record, topK
 // intake or a correction sees it. The check is two indexed MAX queries; the
 // background loop catches the rarer late commits.
 func (m *Matcher) Refresh(ctx context.Context) error {
-	maxID, seq, err := casesOf(m.db).MaxIDs(reader(ctx))
+	maxID, seq, err := m.cases.MaxIDs(reader(ctx))
 	if err != nil {
 		return fmt.Errorf("tracing: newest case: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/amparo-project/amparo/internal/children/release"
 	"github.com/amparo-project/amparo/internal/store"
 )
 
@@ -27,6 +28,9 @@ type RunnerOptions struct {
 	// MatcherOptions build the matcher; their Logger also receives the
 	// runner's messages (default slog.Default).
 	MatcherOptions
+	// Release makes a confirmed relative a sponsor (when nil, one made on
+	// the database).
+	Release *release.Service
 	// Interval is the time between two syncs (default SyncInterval).
 	Interval time.Duration
 	// Gate, when set, holds the runner in its loading state until it is
@@ -83,7 +87,7 @@ func (r *Runner) run(ctx context.Context, db *store.DB, opts RunnerOptions) {
 		}
 		return
 	}
-	r.svc = New(db, m)
+	r.svc = New(db, m, opts.Release)
 	close(r.ready)
 	log.Info("tracing: matcher ready", "cases", m.Len(), "took", time.Since(start).Round(time.Millisecond).String())
 	m.Run(ctx, opts.Interval)

@@ -13,7 +13,6 @@ import (
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/children/custody"
-	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/children/release"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/tracing"
@@ -30,11 +29,14 @@ type Service struct {
 	Now func() time.Time
 }
 
-// New returns a Service on db and m using the wall clock.
-func New(db *store.DB, m *Matcher) *Service {
-	fac := facilities.New(db, nil)
-	cases := custody.New(db, fac, nil)
-	return &Service{DB: db, M: m, Cases: cases, Release: release.New(db, cases, nil), Now: time.Now}
+// New returns a Service on db and m using the wall clock. It reads cases
+// through the matcher's custody service, and makes sponsors through rel
+// (when nil, one made on the database, for the CLI and tests).
+func New(db *store.DB, m *Matcher, rel *release.Service) *Service {
+	if rel == nil {
+		rel = release.New(db, m.cases, nil)
+	}
+	return &Service{DB: db, M: m, Cases: m.cases, Release: rel, Now: time.Now}
 }
 
 func (s *Service) now() time.Time {
@@ -225,7 +227,7 @@ func (s *Service) Duplicates(ctx context.Context, id int64, limit int) ([]Hit, e
 	if err := s.M.Refresh(ctx); err != nil {
 		return nil, err
 	}
-	rs, err := caseRecords(ctx, s.DB, id)
+	rs, err := caseRecords(ctx, s.Cases, id)
 	if err != nil {
 		return nil, err
 	}
