@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/auth/authtest"
 	"github.com/amparo-project/amparo/internal/children/custody"
 	"github.com/amparo-project/amparo/internal/children/demo"
 	"github.com/amparo-project/amparo/internal/children/facilities"
@@ -76,13 +77,7 @@ func benchDB(b *testing.B) (*custody.Service, context.Context, context.Context) 
 }
 
 func benchUser(b *testing.B, db *store.DB, email string, role auth.Role) (context.Context, int64) {
-	var id int64
-	ts := store.FormatTime(benchNow)
-	if err := db.QueryRow(context.Background(), `INSERT INTO users (email, role, password_hash, created_at, updated_at) VALUES (?, ?, 'x', ?, ?) RETURNING id`,
-		email, string(role), ts, ts).Scan(&id); err != nil {
-		b.Fatal(err)
-	}
-	return auth.NewContext(context.Background(), auth.Principal{UserID: id, Email: email, Role: role}), id
+	return authtest.User(b, db, email, role)
 }
 
 func copyFile(b *testing.B, from, to string) {

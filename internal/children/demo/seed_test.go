@@ -7,6 +7,7 @@ import (
 
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/auth/authtest"
 	"github.com/amparo-project/amparo/internal/children/custody"
 	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/identity"
@@ -17,14 +18,7 @@ import (
 func TestMain(m *testing.M) { storetest.Main(m) }
 
 func user(t *testing.T, db *store.DB, email string, role auth.Role) (context.Context, int64) {
-	t.Helper()
-	var id int64
-	ts := store.FormatTime(time.Now())
-	if err := db.QueryRow(context.Background(), `INSERT INTO users (email, role, password_hash, created_at, updated_at) VALUES (?, ?, 'x', ?, ?) RETURNING id`,
-		email, string(role), ts, ts).Scan(&id); err != nil {
-		t.Fatal(err)
-	}
-	return auth.NewContext(context.Background(), auth.Principal{UserID: id, Email: email, Role: role}), id
+	return authtest.User(t, db, email, role)
 }
 
 func TestSeedDemo(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/auth/authtest"
 	"github.com/amparo-project/amparo/internal/children/custody"
 	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/errs"
@@ -56,14 +57,7 @@ func (f *fixture) advance(d time.Duration) { f.mu.Lock(); f.clock = f.clock.Add(
 
 // user creates an account and returns a context acting as it.
 func (f *fixture) user(email string, role auth.Role) (context.Context, int64) {
-	f.t.Helper()
-	var id int64
-	ts := store.FormatTime(f.clock)
-	if err := f.db.QueryRow(context.Background(), `INSERT INTO users (email, role, password_hash, created_at, updated_at) VALUES (?, ?, 'x', ?, ?) RETURNING id`,
-		email, string(role), ts, ts).Scan(&id); err != nil {
-		f.t.Fatal(err)
-	}
-	return auth.NewContext(context.Background(), auth.Principal{UserID: id, Email: email, Role: role}), id
+	return authtest.User(f.t, f.db, email, role)
 }
 
 func (f *fixture) facility(ctx context.Context, name string, beds ...facilities.Beds) *facilities.Facility {

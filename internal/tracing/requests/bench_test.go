@@ -13,6 +13,7 @@ import (
 
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/auth/authtest"
 	"github.com/amparo-project/amparo/internal/children/custody"
 	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/identity"
@@ -179,14 +180,8 @@ func reportLatency(b *testing.B, lat []time.Duration) {
 }
 
 func benchUser(b *testing.B, db *store.DB, role auth.Role) context.Context {
-	var id int64
-	email := string(role) + "@example.org"
-	ts := store.FormatTime(time.Now())
-	if err := db.QueryRow(context.Background(), `INSERT INTO users (email, role, password_hash, created_at, updated_at) VALUES (?, ?, 'x', ?, ?)
-		ON CONFLICT (email) DO UPDATE SET role = excluded.role RETURNING id`, email, string(role), ts, ts).Scan(&id); err != nil {
-		b.Fatal(err)
-	}
-	return auth.NewContext(context.Background(), auth.Principal{UserID: id, Email: email, Role: role})
+	ctx, _ := authtest.User(b, db, string(role)+"@example.org", role)
+	return ctx
 }
 
 // BenchmarkAuditRowMillion is the audit row alone, on the same database:

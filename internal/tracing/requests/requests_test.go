@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/auth/authtest"
 	"github.com/amparo-project/amparo/internal/children/custody"
 	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/children/release"
@@ -55,14 +56,7 @@ func (f *fixture) service() *Service {
 }
 
 func (f *fixture) user(email string, role auth.Role) (context.Context, int64) {
-	f.t.Helper()
-	var id int64
-	ts := store.FormatTime(f.clock)
-	if err := f.db.QueryRow(context.Background(), `INSERT INTO users (email, role, password_hash, created_at, updated_at) VALUES (?, ?, 'x', ?, ?) RETURNING id`,
-		email, string(role), ts, ts).Scan(&id); err != nil {
-		f.t.Fatal(err)
-	}
-	return auth.NewContext(context.Background(), auth.Principal{UserID: id, Email: email, Role: role}), id
+	return authtest.User(f.t, f.db, email, role)
 }
 
 func (f *fixture) child(ctx context.Context, given, s1, s2, sex, birth string) *custody.Case {
