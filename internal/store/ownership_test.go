@@ -41,7 +41,7 @@ func domainOfMigration(file string) string {
 // domainPackages are the packages (paths from the module root, a trailing
 // slash for a tree) that may name each domain's tables in SQL.
 var domainPackages = map[string][]string{
-	"foundation": {"internal/auth", "internal/audit", "internal/store"},
+	"foundation": {"internal/auth/", "internal/audit/", "internal/store/"},
 	"children":   {"internal/children/"},
 	"tracing":    {"internal/tracing/"},
 	"indicators": {"internal/indicators/"},
