@@ -10,6 +10,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/amparo-project/amparo/internal/aid"
 	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/children/custody"
 	"github.com/amparo-project/amparo/internal/children/facilities"
@@ -121,11 +122,13 @@ func runServe(ctx context.Context, args []string) error {
 func newServices(ctx context.Context, db *store.DB, logger *slog.Logger) (web.Services, error) {
 	fac := facilities.New(db, nil)
 	cases := custody.New(db, fac, nil)
+	ind := indicators.New(db)
 	return web.Services{
 		Custody:    cases,
 		Facilities: fac,
 		Release:    release.New(db, cases, nil),
-		Indicators: indicators.New(db),
+		Indicators: ind,
+		Aid:        aid.New(db, ind, nil),
 		// The matcher reads every case into memory, which takes seconds
 		// on a large database: it is built in the background, and the
 		// tracing pages answer 503 until it is there.

@@ -18,6 +18,7 @@ import (
 //
 //	series("homicide_rate").latest()           latest value whose period ended before the as-of date
 //	series("homicide_rate").at(2014)           the value for 2014 (or FY2014 when the series is fiscal)
+//	series("homicide_rate").after(2014)        latest value for a year after 2014 (none yet: insufficient evidence)
 //	series("homicide_rate").slope(2014, 2018)  least-squares change per year over those years
 //	series("wgi_cc").peer_percentile(2015)     percentile among the countries of the same income group
 //	fact("cicig_operating")                    a fact on record holds on the as-of date
@@ -69,7 +70,7 @@ func (k callKey) String() string {
 	switch k.Fn {
 	case "latest":
 		return fmt.Sprintf("series(%q).latest()", k.Code)
-	case "at", "peer_percentile":
+	case "at", "after", "peer_percentile":
 		return fmt.Sprintf("series(%q).%s(%d)", k.Code, k.Fn, k.A)
 	case "slope":
 		return fmt.Sprintf("series(%q).slope(%d, %d)", k.Code, k.A, k.B)
@@ -116,6 +117,11 @@ func newEnv(r resolver) (*cel.Env, error) {
 			cel.BinaryBinding(func(a, b ref.Val) ref.Val {
 				s := a.(seriesVal)
 				return valOf(s.r, callKey{Fn: "at", Code: s.code, A: int64(b.(types.Int))})
+			}))),
+		cel.Function("after", cel.MemberOverload("series_after_int", []*cel.Type{seriesType, cel.IntType}, cel.DoubleType,
+			cel.BinaryBinding(func(a, b ref.Val) ref.Val {
+				s := a.(seriesVal)
+				return valOf(s.r, callKey{Fn: "after", Code: s.code, A: int64(b.(types.Int))})
 			}))),
 		cel.Function("peer_percentile", cel.MemberOverload("series_peer_percentile_int", []*cel.Type{seriesType, cel.IntType}, cel.DoubleType,
 			cel.BinaryBinding(func(a, b ref.Val) ref.Val {

@@ -56,7 +56,9 @@ func judge(c Condition, r resolver, used func() []*Input) ConditionResult {
 	var lines []string
 	for _, in := range used() {
 		res.Inputs = append(res.Inputs, *in)
-		lines = append(lines, in.describe())
+		if line := in.describe(); !strings.Contains(res.Explanation, line) {
+			lines = append(lines, line)
+		}
 	}
 	if len(lines) > 0 {
 		res.Explanation += "; " + strings.Join(lines, "; ")

@@ -80,12 +80,12 @@ func (f *fixture) user(email string, role auth.Role) context.Context {
 // with how.
 func (f *fixture) tranche(how string, conds ...Condition) *Tranche {
 	f.t.Helper()
-	p, err := f.s.CreatePackage(f.aid1, Package{Title: "Test package", Donor: "Test donor", Recipient: "gtm", FiscalYear: 2016, Amount: 1000,
+	p, err := f.s.CreatePackage(f.aid1, Package{Title: "Test package", Donor: "Test donor", Recipient: "gtm", FiscalYear: 2016, Amount: ptr(1000),
 		Currency: "usd", LegalBasis: "Test act s. 1", Citation: "test"})
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	tr, err := f.s.AddTranche(f.aid1, p.ID, Tranche{Label: "T1", Amount: 250, DueDate: "2016-09-30", Combination: how})
+	tr, err := f.s.AddTranche(f.aid1, p.ID, Tranche{Label: "T1", Amount: ptr(250), DueDate: "2016-09-30", Combination: how})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -99,6 +99,8 @@ func (f *fixture) tranche(how string, conds ...Condition) *Tranche {
 	}
 	return tr
 }
+
+func ptr(n int64) *int64 { return &n }
 
 func (f *fixture) evaluate(id int64, asOf string) *Evaluation {
 	f.t.Helper()
@@ -164,6 +166,8 @@ func TestConditionKinds(t *testing.T) {
 			{KindThreshold, `series("homicide_rate").at(2010) < 40.0`, "2016-06-01", Insufficient, "no homicide_rate value for GTM in 2010"},
 			{KindTrend, `series("homicide_rate").latest() < series("homicide_rate").at(2014) * 0.9`, "2017-06-01", Met, "at(2014) = 31"},
 			{KindTrend, `series("homicide_rate").slope(2012, 2015) < 0.0`, "2016-06-01", Met, "over 4 values"},
+			{KindTrend, `series("homicide_rate").after(2014) < series("homicide_rate").at(2014)`, "2016-06-01", Met, "GTM 2015"},
+			{KindTrend, `series("homicide_rate").after(2015) < series("homicide_rate").at(2014)`, "2016-06-01", Insufficient, "after 2015"},
 			{KindTrend, `series("homicide_rate").slope(2014, 2015) < 0.0`, "2016-06-01", Insufficient, "a trend needs 3"},
 			// GTM -0.5 among GTM, HND, SLV, NIC: 3 of 4 at or below.
 			{KindPeer, `series("wgi_cc").peer_percentile(2015) >= 50.0`, "2016-06-01", Met, "among 4 countries"},

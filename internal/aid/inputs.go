@@ -91,7 +91,7 @@ func (l *live) call(k callKey) (*Input, error) {
 	var in *Input
 	var err error
 	switch k.Fn {
-	case "latest", "at", "slope":
+	case "latest", "at", "after", "slope":
 		in, err = l.own(k)
 	case "peer_percentile":
 		in, err = l.peer(k)
@@ -199,6 +199,14 @@ func (l *live) own(k callKey) (*Input, error) {
 			}
 		}
 		return &Input{Missing: fmt.Sprintf("no %s value for %s in %d known before %s", k.Code, l.country, k.A, asOf)}, nil
+	case "after":
+		for i := len(pts) - 1; i >= 0; i-- {
+			if y, ok := yearOf(pts[i].Period); ok && int64(y) > k.A {
+				p := pts[i]
+				return &Input{Value: p.Value, Note: fmt.Sprintf("%s %s, source %s", l.country, p.Period, p.SourceKey), Data: []Datum{datum(s, p)}}, nil
+			}
+		}
+		return &Input{Missing: fmt.Sprintf("no %s value for %s after %d known before %s", k.Code, l.country, k.A, asOf)}, nil
 	}
 	// slope
 	in := &Input{}

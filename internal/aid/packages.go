@@ -2,6 +2,7 @@ package aid
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -18,7 +19,7 @@ type Package struct {
 	Donor       string `json:"donor"`
 	Recipient   string `json:"recipient"` // ISO 3166 alpha-3
 	FiscalYear  int    `json:"fiscal_year"`
-	Amount      int64  `json:"amount"` // whole units of Currency
+	Amount      *int64 `json:"amount"` // whole units of Currency; null when the public record states none
 	Currency    string `json:"currency"`
 	LegalBasis  string `json:"legal_basis"`
 	Citation    string `json:"citation"`
@@ -55,8 +56,8 @@ func checkPackage(p *Package) error {
 			v.Add(f.name, "is required")
 		}
 	}
-	if len(p.Recipient) != 3 || strings.Trim(p.Recipient, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
-		v.Add("recipient", "must be an ISO 3166 alpha-3 code")
+	if len(p.Recipient) != 3 || strings.Trim(p.Recipient, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != "" {
+		v.Add("recipient", "must be an ISO 3166 alpha-3 code (or NT3, the Northern Triangle together)")
 	}
 	if len(p.Currency) != 3 {
 		v.Add("currency", "must be an ISO 4217 code")
@@ -64,8 +65,10 @@ func checkPackage(p *Package) error {
 	if p.FiscalYear < 1950 || p.FiscalYear > 2100 {
 		v.Add("fiscal_year", "must be a year")
 	}
-	if err := checkAmount(p.Amount); err != nil {
-		v.Add("amount", "%v", err)
+	if p.Amount != nil {
+		if err := checkAmount(*p.Amount); err != nil {
+			v.Add("amount", "%v", err)
+		}
 	}
 	return v.Err()
 }
@@ -86,7 +89,7 @@ func (s *Service) CreatePackage(ctx context.Context, p Package) (*Package, error
 			return fmt.Errorf("aid: create package: %w", err)
 		}
 		return audit.Log(ctx, s.db, audit.Event{Action: "aid.package.create", ObjectType: "aid_package", ObjectID: fmt.Sprint(p.ID),
-			Detail: fmt.Sprintf("%s %s FY%d %d %s", p.Donor, p.Recipient, p.FiscalYear, p.Amount, p.Currency)})
+			Detail: fmt.Sprintf("%s %s FY%d %s %s", p.Donor, p.Recipient, p.FiscalYear, amountText(p.Amount), p.Currency)})
 	})
 	if err != nil {
 		return nil, err
@@ -98,7 +101,11 @@ const packageCols = `id, title, donor, recipient, fiscal_year, amount, currency,
 
 func scanPackage(sc interface{ Scan(...any) error }) (Package, error) {
 	var p Package
-	err := sc.Scan(&p.ID, &p.Title, &p.Donor, &p.Recipient, &p.FiscalYear, &p.Amount, &p.Currency, &p.LegalBasis, &p.Citation, &p.CitationURL)
+	var amt sql.NullInt64
+	err := sc.Scan(&p.ID, &p.Title, &p.Donor, &p.Recipient, &p.FiscalYear, &amt, &p.Currency, &p.LegalBasis, &p.Citation, &p.CitationURL)
+	if amt.Valid {
+		p.Amount = &amt.Int64
+	}
 	return p, err
 }
 

@@ -226,6 +226,15 @@ func factHolds(validFrom, validTo string, asOf time.Time) bool {
 	return validFrom <= d && (validTo == "" || d < validTo)
 }
 
+// amountText is an amount for the audit log: "not stated" when the public
+// record states none.
+func amountText(a *int64) string {
+	if a == nil {
+		return "not stated"
+	}
+	return fmt.Sprint(*a)
+}
+
 // checkAmount: amounts are whole currency units, positive.
 func checkAmount(a int64) error {
 	if a <= 0 {

@@ -20,7 +20,7 @@ type Tranche struct {
 	PackageID   int64       `json:"package_id"`
 	ProgramID   *int64      `json:"program_id"`
 	Label       string      `json:"label"`
-	Amount      int64       `json:"amount"`
+	Amount      *int64      `json:"amount"`   // null when the public record states none
 	DueDate     string      `json:"due_date"` // YYYY-MM-DD
 	State       string      `json:"state"`
 	Combination string      `json:"combination"` // all, any, at_least_n
@@ -46,8 +46,10 @@ func checkTranche(t *Tranche, programs []Program) error {
 	if strings.TrimSpace(t.Label) == "" {
 		v.Add("label", "is required")
 	}
-	if err := checkAmount(t.Amount); err != nil {
-		v.Add("amount", "%v", err)
+	if t.Amount != nil {
+		if err := checkAmount(*t.Amount); err != nil {
+			v.Add("amount", "%v", err)
+		}
 	}
 	if _, err := time.Parse(time.DateOnly, t.DueDate); err != nil {
 		v.Add("due_date", "must be a date YYYY-MM-DD")
@@ -101,7 +103,7 @@ func (s *Service) AddTranche(ctx context.Context, pkgID int64, t Tranche) (*Tran
 			return fmt.Errorf("aid: add tranche: %w", err)
 		}
 		return audit.Log(ctx, s.db, audit.Event{Action: "aid.tranche.create", ObjectType: "aid_tranche", ObjectID: fmt.Sprint(t.ID),
-			Detail: fmt.Sprintf("package %d amount %d due %s %s", pkgID, t.Amount, t.DueDate, t.Combination)})
+			Detail: fmt.Sprintf("package %d amount %s due %s %s", pkgID, amountText(t.Amount), t.DueDate, t.Combination)})
 	})
 	if err != nil {
 		return nil, err
@@ -113,10 +115,13 @@ const trancheCols = `id, package_id, program_id, label, amount, due_date, state,
 
 func scanTranche(sc interface{ Scan(...any) error }) (Tranche, error) {
 	var t Tranche
-	var prog sql.NullInt64
-	err := sc.Scan(&t.ID, &t.PackageID, &prog, &t.Label, &t.Amount, &t.DueDate, &t.State, &t.Combination, &t.AtLeastN)
+	var prog, amt sql.NullInt64
+	err := sc.Scan(&t.ID, &t.PackageID, &prog, &t.Label, &amt, &t.DueDate, &t.State, &t.Combination, &t.AtLeastN)
 	if prog.Valid {
 		t.ProgramID = &prog.Int64
+	}
+	if amt.Valid {
+		t.Amount = &amt.Int64
 	}
 	t.Conditions = []Condition{}
 	return t, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/amparo-project/amparo/internal/aid"
 	"github.com/amparo-project/amparo/internal/children/custody"
 	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/children/release"
@@ -18,11 +19,13 @@ func testServices(t *testing.T, db *store.DB) Services {
 	t.Helper()
 	fac := facilities.New(db, nil)
 	cases := custody.New(db, fac, nil)
+	ind := indicators.New(db)
 	return Services{
 		Custody:    cases,
 		Facilities: fac,
 		Release:    release.New(db, cases, nil),
-		Indicators: indicators.New(db),
+		Indicators: ind,
+		Aid:        aid.New(db, ind, nil),
 		Tracing: requests.Start(context.Background(), db, requests.RunnerOptions{
 			MatcherOptions: requests.MatcherOptions{Logger: discardLogger()},
 		}),

@@ -4,7 +4,8 @@
 -- (legal wording and, where one can be written, a machine rule over public
 -- indicators), facts on record (institutional facts, certifications),
 -- evaluations with the frozen inputs they used, and four-eyes decisions.
--- Amounts are whole units of the package's currency. Dates are YYYY-MM-DD.
+-- Amounts are whole units of the package's currency; a figure the public
+-- record does not state is NULL, never a guess. Dates are YYYY-MM-DD.
 
 CREATE TABLE aid_packages (
     id           {{ID}},
@@ -12,7 +13,7 @@ CREATE TABLE aid_packages (
     donor        TEXT NOT NULL,
     recipient    TEXT NOT NULL,               -- ISO 3166 alpha-3
     fiscal_year  INTEGER NOT NULL,
-    amount       BIGINT NOT NULL,
+    amount       BIGINT,                      -- NULL when the public record states none
     currency     TEXT NOT NULL,
     legal_basis  TEXT NOT NULL,               -- e.g. "P.L. 114-113, Div. K, sec. 7045(a)"
     citation     TEXT NOT NULL,               -- where the figure and basis are published
@@ -40,7 +41,7 @@ CREATE TABLE aid_tranches (
     package_id  BIGINT NOT NULL REFERENCES aid_packages(id),
     program_id  BIGINT REFERENCES aid_programs(id),
     label       TEXT NOT NULL,
-    amount      BIGINT NOT NULL,
+    amount      BIGINT,                       -- NULL when the public record states none
     due_date    TEXT NOT NULL,
     state       TEXT NOT NULL,                -- pending, releasable, released, withheld, lapsed
     combination TEXT NOT NULL,                -- all, any, at_least_n

@@ -1,0 +1,63 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/amparo-project/amparo/internal/aid"
+	"github.com/amparo-project/amparo/internal/auth"
+)
+
+// aidHandlers serve the aid scorecard and the aid API from the aid
+// service. Reads are public (a watchdog's scorecard); changes need
+// aid.manage.
+type aidHandlers struct {
+	*kit
+	aid *aid.Service
+}
+
+func (h *aidHandlers) routes() []Route {
+	m := auth.PermAidManage
+	return []Route{
+		{Method: "GET", Path: "/scorecard", Perm: auth.Anyone, Handler: h.handleScorecardIndex},
+		{Method: "GET", Path: "/scorecard/{code}", Perm: auth.Anyone, Handler: h.handleScorecardCountry},
+		{Method: "GET", Path: "/scorecard.csv", Perm: auth.Anyone, Handler: h.handleScorecardCSV},
+
+		{Method: "GET", Path: "/api/v1/aid/scorecard", Perm: auth.Anyone, Handler: withQuery(h.kit, http.StatusOK, readCountry, h.scorecardAPI)},
+		{Method: "GET", Path: "/api/v1/aid/packages", Perm: auth.Anyone, Handler: withQuery(h.kit, http.StatusOK, readCountry, h.aid.ListPackages)},
+		{Method: "POST", Path: "/api/v1/aid/packages", Perm: m, Handler: withBody(h.kit, http.StatusCreated, h.aid.CreatePackage)},
+		{Method: "GET", Path: "/api/v1/aid/packages/{id}", Perm: auth.Anyone, Handler: withID(h.kit, http.StatusOK, h.aid.GetPackage)},
+		{Method: "POST", Path: "/api/v1/aid/packages/{id}/programs", Perm: m, Handler: withIDBody(h.kit, http.StatusCreated, h.aid.AddProgram)},
+		{Method: "POST", Path: "/api/v1/aid/packages/{id}/tranches", Perm: m, Handler: withIDBody(h.kit, http.StatusCreated, h.aid.AddTranche)},
+		{Method: "GET", Path: "/api/v1/aid/tranches/{id}", Perm: auth.Anyone, Handler: withID(h.kit, http.StatusOK, h.aid.GetTranche)},
+		{Method: "POST", Path: "/api/v1/aid/tranches/{id}/conditions", Perm: m, Handler: withIDBody(h.kit, http.StatusCreated, h.aid.AddCondition)},
+		{Method: "GET", Path: "/api/v1/aid/tranches/{id}/evaluations", Perm: auth.Anyone, Handler: withID(h.kit, http.StatusOK, h.aid.ListEvaluations)},
+		{Method: "POST", Path: "/api/v1/aid/tranches/{id}/evaluations", Perm: m, Handler: withIDBody(h.kit, http.StatusCreated, h.aid.Evaluate)},
+		{Method: "GET", Path: "/api/v1/aid/tranches/{id}/decisions", Perm: auth.Anyone, Handler: withID(h.kit, http.StatusOK, h.aid.ListDecisions)},
+		{Method: "POST", Path: "/api/v1/aid/tranches/{id}/decisions", Perm: m, Handler: withIDBody(h.kit, http.StatusCreated, h.aid.ProposeDecision)},
+		{Method: "GET", Path: "/api/v1/aid/evaluations/{id}", Perm: auth.Anyone, Handler: withID(h.kit, http.StatusOK, h.aid.GetEvaluation)},
+		{Method: "GET", Path: "/api/v1/aid/evaluations/{id}/replay", Perm: auth.Anyone, Handler: withID(h.kit, http.StatusOK, h.aid.ReplayEvaluation)},
+		{Method: "GET", Path: "/api/v1/aid/decisions/{id}", Perm: auth.Anyone, Handler: withID(h.kit, http.StatusOK, h.aid.GetDecision)},
+		{Method: "POST", Path: "/api/v1/aid/decisions/{id}/approve", Perm: m, Handler: withID(h.kit, http.StatusOK, h.aid.ApproveDecision)},
+		{Method: "GET", Path: "/api/v1/aid/facts", Perm: auth.Anyone, Handler: withQuery(h.kit, http.StatusOK, readCountry, h.aid.ListFacts)},
+		{Method: "POST", Path: "/api/v1/aid/facts", Perm: m, Handler: withBody(h.kit, http.StatusCreated, h.aid.RecordFact)},
+	}
+}
+
+// readCountry reads ?country=ISO3 ("" for every country).
+func readCountry(r *http.Request) (string, error) {
+	return strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("country"))), nil
+}
+
+// scorecardAPI is one country's scorecard, or every country's.
+func (h *aidHandlers) scorecardAPI(ctx context.Context, country string) ([]aid.Scorecard, error) {
+	if country == "" {
+		return h.aid.ScorecardIndex(ctx)
+	}
+	sc, err := h.aid.CountryScorecard(ctx, country)
+	if err != nil {
+		return nil, err
+	}
+	return []aid.Scorecard{*sc}, nil
+}
