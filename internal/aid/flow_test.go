@@ -272,6 +272,21 @@ func TestFourEyes(t *testing.T) {
 		if n != 2 {
 			t.Errorf("%d decision audit rows, want 2", n)
 		}
+		// The database itself keeps decisions and evaluations as they are.
+		for _, q := range []string{
+			`UPDATE aid_decisions SET action = 'withhold' WHERE id = ?`,
+			`DELETE FROM aid_decisions WHERE id = ?`,
+			`UPDATE aid_evaluations SET outcome = 'not_met' WHERE id = ?`,
+			`DELETE FROM aid_evaluation_results WHERE evaluation_id = ?`,
+		} {
+			id := d.ID
+			if strings.Contains(q, "evaluation") {
+				id = e.ID
+			}
+			if _, err := db.Exec(context.Background(), q, id); err == nil {
+				t.Errorf("%s: allowed", q)
+			}
+		}
 	})
 }
 
