@@ -52,6 +52,7 @@ type Scorecard struct {
 	Packages []PackageCard       `json:"packages"`
 	Sources  []indicators.Source `json:"sources"`
 	Facts    []Fact              `json:"facts"`
+	Evidence []Evidence          `json:"evidence"` // accepted items, without submitters' addresses
 }
 
 // ScorecardIndex is every recipient country's scorecard. Public.
@@ -168,6 +169,9 @@ func (s *Service) CountryScorecard(ctx context.Context, country string) (*Scorec
 		}
 	}
 	if sc.Facts, err = s.ListFacts(ctx, country); err != nil {
+		return nil, err
+	}
+	if sc.Evidence, err = s.evidence(ctx, EvidenceFilter{Country: country, Status: "accepted"}, false, 0); err != nil {
 		return nil, err
 	}
 	return sc, nil

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -42,12 +43,53 @@ func (h *aidHandlers) routes() []Route {
 		{Method: "POST", Path: "/api/v1/aid/decisions/{id}/approve", Perm: m, Handler: withID(h.kit, http.StatusOK, h.aid.ApproveDecision)},
 		{Method: "GET", Path: "/api/v1/aid/facts", Perm: auth.Anyone, Handler: withQuery(h.kit, http.StatusOK, readCountry, h.aid.ListFacts)},
 		{Method: "POST", Path: "/api/v1/aid/facts", Perm: m, Handler: withBody(h.kit, http.StatusCreated, h.aid.RecordFact)},
+		{Method: "GET", Path: "/api/v1/aid/evidence", Perm: auth.Anyone, Handler: withQuery(h.kit, http.StatusOK, readEvidenceFilter, h.aid.ListEvidence)},
+		{Method: "POST", Path: "/api/v1/aid/evidence", Perm: auth.PermAidEvidenceSubmit, Handler: withBody(h.kit, http.StatusCreated, h.aid.SubmitEvidence),
+			MaxBody: aid.MaxDocumentBytes*4/3 + 64<<10}, // the document travels in base64
+		{Method: "POST", Path: "/api/v1/aid/evidence/{id}/review", Perm: m, Handler: withIDBody(h.kit, http.StatusOK, h.aid.ReviewEvidence)},
+		{Method: "GET", Path: "/api/v1/aid/evidence/{id}/document", Perm: auth.Anyone, Handler: h.handleEvidenceDocument},
 	}
 }
 
 // readCountry reads ?country=ISO3 ("" for every country).
 func readCountry(r *http.Request) (string, error) {
 	return strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("country"))), nil
+}
+
+// readEvidenceFilter reads ?country=, ?status= and ?mine=1.
+func readEvidenceFilter(r *http.Request) (aid.EvidenceFilter, error) {
+	q := r.URL.Query()
+	return aid.EvidenceFilter{Country: q.Get("country"), Status: q.Get("status"), Mine: q.Get("mine") == "1"}, nil
+}
+
+// handleEvidenceDocument answers a document with the type read from its
+// bytes when it was submitted, as an attachment.
+func (h *aidHandlers) handleEvidenceDocument(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	e, doc, err := h.aid.EvidenceDocument(r.Context(), id)
+	if err != nil {
+		h.domainError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", e.DocType)
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"evidence-%d%s\"", e.ID, docExt(e.DocType)))
+	w.Header().Set("X-Content-SHA256", e.DocSHA256)
+	_, _ = w.Write(doc)
+}
+
+func docExt(t string) string {
+	switch {
+	case t == "application/pdf":
+		return ".pdf"
+	case t == "image/png":
+		return ".png"
+	case t == "image/jpeg":
+		return ".jpg"
+	}
+	return ".txt"
 }
 
 // scorecardAPI is one country's scorecard, or every country's.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -74,6 +75,18 @@ func TestAidAPIAndScorecard(t *testing.T) {
 		resp, body = env.do(t, "GET", "/api/v1/aid/scorecard?country=GTM", "", "")
 		if resp.StatusCode != 200 || !strings.Contains(string(body), `"released": 0`) {
 			t.Errorf("JSON: %d %s", resp.StatusCode, body)
+		}
+		// Evidence from a civil-society organisation, reviewed by an aid officer.
+		pdf := base64.StdEncoding.EncodeToString([]byte("%PDF-1.4\n%%EOF\n"))
+		ev2 := call(auth.RoleCivilSociety, "POST", "/api/v1/aid/evidence", `{"country":"GTM","stance":"contradicts","title":"Counter","summary":"s","doc_name":"a.pdf","document":"`+pdf+`"}`, http.StatusCreated)
+		call(auth.RoleCivilSociety, "POST", fmt.Sprintf("/api/v1/aid/evidence/%v/review", ev2["id"]), `{"accept":true,"reason":"r"}`, http.StatusForbidden)
+		call(auth.RoleAidOfficer, "POST", fmt.Sprintf("/api/v1/aid/evidence/%v/review", ev2["id"]), `{"accept":true,"reason":"checked"}`, http.StatusOK)
+		resp, body = env.do(t, "GET", fmt.Sprintf("/api/v1/aid/evidence/%v/document", ev2["id"]), "", "")
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(string(body), "%PDF") {
+			t.Errorf("document: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		if _, body := env.do(t, "GET", "/scorecard/GTM", "", ""); !strings.Contains(string(body), "Counter") || strings.Contains(string(body), "civil_society@") {
+			t.Errorf("scorecard lacks the accepted evidence, or shows its submitter")
 		}
 		if resp, _ := env.do(t, "GET", "/scorecard/XXX", "", ""); resp.StatusCode != 404 {
 			t.Errorf("unknown country: %d", resp.StatusCode)
