@@ -288,3 +288,33 @@ func (r recording) call(k callKey) (*Input, error) {
 	}
 	return in, err
 }
+
+// EvaluatePackage evaluates every tranche of package id as of a date (see
+// Evaluate), in due-date order, and returns the evaluations.
+func (s *Service) EvaluatePackage(ctx context.Context, id int64, req EvaluateRequest) ([]Evaluation, error) {
+	if _, err := auth.Require(ctx, auth.PermAidManage); err != nil {
+		return nil, err
+	}
+	out := []Evaluation{}
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		if _, err := s.loadPackage(ctx, id); err != nil {
+			return err
+		}
+		ts, err := s.tranches(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, t := range ts {
+			e, err := s.Evaluate(ctx, t.ID, req)
+			if err != nil {
+				return err
+			}
+			out = append(out, *e)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
