@@ -211,3 +211,60 @@ func (s *Service) ListDecisions(ctx context.Context, trancheID int64) ([]Decisio
 	}
 	return out, rows.Err()
 }
+
+// DecisionReport is the certification report of a decision: the package
+// and tranche, the evaluation it rests on (each condition, its result and
+// the values and sources used), the accepted evidence on the tranche's
+// conditions, and the amounts released and withheld by it.
+type DecisionReport struct {
+	Decision   Decision    `json:"decision"`
+	Package    Package     `json:"package"`
+	Tranche    Tranche     `json:"tranche"`
+	Evaluation *Evaluation `json:"evaluation"`
+	Evidence   []Evidence  `json:"evidence"`
+	Released   *int64      `json:"released"` // null when the tranche's amount is not stated
+	Withheld   *int64      `json:"withheld"`
+}
+
+// GetDecisionReport returns decision id's certification report. Public.
+func (s *Service) GetDecisionReport(ctx context.Context, id int64) (*DecisionReport, error) {
+	d, err := s.loadDecision(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.loadTranche(ctx, d.TrancheID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.loadPackage(ctx, t.PackageID)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.GetEvaluation(ctx, d.EvaluationID)
+	if err != nil {
+		return nil, err
+	}
+	r := &DecisionReport{Decision: *d, Package: p, Tranche: *t, Evaluation: e, Evidence: []Evidence{}}
+	ev, err := s.evidence(ctx, EvidenceFilter{Country: p.Recipient, Status: "accepted"}, false, 0)
+	if err != nil {
+		return nil, err
+	}
+	mine := map[int64]bool{}
+	for _, c := range t.Conditions {
+		mine[c.ID] = true
+	}
+	for _, x := range ev {
+		if x.ConditionID != nil && mine[*x.ConditionID] {
+			r.Evidence = append(r.Evidence, x)
+		}
+	}
+	if d.Status == "approved" && t.Amount != nil {
+		zero, amt := int64(0), *t.Amount
+		if d.Action == "release" {
+			r.Released, r.Withheld = &amt, &zero
+		} else {
+			r.Released, r.Withheld = &zero, &amt
+		}
+	}
+	return r, nil
+}

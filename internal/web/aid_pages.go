@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/amparo-project/amparo/internal/aid"
 	"github.com/amparo-project/amparo/internal/errs"
@@ -16,6 +17,9 @@ import (
 func init() {
 	addTemplateFuncs(template.FuncMap{
 		"aidAmount": aidAmount,
+		"deref":     func(p *int64) int64 { return *p },
+		"derefTime": func(p *time.Time) time.Time { return *p },
+		"deref64":   func(p *float64) string { return strconv.FormatFloat(*p, 'g', 6, 64) },
 		// aidSources lists the distinct sources of a result's inputs.
 		"aidSources": func(r aid.ConditionResult) []string {
 			seen := map[string]bool{}
@@ -161,4 +165,18 @@ func aidAmountCSV(a *int64) string {
 		return ""
 	}
 	return strconv.FormatInt(*a, 10)
+}
+
+// handleDecisionReport is a decision's printable certification report.
+func (h *aidHandlers) handleDecisionReport(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	rep, err := h.aid.GetDecisionReport(r.Context(), id)
+	if err != nil {
+		h.domainError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "aid_report", rep)
 }

@@ -24,6 +24,7 @@ func (h *aidHandlers) routes() []Route {
 		{Method: "GET", Path: "/scorecard", Perm: auth.Anyone, Handler: h.handleScorecardIndex},
 		{Method: "GET", Path: "/scorecard/{code}", Perm: auth.Anyone, Handler: h.handleScorecardCountry},
 		{Method: "GET", Path: "/scorecard.csv", Perm: auth.Anyone, Handler: h.handleScorecardCSV},
+		{Method: "GET", Path: "/aid/decisions/{id}/report", Perm: auth.Anyone, Handler: h.handleDecisionReport},
 
 		{Method: "GET", Path: "/api/v1/aid/scorecard", Perm: auth.Anyone, Handler: withQuery(h.kit, http.StatusOK, readCountry, h.scorecardAPI)},
 		{Method: "GET", Path: "/api/v1/aid/packages", Perm: auth.Anyone, Handler: withQuery(h.kit, http.StatusOK, readCountry, h.aid.ListPackages)},
@@ -40,6 +41,7 @@ func (h *aidHandlers) routes() []Route {
 		{Method: "GET", Path: "/api/v1/aid/evaluations/{id}", Perm: auth.Anyone, Handler: withID(h.kit, http.StatusOK, h.aid.GetEvaluation)},
 		{Method: "GET", Path: "/api/v1/aid/evaluations/{id}/replay", Perm: auth.Anyone, Handler: withID(h.kit, http.StatusOK, h.aid.ReplayEvaluation)},
 		{Method: "GET", Path: "/api/v1/aid/decisions/{id}", Perm: auth.Anyone, Handler: withID(h.kit, http.StatusOK, h.aid.GetDecision)},
+		{Method: "GET", Path: "/api/v1/aid/decisions/{id}/report", Perm: auth.Anyone, Handler: withID(h.kit, http.StatusOK, h.aid.GetDecisionReport)},
 		{Method: "POST", Path: "/api/v1/aid/decisions/{id}/approve", Perm: m, Handler: withID(h.kit, http.StatusOK, h.aid.ApproveDecision)},
 		{Method: "GET", Path: "/api/v1/aid/facts", Perm: auth.Anyone, Handler: withQuery(h.kit, http.StatusOK, readCountry, h.aid.ListFacts)},
 		{Method: "POST", Path: "/api/v1/aid/facts", Perm: m, Handler: withBody(h.kit, http.StatusCreated, h.aid.RecordFact)},

@@ -53,7 +53,16 @@ func TestAidAPIAndScorecard(t *testing.T) {
 			t.Errorf("evaluation %v", ev)
 		}
 		call("", "GET", fmt.Sprintf("/api/v1/aid/evaluations/%v/replay", ev["id"]), "", http.StatusOK)
-		resp, body := env.do(t, "GET", "/scorecard/GTM", "", "")
+		// Four eyes: the officer proposes, the same officer cannot approve, an admin can.
+		dec := call(auth.RoleAidOfficer, "POST", tpath+"/decisions", fmt.Sprintf(`{"evaluation_id":%v,"action":"release","reason":"conditions met"}`, ev["id"]), http.StatusCreated)
+		call(auth.RoleAidOfficer, "POST", fmt.Sprintf("/api/v1/aid/decisions/%v/approve", dec["id"]), "", http.StatusConflict)
+		call(auth.RoleAdmin, "POST", fmt.Sprintf("/api/v1/aid/decisions/%v/approve", dec["id"]), "", http.StatusOK)
+		resp, body := env.do(t, "GET", fmt.Sprintf("/aid/decisions/%v/report", dec["id"]), "", "")
+		if resp.StatusCode != 200 || !strings.Contains(string(body), "Certification report") || !strings.Contains(string(body), "250 / 0 USD") ||
+			!strings.Contains(string(body), "long-csv:t.csv") {
+			t.Errorf("report: %d %s", resp.StatusCode, body)
+		}
+		resp, body = env.do(t, "GET", "/scorecard/GTM", "", "")
 		if resp.StatusCode != 200 || !strings.Contains(string(body), "Reduce homicide by a tenth") || !strings.Contains(string(body), "met") {
 			t.Fatalf("scorecard: %d %s", resp.StatusCode, body)
 		}
@@ -73,7 +82,7 @@ func TestAidAPIAndScorecard(t *testing.T) {
 			t.Errorf("CSV: %d %s", resp.StatusCode, body)
 		}
 		resp, body = env.do(t, "GET", "/api/v1/aid/scorecard?country=GTM", "", "")
-		if resp.StatusCode != 200 || !strings.Contains(string(body), `"released": 0`) {
+		if resp.StatusCode != 200 || !strings.Contains(string(body), `"released": 250`) {
 			t.Errorf("JSON: %d %s", resp.StatusCode, body)
 		}
 		// Evidence from a civil-society organisation, reviewed by an aid officer.
