@@ -97,3 +97,42 @@ func TestEvidence(t *testing.T) {
 		}
 	})
 }
+
+// TestResultsFramework: a program's indicators with baseline, targets and
+// actuals per period; an actual needs its source; on-target follows the
+// indicator's direction.
+func TestResultsFramework(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		p, err := f.s.CreatePackage(f.aid1, Package{Title: "P", Donor: "D", Recipient: "SLV", FiscalYear: 2016, Currency: "USD", LegalBasis: "L", Citation: "c"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		prog, err := f.s.AddProgram(f.aid1, p.ID, Program{Title: "Outreach centres", Sector: "youth_services", Partner: "X", Amount: 100, Citation: "c"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fl := func(v float64) *float64 { return &v }
+		y := 2014
+		bad := Result{Title: "Homicides", Measure: "unit", SeriesCode: "murders", Citation: "c", Periods: []ResultPeriod{{Period: "2016-01", Actual: fl(1)}}}
+		_, err = f.s.AddResult(f.aid1, prog.ID, bad)
+		if fe := errs.Fields(err); len(fe) != 3 {
+			t.Errorf("bad result: %v, want 3 problems (series, period, actual without source)", err)
+		}
+		r, err := f.s.AddResult(f.aid1, prog.ID, Result{Title: "Homicide rate", Measure: "unit", SeriesCode: "homicide_rate", BaselineYear: &y, BaselineValue: fl(31),
+			Citation: "c", Periods: []ResultPeriod{{Period: "2016", Target: fl(28), Actual: fl(27), ActualCitation: "s"}, {Period: "2017", Target: fl(25), Actual: fl(26), ActualCitation: "s"}, {Period: "2018", Target: fl(22)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Periods[0].OnTarget == nil || !*r.Periods[0].OnTarget || *r.Periods[1].OnTarget || r.Periods[2].OnTarget != nil {
+			t.Errorf("on target: %+v", r.Periods)
+		}
+		pv, err := f.s.GetPackage(context.Background(), p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pv.Programs[0].Results) != 1 || len(pv.Programs[0].Results[0].Periods) != 3 || *pv.Programs[0].Results[0].BaselineValue != 31 {
+			t.Errorf("package view results %+v", pv.Programs[0].Results)
+		}
+	})
+}

@@ -38,6 +38,8 @@ type Program struct {
 	EvidenceRating    string `json:"evidence_rating"` // "" when no clearinghouse rated the model
 	EvidenceURL       string `json:"evidence_url"`
 	Citation          string `json:"citation"`
+	// Results is the program's results framework (read with the package).
+	Results []Result `json:"results"`
 }
 
 // PackageView is a package with its programs and tranches.
@@ -192,7 +194,7 @@ func (s *Service) AddProgram(ctx context.Context, pkgID int64, p Program) (*Prog
 	if err := checkProgram(&p); err != nil {
 		return nil, err
 	}
-	p.PackageID = pkgID
+	p.PackageID, p.Results = pkgID, []Result{}
 	err := s.db.WithTx(ctx, func(ctx context.Context) error {
 		if _, err := s.loadPackage(ctx, pkgID); err != nil {
 			return err
@@ -217,14 +219,23 @@ func (s *Service) programs(ctx context.Context, pkgID int64) ([]Program, error) 
 	if err != nil {
 		return nil, fmt.Errorf("aid: programs: %w", err)
 	}
-	defer rows.Close()
 	out := []Program{}
 	for rows.Next() {
 		var p Program
 		if err := rows.Scan(&p.ID, &p.PackageID, &p.Title, &p.Sector, &p.Partner, &p.Amount, &p.InterventionModel, &p.EvidenceRating, &p.EvidenceURL, &p.Citation); err != nil {
+			rows.Close()
 			return nil, fmt.Errorf("aid: programs: %w", err)
 		}
 		out = append(out, p)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("aid: programs: %w", err)
+	}
+	for i := range out {
+		if out[i].Results, err = s.ListResults(ctx, out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

@@ -19,6 +19,8 @@ func init() {
 		"aidAmount": aidAmount,
 		"deref":     func(p *int64) int64 { return *p },
 		"derefTime": func(p *time.Time) time.Time { return *p },
+		"derefInt":  func(p *int) int { return *p },
+		"derefBool": func(p *bool) bool { return *p },
 		"deref64":   func(p *float64) string { return strconv.FormatFloat(*p, 'g', 6, 64) },
 		// aidSources lists the distinct sources of a result's inputs.
 		"aidSources": func(r aid.ConditionResult) []string {

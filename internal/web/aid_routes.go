@@ -31,6 +31,8 @@ func (h *aidHandlers) routes() []Route {
 		{Method: "POST", Path: "/api/v1/aid/packages", Perm: m, Handler: withBody(h.kit, http.StatusCreated, h.aid.CreatePackage)},
 		{Method: "GET", Path: "/api/v1/aid/packages/{id}", Perm: auth.Anyone, Handler: withID(h.kit, http.StatusOK, h.aid.GetPackage)},
 		{Method: "POST", Path: "/api/v1/aid/packages/{id}/programs", Perm: m, Handler: withIDBody(h.kit, http.StatusCreated, h.aid.AddProgram)},
+		{Method: "GET", Path: "/api/v1/aid/programs/{id}/results", Perm: auth.Anyone, Handler: withID(h.kit, http.StatusOK, h.aid.ListResults)},
+		{Method: "POST", Path: "/api/v1/aid/programs/{id}/results", Perm: m, Handler: withIDBody(h.kit, http.StatusCreated, h.aid.AddResult)},
 		{Method: "POST", Path: "/api/v1/aid/packages/{id}/tranches", Perm: m, Handler: withIDBody(h.kit, http.StatusCreated, h.aid.AddTranche)},
 		{Method: "GET", Path: "/api/v1/aid/tranches/{id}", Perm: auth.Anyone, Handler: withID(h.kit, http.StatusOK, h.aid.GetTranche)},
 		{Method: "POST", Path: "/api/v1/aid/tranches/{id}/conditions", Perm: m, Handler: withIDBody(h.kit, http.StatusCreated, h.aid.AddCondition)},

@@ -41,6 +41,8 @@ func TestAidAPIAndScorecard(t *testing.T) {
 			call(r, "POST", "/api/v1/aid/packages", pkgBody, http.StatusForbidden)
 		}
 		p := call(auth.RoleAidOfficer, "POST", "/api/v1/aid/packages", pkgBody, http.StatusCreated)
+		prog := call(auth.RoleAidOfficer, "POST", fmt.Sprintf("/api/v1/aid/packages/%v/programs", p["id"]), `{"title":"Outreach","sector":"youth_services","partner":"X","amount":100,"citation":"c"}`, http.StatusCreated)
+		call(auth.RoleAidOfficer, "POST", fmt.Sprintf("/api/v1/aid/programs/%v/results", prog["id"]), `{"title":"Youths reached","measure":"unit","ascending":true,"citation":"c","periods":[{"period":"2016","target":100,"actual":120,"actual_citation":"annual report"}]}`, http.StatusCreated)
 		tr := call(auth.RoleAidOfficer, "POST", fmt.Sprintf("/api/v1/aid/packages/%v/tranches", p["id"]), `{"label":"25%","amount":250,"due_date":"2016-09-30"}`, http.StatusCreated)
 		tpath := fmt.Sprintf("/api/v1/aid/tranches/%v", tr["id"])
 		bad := call(auth.RoleAidOfficer, "POST", tpath+"/conditions", `{"wording":"w","kind":"trend","rule":"series(\"homicides\").latest() < 1.0"}`, http.StatusUnprocessableEntity)
@@ -63,7 +65,7 @@ func TestAidAPIAndScorecard(t *testing.T) {
 			t.Errorf("report: %d %s", resp.StatusCode, body)
 		}
 		resp, body = env.do(t, "GET", "/scorecard/GTM", "", "")
-		if resp.StatusCode != 200 || !strings.Contains(string(body), "Reduce homicide by a tenth") || !strings.Contains(string(body), "met") {
+		if resp.StatusCode != 200 || !strings.Contains(string(body), "Reduce homicide by a tenth") || !strings.Contains(string(body), "met") || !strings.Contains(string(body), "Youths reached") {
 			t.Fatalf("scorecard: %d %s", resp.StatusCode, body)
 		}
 		req, _ := http.NewRequest("GET", env.ts.URL+"/scorecard", nil)
