@@ -2,6 +2,7 @@ package aid
 
 import (
 	"context"
+	"fmt"
 	"sort"
 
 	"github.com/amparo-project/amparo/internal/indicators"
@@ -199,4 +200,51 @@ func (s *Service) trancheCard(ctx context.Context, t Tranche) (*TrancheCard, err
 		}
 	}
 	return tc, nil
+}
+
+// YearMoney is one fiscal year's money of one currency, for the chart of
+// money over time: by the fiscal year of the package.
+type YearMoney struct {
+	FiscalYear int    `json:"fiscal_year"`
+	Currency   string `json:"currency"`
+	Pledged    int64  `json:"pledged"`
+	Released   int64  `json:"released"`
+	Withheld   int64  `json:"withheld"`
+}
+
+// ByYear sums a scorecard's stated amounts by package fiscal year and
+// currency, in year order.
+func (sc *Scorecard) ByYear() []YearMoney {
+	idx := map[string]int{}
+	out := []YearMoney{}
+	for _, p := range sc.Packages {
+		k := fmt.Sprintf("%d %s", p.FiscalYear, p.Currency)
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k] = i
+			out = append(out, YearMoney{FiscalYear: p.FiscalYear, Currency: p.Currency})
+		}
+		if p.Amount != nil {
+			out[i].Pledged += *p.Amount
+		}
+		for _, t := range p.Tranches {
+			if t.Amount == nil {
+				continue
+			}
+			switch t.State {
+			case StateReleased:
+				out[i].Released += *t.Amount
+			case StateWithheld, StateLapsed:
+				out[i].Withheld += *t.Amount
+			}
+		}
+	}
+	sort.Slice(out, func(a, b int) bool {
+		if out[a].FiscalYear != out[b].FiscalYear {
+			return out[a].FiscalYear < out[b].FiscalYear
+		}
+		return out[a].Currency < out[b].Currency
+	})
+	return out
 }

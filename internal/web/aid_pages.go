@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 func init() {
 	addTemplateFuncs(template.FuncMap{
 		"aidAmount": aidAmount,
+		"aidChart":  aidChart,
 		"deref":     func(p *int64) int64 { return *p },
 		"derefTime": func(p *time.Time) time.Time { return *p },
 		"derefInt":  func(p *int) int { return *p },
@@ -181,4 +183,37 @@ func (h *aidHandlers) handleDecisionReport(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	h.render(w, r, http.StatusOK, "aid_report", rep)
+}
+
+// aidChartSpec is what static/aid.js draws: money by fiscal year (the
+// package's), one bar series each for pledged, released and withheld.
+type aidChartSpec struct {
+	Labels   []string  `json:"labels"`
+	Series   []aidBars `json:"series"`
+	Currency string    `json:"currency"`
+}
+
+type aidBars struct {
+	Key    string  `json:"key"`
+	Label  string  `json:"label"`
+	Values []int64 `json:"values"`
+}
+
+// aidChart is a scorecard's chart data as JSON (stated amounts only).
+func aidChart(sc aid.Scorecard, lang string) (template.JS, error) {
+	spec := aidChartSpec{Labels: []string{}, Series: []aidBars{}}
+	names := map[string][3]string{"en": {"Pledged", "Released", "Withheld"}, "es": {"Comprometido", "Liberado", "Retenido"}}[lang]
+	if names[0] == "" {
+		names = [3]string{"Pledged", "Released", "Withheld"}
+	}
+	bars := []aidBars{{Key: "pledged", Label: names[0], Values: []int64{}}, {Key: "released", Label: names[1], Values: []int64{}}, {Key: "withheld", Label: names[2], Values: []int64{}}}
+	for _, y := range sc.ByYear() {
+		spec.Labels = append(spec.Labels, fmt.Sprintf("FY%d %s", y.FiscalYear, y.Currency))
+		bars[0].Values = append(bars[0].Values, y.Pledged)
+		bars[1].Values = append(bars[1].Values, y.Released)
+		bars[2].Values = append(bars[2].Values, y.Withheld)
+	}
+	spec.Series = bars
+	b, err := json.Marshal(spec)
+	return template.JS(b), err
 }
