@@ -32,7 +32,10 @@ Subcommands:
             Evaluate every tranche of the package as of the date (default
             today) and store each evaluation with its inputs frozen.
 
-IATI export and import are not written yet.
+  export-iati --out F.xml [--org-ref REF --org-type CODE --org-name NAME]
+            Every package as IATI activity XML 2.03.
+
+IATI import is not written yet.
 `
 
 func runAid(ctx context.Context, args []string) error {
@@ -44,6 +47,8 @@ func runAid(ctx context.Context, args []string) error {
 	switch args[0] {
 	case "evaluate":
 		return aidEvaluate(ctx, args[1:], os.Stdout)
+	case "export-iati":
+		return aidExportIATI(ctx, args[1:])
 	case "-h", "--help", "help":
 		fmt.Fprint(os.Stderr, aidUsage)
 		return nil
@@ -78,6 +83,36 @@ func aidEvaluate(ctx context.Context, args []string, out io.Writer) error {
 		return enc.Encode(evs)
 	}
 	return printEvaluations(out, evs)
+}
+
+func aidExportIATI(ctx context.Context, args []string) error {
+	fs := newFlagSet("aid export-iati", "--out F.xml")
+	sf := addStoreFlags(fs)
+	out := fs.String("out", "", "file to write")
+	org := aid.DefaultReportingOrg
+	fs.StringVar(&org.Ref, "org-ref", org.Ref, "reporting organisation's IATI identifier")
+	fs.StringVar(&org.Type, "org-type", org.Type, "reporting organisation's IATI type code")
+	fs.StringVar(&org.Name, "org-name", org.Name, "reporting organisation's name")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("--out is required")
+	}
+	db, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	f, err := os.Create(*out)
+	if err != nil {
+		return err
+	}
+	if err := aid.New(db, indicators.New(db), nil).ExportIATI(ctx, org, f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func printEvaluations(out io.Writer, evs []aid.Evaluation) error {

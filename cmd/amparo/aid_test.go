@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -60,6 +62,13 @@ func TestAidEvaluateCommand(t *testing.T) {
 	var evs []aid.Evaluation
 	if err := json.Unmarshal(out.Bytes(), &evs); err != nil || len(evs) != 2 {
 		t.Errorf("JSON: %v, %d evaluations", err, len(evs))
+	}
+	xmlFile := filepath.Join(dir, "iati.xml")
+	if err := aidExportIATI(ctx, append([]string{"--out", xmlFile}, data...)); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(xmlFile); err != nil || !bytes.Contains(b, []byte(`<iati-activities version="2.03"`)) || !bytes.Contains(b, []byte("7045(a)(3)(B)(vii)")) {
+		t.Errorf("export-iati: %v", err)
 	}
 	if err := aidEvaluate(ctx, data, &out); err == nil {
 		t.Errorf("no --package: accepted")

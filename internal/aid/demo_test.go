@@ -1,7 +1,11 @@
 package aid
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -74,5 +78,22 @@ func TestDemoOnRealIndicators(t *testing.T) {
 	}
 	if found != 2 {
 		t.Errorf("CICIG evaluated %d times, want 2", found)
+	}
+	// The demo's IATI export validates against the schema.
+	xmllint, err := exec.LookPath("xmllint")
+	if err != nil {
+		t.Log("*** xmllint not installed: demo IATI validation SKIPPED ***")
+		return
+	}
+	var buf bytes.Buffer
+	if err := s.ExportIATI(context.Background(), ReportingOrg{}, &buf); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "demo.xml")
+	if err := os.WriteFile(file, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(xmllint, "--noout", "--schema", filepath.Join("testdata", "iati-schema", "iati-activities-schema.xsd"), file).CombinedOutput(); err != nil {
+		t.Errorf("xmllint on the demo export: %v\n%s", err, out)
 	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -216,4 +217,16 @@ func aidChart(sc aid.Scorecard, lang string) (template.JS, error) {
 	spec.Series = bars
 	b, err := json.Marshal(spec)
 	return template.JS(b), err
+}
+
+// handleIATIExport answers every package as IATI activity XML 2.03.
+func (h *aidHandlers) handleIATIExport(w http.ResponseWriter, r *http.Request) {
+	var buf bytes.Buffer
+	if err := h.aid.ExportIATI(r.Context(), aid.ReportingOrg{}, &buf); err != nil {
+		h.domainError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="amparo-aid-iati.xml"`)
+	_, _ = w.Write(buf.Bytes())
 }

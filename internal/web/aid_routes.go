@@ -24,6 +24,7 @@ func (h *aidHandlers) routes() []Route {
 		{Method: "GET", Path: "/scorecard", Perm: auth.Anyone, Handler: h.handleScorecardIndex},
 		{Method: "GET", Path: "/scorecard/{code}", Perm: auth.Anyone, Handler: h.handleScorecardCountry},
 		{Method: "GET", Path: "/scorecard.csv", Perm: auth.Anyone, Handler: h.handleScorecardCSV},
+		{Method: "GET", Path: "/aid/iati.xml", Perm: auth.Anyone, Handler: h.handleIATIExport},
 		{Method: "GET", Path: "/aid/decisions/{id}/report", Perm: auth.Anyone, Handler: h.handleDecisionReport},
 
 		{Method: "GET", Path: "/api/v1/aid/scorecard", Perm: auth.Anyone, Handler: withQuery(h.kit, http.StatusOK, readCountry, h.scorecardAPI)},

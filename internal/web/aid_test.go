@@ -99,6 +99,9 @@ func TestAidAPIAndScorecard(t *testing.T) {
 		if _, body := env.do(t, "GET", "/scorecard/GTM", "", ""); !strings.Contains(string(body), "Counter") || strings.Contains(string(body), "civil_society@") {
 			t.Errorf("scorecard lacks the accepted evidence, or shows its submitter")
 		}
+		if resp, body := env.do(t, "GET", "/aid/iati.xml", "", ""); resp.StatusCode != 200 || !strings.Contains(string(body), "<iati-activity") {
+			t.Errorf("IATI export: %d", resp.StatusCode)
+		}
 		if resp, _ := env.do(t, "GET", "/scorecard/XXX", "", ""); resp.StatusCode != 404 {
 			t.Errorf("unknown country: %d", resp.StatusCode)
 		}
