@@ -10,6 +10,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/amparo-project/amparo/internal/aid"
 	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/children/custody"
 	"github.com/amparo-project/amparo/internal/children/facilities"
@@ -122,11 +123,13 @@ func newServices(ctx context.Context, db *store.DB, logger *slog.Logger) (web.Se
 	fac := facilities.New(db, nil)
 	cases := custody.New(db, fac, nil)
 	rel := release.New(db, cases, nil)
+	ind := indicators.New(db)
 	return web.Services{
 		Custody:    cases,
 		Facilities: fac,
 		Release:    rel,
-		Indicators: indicators.New(db),
+		Indicators: ind,
+		Aid:        aid.New(db, ind, nil),
 		// The matcher reads every case into memory, which takes seconds
 		// on a large database: it is built in the background, and the
 		// tracing pages answer 503 until it is there.

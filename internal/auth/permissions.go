@@ -39,7 +39,9 @@ const (
 	// everyone reads.
 	PermIndicatorsImport Permission = "indicators.import" // import published files (command line: the operator)
 
-	// Aid.
+	// Aid. Reading aid records and the scorecard is public (Anyone).
+	PermAidManage         Permission = "aid.manage"          // packages, programs, tranches, conditions, facts, evaluations; propose and approve decisions (two different officers)
+	PermAidEvidenceSubmit Permission = "aid.evidence.submit" // submit evidence and see one's own submissions (civil-society organisations)
 )
 
 // permissions is the access policy: which roles hold each permission.
@@ -69,6 +71,10 @@ var permissions = map[Permission][]Role{
 
 	// Indicators.
 	PermIndicatorsImport: {RoleAdmin},
+
+	// Aid.
+	PermAidManage:         {RoleAdmin, RoleAidOfficer},
+	PermAidEvidenceSubmit: {RoleAdmin, RoleAidOfficer, RoleCivilSociety},
 }
 
 // ErrForbidden is wrapped by every domain's refusal of an action the

@@ -24,8 +24,12 @@ const (
 	RolePublic     Role = "public"      // aggregates only
 )
 
+// RoleCivilSociety is a civil-society organisation: it submits aid evidence
+// (counter-evidence included) and sees its own submissions.
+const RoleCivilSociety Role = "civil_society"
+
 // Roles lists every role, in the order the UI shows them.
-var Roles = []Role{RoleAdmin, RoleIntake, RoleCaseworker, RoleLegal, RoleAidOfficer, RoleAuditor, RolePublic}
+var Roles = []Role{RoleAdmin, RoleIntake, RoleCaseworker, RoleLegal, RoleAidOfficer, RoleCivilSociety, RoleAuditor, RolePublic}
 
 // InvalidError is a rejected input (a malformed email, an unknown role, a
 // short password): the person can fix it. It answers 422 over HTTP.

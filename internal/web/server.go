@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/amparo-project/amparo/internal/aid"
 	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/children/custody"
 	"github.com/amparo-project/amparo/internal/children/facilities"
@@ -89,6 +90,7 @@ type Services struct {
 	Facilities *facilities.Service
 	Release    *release.Service
 	Indicators *indicators.Service
+	Aid        *aid.Service
 	// Tracing builds the tracing matcher in the background and runs its
 	// sync loop (tracing_routes.go).
 	Tracing *requests.Runner

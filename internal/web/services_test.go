@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/amparo-project/amparo/internal/aid"
 	"github.com/amparo-project/amparo/internal/children/custody"
 	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/children/release"
@@ -19,11 +20,13 @@ func testServices(t *testing.T, db *store.DB) Services {
 	fac := facilities.New(db, nil)
 	cases := custody.New(db, fac, nil)
 	rel := release.New(db, cases, nil)
+	ind := indicators.New(db)
 	return Services{
 		Custody:    cases,
 		Facilities: fac,
 		Release:    rel,
-		Indicators: indicators.New(db),
+		Indicators: ind,
+		Aid:        aid.New(db, ind, nil),
 		Tracing: requests.Start(context.Background(), db, requests.RunnerOptions{
 			MatcherOptions: requests.MatcherOptions{Logger: discardLogger(), Cases: cases},
 			Release:        rel,

@@ -1,0 +1,32 @@
+// Package aid holds aid accountable for the root causes: packages and the
+// programs they fund, tranches held until conditions are met, conditions
+// as checkable rules over public indicators (internal/indicators) and
+// facts on record, evaluations as of a date with every input frozen, and
+// release or withholding decisions made by two people.
+//
+// Aid records are public: reads need no permission (the scorecard answers
+// anonymous readers); changes require auth.PermAidManage.
+package aid
+
+import (
+	"time"
+
+	"github.com/amparo-project/amparo/internal/indicators"
+	"github.com/amparo-project/amparo/internal/store"
+)
+
+// Service is the aid domain.
+type Service struct {
+	db  *store.DB
+	ind *indicators.Service
+	now func() time.Time
+}
+
+// New returns the aid service on db, reading indicators through ind. A nil
+// now means time.Now.
+func New(db *store.DB, ind *indicators.Service, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{db: db, ind: ind, now: now}
+}
