@@ -40,7 +40,7 @@ Subcommands:
   list      [--json]                 indicators in the database, with coverage
   import    --builtin | --file F [--format NAME] [--all-countries]
             A file with any bad row changes nothing; the row errors are printed.
-  export    [--country ISO3] [--indicator CODE] [--out F.csv]
+  export    [--country ISO3] [--indicator CODE] [--all-sources] [--out F.csv]
   forecast  --country ISO3 --indicator CODE --horizon N [--until PERIOD]
             [--model naive|seasonal_naive|drift|ets_ana|ets_damped|combination]
             [--total fiscal_year|year] [--scope S] [--frequency month|fiscal_year|year]
@@ -207,10 +207,11 @@ func createOut(path string) (io.Writer, func() error, error) {
 }
 
 func indicatorsExport(ctx context.Context, args []string, _ io.Writer) error {
-	fs := newFlagSet("indicators export", "[--country ISO3] [--indicator CODE] [--out F.csv]")
+	fs := newFlagSet("indicators export", "[--country ISO3] [--indicator CODE] [--all-sources] [--out F.csv]")
 	sf := addStoreFlags(fs)
 	country := fs.String("country", "", "only this country")
 	ind := fs.String("indicator", "", "only this indicator")
+	allSources := fs.Bool("all-sources", false, "every source's value of each period (default: the highest-priority source's only)")
 	outPath := fs.String("out", "", "output file (default: standard output)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -224,7 +225,8 @@ func indicatorsExport(ctx context.Context, args []string, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := indicators.New(db).ExportCSV(ctx, w, indicators.SeriesFilter{Country: *country, Indicator: *ind}); err != nil {
+	if err := indicators.New(db).ExportCSVWith(ctx, w, indicators.ExportOptions{
+		Filter: indicators.SeriesFilter{Country: *country, Indicator: *ind}, AllSources: *allSources}); err != nil {
 		closeFn()
 		return err
 	}

@@ -197,12 +197,13 @@ func (s *Service) importFile(ctx context.Context, opt Options) (*Report, error) 
 	rep := &Report{Format: f.Name, File: opt.Name}
 	imp := &importer{db: s.db, now: s.now, rep: rep, all: opt.AllCountries, seen: map[uint64]int{}, seed: maphash.MakeSeed(),
 		countries: map[string]bool{}, indicators: map[string]bool{}}
+	src, keep := sourceFor(f, opt)
+	imp.publisher = src.Publisher
 	if opt.DryRun {
 		// Parse and validate only: nothing touches a database.
 		imp.db = nil
 		return rep, imp.check(ctx, f, in.body, opt.Name)
 	}
-	src, keep := sourceFor(f, opt)
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {
 		return imp.store(ctx, f, src, keep, in, opt.Name)
 	})
@@ -431,6 +432,7 @@ type importer struct {
 	fresh      bool  // the source has no stored values yet: insert only
 	batch      []Record
 	rowKeyed   bool // the format itself guarantees one value per key
+	publisher  string
 }
 
 func (imp *importer) emit(ctx context.Context, rec Record) error {

@@ -19,6 +19,10 @@ type Panel struct {
 	Previous  *Point
 	Change    *float64 // latest - previous, same series
 	ChangePct *float64
+	// Lone: no series of the panel has minSeriesPoints values (the press
+	// reported one month, say): it is shown as a single figure with its
+	// period, not drawn as a series of its frequency.
+	Lone bool
 }
 
 // CountryPanels returns a panel per (indicator, frequency) with values for
@@ -48,6 +52,7 @@ func (s *Service) CountryPanels(ctx context.Context, country string) ([]Panel, e
 	for _, k := range keys {
 		p := byKey[k]
 		fillLatest(p)
+		p.Lone = lonePanel(p.Series)
 		out = append(out, *p)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -58,6 +63,16 @@ func (s *Service) CountryPanels(ctx context.Context, country string) ([]Panel, e
 		return freqRank(out[i].Frequency) < freqRank(out[j].Frequency)
 	})
 	return out, nil
+}
+
+// lonePanel reports whether no series has minSeriesPoints values.
+func lonePanel(list []Series) bool {
+	for _, se := range list {
+		if len(se.Points) >= minSeriesPoints {
+			return false
+		}
+	}
+	return true
 }
 
 func catalogRank(code string) int {

@@ -112,12 +112,15 @@ func (h *indicatorHandlers) handleIndicatorsCountry(w http.ResponseWriter, r *ht
 			return h.scopeText(lang, se.Scope)
 		}
 		title := name
-		if p.Frequency == indicators.Monthly {
+		switch {
+		case p.Lone && p.Frequency == indicators.Monthly:
+			title += " (" + h.translate(lang, "indicators.lonemonth") + ")"
+		case p.Frequency == indicators.Monthly:
 			title += " (" + h.translate(lang, "indicators.monthly") + ")"
 		}
 		pv.Chart = h.seriesChart(r, fmt.Sprintf("c%d", i), title, p.Indicator, p.Series, label, indicators.MarksSurges(p.Indicator.Code), srcs)
 		pv.Chart.Small = true
-		pv.Chart.NoChart = pv.IsText
+		pv.Chart.NoChart = pv.IsText || p.Lone
 		pv.Chart.CSV = csvLink("country", code, "indicator", p.Indicator.Code)
 		if p.Latest != nil {
 			pv.LatestPeriod = p.Latest.Period
