@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/store/storetest"
 )
 
@@ -122,7 +123,32 @@ func BenchmarkImportWDIAllCountries(b *testing.B) {
 	benchmarkWDI(b, sh, true)
 }
 
+// BenchmarkImportWDIAllCountriesPostgres is the same on PostgreSQL (the
+// throwaway cluster storetest starts; skipped without one).
+func BenchmarkImportWDIAllCountriesPostgres(b *testing.B) {
+	if !storetest.PostgresAvailable() {
+		b.Skip("no PostgreSQL")
+	}
+	sh := fullWDI
+	if os.Getenv("AMPARO_BENCH_FULL") == "" {
+		sh.indicators = 150
+	}
+	benchmarkWDIOn(b, sh, true, storetest.OpenPostgres)
+}
+
+// BenchmarkImportWDIAllCountriesPostgresValues: PostgreSQL through the
+// multi-row VALUES statement SQLite uses, for comparison with unnest.
+func BenchmarkImportWDIAllCountriesPostgresValues(b *testing.B) {
+	postgresUnnest = false
+	defer func() { postgresUnnest = true }()
+	BenchmarkImportWDIAllCountriesPostgres(b)
+}
+
 func benchmarkWDI(b *testing.B, sh wdiShape, all bool) {
+	benchmarkWDIOn(b, sh, all, storetest.OpenSQLite)
+}
+
+func benchmarkWDIOn(b *testing.B, sh wdiShape, all bool, open func(testing.TB) *store.DB) {
 	path := filepath.Join(b.TempDir(), "API_WDI_synthetic.csv")
 	f, err := os.Create(path)
 	if err != nil {
@@ -136,7 +162,7 @@ func benchmarkWDI(b *testing.B, sh wdiShape, all bool) {
 	b.SetBytes(st.Size())
 	for b.Loop() {
 		b.StopTimer()
-		db := storetest.OpenSQLite(b)
+		db := open(b)
 		in, err := os.Open(path)
 		if err != nil {
 			b.Fatal(err)
