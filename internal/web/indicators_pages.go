@@ -554,10 +554,13 @@ func pctOf(pr *message.Printer, d, base float64) string {
 func (h *indicatorHandlers) fillForecastTables(v *indForecastView, lang string, res *indicators.TrackedForecast) {
 	pr := numPrinter(lang)
 	kind := res.Indicator.Kind
-	for _, sc := range res.Backtest.Scores {
+	for _, sc := range append(slices.Clone(res.Backtest.Scores), res.Backtest.Selection) {
 		sv := indScoreView{Model: sc.Model, MASE: pr.Sprintf("%.3f", sc.MASE), SMAPE: pr.Sprintf("%.1f", sc.SMAPE),
 			Cover80: pr.Sprintf("%.0f%%", 100*sc.Cover80), Cover95: pr.Sprintf("%.0f%%", 100*sc.Cover95), Origins: sc.Origins, Forecasts: sc.Forecast,
 			Chosen: sc.Model == res.Forecast.Model, Default: sc.Model == res.Backtest.Default}
+		if sc.Model == indicators.SelectionModel {
+			sv.Model = h.translate(lang, "indicators.fc.rechosen")
+		}
 		if c := sc.VsNaive; c != nil {
 			sv.VsNaive = pr.Sprintf("%+.3f (%+.3f – %+.3f)", c.Diff, c.Lower, c.Upper)
 			sv.Verdict = h.translate(lang, "indicators.fc.verdict."+c.Verdict)

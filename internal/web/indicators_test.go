@@ -36,7 +36,7 @@ func TestIndicatorsPublicPages(t *testing.T) {
 			{"/indicators/flows", []string{"surge-mark", "Border Patrol, all borders"}},
 			{"/indicators/sources", []string{"Southwest Bord", "r4,964", "month label one month late", "CC BY-ND 4.0"}},
 			{"/indicators/projections", []string{"142,000", "39,970", "68,541", "Amparo forecast"}},
-			{"/indicators/forecast?country=ALL&indicator=uac_encounters&horizon=12&until=2014-05", []string{"Track record", "seasonal_naive", "MASE", "2015-05"}},
+			{"/indicators/forecast?country=ALL&indicator=uac_encounters&horizon=12&until=2014-05", []string{"Track record", "seasonal_naive", "MASE", "2015-05", "re-chosen at each origin"}},
 		}
 		for _, p := range pages {
 			for _, token := range []string{"", env.tokens[auth.RolePublic]} {
