@@ -639,7 +639,7 @@ func (h *indicatorHandlers) handleIndicatorsProjectionsCSV(w http.ResponseWriter
 	}
 	writeCSVHeaders(w, "amparo-projections-2014.csv")
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"made_on", "made_by", "target_period", "projected", "actual", "actual_scope", "amparo_data_until", "amparo_forecast", "amparo_lower80_sum", "amparo_upper80_sum", "source_url"})
+	_ = cw.Write([]string{"made_on", "made_by", "target_period", "projected", "actual", "actual_scope", "amparo_data_until", "amparo_forecast", "amparo_lower80", "amparo_upper80", "amparo_lower95", "amparo_upper95", "amparo_model", "source_url"})
 	num := func(p *float64) string {
 		if p == nil {
 			return ""
@@ -648,7 +648,7 @@ func (h *indicatorHandlers) handleIndicatorsProjectionsCSV(w http.ResponseWriter
 	}
 	for _, row := range rows {
 		p := row.Projected
-		_ = cw.Write([]string{row.MadeOn, row.MadeBy, row.TargetPeriod, num(&p), num(row.Actual), row.ActualScope, row.Until, num(row.Forecast), num(row.Lower80), num(row.Upper80), row.CiteURL})
+		_ = cw.Write([]string{row.MadeOn, row.MadeBy, row.TargetPeriod, num(&p), num(row.Actual), row.ActualScope, row.Until, num(row.Forecast), num(row.Lower80), num(row.Upper80), num(row.Lower95), num(row.Upper95), row.Model, row.CiteURL})
 	}
 	cw.Flush()
 }
