@@ -46,10 +46,33 @@ var importTuning = []struct{ pragma, value string }{
 	{"temp_store", "2"},
 }
 
-// bulkWriter holds the prepared full-batch statement of one import.
+// bulkWriter holds the prepared full-batch statement of one import and
+// what it knows of the index it may set aside.
 type bulkWriter struct {
 	full *sql.Stmt
+	// before is the table's size when the import began (the highest id, a
+	// cheap upper bound); dropped is set while the secondary index is set
+	// aside (SQLite, large first imports: deferIndexAfter).
+	before  int64
+	dropped bool
 }
+
+// secondaryIndex is the migration's index on ind_values(indicator,
+// country) (00300_indicators.sql; TestSecondaryIndexMatchesMigration
+// compares them). Filled row by row it is updated at as many places as
+// the file has indicators; built once at the end it is one sort.
+const (
+	secondaryIndexName = "ind_values_indicator"
+	secondaryIndexDDL  = "CREATE INDEX ind_values_indicator ON ind_values(indicator, country)"
+)
+
+// deferIndexAfter: on SQLite, once a source's first import has inserted
+// this many values and more than the table held before it, the secondary
+// index is dropped inside the import's transaction and rebuilt before it
+// commits (readers never see it missing; a failed import rolls both
+// back). A small import into a large table keeps the index: rebuilding
+// it would cost more than filling it.
+const deferIndexAfter = 50000
 
 const bulkColumns = `INSERT INTO ind_values (country, indicator, scope, period, value, value_text, source_id, cite_url, note, run_id, updated_at) `
 
@@ -67,6 +90,9 @@ func (imp *importer) tune(ctx context.Context) (restore func(), err error) {
 	if imp.db.Dialect != store.SQLite {
 		return func() {}, nil
 	}
+	if err := imp.db.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM ind_values`).Scan(&imp.bulk.before); err != nil {
+		return nil, fmt.Errorf("indicators: size of ind_values: %w", err)
+	}
 	old := make([]string, len(importTuning))
 	for i, t := range importTuning {
 		if err := imp.db.QueryRow(ctx, "PRAGMA "+t.pragma).Scan(&old[i]); err != nil {
@@ -77,6 +103,7 @@ func (imp *importer) tune(ctx context.Context) (restore func(), err error) {
 		}
 	}
 	return func() {
+		_ = imp.rebuildIndex(ctx) // never leave it dropped in an outer transaction
 		for i, t := range importTuning {
 			_, _ = imp.db.Exec(ctx, "PRAGMA "+t.pragma+" = "+old[i])
 		}
@@ -87,10 +114,39 @@ func (imp *importer) tune(ctx context.Context) (restore func(), err error) {
 	}, nil
 }
 
+// deferIndex drops the secondary index when the import has become large
+// (deferIndexAfter); rebuildIndex puts it back before the commit.
+func (imp *importer) deferIndex(ctx context.Context) error {
+	n := int64(imp.rep.Inserted)
+	if imp.db.Dialect != store.SQLite || imp.bulk.dropped || n < deferIndexAfter || n <= imp.bulk.before {
+		return nil
+	}
+	if _, err := imp.db.Exec(ctx, "DROP INDEX "+secondaryIndexName); err != nil {
+		return err
+	}
+	imp.bulk.dropped = true
+	return nil
+}
+
+func (imp *importer) rebuildIndex(ctx context.Context) error {
+	if !imp.bulk.dropped {
+		return nil
+	}
+	if _, err := imp.db.Exec(ctx, secondaryIndexDDL); err != nil {
+		return fmt.Errorf("indicators: rebuild %s: %w", secondaryIndexName, err)
+	}
+	imp.bulk.dropped = false
+	return nil
+}
+
 // flush writes the batched values.
 func (imp *importer) flush(ctx context.Context) error {
 	if len(imp.batch) == 0 {
 		return nil
+	}
+	if err := imp.deferIndex(ctx); err != nil {
+		imp.err = fmt.Errorf("indicators: set index aside: %w", err)
+		return imp.err
 	}
 	var err error
 	if imp.db.Dialect == store.Postgres && postgresUnnest {

@@ -323,6 +323,9 @@ func (imp *importer) store(ctx context.Context, f *Format, src Source, keep bool
 		return err
 	}
 	rep.SHA256 = hex.EncodeToString(in.hasher.Sum(nil))
+	if err := imp.rebuildIndex(ctx); err != nil {
+		return err
+	}
 	if err := imp.finish(ctx); err != nil {
 		return err
 	}
