@@ -132,6 +132,14 @@ func (imp *importer) rebuildIndex(ctx context.Context) error {
 	if !imp.bulk.dropped {
 		return nil
 	}
+	// The index is sorted through temporary files, with the default page
+	// cache as the sorter's memory: a sort of millions of keys in memory
+	// would hold them all.
+	for _, p := range []string{"PRAGMA temp_store = 1", "PRAGMA cache_size = -2000"} {
+		if _, err := imp.db.Exec(ctx, p); err != nil {
+			return fmt.Errorf("indicators: %s: %w", p, err)
+		}
+	}
 	if _, err := imp.db.Exec(ctx, secondaryIndexDDL); err != nil {
 		return fmt.Errorf("indicators: rebuild %s: %w", secondaryIndexName, err)
 	}
