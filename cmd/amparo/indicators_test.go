@@ -129,6 +129,20 @@ func TestIndicatorsCommands(t *testing.T) {
 		t.Errorf("re-import of the export changed values:\n%s", out.String())
 	}
 
+	// export --all-sources: every source of each period (the border total
+	// is published by several), so more rows than the default.
+	lines := func(args ...string) int {
+		path := filepath.Join(dir, "all.csv")
+		if err := indicatorsExport(ctx, append(append(args, "--out", path), data...), &out); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(path)
+		return strings.Count(string(b), "\n")
+	}
+	if top, all := lines("--country", "ALL", "--indicator", "uac_encounters"), lines("--country", "ALL", "--indicator", "uac_encounters", "--all-sources"); all <= top {
+		t.Errorf("export --all-sources: %d lines, default %d; want more", all, top)
+	}
+
 	// A bad file is refused with its row errors.
 	bad := filepath.Join(dir, "bad.csv")
 	os.WriteFile(bad, []byte("country_iso3,indicator,period,value,unit,source\nGTM,homicide_rate,2020,many,x,y\n"), 0o600)
