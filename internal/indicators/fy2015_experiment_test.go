@@ -167,6 +167,15 @@ func TestFY2015Experiment(t *testing.T) {
 	}
 	sc := scoreTrack("minmase", tail.Values, h, track)
 	t.Logf("minmase_sel  MASE %.3f cov80 %.1f%% cov95 %.1f%% %v", sc.MASE, 100*sc.Cover80, 100*sc.Cover95, choices)
+	// Naive calibrated with a pool of the horizons from 6 on.
+	r.pool = 6
+	r.adapt(ModelNaive)
+	sc, _ = scoreRolling(r, ModelNaive, mt, h, 12)
+	t.Logf("naive_pool6  MASE %.3f cov80 %.1f%% cov95 %.1f%%", sc.MASE, 100*sc.Cover80, 100*sc.Cover95)
+	for _, hs := range sc.Horizons {
+		t.Logf("    h%-2d %2.0f / %2.0f", hs.Horizon, 100*hs.Cover80, 100*hs.Cover95)
+	}
+	r.pool = 0
 
 	// 2. Fiscal 2015 as of May 2014.
 	tail, _, err = svc.PickSeries(ctx, q, "2014-05")
@@ -206,6 +215,19 @@ func TestFY2015Experiment(t *testing.T) {
 				t.Logf("%-14s FY2015 %.0f 80%% [%.0f, %.0f] 95%% [%.0f, %.0f] held80 %v (errors at h16: %d)", name, w.Forecast, w.Lower80, w.Upper80, w.Lower95, w.Upper95,
 					w.Lower80 <= 39970 && 39970 <= w.Upper80, sp[hh-1].N)
 			}
+		}
+	}
+	r2.pool = 6
+	r2.adapt(ModelNaive)
+	_, sp, err := r2.calibrated(ModelNaive, n, hh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := samplePaths(r2.at(ModelNaive, n).Point[:hh], sp, samplePathCount, o)
+	for _, w := range windowTotals(tail, periods, paths, WindowFiscalYear, stored) {
+		if w.Period == "FY2015" {
+			t.Logf("naive_pool6    FY2015 %.0f 80%% [%.0f, %.0f] 95%% [%.0f, %.0f] held80 %v (errors at h16: %d)", w.Forecast, w.Lower80, w.Upper80, w.Lower95, w.Upper95,
+				w.Lower80 <= 39970 && 39970 <= w.Upper80, sp[hh-1].N)
 		}
 	}
 }
