@@ -57,7 +57,7 @@ type bulkWriter struct {
 	dropped bool
 }
 
-// secondaryIndex is the migration's index on ind_values(indicator,
+// secondaryIndexName and secondaryIndexDDL are the migration's index on ind_values(indicator,
 // country) (00300_indicators.sql; TestSecondaryIndexMatchesMigration
 // compares them). Filled row by row it is updated at as many places as
 // the file has indicators; built once at the end it is one sort.
