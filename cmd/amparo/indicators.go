@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -40,7 +41,7 @@ Subcommands:
   list      [--json]                 indicators in the database, with coverage
   import    --builtin | --file F [--format NAME] [--all-countries]
             A file with any bad row changes nothing; the row errors are printed.
-  export    [--country ISO3] [--indicator CODE] [--out F.csv]
+  export    [--country ISO3] [--indicator CODE] [--all-sources] [--out F.csv]
   forecast  --country ISO3 --indicator CODE --horizon N [--until PERIOD]
             [--model naive|seasonal_naive|drift|ets_ana|ets_damped|combination]
             [--total fiscal_year|year] [--scope S] [--frequency month|fiscal_year|year]
@@ -207,10 +208,11 @@ func createOut(path string) (io.Writer, func() error, error) {
 }
 
 func indicatorsExport(ctx context.Context, args []string, _ io.Writer) error {
-	fs := newFlagSet("indicators export", "[--country ISO3] [--indicator CODE] [--out F.csv]")
+	fs := newFlagSet("indicators export", "[--country ISO3] [--indicator CODE] [--all-sources] [--out F.csv]")
 	sf := addStoreFlags(fs)
 	country := fs.String("country", "", "only this country")
 	ind := fs.String("indicator", "", "only this indicator")
+	allSources := fs.Bool("all-sources", false, "every source's value of each period (default: the highest-priority source's only)")
 	outPath := fs.String("out", "", "output file (default: standard output)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -224,7 +226,8 @@ func indicatorsExport(ctx context.Context, args []string, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := indicators.New(db).ExportCSV(ctx, w, indicators.SeriesFilter{Country: *country, Indicator: *ind}); err != nil {
+	if err := indicators.New(db).ExportCSVWith(ctx, w, indicators.ExportOptions{
+		Filter: indicators.SeriesFilter{Country: *country, Indicator: *ind}, AllSources: *allSources}); err != nil {
 		closeFn()
 		return err
 	}
@@ -377,7 +380,7 @@ func indicatorsBacktest(ctx context.Context, args []string, out io.Writer) error
 		cw := csv.NewWriter(out)
 		_ = cw.Write([]string{"model", "horizon", "n", "mase", "smape", "coverage80", "coverage95"})
 		f := func(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }
-		for _, s := range bt.Scores {
+		for _, s := range append(slices.Clone(bt.Scores), bt.Selection) {
 			for _, h := range s.Horizons {
 				_ = cw.Write([]string{s.Model, strconv.Itoa(h.Horizon), strconv.Itoa(h.N), f(h.MASE), f(h.SMAPE), f(h.Cover80), f(h.Cover95)})
 			}
@@ -393,7 +396,7 @@ func indicatorsBacktest(ctx context.Context, args []string, out io.Writer) error
 	fmt.Fprintln(out, "MASE: mean absolute error over the in-sample mean absolute error of the seasonal naive forecast (naive for yearly data).")
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "model\tMASE\tvs naive (95% interval)\tp\tsMAPE %\tcover 80%\tcover 95%\torigins\tforecasts\t")
-	for _, s := range bt.Scores {
+	for _, s := range append(slices.Clone(bt.Scores), bt.Selection) {
 		name := s.Model
 		if s.Model == bt.Default {
 			name += " (default)"
@@ -408,5 +411,16 @@ func indicatorsBacktest(ctx context.Context, args []string, out io.Writer) error
 		}
 		fmt.Fprintf(tw, "%s\t%.3f\t%s\t%s\t%.1f\t%.0f%%\t%.0f%%\t%d\t%d\t\n", name, s.MASE, vs, p, s.SMAPE, 100*s.Cover80, 100*s.Cover95, s.Origins, s.Forecast)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	var chosen []string
+	for _, m := range indicators.Models(indicators.SeasonOf(t.Series.Frequency)) {
+		if n := bt.Choices[m]; n > 0 {
+			chosen = append(chosen, fmt.Sprintf("%s at %d", m, n))
+		}
+	}
+	_, err = fmt.Fprintf(out, "%s: the default re-chosen at each origin from the backtest as it stood then (%s origins), scored like a model: the track record of the default itself.\n",
+		indicators.SelectionModel, strings.Join(chosen, ", "))
+	return err
 }

@@ -88,7 +88,7 @@ func TestIndicatorsCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(strings.NewReader(out.String())).ReadAll()
-	if err != nil || strings.Join(rows[0], ",") != "model,horizon,n,mase,smape,coverage80,coverage95" || len(rows) != 1+12*len(indicators.Models(12)) {
+	if err != nil || strings.Join(rows[0], ",") != "model,horizon,n,mase,smape,coverage80,coverage95" || len(rows) != 1+12*(len(indicators.Models(12))+1) {
 		t.Errorf("backtest csv: %v\n%s", err, out.String())
 	}
 
@@ -127,6 +127,20 @@ func TestIndicatorsCommands(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), " 0 updated") {
 		t.Errorf("re-import of the export changed values:\n%s", out.String())
+	}
+
+	// export --all-sources: every source of each period (the border total
+	// is published by several), so more rows than the default.
+	lines := func(args ...string) int {
+		path := filepath.Join(dir, "all.csv")
+		if err := indicatorsExport(ctx, append(append(args, "--out", path), data...), &out); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(path)
+		return strings.Count(string(b), "\n")
+	}
+	if top, all := lines("--country", "ALL", "--indicator", "uac_encounters"), lines("--country", "ALL", "--indicator", "uac_encounters", "--all-sources"); all <= top {
+		t.Errorf("export --all-sources: %d lines, default %d; want more", all, top)
 	}
 
 	// A bad file is refused with its row errors.

@@ -34,6 +34,10 @@ type rolling struct {
 	h    int
 	fc   map[string][]*Forecast // by model; index origin-from, origins from..len(y)
 	sp   map[string][][]spread  // by model and origin as fc: calibrated spreads, h long
+	// pool, when > 0, calibrates every horizon j >= pool on the errors of
+	// horizons pool..j together, each widened by sqrt(j/i) (an
+	// alternative tried for long horizons, NOTES.md; 0 in the product).
+	pool int
 }
 
 // calibrationStart is the first origin whose errors calibrate: where the
@@ -262,9 +266,16 @@ func (r *rolling) spreads(model string, t, h int) ([]spread, error) {
 	best := 0 // longest horizon so far with enough errors
 	for j := 1; j <= h; j++ {
 		var abs []float64
-		for o := r.from; o+j <= t; o++ {
-			if p := r.at(model, o); p != nil {
-				abs = append(abs, math.Abs(r.work[o+j-1]-p.Point[j-1]))
+		from := j
+		if r.pool > 0 && j >= r.pool {
+			from = r.pool
+		}
+		for i := from; i <= j; i++ {
+			w := math.Sqrt(float64(j) / float64(i))
+			for o := r.from; o+i <= t; o++ {
+				if p := r.at(model, o); p != nil {
+					abs = append(abs, w*math.Abs(r.work[o+i-1]-p.Point[i-1]))
+				}
 			}
 		}
 		switch {

@@ -196,7 +196,13 @@ type BacktestResult struct {
 	// forecast, or the default.
 	Model string
 	Track []TrackRow
-	run   *backtest
+	// Selection is the track record of the default itself: the choice
+	// re-made at every origin from the backtest as it stood then
+	// (selection.go), scored like a model; Choices counts the origins at
+	// which each model was the default.
+	Selection Score
+	Choices   map[string]int
+	run       *backtest
 }
 
 // BacktestSeries runs the rolling-origin evaluation on one series. A
@@ -224,8 +230,9 @@ func BacktestTail(tail Tail, in Indicator, h int) (*BacktestResult, error) {
 		return nil, err
 	}
 	def := chooseDefault(run.scores)
+	sel, choices := run.selection(tail.Values, h)
 	return &BacktestResult{Tail: tail, Horizon: h, MinTrain: mt, Scores: run.scores, Default: def, Model: def,
-		Track: run.trackRows(def, tail.Periods), run: run}, nil
+		Track: run.trackRows(def, tail.Periods), Selection: sel, Choices: choices, run: run}, nil
 }
 
 // SeriesQuery picks one series for forecasting and backtests.

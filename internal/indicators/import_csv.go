@@ -248,6 +248,9 @@ func (o *owidFile) country(r *reader, line int, rec []string) (string, bool) {
 		code = rec[o.codeCol]
 	}
 	if code == "" {
+		code = regionForPublisher(r.imp.publisher, entity)
+	}
+	if code == "" {
 		code = ISO3ForName(entity)
 	}
 	if code == "" {

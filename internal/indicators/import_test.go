@@ -72,7 +72,7 @@ var realCases = []struct {
 		{"ALL", "uac_encounters", "usbp-swb", "FY2014", 68541},
 		{"SLV", "uac_encounters", "usbp-swb-t42", "FY2020", 2189},
 		{"ALL", "uac_encounters", "cbp-nationwide", "FY2022", 152880},
-		{"ALL", "uac_encounters", "usbp-swb-maybe-all", "FY2012", 24481},
+		{"ALL", "uac_encounters", "usbp-all", "FY2012", 24481}, // settled by CBP's sector table (settledScopes)
 	}, []string{"SLV/uac_encounters/usbp-swb/FY2020"}},
 	{"data/uac/uac_by_country_month.csv", "uac-month", []struct {
 		country, ind, scope, period string

@@ -92,6 +92,10 @@ func readUACCompiled(r *reader, in *bufio.Reader, monthly bool) error {
 			r.fail(line, "scope", fmt.Sprintf("scope %q matches no rule in scopeRules; add one rather than guess", scopeText))
 			continue
 		}
+		if to, reason, ok := settledScope(country, period, v, scope); ok {
+			r.correct(line, "scope", scopeText, ScopeLabel(to), reason)
+			scope = to
+		}
 		if scope == "usbp-swb" {
 			era := usbpFYScope(fy)
 			if monthly {
@@ -527,9 +531,10 @@ func readHHSMonthly(r *reader, in *bufio.Reader) error {
 			}
 			continue
 		}
-		unit := "count"
+		var unit string
 		switch rec[4] {
 		case "Number":
+			unit = hhsUnit(cat)
 		case "Percent":
 			unit = "%"
 		default:

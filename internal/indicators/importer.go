@@ -197,12 +197,13 @@ func (s *Service) importFile(ctx context.Context, opt Options) (*Report, error) 
 	rep := &Report{Format: f.Name, File: opt.Name}
 	imp := &importer{db: s.db, now: s.now, rep: rep, all: opt.AllCountries, seen: map[uint64]int{}, seed: maphash.MakeSeed(),
 		countries: map[string]bool{}, indicators: map[string]bool{}}
+	src, keep := sourceFor(f, opt)
+	imp.publisher = src.Publisher
 	if opt.DryRun {
 		// Parse and validate only: nothing touches a database.
 		imp.db = nil
 		return rep, imp.check(ctx, f, in.body, opt.Name)
 	}
-	src, keep := sourceFor(f, opt)
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {
 		return imp.store(ctx, f, src, keep, in, opt.Name)
 	})
@@ -306,6 +307,11 @@ func (imp *importer) store(ctx context.Context, f *Format, src Source, keep bool
 	if err := imp.begin(ctx, src, keep, f.Name, name); err != nil {
 		return err
 	}
+	restore, err := imp.tune(ctx)
+	if err != nil {
+		return err
+	}
+	defer restore()
 	if err := imp.read(ctx, f, in.body); err != nil {
 		return err
 	}
@@ -317,6 +323,9 @@ func (imp *importer) store(ctx context.Context, f *Format, src Source, keep bool
 		return err
 	}
 	rep.SHA256 = hex.EncodeToString(in.hasher.Sum(nil))
+	if err := imp.rebuildIndex(ctx); err != nil {
+		return err
+	}
 	if err := imp.finish(ctx); err != nil {
 		return err
 	}
@@ -431,6 +440,8 @@ type importer struct {
 	fresh      bool  // the source has no stored values yet: insert only
 	batch      []Record
 	rowKeyed   bool // the format itself guarantees one value per key
+	publisher  string
+	bulk       bulkWriter // a fresh source's multi-row inserts (bulk.go)
 }
 
 func (imp *importer) emit(ctx context.Context, rec Record) error {
@@ -471,7 +482,7 @@ func (imp *importer) emit(ctx context.Context, rec Record) error {
 		// Insert-only: many rows per statement.
 		imp.batch = append(imp.batch, rec)
 		imp.rep.Inserted++
-		if len(imp.batch) >= insertBatch {
+		if len(imp.batch) >= imp.bulkRows() {
 			return imp.flush(ctx)
 		}
 		return nil
@@ -488,39 +499,6 @@ func (imp *importer) emit(ctx context.Context, rec Record) error {
 		imp.rep.Updated++
 	default:
 		imp.rep.Unchanged++
-	}
-	return nil
-}
-
-// insertBatch is how many values one INSERT statement carries on a
-// source's first import (11 parameters each, well under both engines'
-// limits).
-const insertBatch = 500
-
-// flush writes the batched values.
-func (imp *importer) flush(ctx context.Context) error {
-	if len(imp.batch) == 0 {
-		return nil
-	}
-	var b strings.Builder
-	b.WriteString(`INSERT INTO ind_values (country, indicator, scope, period, value, value_text, source_id, cite_url, note, run_id, updated_at) VALUES `)
-	args := make([]any, 0, len(imp.batch)*11)
-	now := store.FormatTime(imp.now())
-	for i, rec := range imp.batch {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-		var v any
-		if !rec.IsText {
-			v = rec.Value
-		}
-		args = append(args, rec.Country, rec.Indicator, rec.Scope, rec.Period, v, rec.Text, imp.sourceID, rec.CiteURL, rec.Note, imp.runID, now)
-	}
-	imp.batch = imp.batch[:0]
-	if _, err := imp.db.Exec(ctx, b.String(), args...); err != nil {
-		imp.err = fmt.Errorf("indicators: store values: %w", err)
-		return imp.err
 	}
 	return nil
 }

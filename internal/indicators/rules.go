@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"strings"
 )
 
 // The indicators domain's rules, as data: when a forecast may be shown,
@@ -165,3 +166,83 @@ func chooseDefault(scores []Score) string {
 	}
 	return best
 }
+
+// publisherRegionNames: the same region name means different aggregates
+// to different publishers. "Latin America and the Caribbean" is a UN
+// region in the UN's files (WPP, UNODC), but a World Bank region in the
+// World Bank's (PIP): the World Bank's rows are stored under its own code,
+// never under the UN's. The first row whose publisher word appears in the
+// source's publisher (case-insensitively) wins; names not listed here fall
+// back to nameToISO3 and data/country_names.csv.
+var publisherRegionNames = []struct {
+	publisher, name, code string
+}{
+	{"world bank", "latin america and the caribbean", "WB_LAC"},
+	{"world bank", "latin america and caribbean", "WB_LAC"},
+}
+
+// regionForPublisher returns the code a publisher's region name stands
+// for, or "" when the publisher's names are the common ones.
+func regionForPublisher(publisher, name string) string {
+	p, n := strings.ToLower(publisher), strings.ToLower(strings.TrimSpace(name))
+	for _, r := range publisherRegionNames {
+		if strings.Contains(p, r.publisher) && n == r.name {
+			return r.code
+		}
+	}
+	return ""
+}
+
+// hhsUnits: the HHS monthly table marks every row "Number" or "Percent";
+// some "Number" rows do not count children. The first row whose category
+// prefix matches gives the unit; other "Number" rows count children
+// ("count"). HHS reports the average length of care in days.
+var hhsUnits = []struct {
+	prefix, unit string
+}{
+	{"Average Length of Care", "days"},
+	{"Maximum Number of Operations Beds", "beds"},
+}
+
+// hhsUnit returns the unit of an HHS category marked "Number".
+func hhsUnit(category string) string {
+	for _, u := range hhsUnits {
+		if strings.HasPrefix(category, u.prefix) {
+			return u.unit
+		}
+	}
+	return "count"
+}
+
+// settledScopes: compiled rows whose uncertain scope a published table
+// settles. CRS labels FY2012's 24,481 "southwest border", but CBP's table
+// of monthly apprehensions by sector gives 24,481 as the all-sector total
+// (its "Monthly Total" row) and 24,403 for the southwest border: the
+// figure counts every sector. A row is settled only when its value is the
+// one given here, so a different figure is never relabelled.
+var settledScopes = []struct {
+	country, period string
+	value           float64
+	from, to        string
+	reason          string
+}{
+	{"ALL", "FY2012", 24481, "usbp-swb-maybe-all", "usbp-all",
+		"24,481 is the all-sector Yearly Total (Monthly Total row) of CBP's \"U.S. Border Patrol Total Monthly UAC Apprehensions by Sector (FY 2010 - FY 2019)\"; its Southwest Border row gives 24,403"},
+}
+
+// settledScope returns the settled scope of a compiled row and the reason,
+// or ok false when no row of settledScopes applies.
+func settledScope(country, period string, value float64, scope string) (to, reason string, ok bool) {
+	for _, s := range settledScopes {
+		if s.country == country && s.period == period && s.value == value && s.from == scope {
+			return s.to, s.reason, true
+		}
+	}
+	return "", "", false
+}
+
+// minSeriesPoints: a panel is drawn as a series (a line chart with a
+// frequency in its title) only when one of its series has at least this
+// many values; a lone month (the press reported one month for a country)
+// is shown as a single figure with its period, not as a "monthly" chart.
+const minSeriesPoints = 2

@@ -148,3 +148,136 @@ func TestForecastableRules(t *testing.T) {
 		t.Error("US states are not offered; countries and aggregates are")
 	}
 }
+
+// The rule "a model replaces naive only when it is better by more than
+// chance" (chooseDefault), one case per clause.
+func TestChooseDefaultRule(t *testing.T) {
+	better := &Comparison{Verdict: VerdictBetter, Tested: true}
+	none := &Comparison{Verdict: VerdictNoDifference, Tested: true}
+	worse := &Comparison{Verdict: VerdictWorse, Tested: true}
+	cases := []struct {
+		name   string
+		scores []Score
+		want   string
+	}{
+		{"nothing significant: naive", []Score{{Model: ModelNaive, MASE: 1.7}, {Model: ModelCombination, MASE: 1.2, VsNaive: none}}, ModelNaive},
+		{"one better: that one", []Score{{Model: ModelNaive, MASE: 1.7}, {Model: ModelETSANA, MASE: 1.5, VsNaive: better}}, ModelETSANA},
+		{"two better: the lower MASE", []Score{{Model: ModelNaive, MASE: 1.7}, {Model: ModelETSANA, MASE: 1.5, VsNaive: better},
+			{Model: ModelCombination, MASE: 1.4, VsNaive: better}}, ModelCombination},
+		{"a lower MASE not significant loses to a significant one", []Score{{Model: ModelNaive, MASE: 1.7}, {Model: ModelETSANA, MASE: 1.6, VsNaive: better},
+			{Model: ModelCombination, MASE: 1.0, VsNaive: none}}, ModelETSANA},
+		{"worse is never chosen", []Score{{Model: ModelNaive, MASE: 1.7}, {Model: ModelDrift, MASE: 1.9, VsNaive: worse}}, ModelNaive},
+		{"no naive scored: the first (simplest)", []Score{{Model: ModelSeasonalNaive, MASE: 1.0}, {Model: ModelCombination, MASE: 0.9}}, ModelSeasonalNaive},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := chooseDefault(c.scores); got != c.want {
+				t.Errorf("chooseDefault = %s, want %s", got, c.want)
+			}
+		})
+	}
+}
+
+// minVerdictBlocks and significance: with fewer than 5·h origins no
+// verdict; with enough, a clear gap is called at the 95% level.
+func TestVerdictRules(t *testing.T) {
+	clear := func(n int) ([]float64, []float64) {
+		d, s := make([]float64, n), make([]float64, n)
+		for i := range d {
+			d[i], s[i] = -1+0.1*float64(i%3), 1
+		}
+		return d, s
+	}
+	d, s := clear(minVerdictBlocks*3 - 1)
+	if c := dieboldMariano(d, s, 2); c.Tested || c.Verdict != VerdictNoDifference {
+		t.Errorf("%d origins at h=3: %+v, want untested", len(d), c)
+	}
+	d, s = clear(minVerdictBlocks * 3)
+	if c := dieboldMariano(d, s, 2); !c.Tested || c.Verdict != VerdictBetter {
+		t.Errorf("%d origins at h=3: %+v, want better", len(d), c)
+	}
+	if significance != 0.05 {
+		t.Errorf("significance %v: the pages and NOTES say 95%% intervals", significance)
+	}
+}
+
+// calibMinErrors, aciRate and maxLevel: the constants the calibration
+// note on the page and NOTES.md quote.
+func TestCalibrationRules(t *testing.T) {
+	if calibMinErrors != 10 || aciRate != 0.05 || maxLevel != 0.999 {
+		t.Errorf("calibration constants changed (%d, %v, %v): update NOTES.md and the page's note", calibMinErrors, aciRate, maxLevel)
+	}
+}
+
+// One case per row of publisherRegionNames, and the UN's own name.
+func TestPublisherRegionNames(t *testing.T) {
+	cases := []struct{ publisher, name, want string }{
+		{"World Bank Poverty and Inequality Platform, processed by Our World in Data", "Latin America and the Caribbean", "WB_LAC"},
+		{"World Bank WDI", "Latin America and Caribbean", "WB_LAC"},
+	}
+	if len(cases) != len(publisherRegionNames) {
+		t.Fatalf("%d cases for %d rows: add a case for the new row", len(cases), len(publisherRegionNames))
+	}
+	for _, c := range cases {
+		if got := regionForPublisher(c.publisher, c.name); got != c.want {
+			t.Errorf("regionForPublisher(%q, %q) = %q, want %q", c.publisher, c.name, got, c.want)
+		}
+	}
+	if got := regionForPublisher("UN DESA Population Division (WPP 2017), processed by Our World in Data", "Latin America and the Caribbean"); got != "" {
+		t.Errorf("the UN's region was given %q; it falls back to UN_LAC", got)
+	}
+	if ISO3ForName("Latin America and the Caribbean") != "UN_LAC" {
+		t.Error("the common name is the UN's region")
+	}
+}
+
+// One case per row of hhsUnits, and the default.
+func TestHHSUnits(t *testing.T) {
+	cases := []struct{ category, want string }{
+		{"Average Length of Care (for those discharged)", "days"},
+		{"Maximum Number of Operations Beds", "beds"},
+	}
+	if len(cases) != len(hhsUnits) {
+		t.Fatalf("%d cases for %d rows: add a case for the new row", len(cases), len(hhsUnits))
+	}
+	for _, c := range cases {
+		if got := hhsUnit(c.category); got != c.want {
+			t.Errorf("hhsUnit(%q) = %q, want %q", c.category, got, c.want)
+		}
+	}
+	if got := hhsUnit("Average Number of Children in Care"); got != "count" {
+		t.Errorf("children in care: %q, want count", got)
+	}
+}
+
+// One case per row of settledScopes; a different figure is not settled.
+func TestSettledScopes(t *testing.T) {
+	cases := []struct {
+		country, period string
+		value           float64
+		from, want      string
+	}{
+		{"ALL", "FY2012", 24481, "usbp-swb-maybe-all", "usbp-all"},
+	}
+	if len(cases) != len(settledScopes) {
+		t.Fatalf("%d cases for %d rows: add a case for the new row", len(cases), len(settledScopes))
+	}
+	for _, c := range cases {
+		if got, reason, ok := settledScope(c.country, c.period, c.value, c.from); !ok || got != c.want || reason == "" {
+			t.Errorf("settledScope(%s %s %v %s) = %q, %v", c.country, c.period, c.value, c.from, got, ok)
+		}
+		if _, _, ok := settledScope(c.country, c.period, c.value+1, c.from); ok {
+			t.Errorf("%s %s: a different figure was settled", c.country, c.period)
+		}
+	}
+}
+
+// minSeriesPoints: a lone value is not drawn as a series.
+func TestLonePanelRule(t *testing.T) {
+	v := 1.0
+	one := Series{Points: []Point{{Period: "2015-03", Value: &v}}}
+	two := Series{Points: []Point{{Period: "2015-03", Value: &v}, {Period: "2015-04", Value: &v}}}
+	if !lonePanel([]Series{one}) || !lonePanel([]Series{one, one}) || lonePanel([]Series{one, two}) {
+		t.Error("a panel is lone when no series has two values")
+	}
+}

@@ -19,6 +19,10 @@ type Panel struct {
 	Previous  *Point
 	Change    *float64 // latest - previous, same series
 	ChangePct *float64
+	// Lone: no series of the panel has minSeriesPoints values (the press
+	// reported one month, say): it is shown as a single figure with its
+	// period, not drawn as a series of its frequency.
+	Lone bool
 }
 
 // CountryPanels returns a panel per (indicator, frequency) with values for
@@ -48,6 +52,7 @@ func (s *Service) CountryPanels(ctx context.Context, country string) ([]Panel, e
 	for _, k := range keys {
 		p := byKey[k]
 		fillLatest(p)
+		p.Lone = lonePanel(p.Series)
 		out = append(out, *p)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -58,6 +63,16 @@ func (s *Service) CountryPanels(ctx context.Context, country string) ([]Panel, e
 		return freqRank(out[i].Frequency) < freqRank(out[j].Frequency)
 	})
 	return out, nil
+}
+
+// lonePanel reports whether no series has minSeriesPoints values.
+func lonePanel(list []Series) bool {
+	for _, se := range list {
+		if len(se.Points) >= minSeriesPoints {
+			return false
+		}
+	}
+	return true
 }
 
 func catalogRank(code string) int {
@@ -267,6 +282,9 @@ type ProjectionRow struct {
 	Forecast    *float64 `json:"amparo_forecast"`
 	Lower80     *float64 `json:"amparo_lower80"`
 	Upper80     *float64 `json:"amparo_upper80"`
+	Lower95     *float64 `json:"amparo_lower95"`
+	Upper95     *float64 `json:"amparo_upper95"`
+	Model       string   `json:"amparo_model,omitempty"` // the series' default then
 	ForecastErr string   `json:"amparo_forecast_error,omitempty"`
 }
 
@@ -291,10 +309,11 @@ func dataUntil(madeOn string) (string, error) {
 // CompareProjections builds the projections page: for each official
 // projection, the actual Border Patrol count for the target fiscal year and
 // Amparo's own forecast of that year from the monthly southwest-border
-// series up to the month before the projection. The fiscal-year forecast is
-// the months already known plus the monthly forecasts; its 80% bounds are
-// the sums of the monthly bounds, which is wider than a true interval of
-// the total (it assumes the months err together) and is labelled so.
+// series up to the month before the projection: the default chosen by the
+// backtest as it stood then, with calibrated intervals, and the fiscal
+// year's total (the months already known plus the forecast months) with
+// its 80% and 95% intervals read from sample paths, as the forecast page
+// and `forecast --total fiscal_year` give it.
 func (s *Service) CompareProjections(ctx context.Context) ([]ProjectionRow, error) {
 	projs, err := s.ListProjections(ctx)
 	if err != nil {
@@ -346,36 +365,27 @@ func (s *Service) CompareProjections(ctx context.Context) ([]ProjectionRow, erro
 			continue
 		}
 		target, _ := strconv.Atoi(p.TargetPeriod[2:])
-		fyStart, fyEnd := target*12-3, target*12+8 // October before to September
-		last := MonthIndex(until)
-		h := fyEnd - last
+		h := target*12 + 8 - MonthIndex(until) // to the September ending the target year
 		if h < 1 {
 			row.ForecastErr = "the target year had ended"
 			out = append(out, row)
 			continue
 		}
-		f, err := Run(ModelCombination, tail.Values, h, OptionsFor(in, tail))
+		f, err := forecastTail(tail, in, h, ModelDefault, WindowFiscalYear)
 		if err != nil {
 			row.ForecastErr = err.Error()
 			out = append(out, row)
 			continue
 		}
-		var point, lo, hi float64
-		for i, per := range tail.Periods {
-			if mi := MonthIndex(per); mi >= fyStart && mi <= fyEnd {
-				point += tail.Values[i]
-				lo += tail.Values[i]
-				hi += tail.Values[i]
+		for _, w := range f.Totals {
+			if w.Period == p.TargetPeriod {
+				row.Forecast, row.Lower80, row.Upper80, row.Lower95, row.Upper95 = &w.Forecast, &w.Lower80, &w.Upper80, &w.Lower95, &w.Upper95
+				row.Model = f.Forecast.Model
 			}
 		}
-		for k := range h {
-			if mi := last + 1 + k; mi >= fyStart {
-				point += f.Point[k]
-				lo += f.Lower80[k]
-				hi += f.Upper80[k]
-			}
+		if row.Forecast == nil {
+			row.ForecastErr = "no total for " + p.TargetPeriod
 		}
-		row.Forecast, row.Lower80, row.Upper80 = &point, &lo, &hi
 		out = append(out, row)
 	}
 	return out, nil

@@ -2,6 +2,7 @@ package indicators
 
 import (
 	"fmt"
+	"strconv"
 	"testing"
 
 	"github.com/amparo-project/amparo/internal/store/storetest"
@@ -78,9 +79,29 @@ func TestCompareProjections(t *testing.T) {
 			t.Errorf("%s %s: no forecast: %s", r.MadeBy, r.TargetPeriod, r.ForecastErr)
 			continue
 		}
-		t.Logf("%-10s %-60.60s %s projected %8.0f actual %8.0f amparo %8.0f [%0.f, %0.f] (data to %s)", r.MadeOn, r.MadeBy, r.TargetPeriod, r.Projected, *r.Actual, *r.Forecast, *r.Lower80, *r.Upper80, r.Until)
-		if !(*r.Lower80 <= *r.Forecast && *r.Forecast <= *r.Upper80) {
-			t.Errorf("forecast outside its own interval")
+		t.Logf("%-10s %-60.60s %s projected %8.0f actual %8.0f amparo %8.0f [%0.f, %0.f] 95%% [%0.f, %0.f] %s (data to %s)", r.MadeOn, r.MadeBy, r.TargetPeriod, r.Projected, *r.Actual, *r.Forecast, *r.Lower80, *r.Upper80, *r.Lower95, *r.Upper95, r.Model, r.Until)
+		if !(*r.Lower95 <= *r.Lower80 && *r.Lower80 <= *r.Forecast && *r.Forecast <= *r.Upper80 && *r.Upper80 <= *r.Upper95) || r.Model == "" {
+			t.Errorf("forecast outside its own intervals, or no model named: %+v", r)
+		}
+		// The same total as the forecast page and `forecast --total
+		// fiscal_year` give for that cut-off (sample paths, not summed
+		// monthly bounds).
+		q := SeriesQuery{Country: "ALL", Indicator: "uac_encounters", Frequency: Monthly}
+		target, _ := strconv.Atoi(r.TargetPeriod[2:])
+		f, err := New(db).ForecastWindows(ctx, q, r.Until, target*12+8-MonthIndex(r.Until), ModelDefault, WindowFiscalYear)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compared := false
+		for _, w := range f.Totals {
+			compared = compared || w.Period == r.TargetPeriod
+			if w.Period == r.TargetPeriod && (w.Forecast != *r.Forecast || w.Lower80 != *r.Lower80 || w.Upper95 != *r.Upper95) {
+				t.Errorf("%s from %s: projections page %.0f [%.0f, %.0f], forecast %.0f [%.0f, %.0f]", r.TargetPeriod, r.Until,
+					*r.Forecast, *r.Lower80, *r.Upper80, w.Forecast, w.Lower80, w.Upper80)
+			}
+		}
+		if !compared {
+			t.Errorf("%s from %s: the forecast has no such total", r.TargetPeriod, r.Until)
 		}
 	}
 	if *rows[0].Actual != 68541 {

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/store/storetest"
 )
 
@@ -122,7 +123,32 @@ func BenchmarkImportWDIAllCountries(b *testing.B) {
 	benchmarkWDI(b, sh, true)
 }
 
+// BenchmarkImportWDIAllCountriesPostgres is the same on PostgreSQL (the
+// throwaway cluster storetest starts; skipped without one).
+func BenchmarkImportWDIAllCountriesPostgres(b *testing.B) {
+	if !storetest.PostgresAvailable() {
+		b.Skip("no PostgreSQL")
+	}
+	sh := fullWDI
+	if os.Getenv("AMPARO_BENCH_FULL") == "" {
+		sh.indicators = 150
+	}
+	benchmarkWDIOn(b, sh, true, storetest.OpenPostgres)
+}
+
+// BenchmarkImportWDIAllCountriesPostgresValues: PostgreSQL through the
+// multi-row VALUES statement SQLite uses, for comparison with unnest.
+func BenchmarkImportWDIAllCountriesPostgresValues(b *testing.B) {
+	postgresUnnest = false
+	defer func() { postgresUnnest = true }()
+	BenchmarkImportWDIAllCountriesPostgres(b)
+}
+
 func benchmarkWDI(b *testing.B, sh wdiShape, all bool) {
+	benchmarkWDIOn(b, sh, all, storetest.OpenSQLite)
+}
+
+func benchmarkWDIOn(b *testing.B, sh wdiShape, all bool, open func(testing.TB) *store.DB) {
 	path := filepath.Join(b.TempDir(), "API_WDI_synthetic.csv")
 	f, err := os.Create(path)
 	if err != nil {
@@ -136,7 +162,7 @@ func benchmarkWDI(b *testing.B, sh wdiShape, all bool) {
 	b.SetBytes(st.Size())
 	for b.Loop() {
 		b.StopTimer()
-		db := storetest.OpenSQLite(b)
+		db := open(b)
 		in, err := os.Open(path)
 		if err != nil {
 			b.Fatal(err)
@@ -171,5 +197,45 @@ func benchmarkWDI(b *testing.B, sh wdiShape, all bool) {
 		b.ReportMetric(float64(peak.Load())/(1<<20), "peak_heap_MiB")
 		b.ReportMetric(float64(st.Size())/(1<<20), "file_MiB")
 		b.StartTimer()
+	}
+}
+
+// TestSecondaryIndexMatchesMigration: the index a large first import sets
+// aside is rebuilt exactly as the migration made it, and is there after
+// the import (and after a refused one).
+func TestSecondaryIndexMatchesMigration(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	ctx := opCtx()
+	ddl := func() string {
+		var s string
+		if err := db.QueryRow(ctx, `SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?`, secondaryIndexName).Scan(&s); err != nil {
+			t.Fatalf("index %s: %v", secondaryIndexName, err)
+		}
+		return s
+	}
+	if got := ddl(); got != secondaryIndexDDL {
+		t.Fatalf("migration's index:\n%s\nbulk.go rebuilds:\n%s", got, secondaryIndexDDL)
+	}
+	var b bytes.Buffer
+	if err := writeWDI(&b, wdiShape{economies: 6, indicators: 200, firstYear: 1960, years: 64, fill: 1}, 3); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := importBytes(t, db, "", "API_big.csv", b.Bytes())
+	if err != nil || rep.Inserted < deferIndexAfter {
+		t.Fatalf("import: %v, %d inserted (want more than %d, so that the index is set aside)", err, rep.Inserted, deferIndexAfter)
+	}
+	if got := ddl(); got != secondaryIndexDDL {
+		t.Errorf("after a large import: %q", got)
+	}
+	// A bad cell near the end: the index has been set aside by then.
+	good := b.Bytes()
+	i := bytes.LastIndex(good, []byte(`,"SYN.IND.0199","`)) + len(`,"SYN.IND.0199","`)
+	bad := append(append(append([]byte{}, good[:i]...), 'x'), good[i:]...)
+	db = storetest.OpenSQLite(t) // empty again, so that the index is set aside
+	if _, err := importBytes(t, db, "", "API_bad.csv", bad); !errors.Is(err, ErrInvalidFile) {
+		t.Fatalf("bad file: %v", err)
+	}
+	if got := ddl(); got != secondaryIndexDDL {
+		t.Errorf("after a refused import: %q", got)
 	}
 }

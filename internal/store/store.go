@@ -154,6 +154,16 @@ func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row 
 	return db.q(ctx).QueryRowContext(ctx, db.Rebind(query), args...)
 }
 
+// Prepare prepares a statement written with `?` placeholders, on the
+// context's transaction if there is one (the statement is then closed with
+// it). Bulk writers use it to parse a long statement once.
+func (db *DB) Prepare(ctx context.Context, query string) (*sql.Stmt, error) {
+	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
+		return tx.PrepareContext(ctx, db.Rebind(query))
+	}
+	return db.sql.PrepareContext(ctx, db.Rebind(query))
+}
+
 // InTx reports whether ctx carries a transaction.
 func InTx(ctx context.Context) bool {
 	_, ok := ctx.Value(txKey{}).(*sql.Tx)

@@ -51,8 +51,11 @@ type apiForecast struct {
 	Log       bool               `json:"log_scale"`
 	Forecast  []apiForecastPoint `json:"forecast"`
 	Backtest  []indicators.Score `json:"backtest"`
-	Horizon   int                `json:"horizon"`
-	MinTrain  int                `json:"backtest_first_origin"`
+	// Rechosen is the default's own track record: the choice re-made at
+	// every origin from the backtest as it stood then.
+	Rechosen indicators.Score `json:"default_rechosen"`
+	Horizon  int              `json:"horizon"`
+	MinTrain int              `json:"backtest_first_origin"`
 	// Default is the model the backtest chose for the series; Intervals
 	// says how the intervals were made.
 	Default     string                   `json:"default_model"`
@@ -84,7 +87,7 @@ func (h *indicatorHandlers) forecastAPI(ctx context.Context, fp forecastParams) 
 	t, f := res.Tail, res.SeriesForecast.Forecast
 	out := &apiForecast{Country: t.Series.Country, Indicator: t.Series.Indicator, Scope: t.Series.Scope, Frequency: string(t.Series.Frequency),
 		Model: f.Model, DataFrom: t.Periods[0], DataUntil: t.Periods[len(t.Periods)-1], Values: len(t.Values), Log: res.Options.Log,
-		Backtest: res.Backtest.Scores, Horizon: len(res.Periods), MinTrain: res.Backtest.MinTrain,
+		Backtest: res.Backtest.Scores, Rechosen: res.Backtest.Selection, Horizon: len(res.Periods), MinTrain: res.Backtest.MinTrain,
 		Default: res.Backtest.Default, Intervals: indicators.IntervalsMethod, Calibration: res.Calibration, Track: res.Backtest.Track,
 		Total: res.Window, Totals: res.Totals}
 	for i, p := range res.Periods {

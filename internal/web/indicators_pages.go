@@ -112,12 +112,15 @@ func (h *indicatorHandlers) handleIndicatorsCountry(w http.ResponseWriter, r *ht
 			return h.scopeText(lang, se.Scope)
 		}
 		title := name
-		if p.Frequency == indicators.Monthly {
+		switch {
+		case p.Lone && p.Frequency == indicators.Monthly:
+			title += " (" + h.translate(lang, "indicators.lonemonth") + ")"
+		case p.Frequency == indicators.Monthly:
 			title += " (" + h.translate(lang, "indicators.monthly") + ")"
 		}
 		pv.Chart = h.seriesChart(r, fmt.Sprintf("c%d", i), title, p.Indicator, p.Series, label, indicators.MarksSurges(p.Indicator.Code), srcs)
 		pv.Chart.Small = true
-		pv.Chart.NoChart = pv.IsText
+		pv.Chart.NoChart = pv.IsText || p.Lone
 		pv.Chart.CSV = csvLink("country", code, "indicator", p.Indicator.Code)
 		if p.Latest != nil {
 			pv.LatestPeriod = p.Latest.Period
@@ -551,10 +554,13 @@ func pctOf(pr *message.Printer, d, base float64) string {
 func (h *indicatorHandlers) fillForecastTables(v *indForecastView, lang string, res *indicators.TrackedForecast) {
 	pr := numPrinter(lang)
 	kind := res.Indicator.Kind
-	for _, sc := range res.Backtest.Scores {
+	for _, sc := range append(slices.Clone(res.Backtest.Scores), res.Backtest.Selection) {
 		sv := indScoreView{Model: sc.Model, MASE: pr.Sprintf("%.3f", sc.MASE), SMAPE: pr.Sprintf("%.1f", sc.SMAPE),
 			Cover80: pr.Sprintf("%.0f%%", 100*sc.Cover80), Cover95: pr.Sprintf("%.0f%%", 100*sc.Cover95), Origins: sc.Origins, Forecasts: sc.Forecast,
 			Chosen: sc.Model == res.Forecast.Model, Default: sc.Model == res.Backtest.Default}
+		if sc.Model == indicators.SelectionModel {
+			sv.Model = h.translate(lang, "indicators.fc.rechosen")
+		}
 		if c := sc.VsNaive; c != nil {
 			sv.VsNaive = pr.Sprintf("%+.3f (%+.3f – %+.3f)", c.Diff, c.Lower, c.Upper)
 			sv.Verdict = h.translate(lang, "indicators.fc.verdict."+c.Verdict)
@@ -633,7 +639,7 @@ func (h *indicatorHandlers) handleIndicatorsProjectionsCSV(w http.ResponseWriter
 	}
 	writeCSVHeaders(w, "amparo-projections-2014.csv")
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"made_on", "made_by", "target_period", "projected", "actual", "actual_scope", "amparo_data_until", "amparo_forecast", "amparo_lower80_sum", "amparo_upper80_sum", "source_url"})
+	_ = cw.Write([]string{"made_on", "made_by", "target_period", "projected", "actual", "actual_scope", "amparo_data_until", "amparo_forecast", "amparo_lower80", "amparo_upper80", "amparo_lower95", "amparo_upper95", "amparo_model", "source_url"})
 	num := func(p *float64) string {
 		if p == nil {
 			return ""
@@ -642,7 +648,7 @@ func (h *indicatorHandlers) handleIndicatorsProjectionsCSV(w http.ResponseWriter
 	}
 	for _, row := range rows {
 		p := row.Projected
-		_ = cw.Write([]string{row.MadeOn, row.MadeBy, row.TargetPeriod, num(&p), num(row.Actual), row.ActualScope, row.Until, num(row.Forecast), num(row.Lower80), num(row.Upper80), row.CiteURL})
+		_ = cw.Write([]string{row.MadeOn, row.MadeBy, row.TargetPeriod, num(&p), num(row.Actual), row.ActualScope, row.Until, num(row.Forecast), num(row.Lower80), num(row.Upper80), num(row.Lower95), num(row.Upper95), row.Model, row.CiteURL})
 	}
 	cw.Flush()
 }

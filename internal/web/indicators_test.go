@@ -27,7 +27,7 @@ func TestIndicatorsPublicPages(t *testing.T) {
 			want []string
 		}{
 			{"/indicators", []string{"Guatemala", "uac_encounters", "/indicators/projections", "/indicators/countries/OWID_WRL"}},
-			{"/indicators/countries/GTM", []string{"class=\"ind-chart", "chart-data", "Data table", "Worldwide Governance Indicators", "weak evidence", "17,057"}},
+			{"/indicators/countries/GTM", []string{"class=\"ind-chart", "chart-data", "Data table", "Worldwide Governance Indicators", "weak evidence", "17,057", "a single month, not a monthly series"}},
 			{"/indicators/countries/HND", []string{"Honduras", "homicide"}},
 			{"/indicators/countries/SLV", []string{"El Salvador"}},
 			{"/indicators/countries/NIC", []string{"Nicaragua", "Corruption Perceptions Index"}},
@@ -36,7 +36,7 @@ func TestIndicatorsPublicPages(t *testing.T) {
 			{"/indicators/flows", []string{"surge-mark", "Border Patrol, all borders"}},
 			{"/indicators/sources", []string{"Southwest Bord", "r4,964", "month label one month late", "CC BY-ND 4.0"}},
 			{"/indicators/projections", []string{"142,000", "39,970", "68,541", "Amparo forecast"}},
-			{"/indicators/forecast?country=ALL&indicator=uac_encounters&horizon=12&until=2014-05", []string{"Track record", "seasonal_naive", "MASE", "2015-05"}},
+			{"/indicators/forecast?country=ALL&indicator=uac_encounters&horizon=12&until=2014-05", []string{"Track record", "seasonal_naive", "MASE", "2015-05", "re-chosen at each origin"}},
 		}
 		for _, p := range pages {
 			for _, token := range []string{"", env.tokens[auth.RolePublic]} {

@@ -1,0 +1,237 @@
+package indicators
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/amparo-project/amparo/internal/store"
+)
+
+// A source's first import can only insert, so its values are written in
+// bulk, the way each engine does it fastest through database/sql:
+//
+//   - SQLite: one multi-row INSERT of sqliteBulkRows rows, prepared once per
+//     import and re-run for every full batch (parsing a statement of 20,000
+//     placeholders costs about as much as running it), with a larger page
+//     cache and the statement journal in memory for the import's
+//     transaction (importTuning).
+//   - PostgreSQL: one INSERT ... SELECT FROM unnest(arrays) per
+//     postgresBulkRows rows: eight array parameters whatever the batch
+//     size, no per-row placeholders to parse. COPY would be faster still,
+//     but it needs the driver's own connection, which database/sql does not
+//     give inside a transaction that other writes of the import share.
+//
+// A re-import looks each value up (putValue) to keep revisions.
+
+// sqliteBulkRows: 11 parameters a row, under SQLite's 32,766.
+const sqliteBulkRows = 2000
+
+// postgresBulkRows: rows per unnest statement.
+const postgresBulkRows = 10000
+
+// postgresUnnest: PostgreSQL writes through unnest; the benchmark turns it
+// off to measure the multi-row VALUES path there too.
+var postgresUnnest = true
+
+// importTuning are the SQLite settings of an import's connection while its
+// transaction runs, restored afterwards: a 128 MiB page cache (a large
+// import's indexes no longer spill to disk before the commit) and
+// temporary files (the statement journal of a multi-row INSERT) in
+// memory. They change speed only, never what is stored or when it is
+// durable.
+var importTuning = []struct{ pragma, value string }{
+	{"cache_size", "-131072"},
+	{"temp_store", "2"},
+}
+
+// bulkWriter holds the prepared full-batch statement of one import and
+// what it knows of the index it may set aside.
+type bulkWriter struct {
+	full *sql.Stmt
+	// before is the table's size when the import began (the highest id, a
+	// cheap upper bound); dropped is set while the secondary index is set
+	// aside (SQLite, large first imports: deferIndexAfter).
+	before  int64
+	dropped bool
+}
+
+// secondaryIndexName and secondaryIndexDDL are the migration's index on ind_values(indicator,
+// country) (00300_indicators.sql; TestSecondaryIndexMatchesMigration
+// compares them). Filled row by row it is updated at as many places as
+// the file has indicators; built once at the end it is one sort.
+const (
+	secondaryIndexName = "ind_values_indicator"
+	secondaryIndexDDL  = "CREATE INDEX ind_values_indicator ON ind_values(indicator, country)"
+)
+
+// deferIndexAfter: on SQLite, once a source's first import has inserted
+// this many values and more than the table held before it, the secondary
+// index is dropped inside the import's transaction and rebuilt before it
+// commits (readers never see it missing; a failed import rolls both
+// back). A small import into a large table keeps the index: rebuilding
+// it would cost more than filling it.
+const deferIndexAfter = 50000
+
+const bulkColumns = `INSERT INTO ind_values (country, indicator, scope, period, value, value_text, source_id, cite_url, note, run_id, updated_at) `
+
+// bulkRows is how many values one batch holds on this engine.
+func (imp *importer) bulkRows() int {
+	if imp.db.Dialect == store.Postgres && postgresUnnest {
+		return postgresBulkRows
+	}
+	return sqliteBulkRows
+}
+
+// tune applies importTuning on SQLite and returns what restores the
+// connection's settings; it must run before the transaction ends.
+func (imp *importer) tune(ctx context.Context) (restore func(), err error) {
+	if imp.db.Dialect != store.SQLite {
+		return func() {}, nil
+	}
+	if err := imp.db.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM ind_values`).Scan(&imp.bulk.before); err != nil {
+		return nil, fmt.Errorf("indicators: size of ind_values: %w", err)
+	}
+	old := make([]string, len(importTuning))
+	for i, t := range importTuning {
+		if err := imp.db.QueryRow(ctx, "PRAGMA "+t.pragma).Scan(&old[i]); err != nil {
+			return nil, fmt.Errorf("indicators: read pragma %s: %w", t.pragma, err)
+		}
+		if _, err := imp.db.Exec(ctx, "PRAGMA "+t.pragma+" = "+t.value); err != nil {
+			return nil, fmt.Errorf("indicators: pragma %s: %w", t.pragma, err)
+		}
+	}
+	return func() {
+		_ = imp.rebuildIndex(ctx) // never leave it dropped in an outer transaction
+		for i, t := range importTuning {
+			_, _ = imp.db.Exec(ctx, "PRAGMA "+t.pragma+" = "+old[i])
+		}
+		if imp.bulk.full != nil {
+			imp.bulk.full.Close()
+			imp.bulk.full = nil
+		}
+	}, nil
+}
+
+// deferIndex drops the secondary index when the import has become large
+// (deferIndexAfter); rebuildIndex puts it back before the commit.
+func (imp *importer) deferIndex(ctx context.Context) error {
+	n := int64(imp.rep.Inserted)
+	if imp.db.Dialect != store.SQLite || imp.bulk.dropped || n < deferIndexAfter || n <= imp.bulk.before {
+		return nil
+	}
+	if _, err := imp.db.Exec(ctx, "DROP INDEX "+secondaryIndexName); err != nil {
+		return err
+	}
+	imp.bulk.dropped = true
+	return nil
+}
+
+func (imp *importer) rebuildIndex(ctx context.Context) error {
+	if !imp.bulk.dropped {
+		return nil
+	}
+	// The index is sorted through temporary files, with the default page
+	// cache as the sorter's memory: a sort of millions of keys in memory
+	// would hold them all.
+	for _, p := range []string{"PRAGMA temp_store = 1", "PRAGMA cache_size = -2000"} {
+		if _, err := imp.db.Exec(ctx, p); err != nil {
+			return fmt.Errorf("indicators: %s: %w", p, err)
+		}
+	}
+	if _, err := imp.db.Exec(ctx, secondaryIndexDDL); err != nil {
+		return fmt.Errorf("indicators: rebuild %s: %w", secondaryIndexName, err)
+	}
+	imp.bulk.dropped = false
+	return nil
+}
+
+// flush writes the batched values.
+func (imp *importer) flush(ctx context.Context) error {
+	if len(imp.batch) == 0 {
+		return nil
+	}
+	if err := imp.deferIndex(ctx); err != nil {
+		imp.err = fmt.Errorf("indicators: set index aside: %w", err)
+		return imp.err
+	}
+	var err error
+	if imp.db.Dialect == store.Postgres && postgresUnnest {
+		err = imp.flushUnnest(ctx)
+	} else {
+		err = imp.flushValues(ctx)
+	}
+	imp.batch = imp.batch[:0]
+	if err != nil {
+		imp.err = fmt.Errorf("indicators: store values: %w", err)
+		return imp.err
+	}
+	return nil
+}
+
+// flushValues is SQLite's multi-row INSERT; a full batch re-runs the
+// prepared statement, the last (short) one is written out.
+func (imp *importer) flushValues(ctx context.Context) error {
+	n := len(imp.batch)
+	args := make([]any, 0, n*11)
+	now := store.FormatTime(imp.now())
+	for _, rec := range imp.batch {
+		var v any
+		if !rec.IsText {
+			v = rec.Value
+		}
+		args = append(args, rec.Country, rec.Indicator, rec.Scope, rec.Period, v, rec.Text, imp.sourceID, rec.CiteURL, rec.Note, imp.runID, now)
+	}
+	if n == sqliteBulkRows {
+		if imp.bulk.full == nil {
+			st, err := imp.db.Prepare(ctx, valuesStatement(n))
+			if err != nil {
+				return err
+			}
+			imp.bulk.full = st
+		}
+		_, err := imp.bulk.full.ExecContext(ctx, args...)
+		return err
+	}
+	_, err := imp.db.Exec(ctx, valuesStatement(n), args...)
+	return err
+}
+
+// valuesStatement is an INSERT of n rows of placeholders.
+func valuesStatement(n int) string {
+	var b strings.Builder
+	b.Grow(len(bulkColumns) + 8 + n*36)
+	b.WriteString(bulkColumns)
+	b.WriteString("VALUES ")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+	}
+	return b.String()
+}
+
+// unnestStatement inserts one row per element of eight arrays; the source,
+// run and time are the same for every row.
+const unnestStatement = bulkColumns + `SELECT c, i, s, p, v, t, $7, u, n, $10, $11
+	FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::text[], $8::text[], $9::text[]) AS b(c, i, s, p, v, t, u, n)`
+
+// flushUnnest is PostgreSQL's bulk insert.
+func (imp *importer) flushUnnest(ctx context.Context) error {
+	n := len(imp.batch)
+	country, ind, scope, period := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	text, cite, note := make([]string, n), make([]string, n), make([]string, n)
+	val := make([]*float64, n)
+	for k, rec := range imp.batch {
+		country[k], ind[k], scope[k], period[k] = rec.Country, rec.Indicator, rec.Scope, rec.Period
+		text[k], cite[k], note[k] = rec.Text, rec.CiteURL, rec.Note
+		if !rec.IsText {
+			v := rec.Value
+			val[k] = &v
+		}
+	}
+	_, err := imp.db.Exec(ctx, unnestStatement, country, ind, scope, period, val, text, imp.sourceID, cite, note, imp.runID, store.FormatTime(imp.now()))
+	return err
+}
