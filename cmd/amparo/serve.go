@@ -15,6 +15,7 @@ import (
 	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/children/release"
 	"github.com/amparo-project/amparo/internal/indicators"
+	"github.com/amparo-project/amparo/internal/legal"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/tracing/requests"
 	"github.com/amparo-project/amparo/internal/web"
@@ -121,11 +122,13 @@ func runServe(ctx context.Context, args []string) error {
 func newServices(ctx context.Context, db *store.DB, logger *slog.Logger) (web.Services, error) {
 	fac := facilities.New(db, nil)
 	cases := custody.New(db, fac, nil)
+	rel := release.New(db, cases, nil)
 	return web.Services{
 		Custody:    cases,
 		Facilities: fac,
-		Release:    release.New(db, cases, nil),
+		Release:    rel,
 		Indicators: indicators.New(db),
+		Legal:      legal.New(db, cases, rel, nil),
 		// The matcher reads every case into memory, which takes seconds
 		// on a large database: it is built in the background, and the
 		// tracing pages answer 503 until it is there.

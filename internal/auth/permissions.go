@@ -40,6 +40,14 @@ const (
 	PermIndicatorsImport Permission = "indicators.import" // import published files (command line: the operator)
 
 	// Aid.
+
+	// Legal services. Reading and recording a child's screening use
+	// case.read and case.legal.record, scoped like the case.
+	PermLegalProvidersRead   Permission = "legal.providers.read"   // the pro bono provider directory
+	PermLegalProvidersManage Permission = "legal.providers.manage" // add providers, link legal accounts to them
+	PermLegalRefer           Permission = "legal.refer"            // match and refer a flagged child to a provider
+	PermLegalRespond         Permission = "legal.respond"          // accept or decline a referral (legal: own organisation's only)
+	PermLegalQueue           Permission = "legal.queue"            // flagged children without counsel (legal: own organisation's)
 )
 
 // permissions is the access policy: which roles hold each permission.
@@ -69,6 +77,13 @@ var permissions = map[Permission][]Role{
 
 	// Indicators.
 	PermIndicatorsImport: {RoleAdmin},
+
+	// Legal services.
+	PermLegalProvidersRead:   {RoleAdmin, RoleCaseworker, RoleLegal},
+	PermLegalProvidersManage: {RoleAdmin},
+	PermLegalRefer:           {RoleAdmin, RoleCaseworker},
+	PermLegalRespond:         {RoleAdmin, RoleLegal},
+	PermLegalQueue:           {RoleAdmin, RoleCaseworker, RoleLegal},
 }
 
 // ErrForbidden is wrapped by every domain's refusal of an action the

@@ -21,6 +21,7 @@ var navItems = []NavItem{
 	{Key: "nav.case_stats", Href: "/cases/stats", Perm: auth.PermCaseStats},
 	{Key: "nav.indicators", Href: "/indicators", Perm: auth.Anyone},
 	{Key: "nav.tracing", Href: "/tracing", Perm: auth.PermTracingRequest},
+	{Key: "nav.legal", Href: "/legal", Perm: auth.PermLegalQueue},
 	{Key: "nav.audit", Href: "/audit", Perm: auth.PermAuditRead},
 	{Key: "nav.users", Href: "/admin/users", Perm: auth.PermUsersAdmin},
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/children/release"
 	"github.com/amparo-project/amparo/internal/indicators"
+	"github.com/amparo-project/amparo/internal/legal"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/tracing/requests"
 )
@@ -89,6 +90,7 @@ type Services struct {
 	Facilities *facilities.Service
 	Release    *release.Service
 	Indicators *indicators.Service
+	Legal      *legal.Service
 	// Tracing builds the tracing matcher in the background and runs its
 	// sync loop (tracing_routes.go).
 	Tracing *requests.Runner

@@ -8,6 +8,7 @@ import (
 	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/children/release"
 	"github.com/amparo-project/amparo/internal/indicators"
+	"github.com/amparo-project/amparo/internal/legal"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/tracing/requests"
 )
@@ -18,11 +19,13 @@ func testServices(t *testing.T, db *store.DB) Services {
 	t.Helper()
 	fac := facilities.New(db, nil)
 	cases := custody.New(db, fac, nil)
+	rel := release.New(db, cases, nil)
 	return Services{
 		Custody:    cases,
 		Facilities: fac,
-		Release:    release.New(db, cases, nil),
+		Release:    rel,
 		Indicators: indicators.New(db),
+		Legal:      legal.New(db, cases, rel, nil),
 		Tracing: requests.Start(context.Background(), db, requests.RunnerOptions{
 			MatcherOptions: requests.MatcherOptions{Logger: discardLogger()},
 		}),

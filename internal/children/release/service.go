@@ -39,3 +39,13 @@ func (s *Service) sponsorState(ctx context.Context, caseID int64) (string, error
 	}
 	return st, err
 }
+
+// SponsorState is the US state of the latest proposed sponsor (with a
+// known state) of a case in the caller's scope, "" when none: for the
+// legal domain's matching of counsel near where the child will live.
+func (s *Service) SponsorState(ctx context.Context, caseID int64) (string, error) {
+	if _, err := s.cases.InScope(ctx, caseID); err != nil {
+		return "", err
+	}
+	return s.sponsorState(ctx, caseID)
+}

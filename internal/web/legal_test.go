@@ -1,0 +1,195 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/legal"
+	"github.com/amparo-project/amparo/internal/store"
+	"github.com/amparo-project/amparo/internal/store/storetest"
+)
+
+// legalPlacedChild records and places a girl through the API, returning
+// the case id.
+func legalPlacedChild(t *testing.T, env *testEnv, facID int64, name string) int64 {
+	t.Helper()
+	enc := time.Now().UTC().Add(-5 * time.Hour).Format(time.RFC3339)
+	c := env.call(t, "POST", "/api/v1/cases", auth.RoleAdmin, `{"given_names":"`+name+`","surname1":"Tiul","sex":"F","birth_date":"2011-02-02","languages":["Mam"],"encountered_at":"`+enc+`"}`, 201)
+	id := int64(c["id"].(float64))
+	base := fmt.Sprintf("/api/v1/cases/%d", id)
+	env.call(t, "POST", base+"/transitions", auth.RoleAdmin, `{"state":"in_border_custody"}`, 200)
+	env.call(t, "POST", base+"/transitions", auth.RoleAdmin, `{"state":"referred"}`, 200)
+	env.call(t, "POST", base+"/placements", auth.RoleAdmin, fmt.Sprintf(`{"facility_id":%d}`, facID), 200)
+	return id
+}
+
+func legalAnswersJSON(yes ...string) string {
+	parts := []string{}
+	for _, q := range legal.Questions {
+		a := "no"
+		for _, y := range yes {
+			if y == q.Key {
+				a = "yes"
+			}
+		}
+		parts = append(parts, fmt.Sprintf("%q:%q", q.Key, a))
+	}
+	return `{"answers":{` + strings.Join(parts, ",") + `}}`
+}
+
+// TestLegalAPIFlow: screen (the clock is met), refuse bad input, match,
+// refer, decline (back in the queue), refer again, accept; a legal
+// account sees only its organisation's queue.
+func TestLegalAPIFlow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		env := newTestEnv(t, db)
+		fac := env.call(t, "POST", "/api/v1/facilities", auth.RoleAdmin, `{"name":"Casa Alba","type":"shelter","tz":"America/Chicago","city":"San Antonio","us_state":"TX","beds":[{"sex":"F","age_band":"13-17","capacity":5}]}`, 201)
+		facID := int64(fac["id"].(float64))
+		id := legalPlacedChild(t, env, facID, "Ana")
+		plain := legalPlacedChild(t, env, facID, "Rosa")
+		base := fmt.Sprintf("/api/v1/cases/%d", id)
+
+		if s := env.call(t, "GET", base+"/screening", auth.RoleAdmin, "", 200); s["screened_at"] != nil {
+			t.Fatalf("unscreened: %v", s)
+		}
+		env.call(t, "GET", base+"/screening", auth.RolePublic, "", 403)
+		env.call(t, "GET", "/api/v1/cases/999999/screening", auth.RoleAdmin, "", 404)
+		env.call(t, "PUT", base+"/screening", auth.RoleIntake, legalAnswersJSON(), 403)
+		bad := env.call(t, "PUT", base+"/screening", auth.RoleAdmin, `{"answers":{"fear_return":"maybe"}}`, 422)
+		if !strings.Contains(fmt.Sprint(bad), "answers.fear_return") {
+			t.Fatalf("422 without the field: %v", bad)
+		}
+		s := env.call(t, "PUT", base+"/screening", auth.RoleAdmin, legalAnswersJSON("fear_return", "gang_threat"), 200)
+		if s["deadline_met"] != true || !strings.Contains(fmt.Sprint(s["flags"]), "gang_threat") {
+			t.Fatalf("saved: %v", s)
+		}
+		env.call(t, "PUT", fmt.Sprintf("/api/v1/cases/%d/screening", plain), auth.RoleAdmin, legalAnswersJSON(), 200)
+
+		env.call(t, "POST", "/api/v1/legal/providers", auth.RoleCaseworker, `{"organisation":"X","capacity":1}`, 403)
+		env.call(t, "POST", "/api/v1/legal/providers", auth.RoleAdmin, `{"organisation":"","capacity":0,"states":["Texas"],"specialties":["visa"]}`, 422)
+		p := env.call(t, "POST", "/api/v1/legal/providers", auth.RoleAdmin, `{"organisation":"Kids Law","attorneys":["R. Pérez"],"languages":["Spanish","Mam","K'iche'","Q'anjob'al"],"states":["TX"],"counties":["TX: Bexar"],"specialties":["asylum","sijs"],"capacity":3}`, 201)
+		pid := int64(p["id"].(float64))
+		env.call(t, "POST", fmt.Sprintf("/api/v1/legal/providers/%d/users", pid), auth.RoleAdmin, `{"email":"legal@example.org"}`, 200)
+		var ps []map[string]any
+		_, b := env.do(t, "GET", "/api/v1/legal/providers", env.tokens[auth.RoleCaseworker], "")
+		decodeInto(t, b, &ps)
+		if len(ps) != 1 {
+			t.Fatalf("providers: %s", b)
+		}
+
+		_, b = env.do(t, "GET", base+"/counsel-matches", env.tokens[auth.RoleAdmin], "")
+		if !strings.Contains(string(b), "speaks Mam") || !strings.Contains(string(b), "handles asylum") {
+			t.Fatalf("matches: %s", b)
+		}
+		// Bad referrals change nothing.
+		env.call(t, "POST", fmt.Sprintf("/api/v1/cases/%d/referrals", plain), auth.RoleAdmin, fmt.Sprintf(`{"provider_id":%d}`, pid), 409)
+		env.call(t, "POST", base+"/referrals", auth.RoleAdmin, `{"provider_id":9999}`, 422)
+		env.call(t, "POST", "/api/v1/cases/999999/referrals", auth.RoleAdmin, fmt.Sprintf(`{"provider_id":%d}`, pid), 404)
+		env.call(t, "POST", base+"/referrals", auth.RoleLegal, fmt.Sprintf(`{"provider_id":%d}`, pid), 403)
+
+		var q []map[string]any
+		_, b = env.do(t, "GET", "/api/v1/legal/queue", env.tokens[auth.RoleAdmin], "")
+		decodeInto(t, b, &q)
+		if len(q) != 1 || int64(q[0]["case_id"].(float64)) != id || q[0]["days_waiting"] != float64(0) {
+			t.Fatalf("queue: %s", b)
+		}
+		_, b = env.do(t, "GET", "/api/v1/legal/queue", env.tokens[auth.RoleLegal], "")
+		if strings.TrimSpace(string(b)) != "[]" {
+			t.Fatalf("legal queue before referral: %s", b)
+		}
+
+		r := env.call(t, "POST", base+"/referrals", auth.RoleAdmin, fmt.Sprintf(`{"provider_id":%d}`, pid), 201)
+		rid := int64(r["id"].(float64))
+		_, b = env.do(t, "GET", "/api/v1/legal/queue", env.tokens[auth.RoleLegal], "")
+		if !strings.Contains(string(b), `"pending_with": "Kids Law"`) {
+			t.Fatalf("legal queue after referral: %s", b)
+		}
+		env.call(t, "POST", fmt.Sprintf("/api/v1/referrals/%d/decline", rid), auth.RoleLegal, `{"reason":""}`, 422)
+		env.call(t, "POST", fmt.Sprintf("/api/v1/referrals/%d/decline", rid), auth.RoleCaseworker, `{"reason":"x"}`, 403)
+		env.call(t, "POST", fmt.Sprintf("/api/v1/referrals/%d/decline", rid), auth.RoleLegal, `{"reason":"no Mam interpreter this month"}`, 200)
+		env.call(t, "POST", "/api/v1/referrals/999999/accept", auth.RoleLegal, "", 404)
+		if got := env.call(t, "POST", "/api/v1/legal/providers/"+fmt.Sprint(pid)+"/users", auth.RoleAdmin, `{"email":"legal@example.org"}`, 200); got["reserved"] != float64(0) {
+			t.Fatalf("reserved after decline: %v", got)
+		}
+		r = env.call(t, "POST", base+"/referrals", auth.RoleAdmin, fmt.Sprintf(`{"provider_id":%d}`, pid), 201)
+		rid = int64(r["id"].(float64))
+		env.call(t, "POST", fmt.Sprintf("/api/v1/referrals/%d/accept", rid), auth.RoleLegal, "", 200)
+		env.call(t, "POST", fmt.Sprintf("/api/v1/referrals/%d/accept", rid), auth.RoleLegal, "", 409)
+		_, b = env.do(t, "GET", "/api/v1/legal/queue", env.tokens[auth.RoleAdmin], "")
+		if strings.TrimSpace(string(b)) != "[]" {
+			t.Fatalf("queue after acceptance: %s", b)
+		}
+	})
+}
+
+// TestLegalScreeningPage: the page says flags are advice, a refused form
+// comes back with what was typed and the problem beside its question,
+// and Spanish is served.
+func TestLegalScreeningPage(t *testing.T) {
+	env := newTestEnv(t, storetest.OpenSQLite(t))
+	fac := env.call(t, "POST", "/api/v1/facilities", auth.RoleAdmin, `{"name":"Casa","type":"shelter","tz":"America/Chicago","us_state":"TX","beds":[{"sex":"F","age_band":"13-17","capacity":5}]}`, 201)
+	id := legalPlacedChild(t, env, int64(fac["id"].(float64)), "Ana")
+	c := browser(t)
+	u := env.ts.URL
+	tok := getCSRF(t, c, u+"/login")
+	resp, err := c.PostForm(u+"/login", url.Values{"email": {"admin@example.org"}, "password": {testPassword}, "csrf_token": {tok}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	page := fmt.Sprintf("%s/cases/%d/screening", u, id)
+	tok = getCSRF(t, c, page)
+	form := url.Values{"csrf_token": {tok}, "answers.fear_return": {"yes"}, "answers.gang_threat": {"yes"}, "notes": {"met at the shelter"}}
+	resp, err = c.PostForm(page, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	body := string(b)
+	if resp.StatusCode != 422 || !strings.Contains(body, "met at the shelter") || !strings.Contains(body, `value="yes" checked`) ||
+		!strings.Contains(body, "answer yes, no or unsure") || !strings.Contains(body, "advice for an attorney") {
+		t.Fatalf("refused form: %d\n%s", resp.StatusCode, body)
+	}
+	for _, q := range legal.Questions {
+		form.Set("answers."+q.Key, "no")
+	}
+	form.Set("answers.fear_return", "yes")
+	form.Set("answers.gang_threat", "yes")
+	resp, err = c.PostForm(page, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 303 {
+		t.Fatalf("save: %d", resp.StatusCode)
+	}
+	resp, err = c.Get(u + "/lang/es")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	resp, err = c.Get(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), "Asilo") || !strings.Contains(string(b), "amenazas o reclutamiento de pandillas") {
+		t.Fatalf("Spanish page: %s", b)
+	}
+	resp, err = c.Get(u + "/legal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "Ana Tiul") {
+		t.Fatalf("queue page: %d %s", resp.StatusCode, b)
+	}
+}
