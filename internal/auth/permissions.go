@@ -57,16 +57,18 @@ var permissions = map[Permission][]Role{
 	PermAuditRead:  {RoleAdmin, RoleAuditor},
 	PermUsersAdmin: {RoleAdmin},
 
-	// Children. Supervisor means admin: only admins approve releases.
+	// Children. A supervisor is the second person who approves a release
+	// (four eyes) and sees the cases of the facilities they supervise;
+	// admin keeps the approval too for now (the operator acts as admin).
 	PermCaseCreate:         {RoleAdmin, RoleIntake},
-	PermCaseRead:           {RoleAdmin, RoleIntake, RoleCaseworker, RoleLegal},
+	PermCaseRead:           {RoleAdmin, RoleIntake, RoleCaseworker, RoleSupervisor, RoleLegal},
 	PermCaseUpdate:         {RoleAdmin, RoleIntake, RoleCaseworker},
 	PermCaseImport:         {RoleAdmin, RoleIntake},
-	PermCaseReleaseApprove: {RoleAdmin},
-	PermFacilityRead:       {RoleAdmin, RoleIntake, RoleCaseworker, RoleLegal},
+	PermCaseReleaseApprove: {RoleAdmin, RoleSupervisor},
+	PermFacilityRead:       {RoleAdmin, RoleIntake, RoleCaseworker, RoleSupervisor, RoleLegal},
 	PermFacilityManage:     {RoleAdmin},
-	PermSponsorManage:      {RoleAdmin, RoleCaseworker},
-	PermBoardRead:          {RoleAdmin, RoleIntake, RoleCaseworker, RoleLegal},
+	PermSponsorManage:      {RoleAdmin, RoleCaseworker, RoleSupervisor},
+	PermBoardRead:          {RoleAdmin, RoleIntake, RoleCaseworker, RoleSupervisor, RoleLegal},
 	PermCaseStats:          Roles,
 	PermCaseLegalRecord:    {RoleAdmin, RoleCaseworker, RoleLegal},
 
@@ -79,11 +81,11 @@ var permissions = map[Permission][]Role{
 	PermIndicatorsImport: {RoleAdmin},
 
 	// Legal services.
-	PermLegalProvidersRead:   {RoleAdmin, RoleCaseworker, RoleLegal},
+	PermLegalProvidersRead:   {RoleAdmin, RoleCaseworker, RoleSupervisor, RoleLegal},
 	PermLegalProvidersManage: {RoleAdmin},
 	PermLegalRefer:           {RoleAdmin, RoleCaseworker},
 	PermLegalRespond:         {RoleAdmin, RoleLegal},
-	PermLegalQueue:           {RoleAdmin, RoleCaseworker, RoleLegal},
+	PermLegalQueue:           {RoleAdmin, RoleCaseworker, RoleSupervisor, RoleLegal},
 }
 
 // ErrForbidden is wrapped by every domain's refusal of an action the
