@@ -25,6 +25,7 @@ type Service struct {
 	now     func() time.Time
 	cases   *custody.Service
 	release *release.Service
+	courts  []Court // the immigration courts (data/immigration_courts.csv)
 }
 
 // New returns the service on db over the children domain's cases and
@@ -33,7 +34,7 @@ func New(db *store.DB, cases *custody.Service, rel *release.Service, clock func(
 	if clock == nil {
 		clock = time.Now
 	}
-	return &Service{db: db, cases: cases, release: rel, now: func() time.Time { return clock().UTC() }}
+	return &Service{db: db, cases: cases, release: rel, courts: shippedCourts(), now: func() time.Time { return clock().UTC() }}
 }
 
 // actorName is how records name who acted.

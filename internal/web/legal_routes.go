@@ -34,6 +34,10 @@ func (h *legalHandlers) routes() []Route {
 		{Method: "GET", Path: "/api/v1/legal/providers", Perm: auth.PermLegalProvidersRead, Handler: withQuery(h.kit, http.StatusOK, noQuery, h.providers)},
 		{Method: "POST", Path: "/api/v1/legal/providers", Perm: auth.PermLegalProvidersManage, Handler: withBody(h.kit, http.StatusCreated, h.legal.CreateProvider)},
 		{Method: "POST", Path: "/api/v1/legal/providers/{id}/users", Perm: auth.PermLegalProvidersManage, Handler: withIDBody(h.kit, http.StatusOK, h.legal.LinkUser)},
+		{Method: "GET", Path: "/api/v1/legal/courts", Perm: auth.PermCaseRead, Handler: withQuery(h.kit, http.StatusOK, noQuery, h.courts)},
+		{Method: "PUT", Path: "/api/v1/cases/{id}/court", Perm: auth.PermCaseLegalRecord, Handler: withIDBody(h.kit, http.StatusOK, h.legal.RecordNTA)},
+		{Method: "GET", Path: "/api/v1/cases/{id}/hearings", Perm: auth.PermCaseRead, Handler: withID(h.kit, http.StatusOK, h.legal.Proceedings)},
+		{Method: "POST", Path: "/api/v1/cases/{id}/hearings", Perm: auth.PermCaseLegalRecord, Handler: withIDBody(h.kit, http.StatusCreated, h.legal.AddHearing)},
 		{Method: "GET", Path: "/api/v1/legal/queue", Perm: auth.PermLegalQueue, Handler: withQuery(h.kit, http.StatusOK, parseQueueQuery, h.legal.Queue)},
 
 		{Method: "GET", Path: "/legal", Perm: auth.PermLegalQueue, Handler: h.handleQueuePage},
@@ -47,6 +51,10 @@ func (h *legalHandlers) routes() []Route {
 
 func (h *legalHandlers) providers(ctx context.Context, _ noBody) ([]*legal.Provider, error) {
 	return h.legal.Providers(ctx)
+}
+
+func (h *legalHandlers) courts(ctx context.Context, _ noBody) ([]legal.Court, error) {
+	return h.legal.Courts(ctx)
 }
 
 func parseQueueQuery(r *http.Request) (legal.QueueQuery, error) {
@@ -64,6 +72,7 @@ type screeningView struct {
 	Notes     string
 	Problems  map[string]string
 	Referrals []*legal.Referral
+	Court     *legal.Proceedings
 	Matches   []legal.Match
 	// MatchNote says why no providers are ranked (no flag yet).
 	MatchNote string
@@ -78,6 +87,9 @@ func (h *legalHandlers) screeningView(r *http.Request, id int64) (*screeningView
 	}
 	v := &screeningView{Screening: sc, Questions: legal.Questions, Answers: sc.Answers, Notes: sc.Notes, Problems: map[string]string{}, Matches: []legal.Match{}}
 	if v.Referrals, err = h.legal.CaseReferrals(ctx, id); err != nil {
+		return nil, err
+	}
+	if v.Court, err = h.legal.Proceedings(ctx, id); err != nil {
 		return nil, err
 	}
 	if p, ok := auth.FromContext(ctx); ok && auth.Allowed(p.Role, auth.PermLegalRefer) && len(sc.Flags) > 0 {

@@ -124,6 +124,23 @@ func TestLegalAPIFlow(t *testing.T) {
 		if strings.TrimSpace(string(b)) != "[]" {
 			t.Fatalf("queue after acceptance: %s", b)
 		}
+
+		// Court: a hearing needs the notice to appear, and not before it.
+		nta := time.Now().UTC().AddDate(0, 0, -20)
+		env.call(t, "POST", base+"/hearings", auth.RoleAdmin, `{"at":"`+nta.Add(48*time.Hour).Format(time.RFC3339)+`","kind":"master"}`, 409)
+		env.call(t, "PUT", base+"/court", auth.RoleIntake, `{"nta_date":"`+nta.Format(time.DateOnly)+`"}`, 403)
+		env.call(t, "PUT", base+"/court", auth.RoleAdmin, `{"nta_date":"`+nta.Format(time.DateOnly)+`"}`, 200)
+		env.call(t, "POST", base+"/hearings", auth.RoleAdmin, `{"at":"`+nta.AddDate(0, 0, -3).Format(time.RFC3339)+`","kind":"master"}`, 422)
+		hr := env.call(t, "POST", base+"/hearings", auth.RoleLegal, `{"at":"`+nta.AddDate(0, 0, 5).Format(time.RFC3339)+`","kind":"master","outcome":"missed"}`, 404) // outside the legal account's case scope
+		_ = hr
+		hr = env.call(t, "POST", base+"/hearings", auth.RoleAdmin, `{"at":"`+nta.AddDate(0, 0, 5).Format(time.RFC3339)+`","kind":"master","outcome":"missed"}`, 201)
+		if !strings.Contains(fmt.Sprint(hr["risk"]), "in absentia") {
+			t.Fatalf("missed hearing without its risk: %v", hr)
+		}
+		pr := env.call(t, "GET", base+"/hearings", auth.RoleAdmin, "", 200)
+		if hs := pr["hearings"].([]any); len(hs) != 1 {
+			t.Fatalf("hearings: %v", pr)
+		}
 	})
 }
 
