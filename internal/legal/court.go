@@ -263,3 +263,34 @@ func (s *Service) loadProceedings(ctx context.Context, caseID int64) (*Proceedin
 	}
 	return p, rows.Err()
 }
+
+// BoardWindow is how far ahead the deadline board shows the hearings of
+// children without counsel.
+const BoardWindow = 14 * 24 * time.Hour
+
+// boardHearings is the legal domain's board source (custody.AddBoardSource):
+// hearings in the next BoardWindow, with no outcome yet, of children in sc
+// without an accepted referral (no counsel).
+func (s *Service) boardHearings(ctx context.Context, sc custody.Scope, now time.Time) ([]custody.BoardItem, error) {
+	cond, args := sc.SQL("h.case_id")
+	rows, err := s.db.Query(ctx, `SELECT h.case_id, h.at FROM legal_hearings h
+		WHERE h.at >= ? AND h.at < ? AND h.outcome = ''
+		AND NOT EXISTS (SELECT 1 FROM legal_referrals r WHERE r.case_id = h.case_id AND r.status = 'accepted')
+		AND `+cond+` ORDER BY h.at LIMIT 500`,
+		append([]any{store.FormatTime(now), store.FormatTime(now.Add(BoardWindow))}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("legal: board hearings: %w", err)
+	}
+	defer rows.Close()
+	out := []custody.BoardItem{}
+	for rows.Next() {
+		var it custody.BoardItem
+		var at store.Time
+		if err := rows.Scan(&it.CaseID, &at); err != nil {
+			return nil, fmt.Errorf("legal: board hearings: %w", err)
+		}
+		it.Kind, it.DueAt = custody.DeadlineCourtHearing, at.Time
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/amparo-project/amparo/internal/children/custody"
 	"github.com/amparo-project/amparo/internal/errs"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/store/storetest"
@@ -64,8 +65,17 @@ func TestCourtAndHearings(t *testing.T) {
 		if _, err := f.legal.RecordNTA(ctx, id, ProceedingsInput{NTADate: day(-1).Format(time.DateOnly)}); !errs.IsValidation(err) {
 			t.Fatalf("NTA after a hearing: %v", err)
 		}
+		// The hearing in 10 days of a child without counsel is on the board;
+		// one in 20 days is not yet.
+		if _, err := f.legal.AddHearing(ctx, id, HearingInput{At: day(20), Kind: HearingMerits}); err != nil {
+			t.Fatal(err)
+		}
+		b, err := f.cases.Board(ctx, 0, 0)
+		if err != nil || len(b.Upcoming) != 1 || b.Upcoming[0].CaseID != id || b.Upcoming[0].Kind != custody.DeadlineCourtHearing || b.Upcoming[0].CaseName == "" {
+			t.Fatalf("board: %+v %v", b.Upcoming, err)
+		}
 		p, err = f.legal.Proceedings(ctx, id)
-		if err != nil || len(p.Hearings) != 2 || p.Hearings[0].Risk == "" || *p.NTADate != day(-30).Format(time.DateOnly) {
+		if err != nil || len(p.Hearings) != 3 || p.Hearings[0].Risk == "" || *p.NTADate != day(-30).Format(time.DateOnly) {
 			t.Fatalf("proceedings: %+v %v", p, err)
 		}
 	})

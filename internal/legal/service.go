@@ -29,12 +29,15 @@ type Service struct {
 }
 
 // New returns the service on db over the children domain's cases and
-// releases, using clock (time.Now when nil).
+// releases, using clock (time.Now when nil). It puts the hearings of
+// children without counsel on the cases' deadline board.
 func New(db *store.DB, cases *custody.Service, rel *release.Service, clock func() time.Time) *Service {
 	if clock == nil {
 		clock = time.Now
 	}
-	return &Service{db: db, cases: cases, release: rel, courts: shippedCourts(), now: func() time.Time { return clock().UTC() }}
+	s := &Service{db: db, cases: cases, release: rel, courts: shippedCourts(), now: func() time.Time { return clock().UTC() }}
+	cases.AddBoardSource(s.boardHearings)
+	return s
 }
 
 // actorName is how records name who acted.

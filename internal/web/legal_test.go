@@ -200,6 +200,18 @@ func TestLegalScreeningPage(t *testing.T) {
 	if !strings.Contains(string(b), "Asilo") || !strings.Contains(string(b), "amenazas o reclutamiento de pandillas") {
 		t.Fatalf("Spanish page: %s", b)
 	}
+	// A hearing in 3 days of a child without counsel is on the board.
+	env.call(t, "PUT", fmt.Sprintf("/api/v1/cases/%d/court", id), auth.RoleAdmin, `{"nta_date":"`+time.Now().UTC().AddDate(0, 0, -3).Format(time.DateOnly)+`"}`, 200)
+	env.call(t, "POST", fmt.Sprintf("/api/v1/cases/%d/hearings", id), auth.RoleAdmin, `{"at":"`+time.Now().UTC().AddDate(0, 0, 3).Format(time.RFC3339)+`","kind":"master"}`, 201)
+	resp, err = c.Get(u + "/board")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), `id="board-upcoming"`) || !strings.Contains(string(b), "Audiencia en la corte") {
+		t.Fatalf("board without the hearing: %s", b)
+	}
 	resp, err = c.Get(u + "/legal")
 	if err != nil {
 		t.Fatal(err)
