@@ -48,6 +48,8 @@ const (
 	PermLegalRefer           Permission = "legal.refer"            // match and refer a flagged child to a provider
 	PermLegalRespond         Permission = "legal.respond"          // accept or decline a referral (legal: own organisation's only)
 	PermLegalQueue           Permission = "legal.queue"            // flagged children without counsel (legal: own organisation's)
+	PermFollowUpRead         Permission = "followup.read"          // follow-up calls after release, the lost-contact board, escalations
+	PermFollowUpRecord       Permission = "followup.record"        // record a follow-up call attempt
 )
 
 // permissions is the access policy: which roles hold each permission.
@@ -86,6 +88,8 @@ var permissions = map[Permission][]Role{
 	PermLegalRefer:           {RoleAdmin, RoleCaseworker},
 	PermLegalRespond:         {RoleAdmin, RoleLegal},
 	PermLegalQueue:           {RoleAdmin, RoleCaseworker, RoleSupervisor, RoleLegal},
+	PermFollowUpRead:         {RoleAdmin, RoleCaseworker, RoleSupervisor},
+	PermFollowUpRecord:       {RoleAdmin, RoleCaseworker, RoleSupervisor},
 }
 
 // ErrForbidden is wrapped by every domain's refusal of an action the

@@ -24,6 +24,7 @@ type fixture struct {
 	t     *testing.T
 	db    *store.DB
 	cases *custody.Service
+	rel   *release.Service
 	legal *Service
 	admin context.Context
 	fac   *facilities.Facility
@@ -33,7 +34,8 @@ type fixture struct {
 func newFixture(t *testing.T, db *store.DB) *fixture {
 	fac := facilities.New(db, nil)
 	cases := custody.New(db, fac, nil)
-	f := &fixture{t: t, db: db, cases: cases, legal: New(db, cases, release.New(db, cases, nil), nil)}
+	rel := release.New(db, cases, nil)
+	f := &fixture{t: t, db: db, cases: cases, rel: rel, legal: New(db, cases, rel, nil)}
 	f.admin, _ = f.user("admin@example.org", auth.RoleAdmin)
 	var err error
 	f.fac, err = fac.CreateFacility(f.admin, facilities.Facility{Name: "Casa", Type: "shelter", City: "San Antonio", USState: "TX", TZ: "America/Chicago",

@@ -30,13 +30,15 @@ type Service struct {
 
 // New returns the service on db over the children domain's cases and
 // releases, using clock (time.Now when nil). It puts the hearings of
-// children without counsel on the cases' deadline board.
+// children without counsel on the cases' deadline board, and schedules
+// the follow-up calls when a release is approved.
 func New(db *store.DB, cases *custody.Service, rel *release.Service, clock func() time.Time) *Service {
 	if clock == nil {
 		clock = time.Now
 	}
 	s := &Service{db: db, cases: cases, release: rel, courts: shippedCourts(), now: func() time.Time { return clock().UTC() }}
 	cases.AddBoardSource(s.boardHearings)
+	rel.OnRelease(s.scheduleFollowUps)
 	return s
 }
 

@@ -40,7 +40,12 @@ func (h *legalHandlers) routes() []Route {
 		{Method: "POST", Path: "/api/v1/cases/{id}/hearings", Perm: auth.PermCaseLegalRecord, Handler: withIDBody(h.kit, http.StatusCreated, h.legal.AddHearing)},
 		{Method: "GET", Path: "/api/v1/legal/queue", Perm: auth.PermLegalQueue, Handler: withQuery(h.kit, http.StatusOK, parseQueueQuery, h.legal.Queue)},
 
+		{Method: "GET", Path: "/api/v1/cases/{id}/followups", Perm: auth.PermFollowUpRead, Handler: withID(h.kit, http.StatusOK, h.legal.FollowUpsOf)},
+		{Method: "POST", Path: "/api/v1/cases/{id}/followups", Perm: auth.PermFollowUpRecord, Handler: withIDBody(h.kit, http.StatusCreated, h.legal.RecordAttempt)},
+		{Method: "GET", Path: "/api/v1/followups/lost-contact", Perm: auth.PermFollowUpRead, Handler: withQuery(h.kit, http.StatusOK, noQuery, h.lostContact)},
+
 		{Method: "GET", Path: "/legal", Perm: auth.PermLegalQueue, Handler: h.handleQueuePage},
+		{Method: "GET", Path: "/followups/lost-contact", Perm: auth.PermFollowUpRead, Handler: h.handleLostContactPage},
 		{Method: "GET", Path: "/cases/{id}/screening", Perm: auth.PermCaseRead, Handler: h.handleScreeningPage},
 		{Method: "POST", Path: "/cases/{id}/screening", Perm: auth.PermCaseLegalRecord, Handler: h.handleScreeningSave},
 		{Method: "POST", Path: "/cases/{id}/referrals", Perm: auth.PermLegalRefer, Handler: h.handleReferPage},
@@ -55,6 +60,19 @@ func (h *legalHandlers) providers(ctx context.Context, _ noBody) ([]*legal.Provi
 
 func (h *legalHandlers) courts(ctx context.Context, _ noBody) ([]legal.Court, error) {
 	return h.legal.Courts(ctx)
+}
+
+func (h *legalHandlers) lostContact(ctx context.Context, _ noBody) (*legal.LostContactBoard, error) {
+	return h.legal.LostContact(ctx, struct{}{})
+}
+
+func (h *legalHandlers) handleLostContactPage(w http.ResponseWriter, r *http.Request) {
+	b, err := h.legal.LostContact(r.Context(), struct{}{})
+	if err != nil {
+		h.domainError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "legal_lost_contact", b)
 }
 
 func parseQueueQuery(r *http.Request) (legal.QueueQuery, error) {

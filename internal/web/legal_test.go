@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/legal"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/store/storetest"
@@ -221,4 +223,57 @@ func TestLegalScreeningPage(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(b), "Ana Tiul") {
 		t.Fatalf("queue page: %d %s", resp.StatusCode, b)
 	}
+}
+
+// TestFollowUpAPI: a follow-up on a child not released is refused; after
+// a supervisor's approval the schedule is there, three failed calls put
+// the child on the lost-contact board, a call that reaches them takes
+// them off.
+func TestFollowUpAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		env := newTestEnv(t, db)
+		fac := env.call(t, "POST", "/api/v1/facilities", auth.RoleAdmin, `{"name":"Casa","type":"shelter","tz":"America/Chicago","us_state":"TX","beds":[{"sex":"F","age_band":"13-17","capacity":5}]}`, 201)
+		facID := int64(fac["id"].(float64))
+		id := legalPlacedChild(t, env, facID, "Ana")
+		base := fmt.Sprintf("/api/v1/cases/%d", id)
+		env.call(t, "POST", base+"/followups", auth.RoleAdmin, `{"outcome":"not_reached"}`, 409)
+		sp := env.call(t, "POST", "/api/v1/sponsors", auth.RoleAdmin, fmt.Sprintf(`{"case_id":%d,"given_names":"Rosa","surnames":"Tiul","relationship":"parent","us_state":"TX"}`, id), 201)
+		spID := int64(sp["id"].(float64))
+		for _, st := range []string{"identity_proof", "relationship_proof", "public_records_check", "sex_offender_registry_check"} {
+			env.call(t, "POST", fmt.Sprintf("/api/v1/sponsors/%d/vetting", spID), auth.RoleAdmin, `{"step":"`+st+`","result":"passed"}`, 200)
+		}
+		rel := env.call(t, "POST", base+"/releases", auth.RoleAdmin, fmt.Sprintf(`{"sponsor_id":%d}`, spID), 201)
+		// The admin requested: another admin-side person approves (the
+		// supervisor needs the facility to see the case).
+		op := auth.OperatorContext(context.Background(), "test")
+		u, err := auth.NewService(db).UserByEmail(op, "supervisor@example.org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := facilities.New(db, nil).AssignFacility(op, u.ID, facID); err != nil {
+			t.Fatal(err)
+		}
+		env.call(t, "POST", fmt.Sprintf("%s/releases/%d/approve", base, int64(rel["id"].(float64))), auth.RoleSupervisor, "", 200)
+		fu := env.call(t, "GET", base+"/followups", auth.RoleAdmin, "", 200)
+		if calls := fu["calls"].([]any); len(calls) != 1 {
+			t.Fatalf("schedule: %v", fu)
+		}
+		env.call(t, "GET", base+"/followups", auth.RoleLegal, "", 403)
+		env.call(t, "POST", base+"/followups", auth.RoleAdmin, `{"outcome":"concern"}`, 422)
+		for range 3 {
+			env.call(t, "POST", base+"/followups", auth.RoleSupervisor, `{"outcome":"not_reached"}`, 201)
+		}
+		_, b := env.do(t, "GET", "/api/v1/followups/lost-contact", env.tokens[auth.RoleAdmin], "")
+		if !strings.Contains(string(b), fmt.Sprintf(`"case_id": %d`, id)) {
+			t.Fatalf("lost-contact board: %s", b)
+		}
+		got := env.call(t, "POST", base+"/followups", auth.RoleAdmin, `{"outcome":"reached","safe":true,"in_school":true,"knows_court_date":false}`, 201)
+		if got["contact_lost"] != false || got["step"].(map[string]any)["found"] != true {
+			t.Fatalf("found again: %v", got)
+		}
+		lost := env.call(t, "GET", "/api/v1/followups/lost-contact", auth.RoleAdmin, "", 200)
+		if l := lost["lost"].([]any); len(l) != 0 {
+			t.Fatalf("still lost: %v", lost)
+		}
+	})
 }
