@@ -50,6 +50,7 @@ const (
 	PermLegalQueue           Permission = "legal.queue"            // flagged children without counsel (legal: own organisation's)
 	PermFollowUpRead         Permission = "followup.read"          // follow-up calls after release, the lost-contact board, escalations
 	PermFollowUpRecord       Permission = "followup.record"        // record a follow-up call attempt
+	PermEscalationClose      Permission = "followup.escalation"    // act on a follow-up concern and close it (a supervisor)
 )
 
 // permissions is the access policy: which roles hold each permission.
@@ -90,6 +91,7 @@ var permissions = map[Permission][]Role{
 	PermLegalQueue:           {RoleAdmin, RoleCaseworker, RoleSupervisor, RoleLegal},
 	PermFollowUpRead:         {RoleAdmin, RoleCaseworker, RoleSupervisor},
 	PermFollowUpRecord:       {RoleAdmin, RoleCaseworker, RoleSupervisor},
+	PermEscalationClose:      {RoleAdmin, RoleSupervisor},
 }
 
 // ErrForbidden is wrapped by every domain's refusal of an action the

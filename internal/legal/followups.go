@@ -397,3 +397,51 @@ func (s *Service) LostContact(ctx context.Context, _ struct{}) (*LostContactBoar
 	}
 	return b, nil
 }
+
+// CloseInput says what was done about a concern.
+type CloseInput struct {
+	Note string `json:"note"`
+}
+
+// CloseEscalation records what a supervisor did about a concern and
+// closes it (404 for a case outside the caller's scope, 409 when closed).
+func (s *Service) CloseEscalation(ctx context.Context, id int64, in CloseInput) (*Escalation, error) {
+	if _, err := auth.Require(ctx, auth.PermEscalationClose); err != nil {
+		return nil, err
+	}
+	in.Note = strings.TrimSpace(in.Note)
+	if in.Note == "" {
+		return nil, &errs.ValidationError{Problems: []errs.FieldError{{Field: "note", Problem: "say what was done"}}}
+	}
+	var e *Escalation
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		es, err := s.escalations(ctx, "e.id = ?", []any{id})
+		if err != nil {
+			return err
+		}
+		if len(es) == 0 {
+			return errs.NotFound("escalation", id)
+		}
+		e = &es[0]
+		if _, err := s.cases.InScope(ctx, e.CaseID); err != nil {
+			return errs.NotFound("escalation", id)
+		}
+		if e.ClosedAt != nil {
+			return errs.Conflict("escalation %d is closed", id)
+		}
+		now := s.now()
+		if _, err := s.db.Exec(ctx, `UPDATE legal_escalations SET closed_at = ?, closed_by = ?, close_note = ? WHERE id = ?`,
+			store.FormatTime(now), actorName(ctx), in.Note, id); err != nil {
+			return err
+		}
+		e.ClosedAt = &now
+		if err := s.cases.AddEvent(ctx, e.CaseID, custody.Event{Kind: "followup", Reason: "follow-up concern closed: " + in.Note}); err != nil {
+			return err
+		}
+		return audit.Log(ctx, s.db, audit.Event{Action: "legal.followup.escalation.close", ObjectType: "case", ObjectID: fmt.Sprint(e.CaseID), Detail: fmt.Sprintf("escalation %d", id)})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("legal: close escalation %d: %w", id, err)
+	}
+	return e, nil
+}

@@ -88,6 +88,22 @@ func TestFollowUpsLostAndFound(t *testing.T) {
 		if err != nil || len(b.Lost) != 0 || len(b.Escalations) != 1 {
 			t.Fatalf("board after finding: %+v %v", b, err)
 		}
+		cw, _ := f.user("cw2@example.org", auth.RoleCaseworker)
+		if _, err := f.legal.CloseEscalation(cw, fu.Escalations[0].ID, CloseInput{Note: "x"}); !errors.Is(err, errs.ErrForbidden) {
+			t.Fatalf("caseworker closed an escalation: %v", err)
+		}
+		if _, err := f.legal.CloseEscalation(ctx, fu.Escalations[0].ID, CloseInput{}); !errs.IsValidation(err) {
+			t.Fatalf("close without a note: %v", err)
+		}
+		if _, err := f.legal.CloseEscalation(ctx, fu.Escalations[0].ID, CloseInput{Note: "home visit: safe"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.legal.CloseEscalation(ctx, fu.Escalations[0].ID, CloseInput{Note: "again"}); !errors.Is(err, errs.ErrConflict) {
+			t.Fatalf("closed twice: %v", err)
+		}
+		if _, err := f.legal.CloseEscalation(ctx, 99999, CloseInput{Note: "x"}); !errors.Is(err, errs.ErrNotFound) {
+			t.Fatalf("unknown escalation: %v", err)
+		}
 		// A wrong number loses contact at once.
 		if fu, _ = f.legal.RecordAttempt(ctx, id, AttemptInput{Outcome: CallWrongContact}); !fu.ContactLost {
 			t.Fatalf("wrong contact: %+v", fu)

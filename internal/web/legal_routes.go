@@ -42,10 +42,16 @@ func (h *legalHandlers) routes() []Route {
 
 		{Method: "GET", Path: "/api/v1/cases/{id}/followups", Perm: auth.PermFollowUpRead, Handler: withID(h.kit, http.StatusOK, h.legal.FollowUpsOf)},
 		{Method: "POST", Path: "/api/v1/cases/{id}/followups", Perm: auth.PermFollowUpRecord, Handler: withIDBody(h.kit, http.StatusCreated, h.legal.RecordAttempt)},
+		{Method: "POST", Path: "/api/v1/escalations/{id}/close", Perm: auth.PermEscalationClose, Handler: withIDBody(h.kit, http.StatusOK, h.legal.CloseEscalation)},
 		{Method: "GET", Path: "/api/v1/followups/lost-contact", Perm: auth.PermFollowUpRead, Handler: withQuery(h.kit, http.StatusOK, noQuery, h.lostContact)},
 
 		{Method: "GET", Path: "/legal", Perm: auth.PermLegalQueue, Handler: h.handleQueuePage},
 		{Method: "GET", Path: "/followups/lost-contact", Perm: auth.PermFollowUpRead, Handler: h.handleLostContactPage},
+		{Method: "GET", Path: "/cases/{id}/followups", Perm: auth.PermFollowUpRead, Handler: h.handleFollowUpPage},
+		{Method: "POST", Path: "/cases/{id}/followups", Perm: auth.PermFollowUpRecord, Handler: h.handleFollowUpRecord},
+		{Method: "POST", Path: "/escalations/{id}/close", Perm: auth.PermEscalationClose, Handler: h.handleEscalationClose},
+		{Method: "POST", Path: "/cases/{id}/court", Perm: auth.PermCaseLegalRecord, Handler: h.handleNTAPage},
+		{Method: "POST", Path: "/cases/{id}/hearings", Perm: auth.PermCaseLegalRecord, Handler: h.handleHearingPage},
 		{Method: "GET", Path: "/cases/{id}/screening", Perm: auth.PermCaseRead, Handler: h.handleScreeningPage},
 		{Method: "POST", Path: "/cases/{id}/screening", Perm: auth.PermCaseLegalRecord, Handler: h.handleScreeningSave},
 		{Method: "POST", Path: "/cases/{id}/referrals", Perm: auth.PermLegalRefer, Handler: h.handleReferPage},
@@ -91,7 +97,11 @@ type screeningView struct {
 	Problems  map[string]string
 	Referrals []*legal.Referral
 	Court     *legal.Proceedings
-	Matches   []legal.Match
+	Courts    []legal.Court
+	// CourtForm and CourtProblems re-show a refused court form.
+	CourtForm     courtForm
+	CourtProblems map[string]string
+	Matches       []legal.Match
 	// MatchNote says why no providers are ranked (no flag yet).
 	MatchNote string
 	Refused   string
@@ -103,7 +113,11 @@ func (h *legalHandlers) screeningView(r *http.Request, id int64) (*screeningView
 	if err != nil {
 		return nil, err
 	}
-	v := &screeningView{Screening: sc, Questions: legal.Questions, Answers: sc.Answers, Notes: sc.Notes, Problems: map[string]string{}, Matches: []legal.Match{}}
+	v := &screeningView{Screening: sc, Questions: legal.Questions, Answers: sc.Answers, Notes: sc.Notes, Problems: map[string]string{},
+		Matches: []legal.Match{}, CourtProblems: map[string]string{}}
+	if v.Courts, err = h.legal.Courts(ctx); err != nil {
+		return nil, err
+	}
 	if v.Referrals, err = h.legal.CaseReferrals(ctx, id); err != nil {
 		return nil, err
 	}
@@ -253,6 +267,7 @@ func init() {
 			}
 			return *p
 		},
+		"hearingOutcomes": func() []string { return legal.HearingOutcomes },
 		// fmtDatePtr is fmtDate for an optional instant.
 		"fmtDatePtr": func(t *time.Time) string {
 			if t == nil {

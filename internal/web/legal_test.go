@@ -202,6 +202,26 @@ func TestLegalScreeningPage(t *testing.T) {
 	if !strings.Contains(string(b), "Asilo") || !strings.Contains(string(b), "amenazas o reclutamiento de pandillas") {
 		t.Fatalf("Spanish page: %s", b)
 	}
+	// A refused court form comes back with what was typed.
+	tok = getCSRF(t, c, page)
+	resp, err = c.PostForm(fmt.Sprintf("%s/cases/%d/hearings", u, id), url.Values{"csrf_token": {tok}, "at": {"2020-01-02T09:00"}, "kind": {"merits"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 409 {
+		t.Fatalf("hearing without an NTA from the page: %d", resp.StatusCode)
+	}
+	resp, err = c.PostForm(fmt.Sprintf("%s/cases/%d/court", u, id), url.Values{"csrf_token": {tok}, "nta_date": {"2999-01-01"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 422 || !strings.Contains(string(b), `value="2999-01-01"`) || !strings.Contains(string(b), "not in the future") {
+		t.Fatalf("refused NTA form: %d %s", resp.StatusCode, b)
+	}
 	// A hearing in 3 days of a child without counsel is on the board.
 	env.call(t, "PUT", fmt.Sprintf("/api/v1/cases/%d/court", id), auth.RoleAdmin, `{"nta_date":"`+time.Now().UTC().AddDate(0, 0, -3).Format(time.DateOnly)+`"}`, 200)
 	env.call(t, "POST", fmt.Sprintf("/api/v1/cases/%d/hearings", id), auth.RoleAdmin, `{"at":"`+time.Now().UTC().AddDate(0, 0, 3).Format(time.RFC3339)+`","kind":"master"}`, 201)
@@ -270,6 +290,33 @@ func TestFollowUpAPI(t *testing.T) {
 		got := env.call(t, "POST", base+"/followups", auth.RoleAdmin, `{"outcome":"reached","safe":true,"in_school":true,"knows_court_date":false}`, 201)
 		if got["contact_lost"] != false || got["step"].(map[string]any)["found"] != true {
 			t.Fatalf("found again: %v", got)
+		}
+		// The page: a refused call comes back with what was typed.
+		c := browser(t)
+		tok := getCSRF(t, c, env.ts.URL+"/login")
+		resp, err := c.PostForm(env.ts.URL+"/login", url.Values{"email": {"admin@example.org"}, "password": {testPassword}, "csrf_token": {tok}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		page := fmt.Sprintf("%s/cases/%d/followups", env.ts.URL, id)
+		tok = getCSRF(t, c, page)
+		resp, err = c.PostForm(page, url.Values{"csrf_token": {tok}, "outcome": {"concern"}, "safe": {"no"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pb, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 422 || !strings.Contains(string(pb), `value="concern" selected`) || !strings.Contains(string(pb), "say what the concern is") {
+			t.Fatalf("refused call form: %d %s", resp.StatusCode, pb)
+		}
+		resp, err = c.Get(env.ts.URL + "/followups/lost-contact")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("lost-contact page: %d", resp.StatusCode)
 		}
 		lost := env.call(t, "GET", "/api/v1/followups/lost-contact", auth.RoleAdmin, "", 200)
 		if l := lost["lost"].([]any); len(l) != 0 {

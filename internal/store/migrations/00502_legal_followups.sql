@@ -51,6 +51,8 @@ CREATE TABLE legal_escalations (
     reason     TEXT NOT NULL,
     due_at     TEXT NOT NULL,
     closed_at  TEXT,
+    closed_by  TEXT NOT NULL DEFAULT '',
+    close_note TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL
 );
 CREATE INDEX legal_escalations_open ON legal_escalations(closed_at, due_at);
