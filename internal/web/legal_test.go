@@ -210,8 +210,8 @@ func TestLegalScreeningPage(t *testing.T) {
 	}
 	b, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 409 {
-		t.Fatalf("hearing without an NTA from the page: %d", resp.StatusCode)
+	if resp.StatusCode != 409 || !strings.Contains(string(b), "notice to appear") {
+		t.Fatalf("hearing without an NTA from the page: %d %s", resp.StatusCode, b)
 	}
 	resp, err = c.PostForm(fmt.Sprintf("%s/cases/%d/court", u, id), url.Values{"csrf_token": {tok}, "nta_date": {"2999-01-01"}})
 	if err != nil {
