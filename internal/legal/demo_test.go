@@ -30,3 +30,24 @@ func TestSeedDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestPublicStatsSuppressed(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite(t))
+	for range 12 {
+		f.screen(f.admin, f.placedChild(), "forced_work")
+	}
+	f.screen(f.admin, f.placedChild(), "fear_return", "past_harm")
+	pub, _ := f.user("public@example.org", auth.RolePublic)
+	st, err := f.legal.PublicStats(pub, struct{}{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Flagged.N == nil || *st.Flagged.N != 13 || st.Represented.Shown != "<10" {
+		t.Fatalf("stats: %+v", st)
+	}
+	for _, c := range st.ByRelief {
+		if c.Key == "t_visa" && (c.N == nil || *c.N != 12) || c.Key == "asylum" && c.Shown != "<10" {
+			t.Errorf("by relief: %+v", c)
+		}
+	}
+}

@@ -38,6 +38,7 @@ func (h *legalHandlers) routes() []Route {
 		{Method: "PUT", Path: "/api/v1/cases/{id}/court", Perm: auth.PermCaseLegalRecord, Handler: withIDBody(h.kit, http.StatusOK, h.legal.RecordNTA)},
 		{Method: "GET", Path: "/api/v1/cases/{id}/hearings", Perm: auth.PermCaseRead, Handler: withID(h.kit, http.StatusOK, h.legal.Proceedings)},
 		{Method: "POST", Path: "/api/v1/cases/{id}/hearings", Perm: auth.PermCaseLegalRecord, Handler: withIDBody(h.kit, http.StatusCreated, h.legal.AddHearing)},
+		{Method: "GET", Path: "/api/v1/legal/stats", Perm: auth.PermCaseStats, Handler: withQuery(h.kit, http.StatusOK, noQuery, h.stats)},
 		{Method: "GET", Path: "/api/v1/legal/queue", Perm: auth.PermLegalQueue, Handler: withQuery(h.kit, http.StatusOK, parseQueueQuery, h.legal.Queue)},
 
 		{Method: "GET", Path: "/api/v1/cases/{id}/followups", Perm: auth.PermFollowUpRead, Handler: withID(h.kit, http.StatusOK, h.legal.FollowUpsOf)},
@@ -47,6 +48,8 @@ func (h *legalHandlers) routes() []Route {
 
 		{Method: "GET", Path: "/legal", Perm: auth.PermLegalQueue, Handler: h.handleQueuePage},
 		{Method: "GET", Path: "/followups/lost-contact", Perm: auth.PermFollowUpRead, Handler: h.handleLostContactPage},
+		{Method: "GET", Path: "/legal/queue.csv", Perm: auth.PermLegalQueue, Handler: h.handleQueueCSV},
+		{Method: "GET", Path: "/followups/lost-contact.csv", Perm: auth.PermFollowUpRead, Handler: h.handleLostContactCSV},
 		{Method: "GET", Path: "/cases/{id}/followups", Perm: auth.PermFollowUpRead, Handler: h.handleFollowUpPage},
 		{Method: "POST", Path: "/cases/{id}/followups", Perm: auth.PermFollowUpRecord, Handler: h.handleFollowUpRecord},
 		{Method: "POST", Path: "/escalations/{id}/close", Perm: auth.PermEscalationClose, Handler: h.handleEscalationClose},
@@ -62,6 +65,10 @@ func (h *legalHandlers) routes() []Route {
 
 func (h *legalHandlers) providers(ctx context.Context, _ noBody) ([]*legal.Provider, error) {
 	return h.legal.Providers(ctx)
+}
+
+func (h *legalHandlers) stats(ctx context.Context, _ noBody) (*legal.Stats, error) {
+	return h.legal.PublicStats(ctx, struct{}{})
 }
 
 func (h *legalHandlers) courts(ctx context.Context, _ noBody) ([]legal.Court, error) {

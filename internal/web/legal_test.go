@@ -234,6 +234,15 @@ func TestLegalScreeningPage(t *testing.T) {
 	if !strings.Contains(string(b), `id="board-upcoming"`) || !strings.Contains(string(b), "Audiencia en la corte") {
 		t.Fatalf("board without the hearing: %s", b)
 	}
+	resp, err = c.Get(u + "/legal/queue.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(string(b), "case_id,name,reliefs") || !strings.Contains(string(b), "Ana Tiul,asylum") {
+		t.Fatalf("queue CSV: %d %s", resp.StatusCode, b)
+	}
 	resp, err = c.Get(u + "/legal")
 	if err != nil {
 		t.Fatal(err)
