@@ -1,6 +1,7 @@
 package legal
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/amparo-project/amparo/internal/auth"
@@ -49,5 +50,36 @@ func TestPublicStatsSuppressed(t *testing.T) {
 		if c.Key == "t_visa" && (c.N == nil || *c.N != 12) || c.Key == "asylum" && c.Shown != "<10" {
 			t.Errorf("by relief: %+v", c)
 		}
+	}
+}
+
+func TestImportProviders(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite(t))
+	csvText := "organisation,languages,states,specialties,capacity\n" +
+		"Good Org,Spanish;Mam;Q'anjob'al,TX;NM,asylum;sijs,12\n" +
+		",Spanish,Texas,visa,0\n" +
+		"Bad Capacity,Spanish,TX,asylum,many\n" +
+		"Good Org,Spanish,TX,asylum,3\n"
+	res, err := f.legal.ImportProviders(f.admin, strings.NewReader(csvText))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Imported != 1 || res.Rejected != 3 {
+		t.Fatalf("import: %+v", res)
+	}
+	lines := map[int]int{}
+	for _, e := range res.Errors {
+		lines[e.Line]++
+	}
+	if lines[3] != 4 || lines[4] != 1 || lines[5] != 1 {
+		t.Fatalf("per-line errors: %+v", res.Errors)
+	}
+	ps, _ := f.legal.Providers(f.admin)
+	if len(ps) != 1 || len(ps[0].Languages) != 3 || ps[0].States[1] != "NM" {
+		t.Fatalf("providers: %+v", ps[0])
+	}
+	cw, _ := f.user("cw@example.org", auth.RoleCaseworker)
+	if _, err := f.legal.ImportProviders(cw, strings.NewReader(csvText)); err == nil {
+		t.Fatal("a caseworker imported providers")
 	}
 }

@@ -42,6 +42,16 @@ type ProviderInput struct {
 	Capacity     int      `json:"capacity"`
 }
 
+// usStates are the USPS codes of the states, DC and the territories.
+var usStates = func() map[string]bool {
+	m := map[string]bool{}
+	for _, c := range strings.Fields(`AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY
+		NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP`) {
+		m[c] = true
+	}
+	return m
+}()
+
 // MaxCapacity bounds a provider's stated capacity (a typing slip guard).
 const MaxCapacity = 10000
 
@@ -63,7 +73,7 @@ func (in *ProviderInput) check() error {
 	for i, st := range in.States {
 		st = strings.ToUpper(st)
 		in.States[i] = st
-		if len(st) != 2 || strings.ToLower(st) == strings.ToUpper(st) {
+		if !usStates[st] {
 			v.Add("states", "%q is not a two-letter US state code", st)
 		}
 	}
