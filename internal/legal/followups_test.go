@@ -110,3 +110,27 @@ func TestFollowUpsLostAndFound(t *testing.T) {
 		}
 	})
 }
+
+func TestReintegration(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		id := f.placedChild()
+		in := ReintegrationInput{AgencyKind: "child_protection", AgencyName: "PGN Guatemala", HandedOverOn: time.Now().UTC().Format(time.DateOnly), ReceivedBy: "duty officer", FollowUpContact: "+502 0000 0000"}
+		if _, err := f.legal.RecordReintegration(f.admin, id, in); !errors.Is(err, errs.ErrConflict) {
+			t.Fatalf("hand-off of a child still placed: %v", err)
+		}
+		if _, err := f.cases.Transition(f.admin, id, "repatriated", "voluntary departure"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.legal.RecordReintegration(f.admin, id, ReintegrationInput{AgencyKind: "embassy"}); len(errs.Fields(err)) != 4 {
+			t.Fatalf("bad hand-off: %v", err)
+		}
+		if _, err := f.legal.RecordReintegration(f.admin, id, in); err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.legal.ReintegrationOf(f.admin, id)
+		if err != nil || got.AgencyName != "PGN Guatemala" || got.FollowUpContact == "" {
+			t.Fatalf("read back: %+v %v", got, err)
+		}
+	})
+}

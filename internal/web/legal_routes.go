@@ -44,6 +44,8 @@ func (h *legalHandlers) routes() []Route {
 		{Method: "GET", Path: "/api/v1/cases/{id}/followups", Perm: auth.PermFollowUpRead, Handler: withID(h.kit, http.StatusOK, h.legal.FollowUpsOf)},
 		{Method: "POST", Path: "/api/v1/cases/{id}/followups", Perm: auth.PermFollowUpRecord, Handler: withIDBody(h.kit, http.StatusCreated, h.legal.RecordAttempt)},
 		{Method: "POST", Path: "/api/v1/escalations/{id}/close", Perm: auth.PermEscalationClose, Handler: withIDBody(h.kit, http.StatusOK, h.legal.CloseEscalation)},
+		{Method: "GET", Path: "/api/v1/cases/{id}/reintegration", Perm: auth.PermFollowUpRead, Handler: withID(h.kit, http.StatusOK, h.legal.ReintegrationOf)},
+		{Method: "PUT", Path: "/api/v1/cases/{id}/reintegration", Perm: auth.PermFollowUpRecord, Handler: withIDBody(h.kit, http.StatusOK, h.legal.RecordReintegration)},
 		{Method: "GET", Path: "/api/v1/followups/lost-contact", Perm: auth.PermFollowUpRead, Handler: withQuery(h.kit, http.StatusOK, noQuery, h.lostContact)},
 
 		{Method: "GET", Path: "/legal", Perm: auth.PermLegalQueue, Handler: h.handleQueuePage},
