@@ -172,13 +172,13 @@ const (
 )
 
 // seedChildrenDemo loads 5,000 synthetic cases in 20 facilities. Releases
-// name the demo caseworker as requester and the demo admin as approver;
-// the demo caseworker and legal provider work in the three busiest
-// facilities.
+// name the demo caseworker as requester and the demo supervisor as
+// approver; the demo caseworker, supervisor and legal provider work in
+// the three busiest facilities.
 func seedChildrenDemo(ctx context.Context, db *store.DB) error {
 	svc := auth.NewService(db)
 	ids := map[auth.Role]int64{}
-	for _, role := range []auth.Role{auth.RoleAdmin, auth.RoleCaseworker, auth.RoleLegal} {
+	for _, role := range []auth.Role{auth.RoleSupervisor, auth.RoleCaseworker, auth.RoleLegal} {
 		u, err := svc.UserByEmail(ctx, string(role)+"@demo.amparo.example")
 		if err != nil {
 			return fmt.Errorf("children demo: the demo accounts must exist first: %w", err)
@@ -187,8 +187,8 @@ func seedChildrenDemo(ctx context.Context, db *store.DB) error {
 	}
 	return demo.SeedDemo(ctx, db, facilities.New(db, nil), demo.Options{
 		Cases: demoCases, Facilities: demoFacilities, Seed: 2026,
-		RequesterID: ids[auth.RoleCaseworker], ApproverID: ids[auth.RoleAdmin],
-		Staff: []int64{ids[auth.RoleCaseworker], ids[auth.RoleLegal]},
+		RequesterID: ids[auth.RoleCaseworker], ApproverID: ids[auth.RoleSupervisor],
+		Staff: []int64{ids[auth.RoleCaseworker], ids[auth.RoleSupervisor], ids[auth.RoleLegal]},
 	})
 }
 
@@ -311,8 +311,8 @@ func assignFacility(ctx context.Context, db *store.DB, s *facilities.Service, su
 		return err
 	}
 	if sub == "assign" {
-		if u.Role != auth.RoleCaseworker && u.Role != auth.RoleLegal {
-			fmt.Fprintf(os.Stderr, "note: %s is %s; facility access matters only for caseworkers and legal providers\n", u.Email, u.Role)
+		if u.Role != auth.RoleCaseworker && u.Role != auth.RoleSupervisor && u.Role != auth.RoleLegal {
+			fmt.Fprintf(os.Stderr, "note: %s is %s; facility access matters only for caseworkers, supervisors and legal providers\n", u.Email, u.Role)
 		}
 		err = s.AssignFacility(ctx, u.ID, f.ID)
 	} else {

@@ -16,6 +16,7 @@ import (
 	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/children/release"
 	"github.com/amparo-project/amparo/internal/indicators"
+	"github.com/amparo-project/amparo/internal/legal"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/tracing/requests"
 	"github.com/amparo-project/amparo/internal/web"
@@ -130,6 +131,7 @@ func newServices(ctx context.Context, db *store.DB, logger *slog.Logger) (web.Se
 		Release:    rel,
 		Indicators: ind,
 		Aid:        aid.New(db, ind, nil),
+		Legal:      legal.New(db, cases, rel, nil),
 		// The matcher reads every case into memory, which takes seconds
 		// on a large database: it is built in the background, and the
 		// tracing pages answer 503 until it is there.

@@ -42,6 +42,17 @@ const (
 	// Aid. Reading aid records and the scorecard is public (Anyone).
 	PermAidManage         Permission = "aid.manage"          // packages, programs, tranches, conditions, facts, evaluations; propose and approve decisions (two different officers)
 	PermAidEvidenceSubmit Permission = "aid.evidence.submit" // submit evidence and see one's own submissions (civil-society organisations)
+
+	// Legal services. Reading and recording a child's screening use
+	// case.read and case.legal.record, scoped like the case.
+	PermLegalProvidersRead   Permission = "legal.providers.read"   // the pro bono provider directory
+	PermLegalProvidersManage Permission = "legal.providers.manage" // add providers, link legal accounts to them
+	PermLegalRefer           Permission = "legal.refer"            // match and refer a flagged child to a provider
+	PermLegalRespond         Permission = "legal.respond"          // accept or decline a referral (legal: own organisation's only)
+	PermLegalQueue           Permission = "legal.queue"            // flagged children without counsel (legal: own organisation's)
+	PermFollowUpRead         Permission = "followup.read"          // follow-up calls after release, the lost-contact board, escalations
+	PermFollowUpRecord       Permission = "followup.record"        // record a follow-up call attempt
+	PermEscalationClose      Permission = "followup.escalation"    // act on a follow-up concern and close it (a supervisor)
 )
 
 // permissions is the access policy: which roles hold each permission.
@@ -51,16 +62,18 @@ var permissions = map[Permission][]Role{
 	PermAuditRead:  {RoleAdmin, RoleAuditor},
 	PermUsersAdmin: {RoleAdmin},
 
-	// Children. Supervisor means admin: only admins approve releases.
+	// Children. A supervisor is the second person who approves a release
+	// (four eyes) and sees the cases of the facilities they supervise;
+	// admin keeps the approval too for now (the operator acts as admin).
 	PermCaseCreate:         {RoleAdmin, RoleIntake},
-	PermCaseRead:           {RoleAdmin, RoleIntake, RoleCaseworker, RoleLegal},
+	PermCaseRead:           {RoleAdmin, RoleIntake, RoleCaseworker, RoleSupervisor, RoleLegal},
 	PermCaseUpdate:         {RoleAdmin, RoleIntake, RoleCaseworker},
 	PermCaseImport:         {RoleAdmin, RoleIntake},
-	PermCaseReleaseApprove: {RoleAdmin},
-	PermFacilityRead:       {RoleAdmin, RoleIntake, RoleCaseworker, RoleLegal},
+	PermCaseReleaseApprove: {RoleAdmin, RoleSupervisor},
+	PermFacilityRead:       {RoleAdmin, RoleIntake, RoleCaseworker, RoleSupervisor, RoleLegal},
 	PermFacilityManage:     {RoleAdmin},
-	PermSponsorManage:      {RoleAdmin, RoleCaseworker},
-	PermBoardRead:          {RoleAdmin, RoleIntake, RoleCaseworker, RoleLegal},
+	PermSponsorManage:      {RoleAdmin, RoleCaseworker, RoleSupervisor},
+	PermBoardRead:          {RoleAdmin, RoleIntake, RoleCaseworker, RoleSupervisor, RoleLegal},
 	PermCaseStats:          Roles,
 	PermCaseLegalRecord:    {RoleAdmin, RoleCaseworker, RoleLegal},
 
@@ -75,6 +88,16 @@ var permissions = map[Permission][]Role{
 	// Aid.
 	PermAidManage:         {RoleAdmin, RoleAidOfficer},
 	PermAidEvidenceSubmit: {RoleAdmin, RoleAidOfficer, RoleCivilSociety},
+
+	// Legal services.
+	PermLegalProvidersRead:   {RoleAdmin, RoleCaseworker, RoleSupervisor, RoleLegal},
+	PermLegalProvidersManage: {RoleAdmin},
+	PermLegalRefer:           {RoleAdmin, RoleCaseworker},
+	PermLegalRespond:         {RoleAdmin, RoleLegal},
+	PermLegalQueue:           {RoleAdmin, RoleCaseworker, RoleSupervisor, RoleLegal},
+	PermFollowUpRead:         {RoleAdmin, RoleCaseworker, RoleSupervisor},
+	PermFollowUpRecord:       {RoleAdmin, RoleCaseworker, RoleSupervisor},
+	PermEscalationClose:      {RoleAdmin, RoleSupervisor},
 }
 
 // ErrForbidden is wrapped by every domain's refusal of an action the

@@ -18,6 +18,7 @@ const (
 	RoleAdmin      Role = "admin"
 	RoleIntake     Role = "intake"      // border or intake officer
 	RoleCaseworker Role = "caseworker"  // shelter case manager
+	RoleSupervisor Role = "supervisor"  // approves releases (the second person), receives escalations
 	RoleLegal      Role = "legal"       // legal service provider
 	RoleAidOfficer Role = "aid_officer" // aid program officer
 	RoleAuditor    Role = "auditor"     // read-only everything, audit log included
@@ -29,7 +30,7 @@ const (
 const RoleCivilSociety Role = "civil_society"
 
 // Roles lists every role, in the order the UI shows them.
-var Roles = []Role{RoleAdmin, RoleIntake, RoleCaseworker, RoleLegal, RoleAidOfficer, RoleCivilSociety, RoleAuditor, RolePublic}
+var Roles = []Role{RoleAdmin, RoleIntake, RoleCaseworker, RoleSupervisor, RoleLegal, RoleAidOfficer, RoleCivilSociety, RoleAuditor, RolePublic}
 
 // InvalidError is a rejected input (a malformed email, an unknown role, a
 // short password): the person can fix it. It answers 422 over HTTP.

@@ -22,6 +22,8 @@ var navItems = []NavItem{
 	{Key: "nav.indicators", Href: "/indicators", Perm: auth.Anyone},
 	{Key: "nav.scorecard", Href: "/scorecard", Perm: auth.Anyone},
 	{Key: "nav.tracing", Href: "/tracing", Perm: auth.PermTracingRequest},
+	{Key: "nav.legal", Href: "/legal", Perm: auth.PermLegalQueue},
+	{Key: "nav.lost_contact", Href: "/followups/lost-contact", Perm: auth.PermFollowUpRead},
 	{Key: "nav.audit", Href: "/audit", Perm: auth.PermAuditRead},
 	{Key: "nav.users", Href: "/admin/users", Perm: auth.PermUsersAdmin},
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/children/release"
 	"github.com/amparo-project/amparo/internal/indicators"
+	"github.com/amparo-project/amparo/internal/legal"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/tracing/requests"
 )
@@ -91,6 +92,7 @@ type Services struct {
 	Release    *release.Service
 	Indicators *indicators.Service
 	Aid        *aid.Service
+	Legal      *legal.Service
 	// Tracing builds the tracing matcher in the background and runs its
 	// sync loop (tracing_routes.go).
 	Tracing *requests.Runner

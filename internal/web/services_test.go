@@ -9,6 +9,7 @@ import (
 	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/children/release"
 	"github.com/amparo-project/amparo/internal/indicators"
+	"github.com/amparo-project/amparo/internal/legal"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/tracing/requests"
 )
@@ -27,6 +28,7 @@ func testServices(t *testing.T, db *store.DB) Services {
 		Release:    rel,
 		Indicators: ind,
 		Aid:        aid.New(db, ind, nil),
+		Legal:      legal.New(db, cases, rel, nil),
 		Tracing: requests.Start(context.Background(), db, requests.RunnerOptions{
 			MatcherOptions: requests.MatcherOptions{Logger: discardLogger(), Cases: cases},
 			Release:        rel,

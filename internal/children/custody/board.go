@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -47,6 +49,87 @@ type Board struct {
 	Overdue int          `json:"overdue"`
 	Nearing int          `json:"nearing"`
 	Counts  []BoardCount `json:"counts"`
+	// Upcoming are dates other domains put on the board (AddBoardSource:
+	// court hearings of children without counsel), soonest first. They
+	// are not custody deadlines and are not in the counts.
+	Upcoming []BoardItem `json:"upcoming"`
+}
+
+// BoardSource gives the board dates that are not custody deadlines: the
+// case, kind and time of each (another domain's own rows, for the cases
+// in sc). The board names the children and drops any outside the scope.
+type BoardSource func(ctx context.Context, sc Scope, now time.Time) ([]BoardItem, error)
+
+// AddBoardSource registers a source of the board's upcoming dates (the
+// legal domain's hearings). It is called inside the board's transaction.
+func (s *Service) AddBoardSource(f BoardSource) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.boardSources = append(s.boardSources, f)
+}
+
+// upcoming asks the board sources for their dates and names the children
+// in scope (in the facility when one is chosen), soonest first.
+func (s *Service) upcoming(ctx context.Context, sc Scope, facilityID int64, now time.Time) ([]BoardItem, error) {
+	s.mu.RLock()
+	sources := s.boardSources
+	s.mu.RUnlock()
+	out := []BoardItem{}
+	for _, src := range sources {
+		items, err := src(ctx, sc, now)
+		if err != nil {
+			return nil, err
+		}
+		if len(items) == 0 {
+			continue
+		}
+		ids := make([]int64, len(items))
+		for i, it := range items {
+			ids[i] = it.CaseID
+		}
+		named := map[int64]BoardItem{}
+		ph, args := conv.Placeholders(ids)
+		cond, cargs := sc.where("c")
+		q := `SELECT c.id, c.given_names, c.surname1, c.surname2, c.state, c.facility_id, COALESCE(f.name, ''), COALESCE(f.tz, '')
+			FROM cases c LEFT JOIN facilities f ON f.id = c.facility_id WHERE c.id IN (` + ph + `) AND ` + cond
+		args = append(args, cargs...)
+		if facilityID > 0 {
+			q += ` AND c.facility_id = ?`
+			args = append(args, facilityID)
+		}
+		rows, err := s.db.Query(ctx, q, args...)
+		if err != nil {
+			return nil, fmt.Errorf("custody: board upcoming: %w", err)
+		}
+		for rows.Next() {
+			var it BoardItem
+			var g, s1, s2 string
+			var fac sql.NullInt64
+			if err := rows.Scan(&it.CaseID, &g, &s1, &s2, &it.State, &fac, &it.FacilityName, &it.TZ); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("custody: board upcoming: %w", err)
+			}
+			it.CaseName = (&Case{Person: identity.Person{GivenNames: g, Surname1: s1, Surname2: s2}}).DisplayName()
+			it.FacilityID = conv.PtrInt(fac)
+			named[it.CaseID] = it
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("custody: board upcoming: %w", err)
+		}
+		for _, it := range items {
+			n, ok := named[it.CaseID]
+			if !ok {
+				continue
+			}
+			n.Kind, n.DueAt = it.Kind, it.DueAt
+			n.Urgency = UrgencyAt(n.DueAt, now)
+			n.HoursLeft = float64(n.DueAt.Sub(now).Round(time.Minute)) / float64(time.Hour)
+			out = append(out, n)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].DueAt.Before(out[j].DueAt) })
+	return out, nil
 }
 
 // Board reads the deadline board. It is one range scan over the open
@@ -63,7 +146,7 @@ func (s *Service) Board(ctx context.Context, facilityID int64, limit int) (*Boar
 		limit = 500
 	}
 	now := s.now()
-	b := &Board{Now: now, Items: []BoardItem{}, Counts: []BoardCount{}}
+	b := &Board{Now: now, Items: []BoardItem{}, Counts: []BoardCount{}, Upcoming: []BoardItem{}}
 	cond, args := sc.where("c")
 	horizon := store.FormatTime(now.Add(NearingWindow))
 	nowS := store.FormatTime(now)
@@ -131,13 +214,17 @@ func (s *Service) Board(ctx context.Context, facilityID int64, limit int) (*Boar
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("custody: board: %w", err)
 		}
+		rows.Close()
+		if b.Upcoming, err = s.upcoming(ctx, sc, facilityID, now); err != nil {
+			return err
+		}
 		// The board names children: reading it is a read of those cases.
-		ids := make([]int64, len(b.Items))
-		for i, it := range b.Items {
-			ids[i] = it.CaseID
+		ids := make([]int64, 0, len(b.Items)+len(b.Upcoming))
+		for _, it := range append(slices.Clone(b.Items), b.Upcoming...) {
+			ids = append(ids, it.CaseID)
 		}
 		return audit.Log(ctx, s.db, audit.Event{Action: "case.board", ObjectType: "case", ObjectID: "board",
-			Detail: fmt.Sprintf("%d items shown of %d; cases %s", len(b.Items), b.Total, idList(ids))})
+			Detail: fmt.Sprintf("%d items shown of %d, %d upcoming; cases %s", len(b.Items), b.Total, len(b.Upcoming), idList(ids))})
 	})
 	if err != nil {
 		return nil, err

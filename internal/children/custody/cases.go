@@ -502,17 +502,35 @@ func (s *Service) resolveOpen(ctx context.Context, caseID int64, now time.Time, 
 // screening recorded, know-your-rights given). Clocks met by a state
 // change (transfer) are met by that change, not here.
 func (s *Service) MeetDeadline(ctx context.Context, caseID int64, kind DeadlineKind, note string) error {
+	met, err := s.meet(ctx, caseID, kind, note)
+	if err == nil && !met {
+		return &errs.ConflictError{Msg: fmt.Sprintf("the case has no open %s deadline", kind)}
+	}
+	return err
+}
+
+// MeetOpenDeadline is MeetDeadline for another domain's act that meets a
+// clock when one is open (a legal screening saved by the legal domain):
+// it reports whether a deadline was met, and a case with none open (not
+// yet placed, or met before) is not an error. It belongs in the caller's
+// transaction.
+func (s *Service) MeetOpenDeadline(ctx context.Context, caseID int64, kind DeadlineKind, note string) (bool, error) {
+	return s.meet(ctx, caseID, kind, note)
+}
+
+func (s *Service) meet(ctx context.Context, caseID int64, kind DeadlineKind, note string) (bool, error) {
 	k, ok := ClockFor(kind)
 	if !ok {
-		return &errs.ValidationError{Problems: []errs.FieldError{{Field: "kind", Problem: fmt.Sprintf("unknown deadline %q", kind)}}}
+		return false, &errs.ValidationError{Problems: []errs.FieldError{{Field: "kind", Problem: fmt.Sprintf("unknown deadline %q", kind)}}}
 	}
 	if k.MetByState != "" {
-		return &errs.ConflictError{Msg: fmt.Sprintf("the %s deadline is met when the case reaches %s", kind, k.MetByState)}
+		return false, &errs.ConflictError{Msg: fmt.Sprintf("the %s deadline is met when the case reaches %s", kind, k.MetByState)}
 	}
 	if _, err := auth.Require(ctx, k.RecordedWith); err != nil {
-		return err
+		return false, err
 	}
-	return s.db.WithTx(ctx, func(ctx context.Context) error {
+	met := false
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
 		if _, err := s.caseInScope(ctx, caseID); err != nil {
 			return err
 		}
@@ -523,13 +541,15 @@ func (s *Service) MeetDeadline(ctx context.Context, caseID int64, kind DeadlineK
 			return fmt.Errorf("custody: meet deadline: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return &errs.ConflictError{Msg: fmt.Sprintf("the case has no open %s deadline", kind)}
+			return nil
 		}
+		met = true
 		if err := s.addEvent(ctx, caseID, now, Event{Kind: "deadline", Reason: string(kind) + " met" + suffix(note)}); err != nil {
 			return err
 		}
 		return audit.Log(ctx, s.db, audit.Event{Action: "case.deadline.met", ObjectType: "case", ObjectID: fmt.Sprint(caseID), Detail: string(kind)})
 	})
+	return met, err
 }
 
 func suffix(note string) string {

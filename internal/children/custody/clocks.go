@@ -16,6 +16,9 @@ const (
 	DeadlineContiguousScreening DeadlineKind = "contiguous_screening"
 	DeadlineKnowYourRights      DeadlineKind = "know_your_rights"
 	DeadlineLegalScreening      DeadlineKind = "legal_screening"
+	// DeadlineCourtHearing is not a clock: it names the court hearings
+	// the legal domain puts on the board (AddBoardSource).
+	DeadlineCourtHearing DeadlineKind = "court_hearing"
 )
 
 // Anchor is the event a clock starts from.

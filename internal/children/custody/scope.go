@@ -12,7 +12,8 @@ import (
 //
 //	admin                 every case
 //	intake                cases they created, until referral
-//	caseworker, legal     cases currently in their facilities (user_facilities)
+//	caseworker, supervisor, legal
+//	                      cases currently in their facilities (user_facilities)
 //	anyone else           none (aggregates only, see Stats)
 type Scope struct {
 	All         bool
@@ -32,7 +33,7 @@ func (s *Service) ScopeFor(ctx context.Context) (Scope, error) {
 		return Scope{All: true}, nil
 	case auth.RoleIntake:
 		return Scope{CreatedBy: p.UserID}, nil
-	case auth.RoleCaseworker, auth.RoleLegal:
+	case auth.RoleCaseworker, auth.RoleSupervisor, auth.RoleLegal:
 		ids, err := s.facilities.UserFacilities(ctx, p.UserID)
 		if err != nil {
 			return Scope{None: true}, err

@@ -28,6 +28,7 @@ type Service struct {
 
 	mu           sync.RWMutex
 	hooks        []func(context.Context, Change)
+	boardSources []BoardSource
 	sponsorState func(ctx context.Context, caseID int64) (string, error)
 }
 

@@ -44,10 +44,13 @@ func (s *Service) ReserveBed(ctx context.Context, facilityID int64, sex, band st
 }
 
 // FreeBed gives back a bed taken by ReserveBed (a release, a transfer, a
-// case closed).
+// case closed). The approver of a release (a supervisor, who does no
+// other casework) frees the bed the child leaves.
 func (s *Service) FreeBed(ctx context.Context, facilityID int64, sex, band string) error {
 	if _, err := auth.Require(ctx, auth.PermCaseUpdate); err != nil {
-		return err
+		if _, err2 := auth.Require(ctx, auth.PermCaseReleaseApprove); err2 != nil {
+			return err
+		}
 	}
 	if _, err := s.db.Exec(ctx, `UPDATE facility_beds SET occupied = occupied - 1 WHERE facility_id = ? AND sex = ? AND age_band = ? AND occupied > 0`,
 		facilityID, sex, band); err != nil {

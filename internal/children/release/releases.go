@@ -158,6 +158,9 @@ func (s *Service) ApproveRelease(ctx context.Context, caseID, releaseID int64) (
 			return fmt.Errorf("release: release: %w", err)
 		}
 		r.ApprovedBy, r.ApprovedAt, r.ReleasedAt, r.FollowUp30, r.Status = &p.UserID, &now, &now, &fu, "released"
+		if err := s.released(ctx, *r); err != nil {
+			return err
+		}
 		return audit.Log(ctx, s.db, audit.Event{Action: "case.release.approve", ObjectType: "case", ObjectID: fmt.Sprint(c.ID), Detail: fmt.Sprintf("release %d sponsor %d", releaseID, r.SponsorID)})
 	})
 	if err != nil {

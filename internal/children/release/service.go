@@ -5,6 +5,7 @@ package release
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/amparo-project/amparo/internal/children/custody"
@@ -16,6 +17,32 @@ type Service struct {
 	db    *store.DB
 	now   func() time.Time
 	cases *custody.Service
+
+	mu         sync.RWMutex
+	onReleased []func(context.Context, Release) error
+}
+
+// OnRelease registers f, called when a release is approved, inside the
+// approving transaction: what f writes (the legal domain's follow-up
+// schedule) commits with the release or not at all, and f's error refuses
+// the release. f acts as the approver and may write only its own domain's
+// rows.
+func (s *Service) OnRelease(f func(ctx context.Context, r Release) error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onReleased = append(s.onReleased, f)
+}
+
+func (s *Service) released(ctx context.Context, r Release) error {
+	s.mu.RLock()
+	hooks := s.onReleased
+	s.mu.RUnlock()
+	for _, f := range hooks {
+		if err := f(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // New returns the service on db over cases, using clock (time.Now when
@@ -38,4 +65,14 @@ func (s *Service) sponsorState(ctx context.Context, caseID int64) (string, error
 		return "", nil
 	}
 	return st, err
+}
+
+// SponsorState is the US state of the latest proposed sponsor (with a
+// known state) of a case in the caller's scope, "" when none: for the
+// legal domain's matching of counsel near where the child will live.
+func (s *Service) SponsorState(ctx context.Context, caseID int64) (string, error) {
+	if _, err := s.cases.InScope(ctx, caseID); err != nil {
+		return "", err
+	}
+	return s.sponsorState(ctx, caseID)
 }

@@ -1,0 +1,162 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/amparo-project/amparo/internal/errs"
+	"github.com/amparo-project/amparo/internal/legal"
+)
+
+// followUpView is a released child's follow-up page: the schedule,
+// contact status, attempts and escalations, and the attempt form (re-shown
+// with what was typed when refused).
+type followUpView struct {
+	F        *legal.FollowUps
+	Outcomes []legal.CallOutcome
+	Form     attemptForm
+	Problems map[string]string
+}
+
+type attemptForm struct {
+	Outcome, Safe, InSchool, KnowsCourt, Notes string
+}
+
+func init() {
+	addTemplateFuncs(template.FuncMap{
+		"followUpQuestions": func() []string { return []string{"safe", "in_school", "knows_court_date"} },
+		"followUpAnswer": func(f attemptForm, q string) string {
+			switch q {
+			case "safe":
+				return f.Safe
+			case "in_school":
+				return f.InSchool
+			}
+			return f.KnowsCourt
+		},
+	})
+}
+
+var callOutcomes = []legal.CallOutcome{legal.CallReached, legal.CallConcern, legal.CallNotReached, legal.CallWrongContact}
+
+func (h *legalHandlers) handleFollowUpPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	h.renderFollowUp(w, r, http.StatusOK, id, attemptForm{}, nil)
+}
+
+func (h *legalHandlers) renderFollowUp(w http.ResponseWriter, r *http.Request, status int, id int64, form attemptForm, problems []errs.FieldError) {
+	fu, err := h.legal.FollowUpsOf(r.Context(), id)
+	if err != nil {
+		h.domainError(w, r, err)
+		return
+	}
+	v := followUpView{F: fu, Outcomes: callOutcomes, Form: form, Problems: map[string]string{}}
+	for _, p := range problems {
+		v.Problems[p.Field] = p.Problem
+	}
+	h.render(w, r, status, "legal_followups", v)
+}
+
+func formBool(v string) *bool {
+	switch v {
+	case "yes":
+		b := true
+		return &b
+	case "no":
+		b := false
+		return &b
+	}
+	return nil
+}
+
+func (h *legalHandlers) handleFollowUpRecord(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	form := attemptForm{Outcome: r.FormValue("outcome"), Safe: r.FormValue("safe"), InSchool: r.FormValue("in_school"),
+		KnowsCourt: r.FormValue("knows_court_date"), Notes: r.FormValue("notes")}
+	_, err := h.legal.RecordAttempt(r.Context(), id, legal.AttemptInput{Outcome: legal.CallOutcome(form.Outcome),
+		Safe: formBool(form.Safe), InSchool: formBool(form.InSchool), KnowsCourtDate: formBool(form.KnowsCourt), Notes: form.Notes})
+	if fields := errs.Fields(err); fields != nil {
+		h.renderFollowUp(w, r, http.StatusUnprocessableEntity, id, form, fields)
+		return
+	}
+	if err != nil {
+		h.domainError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/cases/"+strconv.FormatInt(id, 10)+"/followups", http.StatusSeeOther)
+}
+
+func (h *legalHandlers) handleEscalationClose(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	e, err := h.legal.CloseEscalation(r.Context(), id, legal.CloseInput{Note: r.FormValue("note")})
+	if err != nil {
+		h.domainError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/cases/"+strconv.FormatInt(e.CaseID, 10)+"/followups", http.StatusSeeOther)
+}
+
+// courtForm is the notice-to-appear and hearing forms as typed.
+type courtForm struct {
+	NTADate, Court, At, Kind, Outcome string
+}
+
+func (h *legalHandlers) handleNTAPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	f := courtForm{NTADate: r.FormValue("nta_date"), Court: r.FormValue("court")}
+	_, err := h.legal.RecordNTA(r.Context(), id, legal.ProceedingsInput{NTADate: f.NTADate, Court: f.Court})
+	h.courtAnswer(w, r, id, f, err)
+}
+
+func (h *legalHandlers) handleHearingPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	f := courtForm{At: r.FormValue("at"), Kind: r.FormValue("kind"), Outcome: r.FormValue("outcome")}
+	at, perr := time.Parse("2006-01-02T15:04", f.At)
+	if perr != nil {
+		h.courtAnswer(w, r, id, f, &errs.ValidationError{Problems: []errs.FieldError{{Field: "at", Problem: "a date and time"}}})
+		return
+	}
+	_, err := h.legal.AddHearing(r.Context(), id, legal.HearingInput{At: at, Kind: f.Kind, Outcome: f.Outcome})
+	h.courtAnswer(w, r, id, f, err)
+}
+
+// courtAnswer redirects after a saved court form, re-shows the legal page
+// with the form and its problems when refused.
+func (h *legalHandlers) courtAnswer(w http.ResponseWriter, r *http.Request, id int64, f courtForm, err error) {
+	if err == nil {
+		http.Redirect(w, r, "/cases/"+strconv.FormatInt(id, 10)+"/screening", http.StatusSeeOther)
+		return
+	}
+	fields := errs.Fields(err)
+	if fields == nil {
+		h.domainError(w, r, err)
+		return
+	}
+	v, verr := h.screeningView(r, id)
+	if verr != nil {
+		h.domainError(w, r, verr)
+		return
+	}
+	v.CourtForm = f
+	for _, p := range fields {
+		v.CourtProblems[p.Field] = p.Problem
+	}
+	h.render(w, r, http.StatusUnprocessableEntity, "legal_screening", v)
+}

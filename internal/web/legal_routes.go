@@ -1,0 +1,288 @@
+package web
+
+import (
+	"context"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/errs"
+	"github.com/amparo-project/amparo/internal/legal"
+)
+
+// legalHandlers are the legal domain's pages and API: a child's
+// screening and its relief flags, providers, referrals and the queue of
+// flagged children without counsel. Scope is enforced by the legal
+// service (through custody's) on every call.
+type legalHandlers struct {
+	*kit
+	legal *legal.Service
+}
+
+func (h *legalHandlers) routes() []Route {
+	return []Route{
+		{Method: "GET", Path: "/api/v1/cases/{id}/screening", Perm: auth.PermCaseRead, Handler: withID(h.kit, http.StatusOK, h.legal.Screening)},
+		{Method: "PUT", Path: "/api/v1/cases/{id}/screening", Perm: auth.PermCaseLegalRecord, Handler: withIDBody(h.kit, http.StatusOK, h.legal.SaveScreening)},
+		{Method: "GET", Path: "/api/v1/cases/{id}/referrals", Perm: auth.PermCaseRead, Handler: withID(h.kit, http.StatusOK, h.legal.CaseReferrals)},
+		{Method: "POST", Path: "/api/v1/cases/{id}/referrals", Perm: auth.PermLegalRefer, Handler: withIDBody(h.kit, http.StatusCreated, h.legal.Refer)},
+		{Method: "GET", Path: "/api/v1/cases/{id}/counsel-matches", Perm: auth.PermLegalRefer, Handler: withID(h.kit, http.StatusOK, h.legal.Matches)},
+		{Method: "POST", Path: "/api/v1/referrals/{id}/accept", Perm: auth.PermLegalRespond, Handler: withID(h.kit, http.StatusOK, h.legal.Accept)},
+		{Method: "POST", Path: "/api/v1/referrals/{id}/decline", Perm: auth.PermLegalRespond, Handler: withIDBody(h.kit, http.StatusOK, h.legal.Decline)},
+		{Method: "GET", Path: "/api/v1/legal/providers", Perm: auth.PermLegalProvidersRead, Handler: withQuery(h.kit, http.StatusOK, noQuery, h.providers)},
+		{Method: "POST", Path: "/api/v1/legal/providers", Perm: auth.PermLegalProvidersManage, Handler: withBody(h.kit, http.StatusCreated, h.legal.CreateProvider)},
+		{Method: "POST", Path: "/api/v1/legal/providers/{id}/users", Perm: auth.PermLegalProvidersManage, Handler: withIDBody(h.kit, http.StatusOK, h.legal.LinkUser)},
+		{Method: "GET", Path: "/api/v1/legal/courts", Perm: auth.PermCaseRead, Handler: withQuery(h.kit, http.StatusOK, noQuery, h.courts)},
+		{Method: "PUT", Path: "/api/v1/cases/{id}/court", Perm: auth.PermCaseLegalRecord, Handler: withIDBody(h.kit, http.StatusOK, h.legal.RecordNTA)},
+		{Method: "GET", Path: "/api/v1/cases/{id}/hearings", Perm: auth.PermCaseRead, Handler: withID(h.kit, http.StatusOK, h.legal.Proceedings)},
+		{Method: "POST", Path: "/api/v1/cases/{id}/hearings", Perm: auth.PermCaseLegalRecord, Handler: withIDBody(h.kit, http.StatusCreated, h.legal.AddHearing)},
+		{Method: "GET", Path: "/api/v1/legal/stats", Perm: auth.PermCaseStats, Handler: withQuery(h.kit, http.StatusOK, noQuery, h.stats)},
+		{Method: "GET", Path: "/api/v1/legal/queue", Perm: auth.PermLegalQueue, Handler: withQuery(h.kit, http.StatusOK, parseQueueQuery, h.legal.Queue)},
+
+		{Method: "GET", Path: "/api/v1/cases/{id}/followups", Perm: auth.PermFollowUpRead, Handler: withID(h.kit, http.StatusOK, h.legal.FollowUpsOf)},
+		{Method: "POST", Path: "/api/v1/cases/{id}/followups", Perm: auth.PermFollowUpRecord, Handler: withIDBody(h.kit, http.StatusCreated, h.legal.RecordAttempt)},
+		{Method: "POST", Path: "/api/v1/escalations/{id}/close", Perm: auth.PermEscalationClose, Handler: withIDBody(h.kit, http.StatusOK, h.legal.CloseEscalation)},
+		{Method: "GET", Path: "/api/v1/cases/{id}/reintegration", Perm: auth.PermFollowUpRead, Handler: withID(h.kit, http.StatusOK, h.legal.ReintegrationOf)},
+		{Method: "PUT", Path: "/api/v1/cases/{id}/reintegration", Perm: auth.PermFollowUpRecord, Handler: withIDBody(h.kit, http.StatusOK, h.legal.RecordReintegration)},
+		{Method: "GET", Path: "/api/v1/followups/lost-contact", Perm: auth.PermFollowUpRead, Handler: withQuery(h.kit, http.StatusOK, noQuery, h.lostContact)},
+
+		{Method: "GET", Path: "/legal", Perm: auth.PermLegalQueue, Handler: h.handleQueuePage},
+		{Method: "GET", Path: "/followups/lost-contact", Perm: auth.PermFollowUpRead, Handler: h.handleLostContactPage},
+		{Method: "GET", Path: "/legal/queue.csv", Perm: auth.PermLegalQueue, Handler: h.handleQueueCSV},
+		{Method: "GET", Path: "/followups/lost-contact.csv", Perm: auth.PermFollowUpRead, Handler: h.handleLostContactCSV},
+		{Method: "GET", Path: "/cases/{id}/followups", Perm: auth.PermFollowUpRead, Handler: h.handleFollowUpPage},
+		{Method: "POST", Path: "/cases/{id}/followups", Perm: auth.PermFollowUpRecord, Handler: h.handleFollowUpRecord},
+		{Method: "POST", Path: "/escalations/{id}/close", Perm: auth.PermEscalationClose, Handler: h.handleEscalationClose},
+		{Method: "POST", Path: "/cases/{id}/court", Perm: auth.PermCaseLegalRecord, Handler: h.handleNTAPage},
+		{Method: "POST", Path: "/cases/{id}/hearings", Perm: auth.PermCaseLegalRecord, Handler: h.handleHearingPage},
+		{Method: "GET", Path: "/cases/{id}/screening", Perm: auth.PermCaseRead, Handler: h.handleScreeningPage},
+		{Method: "POST", Path: "/cases/{id}/screening", Perm: auth.PermCaseLegalRecord, Handler: h.handleScreeningSave},
+		{Method: "POST", Path: "/cases/{id}/referrals", Perm: auth.PermLegalRefer, Handler: h.handleReferPage},
+		{Method: "POST", Path: "/legal/referrals/{id}/accept", Perm: auth.PermLegalRespond, Handler: h.handleAcceptPage},
+		{Method: "POST", Path: "/legal/referrals/{id}/decline", Perm: auth.PermLegalRespond, Handler: h.handleDeclinePage},
+	}
+}
+
+func (h *legalHandlers) providers(ctx context.Context, _ noBody) ([]*legal.Provider, error) {
+	return h.legal.Providers(ctx)
+}
+
+func (h *legalHandlers) stats(ctx context.Context, _ noBody) (*legal.Stats, error) {
+	return h.legal.PublicStats(ctx, struct{}{})
+}
+
+func (h *legalHandlers) courts(ctx context.Context, _ noBody) ([]legal.Court, error) {
+	return h.legal.Courts(ctx)
+}
+
+func (h *legalHandlers) lostContact(ctx context.Context, _ noBody) (*legal.LostContactBoard, error) {
+	return h.legal.LostContact(ctx, struct{}{})
+}
+
+func (h *legalHandlers) handleLostContactPage(w http.ResponseWriter, r *http.Request) {
+	b, err := h.legal.LostContact(r.Context(), struct{}{})
+	if err != nil {
+		h.domainError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "legal_lost_contact", b)
+}
+
+func parseQueueQuery(r *http.Request) (legal.QueueQuery, error) {
+	n, err := queryInt(r, "limit", legal.MaxQueue, 1, legal.MaxQueue)
+	return legal.QueueQuery{Limit: n}, err
+}
+
+// screeningView is the screening page: the questionnaire (what was typed
+// when a save is refused, with each problem beside its question), the
+// flags, the referrals and, for those who refer, the ranked providers.
+type screeningView struct {
+	Screening *legal.Screening
+	Questions []legal.Question
+	Answers   map[string]legal.Answer
+	Notes     string
+	Problems  map[string]string
+	Referrals []*legal.Referral
+	Court     *legal.Proceedings
+	Courts    []legal.Court
+	// CourtForm and CourtProblems re-show a refused court form.
+	CourtForm     courtForm
+	CourtProblems map[string]string
+	Matches       []legal.Match
+	// MatchNote says why no providers are ranked (no flag yet).
+	MatchNote string
+	Refused   string
+}
+
+func (h *legalHandlers) screeningView(r *http.Request, id int64) (*screeningView, error) {
+	ctx := r.Context()
+	sc, err := h.legal.Screening(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &screeningView{Screening: sc, Questions: legal.Questions, Answers: sc.Answers, Notes: sc.Notes, Problems: map[string]string{},
+		Matches: []legal.Match{}, CourtProblems: map[string]string{}}
+	if v.Courts, err = h.legal.Courts(ctx); err != nil {
+		return nil, err
+	}
+	if v.Referrals, err = h.legal.CaseReferrals(ctx, id); err != nil {
+		return nil, err
+	}
+	if v.Court, err = h.legal.Proceedings(ctx, id); err != nil {
+		return nil, err
+	}
+	if p, ok := auth.FromContext(ctx); ok && auth.Allowed(p.Role, auth.PermLegalRefer) && len(sc.Flags) > 0 {
+		if v.Matches, err = h.legal.Matches(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+func (h *legalHandlers) handleScreeningPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	v, err := h.screeningView(r, id)
+	if err != nil {
+		h.domainError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "legal_screening", v)
+}
+
+func (h *legalHandlers) handleScreeningSave(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		h.writeError(w, r, http.StatusBadRequest, "bad_form", err.Error())
+		return
+	}
+	in := legal.ScreeningInput{Answers: map[string]legal.Answer{}, Notes: r.PostFormValue("notes")}
+	for k, vs := range r.PostForm {
+		if q, ok := strings.CutPrefix(k, "answers."); ok && len(vs) > 0 && vs[0] != "" {
+			in.Answers[q] = legal.Answer(vs[0])
+		}
+	}
+	_, err := h.legal.SaveScreening(r.Context(), id, in)
+	if err == nil {
+		http.Redirect(w, r, "/cases/"+strconv.FormatInt(id, 10)+"/screening", http.StatusSeeOther)
+		return
+	}
+	fields := errs.Fields(err)
+	if fields == nil {
+		h.domainError(w, r, err)
+		return
+	}
+	v, verr := h.screeningView(r, id)
+	if verr != nil {
+		h.domainError(w, r, verr)
+		return
+	}
+	v.Answers, v.Notes = in.Answers, in.Notes
+	for _, f := range fields {
+		v.Problems[strings.TrimPrefix(f.Field, "answers.")] = f.Problem
+	}
+	h.render(w, r, http.StatusUnprocessableEntity, "legal_screening", v)
+}
+
+func (h *legalHandlers) handleReferPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	pid, _ := strconv.ParseInt(r.FormValue("provider_id"), 10, 64)
+	if _, err := h.legal.Refer(r.Context(), id, legal.ReferralInput{ProviderID: pid}); err != nil {
+		h.domainError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/cases/"+strconv.FormatInt(id, 10)+"/screening", http.StatusSeeOther)
+}
+
+func (h *legalHandlers) handleAcceptPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	if _, err := h.legal.Accept(r.Context(), id); err != nil {
+		h.domainError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/legal", http.StatusSeeOther)
+}
+
+func (h *legalHandlers) handleDeclinePage(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	_, err := h.legal.Decline(r.Context(), id, legal.DeclineInput{Reason: r.FormValue("reason")})
+	if errs.IsValidation(err) {
+		h.renderQueue(w, r, http.StatusUnprocessableEntity, id, r.FormValue("reason"), err)
+		return
+	}
+	if err != nil {
+		h.domainError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/legal", http.StatusSeeOther)
+}
+
+// queueView is the queue page: the children waiting for counsel, the
+// providers, and a refused decline re-shown beside its referral.
+type queueView struct {
+	Queue      []legal.QueueEntry
+	Providers  []*legal.Provider
+	DeclineFor int64
+	Reason     string
+	Problem    string
+}
+
+func (h *legalHandlers) handleQueuePage(w http.ResponseWriter, r *http.Request) {
+	h.renderQueue(w, r, http.StatusOK, 0, "", nil)
+}
+
+func (h *legalHandlers) renderQueue(w http.ResponseWriter, r *http.Request, status int, declineFor int64, reason string, refused error) {
+	ctx := r.Context()
+	q, err := h.legal.Queue(ctx, legal.QueueQuery{})
+	if err != nil {
+		h.domainError(w, r, err)
+		return
+	}
+	v := queueView{Queue: q, Providers: []*legal.Provider{}, DeclineFor: declineFor, Reason: reason}
+	if p, ok := auth.FromContext(ctx); ok && auth.Allowed(p.Role, auth.PermLegalProvidersRead) {
+		if v.Providers, err = h.legal.Providers(ctx); err != nil {
+			h.domainError(w, r, err)
+			return
+		}
+	}
+	for _, f := range errs.Fields(refused) {
+		v.Problem = f.Problem
+	}
+	h.render(w, r, status, "legal_queue", v)
+}
+
+func init() {
+	addTemplateFuncs(template.FuncMap{
+		// deref reads an optional id (0 when absent).
+		"deref": func(p *int64) int64 {
+			if p == nil {
+				return 0
+			}
+			return *p
+		},
+		"hearingOutcomes": func() []string { return legal.HearingOutcomes },
+		// fmtDatePtr is fmtDate for an optional instant.
+		"fmtDatePtr": func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return t.UTC().Format(time.DateOnly)
+		},
+	})
+}
