@@ -161,6 +161,7 @@ func tracingDedupe(ctx context.Context, args []string) error {
 		return fmt.Errorf("%s: %w", *in, err)
 	}
 	n := len(res.IDs)
+	fmt.Fprintln(os.Stderr, dedupeSummary(res, model != nil))
 	if *modelOut != "" {
 		if err := writeAtomic(*modelOut, func(w io.Writer) error { return res.Model.WriteJSON(w) }); err != nil {
 			return err
@@ -175,6 +176,22 @@ func tracingDedupe(ctx context.Context, args []string) error {
 		cw.Flush()
 		return cw.Error()
 	})
+}
+
+// dedupeSummary is the line dedupe writes on stderr: the work done
+// (blocking groups, the largest, those compared as sorted neighbourhoods
+// and those skipped, comparisons) and the result.
+func dedupeSummary(res *tracing.DedupeResult, given bool) string {
+	st := res.Stats
+	model := "fitted to the records"
+	switch {
+	case res.Model.Fallback != "":
+		model = "calibrated defaults (" + res.Model.Fallback + ")"
+	case given:
+		model = "given (--model)"
+	}
+	return fmt.Sprintf("tracing dedupe: %d records, %d blocking groups (largest %d records; %d oversized compared as sorted neighbourhoods, %d loose ones skipped), %d comparisons, %d clusters; model %s",
+		st.Records, st.Keys, st.LargestBlock, st.SplitKeys, st.SkippedKeys, st.Comparisons, st.Clusters, model)
 }
 
 func tracingLink(ctx context.Context, args []string) error {

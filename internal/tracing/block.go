@@ -153,35 +153,7 @@ func blockKeys(k *keyHasher, f *features, dst []uint64) []uint64 {
 	dst = v.surnameMonthDayKeys(k, dst)
 	dst = v.motherKeys(k, dst)
 	dst = v.prefixKeys(k, dst)
-	dst = v.parentKeys(k, dst)
-	return v.garbledKeys(k, dst)
-}
-
-// garbledKeys: records with typos in both names and in the date, or with
-// a name missing (FEBRL-style duplicates, sparse inquiries). The full date
-// with one name's initial, for both names typed wrongly; each name with
-// the year and month, for a typed day. They share rules with the other
-// initials keys (ruleInitialsYear) and prefix keys (rulePrefixYear), so
-// their groups are bounded the same way; at a million records the common
-// ones are compared as sorted neighbourhoods (windowOf).
-func (v *blockView) garbledKeys(k *keyHasher, dst []uint64) []uint64 {
-	f := v.f
-	if v.full {
-		for _, n := range [...]string{v.g, v.surs[0], v.surs[1]} {
-			if n != "" {
-				dst = append(dst, k.key(ruleInitialsYear, "d", prefix(n, 1), dateKey(f.dob)))
-			}
-		}
-	}
-	if f.dob.valid && f.dob.m != 0 {
-		ym := string([]byte{byte(f.dob.y >> 8), byte(f.dob.y), byte(f.dob.m)})
-		for _, n := range [...]string{v.g, v.surs[0], v.surs[1]} {
-			if n != "" {
-				dst = append(dst, k.key(rulePrefixYear, "ym", n, ym))
-			}
-		}
-	}
-	return dst
+	return v.parentKeys(k, dst)
 }
 
 // nameKeys: the given name and each surname as an unordered pair, with the

@@ -79,9 +79,12 @@ type Stats struct {
 	Records int
 	// Keys is the number of groups of records that share a blocking key;
 	// SplitKeys of those, the oversized ones compared within a window
-	// (see windowOf), and LargestBlock the size of the largest group.
+	// (see windowOf), SkippedKeys the groups of loose rules beyond their
+	// bound, not compared (ruleBlockCap), and LargestBlock the size of
+	// the largest group compared.
 	Keys         int
 	SplitKeys    int
+	SkippedKeys  int
 	LargestBlock int
 	Comparisons  int64
 	Edges        int
@@ -184,6 +187,9 @@ type blocks struct {
 	off []uint32
 	// window holds the window of each oversized group (see windowOf);
 	// split counts them and largest is the size of the largest group.
+	// skipped counts groups of the loose rules beyond their bound
+	// (ruleBlockCap), which are not compared at all.
+	skipped int
 	window  map[uint32]int
 	split   int
 	largest int
@@ -266,8 +272,14 @@ func buildBlocks(fs []features, maxBlock int) *blocks {
 					e++
 				}
 				n, limit := e-s, ruleMaxBlock(ruleOfKey(h), maxBlock)
-				if n >= 2 && (n > limit) == (pass == 1) {
+				switch {
+				case n < 2:
+				case n <= limit && pass == 0:
 					fn(h, entries[s:e])
+				case n > limit && pass == 1 && ruleBlockCap[ruleOfKey(h)] == 0:
+					fn(h, entries[s:e])
+				case n > limit && pass == 1:
+					b.skipped++
 				}
 				s = e
 			}
@@ -312,7 +324,9 @@ func buildBlocks(fs []features, maxBlock int) *blocks {
 }
 
 // windowOf is how many following records each record of an oversized
-// group is compared with. Records are numbered in locality order (first
+// group is compared with (groups of the loose rules beyond their bound,
+// ruleBlockCap, are left out instead: measured at a million records,
+// windowing them too tripled the comparisons). Records are numbered in locality order (first
 // surname, given name, year: localityOrder), so a group's members are
 // sorted that way and a window over them is a sorted neighbourhood: the
 // records of a group too large to compare in full (all J. G. born in
@@ -457,7 +471,9 @@ func trainModel(m *Model, fs []features, population int, pairs float64, sample f
 	n := 0
 	sample(func(a, b *features) bool { n++; return true })
 	if n < emMinPairs {
-		// Too few pairs to estimate anything: keep the defaults.
+		// Too few pairs to estimate anything: the calibrated defaults.
+		*m = *calibratedDefault(fs, population)
+		m.Fallback = fmt.Sprintf("%d candidate pairs, fewer than %d", n, emMinPairs)
 		return n
 	}
 	// Two rounds: the reading chosen for each pair (surnames crossed,
@@ -474,8 +490,64 @@ func trainModel(m *Model, fs []features, population int, pairs float64, sample f
 		m.estimateEM(patterns, 100)
 	}
 	m.toPopulation(randomU, float64(n)*scale, population, pairs)
+	if why := m.collapsed(); why != "" {
+		// The fit says nothing reliable about this set: fall back to
+		// the calibrated defaults (hand-set m, u, frequencies and
+		// priors from the records).
+		*m = *calibratedDefault(fs, population)
+		m.Fallback = why
+	}
 	return n
 }
+
+// calibratedDefault is the model used when a set holds too little
+// evidence to fit one: m set by hand, u and name frequencies from the
+// records fs, and priors that say each record has about one other record
+// of its person and half a sibling among population others (as
+// searchModel).
+func calibratedDefault(fs []features, population int) *Model {
+	m := DefaultModel()
+	m.setFrequencies(fs)
+	if len(fs) < searchModelMin || population < 1 {
+		return m
+	}
+	m.estimateU(fs, 200_000, 1)
+	m.Prior = clampPrior(1 / float64(population))
+	m.PriorFamily = clampPrior(0.5 / float64(population))
+	m.Population = population
+	m.prepare()
+	return m
+}
+
+// collapsed checks a fitted population model for the ways EM fails and
+// says which it found ("" when none): the match class taken for "same
+// family" (two records that share surnames, parents and birthplace but
+// not the given name nor the birth date, as siblings do, scored a match),
+// or a share of matches no set of records holds (more than maxDupsPerRecord
+// other records of each person, or fewer than one in a thousand records
+// with a duplicate).
+func (m *Model) collapsed() string {
+	if m.Population == 0 {
+		return ""
+	}
+	dups := m.Prior * float64(m.Population)
+	switch {
+	case dups > maxDupsPerRecord:
+		return fmt.Sprintf("fitted %.1f other records per person", dups)
+	case dups < 1e-3:
+		return fmt.Sprintf("fitted %.2g other records per person", dups)
+	}
+	var sib vector // level 0 of every field: agree exactly
+	sib[fGiven], sib[fBirthDate] = gDisagree, dDisagree
+	if p := m.probability(weightOf(m.classLogs(&sib, nil))); p >= 0.5 {
+		return fmt.Sprintf("siblings scored a match (%.2f)", p)
+	}
+	return ""
+}
+
+// maxDupsPerRecord is the most other records of one person a fitted model
+// may say a set holds on average.
+const maxDupsPerRecord = 20.0
 
 // emMaxPairs bounds the candidate pairs EM looks at: the patterns of a few
 // hundred thousand pairs fix m to the third decimal.
@@ -576,8 +648,10 @@ func dedupePrepared(ctx context.Context, ids []string, fs []features, o Options)
 	order := localityOrder(fs)
 	fs = permute(fs, order)
 	bl := buildBlocks(fs, o.MaxBlock)
-	res := &DedupeResult{IDs: ids, Stats: Stats{Records: nrec, Keys: bl.groups(), SplitKeys: bl.split, LargestBlock: bl.largest}}
-	o.Logger.Info("tracing: blocks built", "records", nrec, "groups", bl.groups(), "windowed_groups", bl.split, "largest_group", bl.largest)
+	res := &DedupeResult{IDs: ids, Stats: Stats{Records: nrec, Keys: bl.groups(),
+		SplitKeys: bl.split, SkippedKeys: bl.skipped, LargestBlock: bl.largest}}
+	o.Logger.Info("tracing: blocks built", "records", nrec, "groups", bl.groups(), "windowed_groups", bl.split,
+		"skipped_groups", bl.skipped, "largest_group", bl.largest)
 
 	m := o.Model.ForPopulation(nrec - 1)
 	if m == nil {

@@ -64,21 +64,25 @@ func sparseShare(recs []tracing.Record) float64 {
 	return float64(n) / float64(max(len(recs), 1))
 }
 
-// febrlFloor is the F1 each FEBRL-style set must reach (issue 13: 0.95 on
-// the full sets, 0.85 on the sparse ones), less nothing: these are the
-// targets, checked on sets of other seeds than the ones looked at while
-// building.
+// febrlSets are the FEBRL-style sets scored, with floors for regressions:
+// the F1 measured when they were made (2026-11-30) less qualityMargin.
+// Issue 13 asks for 0.95 on the full sets and 0.85 on the sparse ones;
+// they are not there yet (see NOTES.md), and the floors are not targets.
 var febrlSets = []struct {
 	name   string
 	link   bool
 	sparse bool
 	floor  float64
 }{
-	{"febrl-dedupe", false, false, 0},
-	{"febrl-dedupe-sparse", false, true, 0},
-	{"febrl-link", true, false, 0},
-	{"febrl-link-sparse", true, true, 0},
+	{"febrl-dedupe", false, false, 0.932 - qualityMargin},
+	{"febrl-dedupe-sparse", false, true, 0.371 - qualityMargin},
+	{"febrl-link", true, false, 0.969 - qualityMargin},
+	{"febrl-link-sparse", true, true, 0.535 - qualityMargin},
 }
+
+// qualityMargin is how much F1 a change may cost before the test fails
+// (as in quality_test.go).
+const qualityMargin = 0.015
 
 // TestQualityFEBRL scores dedupe (about 5,000 records) and link (5,000 ×
 // 5,000) on sets of the FEBRL-style generator, full and sparse.
@@ -94,7 +98,8 @@ func TestQualityFEBRL(t *testing.T) {
 			var p, r, f float64
 			if s.link {
 				left, right := synth.GenerateFEBRLLink(seed, 5000, o)
-				ms, err := tracing.Link(ctx, left.Records, right.Records, 1, tracing.Options{Threshold: tracing.DefaultLinkThreshold})
+				ms, err := tracing.Link(ctx, left.Records, right.Records, 1, tracing.Options{Threshold: tracing.DefaultLinkThreshold,
+					OnModel: func(m *tracing.Model) { t.Logf("model fallback: %q", m.Fallback) }})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -116,7 +121,8 @@ func TestQualityFEBRL(t *testing.T) {
 					t.Fatal(err)
 				}
 				p, r, f = pairF1(res.Cluster, set.PersonID)
-				t.Logf("records %d, sparse share %.2f, comparisons %d", len(set.Records), sparseShare(set.Records), res.Stats.Comparisons)
+				t.Logf("records %d, sparse share %.2f, comparisons %d, largest block %d, model fallback %q",
+					len(set.Records), sparseShare(set.Records), res.Stats.Comparisons, res.Stats.LargestBlock, res.Model.Fallback)
 			}
 			t.Logf("%s: precision=%.4f recall=%.4f f1=%.4f", s.name, p, r, f)
 			if f < s.floor {

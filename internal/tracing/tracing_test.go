@@ -603,3 +603,46 @@ func TestIndexReplace(t *testing.T) {
 		t.Errorf("removed, still found: %+v (Len %d)", got, ix.Len())
 	}
 }
+
+// TestModelCollapsed: a fitted model is replaced by the calibrated
+// defaults when it takes siblings for one person or holds an impossible
+// share of matches, and kept otherwise.
+func TestModelCollapsed(t *testing.T) {
+	population := func(prior float64, edit func(m *Model)) *Model {
+		m := DefaultModel()
+		m.Prior, m.PriorFamily, m.Population = prior, prior/2, 10_000
+		if edit != nil {
+			edit(m)
+		}
+		m.prepare()
+		return m
+	}
+	for _, tt := range []struct {
+		name      string
+		m         *Model
+		collapsed bool
+	}{
+		{"calibrated default", population(1e-4, nil), false},
+		{"untrained candidate model", DefaultModel(), false},
+		{"every record a match of 50 others", population(5e-3, nil), true},
+		{"no duplicates at all", population(1e-9, nil), true},
+		{"same family taken for same person", population(1e-4, func(m *Model) {
+			for l := range m.Fields[fGiven].Levels {
+				m.Fields[fGiven].Levels[l].M = m.Fields[fGiven].Levels[l].U
+			}
+			for l := range m.Fields[fBirthDate].Levels {
+				m.Fields[fBirthDate].Levels[l].M = m.Fields[fBirthDate].Levels[l].U
+			}
+			for _, f := range []int{fSurname1, fSurname2, fPlace, fMother, fFather} {
+				m.Fields[f].Levels[0].U = 1e-6
+			}
+		}), true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			why := tt.m.collapsed()
+			if (why != "") != tt.collapsed {
+				t.Errorf("collapsed() = %q, want collapsed %v", why, tt.collapsed)
+			}
+		})
+	}
+}
