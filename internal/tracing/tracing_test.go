@@ -3,6 +3,7 @@ package tracing
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -644,5 +645,40 @@ func TestModelCollapsed(t *testing.T) {
 				t.Errorf("collapsed() = %q, want collapsed %v", why, tt.collapsed)
 			}
 		})
+	}
+}
+
+// TestDedupeSkewedBlocksBounded: when one blocking key is shared by
+// thousands of records (a data set of one common name and date), its
+// groups are compared as sorted neighbourhoods, so comparisons grow with
+// the number of records, not with its square.
+func TestDedupeSkewedBlocksBounded(t *testing.T) {
+	skewed := func(n int) []Record {
+		recs := make([]Record, n)
+		for i := range recs {
+			recs[i].ID = fmt.Sprintf("r%05d", i)
+			recs[i].GivenNames, recs[i].Surname1, recs[i].BirthDate = "Juan", "García", "2010-01-01"
+			recs[i].Surname2 = fmt.Sprintf("X%04d", i%500)
+		}
+		return recs
+	}
+	comps := map[int]int64{}
+	for _, n := range []int{2000, 4000} {
+		res, err := Dedupe(context.Background(), skewed(n), Options{MaxBlock: 100, Model: DefaultModel()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := res.Stats
+		if st.SplitKeys == 0 || st.LargestBlock != n {
+			t.Errorf("n=%d: %d groups windowed, largest %d; want some windowed, largest %d", n, st.SplitKeys, st.LargestBlock, n)
+		}
+		comps[n] = st.Comparisons
+		t.Logf("n=%d: %+v", n, st)
+	}
+	if full := int64(2000 * 1999 / 2); comps[2000] >= full {
+		t.Errorf("2000 records of one key: %d comparisons, not fewer than comparing all pairs (%d)", comps[2000], full)
+	}
+	if r := float64(comps[4000]) / float64(comps[2000]); r > 2.5 {
+		t.Errorf("twice the records made %.1f times the comparisons, want about 2", r)
 	}
 }
