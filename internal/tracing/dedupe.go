@@ -303,6 +303,7 @@ func buildBlocks(fs []features, maxBlock int) *blocks {
 	b.in = make([]uint32, total)
 	fill := make([]uint32, len(fs))
 	b.window = map[uint32]int{}
+	b.skipped = 0 // counted again by the second scan
 	scan(func(h uint64, es []uint64) {
 		g := uint32(len(b.gkey))
 		b.gstart = append(b.gstart, uint32(len(b.members)))
