@@ -51,9 +51,15 @@ The model is trained on the records of each run (no labels needed);
 --save-model writes it as JSON and --model uses a saved one instead, so
 that a run on a small set can reuse what a large one learned. A saved
 model is rescaled to the number of records it is used on.
-  generate  --people N --out people.csv [--truth truth.csv] [--seed S]
+  generate  --people N --out people.csv [--truth truth.csv] [--seed S] [--style febrl [--sparse] [--right dups.csv]]
             Write a synthetic set of about 1.8 records per person with the
             variation officers introduce, and the true person of each row.
+            --style febrl makes one the FEBRL way instead: N originals and
+            their duplicates with typos, OCR and phonetic errors, lost and
+            swapped fields (about 2.5 rows per person); with --right, a
+            link set: N originals in --out, one duplicate of each in
+            --right, truth right_id,left_id. --sparse keeps at most three
+            fields of every row.
 
 Run "amparo tracing SUBCOMMAND --help" for the flags of one subcommand.
 `
@@ -155,6 +161,7 @@ func tracingDedupe(ctx context.Context, args []string) error {
 		return fmt.Errorf("%s: %w", *in, err)
 	}
 	n := len(res.IDs)
+	fmt.Fprintln(os.Stderr, dedupeSummary(res, model != nil))
 	if *modelOut != "" {
 		if err := writeAtomic(*modelOut, func(w io.Writer) error { return res.Model.WriteJSON(w) }); err != nil {
 			return err
@@ -169,6 +176,22 @@ func tracingDedupe(ctx context.Context, args []string) error {
 		cw.Flush()
 		return cw.Error()
 	})
+}
+
+// dedupeSummary is the line dedupe writes on stderr: the work done
+// (blocking groups, the largest, those compared as sorted neighbourhoods
+// and those skipped, comparisons) and the result.
+func dedupeSummary(res *tracing.DedupeResult, given bool) string {
+	st := res.Stats
+	model := "fitted to the records"
+	switch {
+	case res.Model.Fallback != "":
+		model = "calibrated defaults (" + res.Model.Fallback + ")"
+	case given:
+		model = "given (--model)"
+	}
+	return fmt.Sprintf("tracing dedupe: %d records, %d blocking groups (largest %d records; %d oversized compared as sorted neighbourhoods, %d loose ones skipped), %d comparisons, %d clusters; model %s",
+		st.Records, st.Keys, st.LargestBlock, st.SplitKeys, st.SkippedKeys, st.Comparisons, st.Clusters, model)
 }
 
 func tracingLink(ctx context.Context, args []string) error {
@@ -241,30 +264,56 @@ func tracingLink(ctx context.Context, args []string) error {
 }
 
 func tracingGenerate(ctx context.Context, args []string) error {
-	fs := newFlagSet("tracing generate", "--people N --out people.csv [--truth truth.csv] [--seed S]")
+	fs := newFlagSet("tracing generate", "--people N --out people.csv [--truth truth.csv] [--seed S] [--style febrl [--sparse] [--right dups.csv]]")
 	people := fs.Int("people", 0, "number of distinct people (required)")
 	out := fs.String("out", "", "output CSV of records (required)")
-	truth := fs.String("truth", "", "output CSV id,person_id (optional)")
+	truth := fs.String("truth", "", "output CSV id,person_id, or right_id,left_id with --right (optional)")
 	seed := fs.Uint64("seed", 1, "random seed (the same seed gives the same set)")
+	style := fs.String("style", "amparo", "amparo (families, officers' variation) or febrl (originals and modified duplicates)")
+	sparse := fs.Bool("sparse", false, "febrl: keep at most three fields of every row")
+	right := fs.String("right", "", "febrl: write a link set, one duplicate of each original to this file")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *people < 1 || *out == "" {
 		return usagef("generate needs --people N (N >= 1) and --out")
 	}
-	set := synth.Generate(*seed, *people)
+	var set, dups synth.Set
+	switch *style {
+	case "amparo":
+		if *sparse || *right != "" {
+			return usagef("--sparse and --right go with --style febrl")
+		}
+		set = synth.Generate(*seed, *people)
+	case "febrl":
+		o := synth.FEBRLOptions{Sparse: *sparse}
+		if *right != "" {
+			set, dups = synth.GenerateFEBRLLink(*seed, *people, o)
+		} else {
+			set = synth.GenerateFEBRL(*seed, *people, o)
+		}
+	default:
+		return usagef("--style must be amparo or febrl, got %q", *style)
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if err := writeAtomic(*out, func(w io.Writer) error { return tracing.WriteCSV(w, set.Records) }); err != nil {
 		return err
 	}
+	truthOf, header := set, []string{"id", "person_id"}
+	if *right != "" {
+		if err := writeAtomic(*right, func(w io.Writer) error { return tracing.WriteCSV(w, dups.Records) }); err != nil {
+			return err
+		}
+		truthOf, header = dups, []string{"right_id", "left_id"}
+	}
 	if *truth != "" {
 		return writeAtomic(*truth, func(w io.Writer) error {
 			cw := csv.NewWriter(w)
-			_ = cw.Write([]string{"id", "person_id"})
-			for i, r := range set.Records {
-				_ = cw.Write([]string{r.ID, set.PersonID[i]})
+			_ = cw.Write(header)
+			for i, r := range truthOf.Records {
+				_ = cw.Write([]string{r.ID, truthOf.PersonID[i]})
 			}
 			cw.Flush()
 			return cw.Error()
@@ -273,7 +322,6 @@ func tracingGenerate(ctx context.Context, args []string) error {
 	return nil
 }
 
-// readModel loads a model saved by --save-model; "" gives nil (train one).
 func readModel(path string) (*tracing.Model, error) {
 	if path == "" {
 		return nil, nil

@@ -233,3 +233,28 @@ func TestTracingSavedModel(t *testing.T) {
 		t.Errorf("link with a missing model: exit %d, %s", code, stderr.String())
 	}
 }
+
+func TestTracingGenerateFEBRL(t *testing.T) {
+	dir := t.TempDir()
+	var stderr strings.Builder
+	left, right, truth := filepath.Join(dir, "left.csv"), filepath.Join(dir, "right.csv"), filepath.Join(dir, "truth.csv")
+	args := []string{"tracing", "generate", "--style", "febrl", "--people", "50", "--out", left, "--right", right, "--truth", truth, "--seed", "4"}
+	if code := run(context.Background(), args, &stderr); code != 0 {
+		t.Fatalf("generate: exit %d: %s", code, stderr.String())
+	}
+	tr := readCSVFile(t, truth)
+	if len(readCSVFile(t, left)) != 51 || len(readCSVFile(t, right)) != 51 || len(tr) != 51 || tr[0][0] != "right_id" {
+		t.Errorf("link set: want 50 rows in each file and truth right_id,left_id, got truth header %v", tr[0])
+	}
+	sparse := filepath.Join(dir, "sparse.csv")
+	if code := run(context.Background(), []string{"tracing", "generate", "--style", "febrl", "--sparse", "--people", "50", "--out", sparse}, &stderr); code != 0 {
+		t.Fatalf("generate --sparse: exit %d: %s", code, stderr.String())
+	}
+	for _, bad := range [][]string{{"--style", "other"}, {"--sparse"}, {"--right", right}} {
+		stderr.Reset()
+		args := append([]string{"tracing", "generate", "--people", "5", "--out", filepath.Join(dir, "x.csv")}, bad...)
+		if code := run(context.Background(), args, &stderr); code != 2 {
+			t.Errorf("%v: exit %d, want 2 (usage): %s", bad, code, stderr.String())
+		}
+	}
+}

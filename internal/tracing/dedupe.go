@@ -23,8 +23,9 @@ type Options struct {
 	// records.
 	Model *Model
 	// MaxBlock is the largest group of records sharing a blocking key
-	// that is compared in full (default 1000); larger groups are keys too
-	// common to tell anything and are skipped.
+	// that is compared in full (default 1000); in Dedupe, a larger group
+	// is compared as a sorted neighbourhood (each record with the next
+	// few, see windowOf), in Link and searches it is skipped.
 	MaxBlock int
 	// Workers is the number of goroutines (default GOMAXPROCS).
 	Workers int
@@ -75,14 +76,21 @@ type DedupeResult struct {
 
 // Stats count the work of a run, for logs and benchmarks.
 type Stats struct {
-	Records     int
-	Keys        int
-	SkippedKeys int
-	Comparisons int64
-	Edges       int
-	Clusters    int
-	ModelPairs  int
-	ModelPrior  float64
+	Records int
+	// Keys is the number of groups of records that share a blocking key;
+	// SplitKeys of those, the oversized ones compared within a window
+	// (see windowOf), SkippedKeys the groups of loose rules beyond their
+	// bound, not compared (ruleBlockCap), and LargestBlock the size of
+	// the largest group compared.
+	Keys         int
+	SplitKeys    int
+	SkippedKeys  int
+	LargestBlock int
+	Comparisons  int64
+	Edges        int
+	Clusters     int
+	ModelPairs   int
+	ModelPrior   float64
 }
 
 // inParallel splits 0..n into one contiguous range per worker and runs fn
@@ -175,9 +183,16 @@ type blocks struct {
 	gkey    []uint64
 	// the groups record i belongs to are in[off[i]:off[i+1]], in
 	// increasing order, for firstShared.
-	in      []uint32
-	off     []uint32
+	in  []uint32
+	off []uint32
+	// window holds the window of each oversized group (see windowOf);
+	// split counts them and largest is the size of the largest group.
+	// skipped counts groups of the loose rules beyond their bound
+	// (ruleBlockCap), which are not compared at all.
 	skipped int
+	window  map[uint32]int
+	split   int
+	largest int
 	// sparse marks records without a full birth date (see sparseOnly).
 	sparse []bool
 }
@@ -243,21 +258,31 @@ func buildBlocks(fs []features, maxBlock int) *blocks {
 	start = nil
 	sortParallel(entries, nw)
 
-	// scan calls fn for each group of two to limit records.
+	// scan calls fn for each group of two or more records: first those
+	// of at most their rule's limit, compared in full, then (second
+	// pass) the oversized ones, compared within a window (see
+	// windowOf). Oversized groups come last so that a pair sharing any
+	// group compared in full is compared there.
 	scan := func(fn func(h uint64, es []uint64)) {
-		for s := 0; s < len(entries); {
-			h := entries[s] &^ idMask
-			e := s
-			for e < len(entries) && entries[e]&^idMask == h {
-				e++
+		for pass := 0; pass < 2; pass++ {
+			for s := 0; s < len(entries); {
+				h := entries[s] &^ idMask
+				e := s
+				for e < len(entries) && entries[e]&^idMask == h {
+					e++
+				}
+				n, limit := e-s, ruleMaxBlock(ruleOfKey(h), maxBlock)
+				switch {
+				case n < 2:
+				case n <= limit && pass == 0:
+					fn(h, entries[s:e])
+				case n > limit && pass == 1 && ruleBlockCap[ruleOfKey(h)] == 0:
+					fn(h, entries[s:e])
+				case n > limit && pass == 1:
+					b.skipped++
+				}
+				s = e
 			}
-			limit := ruleMaxBlock(ruleOfKey(h), maxBlock)
-			if n := e - s; n >= 2 && n <= limit {
-				fn(h, entries[s:e])
-			} else if n > limit {
-				b.skipped++
-			}
-			s = e
 		}
 	}
 	b.off = make([]uint32, len(fs)+1)
@@ -277,11 +302,17 @@ func buildBlocks(fs []features, maxBlock int) *blocks {
 	b.gkey = make([]uint64, 0, groups)
 	b.in = make([]uint32, total)
 	fill := make([]uint32, len(fs))
-	b.skipped = 0
+	b.window = map[uint32]int{}
+	b.skipped = 0 // counted again by the second scan
 	scan(func(h uint64, es []uint64) {
 		g := uint32(len(b.gkey))
 		b.gstart = append(b.gstart, uint32(len(b.members)))
 		b.gkey = append(b.gkey, h)
+		if limit := ruleMaxBlock(ruleOfKey(h), maxBlock); len(es) > limit {
+			b.window[g] = windowOf(limit)
+			b.split++
+		}
+		b.largest = max(b.largest, len(es))
 		for _, x := range es {
 			i := uint32(x & idMask)
 			b.members = append(b.members, i)
@@ -291,6 +322,30 @@ func buildBlocks(fs []features, maxBlock int) *blocks {
 	})
 	b.gstart = append(b.gstart, uint32(len(b.members)))
 	return b
+}
+
+// windowOf is how many following records each record of an oversized
+// group is compared with (groups of the loose rules beyond their bound,
+// ruleBlockCap, are left out instead: measured at a million records,
+// windowing them too tripled the comparisons). Records are numbered in locality order (first
+// surname, given name, year: localityOrder), so a group's members are
+// sorted that way and a window over them is a sorted neighbourhood: the
+// records of a group too large to compare in full (all J. G. born in
+// 2012) are compared with their nearest neighbours by name, and the work
+// of the group grows with its size, not with its square. That is what
+// bounds a dedupe whatever the skew of the data: every record is
+// compared at most limit/2 times per key of a group within its bound,
+// and at most windowOf(limit) times per key of one beyond it.
+func windowOf(limit int) int { return max(4, min(limit/4, 32)) }
+
+// pairsOf is the number of pairs group g compares (before pairs already
+// compared in an earlier group are left out).
+func (b *blocks) pairsOf(g int) int {
+	n := int(b.gstart[g+1] - b.gstart[g])
+	if w, ok := b.window[uint32(g)]; ok && w < n {
+		return w*n - w*(w+1)/2
+	}
+	return n * (n - 1) / 2
 }
 
 func (b *blocks) groups() int { return len(b.gkey) }
@@ -335,10 +390,13 @@ func sortParallel(x []uint64, n int) {
 }
 
 // firstShared reports whether group g is the first group records i and j
-// share, so that a pair sharing several keys is compared once.
+// share that compares them, so that a pair sharing several keys is
+// compared once. A group of a sparse-only rule does not compare two
+// records with full dates, so it does not count for them.
 func (b *blocks) firstShared(i, j uint32, g uint32) bool {
 	gi := b.in[b.off[i]:b.off[i+1]]
 	gj := b.in[b.off[j]:b.off[j+1]]
+	full := !b.sparse[i] && !b.sparse[j]
 	x, y := 0, 0
 	for x < len(gi) && y < len(gj) {
 		a, c := gi[x], gj[y]
@@ -347,6 +405,11 @@ func (b *blocks) firstShared(i, j uint32, g uint32) bool {
 		}
 		switch {
 		case a == c:
+			if full && sparseOnly[ruleOfKey(b.gkey[a])] {
+				x++
+				y++
+				continue
+			}
 			return false
 		case a < c:
 			x++
@@ -362,12 +425,16 @@ func (b *blocks) firstShared(i, j uint32, g uint32) bool {
 func (b *blocks) forPairs(g int, fn func(i, j uint32)) {
 	ms := b.members[b.gstart[g]:b.gstart[g+1]]
 	h := uint32(g)
+	w := len(ms)
+	if ww, ok := b.window[h]; ok {
+		w = ww
+	}
 	if sparseOnly[ruleOfKey(b.gkey[g])] {
 		for x := 0; x < len(ms); x++ {
 			if !b.sparse[ms[x]] {
 				continue
 			}
-			for y := 0; y < len(ms); y++ {
+			for y := max(0, x-w); y < min(len(ms), x+w+1); y++ {
 				// Pairs of two sparse records once (x < y).
 				if y == x || (b.sparse[ms[y]] && y < x) {
 					continue
@@ -384,7 +451,7 @@ func (b *blocks) forPairs(g int, fn func(i, j uint32)) {
 		return
 	}
 	for x := 0; x < len(ms); x++ {
-		for y := x + 1; y < len(ms); y++ {
+		for y := x + 1; y < min(len(ms), x+w+1); y++ {
 			if b.firstShared(ms[x], ms[y], h) {
 				fn(ms[x], ms[y])
 			}
@@ -405,7 +472,9 @@ func trainModel(m *Model, fs []features, population int, pairs float64, sample f
 	n := 0
 	sample(func(a, b *features) bool { n++; return true })
 	if n < emMinPairs {
-		// Too few pairs to estimate anything: keep the defaults.
+		// Too few pairs to estimate anything: the calibrated defaults.
+		*m = *calibratedDefault(fs, population)
+		m.Fallback = fmt.Sprintf("%d candidate pairs, fewer than %d", n, emMinPairs)
 		return n
 	}
 	// Two rounds: the reading chosen for each pair (surnames crossed,
@@ -422,8 +491,64 @@ func trainModel(m *Model, fs []features, population int, pairs float64, sample f
 		m.estimateEM(patterns, 100)
 	}
 	m.toPopulation(randomU, float64(n)*scale, population, pairs)
+	if why := m.collapsed(); why != "" {
+		// The fit says nothing reliable about this set: fall back to
+		// the calibrated defaults (hand-set m, u, frequencies and
+		// priors from the records).
+		*m = *calibratedDefault(fs, population)
+		m.Fallback = why
+	}
 	return n
 }
+
+// calibratedDefault is the model used when a set holds too little
+// evidence to fit one: m set by hand, u and name frequencies from the
+// records fs, and priors that say each record has about one other record
+// of its person and half a sibling among population others (as
+// searchModel).
+func calibratedDefault(fs []features, population int) *Model {
+	m := DefaultModel()
+	m.setFrequencies(fs)
+	if len(fs) < searchModelMin || population < 1 {
+		return m
+	}
+	m.estimateU(fs, 200_000, 1)
+	m.Prior = clampPrior(1 / float64(population))
+	m.PriorFamily = clampPrior(0.5 / float64(population))
+	m.Population = population
+	m.prepare()
+	return m
+}
+
+// collapsed checks a fitted population model for the ways EM fails and
+// says which it found ("" when none): the match class taken for "same
+// family" (two records that share surnames, parents and birthplace but
+// not the given name nor the birth date, as siblings do, scored a match),
+// or a share of matches no set of records holds (more than maxDupsPerRecord
+// other records of each person, or fewer than one in a thousand records
+// with a duplicate).
+func (m *Model) collapsed() string {
+	if m.Population == 0 {
+		return ""
+	}
+	dups := m.Prior * float64(m.Population)
+	switch {
+	case dups > maxDupsPerRecord:
+		return fmt.Sprintf("fitted %.1f other records per person", dups)
+	case dups < 1e-3:
+		return fmt.Sprintf("fitted %.2g other records per person", dups)
+	}
+	var sib vector // level 0 of every field: agree exactly
+	sib[fGiven], sib[fBirthDate] = gDisagree, dDisagree
+	if p := m.probability(weightOf(m.classLogs(&sib, nil))); p >= 0.5 {
+		return fmt.Sprintf("siblings scored a match (%.2f)", p)
+	}
+	return ""
+}
+
+// maxDupsPerRecord is the most other records of one person a fitted model
+// may say a set holds on average.
+const maxDupsPerRecord = 20.0
 
 // emMaxPairs bounds the candidate pairs EM looks at: the patterns of a few
 // hundred thousand pairs fix m to the third decimal.
@@ -524,8 +649,10 @@ func dedupePrepared(ctx context.Context, ids []string, fs []features, o Options)
 	order := localityOrder(fs)
 	fs = permute(fs, order)
 	bl := buildBlocks(fs, o.MaxBlock)
-	res := &DedupeResult{IDs: ids, Stats: Stats{Records: nrec, Keys: bl.groups(), SkippedKeys: bl.skipped}}
-	o.Logger.Info("tracing: blocks built", "records", nrec, "groups", bl.groups(), "skipped_groups", bl.skipped)
+	res := &DedupeResult{IDs: ids, Stats: Stats{Records: nrec, Keys: bl.groups(),
+		SplitKeys: bl.split, SkippedKeys: bl.skipped, LargestBlock: bl.largest}}
+	o.Logger.Info("tracing: blocks built", "records", nrec, "groups", bl.groups(), "windowed_groups", bl.split,
+		"skipped_groups", bl.skipped, "largest_group", bl.largest)
 
 	m := o.Model.ForPopulation(nrec - 1)
 	if m == nil {
@@ -566,8 +693,7 @@ func dedupePrepared(ctx context.Context, ids []string, fs []features, o Options)
 func sampleGroups(bl *blocks, maxPairs int, fn func(i, j uint32) bool) float64 {
 	total := 0
 	for g := 0; g < bl.groups(); g++ {
-		n := int(bl.gstart[g+1] - bl.gstart[g])
-		total += n * (n - 1) / 2
+		total += bl.pairsOf(g)
 	}
 	step := 1
 	if total > maxPairs {
@@ -577,8 +703,7 @@ func sampleGroups(bl *blocks, maxPairs int, fn func(i, j uint32) bool) float64 {
 	// good as random.
 	taken := 0
 	for g := 0; g < bl.groups(); g += step {
-		n := int(bl.gstart[g+1] - bl.gstart[g])
-		taken += n * (n - 1) / 2
+		taken += bl.pairsOf(g)
 		bl.forPairs(g, func(i, j uint32) { fn(i, j) })
 	}
 	if taken == 0 {

@@ -56,6 +56,9 @@ type Model struct {
 	// another number of records (ForPopulation), the priors are scaled:
 	// a record has as many others of the same person in any set.
 	Population int `json:"population,omitempty"`
+	// Fallback, when set, says why the model fitted to the records was
+	// not used (see collapsed): this is the calibrated default instead.
+	Fallback string `json:"fallback,omitempty"`
 
 	lp [nClasses][nFields][]float64 // log2 probability by class, field, level
 	lu [nFields][]float64           // log2 u, unfloored, for term frequencies

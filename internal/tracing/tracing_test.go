@@ -3,6 +3,7 @@ package tracing
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -601,5 +602,83 @@ func TestIndexReplace(t *testing.T) {
 	ix.Replace("c1")
 	if got := ix.Search(ctx, Record{Person: identity.Person{GivenNames: "Marvin", Surname1: "Tzul", BirthDate: "2009-01-30"}}, 5, 0.5); len(got) != 0 || ix.Len() != 1 {
 		t.Errorf("removed, still found: %+v (Len %d)", got, ix.Len())
+	}
+}
+
+// TestModelCollapsed: a fitted model is replaced by the calibrated
+// defaults when it takes siblings for one person or holds an impossible
+// share of matches, and kept otherwise.
+func TestModelCollapsed(t *testing.T) {
+	population := func(prior float64, edit func(m *Model)) *Model {
+		m := DefaultModel()
+		m.Prior, m.PriorFamily, m.Population = prior, prior/2, 10_000
+		if edit != nil {
+			edit(m)
+		}
+		m.prepare()
+		return m
+	}
+	for _, tt := range []struct {
+		name      string
+		m         *Model
+		collapsed bool
+	}{
+		{"calibrated default", population(1e-4, nil), false},
+		{"untrained candidate model", DefaultModel(), false},
+		{"every record a match of 50 others", population(5e-3, nil), true},
+		{"no duplicates at all", population(1e-9, nil), true},
+		{"same family taken for same person", population(1e-4, func(m *Model) {
+			for l := range m.Fields[fGiven].Levels {
+				m.Fields[fGiven].Levels[l].M = m.Fields[fGiven].Levels[l].U
+			}
+			for l := range m.Fields[fBirthDate].Levels {
+				m.Fields[fBirthDate].Levels[l].M = m.Fields[fBirthDate].Levels[l].U
+			}
+			for _, f := range []int{fSurname1, fSurname2, fPlace, fMother, fFather} {
+				m.Fields[f].Levels[0].U = 1e-6
+			}
+		}), true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			why := tt.m.collapsed()
+			if (why != "") != tt.collapsed {
+				t.Errorf("collapsed() = %q, want collapsed %v", why, tt.collapsed)
+			}
+		})
+	}
+}
+
+// TestDedupeSkewedBlocksBounded: when one blocking key is shared by
+// thousands of records (a data set of one common name and date), its
+// groups are compared as sorted neighbourhoods, so comparisons grow with
+// the number of records, not with its square.
+func TestDedupeSkewedBlocksBounded(t *testing.T) {
+	skewed := func(n int) []Record {
+		recs := make([]Record, n)
+		for i := range recs {
+			recs[i].ID = fmt.Sprintf("r%05d", i)
+			recs[i].GivenNames, recs[i].Surname1, recs[i].BirthDate = "Juan", "García", "2010-01-01"
+			recs[i].Surname2 = fmt.Sprintf("X%04d", i%500)
+		}
+		return recs
+	}
+	comps := map[int]int64{}
+	for _, n := range []int{2000, 4000} {
+		res, err := Dedupe(context.Background(), skewed(n), Options{MaxBlock: 100, Model: DefaultModel()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := res.Stats
+		if st.SplitKeys == 0 || st.LargestBlock != n {
+			t.Errorf("n=%d: %d groups windowed, largest %d; want some windowed, largest %d", n, st.SplitKeys, st.LargestBlock, n)
+		}
+		comps[n] = st.Comparisons
+		t.Logf("n=%d: %+v", n, st)
+	}
+	if full := int64(2000 * 1999 / 2); comps[2000] >= full {
+		t.Errorf("2000 records of one key: %d comparisons, not fewer than comparing all pairs (%d)", comps[2000], full)
+	}
+	if r := float64(comps[4000]) / float64(comps[2000]); r > 2.5 {
+		t.Errorf("twice the records made %.1f times the comparisons, want about 2", r)
 	}
 }

@@ -1,0 +1,133 @@
+package tracing_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/amparo-project/amparo/internal/tracing"
+	"github.com/amparo-project/amparo/internal/tracing/synth"
+)
+
+// pairF1 is pairwise precision, recall and F1 of clusters against people,
+// as ../shared/tracing/evaluate.py computes them.
+func pairF1(cluster []int, person []string) (p, r, f float64) {
+	type key struct {
+		c int
+		p string
+	}
+	both, byC, byP := map[key]int{}, map[int]int{}, map[string]int{}
+	for i := range cluster {
+		both[key{cluster[i], person[i]}]++
+		byC[cluster[i]]++
+		byP[person[i]]++
+	}
+	tp, pred, act := 0, 0, 0
+	for _, n := range both {
+		tp += n * (n - 1) / 2
+	}
+	for _, n := range byC {
+		pred += n * (n - 1) / 2
+	}
+	for _, n := range byP {
+		act += n * (n - 1) / 2
+	}
+	return prf(tp, pred, act)
+}
+
+func prf(tp, pred, act int) (p, r, f float64) {
+	if pred > 0 {
+		p = float64(tp) / float64(pred)
+	}
+	if act > 0 {
+		r = float64(tp) / float64(act)
+	}
+	if p+r > 0 {
+		f = 2 * p * r / (p + r)
+	}
+	return p, r, f
+}
+
+// sparseShare is the share of records with at most three fields filled.
+func sparseShare(recs []tracing.Record) float64 {
+	n := 0
+	for _, r := range recs {
+		k := 0
+		for _, v := range []string{r.GivenNames, r.Surname1, r.Surname2, r.Sex, r.BirthDate, r.BirthCountry, r.BirthPlace, r.MotherName, r.FatherName} {
+			if v != "" {
+				k++
+			}
+		}
+		if k <= 3 {
+			n++
+		}
+	}
+	return float64(n) / float64(max(len(recs), 1))
+}
+
+// febrlSets are the FEBRL-style sets scored, with floors for regressions:
+// the F1 measured when they were made (2026-11-30) less qualityMargin.
+// Issue 13 asks for 0.95 on the full sets and 0.85 on the sparse ones;
+// they are not there yet (see NOTES.md), and the floors are not targets.
+var febrlSets = []struct {
+	name   string
+	link   bool
+	sparse bool
+	floor  float64
+}{
+	{"febrl-dedupe", false, false, 0.932 - qualityMargin},
+	{"febrl-dedupe-sparse", false, true, 0.371 - qualityMargin},
+	{"febrl-link", true, false, 0.969 - qualityMargin},
+	{"febrl-link-sparse", true, true, 0.535 - qualityMargin},
+}
+
+// qualityMargin is how much F1 a change may cost before the test fails
+// (as in quality_test.go).
+const qualityMargin = 0.015
+
+// TestQualityFEBRL scores dedupe (about 5,000 records) and link (5,000 ×
+// 5,000) on sets of the FEBRL-style generator, full and sparse.
+func TestQualityFEBRL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("SKIPPED: quality test on generated FEBRL-style sets (not with -short)")
+	}
+	ctx := context.Background()
+	for i, s := range febrlSets {
+		t.Run(s.name, func(t *testing.T) {
+			o := synth.FEBRLOptions{Sparse: s.sparse}
+			seed := uint64(101 + i)
+			var p, r, f float64
+			if s.link {
+				left, right := synth.GenerateFEBRLLink(seed, 5000, o)
+				ms, err := tracing.Link(ctx, left.Records, right.Records, 1, tracing.Options{Threshold: tracing.DefaultLinkThreshold,
+					OnModel: func(m *tracing.Model) { t.Logf("model fallback: %q", m.Fallback) }})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := map[string]string{}
+				for k, rec := range right.Records {
+					want[rec.ID] = right.PersonID[k]
+				}
+				tp := 0
+				for _, m := range ms {
+					if m.Rank == 1 && want[m.RightID] == m.LeftID {
+						tp++
+					}
+				}
+				p, r, f = prf(tp, len(ms), len(right.Records))
+			} else {
+				set := synth.GenerateFEBRL(seed, 1850, o)
+				res, err := tracing.Dedupe(ctx, set.Records, tracing.Options{Threshold: tracing.DefaultDedupeThreshold})
+				if err != nil {
+					t.Fatal(err)
+				}
+				p, r, f = pairF1(res.Cluster, set.PersonID)
+				t.Logf("records %d, sparse share %.2f, comparisons %d, largest block %d, model fallback %q",
+					len(set.Records), sparseShare(set.Records), res.Stats.Comparisons, res.Stats.LargestBlock, res.Model.Fallback)
+			}
+			t.Logf("%s: precision=%.4f recall=%.4f f1=%.4f", s.name, p, r, f)
+			if f < s.floor {
+				t.Errorf("%s: F1 %.4f below %.4f", s.name, f, s.floor)
+			}
+		})
+	}
+}
