@@ -69,7 +69,7 @@ func TestChildrenAPIFlow(t *testing.T) {
 			t.Errorf("409 does not name the missing steps: %s", msg)
 		}
 		for _, st := range []string{"identity_proof", "relationship_proof", "public_records_check", "sex_offender_registry_check"} {
-			env.call(t, "POST", fmt.Sprintf("/api/v1/sponsors/%d/vetting", spID), auth.RoleCaseworker, `{"step":"`+st+`","result":"passed"}`, 200)
+			env.call(t, "POST", fmt.Sprintf("/api/v1/sponsors/%d/vetting", spID), auth.RoleCaseworker, `{"step":"`+st+`","result":"passed","notes":"document on file"}`, 200)
 		}
 		rel := env.call(t, "POST", base+"/releases", auth.RoleCaseworker, fmt.Sprintf(`{"sponsor_id":%d}`, spID), 201)
 		relID := int64(rel["id"].(float64))

@@ -162,7 +162,9 @@ func TestBrowserCustodyFlow(t *testing.T) {
 		t.Errorf("an aunt is category %q, want 2B", got)
 	}
 	for _, step := range []string{"identity_proof", "relationship_proof", "public_records_check", "sex_offender_registry_check", "fingerprint_background_check"} {
-		run("vet "+step, chromedp.Click(css("#vet-"+step)), chromedp.WaitVisible(css(fmt.Sprintf(`tr[data-step="%s"] .ok`, step))))
+		row := fmt.Sprintf(`tr[data-step="%s"] `, step)
+		run("vet "+step, chromedp.SetValue(css(row+`select[name="result"]`), "passed"), chromedp.SendKeys(css(row+`input[name="notes"]`), "doc 1"),
+			chromedp.Click(css("#vet-"+step)), chromedp.WaitVisible(css(row+".ok")))
 	}
 	run("checklist complete", chromedp.WaitVisible(css("#vetting-complete")))
 	run("request release",

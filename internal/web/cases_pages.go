@@ -63,6 +63,7 @@ func init() {
 		},
 		"chStates":        func() []custody.State { return custody.States },
 		"chSteps":         func() []release.Step { return release.Steps },
+		"chResults":       func() []string { return []string{release.ResultPassed, release.ResultFailed, release.ResultPending} },
 		"chRelationships": func() []release.Relationship { return release.Relationships() },
 		"chZones":         func() []string { return childIntakeZones },
 	})
@@ -139,6 +140,12 @@ func (h *caseHandlers) handleCasePage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	h.casePage(w, r, id, http.StatusOK, nil)
+}
+
+// casePage renders a case; extra holds a refused form's values and
+// problems, re-shown beside its fields.
+func (h *caseHandlers) casePage(w http.ResponseWriter, r *http.Request, id int64, status int, extra map[string]any) {
 	v, err := h.release.CaseView(r.Context(), id)
 	if err != nil {
 		h.domainError(w, r, err)
@@ -164,7 +171,10 @@ func (h *caseHandlers) handleCasePage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	data["Pending"] = pending
-	h.render(w, r, http.StatusOK, "cases_view", data)
+	for k, x := range extra {
+		data[k] = x
+	}
+	h.render(w, r, status, "cases_view", data)
 }
 
 // handleCaseIdentityPage saves the correction form, which always sends

@@ -269,7 +269,7 @@ func TestFollowUpAPI(t *testing.T) {
 		sp := env.call(t, "POST", "/api/v1/sponsors", auth.RoleAdmin, fmt.Sprintf(`{"case_id":%d,"given_names":"Rosa","surnames":"Tiul","relationship":"parent","us_state":"TX"}`, id), 201)
 		spID := int64(sp["id"].(float64))
 		for _, st := range []string{"identity_proof", "relationship_proof", "public_records_check", "sex_offender_registry_check"} {
-			env.call(t, "POST", fmt.Sprintf("/api/v1/sponsors/%d/vetting", spID), auth.RoleAdmin, `{"step":"`+st+`","result":"passed"}`, 200)
+			env.call(t, "POST", fmt.Sprintf("/api/v1/sponsors/%d/vetting", spID), auth.RoleAdmin, `{"step":"`+st+`","result":"passed","notes":"document on file"}`, 200)
 		}
 		rel := env.call(t, "POST", base+"/releases", auth.RoleAdmin, fmt.Sprintf(`{"sponsor_id":%d}`, spID), 201)
 		// The admin requested: another admin-side person approves (the

@@ -7,7 +7,35 @@ import (
 	"strings"
 
 	"github.com/amparo-project/amparo/internal/children/release"
+	"github.com/amparo-project/amparo/internal/errs"
 )
+
+// caseProblemKeys name the messages of the children domain's field
+// problems that the case forms re-show, so they read in the page's language.
+var caseProblemKeys = map[string]string{
+	"choose the sponsor's relationship to the child":     "sponsors.err.relationship",
+	"choose a result: passed, failed or pending":         "sponsors.err.result",
+	"a passed step needs a note or a document reference": "sponsors.err.evidence",
+	"a sponsor needs a name":                             "sponsors.err.name",
+}
+
+// fieldProblems is each field's problem in the page's language (the
+// domain's words when there is no translation yet).
+func (h *caseHandlers) fieldProblems(r *http.Request, fes []errs.FieldError) map[string]string {
+	out := map[string]string{}
+	lang := langOf(r)
+	for _, fe := range fes {
+		msg := fe.Problem
+		if k, ok := caseProblemKeys[msg]; ok {
+			msg = h.translate(lang, k)
+		}
+		if prev, ok := out[fe.Field]; ok {
+			msg = prev + "; " + msg
+		}
+		out[fe.Field] = msg
+	}
+	return out
+}
 
 // vettingRequest is the body of POST /api/v1/sponsors/{id}/vetting.
 type vettingRequest struct {
@@ -47,6 +75,13 @@ func (h *caseHandlers) handleSponsorCreatePage(w http.ResponseWriter, r *http.Re
 		}
 	}
 	out, err := h.release.AddSponsor(r.Context(), sp)
+	if fes := errs.Fields(err); len(fes) > 0 {
+		// Re-show the case page with what was typed and each problem
+		// beside its field.
+		h.casePage(w, r, caseID, http.StatusUnprocessableEntity, map[string]any{
+			"SponsorForm": sp, "SponsorHousehold": r.FormValue("household"), "SponsorProblems": h.fieldProblems(r, fes)})
+		return
+	}
 	if err != nil {
 		h.domainError(w, r, err)
 		return
@@ -59,6 +94,17 @@ func (h *caseHandlers) handleSponsorPage(w http.ResponseWriter, r *http.Request)
 	if !ok {
 		return
 	}
+	h.sponsorPage(w, r, id, http.StatusOK, nil)
+}
+
+// vettingForm is a refused vetting record, re-shown in its row.
+type vettingForm struct {
+	Step          release.Step
+	Result, Notes string
+	Problems      map[string]string
+}
+
+func (h *caseHandlers) sponsorPage(w http.ResponseWriter, r *http.Request, id int64, status int, form *vettingForm) {
 	cl, err := h.release.SponsorChecklist(r.Context(), id)
 	if err != nil {
 		h.domainError(w, r, err)
@@ -83,7 +129,7 @@ func (h *caseHandlers) handleSponsorPage(w http.ResponseWriter, r *http.Request)
 		}
 		rows = append(rows, rw)
 	}
-	h.render(w, r, http.StatusOK, "sponsors_checklist", map[string]any{"C": cl, "Rows": rows})
+	h.render(w, r, status, "sponsors_checklist", map[string]any{"C": cl, "Rows": rows, "Form": form})
 }
 
 func (h *caseHandlers) handleVettingPage(w http.ResponseWriter, r *http.Request) {
@@ -91,7 +137,13 @@ func (h *caseHandlers) handleVettingPage(w http.ResponseWriter, r *http.Request)
 	if !ok {
 		return
 	}
-	if err := h.release.RecordVetting(r.Context(), id, release.Step(r.FormValue("step")), r.FormValue("result"), r.FormValue("notes")); err != nil {
+	step, result, notes := release.Step(r.FormValue("step")), r.FormValue("result"), r.FormValue("notes")
+	err := h.release.RecordVetting(r.Context(), id, step, result, notes)
+	if fes := errs.Fields(err); len(fes) > 0 {
+		h.sponsorPage(w, r, id, http.StatusUnprocessableEntity, &vettingForm{Step: step, Result: result, Notes: notes, Problems: h.fieldProblems(r, fes)})
+		return
+	}
+	if err != nil {
 		h.domainError(w, r, err)
 		return
 	}

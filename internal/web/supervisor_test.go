@@ -37,7 +37,7 @@ func TestSupervisorApprovesRelease(t *testing.T) {
 		sp := env.call(t, "POST", "/api/v1/sponsors", auth.RoleCaseworker, fmt.Sprintf(`{"case_id":%d,"given_names":"Rosa","surnames":"Tiul","relationship":"parent","us_state":"CA"}`, id), 201)
 		spID := int64(sp["id"].(float64))
 		for _, st := range []string{"identity_proof", "relationship_proof", "public_records_check", "sex_offender_registry_check"} {
-			env.call(t, "POST", fmt.Sprintf("/api/v1/sponsors/%d/vetting", spID), auth.RoleCaseworker, `{"step":"`+st+`","result":"passed"}`, 200)
+			env.call(t, "POST", fmt.Sprintf("/api/v1/sponsors/%d/vetting", spID), auth.RoleCaseworker, `{"step":"`+st+`","result":"passed","notes":"document on file"}`, 200)
 		}
 		rel := env.call(t, "POST", base+"/releases", auth.RoleCaseworker, fmt.Sprintf(`{"sponsor_id":%d}`, spID), 201)
 		approve := fmt.Sprintf("%s/releases/%d/approve", base, int64(rel["id"].(float64)))

@@ -195,7 +195,7 @@ func TestCaseFlow(t *testing.T) {
 			t.Fatalf("release before vetting: %v", err)
 		}
 		for _, st := range []Step{StepIdentity, StepRelationship, StepPublicRecords, StepSexOffender, StepFingerprints} {
-			if err := f.s.RecordVetting(cw, sp.ID, st, ResultPassed, ""); err != nil {
+			if err := f.s.RecordVetting(cw, sp.ID, st, ResultPassed, "document on file"); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -262,7 +262,7 @@ func TestSameApproverRefused(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, r := range RequiredSteps(VettingFacts{Category: Category1, ChildAge: 10}) {
-			if err := f.s.RecordVetting(admin, sp.ID, r.Step, ResultPassed, ""); err != nil {
+			if err := f.s.RecordVetting(admin, sp.ID, r.Step, ResultPassed, "document on file"); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -157,6 +157,25 @@ const (
 	ResultPending = "pending"
 )
 
+// ResultProblems are the field problems of one vetting record: a result
+// must be chosen (there is no default), and "passed" needs its evidence,
+// a note or a document reference, in the notes.
+func ResultProblems(result, notes string) map[string]string {
+	out := map[string]string{}
+	switch result {
+	case "":
+		out["result"] = "choose a result: passed, failed or pending"
+	case ResultPassed:
+		if strings.TrimSpace(notes) == "" {
+			out["notes"] = "a passed step needs a note or a document reference"
+		}
+	case ResultFailed, ResultPending:
+	default:
+		out["result"] = "must be passed, failed or pending"
+	}
+	return out
+}
+
 // MissingSteps returns the required steps not recorded as passed, given
 // the latest result per step.
 func MissingSteps(req []Requirement, results map[Step]string) []Step {

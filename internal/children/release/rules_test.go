@@ -1,6 +1,7 @@
 package release
 
 import (
+	"maps"
 	"slices"
 	"testing"
 )
@@ -106,5 +107,27 @@ func TestMissingSteps(t *testing.T) {
 	want := []Step{StepPublicRecords, StepFingerprints}
 	if !slices.Equal(got, want) {
 		t.Errorf("missing %v, want %v", got, want)
+	}
+}
+
+// TestResultProblems: one case per rule of a vetting record.
+func TestResultProblems(t *testing.T) {
+	tests := []struct {
+		result, notes string
+		want          map[string]string
+	}{
+		{"", "", map[string]string{"result": "choose a result: passed, failed or pending"}},
+		{"maybe", "x", map[string]string{"result": "must be passed, failed or pending"}},
+		{ResultPassed, "  ", map[string]string{"notes": "a passed step needs a note or a document reference"}},
+		{ResultPassed, "FBI ref 12-345", map[string]string{}},
+		{ResultFailed, "", map[string]string{}},
+		{ResultPending, "", map[string]string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.result+"/"+tt.notes, func(t *testing.T) {
+			if got := ResultProblems(tt.result, tt.notes); !maps.Equal(got, tt.want) {
+				t.Errorf("ResultProblems(%q, %q) = %v; want %v", tt.result, tt.notes, got, tt.want)
+			}
+		})
 	}
 }

@@ -55,7 +55,9 @@ func (s *Service) AddSponsor(ctx context.Context, sp Sponsor) (*Sponsor, error) 
 		v.Add("given_names", "a sponsor needs a name")
 	}
 	cat, err := CategoryOf(sp.Relationship)
-	if err != nil {
+	if sp.Relationship == "" {
+		v.Add("relationship", "choose the sponsor's relationship to the child")
+	} else if err != nil {
 		v.Add("relationship", "must be one of the known relationships")
 	} else if cat == Category4 {
 		v.Add("relationship", "category 4 means no sponsor is identified: there is no sponsor to record")
@@ -287,8 +289,10 @@ func (s *Service) RecordVetting(ctx context.Context, sponsorID int64, step Step,
 	if !known {
 		v.Add("step", "unknown vetting step %q", step)
 	}
-	if result != ResultPassed && result != ResultFailed && result != ResultPending {
-		v.Add("result", "must be passed, failed or pending")
+	for _, f := range []string{"result", "notes"} {
+		if p, ok := ResultProblems(result, notes)[f]; ok {
+			v.Add(f, "%s", p)
+		}
 	}
 	if len(v.Problems) > 0 {
 		return v

@@ -1,0 +1,115 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/store/storetest"
+)
+
+// uxPost posts a form as role, in lang, without following the redirect.
+func (e *testEnv) uxPost(t *testing.T, role auth.Role, lang, path string, form url.Values) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest("POST", e.ts.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+e.tokens[role])
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: "lang", Value: lang})
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// uxCase is a new case in border custody, as admin.
+func uxCase(t *testing.T, env *testEnv) int64 {
+	t.Helper()
+	enc := time.Now().UTC().Add(-5 * time.Hour).Format(time.RFC3339)
+	c := env.call(t, "POST", "/api/v1/cases", auth.RoleAdmin, `{"given_names":"Ana","surname1":"Tiul","sex":"F","birth_date":"2012-02-02","encountered_at":"`+enc+`"}`, 201)
+	return int64(c["id"].(float64))
+}
+
+// TestSponsorRelationshipNoDefault: the relationship select starts on an
+// empty choice, and an empty one is refused beside its field with what
+// was typed kept, in both languages.
+func TestSponsorRelationshipNoDefault(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	env := newTestEnv(t, db)
+	id := uxCase(t, env)
+	for _, lang := range []string{"en", "es"} {
+		resp, body := env.uxPost(t, auth.RoleAdmin, lang, "/sponsors", url.Values{"case_id": {fmt.Sprint(id)}, "given_names": {"Rosa"}, "surnames": {"Tiul Caal"}, "us_state": {"CA"}, "household": {"Luis, cousin"}})
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("%s: empty relationship: %d", lang, resp.StatusCode)
+		}
+		want := map[string]string{"en": "Choose the sponsor&#39;s relationship to the child.", "es": "Elija la relación del patrocinador con el niño."}[lang]
+		for _, s := range []string{`id="sponsor-rel-error"`, want, `value="Rosa"`, `value="Tiul Caal"`, `value="CA"`, "Luis, cousin", `<details id="sponsor-details" open>`} {
+			if !strings.Contains(body, s) {
+				t.Errorf("%s: refused sponsor form lacks %q", lang, s)
+			}
+		}
+	}
+	body := env.page(t, fmt.Sprintf("/cases/%d", id))
+	if !strings.Contains(body, `<select name="relationship" id="sponsor-rel" required><option value="">`) || strings.Contains(body, `id="sponsor-rel-error"`) || strings.Contains(body, "no value") {
+		t.Errorf("the relationship select does not start on an empty choice")
+	}
+	resp, _ := env.uxPost(t, auth.RoleAdmin, "en", "/sponsors", url.Values{"case_id": {fmt.Sprint(id)}, "given_names": {"Rosa"}, "relationship": {"aunt"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("a chosen relationship: %d", resp.StatusCode)
+	}
+}
+
+// TestVettingResultNeedsEvidence: a vetting result has no default, and
+// "passed" without a note or document reference is refused (422, on the
+// notes field), on the page and in the API; the checklist shows who
+// recorded each result.
+func TestVettingResultNeedsEvidence(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	env := newTestEnv(t, db)
+	id := uxCase(t, env)
+	sp := env.call(t, "POST", "/api/v1/sponsors", auth.RoleAdmin, fmt.Sprintf(`{"case_id":%d,"given_names":"Rosa","relationship":"aunt"}`, id), 201)
+	spID := int64(sp["id"].(float64))
+	e := env.call(t, "POST", fmt.Sprintf("/api/v1/sponsors/%d/vetting", spID), auth.RoleAdmin, `{"step":"identity_proof","result":"passed"}`, 422)
+	if !strings.Contains(fmt.Sprint(e), "notes") {
+		t.Errorf("422 not on the notes field: %v", e)
+	}
+	env.call(t, "POST", fmt.Sprintf("/api/v1/sponsors/%d/vetting", spID), auth.RoleAdmin, `{"step":"identity_proof"}`, 422)
+	path := fmt.Sprintf("/sponsors/%d", spID)
+	page := env.page(t, path)
+	if !strings.Contains(page, `required><option value="">`) || strings.Contains(page, `<option value="passed" selected>`) {
+		t.Errorf("the result select has a default")
+	}
+	resp, body := env.uxPost(t, auth.RoleAdmin, "es", path+"/vetting", url.Values{"step": {"identity_proof"}, "result": {"passed"}, "notes": {"  "}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="vet-identity_proof-notes-error"`) ||
+		!strings.Contains(body, "Un paso aprobado necesita una nota o una referencia de documento.") || !strings.Contains(body, `<option value="passed" selected>`) {
+		t.Errorf("passed without evidence: %d\n%s", resp.StatusCode, body)
+	}
+	resp, _ = env.uxPost(t, auth.RoleAdmin, "en", path+"/vetting", url.Values{"step": {"identity_proof"}, "result": {"passed"}, "notes": {"passport GT 123"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("passed with evidence: %d", resp.StatusCode)
+	}
+	if page := env.page(t, path); !strings.Contains(page, "admin@example.org") || !strings.Contains(page, "passport GT 123") {
+		t.Errorf("the checklist does not show who recorded the result and its evidence")
+	}
+}
+
+// page is a GET of an HTML page as admin, in English.
+func (e *testEnv) page(t *testing.T, path string) string {
+	t.Helper()
+	resp, b := e.do(t, "GET", path, e.tokens[auth.RoleAdmin], "")
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %d %s", path, resp.StatusCode, b)
+	}
+	return string(b)
+}
