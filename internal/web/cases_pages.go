@@ -152,7 +152,10 @@ func (h *caseHandlers) casePage(w http.ResponseWriter, r *http.Request, id int64
 		return
 	}
 	p, _ := auth.FromContext(r.Context())
-	data := map[string]any{"V": v, "Zone": v.Case.FacilityTZ, "Next": v.Case.State.Next(), "Now": time.Now().UTC()}
+	data := map[string]any{"V": v, "Zone": v.Case.FacilityTZ, "Now": time.Now().UTC()}
+	// Only the moves a plain state change can make: placement and release
+	// have their own actions (the domain decides which).
+	data["Next"] = custody.DirectMoves(v.Case, time.Now())
 	data["DupCheck"] = h.cases.DuplicateCheckDue(r.Context(), v.Case)
 	if auth.Allowed(p.Role, auth.PermCaseUpdate) && (v.Case.State == custody.StateReferred || v.Case.State == custody.StatePlaced) {
 		// The ranking is advice: a refusal (unknown sex or age) is shown

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -112,4 +113,37 @@ func (e *testEnv) page(t *testing.T, path string) string {
 		t.Fatalf("GET %s: %d %s", path, resp.StatusCode, b)
 	}
 	return string(b)
+}
+
+// TestStateChangeOffersOnlyDirectMoves: the case page's state-change list
+// never offers "released to a sponsor" or "placed" (their own actions),
+// and starts on an empty choice.
+func TestStateChangeOffersOnlyDirectMoves(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	env := newTestEnv(t, db)
+	id := uxCase(t, env)
+	base := fmt.Sprintf("/api/v1/cases/%d", id)
+	env.call(t, "POST", base+"/transitions", auth.RoleAdmin, `{"state":"in_border_custody"}`, 200)
+	env.call(t, "POST", base+"/transitions", auth.RoleAdmin, `{"state":"referred"}`, 200)
+	fac := env.call(t, "POST", "/api/v1/facilities", auth.RoleAdmin, `{"name":"Casa Alba","type":"shelter","tz":"America/Chicago","beds":[{"sex":"F","age_band":"13-17","capacity":3}]}`, 201)
+	check := func(state string, want []string) {
+		t.Helper()
+		page := env.page(t, fmt.Sprintf("/cases/%d", id))
+		i := strings.Index(page, `id="transition-state"`)
+		if i < 0 {
+			t.Fatalf("%s: no state-change form", state)
+		}
+		sel := page[i : i+strings.Index(page[i:], "</select>")]
+		if !strings.Contains(sel, `required><option value="">`) {
+			t.Errorf("%s: the list does not start on an empty choice: %s", state, sel)
+		}
+		for _, s := range []string{"placed", "released", "aged_out", "repatriated", "closed_other"} {
+			if got := strings.Contains(sel, `value="`+s+`"`); got != slices.Contains(want, s) {
+				t.Errorf("%s: offers %s = %v", state, s, got)
+			}
+		}
+	}
+	check("referred", []string{"repatriated", "closed_other"})
+	env.call(t, "POST", base+"/placements", auth.RoleAdmin, fmt.Sprintf(`{"facility_id":%d}`, int64(fac["id"].(float64))), 200)
+	check("placed", []string{"repatriated", "closed_other"})
 }

@@ -424,11 +424,10 @@ func (s *Service) Transition(ctx context.Context, id int64, to State, reason str
 			return err
 		}
 		now := s.now()
+		if msg, own := ownAction[to]; own {
+			return &errs.ConflictError{Msg: msg}
+		}
 		switch to {
-		case StatePlaced:
-			return &errs.ConflictError{Msg: "placing a child reserves a bed: use the placement action with a facility"}
-		case StateReleased:
-			return &errs.ConflictError{Msg: "release needs a vetted sponsor and a second approver: use the release actions"}
 		case StateClosedOther:
 			if reason == "" {
 				return &errs.ValidationError{Problems: []errs.FieldError{{Field: "reason", Problem: "closing for another reason needs the reason"}}}

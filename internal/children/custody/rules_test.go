@@ -173,3 +173,36 @@ func TestIntakeNormalize(t *testing.T) {
 		})
 	}
 }
+
+// TestDirectMoves: one row per open state, and aging out on either side
+// of 18: the state-change form offers only moves that can succeed there.
+func TestDirectMoves(t *testing.T) {
+	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name  string
+		state State
+		birth string
+		want  []State
+	}{
+		{"encountered", StateEncountered, "2012-01-01", []State{StateInBorderCustody, StateRepatriated, StateClosedOther}},
+		{"border custody", StateInBorderCustody, "2012-01-01", []State{StateReferred, StateRepatriated, StateClosedOther}},
+		{"referred: placing is the placement action", StateReferred, "2012-01-01", []State{StateRepatriated, StateClosedOther}},
+		{"placed, 14: no release, no aging out", StatePlaced, "2012-01-01", []State{StateRepatriated, StateClosedOther}},
+		{"placed, birth unknown: no aging out", StatePlaced, "", []State{StateRepatriated, StateClosedOther}},
+		{"placed, 18 today: may age out", StatePlaced, "2008-06-01", []State{StateRepatriated, StateAgedOut, StateClosedOther}},
+		{"released: none", StateReleased, "2012-01-01", []State{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := DirectMoves(&Case{State: tt.state, Person: identity.Person{BirthDate: tt.birth}}, now)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("DirectMoves(%s, born %q) = %v; want %v", tt.state, tt.birth, got, tt.want)
+			}
+			for _, to := range got {
+				if !CanMove(tt.state, to) {
+					t.Errorf("offers %s, which the state machine refuses", to)
+				}
+			}
+		})
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/amparo-project/amparo/internal/errs"
 )
@@ -51,6 +52,31 @@ var transitions = map[State][]State{
 	StateRepatriated:     {},
 	StateAgedOut:         {},
 	StateClosedOther:     {},
+}
+
+// ownAction names the moves a plain state change cannot make, because
+// another action records them with what they need, and why.
+var ownAction = map[State]string{
+	StatePlaced:   "placing a child reserves a bed: use the placement action with a facility",
+	StateReleased: "release needs a vetted sponsor and a second approver: use the release actions",
+}
+
+// DirectMoves lists the states a plain state change (the case page's
+// state-change form) can move c to at now: the allowed moves, without
+// those another action records (placement, release) and without aging
+// out before 18 by the recorded birth date.
+func DirectMoves(c *Case, now time.Time) []State {
+	out := []State{}
+	for _, to := range transitions[c.State] {
+		if _, own := ownAction[to]; own {
+			continue
+		}
+		if to == StateAgedOut && c.Age(now) < 18 {
+			continue
+		}
+		out = append(out, to)
+	}
+	return out
 }
 
 // ParseState checks that s names a state.
