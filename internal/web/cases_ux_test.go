@@ -147,3 +147,34 @@ func TestStateChangeOffersOnlyDirectMoves(t *testing.T) {
 	env.call(t, "POST", base+"/placements", auth.RoleAdmin, fmt.Sprintf(`{"facility_id":%d}`, int64(fac["id"].(float64))), 200)
 	check("placed", []string{"repatriated", "closed_other"})
 }
+
+// TestDeadlineMetLate: a deadline met after its date says how late on
+// the case page, in both languages.
+func TestDeadlineMetLate(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	env := newTestEnv(t, db)
+	enc := time.Now().UTC().Add(-50 * 24 * time.Hour).Format(time.RFC3339)
+	c := env.call(t, "POST", "/api/v1/cases", auth.RoleAdmin, `{"given_names":"Ana","surname1":"Tiul","sex":"F","birth_date":"2012-02-02","encountered_at":"`+enc+`"}`, 201)
+	id := int64(c["id"].(float64))
+	env.call(t, "POST", fmt.Sprintf("/api/v1/cases/%d/deadlines/notification", id), auth.RoleAdmin, `{"note":"portal"}`, 200)
+	for lang, want := range map[string]string{"en": " days late", "es": " días de retraso"} {
+		req, _ := http.NewRequest("GET", env.ts.URL+fmt.Sprintf("/cases/%d", id), nil)
+		req.Header.Set("Authorization", "Bearer "+env.tokens[auth.RoleAdmin])
+		req.AddCookie(&http.Cookie{Name: "lang", Value: lang})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		page := string(b)
+		i := strings.Index(page, `<tr data-kind="notification">`)
+		if i < 0 {
+			t.Fatalf("%s: no notification deadline row", lang)
+		}
+		row := page[i : i+strings.Index(page[i:], "</tr>")]
+		if !strings.Contains(row, `class="warn late"`) || !strings.Contains(row, want) {
+			t.Errorf("%s: a deadline met late reads %q", lang, row)
+		}
+	}
+}

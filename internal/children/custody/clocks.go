@@ -112,3 +112,20 @@ func UrgencyAt(due, now time.Time) Urgency {
 		return UrgencyLater
 	}
 }
+
+// Late is how late a deadline was met: whole days, or for less than a
+// day the hours begun; both zero when it was met on time, is open, or did
+// not apply.
+type Late struct{ Days, Hours int }
+
+// Lateness is how late d was met.
+func (d Deadline) Lateness() Late {
+	if d.ResolvedAt == nil || d.Resolution != "met" || !d.ResolvedAt.After(d.DueAt) {
+		return Late{}
+	}
+	late := d.ResolvedAt.Sub(d.DueAt)
+	if days := int(late / (24 * time.Hour)); days > 0 {
+		return Late{Days: days}
+	}
+	return Late{Hours: int((late + time.Hour - 1) / time.Hour)}
+}

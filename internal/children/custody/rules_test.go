@@ -206,3 +206,28 @@ func TestDirectMoves(t *testing.T) {
 		})
 	}
 }
+
+// TestLateness: one row per way a deadline ends.
+func TestLateness(t *testing.T) {
+	due := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) *time.Time { x := due.Add(d); return &x }
+	tests := []struct {
+		name string
+		d    Deadline
+		want Late
+	}{
+		{"open", Deadline{DueAt: due}, Late{}},
+		{"met early", Deadline{DueAt: due, ResolvedAt: at(-time.Hour), Resolution: "met"}, Late{}},
+		{"met on the minute", Deadline{DueAt: due, ResolvedAt: at(0), Resolution: "met"}, Late{}},
+		{"met 3 h late", Deadline{DueAt: due, ResolvedAt: at(2*time.Hour + time.Minute), Resolution: "met"}, Late{Hours: 3}},
+		{"met 48 days late", Deadline{DueAt: due, ResolvedAt: at(48*24*time.Hour + 5*time.Hour), Resolution: "met"}, Late{Days: 48}},
+		{"no longer applies, after the date", Deadline{DueAt: due, ResolvedAt: at(72 * time.Hour), Resolution: "not_applicable"}, Late{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.d.Lateness(); got != tt.want {
+				t.Errorf("Lateness() = %+v; want %+v", got, tt.want)
+			}
+		})
+	}
+}
