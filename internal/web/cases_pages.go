@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -84,7 +85,37 @@ func (h *caseHandlers) handleCasesPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *caseHandlers) handleCaseNewPage(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, "cases_new", map[string]any{"Now": time.Now().UTC().Format("2006-01-02T15:04")})
+	now := time.Now()
+	zone := h.intakeZone(r)
+	h.render(w, r, http.StatusOK, "cases_new", map[string]any{
+		// The prefill is the present in the zone selected beside it, so the
+		// untouched form is never "in the future"; intake.js redoes it in
+		// another zone when the zone changes and the time was not edited.
+		"Now": intakePrefill(now, zone), "NowUTC": now.UTC().Format(time.RFC3339), "Zone": zone})
+}
+
+// intakePrefill is now as the wall-clock time the encountered_at input
+// holds in zone.
+func intakePrefill(now time.Time, zone string) string {
+	return now.In(facilities.LoadLocation(zone)).Format("2006-01-02T15:04")
+}
+
+// intakeZone is the zone the intake form starts on: that of the first
+// facility the user works in when it is one of the intake zones, else UTC.
+func (h *caseHandlers) intakeZone(r *http.Request) string {
+	p, ok := auth.FromContext(r.Context())
+	if !ok {
+		return "UTC"
+	}
+	ids, err := h.facilities.UserFacilities(r.Context(), p.UserID)
+	if err != nil || len(ids) == 0 {
+		return "UTC"
+	}
+	f, err := h.facilities.Facility(r.Context(), ids[0])
+	if err != nil || !slices.Contains(childIntakeZones, f.TZ) {
+		return "UTC"
+	}
+	return f.TZ
 }
 
 // intakeFromForm reads the intake form. Tri-state answers (yes, no,

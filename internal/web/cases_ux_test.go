@@ -1,16 +1,19 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/store/storetest"
 )
 
@@ -175,6 +178,53 @@ func TestDeadlineMetLate(t *testing.T) {
 		row := page[i : i+strings.Index(page[i:], "</tr>")]
 		if !strings.Contains(row, `class="warn late"`) || !strings.Contains(row, want) {
 			t.Errorf("%s: a deadline met late reads %q", lang, row)
+		}
+	}
+}
+
+// TestIntakePrefillInZone: the intake form's "Encountered" time is the
+// present in the zone it starts on (the intake officer's facility's), the
+// zone is named beside it, and the untouched form is accepted.
+func TestIntakePrefillInZone(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	env := newTestEnv(t, db)
+	fac := env.call(t, "POST", "/api/v1/facilities", auth.RoleAdmin, `{"name":"Casa Alba","type":"shelter","tz":"America/Los_Angeles","beds":[{"sex":"F","age_band":"13-17","capacity":3}]}`, 201)
+	op := auth.OperatorContext(context.Background(), "test")
+	u, err := auth.NewService(db).UserByEmail(op, "intake@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := facilities.New(db, nil).AssignFacility(op, u.ID, int64(fac["id"].(float64))); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		role auth.Role
+		zone string
+	}{{auth.RoleIntake, "America/Los_Angeles"}, {auth.RoleAdmin, "UTC"}} {
+		before := time.Now()
+		resp, b := env.do(t, "GET", "/cases/new", env.tokens[tt.role], "")
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: /cases/new: %d", tt.role, resp.StatusCode)
+		}
+		page := string(b)
+		m := regexp.MustCompile(`id="encountered_at" value="([^"]+)"`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("%s: no prefilled time", tt.role)
+		}
+		loc, _ := time.LoadLocation(tt.zone)
+		got, err := time.ParseInLocation("2006-01-02T15:04", m[1], loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := before.Sub(got); d < 0 || d > 2*time.Minute {
+			t.Errorf("%s: prefill %s is %v from now in %s", tt.role, m[1], d, tt.zone)
+		}
+		if !strings.Contains(page, `<option value="`+tt.zone+`" selected>`) || !strings.Contains(page, `<span id="encountered_zone_name">`+tt.zone+`</span>`) {
+			t.Errorf("%s: zone %s not selected and named", tt.role, tt.zone)
+		}
+		resp, body := env.uxPost(t, tt.role, "en", "/cases", url.Values{"encountered_at": {m[1]}, "encounter_zone": {tt.zone}, "state": {"encountered"}, "given_names": {"Ana"}, "sex": {"F"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("%s: the untouched form is refused: %d %s", tt.role, resp.StatusCode, body)
 		}
 	}
 }
