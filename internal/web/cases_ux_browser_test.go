@@ -1,11 +1,13 @@
 package web
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/store/storetest"
 )
 
@@ -59,5 +61,43 @@ func TestBrowserIntakeZoneChange(t *testing.T) {
 	}
 	if got := pick("America/New_York"); got != "2026-01-02T03:04" {
 		t.Errorf("a typed time became %q", got)
+	}
+}
+
+// TestBrowserTablesFit390: at 390 px the case list, board, audit and
+// facilities pages are no wider than the window: wide tables scroll
+// inside their box and long audit details wrap.
+func TestBrowserTablesFit390(t *testing.T) {
+	ctx := chromeContext(t)
+	db := storetest.OpenSQLite(t)
+	env := newTestEnv(t, db)
+	enc := time.Now().UTC().Add(-50 * 24 * time.Hour).Format(time.RFC3339)
+	for i := 0; i < 3; i++ {
+		env.call(t, "POST", "/api/v1/cases", auth.RoleAdmin, `{"given_names":"Ana María Guadalupe","surname1":"Tiul Caal de la Cruz","sex":"F","birth_date":"2012-02-02","encounter_place":"`+strings.Repeat("Sector-Rio-Grande-Valley-", 8)+`","encountered_at":"`+enc+`"}`, 201)
+	}
+	env.call(t, "POST", "/api/v1/facilities", auth.RoleAdmin, `{"name":"Casa Alba de San Antonio para Niñas y Adolescentes","type":"shelter","tz":"America/Chicago","city":"San Antonio","us_state":"TX","beds":[{"sex":"F","age_band":"13-17","capacity":3},{"sex":"M","age_band":"13-17","capacity":3},{"sex":"F","age_band":"0-12","capacity":3}]}`, 201)
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+	if err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(env.ts.URL+"/login?next=/cases"),
+		chromedp.WaitVisible(css("#email")),
+		chromedp.SendKeys(css("#email"), "admin@example.org"),
+		chromedp.SendKeys(css("#password"), testPassword),
+		chromedp.Submit(css("#password")),
+		chromedp.WaitVisible(css(".account a.who")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	for _, page := range []string{"/cases", "/board", "/audit", "/facilities"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(env.ts.URL+page), chromedp.WaitVisible(css("main table"))); err != nil {
+			t.Fatalf("%s: %v", page, err)
+		}
+		w, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth]`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w[0] > w[1] {
+			t.Errorf("%s at 390 px: the page is %d px wide, the window %d", page, w[0], w[1])
+		}
 	}
 }
