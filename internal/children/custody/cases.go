@@ -281,16 +281,20 @@ func (s *Service) MarkReleased(ctx context.Context, c *Case, reason string) erro
 		return err
 	}
 	now := s.now()
-	if err := s.endPlacement(ctx, c, now, "released"); err != nil {
-		return err
-	}
-	if err := s.resolveOpen(ctx, c.ID, now, "not_applicable", ""); err != nil {
-		return err
-	}
-	if _, err := s.db.Exec(ctx, `UPDATE cases SET state = 'released', updated_at = ? WHERE id = ?`, store.FormatTime(now), c.ID); err != nil {
-		return fmt.Errorf("custody: release: %w", err)
-	}
-	return s.addEvent(ctx, c.ID, now, Event{Kind: "release.approve", FromState: c.State, ToState: StateReleased, Reason: reason})
+	// Its own transaction when the caller has none: four writes that
+	// stand or fall together.
+	return s.db.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.endPlacement(ctx, c, now, "released"); err != nil {
+			return err
+		}
+		if err := s.resolveOpen(ctx, c.ID, now, "not_applicable", ""); err != nil {
+			return err
+		}
+		if _, err := s.db.Exec(ctx, `UPDATE cases SET state = 'released', updated_at = ? WHERE id = ?`, store.FormatTime(now), c.ID); err != nil {
+			return fmt.Errorf("custody: release: %w", err)
+		}
+		return s.addEvent(ctx, c.ID, now, Event{Kind: "release.approve", FromState: c.State, ToState: StateReleased, Reason: reason})
+	})
 }
 
 // caseInScope loads a case the principal may see. A case out of scope is
