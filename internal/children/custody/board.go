@@ -259,7 +259,9 @@ const (
 // rather than searching for part of it.
 func checkSearchText(text string) error {
 	v := &errs.ValidationError{}
-	if n := utf8.RuneCountInString(text); n > SearchMaxChars {
+	if !storable(text) {
+		v.Add("q", "%s", unstorable)
+	} else if n := utf8.RuneCountInString(text); n > SearchMaxChars {
 		v.Add("q", "is %d characters long; a search takes at most %d", n, SearchMaxChars)
 	} else if n := len(strings.Fields(text)); n > SearchMaxWords {
 		v.Add("q", "has %d words; a search takes at most %d", n, SearchMaxWords)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/amparo-project/amparo/internal/children/internal/conv"
 	"github.com/amparo-project/amparo/internal/errs"
@@ -144,7 +145,20 @@ func checkList(v *errs.ValidationError, field string, list []string, max, maxLen
 			v.Add(field, "an item is longer than %d characters", maxLen)
 			return
 		}
+		if !storable(item) {
+			v.Add(field, "%s", unstorable)
+			return
+		}
 	}
+}
+
+// unstorable is the problem of text storable refuses.
+const unstorable = "contains a NUL character or bytes that are not UTF-8"
+
+// storable reports whether both engines store s as it is: valid UTF-8
+// without NUL (PostgreSQL refuses NUL; SQLite would keep it).
+func storable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
 
 // Normalize cleans in and checks it, returning a *errs.ValidationError listing
@@ -155,6 +169,8 @@ func (in *Intake) Normalize(now time.Time) error {
 		*s = strings.TrimSpace(*s)
 		if len(*s) > max {
 			v.Add(field, "longer than %d characters", max)
+		} else if !storable(*s) {
+			v.Add(field, "%s", unstorable)
 		}
 	}
 	trim(&in.GivenNames, "given_names", 200)

@@ -137,5 +137,10 @@ func TestImportAllOrNothing(t *testing.T) {
 		if found, _ := f.s.Search(admin, SearchQuery{Q: "ghost"}); len(found) != 0 {
 			t.Errorf("a row naming a missing sibling was imported")
 		}
+		// Text neither engine can store alike is a row's problem, not a 500.
+		res, err = f.s.ImportCases(admin, strings.NewReader(head+"Nul\x00,Row,2026-03-01T09:00Z,\nBad,\xff\xfe,2026-03-01T09:00Z,\n"+ok), nil)
+		if err != nil || res.Imported != 1 || res.Rejected != 2 {
+			t.Errorf("NUL and bad UTF-8 cells: %+v %v", res, err)
+		}
 	})
 }

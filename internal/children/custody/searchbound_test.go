@@ -31,6 +31,8 @@ func TestSearchBounded(t *testing.T) {
 			{strings.Repeat("a ", SearchMaxWords+1), true},
 			{strings.Repeat("ab ", 400), true},
 			{strings.Repeat("x", SearchMaxChars+1), true},
+			{"ana\x00", true},        // PostgreSQL refuses NUL: was a 500
+			{"gar\xc0\xaecia", true}, // not UTF-8
 		} {
 			start := time.Now()
 			_, err := f.s.Search(admin, SearchQuery{Q: tc.q})
