@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -63,4 +65,21 @@ func TestSearchBoundAndSiblingScopeAPI(t *testing.T) {
 		}
 		env.call(t, "GET", "/api/v1/cases/"+theirs, auth.RoleCaseworker, "", 404)
 	})
+}
+
+// The search page shows a search over the bounds as the form again, with
+// the problem (422), not an error page.
+func TestSearchBoundPage(t *testing.T) {
+	env := newTestEnv(t, storetest.OpenSQLite(t))
+	req, _ := http.NewRequest("GET", env.ts.URL+"/cases?q="+strings.Repeat("ab+", 20), nil)
+	req.Header.Set("Authorization", "Bearer "+env.tokens[auth.RoleAdmin])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 422 || !strings.Contains(string(b), `id="search-error"`) || !strings.Contains(string(b), `name="q" value="ab ab`) {
+		t.Errorf("%d %.400s", resp.StatusCode, b)
+	}
 }
