@@ -88,6 +88,13 @@ type importRow struct {
 // when the file has been read to its end, and nothing is committed when it
 // cannot be (a quote left open, a line that is not CSV: Aborted says
 // where; a read error such as a body over its cap: the error is returned).
+// Inside a caller's transaction it is part of that transaction.
+//
+// The transaction holds SQLite's write lock for the whole file (about
+// 3,000 rows a second on the test machine: 20,000 rows in 6 s), during
+// which other writers wait up to the busy timeout. Large files belong in
+// a background job that commits in chunks under an import id (issue 15,
+// not done yet).
 func (s *Service) ImportCases(ctx context.Context, r io.Reader, progress func(done int)) (*ImportResult, error) {
 	p, err := auth.Require(ctx, auth.PermCaseImport)
 	if err != nil {
