@@ -121,3 +121,23 @@ func TestStaticFiles(t *testing.T) {
 		}
 	}
 }
+
+// Forms too: a NUL or bytes that are not UTF-8 in a submitted form are
+// refused before any page's handler (PostgreSQL refused them with a 500).
+func TestFormHygiene(t *testing.T) {
+	env := newTestEnv(t, storetest.OpenSQLite(t))
+	for _, body := range []string{"given_names=A%00na&encountered_at=2026-03-01T09%3A00", "given_names=A%C0%AEna&encountered_at=2026-03-01T09%3A00", "given%00names=x"} {
+		req, _ := http.NewRequest("POST", env.ts.URL+"/cases", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+env.tokens[auth.RoleAdmin])
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 422 {
+			t.Errorf("%s: %d, want 422", body, resp.StatusCode)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/amparo-project/amparo/internal/errs"
@@ -164,6 +165,27 @@ func badText(b []byte) string {
 		i += 4
 	}
 	return ""
+}
+
+// formTextOK refuses (422) a submitted form whose names or values are
+// not UTF-8 or hold a NUL: the forms' counterpart of badText, for every
+// page at once. Other bodies pass. On refusal it has answered.
+func (s *kit) formTextOK(w http.ResponseWriter, r *http.Request) bool {
+	if isSafeMethod(r.Method) || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		return true
+	}
+	if err := r.ParseForm(); err != nil {
+		return true // the handler's own reading of the form reports it
+	}
+	for k, vs := range r.PostForm {
+		for _, v := range append(vs, k) {
+			if !utf8.ValidString(v) || strings.IndexByte(v, 0) >= 0 {
+				s.writeError(w, r, http.StatusUnprocessableEntity, "invalid", "The form holds a NUL character or text that is not UTF-8.")
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (s *kit) secure(r *http.Request) bool { return r.TLS != nil || s.opts.SecureCookies }
