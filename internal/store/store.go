@@ -37,6 +37,10 @@ type DB struct {
 	Dialect Dialect
 	// Path is the SQLite file, empty on PostgreSQL.
 	Path string
+	// migrateURL is the PostgreSQL URL without the statement timeout
+	// Open added: migrations (an index built on a large table) may run
+	// longer than any request.
+	migrateURL string
 }
 
 // Config says where the data lives.
@@ -65,7 +69,11 @@ const SQLiteFile = "amparo.db"
 // Open connects to the database described by cfg. It does not migrate.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.DatabaseURL != "" {
-		return openPostgres(ctx, withStatementTimeout(cfg.DatabaseURL, cfg.StatementTimeout))
+		db, err := openPostgres(ctx, withStatementTimeout(cfg.DatabaseURL, cfg.StatementTimeout))
+		if err == nil {
+			db.migrateURL = cfg.DatabaseURL
+		}
+		return db, err
 	}
 	if cfg.DataDir == "" {
 		return nil, errors.New("store: open: a data directory or a database URL is required")
@@ -137,7 +145,7 @@ func withStatementTimeout(databaseURL string, d time.Duration) string {
 		return databaseURL // a bad URL is reported by openPostgres
 	}
 	q := u.Query()
-	q.Set("statement_timeout", strconv.FormatInt(d.Milliseconds(), 10))
+	q.Set("statement_timeout", strconv.FormatInt(max(d.Milliseconds(), 1), 10)) // 0 would be none
 	u.RawQuery = q.Encode()
 	return u.String()
 }

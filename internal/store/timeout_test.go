@@ -70,3 +70,22 @@ func TestPostgresStatementTimeout(t *testing.T) {
 		}
 	}
 }
+
+// Migrations are not bound by the requests' statement timeout: an index
+// built on a large table may take longer.
+func TestPostgresMigrateWithoutStatementTimeout(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		if e.Name != "postgres" {
+			continue
+		}
+		ctx := context.Background()
+		db, err := store.Open(ctx, store.Config{DatabaseURL: storetest.NewPostgresDatabase(t), StatementTimeout: time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatalf("migrate under a 1 ms request timeout: %v", err)
+		}
+	}
+}
