@@ -58,6 +58,10 @@ func (h *caseHandlers) handleCaseImportAPI(w http.ResponseWriter, r *http.Reques
 		h.writeError(w, r, http.StatusBadRequest, "empty_body", "The request body is empty; a CSV file with a header row is required.")
 		return
 	}
+	if r.URL.Query().Get("background") == "1" {
+		h.startImportJob(w, r, body)
+		return
+	}
 	res, err := h.cases.ImportCases(r.Context(), body, nil)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {

@@ -92,9 +92,10 @@ type importRow struct {
 //
 // The transaction holds SQLite's write lock for the whole file (about
 // 3,000 rows a second on the test machine: 20,000 rows in 6 s), during
-// which other writers wait up to the busy timeout. Large files belong in
-// a background job that commits in chunks under an import id (issue 15,
-// not done yet).
+// which other writers wait up to the busy timeout. The API's background
+// import (?background=1) lets a large file outlive its request, but not
+// this lock; committing in chunks under an import id, resumable, is the
+// way past it (issue 15, not done).
 func (s *Service) ImportCases(ctx context.Context, r io.Reader, progress func(done int)) (*ImportResult, error) {
 	p, err := auth.Require(ctx, auth.PermCaseImport)
 	if err != nil {
