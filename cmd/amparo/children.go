@@ -115,6 +115,12 @@ func runImportCases(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	if res.ErrorsOmitted > 0 {
+		fmt.Fprintf(stdout, "(%d more problems not listed)\n", res.ErrorsOmitted)
+	}
+	if res.Aborted != "" {
+		return errors.New(res.Aborted)
+	}
 	fmt.Fprintf(stdout, "%d cases imported, %d rows rejected\n", res.Imported, res.Rejected)
 	if res.Imported == 0 && len(res.Errors) > 0 {
 		return errors.New("nothing imported")

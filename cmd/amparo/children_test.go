@@ -60,3 +60,17 @@ func TestDemoCommand(t *testing.T) {
 		t.Errorf("demo facilities:\n%s", out)
 	}
 }
+
+// Issue 15: an open quote made `amparo import cases` print a stack trace.
+func TestImportCasesBadQuote(t *testing.T) {
+	dir := t.TempDir()
+	csvPath := filepath.Join(dir, "cases.csv")
+	csv := "given_names,surname1,encountered_at\nAna,Tiul,2026-01-10T08:00Z\nLuis,\"Pérez,2026-01-10T08:00Z\n"
+	if err := os.WriteFile(csvPath, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := amparo(t, "", "import", "cases", "--file", csvPath, "--data", filepath.Join(dir, "data"))
+	if code != 1 || strings.Contains(stderr, "panic") || !strings.Contains(stderr, "line 3") || !strings.Contains(stderr, "nothing was imported") {
+		t.Errorf("code %d\n%s\n%s", code, out, stderr)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"os/user"
+	"time"
 
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/auth"
@@ -15,15 +16,27 @@ import (
 // Their defaults come from AMPARO_DATA and AMPARO_DATABASE_URL, so that a
 // deployment sets them once.
 type storeFlags struct {
-	data string
-	url  string
+	data    string
+	url     string
+	timeout time.Duration
 }
 
 func addStoreFlags(fs *flag.FlagSet) *storeFlags {
 	sf := &storeFlags{}
 	fs.StringVar(&sf.data, "data", envOr("AMPARO_DATA", "./amparo-data"), "data directory holding the embedded SQLite database (env AMPARO_DATA)")
 	fs.StringVar(&sf.url, "database-url", os.Getenv("AMPARO_DATABASE_URL"), "PostgreSQL URL, postgres://user:pass@host/db; overrides --data (env AMPARO_DATABASE_URL)")
+	fs.DurationVar(&sf.timeout, "statement-timeout", envDuration("AMPARO_STATEMENT_TIMEOUT", store.DefaultStatementTimeout),
+		"PostgreSQL: longest time one SQL statement may run, 0 for no limit (env AMPARO_STATEMENT_TIMEOUT)")
 	return sf
+}
+
+// envDuration reads a duration from the environment, def when it is unset
+// or not a duration.
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return d
+	}
+	return def
 }
 
 func envOr(name, def string) string {
@@ -33,9 +46,18 @@ func envOr(name, def string) string {
 	return def
 }
 
+// pgTimeout turns the flag's "0 is no limit" into store.Config's
+// "negative is no limit".
+func pgTimeout(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
+}
+
 // open opens the database and brings its schema up to date.
 func (sf *storeFlags) open(ctx context.Context) (*store.DB, error) {
-	db, err := store.Open(ctx, store.Config{DataDir: sf.data, DatabaseURL: sf.url})
+	db, err := store.Open(ctx, store.Config{DataDir: sf.data, DatabaseURL: sf.url, StatementTimeout: pgTimeout(sf.timeout)})
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -59,7 +60,7 @@ func migrationsFor(d Dialect) (fs.FS, error) {
 	return out, nil
 }
 
-func (db *DB) provider() (*goose.Provider, error) {
+func (db *DB) provider(sqldb *sql.DB) (*goose.Provider, error) {
 	fsys, err := migrationsFor(db.Dialect)
 	if err != nil {
 		return nil, fmt.Errorf("store: read migrations: %w", err)
@@ -76,7 +77,7 @@ func (db *DB) provider() (*goose.Provider, error) {
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	p, err := goose.NewProvider(dialect, db.sql, fsys, opts...)
+	p, err := goose.NewProvider(dialect, sqldb, fsys, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("store: migrations: %w", err)
 	}
@@ -85,7 +86,17 @@ func (db *DB) provider() (*goose.Provider, error) {
 
 // Migrate applies every migration not yet applied.
 func (db *DB) Migrate(ctx context.Context) error {
-	p, err := db.provider()
+	sqldb := db.sql
+	if db.migrateURL != "" {
+		// A pool of its own, without the requests' statement timeout.
+		m, err := sql.Open("pgx", db.migrateURL)
+		if err != nil {
+			return fmt.Errorf("store: migrate: %w", err)
+		}
+		defer m.Close()
+		sqldb = m
+	}
+	p, err := db.provider(sqldb)
 	if err != nil {
 		return err
 	}
@@ -101,7 +112,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 
 // MigrationStatus lists each migration and whether it is applied.
 func (db *DB) MigrationStatus(ctx context.Context) ([]string, error) {
-	p, err := db.provider()
+	p, err := db.provider(db.sql)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -36,6 +37,10 @@ type DB struct {
 	Dialect Dialect
 	// Path is the SQLite file, empty on PostgreSQL.
 	Path string
+	// migrateURL is the PostgreSQL URL without the statement timeout
+	// Open added: migrations (an index built on a large table) may run
+	// longer than any request.
+	migrateURL string
 }
 
 // Config says where the data lives.
@@ -44,7 +49,19 @@ type Config struct {
 	DataDir string
 	// DatabaseURL, when set, is a postgres:// URL.
 	DatabaseURL string
+	// StatementTimeout bounds every statement on PostgreSQL, so that no
+	// request can keep a backend busy after its client has gone: 0 means
+	// DefaultStatementTimeout, a negative value none. A statement_timeout
+	// already in DatabaseURL wins. SQLite has no such setting: its
+	// statements are cancelled through their context.
+	StatementTimeout time.Duration
 }
+
+// DefaultStatementTimeout is PostgreSQL's statement timeout unless
+// configured: longer than any request (2 minutes' write timeout aside,
+// every query Amparo runs takes milliseconds), short enough that a
+// runaway query is stopped.
+const DefaultStatementTimeout = 30 * time.Second
 
 // SQLiteFile is the database file's name inside the data directory.
 const SQLiteFile = "amparo.db"
@@ -52,7 +69,11 @@ const SQLiteFile = "amparo.db"
 // Open connects to the database described by cfg. It does not migrate.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.DatabaseURL != "" {
-		return openPostgres(ctx, cfg.DatabaseURL)
+		db, err := openPostgres(ctx, withStatementTimeout(cfg.DatabaseURL, cfg.StatementTimeout))
+		if err == nil {
+			db.migrateURL = cfg.DatabaseURL
+		}
+		return db, err
 	}
 	if cfg.DataDir == "" {
 		return nil, errors.New("store: open: a data directory or a database URL is required")
@@ -110,6 +131,23 @@ func openPostgres(ctx context.Context, databaseURL string) (*DB, error) {
 		return nil, fmt.Errorf("store: connect to postgres: %w", err)
 	}
 	return &DB{sql: sqldb, Dialect: Postgres}, nil
+}
+
+// withStatementTimeout adds statement_timeout (milliseconds) to a
+// PostgreSQL URL as a run-time parameter, which pgx sends when it opens
+// each connection of the pool.
+func withStatementTimeout(databaseURL string, d time.Duration) string {
+	if d == 0 {
+		d = DefaultStatementTimeout
+	}
+	u, err := url.Parse(databaseURL)
+	if err != nil || d < 0 || u.Query().Has("statement_timeout") {
+		return databaseURL // a bad URL is reported by openPostgres
+	}
+	q := u.Query()
+	q.Set("statement_timeout", strconv.FormatInt(max(d.Milliseconds(), 1), 10)) // 0 would be none
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // Close closes the pool; on SQLite the last close checkpoints the WAL.

@@ -1,7 +1,11 @@
 package web
 
 import (
+	"bufio"
 	"context"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 
 	"github.com/amparo-project/amparo/internal/children/custody"
@@ -45,9 +49,25 @@ func childCaseQuery(r *http.Request) (custody.SearchQuery, error) {
 	return q, nil
 }
 
-// handleCaseImportAPI is written out: its body is a CSV file, not JSON.
+// handleCaseImportAPI is written out: its body is a CSV file, not JSON. An
+// empty body is 400, a body over the route's cap 413 (nothing is imported:
+// the import is one transaction).
 func (h *caseHandlers) handleCaseImportAPI(w http.ResponseWriter, r *http.Request) {
-	res, err := h.cases.ImportCases(r.Context(), r.Body, nil)
+	body := bufio.NewReader(r.Body)
+	if _, err := body.Peek(1); errors.Is(err, io.EOF) {
+		h.writeError(w, r, http.StatusBadRequest, "empty_body", "The request body is empty; a CSV file with a header row is required.")
+		return
+	}
+	if r.URL.Query().Get("background") == "1" {
+		h.startImportJob(w, r, body)
+		return
+	}
+	res, err := h.cases.ImportCases(r.Context(), body, nil)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		h.writeError(w, r, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("The file is larger than %d bytes; nothing was imported. Split it, or use `amparo import cases`.", tooBig.Limit))
+		return
+	}
 	if err != nil {
 		h.domainError(w, r, err)
 		return

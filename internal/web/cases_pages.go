@@ -12,6 +12,7 @@ import (
 	"github.com/amparo-project/amparo/internal/children/custody"
 	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/children/release"
+	"github.com/amparo-project/amparo/internal/errs"
 	"github.com/amparo-project/amparo/internal/identity"
 )
 
@@ -77,6 +78,11 @@ func (h *caseHandlers) handleCasesPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := h.cases.Search(r.Context(), q)
+	if fe := errs.Fields(err); len(fe) > 0 {
+		// A search over the bounds: the form again, with what was typed.
+		h.render(w, r, http.StatusUnprocessableEntity, "cases_list", map[string]any{"Q": q, "Results": []custody.CaseSummary{}, "Error": fe[0].Problem})
+		return
+	}
 	if err != nil {
 		h.domainError(w, r, err)
 		return

@@ -17,6 +17,7 @@ type caseHandlers struct {
 	cases      *custody.Service
 	facilities *facilities.Service
 	release    *release.Service
+	imports    *importJobs // background case imports (import_jobs.go)
 }
 
 func (h *caseHandlers) routes() []Route {
@@ -27,6 +28,7 @@ func (h *caseHandlers) routes() []Route {
 		{Method: "GET", Path: "/api/v1/cases", Perm: auth.PermCaseRead, Handler: withQuery(h.kit, http.StatusOK, childCaseQuery, h.searchCases)},
 		{Method: "POST", Path: "/api/v1/cases", Perm: auth.PermCaseCreate, Handler: withBody(h.kit, http.StatusCreated, h.cases.CreateCase)},
 		{Method: "POST", Path: "/api/v1/cases/import", Perm: auth.PermCaseImport, Handler: h.handleCaseImportAPI, MaxBody: 64 << 20},
+		{Method: "GET", Path: "/api/v1/cases/import/jobs/{job}", Perm: auth.PermCaseImport, Handler: h.handleImportJobAPI},
 		{Method: "GET", Path: "/api/v1/cases/board", Perm: auth.PermBoardRead, Handler: withQuery(h.kit, http.StatusOK, parseBoardQuery, h.board)},
 		{Method: "GET", Path: "/api/v1/cases/stats", Perm: auth.PermCaseStats, Handler: withQuery(h.kit, http.StatusOK, noQuery, h.publicStats)},
 		{Method: "GET", Path: "/api/v1/cases/{id}", Perm: auth.PermCaseRead, Handler: withID(h.kit, http.StatusOK, h.release.CaseView)},

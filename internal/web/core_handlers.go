@@ -24,10 +24,20 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
+// handleStatic serves the embedded files. Only a file is served: a name
+// that is not a valid path (`..`, bytes that are not UTF-8 such as
+// %c0%ae) or a directory is not found, answered like every 404 (no
+// listing, no 500).
 func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	sub, _ := fs.Sub(staticFiles, "static")
+	name := strings.TrimPrefix(r.URL.Path, "/static/")
+	st, err := fs.Stat(sub, name)
+	if !fs.ValidPath(name) || err != nil || st.IsDir() {
+		s.writeError(w, r, http.StatusNotFound, "not_found", "No such file.")
+		return
+	}
 	w.Header().Set("Cache-Control", "public, max-age=3600")
-	http.StripPrefix("/static/", http.FileServerFS(sub)).ServeHTTP(w, r)
+	http.ServeFileFS(w, r, sub, name)
 }
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {

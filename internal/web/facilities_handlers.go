@@ -43,12 +43,10 @@ type bedsRequest struct {
 	Beds []facilities.Beds `json:"beds"`
 }
 
-// setBeds sets each line of beds in turn and answers the facility.
+// setBeds sets every line of beds (all or none) and answers the facility.
 func (h *caseHandlers) setBeds(ctx context.Context, id int64, req bedsRequest) (*facilities.Facility, error) {
-	for _, b := range req.Beds {
-		if err := h.facilities.SetBeds(ctx, id, b); err != nil {
-			return nil, err
-		}
+	if err := h.facilities.SetAllBeds(ctx, id, req.Beds); err != nil {
+		return nil, err
 	}
 	return h.facilities.Facility(ctx, id)
 }

@@ -196,6 +196,9 @@ func (s *Server) guard(rt Route) http.Handler {
 			s.writeError(w, r, http.StatusForbidden, "csrf", "The form expired or did not come from this site. Reload the page and try again.")
 			return
 		}
+		if !s.formTextOK(w, r) {
+			return
+		}
 		rt.Handler(w, r)
 	})
 }

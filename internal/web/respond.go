@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/amparo-project/amparo/internal/errs"
 )
@@ -74,12 +77,21 @@ func (s *kit) domainError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // decodeJSON reads a JSON body into dst, refusing unknown fields, bodies
-// over the route's cap (413) and trailing data. On error it has already
-// answered and returns false.
+// over the route's cap (413), trailing data, and text no record may hold
+// (422: see badText). On error it has already answered and returns false.
 func (s *kit) decodeJSON(w http.ResponseWriter, r *http.Request, dst any) bool {
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body) // within the route's cap
+	if err == nil {
+		if problem := badText(body); problem != "" {
+			s.writeError(w, r, http.StatusUnprocessableEntity, "invalid", "The request body "+problem+".")
+			return false
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	err := dec.Decode(dst)
+	if err == nil {
+		err = dec.Decode(dst)
+	}
 	if err == nil && dec.More() {
 		err = errors.New("unexpected data after the JSON value")
 	}
@@ -107,6 +119,73 @@ func (s *kit) decodeJSON(w http.ResponseWriter, r *http.Request, dst any) bool {
 		s.writeError(w, r, http.StatusBadRequest, "bad_json", "Invalid JSON: "+err.Error())
 	}
 	return false
+}
+
+// badText says what is wrong with the text of a JSON body, or "": bytes
+// that are not UTF-8 (which the decoder would silently replace), a NUL
+// (stored by SQLite, refused by PostgreSQL), raw or escaped as \u0000, or
+// an escaped lone surrogate (\ud800, also silently replaced). Outside
+// strings a backslash is a syntax error, so escapes need no parsing.
+func badText(b []byte) string {
+	if !utf8.Valid(b) {
+		return "is not valid UTF-8"
+	}
+	if bytes.IndexByte(b, 0) >= 0 {
+		return "contains a NUL character"
+	}
+	for i := 0; i < len(b)-1; i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		i++ // the escaped character
+		if b[i] != 'u' || i+4 >= len(b) {
+			continue
+		}
+		c, err := strconv.ParseUint(string(b[i+1:i+5]), 16, 32)
+		if err != nil {
+			continue // the decoder reports it
+		}
+		switch {
+		case c == 0:
+			return "contains a NUL character (\\u0000)"
+		case c >= 0xDC00 && c <= 0xDFFF:
+			return "contains an unpaired surrogate escape"
+		case c >= 0xD800 && c <= 0xDBFF:
+			j := i + 5
+			if j+5 >= len(b) || b[j] != '\\' || b[j+1] != 'u' {
+				return "contains an unpaired surrogate escape"
+			}
+			lo, err := strconv.ParseUint(string(b[j+2:j+6]), 16, 32)
+			if err != nil || lo < 0xDC00 || lo > 0xDFFF {
+				return "contains an unpaired surrogate escape"
+			}
+			i = j + 5
+			continue
+		}
+		i += 4
+	}
+	return ""
+}
+
+// formTextOK refuses (422) a submitted form whose names or values are
+// not UTF-8 or hold a NUL: the forms' counterpart of badText, for every
+// page at once. Other bodies pass. On refusal it has answered.
+func (s *kit) formTextOK(w http.ResponseWriter, r *http.Request) bool {
+	if isSafeMethod(r.Method) || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		return true
+	}
+	if err := r.ParseForm(); err != nil {
+		return true // the handler's own reading of the form reports it
+	}
+	for k, vs := range r.PostForm {
+		for _, v := range append(vs, k) {
+			if !utf8.ValidString(v) || strings.IndexByte(v, 0) >= 0 {
+				s.writeError(w, r, http.StatusUnprocessableEntity, "invalid", "The form holds a NUL character or text that is not UTF-8.")
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (s *kit) secure(r *http.Request) bool { return r.TLS != nil || s.opts.SecureCookies }

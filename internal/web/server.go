@@ -61,6 +61,7 @@ type Server struct {
 	loginByIP      *auth.LoginLimiter
 
 	svc       Services
+	imports   *importJobs // background case imports
 	table     []Route
 	mux       *http.ServeMux
 	closeOnce sync.Once
@@ -72,7 +73,7 @@ type Server struct {
 // to call more than once.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
-		var errl []error
+		errl := []error{s.imports.Close()}
 		for _, c := range s.svc.closers() {
 			errl = append(errl, c.Close())
 		}
@@ -126,6 +127,7 @@ func New(db *store.DB, svc Services, opts Options) (*Server, error) {
 		db:             db,
 		auth:           auth.NewService(db),
 		svc:            svc,
+		imports:        newImportJobs(),
 		loginByAccount: auth.NewLoginLimiter(5, 15*time.Minute),
 		loginByIP:      auth.NewLoginLimiter(30, 15*time.Minute),
 	}

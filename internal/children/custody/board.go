@@ -9,10 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/children/internal/conv"
+	"github.com/amparo-project/amparo/internal/errs"
 	"github.com/amparo-project/amparo/internal/identity"
 	"github.com/amparo-project/amparo/internal/store"
 )
@@ -268,9 +270,12 @@ func (s *Service) Search(ctx context.Context, q SearchQuery) ([]CaseSummary, err
 	if q.Limit <= 0 || q.Limit > 500 {
 		q.Limit = 50
 	}
+	text := strings.TrimSpace(q.Q)
+	if err := checkSearchText(text); err != nil {
+		return nil, err
+	}
 	cond, args := sc.where("c")
 	where := []string{cond}
-	text := strings.TrimSpace(q.Q)
 	var id int64
 	if _, err := fmt.Sscanf(strings.TrimPrefix(text, "#"), "%d", &id); err == nil && id > 0 && !strings.ContainsAny(text, " ") {
 		where = append(where, "c.id = ?")
@@ -327,6 +332,28 @@ func (s *Service) Search(ctx context.Context, q SearchQuery) ([]CaseSummary, err
 		return nil, err
 	}
 	return out, nil
+}
+
+// A search's text is bounded so that its SQL stays small: each word adds
+// three index scans, and a few hundred words made PostgreSQL plan for
+// minutes and SQLite refuse the statement. No name has more words.
+const (
+	SearchMaxChars = 200
+	SearchMaxWords = 8
+)
+
+// checkSearchText refuses (422, field q) a search text over the bounds,
+// rather than searching for part of it.
+func checkSearchText(text string) error {
+	v := &errs.ValidationError{}
+	if !storable(text) {
+		v.Add("q", "%s", unstorable)
+	} else if n := utf8.RuneCountInString(text); n > SearchMaxChars {
+		v.Add("q", "is %d characters long; a search takes at most %d", n, SearchMaxChars)
+	} else if n := len(strings.Fields(text)); n > SearchMaxWords {
+		v.Add("q", "has %d words; a search takes at most %d", n, SearchMaxWords)
+	}
+	return v.Err()
 }
 
 // nameCondition is the condition on c.id that a folded name query puts

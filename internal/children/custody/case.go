@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/amparo-project/amparo/internal/children/internal/conv"
 	"github.com/amparo-project/amparo/internal/errs"
@@ -124,6 +125,42 @@ type Intake struct {
 // maxText bounds free text so that one record cannot fill the database.
 const maxText = 4000
 
+// Lists are bounded like text: generous for any child, small enough that
+// one request cannot store a megabyte of flags or link thousands of cases.
+const (
+	maxLanguages    = 20
+	maxMedicalFlags = 50
+	maxSiblings     = 30
+)
+
+// checkList adds a problem when list has more than max items or an item
+// longer than maxLen bytes.
+func checkList(v *errs.ValidationError, field string, list []string, max, maxLen int) {
+	if len(list) > max {
+		v.Add(field, "%d given; at most %d", len(list), max)
+		return
+	}
+	for _, item := range list {
+		if len(item) > maxLen {
+			v.Add(field, "an item is longer than %d characters", maxLen)
+			return
+		}
+		if !storable(item) {
+			v.Add(field, "%s", unstorable)
+			return
+		}
+	}
+}
+
+// unstorable is the problem of text storable refuses.
+const unstorable = "contains a NUL character or bytes that are not UTF-8"
+
+// storable reports whether both engines store s as it is: valid UTF-8
+// without NUL (PostgreSQL refuses NUL; SQLite would keep it).
+func storable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
 // Normalize cleans in and checks it, returning a *errs.ValidationError listing
 // every problem. now bounds dates in the future.
 func (in *Intake) Normalize(now time.Time) error {
@@ -132,6 +169,8 @@ func (in *Intake) Normalize(now time.Time) error {
 		*s = strings.TrimSpace(*s)
 		if len(*s) > max {
 			v.Add(field, "longer than %d characters", max)
+		} else if !storable(*s) {
+			v.Add(field, "%s", unstorable)
 		}
 	}
 	trim(&in.GivenNames, "given_names", 200)
@@ -191,6 +230,11 @@ func (in *Intake) Normalize(now time.Time) error {
 	}
 	in.Languages = conv.CleanList(in.Languages)
 	in.MedicalFlags = conv.CleanList(in.MedicalFlags)
+	checkList(v, "languages", in.Languages, maxLanguages, 100)
+	checkList(v, "medical_flags", in.MedicalFlags, maxMedicalFlags, 200)
+	if len(in.Siblings) > maxSiblings {
+		v.Add("siblings", "%d given; at most %d", len(in.Siblings), maxSiblings)
+	}
 	if in.Separated == nil || !*in.Separated {
 		if in.ParentDetails != "" && in.Separated != nil {
 			v.Add("parent_details", "given but the child is recorded as not separated")

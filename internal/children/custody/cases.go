@@ -133,12 +133,20 @@ func (s *Service) linkSiblings(ctx context.Context, a, b int64) error {
 	if a == b {
 		return &errs.ValidationError{Problems: []errs.FieldError{{Field: "siblings", Problem: "a case cannot be its own sibling"}}}
 	}
+	// The caller must see the sibling too: linking would show it to them.
+	// A case that does not exist and one outside the scope are answered
+	// alike, so that ids cannot be probed.
+	sc, err := s.ScopeFor(ctx)
+	if err != nil {
+		return err
+	}
+	cond, args := sc.where("c")
 	var n int
-	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM cases WHERE id = ?`, b).Scan(&n); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM cases c WHERE c.id = ? AND `+cond, append([]any{b}, args...)...).Scan(&n); err != nil {
 		return fmt.Errorf("custody: link siblings: %w", err)
 	}
 	if n == 0 {
-		return &errs.ValidationError{Problems: []errs.FieldError{{Field: "siblings", Problem: fmt.Sprintf("case %d does not exist", b)}}}
+		return &errs.ValidationError{Problems: []errs.FieldError{{Field: "siblings", Problem: fmt.Sprintf("no case %d that you can see", b)}}}
 	}
 	for _, pair := range [][2]int64{{a, b}, {b, a}} {
 		if _, err := s.db.Exec(ctx, `INSERT INTO case_siblings (case_id, sibling_id) VALUES (?, ?) ON CONFLICT (case_id, sibling_id) DO NOTHING`, pair[0], pair[1]); err != nil {
@@ -148,7 +156,9 @@ func (s *Service) linkSiblings(ctx context.Context, a, b int64) error {
 	return nil
 }
 
-// LinkSiblings records that two cases are siblings.
+// LinkSiblings records that two cases are siblings. The caller's scope
+// must include both; a case outside it is answered as one that does not
+// exist (errs.ErrNotFound).
 func (s *Service) LinkSiblings(ctx context.Context, a, b int64) error {
 	if _, err := auth.Require(ctx, auth.PermCaseUpdate); err != nil {
 		return err
@@ -156,6 +166,13 @@ func (s *Service) LinkSiblings(ctx context.Context, a, b int64) error {
 	return s.db.WithTx(ctx, func(ctx context.Context) error {
 		if _, err := s.caseInScope(ctx, a); err != nil {
 			return err
+		}
+		if a != b {
+			// An unknown or unseen sibling is answered as an unknown
+			// case in the path is: 404 with the same words.
+			if _, err := s.caseInScope(ctx, b); err != nil {
+				return err
+			}
 		}
 		if err := s.linkSiblings(ctx, a, b); err != nil {
 			return err
@@ -264,16 +281,20 @@ func (s *Service) MarkReleased(ctx context.Context, c *Case, reason string) erro
 		return err
 	}
 	now := s.now()
-	if err := s.endPlacement(ctx, c, now, "released"); err != nil {
-		return err
-	}
-	if err := s.resolveOpen(ctx, c.ID, now, "not_applicable", ""); err != nil {
-		return err
-	}
-	if _, err := s.db.Exec(ctx, `UPDATE cases SET state = 'released', updated_at = ? WHERE id = ?`, store.FormatTime(now), c.ID); err != nil {
-		return fmt.Errorf("custody: release: %w", err)
-	}
-	return s.addEvent(ctx, c.ID, now, Event{Kind: "release.approve", FromState: c.State, ToState: StateReleased, Reason: reason})
+	// Its own transaction when the caller has none: four writes that
+	// stand or fall together.
+	return s.db.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.endPlacement(ctx, c, now, "released"); err != nil {
+			return err
+		}
+		if err := s.resolveOpen(ctx, c.ID, now, "not_applicable", ""); err != nil {
+			return err
+		}
+		if _, err := s.db.Exec(ctx, `UPDATE cases SET state = 'released', updated_at = ? WHERE id = ?`, store.FormatTime(now), c.ID); err != nil {
+			return fmt.Errorf("custody: release: %w", err)
+		}
+		return s.addEvent(ctx, c.ID, now, Event{Kind: "release.approve", FromState: c.State, ToState: StateReleased, Reason: reason})
+	})
 }
 
 // caseInScope loads a case the principal may see. A case out of scope is

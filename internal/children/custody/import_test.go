@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/errs"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/store/storetest"
 )
@@ -91,6 +92,55 @@ func TestImportIdentityColumns(t *testing.T) {
 		}
 		if place != "Cobán" || mother != "Rosa Caal Tiul" || father != "Juan Tiul Xol" {
 			t.Errorf("stored %q, %q, %q", place, mother, father)
+		}
+	})
+}
+
+// Issue 15: a quote left open panicked (FieldPos after a read error) with
+// the rows before it committed; the error list had no bound.
+func TestImportAllOrNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		admin, _ := f.user("admin@example.org", auth.RoleAdmin)
+		head := "given_names,surname1,encountered_at,siblings\n"
+		rows := strings.Repeat("Ana,Tiul,2026-03-01T09:00Z,\n", 600)
+		for _, bad := range []string{"Luis,\"Pérez,2026-03-01T09:00Z,\n", "Luis,Pé\"rez\",2026-03-01T09:00Z,\n", "\"Luis\"x,Pérez,2026-03-01T09:00Z,\n"} {
+			res, err := f.s.ImportCases(admin, strings.NewReader(head+rows+bad+rows), nil)
+			if err != nil {
+				t.Fatalf("%q: %v", bad, err)
+			}
+			if res.Imported != 0 || res.Aborted == "" || len(res.Errors) != 1 || res.Errors[0].Line != 602 {
+				t.Errorf("%q: %+v", bad, res)
+			}
+			if found, _ := f.s.Search(admin, SearchQuery{Q: "tiul"}); len(found) != 0 {
+				t.Errorf("%q: an aborted import committed %d cases", bad, len(found))
+			}
+		}
+		if _, err := f.s.ImportCases(admin, strings.NewReader(""), nil); !errs.IsValidation(err) {
+			t.Errorf("empty file: %v", err)
+		}
+		if res, err := f.s.ImportCases(admin, strings.NewReader("\"given_names\n"), nil); err != nil || res.Aborted == "" {
+			t.Errorf("open quote in the header: %+v %v", res, err)
+		}
+		// Valid rows are imported and invalid ones reported, the list cut.
+		ok := "Ana,Tiul,2026-03-01T09:00Z,\n"
+		bad := "No,Time,,\n"
+		ghost := "Ghost,Sibling,2026-03-01T09:00Z,99999\n"
+		res, err := f.s.ImportCases(admin, strings.NewReader(head+ok+ghost+strings.Repeat(bad, 2500)+ok), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Imported != 2 || res.Rejected != 2501 || len(res.Errors) != MaxImportErrors || res.ErrorsOmitted != 1501 ||
+			res.Errors[0].Line != 3 || res.Errors[0].Field != "siblings" || res.Errors[1].Line != 4 {
+			t.Errorf("imported %d rejected %d errors %d omitted %d first %+v", res.Imported, res.Rejected, len(res.Errors), res.ErrorsOmitted, res.Errors[:2])
+		}
+		if found, _ := f.s.Search(admin, SearchQuery{Q: "ghost"}); len(found) != 0 {
+			t.Errorf("a row naming a missing sibling was imported")
+		}
+		// Text neither engine can store alike is a row's problem, not a 500.
+		res, err = f.s.ImportCases(admin, strings.NewReader(head+"Nul\x00,Row,2026-03-01T09:00Z,\nBad,\xff\xfe,2026-03-01T09:00Z,\n"+ok), nil)
+		if err != nil || res.Imported != 1 || res.Rejected != 2 {
+			t.Errorf("NUL and bad UTF-8 cells: %+v %v", res, err)
 		}
 	})
 }

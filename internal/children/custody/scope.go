@@ -13,8 +13,21 @@ import (
 //	admin                 every case
 //	intake                cases they created, until referral
 //	caseworker, supervisor, legal
-//	                      cases currently in their facilities (user_facilities)
+//	                      cases placed in their facilities (user_facilities),
+//	                      including, after release or closure, the cases whose
+//	                      last placement was there
 //	anyone else           none (aggregates only, see Stats)
+//
+// Released and closed cases stay visible to the caseworkers and legal staff
+// of the facility that last held the child, for as long as they are
+// assigned to it: that facility makes the post-release follow-up calls,
+// answers for the record in audits and licensing reviews, and is where a
+// child who comes back into care is known. Unassigning a person from the
+// facility (amparo facilities unassign) ends their view of its cases, past
+// and present. A case is never visible to the staff of a facility it was
+// moved away from.
+//
+// Linking two cases (siblings, at intake or later) needs both in scope.
 type Scope struct {
 	All         bool
 	CreatedBy   int64   // intake: own cases in encountered / in_border_custody

@@ -285,7 +285,7 @@ func TestOnChange(t *testing.T) {
 		var newID int64
 		csv := "given_names,surname1,encountered_at,siblings\n" +
 			"Eva,Caal,2026-03-01T09:00Z,\n" +
-			"Rut,Xol,2026-03-01T09:00Z,99999\n" + // refused: rolls back its batch, retried row by row
+			"Rut,Xol,2026-03-01T09:00Z,99999\n" + // refused: rolled back to its savepoint
 			"Luz,Choc,2026-03-01T09:00Z,\n"
 		maxID := func() int64 {
 			var id int64
@@ -331,7 +331,7 @@ func TestOnChange(t *testing.T) {
 					err = fmt.Errorf("imported %d: %+v", res.Imported, res.Errors)
 				}
 				return err
-			}, createdSince, true},
+			}, createdSince, false}, // one transaction: it composes into the caller's (issue 15)
 			{"identity correction", func(ctx context.Context) error {
 				_, err := f.s.UpdateIdentity(ctx, existing.ID, IdentityChange{Patch: identity.Patch{Surname1: ptr("Tiul " + fmt.Sprint(f.clock.UnixNano()))}, Reason: "document"})
 				f.advance(1)

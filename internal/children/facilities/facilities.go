@@ -150,6 +150,41 @@ func (s *Service) SetBeds(ctx context.Context, facilityID int64, b Beds) error {
 	})
 }
 
+// SetAllBeds sets several lines of beds at once: every line is checked
+// first (each problem reported), then all are written in one transaction,
+// so a refused line leaves every line as it was.
+func (s *Service) SetAllBeds(ctx context.Context, facilityID int64, beds []Beds) error {
+	if _, err := auth.Require(ctx, auth.PermFacilityManage); err != nil {
+		return err
+	}
+	v := &errs.ValidationError{}
+	seen := map[[2]string]bool{}
+	for i, b := range beds {
+		key := [2]string{b.Sex, b.AgeBand}
+		switch {
+		case !slices.Contains(Sexes, b.Sex) || !slices.Contains(AgeBands, b.AgeBand) || b.Capacity < 0:
+			v.Add(fmt.Sprintf("beds[%d]", i), "sex F or M, a known age band, capacity not negative")
+		case seen[key]:
+			v.Add(fmt.Sprintf("beds[%d]", i), "%s %s is given twice", b.Sex, b.AgeBand)
+		}
+		seen[key] = true
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return s.db.WithTx(ctx, func(ctx context.Context) error {
+		if _, err := s.Facility(ctx, facilityID); err != nil {
+			return err
+		}
+		for _, b := range beds {
+			if err := s.SetBeds(ctx, facilityID, b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 func (s *Service) setBeds(ctx context.Context, facilityID int64, b Beds) error {
 	if !slices.Contains(Sexes, b.Sex) || !slices.Contains(AgeBands, b.AgeBand) || b.Capacity < 0 {
 		return &errs.ValidationError{Problems: []errs.FieldError{{Field: "beds", Problem: "sex F or M, a known age band, capacity not negative"}}}
