@@ -29,7 +29,7 @@ func (f *fixture) release(caseID int64) {
 		f.t.Fatal(err)
 	}
 	for _, st := range []release.Step{release.StepIdentity, release.StepRelationship, release.StepPublicRecords, release.StepSexOffender} {
-		if err := f.rel.RecordVetting(cw, sp.ID, st, release.ResultPassed, ""); err != nil {
+		if err := f.rel.RecordVetting(cw, sp.ID, st, release.ResultPassed, "document on file"); err != nil {
 			f.t.Fatal(err)
 		}
 	}
