@@ -83,24 +83,9 @@ func (s *Service) court(name string) (*Court, bool) {
 
 // Proceedings returns a case's notice to appear and hearings.
 func (s *Service) Proceedings(ctx context.Context, caseID int64) (*Proceedings, error) {
-	if _, err := auth.Require(ctx, auth.PermCaseRead); err != nil {
-		return nil, err
-	}
-	var out *Proceedings
-	err := s.db.WithTx(ctx, func(ctx context.Context) error {
-		if _, err := s.cases.InScope(ctx, caseID); err != nil {
-			return err
-		}
-		var err error
-		if out, err = s.loadProceedings(ctx, caseID); err != nil {
-			return err
-		}
-		return audit.Log(ctx, s.db, audit.Event{Action: "legal.court.read", ObjectType: "case", ObjectID: fmt.Sprint(caseID)})
+	return readForCase(ctx, s, auth.PermCaseRead, caseID, "legal.court.read", "proceedings", func(ctx context.Context, c *custody.Case) (*Proceedings, error) {
+		return s.loadProceedings(ctx, caseID)
 	})
-	if err != nil {
-		return nil, fmt.Errorf("legal: proceedings of case %d: %w", caseID, err)
-	}
-	return out, nil
 }
 
 // RecordNTA records (or corrects) the notice to appear. A correction that

@@ -97,24 +97,9 @@ func (s *Service) scheduleFollowUps(ctx context.Context, r release.Release) erro
 // FollowUpsOf returns a released child's follow-up (404 for a case out of
 // scope; 409 for a child not released).
 func (s *Service) FollowUpsOf(ctx context.Context, caseID int64) (*FollowUps, error) {
-	if _, err := auth.Require(ctx, auth.PermFollowUpRead); err != nil {
-		return nil, err
-	}
-	var out *FollowUps
-	err := s.db.WithTx(ctx, func(ctx context.Context) error {
-		if _, err := s.cases.InScope(ctx, caseID); err != nil {
-			return err
-		}
-		var err error
-		if out, err = s.loadFollowUps(ctx, caseID); err != nil {
-			return err
-		}
-		return audit.Log(ctx, s.db, audit.Event{Action: "legal.followup.read", ObjectType: "case", ObjectID: fmt.Sprint(caseID)})
+	return readForCase(ctx, s, auth.PermFollowUpRead, caseID, "legal.followup.read", "follow-ups", func(ctx context.Context, c *custody.Case) (*FollowUps, error) {
+		return s.loadFollowUps(ctx, caseID)
 	})
-	if err != nil {
-		return nil, fmt.Errorf("legal: follow-ups of case %d: %w", caseID, err)
-	}
-	return out, nil
 }
 
 // RecordAttempt records a follow-up call attempt and applies the contact

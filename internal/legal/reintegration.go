@@ -101,24 +101,9 @@ func (s *Service) RecordReintegration(ctx context.Context, caseID int64, in Rein
 // ReintegrationOf reads a repatriated child's hand-off (404 when none is
 // recorded or the case is out of scope).
 func (s *Service) ReintegrationOf(ctx context.Context, caseID int64) (*Reintegration, error) {
-	if _, err := auth.Require(ctx, auth.PermFollowUpRead); err != nil {
-		return nil, err
-	}
-	var out *Reintegration
-	err := s.db.WithTx(ctx, func(ctx context.Context) error {
-		if _, err := s.cases.InScope(ctx, caseID); err != nil {
-			return err
-		}
-		var err error
-		if out, err = s.loadReintegration(ctx, caseID); err != nil {
-			return err
-		}
-		return audit.Log(ctx, s.db, audit.Event{Action: "legal.reintegration.read", ObjectType: "case", ObjectID: fmt.Sprint(caseID)})
+	return readForCase(ctx, s, auth.PermFollowUpRead, caseID, "legal.reintegration.read", "reintegration", func(ctx context.Context, c *custody.Case) (*Reintegration, error) {
+		return s.loadReintegration(ctx, caseID)
 	})
-	if err != nil {
-		return nil, fmt.Errorf("legal: reintegration of case %d: %w", caseID, err)
-	}
-	return out, nil
 }
 
 func (s *Service) loadReintegration(ctx context.Context, caseID int64) (*Reintegration, error) {

@@ -70,25 +70,14 @@ func (in *ScreeningInput) check() error {
 // Screening returns a case's screening (an empty one when none is
 // recorded), for a case in the caller's scope; the read is audited.
 func (s *Service) Screening(ctx context.Context, caseID int64) (*Screening, error) {
-	if _, err := auth.Require(ctx, auth.PermCaseRead); err != nil {
-		return nil, err
-	}
-	var out *Screening
-	err := s.db.WithTx(ctx, func(ctx context.Context) error {
-		c, err := s.cases.InScope(ctx, caseID)
+	return readForCase(ctx, s, auth.PermCaseRead, caseID, "legal.screening.read", "screening", func(ctx context.Context, c *custody.Case) (*Screening, error) {
+		out, err := s.loadScreening(ctx, caseID)
 		if err != nil {
-			return err
-		}
-		if out, err = s.loadScreening(ctx, caseID); err != nil {
-			return err
+			return nil, err
 		}
 		out.Child = brief(c)
-		return audit.Log(ctx, s.db, audit.Event{Action: "legal.screening.read", ObjectType: "case", ObjectID: fmt.Sprint(caseID)})
+		return out, nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("legal: screening of case %d: %w", caseID, err)
-	}
-	return out, nil
 }
 
 // SaveScreening records a case's screening (replacing the one before),

@@ -10,10 +10,12 @@ package legal
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/amparo-project/amparo/internal/audit"
+	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/children/custody"
 	"github.com/amparo-project/amparo/internal/children/release"
 	"github.com/amparo-project/amparo/internal/store"
@@ -77,4 +79,31 @@ func timePtr(t store.Time) *time.Time {
 	}
 	v := t.Time
 	return &v
+}
+
+// readForCase is every read of a record attached to a case: the
+// permission, the case in the caller's scope (404 otherwise, so that ids
+// outside it stay unknown), the load, and the audit row of the read, in
+// one transaction; errors are wrapped once, naming what was read.
+func readForCase[T any](ctx context.Context, s *Service, perm auth.Permission, caseID int64, action, what string,
+	load func(ctx context.Context, c *custody.Case) (T, error)) (T, error) {
+	var out T
+	if _, err := auth.Require(ctx, perm); err != nil {
+		return out, err
+	}
+	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+		c, err := s.cases.InScope(ctx, caseID)
+		if err != nil {
+			return err
+		}
+		if out, err = load(ctx, c); err != nil {
+			return err
+		}
+		return audit.Log(ctx, s.db, audit.Event{Action: action, ObjectType: "case", ObjectID: fmt.Sprint(caseID)})
+	})
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("legal: %s of case %d: %w", what, caseID, err)
+	}
+	return out, nil
 }
