@@ -137,26 +137,12 @@ func (h *legalHandlers) handleHearingPage(w http.ResponseWriter, r *http.Request
 	h.courtAnswer(w, r, id, f, err)
 }
 
-// courtAnswer redirects after a saved court form, re-shows the legal page
-// with the form and its problems when refused.
+// courtAnswer ends the court forms of the screening page.
 func (h *legalHandlers) courtAnswer(w http.ResponseWriter, r *http.Request, id int64, f courtForm, err error) {
-	if err == nil {
-		http.Redirect(w, r, "/cases/"+strconv.FormatInt(id, 10)+"/screening", http.StatusSeeOther)
-		return
-	}
-	fields := errs.Fields(err)
-	if fields == nil {
-		h.domainError(w, r, err)
-		return
-	}
-	v, verr := h.screeningView(r, id)
-	if verr != nil {
-		h.domainError(w, r, verr)
-		return
-	}
-	v.CourtForm = f
-	for _, p := range fields {
-		v.CourtProblems[p.Field] = p.Problem
-	}
-	h.render(w, r, http.StatusUnprocessableEntity, "legal_screening", v)
+	h.screeningAnswer(w, r, id, err, func(v *screeningView, fields []errs.FieldError) {
+		v.CourtForm = f
+		for _, p := range fields {
+			v.CourtProblems[p.Field] = p.Problem
+		}
+	})
 }

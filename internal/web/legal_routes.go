@@ -170,6 +170,20 @@ func (h *legalHandlers) handleScreeningSave(w http.ResponseWriter, r *http.Reque
 		}
 	}
 	_, err := h.legal.SaveScreening(r.Context(), id, in)
+	h.screeningAnswer(w, r, id, err, func(v *screeningView, fields []errs.FieldError) {
+		v.Answers, v.Notes = in.Answers, in.Notes
+		for _, f := range fields {
+			v.Problems[strings.TrimPrefix(f.Field, "answers.")] = f.Problem
+		}
+	})
+}
+
+// screeningAnswer ends every form posted from the screening page (the
+// screening itself, the notice to appear, a hearing): back to the page when
+// saved; the page again, with what was typed and each problem beside its
+// field (refill), when refused for its input; any other refusal mapped as
+// usual.
+func (h *legalHandlers) screeningAnswer(w http.ResponseWriter, r *http.Request, id int64, err error, refill func(*screeningView, []errs.FieldError)) {
 	if err == nil {
 		http.Redirect(w, r, "/cases/"+strconv.FormatInt(id, 10)+"/screening", http.StatusSeeOther)
 		return
@@ -184,10 +198,7 @@ func (h *legalHandlers) handleScreeningSave(w http.ResponseWriter, r *http.Reque
 		h.domainError(w, r, verr)
 		return
 	}
-	v.Answers, v.Notes = in.Answers, in.Notes
-	for _, f := range fields {
-		v.Problems[strings.TrimPrefix(f.Field, "answers.")] = f.Problem
-	}
+	refill(v, fields)
 	h.render(w, r, http.StatusUnprocessableEntity, "legal_screening", v)
 }
 
