@@ -188,6 +188,15 @@ var knownScopes = []Scope{
 	{"cbp-swb-unstated", "CBP southwest border (split not stated)", "CBP southwest border figures whose Border Patrol / ports-of-entry split the citing source does not state."},
 	{"cbp-unstated", "CBP (press; scope not stated)", "CBP figures reported by the press without saying whether ports of entry are included."},
 	{"cbp-nationwide", "CBP nationwide (all borders, Border Patrol + ports of entry)", "CBP encounters on all borders."},
+	// CBP's Nationwide Encounters files (FY2020 on), summed by Amparo from
+	// the published rows (import_cbp_nationwide.go): CBP-wide counts, a
+	// different series from the Border Patrol ones above.
+	{"cbp-enc-nw", "CBP encounters, nationwide (Title 8 + Title 42)", "CBP Nationwide Encounters data: Border Patrol apprehensions and Office of Field Operations inadmissibles (Title 8) plus Title 42 expulsions, on every border and at air and sea ports."},
+	{"cbp-enc-nw-t8", "CBP encounters, nationwide, Title 8 only", "CBP Nationwide Encounters data: Border Patrol apprehensions and Office of Field Operations inadmissibles under Title 8, every border."},
+	{"cbp-enc-nw-t42", "CBP encounters, nationwide, Title 42 expulsions", "CBP Nationwide Encounters data: Title 42 expulsions (March 2020 to May 2023), every border."},
+	{"cbp-enc-swlb", "CBP encounters, southwest land border (Title 8 + Title 42)", "CBP Nationwide Encounters data, southwest land border region: Border Patrol and ports of entry, Title 8 plus Title 42."},
+	{"cbp-enc-swlb-t8", "CBP encounters, southwest land border, Title 8 only", "CBP Nationwide Encounters data, southwest land border region: Border Patrol apprehensions and ports-of-entry inadmissibles under Title 8."},
+	{"cbp-enc-swlb-t42", "CBP encounters, southwest land border, Title 42 expulsions", "CBP Nationwide Encounters data, southwest land border region: Title 42 expulsions (March 2020 to May 2023)."},
 	{"hhs-orr", "HHS Office of Refugee Resettlement", "Figures of the HHS unaccompanied children program."},
 }
 
