@@ -32,6 +32,12 @@ func owidSource(key, provider, title, url, licence string) *Source {
 		Retrieved: "2026-11-24", Licence: licence, Priority: 30}
 }
 
+// retrievedOn sets the date a shipped file was collected.
+func retrievedOn(date string, s *Source) *Source {
+	s.Retrieved = date
+	return s
+}
+
 // cbpNationwideSource describes one release of CBP's Nationwide Encounters
 // state file. Releases overlap (each covers four fiscal years): each is its
 // own source, the newer one ranked first, so that a month shows the latest
@@ -77,6 +83,14 @@ var BuiltinFiles = []BuiltinFile{
 		"Poverty and inequality (PIP 20220909, 2017 PPP)", "https://github.com/owid/poverty-data", "CC BY 4.0")},
 	{"data/indicators/owid-unwpp2017-population-by-age-group.csv.gz", "owid", owidSource("owid:owid-unwpp2017-population-by-age-group.csv.gz", "UN DESA Population Division (WPP 2017)",
 		"Population by age group (WPP 2017; medium variant after 2015)", "https://population.un.org/wpp/", "UN terms of use")},
+	{"data/indicators/owid-undernourishment-wb2017-sofi2018.csv", "owid", retrievedOn("2026-11-30", owidSource("owid:owid-undernourishment-wb2017-sofi2018.csv",
+		"FAO (via World Bank WDI 2017 and UN SOFI 2018)", "Prevalence of undernourishment (World Bank 2017 & UN FAO SOFI 2018)",
+		"https://github.com/owid/owid-datasets/tree/48c9992ae317b35ed327fc36d2af75fe8b3ef7ed/datasets/Prevalence%20of%20undernourishment%20-%20World%20Bank%20(2017)%20%26%20UN%20SOFI%20(2018)",
+		"World Bank data CC BY 4.0; FAO terms of use; OWID processing CC BY 4.0 (no licence stated in the dataset itself)"))},
+	{"data/indicators/owid-emdat-natural-disasters.csv.gz", "owid", retrievedOn("2026-11-30", owidSource("owid:owid-emdat-natural-disasters.csv.gz",
+		"EM-DAT, CRED / UCLouvain, Brussels (D. Guha-Sapir)", "Natural disasters by country and year (EM-DAT, aggregated by OWID, 2021-11)",
+		"https://github.com/owid/owid-datasets/tree/48c9992ae317b35ed327fc36d2af75fe8b3ef7ed/datasets/Natural%20disasters%20(EMDAT)",
+		"EM-DAT terms of use (attribution to CRED / UCLouvain); OWID processing CC BY 4.0 (no licence stated in the dataset itself)"))},
 }
 
 // OpenBuiltin opens a shipped file.

@@ -152,6 +152,8 @@ var knownIndicators = []Indicator{
 	{"population_15_64", "Population aged 15-64", "persons", "UN WPP 2017.", "count"},
 	{"population_65_plus", "Population aged 65 and over", "persons", "UN WPP 2017.", "count"},
 	{"remittances_pct_gdp", "Personal remittances received", "% of GDP", "World Bank WDI BX.TRF.PWKR.DT.GD.ZS.", "number"},
+	{"undernourishment_pct", "Prevalence of undernourishment", "% of population", "Share of the population whose usual food intake does not cover the dietary energy needed for a normal, active and healthy life (FAO; World Bank WDI SN.ITK.DEFC.ZS as of 2017, via Our World in Data). Values below 5% are published as 5 and marked as upper bounds.", "number"},
+	{"drought_affected", "People affected by drought (EM-DAT)", "persons", "People injured, made homeless or otherwise affected by the droughts recorded in EM-DAT (CRED / UCLouvain), summed by Our World in Data by country and year. A year without a value had no drought recorded in EM-DAT; a drought recorded without a count is left out as unknown.", "count"},
 	{"hhs_children_in_care", "Children in HHS care (monthly average)", "children", "Average number of unaccompanied children in the care of HHS's Office of Refugee Resettlement.", "count"},
 	{"hhs_referrals_30d", "Referrals to HHS (30-day average per day)", "children per day", "30-day average number of unaccompanied children referred to HHS each day.", "number"},
 	{"hhs_discharges_to_sponsors", "Discharges to individual sponsors", "children", "Children discharged by HHS to individual sponsors in the month (all categories).", "count"},
