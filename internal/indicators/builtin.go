@@ -91,6 +91,10 @@ var BuiltinFiles = []BuiltinFile{
 		"EM-DAT, CRED / UCLouvain, Brussels (D. Guha-Sapir)", "Natural disasters by country and year (EM-DAT, aggregated by OWID, 2021-11)",
 		"https://github.com/owid/owid-datasets/tree/48c9992ae317b35ed327fc36d2af75fe8b3ef7ed/datasets/Natural%20disasters%20(EMDAT)",
 		"EM-DAT terms of use (attribution to CRED / UCLouvain); OWID processing CC BY 4.0 (no licence stated in the dataset itself)"))},
+	{"data/indicators/owid-youth-unemployment-ilo.csv", "owid", retrievedOn("2026-11-30", owidSource("owid:owid-youth-unemployment-ilo.csv",
+		"ILO Modelled Estimates, via World Bank WDI (2026)", "Youth unemployment rate, ages 15-24 (OWID grapher unemployment-rate-for-young-people, downloaded 2026-02-12)",
+		"https://ourworldindata.org/grapher/unemployment-rate-for-young-people",
+		"World Bank data CC BY 4.0; OWID processing CC BY 4.0 (the copy states no licence)"))},
 }
 
 // OpenBuiltin opens a shipped file.

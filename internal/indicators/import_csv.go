@@ -104,6 +104,7 @@ var owidColumns = map[string]string{
 	"65+ years old (UNWPP, 2017)":                                           "population_65_plus",
 	"Prevalence of undernourishment (World Bank 2017 & UN FAO SOFI (2018))": "undernourishment_pct",
 	"total_affected_drought":                                                "drought_affected",
+	"Unemployment rate, ages 15-24":                                         "youth_unemployment_pct",
 }
 
 // owidFloors are columns whose publisher writes every value below a floor

@@ -28,14 +28,17 @@ func rawOWIDColumn(t *testing.T, path, column string) map[string]map[string]stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	col := -1
+	col, yearCol := -1, -1
 	for i, h := range rows[0] {
-		if h == column {
+		switch h {
+		case column:
 			col = i
+		case "Year":
+			yearCol = i
 		}
 	}
-	if col < 0 || rows[0][0] != "Entity" || rows[0][1] != "Year" {
-		t.Fatalf("%s: header %v", path, rows[0][:2])
+	if col < 0 || yearCol < 0 || rows[0][0] != "Entity" {
+		t.Fatalf("%s: header %v", path, rows[0][:3])
 	}
 	names := map[string]bool{"Guatemala": true, "Honduras": true, "El Salvador": true, "Nicaragua": true, "Mexico": true, "United States": true}
 	out := map[string]map[string]string{}
@@ -44,7 +47,7 @@ func rawOWIDColumn(t *testing.T, path, column string) map[string]map[string]stri
 			if out[r[0]] == nil {
 				out[r[0]] = map[string]string{}
 			}
-			out[r[0]][r[1]] = r[col]
+			out[r[0]][r[yearCol]] = r[col]
 		}
 	}
 	return out
@@ -67,6 +70,7 @@ func TestAddedOWIDSeries(t *testing.T) {
 	}{
 		{"data/indicators/owid-undernourishment-wb2017-sofi2018.csv", "Prevalence of undernourishment (World Bank 2017 & UN FAO SOFI (2018))", "undernourishment_pct", 125},
 		{"data/indicators/owid-emdat-natural-disasters.csv.gz", "total_affected_drought", "drought_affected", 20},
+		{"data/indicators/owid-youth-unemployment-ilo.csv", "Unemployment rate, ages 15-24", "youth_unemployment_pct", 200},
 	}
 	for _, c := range cases {
 		compared, zeros := 0, 0
@@ -105,6 +109,7 @@ func TestAddedOWIDSeries(t *testing.T) {
 		{"MEX", "undernourishment_pct", "2004", 5.5},
 		{"HND", "drought_affected", "2014", 571710},
 		{"GTM", "drought_affected", "2009", 2500000},
+		{"GTM", "youth_unemployment_pct", "2022", 6.274},
 	} {
 		if got, ok := value(t, db, s.country, s.ind, "", s.period); !ok || got != s.want {
 			t.Errorf("%s %s %s = %v (%v), want %v", s.country, s.ind, s.period, got, ok, s.want)
