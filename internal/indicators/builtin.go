@@ -14,7 +14,7 @@ import (
 // real numbers without a network. data/README.md gives their provenance,
 // checksums and licences.
 //
-//go:embed data/README.md data/country_names.csv data/uac/*.csv data/cbp-wapo/*.csv data/indicators/*
+//go:embed data/README.md data/country_names.csv data/uac/*.csv data/cbp-wapo/*.csv data/cbp-nationwide/*.csv.gz data/indicators/*
 var builtinFS embed.FS
 
 // BuiltinFile is one shipped file and how to read it.
@@ -32,6 +32,23 @@ func owidSource(key, provider, title, url, licence string) *Source {
 		Retrieved: "2026-11-24", Licence: licence, Priority: 30}
 }
 
+// retrievedOn sets the date a shipped file was collected.
+func retrievedOn(date string, s *Source) *Source {
+	s.Retrieved = date
+	return s
+}
+
+// cbpNationwideSource describes one release of CBP's Nationwide Encounters
+// state file. Releases overlap (each covers four fiscal years): each is its
+// own source, the newer one ranked first, so that a month shows the latest
+// release's figure and the earlier ones stay visible as other sources.
+func cbpNationwideSource(release, title, url, via string, prio int) *Source {
+	return &Source{Key: "cbp-nationwide-encounters-" + release + "-state", Publisher: "U.S. Customs and Border Protection",
+		Title: "Nationwide Encounters, " + title, URL: url, Retrieved: "2026-11-30 (" + via + ")",
+		Licence: "US government statistics (public domain)", Priority: prio,
+		Note: "published at https://www.cbp.gov/newsroom/stats/nationwide-encounters; unaccompanied children summed by Amparo"}
+}
+
 // BuiltinFiles lists the shipped files in import order.
 var BuiltinFiles = []BuiltinFile{
 	{"data/uac/uac_by_country_fy.csv", "uac-fy", nil},
@@ -42,6 +59,15 @@ var BuiltinFiles = []BuiltinFile{
 	{"data/cbp-wapo/secmondf_20210303.csv", "cbp-sector-month", nil},
 	{"data/cbp-wapo/fy2018_fy2021.csv", "hhs-monthly", nil},
 	{"data/cbp-wapo/states_children.csv", "states-released", nil},
+	{"data/cbp-nationwide/nationwide-encounters-fy20-fy23-state.csv.gz", "cbp-nationwide", cbpNationwideSource("fy20-fy23",
+		"FY2020-FY2023 release (state file)", "https://github.com/UWCHR/cbp/blob/abd1f5749d38a0819668d4ecec1b8d72544084d4/import/input/cbp-nationwide-encounters-fy20-fy23-state.csv",
+		"copy kept by the University of Washington Center for Human Rights (UWCHR/cbp, commit abd1f57)", 17)},
+	{"data/cbp-nationwide/nationwide-encounters-fy22-fy25-state.csv.gz", "cbp-nationwide", cbpNationwideSource("fy22-fy25",
+		"FY2022-FY2025 release (state file)", "https://github.com/Spacetime99/ICEActivity/blob/3f12e7f6877e4465b9d2bdd3ec55ac33565447fe/assets/data/nationwide-encounters-fy22-fy25-state.csv",
+		"copy kept in Spacetime99/ICEActivity (commit 3f12e7f)", 16)},
+	{"data/cbp-nationwide/nationwide-encounters-fy23-fy26-nov-state.csv.gz", "cbp-nationwide", cbpNationwideSource("fy23-fy26-nov",
+		"FY2023-FY2026 release, to November 2025 (state file)", "https://github.com/Spacetime99/ICEActivity/blob/3f12e7f6877e4465b9d2bdd3ec55ac33565447fe/assets/data/nationwide-encounters-fy23-fy26-nov-state.csv",
+		"copy kept in Spacetime99/ICEActivity (commit 3f12e7f)", 15)},
 	{"data/indicators/wb-wgi-2024-wgidataset.xlsx", "wgi", nil},
 	{"data/indicators/ti-cpi-2023-global-results-trends.xlsx", "ti-cpi", nil},
 	{"data/indicators/owid-homicide-rate-unodc.csv", "owid", owidSource("owid:owid-homicide-rate-unodc.csv", "UNODC",
@@ -57,6 +83,18 @@ var BuiltinFiles = []BuiltinFile{
 		"Poverty and inequality (PIP 20220909, 2017 PPP)", "https://github.com/owid/poverty-data", "CC BY 4.0")},
 	{"data/indicators/owid-unwpp2017-population-by-age-group.csv.gz", "owid", owidSource("owid:owid-unwpp2017-population-by-age-group.csv.gz", "UN DESA Population Division (WPP 2017)",
 		"Population by age group (WPP 2017; medium variant after 2015)", "https://population.un.org/wpp/", "UN terms of use")},
+	{"data/indicators/owid-undernourishment-wb2017-sofi2018.csv", "owid", retrievedOn("2026-11-30", owidSource("owid:owid-undernourishment-wb2017-sofi2018.csv",
+		"FAO (via World Bank WDI 2017 and UN SOFI 2018)", "Prevalence of undernourishment (World Bank 2017 & UN FAO SOFI 2018)",
+		"https://github.com/owid/owid-datasets/tree/48c9992ae317b35ed327fc36d2af75fe8b3ef7ed/datasets/Prevalence%20of%20undernourishment%20-%20World%20Bank%20(2017)%20%26%20UN%20SOFI%20(2018)",
+		"World Bank data CC BY 4.0; FAO terms of use; OWID processing CC BY 4.0 (no licence stated in the dataset itself)"))},
+	{"data/indicators/owid-emdat-natural-disasters.csv.gz", "owid", retrievedOn("2026-11-30", owidSource("owid:owid-emdat-natural-disasters.csv.gz",
+		"EM-DAT, CRED / UCLouvain, Brussels (D. Guha-Sapir)", "Natural disasters by country and year (EM-DAT, aggregated by OWID, 2021-11)",
+		"https://github.com/owid/owid-datasets/tree/48c9992ae317b35ed327fc36d2af75fe8b3ef7ed/datasets/Natural%20disasters%20(EMDAT)",
+		"EM-DAT terms of use (attribution to CRED / UCLouvain); OWID processing CC BY 4.0 (no licence stated in the dataset itself)"))},
+	{"data/indicators/owid-youth-unemployment-ilo.csv", "owid", retrievedOn("2026-11-30", owidSource("owid:owid-youth-unemployment-ilo.csv",
+		"ILO Modelled Estimates, via World Bank WDI (2026)", "Youth unemployment rate, ages 15-24 (OWID grapher unemployment-rate-for-young-people, downloaded 2026-02-12)",
+		"https://ourworldindata.org/grapher/unemployment-rate-for-young-people",
+		"World Bank data CC BY 4.0; OWID processing CC BY 4.0 (the copy states no licence)"))},
 }
 
 // OpenBuiltin opens a shipped file.

@@ -152,6 +152,9 @@ var knownIndicators = []Indicator{
 	{"population_15_64", "Population aged 15-64", "persons", "UN WPP 2017.", "count"},
 	{"population_65_plus", "Population aged 65 and over", "persons", "UN WPP 2017.", "count"},
 	{"remittances_pct_gdp", "Personal remittances received", "% of GDP", "World Bank WDI BX.TRF.PWKR.DT.GD.ZS.", "number"},
+	{"undernourishment_pct", "Prevalence of undernourishment", "% of population", "Share of the population whose usual food intake does not cover the dietary energy needed for a normal, active and healthy life (FAO; World Bank WDI SN.ITK.DEFC.ZS as of 2017, via Our World in Data). Values below 5% are published as 5 and marked as upper bounds.", "number"},
+	{"youth_unemployment_pct", "Youth unemployment rate", "% of labour force aged 15-24", "Share of the labour force aged 15-24 without work but available for and seeking work: ILO modelled estimates, via the World Bank's WDI (SL.UEM.1524.ZS, 2026 release), processed by Our World in Data.", "number"},
+	{"drought_affected", "People affected by drought (EM-DAT)", "persons", "People injured, made homeless or otherwise affected by the droughts recorded in EM-DAT (CRED / UCLouvain), summed by Our World in Data by country and year. A year without a value had no drought recorded in EM-DAT; a drought recorded without a count is left out as unknown.", "count"},
 	{"hhs_children_in_care", "Children in HHS care (monthly average)", "children", "Average number of unaccompanied children in the care of HHS's Office of Refugee Resettlement.", "count"},
 	{"hhs_referrals_30d", "Referrals to HHS (30-day average per day)", "children per day", "30-day average number of unaccompanied children referred to HHS each day.", "number"},
 	{"hhs_discharges_to_sponsors", "Discharges to individual sponsors", "children", "Children discharged by HHS to individual sponsors in the month (all categories).", "count"},
@@ -188,6 +191,15 @@ var knownScopes = []Scope{
 	{"cbp-swb-unstated", "CBP southwest border (split not stated)", "CBP southwest border figures whose Border Patrol / ports-of-entry split the citing source does not state."},
 	{"cbp-unstated", "CBP (press; scope not stated)", "CBP figures reported by the press without saying whether ports of entry are included."},
 	{"cbp-nationwide", "CBP nationwide (all borders, Border Patrol + ports of entry)", "CBP encounters on all borders."},
+	// CBP's Nationwide Encounters files (FY2020 on), summed by Amparo from
+	// the published rows (import_cbp_nationwide.go): CBP-wide counts, a
+	// different series from the Border Patrol ones above.
+	{"cbp-enc-nw", "CBP encounters, nationwide (Title 8 + Title 42)", "CBP Nationwide Encounters data: Border Patrol apprehensions and Office of Field Operations inadmissibles (Title 8) plus Title 42 expulsions, on every border and at air and sea ports."},
+	{"cbp-enc-nw-t8", "CBP encounters, nationwide, Title 8 only", "CBP Nationwide Encounters data: Border Patrol apprehensions and Office of Field Operations inadmissibles under Title 8, every border."},
+	{"cbp-enc-nw-t42", "CBP encounters, nationwide, Title 42 expulsions", "CBP Nationwide Encounters data: Title 42 expulsions (March 2020 to May 2023), every border."},
+	{"cbp-enc-swlb", "CBP encounters, southwest land border (Title 8 + Title 42)", "CBP Nationwide Encounters data, southwest land border region: Border Patrol and ports of entry, Title 8 plus Title 42."},
+	{"cbp-enc-swlb-t8", "CBP encounters, southwest land border, Title 8 only", "CBP Nationwide Encounters data, southwest land border region: Border Patrol apprehensions and ports-of-entry inadmissibles under Title 8."},
+	{"cbp-enc-swlb-t42", "CBP encounters, southwest land border, Title 42 expulsions", "CBP Nationwide Encounters data, southwest land border region: Title 42 expulsions (March 2020 to May 2023)."},
 	{"hhs-orr", "HHS Office of Refugee Resettlement", "Figures of the HHS unaccompanied children program."},
 }
 

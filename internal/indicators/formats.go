@@ -40,7 +40,7 @@ func init() {
 		formatLong, formatWBWide, formatOWID,
 		formatUACFY, formatUACMonth, formatProjections,
 		formatCBPMonthlySector, formatCBPCountryFY, formatCBPSectorMonth,
-		formatHHSMonthly, formatStatesReleased,
+		formatHHSMonthly, formatStatesReleased, formatCBPNationwide,
 		formatWGI, formatTICPI,
 	}
 }

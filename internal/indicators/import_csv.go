@@ -94,15 +94,30 @@ var owidColumns = map[string]string{
 	"$2.15 a day - share of population below poverty line":            "poverty_215",
 	"$3.65 a day - share of population below poverty line":            "poverty_365",
 	"$6.85 a day - share of population below poverty line":            "poverty_685",
-	"Gini coefficient":                            "gini",
-	"Income classifications (World Bank (2021))":  "income_group",
-	"Under 15 years old (UNWPP, 2017)":            "population_0_14",
-	"Under 5 years old (UNWPP, 2017)":             "population_0_4",
-	"5-14 years old (UNWPP, 2017)":                "population_5_14",
-	"15-24 years old (UNWPP, 2017)":               "population_15_24",
-	"Working age (15-64 years old) (UNWPP, 2017)": "population_15_64",
-	"65+ years old (UNWPP, 2017)":                 "population_65_plus",
+	"Gini coefficient":                                                      "gini",
+	"Income classifications (World Bank (2021))":                            "income_group",
+	"Under 15 years old (UNWPP, 2017)":                                      "population_0_14",
+	"Under 5 years old (UNWPP, 2017)":                                       "population_0_4",
+	"5-14 years old (UNWPP, 2017)":                                          "population_5_14",
+	"15-24 years old (UNWPP, 2017)":                                         "population_15_24",
+	"Working age (15-64 years old) (UNWPP, 2017)":                           "population_15_64",
+	"65+ years old (UNWPP, 2017)":                                           "population_65_plus",
+	"Prevalence of undernourishment (World Bank 2017 & UN FAO SOFI (2018))": "undernourishment_pct",
+	"total_affected_drought":                                                "drought_affected",
+	"Unemployment rate, ages 15-24":                                         "youth_unemployment_pct",
 }
+
+// owidFloors are columns whose publisher writes every value below a floor
+// as the floor itself: such a value is an upper bound, not an estimate, and
+// is stored with a note saying so. The undernourishment file has no value
+// below 5 and 556 values of exactly 5 (FAO publishes "<5").
+var owidFloors = map[string]float64{"undernourishment_pct": 5}
+
+// owidZeroUnknown are columns where 0 means "no figure" rather than none:
+// OWID sums EM-DAT's events per country and year, and a drought recorded
+// without a count of people affected sums to 0 (a year without a recorded
+// drought is empty). Such zeros are left out as unknown.
+var owidZeroUnknown = map[string]bool{"drought_affected": true}
 
 // owidIgnored are OWID's descriptive columns, not values.
 var owidIgnored = map[string]bool{"World region according to OWID": true}
@@ -144,6 +159,8 @@ type owidFile struct {
 	isPopulation     bool
 	unknownNames     map[string]bool
 	popCut           bool
+	floored          int // values at a floor (owidFloors), stored with a note
+	zeroUnknown      int // zeros read as unknown (owidZeroUnknown), left out
 }
 
 func readOWID(r *reader, in *bufio.Reader) error {
@@ -220,7 +237,10 @@ func (o *owidFile) row(r *reader, line int, rec []string) error {
 		if !ok {
 			continue
 		}
-		out.Country, out.Period, out.Note = code, strconv.Itoa(year), note
+		out.Country, out.Period = code, strconv.Itoa(year)
+		if note != "" {
+			out.Note = note
+		}
 		if k, isPart := populationParts[vc.code]; isPart {
 			parts[k], have[k] = out.Value, true
 		}
@@ -288,6 +308,15 @@ func (o *owidFile) value(r *reader, line int, cell string, vc owidValueCol) (Rec
 	if !ok || missing {
 		return out, false
 	}
+	if v == 0 && owidZeroUnknown[vc.code] {
+		o.zeroUnknown++
+		return out, false
+	}
+	if floor, ok := owidFloors[vc.code]; ok && v == floor {
+		o.floored++
+		f := strconv.FormatFloat(floor, 'f', -1, 64)
+		out.Note = fmt.Sprintf("at most %s: the source writes every value below %s as %s", f, f, f)
+	}
 	out.Value = v
 	return out, true
 }
@@ -297,6 +326,12 @@ func (o *owidFile) report(r *reader) {
 	if len(o.unknownNames) > 0 {
 		r.correct(0, "Entity", fmt.Sprintf("%d entities", len(o.unknownNames)), "",
 			fmt.Sprintf("%d entities without a code Amparo knows were read past (regions, urban/rural series, other countries)", len(o.unknownNames)))
+	}
+	if o.floored > 0 {
+		r.correct(0, "(values)", fmt.Sprintf("%d values", o.floored), "", fmt.Sprintf("%d value(s) at the source's floor stored as upper bounds, with a note", o.floored))
+	}
+	if o.zeroUnknown > 0 {
+		r.correct(0, "(values)", fmt.Sprintf("%d zeros", o.zeroUnknown), "", fmt.Sprintf("%d zero(s) meaning an event recorded without a figure left out as unknown", o.zeroUnknown))
 	}
 	if o.popCut {
 		r.correct(0, "Year", fmt.Sprintf("> %d", populationLastYear), "", fmt.Sprintf("population projections after %d not imported", populationLastYear))

@@ -285,6 +285,8 @@ var brokenCases = []struct {
 	{"states-released", "data/cbp-wapo/states_children.csv", "states-released", [2]string{"Alabama,808,", "Alabama,8o8,"}, 2},
 	{"owid", "data/indicators/owid-homicide-rate-unodc.csv", "owid", [2]string{"Guatemala,GTM,2014,", "Guatemala,GTM,20x4,"}, 0},
 	{"owid-gz", "data/indicators/owid-wb-pip-20220909.csv.gz", "owid", [2]string{"", ""}, 0},
+	{"cbp-nationwide", "data/cbp-nationwide/nationwide-encounters-fy20-fy23-state.csv.gz", "cbp-nationwide",
+		[2]string{"ME,Single Adults,CANADA,Title 8,153\r", "ME,Single Adults,CANADA,Title 8,15x3\r"}, 2},
 }
 
 // TestImportBrokenFiles: a truncated file, a wrong header, a non-numeric
