@@ -27,7 +27,7 @@ func TestIndicatorsPublicPages(t *testing.T) {
 			want []string
 		}{
 			{"/indicators", []string{"Guatemala", "uac_encounters", "/indicators/projections", "/indicators/countries/OWID_WRL"}},
-			{"/indicators/countries/GTM", []string{"class=\"ind-chart", "chart-data", "Data table", "Worldwide Governance Indicators", "weak evidence", "17,057", "a single month, not a monthly series"}},
+			{"/indicators/countries/GTM", []string{"class=\"ind-chart", "chart-data", "Data table", "Worldwide Governance Indicators", "weak evidence", "17,057", "CBP encounters, nationwide (Title 8 + Title 42)"}},
 			{"/indicators/countries/HND", []string{"Honduras", "homicide"}},
 			{"/indicators/countries/SLV", []string{"El Salvador"}},
 			{"/indicators/countries/NIC", []string{"Nicaragua", "Corruption Perceptions Index"}},
