@@ -29,6 +29,11 @@ const (
 	// before signing in there is no session to hold a token.
 	preSessionCSRFCookie = "amparo_csrf"
 	csrfField            = "csrf_token"
+	// deviceCookie marks a browser that has signed in to an account
+	// before, so that others' failed guesses do not slow its owner
+	// (auth.LoginThrottle).
+	deviceCookie         = "amparo_device"
+	deviceCookieLifetime = 90 * 24 * time.Hour
 	csrfHeader           = "X-CSRF-Token"
 )
 
