@@ -106,6 +106,14 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	// Signing in while signed in (as someone else, or again) ends the
+	// session this browser held: none is left live behind the new cookie.
+	if st := stateOf(r); st.token != "" {
+		if err := s.auth.EndSession(r.Context(), st.token); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
 	token, sess, err := s.auth.CreateSession(r.Context(), u)
 	if err != nil {
 		s.serverError(w, r, err)

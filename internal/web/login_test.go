@@ -1,6 +1,7 @@
 package web
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,7 +17,7 @@ import (
 // returns the status and the Retry-After header.
 func signIn(t *testing.T, env *testEnv, c *http.Client, email, password string, header map[string]string) (int, string) {
 	t.Helper()
-	tok := getCSRF(t, c, env.ts.URL+"/login")
+	tok := loginFormToken(t, c, env.ts.URL)
 	form := url.Values{"email": {email}, "password": {password}, "csrf_token": {tok}}
 	req, _ := http.NewRequest("POST", env.ts.URL+"/login", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -29,6 +30,25 @@ func signIn(t *testing.T, env *testEnv, c *http.Client, email, password string, 
 	}
 	resp.Body.Close()
 	return resp.StatusCode, resp.Header.Get("Retry-After")
+}
+
+// loginFormToken reads the token of the login form itself, as a browser
+// submitting it sends (the page may hold other forms: sign-out, when
+// signed in).
+func loginFormToken(t *testing.T, c *http.Client, base string) string {
+	t.Helper()
+	resp, err := c.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	_, form, ok := strings.Cut(string(b), `action="/login"`)
+	m := csrfInput.FindStringSubmatch(form)
+	if !ok || m == nil {
+		t.Fatalf("no login form with a token: %s", b)
+	}
+	return m[1]
 }
 
 // TestLoginLockoutNotAimable is issue 15's defect: five wrong passwords by
@@ -110,5 +130,63 @@ func TestLoginAddressLimit(t *testing.T) {
 				t.Fatalf("another forwarded client: %d (shared count: %v)", st, tc.sharedCount)
 			}
 		})
+	}
+}
+
+// TestSignInAsSomeoneElse is issue 14's bug: signing in while signed in
+// always failed with "The form expired", because the login form carries
+// the pre-session token and the check wanted the session's. Now it
+// passes, and the previous session ends (it is not left live behind the
+// new cookie).
+func TestSignInAsSomeoneElse(t *testing.T) {
+	env := newTestEnv(t, storetest.OpenSQLite(t))
+	c := browser(t)
+	if st, _ := signIn(t, env, c, "admin@example.org", testPassword, nil); st != http.StatusSeeOther {
+		t.Fatalf("first sign-in: %d", st)
+	}
+	u, _ := url.Parse(env.ts.URL)
+	var old string
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == sessionCookie {
+			old = ck.Value
+		}
+	}
+	if old == "" {
+		t.Fatal("no session cookie after signing in")
+	}
+	if st, _ := signIn(t, env, c, "supervisor@example.org", testPassword, nil); st != http.StatusSeeOther {
+		t.Fatalf("signing in as someone else while signed in: %d, want 303", st)
+	}
+	resp, err := c.Get(env.ts.URL + "/api/v1/me")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"supervisor@example.org"`) {
+		t.Fatalf("after switching: %d %s, want the supervisor", resp.StatusCode, b)
+	}
+	req, _ := http.NewRequest("GET", env.ts.URL+"/api/v1/me", nil)
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: old})
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("the first session after switching: %d, want 401 (ended)", resp.StatusCode)
+	}
+	// A wrong password while signed in is refused as such, and leaves
+	// the current session alone.
+	if st, _ := signIn(t, env, c, "admin@example.org", "wrong password!", nil); st != http.StatusUnauthorized {
+		t.Fatalf("wrong password while signed in: %d, want 401", st)
+	}
+	resp, err = c.Get(env.ts.URL + "/api/v1/me")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("session after a failed switch: %d", resp.StatusCode)
 	}
 }

@@ -35,6 +35,7 @@ const (
 	deviceCookie         = "amparo_device"
 	deviceCookieLifetime = 90 * 24 * time.Hour
 	csrfHeader           = "X-CSRF-Token"
+	loginPath            = "/login"
 )
 
 type ctxKey int
@@ -214,8 +215,11 @@ func (s *Server) csrfOK(r *http.Request) bool {
 	if via, _ := r.Context().Value(viaTokenKey).(bool); via {
 		return true
 	}
+	// The login form always carries the pre-session token, also when
+	// someone already signed in uses it to sign in as someone else: the
+	// session's token is not on that form (issue 14).
 	want := ""
-	if st := stateOf(r); st.session != nil {
+	if st := stateOf(r); st.session != nil && r.URL.Path != loginPath {
 		want = st.session.CSRFToken
 	} else if c, err := r.Cookie(preSessionCSRFCookie); err == nil {
 		want = c.Value
