@@ -118,6 +118,15 @@ func NewLoginThrottle(rules []LoginRule) *LoginThrottle {
 	return &LoginThrottle{rules: rules, key: key, now: time.Now, counts: map[string]*failures{}}
 }
 
+// WithClock makes t read the time from now (tests, which must not sleep
+// through real delays); it returns t.
+func (t *LoginThrottle) WithClock(now func() time.Time) *LoginThrottle {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.now = now
+	return t
+}
+
 // keys names the counters that rule r uses for a; none when the rule does
 // not apply.
 func (t *LoginThrottle) keys(a LoginAttempt) map[int]string {
