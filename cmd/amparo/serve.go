@@ -89,7 +89,10 @@ func runServe(ctx context.Context, args []string) error {
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		// Above web.MaxHeaderBytes, which answers 431 in the API's or the
+		// page's error shape; only requests beyond this get Go's plain one.
+		MaxHeaderBytes: 1 << 20,
+		ErrorLog:       slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	scheme := "http"
 	if *tlsCert != "" {

@@ -233,3 +233,38 @@ func (s *Server) csrfOK(r *http.Request) bool {
 	}
 	return got != "" && constantTimeEqual(got, want)
 }
+
+// MaxHeaderBytes caps a request's line and headers. The HTTP server's own
+// cap (http.Server.MaxHeaderBytes, 1 MiB) answers in plain text before any
+// handler runs; this lower one answers 431 in the error shape of the path
+// (JSON for the API, the error page otherwise), so only a request beyond
+// both sees the bare answer.
+const MaxHeaderBytes = 64 << 10
+
+// capHeaders refuses requests whose headers exceed MaxHeaderBytes, before
+// anything reads them (a session lookup with a huge cookie).
+func (s *Server) capHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4
+		for k, vs := range r.Header {
+			for _, v := range vs {
+				n += len(k) + len(v) + 4
+			}
+		}
+		if n > MaxHeaderBytes {
+			w.Header().Set("Connection", "close")
+			s.writeError(w, r, http.StatusRequestHeaderFieldsTooLarge, "headers_too_large",
+				"The request's headers are too large (over "+itoa(MaxHeaderBytes>>10)+" KiB); clear this site's cookies and try again.")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// crossOriginDenied answers a refused cross-origin change (a form posted
+// from another site) in the error shape of the path.
+func (s *Server) crossOriginDenied() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, http.StatusForbidden, "cross_origin", "This change came from another site and was refused.")
+	})
+}

@@ -161,7 +161,10 @@ func New(db *store.DB, svc Services, opts Options) (*Server, error) {
 func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.mux
 	h = s.authenticate(h)
-	h = http.NewCrossOriginProtection().Handler(h)
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(s.crossOriginDenied())
+	h = cop.Handler(h)
+	h = s.capHeaders(h)
 	h = securityHeaders(h)
 	h = s.recoverPanics(h)
 	h = s.logRequests(h)
