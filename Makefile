@@ -2,15 +2,22 @@
 GO ?= go
 STATICCHECK_VERSION ?= v0.8.2
 GOCYCLO_VERSION ?= v0.6.0
+GOVULNCHECK_VERSION ?= v1.9.0
+# The Go vulnerability database govulncheck reads; a file:// copy checks
+# offline (empty: the public one).
+VULNDB ?=
+# How long `make fuzz` runs each fuzz target.
+FUZZTIME ?= 10s
 GOBIN ?= $(shell $(GO) env GOPATH)/bin
 STATICCHECK := $(GOBIN)/staticcheck
 GOCYCLO := $(GOBIN)/gocyclo
+GOVULNCHECK := $(GOBIN)/govulncheck
 # No function outside tests more tangled than this (ARCHITECTURE.md).
 MAX_COMPLEXITY ?= 30
 DATA ?= ./amparo-data
 ADDR ?= 127.0.0.1:8080
 
-.PHONY: build run test vet staticcheck complexity bench clean
+.PHONY: build run test vet staticcheck complexity vulncheck fuzz bench clean
 
 build:
 	$(GO) build -o amparo ./cmd/amparo
@@ -37,11 +44,25 @@ complexity: $(GOCYCLO)
 	@over=$$($(GOCYCLO) -over $(MAX_COMPLEXITY) -ignore '_test' cmd internal); \
 	  if [ -n "$$over" ]; then echo "cyclomatic complexity over $(MAX_COMPLEXITY):"; echo "$$over"; exit 1; fi
 
+$(GOVULNCHECK):
+	$(GO) install golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION)
+
+# Known vulnerabilities in the modules and the Go release that this code
+# actually calls. Found ones fail; an unreachable database (no network)
+# only warns, loudly, since nothing can be checked then.
+vulncheck: $(GOVULNCHECK)
+	@out=$$($(GOVULNCHECK) $(if $(VULNDB),-db $(VULNDB)) ./... 2>&1); rc=$$?; \
+	  if [ $$rc -eq 0 ]; then echo "govulncheck: no known vulnerability reaches this code"; \
+	  elif [ $$rc -ne 3 ] && echo "$$out" | grep -q 'fetching vulnerabilities'; then \
+	    echo "*** WARNING: govulncheck SKIPPED: the vulnerability database is unreachable; set VULNDB=file:///path/to/a/copy to check offline ***"; \
+	    echo "$$out" | tail -n 1; \
+	  else echo "$$out"; exit $$rc; fi
+
 # go vet, staticcheck, the complexity bound, then every test with the race
 # detector on SQLite and, when a PostgreSQL server is reachable
 # (AMPARO_TEST_DATABASE_URL) or installed (a throwaway cluster is started),
 # on PostgreSQL too.
-test: vet staticcheck complexity
+test: vet staticcheck complexity vulncheck
 	@if [ -z "$$AMPARO_TEST_DATABASE_URL" ] && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
 	  echo "*** WARNING: PostgreSQL tests will be SKIPPED: set AMPARO_TEST_DATABASE_URL or apt-get install postgresql ***"; fi
 	@command -v chromium >/dev/null 2>&1 || echo "*** WARNING: browser tests will be SKIPPED: apt-get install chromium ***"

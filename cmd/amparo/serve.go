@@ -34,8 +34,17 @@ func runServe(ctx context.Context, args []string) error {
 	secure := fs.Bool("secure-cookies", os.Getenv("AMPARO_SECURE_COOKIES") == "1", "mark cookies Secure although this process serves plain HTTP (behind a TLS proxy)")
 	tlsCert := fs.String("tls-cert", os.Getenv("AMPARO_TLS_CERT"), "TLS certificate file (PEM); with --tls-key, serve HTTPS (env AMPARO_TLS_CERT)")
 	tlsKey := fs.String("tls-key", os.Getenv("AMPARO_TLS_KEY"), "TLS private key file (PEM) (env AMPARO_TLS_KEY)")
+	proxyList := fs.String("trusted-proxies", os.Getenv("AMPARO_TRUSTED_PROXIES"), "comma-separated CIDR prefixes or addresses of reverse proxies whose X-Forwarded-For names the client, for sign-in throttling (env AMPARO_TRUSTED_PROXIES)")
+	addressLimit := fs.Int("login-address-limit", auth.DefaultAddressFree, "failed sign-ins one client address may make before its attempts are slowed")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	proxies, err := auth.ParseTrustedProxies(*proxyList)
+	if err != nil {
+		return usagef("--trusted-proxies: %v", err)
+	}
+	if *addressLimit < 1 {
+		return usagef("--login-address-limit must be at least 1")
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return usagef("--tls-cert and --tls-key go together")
@@ -65,7 +74,7 @@ func runServe(ctx context.Context, args []string) error {
 		ln.Close()
 		return err
 	}
-	srv, err := web.New(db, svc, web.Options{Logger: logger, SecureCookies: *secure})
+	srv, err := web.New(db, svc, web.Options{Logger: logger, SecureCookies: *secure, TrustedProxies: proxies, LoginAddressLimit: *addressLimit})
 	if err != nil {
 		_ = svc.Tracing.Close()
 		ln.Close()
@@ -80,7 +89,10 @@ func runServe(ctx context.Context, args []string) error {
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		// Above web.MaxHeaderBytes, which answers 431 in the API's or the
+		// page's error shape; only requests beyond this get Go's plain one.
+		MaxHeaderBytes: 1 << 20,
+		ErrorLog:       slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	scheme := "http"
 	if *tlsCert != "" {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/store"
@@ -69,33 +68,6 @@ func TestPermissionTable(t *testing.T) {
 				t.Errorf("permission %s grants unknown role %q", p, r)
 			}
 		}
-	}
-}
-
-func TestLoginLimiter(t *testing.T) {
-	l := NewLoginLimiter(3, time.Minute)
-	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	l.now = func() time.Time { return clock }
-	for i := 0; i < 3; i++ {
-		if ok, _ := l.Allow("a"); !ok {
-			t.Fatalf("attempt %d refused", i)
-		}
-		l.Fail("a")
-	}
-	if ok, wait := l.Allow("a"); ok || wait != time.Minute {
-		t.Fatalf("after 3 failures: ok=%v wait=%v", ok, wait)
-	}
-	if ok, _ := l.Allow("b"); !ok {
-		t.Fatal("another key was limited")
-	}
-	clock = clock.Add(61 * time.Second)
-	if ok, _ := l.Allow("a"); !ok {
-		t.Fatal("still limited after the window")
-	}
-	l.Fail("a")
-	l.Reset("a")
-	if ok, _ := l.Allow("a"); !ok {
-		t.Fatal("limited after reset")
 	}
 }
 

@@ -21,7 +21,7 @@ const (
 	RoleSupervisor Role = "supervisor"  // approves releases (the second person), receives escalations
 	RoleLegal      Role = "legal"       // legal service provider
 	RoleAidOfficer Role = "aid_officer" // aid program officer
-	RoleAuditor    Role = "auditor"     // read-only everything, audit log included
+	RoleAuditor    Role = "auditor"     // the audit log and aggregate counts only (auditor_test.go)
 	RolePublic     Role = "public"      // aggregates only
 )
 

@@ -98,25 +98,37 @@ func (s *Service) SetPassword(ctx context.Context, email, password string) error
 	})
 }
 
-// SetDisabled disables (or re-enables) an account; disabling ends its
-// sessions and stops its API tokens at once.
+// SetDisabled disables (or re-enables) an account. Disabling ends its
+// sessions and revokes its API tokens for good: re-enabling an account
+// does not bring back tokens that may have leaked with the reason it was
+// disabled; its owner asks for new ones.
 func (s *Service) SetDisabled(ctx context.Context, email string, disabled bool) error {
 	return s.db.WithTx(ctx, func(ctx context.Context) error {
 		u, err := s.UserByEmail(ctx, email)
 		if err != nil {
 			return err
 		}
-		if _, err := s.db.Exec(ctx, `UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?`, boolInt(disabled), store.FormatTime(time.Now()), u.ID); err != nil {
+		now := store.FormatTime(time.Now())
+		if _, err := s.db.Exec(ctx, `UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?`, boolInt(disabled), now, u.ID); err != nil {
 			return fmt.Errorf("auth: disable user: %w", err)
 		}
-		action := "user.enable"
+		ev := audit.Event{Action: "user.enable", ObjectType: "user", ObjectID: strconv.FormatInt(u.ID, 10)}
 		if disabled {
-			action = "user.disable"
+			ev.Action = "user.disable"
 			if _, err := s.db.Exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
 				return fmt.Errorf("auth: disable user: end sessions: %w", err)
 			}
+			res, err := s.db.Exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, now, u.ID)
+			if err != nil {
+				return fmt.Errorf("auth: disable user: revoke tokens: %w", err)
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return fmt.Errorf("auth: disable user: revoke tokens: %w", err)
+			}
+			ev.Detail = "revoked " + strconv.FormatInt(n, 10) + " API tokens"
 		}
-		return audit.Log(ctx, s.db, audit.Event{Action: action, ObjectType: "user", ObjectID: strconv.FormatInt(u.ID, 10)})
+		return audit.Log(ctx, s.db, ev)
 	})
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io/fs"
 	"math"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -73,35 +72,33 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 	s.render(w, r, status, "login", v)
 }
 
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+// loginAttempt is how the sign-in throttle sees r.
+func (s *Server) loginAttempt(r *http.Request, email string) auth.LoginAttempt {
+	a := auth.LoginAttempt{Email: email, Address: auth.ClientAddress(r.RemoteAddr, r.Header.Values("X-Forwarded-For"), s.opts.TrustedProxies)}
+	if c, err := r.Cookie(deviceCookie); err == nil {
+		a.Devices = c.Value
 	}
-	return host
+	return a
 }
 
+// handleLogin checks a password unless the throttle asks this attempt to
+// wait (auth/ratelimit.go): a wrong password slows the next try, it never
+// locks the account.
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
 	password := r.PostFormValue("password")
 	next := localPath(r.PostFormValue("next"))
 	lang := langOf(r)
-	ip := clientIP(r)
-	for _, check := range []struct {
-		l   *auth.LoginLimiter
-		key string
-	}{{s.loginByAccount, "account:" + email}, {s.loginByIP, "ip:" + ip}} {
-		if ok, wait := check.l.Allow(check.key); !ok {
-			mins := int(math.Ceil(wait.Minutes()))
-			w.Header().Set("Retry-After", itoa(int(math.Ceil(wait.Seconds()))))
-			s.renderLogin(w, r, http.StatusTooManyRequests, loginView{Next: next, Email: email, Error: s.translate(lang, "login.limited", mins)})
-			return
-		}
+	attempt := s.loginAttempt(r, email)
+	if wait := s.login.Wait(attempt); wait > 0 {
+		secs := int(math.Ceil(wait.Seconds()))
+		w.Header().Set("Retry-After", itoa(secs))
+		s.renderLogin(w, r, http.StatusTooManyRequests, loginView{Next: next, Email: email, Error: s.translate(lang, "login.wait", secs)})
+		return
 	}
 	u, err := s.auth.Authenticate(r.Context(), email, password)
 	if errors.Is(err, auth.ErrBadCredentials) {
-		s.loginByAccount.Fail("account:" + email)
-		s.loginByIP.Fail("ip:" + ip)
+		s.login.Failed(attempt)
 		s.renderLogin(w, r, http.StatusUnauthorized, loginView{Next: next, Email: email, Error: s.translate(lang, "login.failed")})
 		return
 	}
@@ -109,12 +106,20 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.loginByAccount.Reset("account:" + email)
+	// Signing in while signed in (as someone else, or again) ends the
+	// session this browser held: none is left live behind the new cookie.
+	if st := stateOf(r); st.token != "" {
+		if err := s.auth.EndSession(r.Context(), st.token); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
 	token, sess, err := s.auth.CreateSession(r.Context(), u)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	s.setCookie(w, r, deviceCookie, s.login.Succeeded(attempt), int(deviceCookieLifetime.Seconds()))
 	s.clearCookie(w, r, preSessionCSRFCookie)
 	s.setCookie(w, r, sessionCookie, token, int(time.Until(sess.ExpiresAt).Seconds()))
 	http.Redirect(w, r, next, http.StatusSeeOther)

@@ -29,7 +29,13 @@ const (
 	// before signing in there is no session to hold a token.
 	preSessionCSRFCookie = "amparo_csrf"
 	csrfField            = "csrf_token"
+	// deviceCookie marks a browser that has signed in to an account
+	// before, so that others' failed guesses do not slow its owner
+	// (auth.LoginThrottle).
+	deviceCookie         = "amparo_device"
+	deviceCookieLifetime = 90 * 24 * time.Hour
 	csrfHeader           = "X-CSRF-Token"
+	loginPath            = "/login"
 )
 
 type ctxKey int
@@ -209,8 +215,11 @@ func (s *Server) csrfOK(r *http.Request) bool {
 	if via, _ := r.Context().Value(viaTokenKey).(bool); via {
 		return true
 	}
+	// The login form always carries the pre-session token, also when
+	// someone already signed in uses it to sign in as someone else: the
+	// session's token is not on that form (issue 14).
 	want := ""
-	if st := stateOf(r); st.session != nil {
+	if st := stateOf(r); st.session != nil && r.URL.Path != loginPath {
 		want = st.session.CSRFToken
 	} else if c, err := r.Cookie(preSessionCSRFCookie); err == nil {
 		want = c.Value
@@ -223,4 +232,39 @@ func (s *Server) csrfOK(r *http.Request) bool {
 		got = r.PostFormValue(csrfField)
 	}
 	return got != "" && constantTimeEqual(got, want)
+}
+
+// MaxHeaderBytes caps a request's line and headers. The HTTP server's own
+// cap (http.Server.MaxHeaderBytes, 1 MiB) answers in plain text before any
+// handler runs; this lower one answers 431 in the error shape of the path
+// (JSON for the API, the error page otherwise), so only a request beyond
+// both sees the bare answer.
+const MaxHeaderBytes = 64 << 10
+
+// capHeaders refuses requests whose headers exceed MaxHeaderBytes, before
+// anything reads them (a session lookup with a huge cookie).
+func (s *Server) capHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4
+		for k, vs := range r.Header {
+			for _, v := range vs {
+				n += len(k) + len(v) + 4
+			}
+		}
+		if n > MaxHeaderBytes {
+			w.Header().Set("Connection", "close")
+			s.writeError(w, r, http.StatusRequestHeaderFieldsTooLarge, "headers_too_large",
+				"The request's headers are too large (over "+itoa(MaxHeaderBytes>>10)+" KiB); clear this site's cookies and try again.")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// crossOriginDenied answers a refused cross-origin change (a form posted
+// from another site) in the error shape of the path.
+func (s *Server) crossOriginDenied() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, http.StatusForbidden, "cross_origin", "This change came from another site and was refused.")
+	})
 }

@@ -10,9 +10,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/amparo-project/amparo/internal/aid"
 	"github.com/amparo-project/amparo/internal/auth"
@@ -34,6 +34,12 @@ type Options struct {
 	// MaxBodyBytes caps request bodies for routes that set no cap of their
 	// own; 1 MiB when zero.
 	MaxBodyBytes int64
+	// TrustedProxies are the proxies whose X-Forwarded-For names the
+	// client (sign-in throttling counts failures per client address).
+	TrustedProxies []netip.Prefix
+	// LoginAddressLimit is how many failed sign-ins one address may make
+	// before it is slowed; auth.DefaultAddressFree when zero.
+	LoginAddressLimit int
 }
 
 // kit is what every domain's handlers share: the logger, the options,
@@ -57,8 +63,7 @@ type Server struct {
 	// openAPI is the merged OpenAPI document, served as is.
 	openAPI []byte
 
-	loginByAccount *auth.LoginLimiter
-	loginByIP      *auth.LoginLimiter
+	login *auth.LoginThrottle
 
 	svc       Services
 	imports   *importJobs // background case imports
@@ -123,13 +128,12 @@ func New(db *store.DB, svc Services, opts Options) (*Server, error) {
 		opts.MaxBodyBytes = DefaultMaxBody
 	}
 	s := &Server{
-		kit:            &kit{log: opts.Logger, opts: opts},
-		db:             db,
-		auth:           auth.NewService(db),
-		svc:            svc,
-		imports:        newImportJobs(),
-		loginByAccount: auth.NewLoginLimiter(5, 15*time.Minute),
-		loginByIP:      auth.NewLoginLimiter(30, 15*time.Minute),
+		kit:     &kit{log: opts.Logger, opts: opts},
+		db:      db,
+		auth:    auth.NewService(db),
+		svc:     svc,
+		imports: newImportJobs(),
+		login:   auth.NewLoginThrottle(auth.LoginRules(opts.LoginAddressLimit)),
 	}
 	var err error
 	if s.msgs, err = loadCatalogs(); err != nil {
@@ -157,7 +161,10 @@ func New(db *store.DB, svc Services, opts Options) (*Server, error) {
 func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.mux
 	h = s.authenticate(h)
-	h = http.NewCrossOriginProtection().Handler(h)
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(s.crossOriginDenied())
+	h = cop.Handler(h)
+	h = s.capHeaders(h)
 	h = securityHeaders(h)
 	h = s.recoverPanics(h)
 	h = s.logRequests(h)

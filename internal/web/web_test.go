@@ -377,34 +377,6 @@ func TestLoginFlow(t *testing.T) {
 	}
 }
 
-func TestLoginRateLimit(t *testing.T) {
-	env := newTestEnv(t, storetest.OpenSQLite(t))
-	c := browser(t)
-	var last int
-	for i := 0; i < 7; i++ {
-		tok := getCSRF(t, c, env.ts.URL+"/login")
-		resp, err := c.PostForm(env.ts.URL+"/login", url.Values{"email": {"legal@example.org"}, "password": {"guess number " + string(rune('a'+i))}, "csrf_token": {tok}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		last = resp.StatusCode
-		if i < 5 && last != http.StatusUnauthorized {
-			t.Fatalf("attempt %d: %d, want 401", i+1, last)
-		}
-	}
-	if last != http.StatusTooManyRequests {
-		t.Fatalf("after 7 failures: %d, want 429", last)
-	}
-	// Even the right password waits now.
-	tok := getCSRF(t, c, env.ts.URL+"/login")
-	resp, _ := c.PostForm(env.ts.URL+"/login", url.Values{"email": {"legal@example.org"}, "password": {testPassword}, "csrf_token": {tok}})
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusTooManyRequests {
-		t.Fatalf("right password while limited: %d, want 429", resp.StatusCode)
-	}
-}
-
 func TestLanguage(t *testing.T) {
 	env := newTestEnv(t, storetest.OpenSQLite(t))
 	get := func(c *http.Client, accept string) string {
