@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -42,8 +43,20 @@ func runLoadtest(ctx context.Context, args []string) error {
 	scenarios := fs.String("scenarios", "search,create,mix", "scenarios to run, in order")
 	seed := fs.Int("seed-cases", 2000, "cases stored before the first scenario, for the searches to find")
 	dbURL := fs.String("database-url", "", "an empty PostgreSQL database to use instead of a throwaway cluster (it keeps the data)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run (server and clients) to this file")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	cfg := loadConfig{clients: *clients, duration: *duration, seedCases: *seed}
 	if cfg.clients < 1 || cfg.clients > 1000 || cfg.duration <= 0 || cfg.seedCases < 1 {
@@ -189,8 +202,10 @@ func loadRun(ctx context.Context, w io.Writer, db *store.DB, cfg loadConfig) (lo
 	client := loadtest.NewClient(cfg.clients)
 	var created []loadtest.Created
 	for _, sc := range cfg.scenarios {
+		before := db.WriterStats()
 		res := loadtest.Run(ctx, client, target, sc, loadtest.Options{Clients: cfg.clients, Duration: cfg.duration})
 		res.Write(w)
+		writeGateStats(w, sc.Name, before, db.WriterStats(), res.Elapsed)
 		rep.results = append(rep.results, res)
 		rep.errors += res.Errors()
 		created = append(created, res.Created...)
@@ -257,4 +272,18 @@ func missingCases(ctx context.Context, cases *custody.Service, created []loadtes
 		}
 	}
 	return lost, nil
+}
+
+// writeGateStats prints how SQLite's write gate was used during a
+// scenario: how busy it was (held time over elapsed time; near 100% means
+// the writers queue for the lock, not for the CPU) and the mean wait.
+func writeGateStats(w io.Writer, scenario string, before, after store.WriterStats, elapsed time.Duration) {
+	n := after.Writes - before.Writes
+	if n == 0 {
+		return
+	}
+	held, waited := after.Held-before.Held, after.Waited-before.Waited
+	fmt.Fprintf(w, "%-8s write lock: %d writes, held %.0f%% of the time, %.2fms per write, mean wait %.1fms, longest hold so far %.1fms\n",
+		scenario, n, 100*held.Seconds()/elapsed.Seconds(), float64(held.Microseconds())/1000/float64(n),
+		float64(waited.Microseconds())/1000/float64(n), float64(after.MaxHeld.Microseconds())/1000)
 }
