@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/amparo-project/amparo/internal/errs"
@@ -41,6 +42,38 @@ type DB struct {
 	// Open added: migrations (an index built on a large table) may run
 	// longer than any request.
 	migrateURL string
+	// writer is SQLite's write gate (nil on PostgreSQL): a token that a
+	// transaction takes before BEGIN and gives back after COMMIT or
+	// ROLLBACK. See writeGate.
+	writer chan struct{}
+	// stmts caches SQLite's prepared statements (nil on PostgreSQL).
+	stmts *stmtCache
+	// gate counts the write gate's use, for WriterStats.
+	gate gateStats
+}
+
+// gateStats are SQLite's write gate figures, updated atomically.
+type gateStats struct {
+	n, waited, held, maxHeld atomic.Int64 // count, nanoseconds
+	acquiredAt               int64        // under the gate: when it was taken
+}
+
+// WriterStats says how SQLite's writers used the write gate since the
+// database was opened: the load test prints it, to tell a queue for the
+// lock from a lack of CPU. Zero on PostgreSQL.
+type WriterStats struct {
+	Writes  int64         // transactions and lone statements that passed the gate
+	Waited  time.Duration // total time spent waiting for it
+	Held    time.Duration // total time it was held
+	MaxHeld time.Duration // longest single hold
+}
+
+// WriterStats returns the write gate's figures so far.
+func (db *DB) WriterStats() WriterStats {
+	return WriterStats{
+		Writes: db.gate.n.Load(), Waited: time.Duration(db.gate.waited.Load()),
+		Held: time.Duration(db.gate.held.Load()), MaxHeld: time.Duration(db.gate.maxHeld.Load()),
+	}
 }
 
 // Config says where the data lives.
@@ -106,7 +139,12 @@ func OpenSQLiteFile(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
 	}
-	db := &DB{sql: sqldb, Dialect: SQLite, Path: path}
+	db := &DB{sql: sqldb, Dialect: SQLite, Path: path, writer: make(chan struct{}, 1), stmts: newStmtCache(stmtCacheSize)}
+	// Connections are kept rather than closed after each burst: each one
+	// opened costs its pragmas and loses its prepared statements. The
+	// default keeps two.
+	sqldb.SetMaxIdleConns(64)
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	if err := sqldb.PingContext(ctx); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
@@ -151,12 +189,32 @@ func withStatementTimeout(databaseURL string, d time.Duration) string {
 }
 
 // Close closes the pool; on SQLite the last close checkpoints the WAL.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	if db.stmts != nil {
+		db.stmts.close()
+	}
+	return db.sql.Close()
+}
 
 // SQL exposes the pool for the rare caller that needs it (backups, tests).
 func (db *DB) SQL() *sql.DB { return db.sql }
 
 type txKey struct{}
+
+// txState is what the context carries for a transaction: the transaction
+// and, on SQLite, the cached statements bound to it (one per query, not
+// one per call: a large import runs a statement a million times).
+type txState struct {
+	tx    *sql.Tx
+	stmts map[*cachedStmt]*sql.Stmt
+}
+
+func txOf(ctx context.Context) *sql.Tx {
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		return st.tx
+	}
+	return nil
+}
 
 // afterKey holds the functions to run once the context's transaction has
 // committed (AfterCommit).
@@ -170,25 +228,115 @@ type querier interface {
 }
 
 func (db *DB) q(ctx context.Context) querier {
-	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
+	if tx := txOf(ctx); tx != nil {
 		return tx
 	}
 	return db.sql
 }
 
 // Exec runs a statement written with `?` placeholders, inside the
-// context's transaction if there is one.
+// context's transaction if there is one. Outside one, on SQLite, it waits
+// its turn at the write gate like a transaction.
 func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if !InTx(ctx) && db.writer != nil {
+		if err := db.lockWriter(ctx); err != nil {
+			return nil, err
+		}
+		defer db.unlockWriter()
+	}
+	if db.stmts != nil {
+		cs, st, err := db.cached(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		defer db.stmts.release(cs)
+		return st.ExecContext(ctx, args...)
+	}
 	return db.q(ctx).ExecContext(ctx, db.Rebind(query), args...)
+}
+
+// cached returns query's cached statement and the statement to run: the
+// cached one, or, inside a transaction, the same one on the transaction's
+// connection (prepared there once, then reused by database/sql).
+func (db *DB) cached(ctx context.Context, query string) (*cachedStmt, *sql.Stmt, error) {
+	cs, err := db.stmts.get(ctx, db.sql, query)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ts, ok := ctx.Value(txKey{}).(*txState); ok {
+		st, ok := ts.stmts[cs]
+		if !ok {
+			st = ts.tx.StmtContext(ctx, cs.stmt)
+			ts.stmts[cs] = st
+		}
+		return cs, st, nil
+	}
+	return cs, cs.stmt, nil
+}
+
+// SQLite lets one writer at a time hold its lock, and every transaction
+// here begins IMMEDIATE (it takes the write lock at BEGIN: a deferred one
+// upgraded later can fail with SQLITE_BUSY, which the busy timeout does not
+// retry). Left to SQLite, the writers waiting for the lock each poll it,
+// sleeping longer after every miss (up to 100 ms at a time): under 50
+// clients most got it at once but some waited seconds, and a few ran into
+// the busy timeout. The gate makes them queue in Go instead: a writer
+// waits on a channel, and each release hands the lock to the writer that
+// has waited longest (blocked channel senders are served in order), so
+// the wait is the queue's length and no more. A waiting request whose
+// client has gone leaves the queue (ctx). Reads outside a transaction do
+// not pass the gate: WAL lets them run beside the writer.
+func (db *DB) lockWriter(ctx context.Context) error {
+	start := time.Now()
+	select {
+	case db.writer <- struct{}{}:
+	default:
+		select {
+		case db.writer <- struct{}{}:
+		case <-ctx.Done():
+			return fmt.Errorf("store: wait for the write lock: %w", ctx.Err())
+		}
+	}
+	now := time.Now()
+	db.gate.n.Add(1)
+	db.gate.waited.Add(int64(now.Sub(start)))
+	db.gate.acquiredAt = now.UnixNano()
+	return nil
+}
+
+func (db *DB) unlockWriter() {
+	held := time.Now().UnixNano() - db.gate.acquiredAt
+	db.gate.held.Add(held)
+	if held > db.gate.maxHeld.Load() {
+		db.gate.maxHeld.Store(held)
+	}
+	<-db.writer
 }
 
 // Query runs a query written with `?` placeholders.
 func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if db.stmts != nil {
+		cs, st, err := db.cached(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		defer db.stmts.release(cs)
+		return st.QueryContext(ctx, args...)
+	}
 	return db.q(ctx).QueryContext(ctx, db.Rebind(query), args...)
 }
 
 // QueryRow runs a query that returns at most one row.
 func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if db.stmts != nil {
+		cs, st, err := db.cached(ctx, query)
+		if err == nil {
+			defer db.stmts.release(cs)
+			return st.QueryRowContext(ctx, args...)
+		}
+		// *sql.Row carries its error only when made by a query: run it
+		// unprepared, which reports the same error.
+	}
 	return db.q(ctx).QueryRowContext(ctx, db.Rebind(query), args...)
 }
 
@@ -196,7 +344,7 @@ func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row 
 // context's transaction if there is one (the statement is then closed with
 // it). Bulk writers use it to parse a long statement once.
 func (db *DB) Prepare(ctx context.Context, query string) (*sql.Stmt, error) {
-	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
+	if tx := txOf(ctx); tx != nil {
 		return tx.PrepareContext(ctx, db.Rebind(query))
 	}
 	return db.sql.PrepareContext(ctx, db.Rebind(query))
@@ -204,8 +352,7 @@ func (db *DB) Prepare(ctx context.Context, query string) (*sql.Stmt, error) {
 
 // InTx reports whether ctx carries a transaction.
 func InTx(ctx context.Context) bool {
-	_, ok := ctx.Value(txKey{}).(*sql.Tx)
-	return ok
+	return txOf(ctx) != nil
 }
 
 // WithTx runs fn in a transaction carried by the context it receives. An
@@ -214,6 +361,12 @@ func InTx(ctx context.Context) bool {
 func (db *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) (err error) {
 	if InTx(ctx) {
 		return fn(ctx)
+	}
+	if db.writer != nil {
+		if err := db.lockWriter(ctx); err != nil {
+			return err
+		}
+		defer db.unlockWriter()
 	}
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
@@ -229,7 +382,7 @@ func (db *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) (e
 			_ = tx.Rollback()
 		}
 	}()
-	if err = fn(context.WithValue(context.WithValue(ctx, txKey{}, tx), afterKey{}, &after)); err != nil {
+	if err = fn(context.WithValue(context.WithValue(ctx, txKey{}, &txState{tx: tx, stmts: map[*cachedStmt]*sql.Stmt{}}), afterKey{}, &after)); err != nil {
 		return err
 	}
 	if err = tx.Commit(); err != nil {

@@ -17,11 +17,15 @@ import (
 
 // A case import of a large file outlives the request: with
 // ?background=1 the body is spooled to a temporary file, the answer is
-// 202 with the job's address, and the import runs on (one transaction,
-// like any import) while the client polls GET
-// /api/v1/cases/import/jobs/{job} for its progress and outcome. Jobs live
-// in memory: after a restart a job is unknown (404) and, its transaction
-// never committed, nothing of it was imported.
+// 202 with the job's address, and the import runs on while the client
+// polls GET /api/v1/cases/import/jobs/{job} for its progress and outcome.
+// A file of more than custody.ImportChunkRows rows commits chunk by chunk:
+// the job says how many rows are committed (rows_committed) and, if it
+// stops part way, the line to import the same file again from
+// (resume_from, given back as ?background=1&resume_from=N). Jobs live in
+// memory: after a restart a job is unknown (404); what its committed
+// chunks imported stays, and the audit log has a row for each chunk
+// (case.import, "chunk K, lines A-B").
 
 // importJobKeep is how long a finished job's outcome can be read.
 const importJobKeep = 24 * time.Hour
@@ -37,20 +41,25 @@ type importJobView struct {
 	Finished   *time.Time            `json:"finished_at"`
 	Result     *custody.ImportResult `json:"result"` // when done
 	Error      string                `json:"error,omitempty"`
+	// Committed is how many rows the committed chunks imported so far.
+	Committed int64 `json:"rows_committed"`
+	// ResumeFrom is the line to import the file again from when the job
+	// stopped part way (0: nothing left, or nothing committed).
+	ResumeFrom int `json:"resume_from,omitempty"`
 }
 
 type importJob struct {
-	owner      auth.Principal
-	rows, read atomic.Int64
-	mu         sync.Mutex
-	view       importJobView
+	owner                 auth.Principal
+	rows, read, committed atomic.Int64
+	mu                    sync.Mutex
+	view                  importJobView
 }
 
 func (j *importJob) snapshot() importJobView {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	v := j.view
-	v.Rows, v.BytesRead = j.rows.Load(), j.read.Load()
+	v.Rows, v.BytesRead, v.Committed = j.rows.Load(), j.read.Load(), j.committed.Load()
 	return v
 }
 
@@ -89,7 +98,7 @@ func (c countingReader) Read(p []byte) (int, error) {
 
 // start spools body (an over-cap body is an *http.MaxBytesError) and runs
 // run on it in the background, acting as the request's principal.
-func (js *importJobs) start(ctx context.Context, body io.Reader, run func(context.Context, io.Reader, func(int)) (*custody.ImportResult, error)) (*importJob, error) {
+func (js *importJobs) start(ctx context.Context, body io.Reader, opt custody.ImportOptions, run func(context.Context, io.Reader, custody.ImportOptions) (*custody.ImportResult, error)) (*importJob, error) {
 	p, _ := auth.FromContext(ctx)
 	f, err := os.CreateTemp("", "amparo-import-*.csv")
 	if err != nil {
@@ -125,19 +134,27 @@ func (js *importJobs) start(ctx context.Context, body io.Reader, run func(contex
 		defer stop()
 		defer os.Remove(f.Name())
 		defer f.Close()
-		res, err := run(jctx, countingReader{f, &j.read}, func(done int) { j.rows.Store(int64(done)) })
+		opt.Progress = func(done int) { j.rows.Store(int64(done)) }
+		opt.Committed = func(imported, _ int) { j.committed.Store(int64(imported)) }
+		res, err := run(jctx, countingReader{f, &j.read}, opt)
 		now := time.Now().UTC()
 		j.mu.Lock()
 		defer j.mu.Unlock()
 		j.view.Finished = &now
+		var stopped *custody.ImportStoppedError
 		switch {
+		case errors.As(err, &stopped):
+			j.view.State, j.view.Error, j.view.ResumeFrom = "failed", err.Error(), stopped.ResumeFrom
+			j.committed.Store(int64(stopped.Imported))
 		case err != nil:
 			j.view.State, j.view.Error = "failed", err.Error()
 			if errors.Is(err, context.Canceled) {
 				j.view.Error = "the server stopped before the import ended; nothing was imported"
 			}
+			j.committed.Store(0)
 		default:
-			j.view.State, j.view.Result = "done", res
+			j.view.State, j.view.Result, j.view.ResumeFrom = "done", res, res.ResumeFrom
+			j.committed.Store(int64(res.Imported))
 		}
 	}()
 	return j, nil
@@ -172,7 +189,12 @@ func (h *caseHandlers) startImportJob(w http.ResponseWriter, r *http.Request, bo
 		h.domainError(w, r, err)
 		return
 	}
-	j, err := h.imports.start(r.Context(), body, h.cases.ImportCases)
+	resume, err := queryInt(r, "resume_from", 0, 0, 1<<31)
+	if err != nil {
+		h.writeError(w, r, http.StatusBadRequest, "bad_query", err.Error())
+		return
+	}
+	j, err := h.imports.start(r.Context(), body, custody.ImportOptions{ResumeFrom: resume}, h.cases.ImportCasesWith)
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):

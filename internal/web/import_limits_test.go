@@ -143,7 +143,7 @@ func TestImportJobsClose(t *testing.T) {
 	js := newImportJobs()
 	started := make(chan struct{})
 	ctx := auth.NewContext(context.Background(), auth.Principal{UserID: 7, Role: auth.RoleAdmin})
-	j, err := js.start(ctx, strings.NewReader("a,b\n"), func(ctx context.Context, _ io.Reader, _ func(int)) (*custody.ImportResult, error) {
+	j, err := js.start(ctx, strings.NewReader("a,b\n"), custody.ImportOptions{}, func(ctx context.Context, _ io.Reader, _ custody.ImportOptions) (*custody.ImportResult, error) {
 		close(started)
 		<-ctx.Done()
 		return nil, fmt.Errorf("import: %w", ctx.Err())

@@ -8,25 +8,15 @@ package storetest
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/url"
 	"os"
-	"os/exec"
-	"os/user"
-	"path/filepath"
-	"sort"
-	"strconv"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/amparo-project/amparo/internal/store"
+	"github.com/amparo-project/amparo/internal/store/pgtemp"
 )
 
 var (
@@ -126,28 +116,12 @@ func NewPostgresDatabase(t testing.TB) string {
 	if pgBaseURL == "" {
 		t.Skipf("PostgreSQL tests skipped: %s", pgWhy)
 	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := "amparo_test_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", pgBaseURL)
+	u, drop, err := pgtemp.NewDatabase(context.Background(), pgBaseURL)
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
-	t.Cleanup(func() {
-		admin, err := sql.Open("pgx", pgBaseURL)
-		if err != nil {
-			return
-		}
-		defer admin.Close()
-		_, _ = admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
-	})
-	u, _ := url.Parse(pgBaseURL)
-	u.Path = "/" + name
-	return u.String()
+	t.Cleanup(drop)
+	return u
 }
 
 // PostgresAvailable reports whether PostgreSQL tests will run.
@@ -161,105 +135,14 @@ func setupPostgres() {
 		pgBaseURL = u
 		return
 	}
-	bin := findPostgresBin()
-	if bin == "" {
-		pgWhy = "AMPARO_TEST_DATABASE_URL is not set and no PostgreSQL server binaries were found in /usr/lib/postgresql/*/bin (apt-get install postgresql)"
+	if !pgtemp.Available() {
+		pgWhy = "AMPARO_TEST_DATABASE_URL is not set and " + pgtemp.ErrNoServer.Error()
 		return
 	}
-	u, stop, err := startCluster(bin)
+	c, err := pgtemp.Start(context.Background(), pgtemp.Options{})
 	if err != nil {
 		pgWhy = "could not start a throwaway PostgreSQL cluster: " + err.Error()
 		return
 	}
-	pgBaseURL, pgStop = u, stop
-}
-
-func findPostgresBin() string {
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
-	// Newest major version first.
-	sort.Slice(dirs, func(i, j int) bool {
-		vi, _ := strconv.Atoi(filepath.Base(filepath.Dir(dirs[i])))
-		vj, _ := strconv.Atoi(filepath.Base(filepath.Dir(dirs[j])))
-		return vi > vj
-	})
-	for _, d := range dirs {
-		if _, err := os.Stat(filepath.Join(d, "pg_ctl")); err == nil {
-			return d
-		}
-	}
-	return ""
-}
-
-// startCluster runs initdb and pg_ctl in a temporary directory. PostgreSQL
-// refuses to run as root, so as root it runs them as the postgres user.
-func startCluster(bin string) (string, func(), error) {
-	dir, err := os.MkdirTemp("", "amparo-pg-")
-	if err != nil {
-		return "", nil, err
-	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		return "", nil, err
-	}
-	var asUser []string
-	if os.Geteuid() == 0 {
-		pgUser, err := user.Lookup("postgres")
-		if err != nil {
-			return "", nil, fmt.Errorf("running as root and no postgres user: %w", err)
-		}
-		uid, _ := strconv.Atoi(pgUser.Uid)
-		gid, _ := strconv.Atoi(pgUser.Gid)
-		if err := os.Chown(dir, uid, gid); err != nil {
-			return "", nil, err
-		}
-		asUser = []string{"runuser", "-u", "postgres", "--"}
-	}
-	port, err := freePort()
-	if err != nil {
-		return "", nil, err
-	}
-	data := filepath.Join(dir, "data")
-	cmd := func(name string, args ...string) *exec.Cmd {
-		full := append(append([]string{}, asUser...), append([]string{filepath.Join(bin, name)}, args...)...)
-		return exec.Command(full[0], full[1:]...)
-	}
-	if out, err := cmd("initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync").CombinedOutput(); err != nil {
-		os.RemoveAll(dir)
-		return "", nil, fmt.Errorf("initdb: %v: %s", err, out)
-	}
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", port, dir)
-	if out, err := cmd("pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "-t", "60", "start").CombinedOutput(); err != nil {
-		os.RemoveAll(dir)
-		return "", nil, fmt.Errorf("pg_ctl start: %v: %s", err, out)
-	}
-	stop := func() {
-		_ = cmd("pg_ctl", "-D", data, "-m", "immediate", "-w", "stop").Run()
-		os.RemoveAll(dir)
-	}
-	u := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
-	// The server may accept connections a moment after pg_ctl returns.
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		db, err := sql.Open("pgx", u)
-		if err == nil {
-			err = db.Ping()
-			db.Close()
-		}
-		if err == nil {
-			return u, stop, nil
-		}
-		if time.Now().After(deadline) {
-			stop()
-			return "", nil, fmt.Errorf("server did not answer: %w", err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	pgBaseURL, pgStop = c.URL, c.Stop
 }
