@@ -79,11 +79,8 @@ func (s *Service) scheduleFollowUps(ctx context.Context, r release.Release) erro
 	if r.ReleasedAt != nil {
 		at = *r.ReleasedAt
 	}
-	for _, c := range FollowUpSchedule {
-		if _, err := s.db.Exec(ctx, `INSERT INTO legal_followups (case_id, release_id, released_at, kind, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			r.CaseID, r.ID, store.FormatTime(at), c.Kind, store.FormatTime(at.Add(c.After)), store.FormatTime(s.now())); err != nil {
-			return fmt.Errorf("legal: follow-up schedule: %w", err)
-		}
+	if err := s.insertCalls(ctx, r, at, ScheduleFor(r.PostReleaseServices)); err != nil {
+		return err
 	}
 	if _, err := s.db.Exec(ctx, `DELETE FROM legal_contacts WHERE case_id = ?`, r.CaseID); err != nil {
 		return fmt.Errorf("legal: follow-up schedule: %w", err)
@@ -92,6 +89,32 @@ func (s *Service) scheduleFollowUps(ctx context.Context, r release.Release) erro
 		return fmt.Errorf("legal: follow-up schedule: %w", err)
 	}
 	return nil
+}
+
+func (s *Service) insertCalls(ctx context.Context, r release.Release, at time.Time, calls []ScheduledCall) error {
+	for _, c := range calls {
+		if _, err := s.db.Exec(ctx, `INSERT INTO legal_followups (case_id, release_id, released_at, kind, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			r.CaseID, r.ID, store.FormatTime(at), c.Kind, store.FormatTime(at.Add(c.After)), store.FormatTime(s.now())); err != nil {
+			return fmt.Errorf("legal: follow-up schedule: %w", err)
+		}
+	}
+	return nil
+}
+
+// addServiceCalls is the release domain's hook for post-release services
+// recorded after release (release.Service.OnServices): it adds the calls
+// of the schedule that only such children get, counted from the release.
+func (s *Service) addServiceCalls(ctx context.Context, r release.Release) error {
+	if !r.PostReleaseServices || r.ReleasedAt == nil {
+		return nil
+	}
+	extra := []ScheduledCall{}
+	for _, c := range ScheduleFor(true) {
+		if c.PRSOnly {
+			extra = append(extra, c)
+		}
+	}
+	return s.insertCalls(ctx, r, *r.ReleasedAt, extra)
 }
 
 // FollowUpsOf returns a released child's follow-up (404 for a case out of
@@ -299,6 +322,17 @@ type LostEntry struct {
 	LostAt     time.Time      `json:"lost_at"`
 	DaysLost   int            `json:"days_lost"`
 	Reason     string         `json:"reason"`
+	// SponsorCategory ("" when unknown) and PostReleaseServices come from
+	// the release domain (release.ReleaseFactsOf).
+	SponsorCategory     release.Category `json:"sponsor_category"`
+	PostReleaseServices bool             `json:"post_release_services"`
+}
+
+// CategoryCount is a count for one sponsor category ("unknown" when the
+// release domain has none for the child).
+type CategoryCount struct {
+	Category string `json:"category"`
+	Count    int    `json:"count"`
 }
 
 // MonthCount is a count for one month of release.
@@ -310,14 +344,14 @@ type MonthCount struct {
 // LostContactBoard lists the children whose contact is lost, longest lost
 // first, with the count per month of release, and the open escalations.
 type LostContactBoard struct {
-	Lost           []LostEntry  `json:"lost"`
-	ByReleaseMonth []MonthCount `json:"by_release_month"`
-	Escalations    []Escalation `json:"open_escalations"`
+	Lost              []LostEntry     `json:"lost"`
+	ByReleaseMonth    []MonthCount    `json:"by_release_month"`
+	BySponsorCategory []CategoryCount `json:"by_sponsor_category"`
+	Escalations       []Escalation    `json:"open_escalations"`
 }
 
-// LostContact reads the lost-contact board within the caller's case scope.
-// (Counts per sponsor category need the release domain's sponsors by case:
-// not yet.)
+// LostContact reads the lost-contact board within the caller's case scope,
+// with the counts per month of release and per sponsor category.
 func (s *Service) LostContact(ctx context.Context, _ struct{}) (*LostContactBoard, error) {
 	if _, err := auth.Require(ctx, auth.PermFollowUpRead); err != nil {
 		return nil, err
@@ -326,7 +360,7 @@ func (s *Service) LostContact(ctx context.Context, _ struct{}) (*LostContactBoar
 	if err != nil {
 		return nil, err
 	}
-	b := &LostContactBoard{Lost: []LostEntry{}, ByReleaseMonth: []MonthCount{}}
+	b := &LostContactBoard{Lost: []LostEntry{}, ByReleaseMonth: []MonthCount{}, BySponsorCategory: []CategoryCount{}}
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {
 		cond, args := sc.SQL("k.case_id")
 		rows, err := s.db.Query(ctx, `SELECT k.case_id, k.released_at, k.lost_at, k.lost_reason FROM legal_contacts k
@@ -365,22 +399,50 @@ func (s *Service) LostContact(ctx context.Context, _ struct{}) (*LostContactBoar
 	if err != nil {
 		return nil, fmt.Errorf("legal: lost-contact board: %w", err)
 	}
+	if err := s.describeLost(ctx, b); err != nil {
+		return nil, fmt.Errorf("legal: lost-contact board: %w", err)
+	}
+	return b, nil
+}
+
+// describeLost adds to the board what other domains know of each lost
+// child (both reads scope-checked and audited there): the brief from
+// custody, the sponsor category and services from release, and the counts
+// per sponsor category.
+func (s *Service) describeLost(ctx context.Context, b *LostContactBoard) error {
+	if len(b.Lost) == 0 {
+		return nil
+	}
 	ids := make([]int64, len(b.Lost))
 	for i, e := range b.Lost {
 		ids[i] = e.CaseID
 	}
-	if len(ids) > 0 {
-		bs, err := s.cases.Briefs(ctx, ids)
-		if err != nil {
-			return nil, err
-		}
-		for i := range b.Lost {
-			if br, ok := bs[b.Lost[i].CaseID]; ok {
-				b.Lost[i].Case = &br
-			}
-		}
+	bs, err := s.cases.Briefs(ctx, ids)
+	if err != nil {
+		return err
 	}
-	return b, nil
+	facts, err := s.release.ReleaseFactsOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	cats := map[string]int{}
+	for i := range b.Lost {
+		e := &b.Lost[i]
+		if br, ok := bs[e.CaseID]; ok {
+			e.Case = &br
+		}
+		cat := "unknown"
+		if f, ok := facts[e.CaseID]; ok {
+			e.SponsorCategory, e.PostReleaseServices = f.SponsorCategory, f.PostReleaseServices
+			cat = string(f.SponsorCategory)
+		}
+		cats[cat]++
+	}
+	for c, n := range cats {
+		b.BySponsorCategory = append(b.BySponsorCategory, CategoryCount{c, n})
+	}
+	sort.Slice(b.BySponsorCategory, func(i, j int) bool { return b.BySponsorCategory[i].Category < b.BySponsorCategory[j].Category })
+	return nil
 }
 
 // CloseInput says what was done about a concern.

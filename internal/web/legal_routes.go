@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/children/release"
 	"github.com/amparo-project/amparo/internal/errs"
 	"github.com/amparo-project/amparo/internal/legal"
 )
@@ -19,11 +20,12 @@ import (
 // service (through custody's) on every call.
 type legalHandlers struct {
 	*kit
-	legal *legal.Service
+	legal   *legal.Service
+	release *release.Service
 }
 
 func (h *legalHandlers) routes() []Route {
-	return []Route{
+	return append(h.releaseServicesRoutes(), []Route{
 		{Method: "GET", Path: "/api/v1/cases/{id}/screening", Perm: auth.PermCaseRead, Handler: withID(h.kit, http.StatusOK, h.legal.Screening)},
 		{Method: "PUT", Path: "/api/v1/cases/{id}/screening", Perm: auth.PermCaseLegalRecord, Handler: withIDBody(h.kit, http.StatusOK, h.legal.SaveScreening)},
 		{Method: "GET", Path: "/api/v1/cases/{id}/referrals", Perm: auth.PermCaseRead, Handler: withID(h.kit, http.StatusOK, h.legal.CaseReferrals)},
@@ -62,7 +64,7 @@ func (h *legalHandlers) routes() []Route {
 		{Method: "POST", Path: "/cases/{id}/referrals", Perm: auth.PermLegalRefer, Handler: h.handleReferPage},
 		{Method: "POST", Path: "/legal/referrals/{id}/accept", Perm: auth.PermLegalRespond, Handler: h.handleAcceptPage},
 		{Method: "POST", Path: "/legal/referrals/{id}/decline", Perm: auth.PermLegalRespond, Handler: h.handleDeclinePage},
-	}
+	}...)
 }
 
 func (h *legalHandlers) providers(ctx context.Context, _ noBody) ([]*legal.Provider, error) {
