@@ -117,6 +117,57 @@ func (s *Service) addServiceCalls(ctx context.Context, r release.Release) error 
 	return s.insertCalls(ctx, r, *r.ReleasedAt, extra)
 }
 
+// ScheduleMissing schedules the follow-up calls of the released children
+// in the caller's scope who have none: releases recorded without the
+// approval hook (a bulk load, the children domain's demo seeder). Children
+// already scheduled are left as they are. It returns how many children it
+// scheduled.
+func (s *Service) ScheduleMissing(ctx context.Context) (int, error) {
+	if _, err := auth.Require(ctx, auth.PermFollowUpRecord); err != nil {
+		return 0, err
+	}
+	rel, err := s.release.Released(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+		have := map[int64]bool{}
+		rows, err := s.db.Query(ctx, `SELECT case_id FROM legal_contacts`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			have[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, f := range rel {
+			if have[f.CaseID] {
+				continue
+			}
+			at := f.ReleasedAt
+			r := release.Release{ID: f.ReleaseID, CaseID: f.CaseID, SponsorID: f.SponsorID, ReleasedAt: &at, PostReleaseServices: f.PostReleaseServices}
+			if err := s.scheduleFollowUps(ctx, r); err != nil {
+				return err
+			}
+			n++
+		}
+		return audit.Log(ctx, s.db, audit.Event{Action: "legal.followup.schedule", ObjectType: "legal_followups", ObjectID: "missing", Detail: fmt.Sprintf("%d children", n)})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("legal: schedule missing follow-ups: %w", err)
+	}
+	return n, nil
+}
+
 // FollowUpsOf returns a released child's follow-up (404 for a case out of
 // scope; 409 for a child not released).
 func (s *Service) FollowUpsOf(ctx context.Context, caseID int64) (*FollowUps, error) {

@@ -89,6 +89,60 @@ func (s *Service) releaseFacts(ctx context.Context, sc custody.Scope, ids []int6
 	return rows.Err()
 }
 
+// MaxReleased bounds Released.
+const MaxReleased = 100000
+
+// Released returns the facts of the latest approved release of every
+// released child in the caller's scope (at most MaxReleased), oldest
+// release first: for scheduling the follow-up of releases recorded
+// without the approval hook (bulk loads, the demo seeder). The read is
+// audited.
+func (s *Service) Released(ctx context.Context) ([]ReleaseFacts, error) {
+	sc, err := s.cases.ScopeFor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []ReleaseFacts{}
+	if sc.None {
+		return out, nil
+	}
+	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+		cond, args := sc.SQL("r.case_id")
+		rows, err := s.db.Query(ctx, `SELECT r.case_id, r.id, r.sponsor_id, sp.category, r.post_release_services, r.released_at
+			FROM releases r JOIN sponsors sp ON sp.id = r.sponsor_id
+			WHERE r.status = 'released' AND `+cond+` ORDER BY r.released_at, r.id LIMIT ?`, append(args, MaxReleased)...)
+		if err != nil {
+			return err
+		}
+		latest := map[int64]int{}
+		for rows.Next() {
+			var f ReleaseFacts
+			var prs int
+			var at store.Time
+			if err := rows.Scan(&f.CaseID, &f.ReleaseID, &f.SponsorID, &f.SponsorCategory, &prs, &at); err != nil {
+				rows.Close()
+				return err
+			}
+			f.PostReleaseServices, f.ReleasedAt = prs != 0, at.Time
+			if i, ok := latest[f.CaseID]; ok {
+				out[i] = f // a later release of the same child
+				continue
+			}
+			latest[f.CaseID] = len(out)
+			out = append(out, f)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return audit.Log(ctx, s.db, audit.Event{Action: "release.facts.read", ObjectType: "releases", ObjectID: "released", Detail: fmt.Sprintf("%d cases", len(out))})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("release: released children: %w", err)
+	}
+	return out, nil
+}
+
 // OnServices registers f, called inside the transaction that records
 // post-release services for a child already released (SetPostReleaseServices):
 // the legal domain adds the calls of its schedule for such children. f's
