@@ -357,3 +357,27 @@ func TestFollowUpAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestUnrepresentedChartPage: the queue page draws the chart of flagged
+// children without counsel (server-side SVG) and states its source; the
+// API gives the same numbers.
+func TestUnrepresentedChartPage(t *testing.T) {
+	env := newTestEnv(t, storetest.OpenSQLite(t))
+	fac := env.call(t, "POST", "/api/v1/facilities", auth.RoleAdmin, `{"name":"Casa","type":"shelter","tz":"America/Chicago","us_state":"TX","beds":[{"sex":"F","age_band":"13-17","capacity":5}]}`, 201)
+	id := legalPlacedChild(t, env, int64(fac["id"].(float64)), "Ana")
+	env.call(t, "PUT", fmt.Sprintf("/api/v1/cases/%d/screening", id), auth.RoleAdmin, legalAnswersJSON("forced_work"), 200)
+	got := env.call(t, "GET", "/api/v1/legal/unrepresented", auth.RoleAdmin, "", 200)
+	if got["now"] != float64(1) || len(got["weeks"].([]any)) != 26 {
+		t.Fatalf("chart data: %v", got)
+	}
+	resp, body := env.do(t, "GET", "/legal", env.tokens[auth.RoleAdmin], "")
+	page := string(body)
+	if resp.StatusCode != 200 || !strings.Contains(page, `<svg class="chart" id="unrepresented-weeks"`) || !strings.Contains(page, `id="unrepresented-countries"`) ||
+		!strings.Contains(page, `id="unrepresented-source"`) {
+		t.Fatalf("queue page: %d %s", resp.StatusCode, page)
+	}
+	st := env.call(t, "GET", "/api/v1/legal/stats", auth.RolePublic, "", 200)
+	if _, ok := st["reintegrations"]; !ok {
+		t.Fatalf("stats: %v", st)
+	}
+}
