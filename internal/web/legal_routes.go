@@ -25,7 +25,7 @@ type legalHandlers struct {
 }
 
 func (h *legalHandlers) routes() []Route {
-	return append(h.releaseServicesRoutes(), []Route{
+	return append(append(h.releaseServicesRoutes(), h.formRoutes()...), []Route{
 		{Method: "GET", Path: "/api/v1/cases/{id}/screening", Perm: auth.PermCaseRead, Handler: withID(h.kit, http.StatusOK, h.legal.Screening)},
 		{Method: "PUT", Path: "/api/v1/cases/{id}/screening", Perm: auth.PermCaseLegalRecord, Handler: withIDBody(h.kit, http.StatusOK, h.legal.SaveScreening)},
 		{Method: "GET", Path: "/api/v1/cases/{id}/referrals", Perm: auth.PermCaseRead, Handler: withID(h.kit, http.StatusOK, h.legal.CaseReferrals)},
@@ -118,6 +118,8 @@ type screeningView struct {
 	CourtForm     courtForm
 	CourtProblems map[string]string
 	Matches       []legal.Match
+	// Reintegration is the hand-off of a repatriated child.
+	Reintegration reintegrationView
 	// MatchNote says why no providers are ranked (no flag yet).
 	MatchNote string
 	Refused   string
@@ -138,6 +140,9 @@ func (h *legalHandlers) screeningView(r *http.Request, id int64) (*screeningView
 		return nil, err
 	}
 	if v.Court, err = h.legal.Proceedings(ctx, id); err != nil {
+		return nil, err
+	}
+	if v.Reintegration, err = h.reintegrationFor(r, sc); err != nil {
 		return nil, err
 	}
 	if p, ok := auth.FromContext(ctx); ok && auth.Allowed(p.Role, auth.PermLegalRefer) && len(sc.Flags) > 0 {
