@@ -413,7 +413,7 @@ func (s *Service) LostContact(ctx context.Context, _ struct{}) (*LostContactBoar
 	}
 	b := &LostContactBoard{Lost: []LostEntry{}, ByReleaseMonth: []MonthCount{}, BySponsorCategory: []CategoryCount{}}
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {
-		cond, args := sc.SQL("k.case_id")
+		cond, args := sc.SQL("+k.case_id") // a filter on the lost children, longest lost first (see queueScope)
 		rows, err := s.db.Query(ctx, `SELECT k.case_id, k.released_at, k.lost_at, k.lost_reason FROM legal_contacts k
 			WHERE k.lost_at IS NOT NULL AND `+cond+` ORDER BY k.lost_at, k.case_id LIMIT 1000`, args...)
 		if err != nil {
@@ -441,7 +441,7 @@ func (s *Service) LostContact(ctx context.Context, _ struct{}) (*LostContactBoar
 			b.ByReleaseMonth = append(b.ByReleaseMonth, MonthCount{m, n})
 		}
 		sort.Slice(b.ByReleaseMonth, func(i, j int) bool { return b.ByReleaseMonth[i].Month < b.ByReleaseMonth[j].Month })
-		econd, eargs := sc.SQL("e.case_id")
+		econd, eargs := sc.SQL("+e.case_id")
 		if b.Escalations, err = s.escalations(ctx, "e.closed_at IS NULL AND "+econd, eargs); err != nil {
 			return err
 		}

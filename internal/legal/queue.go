@@ -112,7 +112,11 @@ func (s *Service) queueScope(ctx context.Context, p auth.Principal) (string, []a
 	if err != nil {
 		return "", nil, err
 	}
-	cond, args := sc.SQL("s.case_id")
+	// "+": the scope is a filter, not the way in. Without it the planner
+	// walks every case of the caseworker's facilities and sorts them
+	// (200 ms at 100,000 cases); with it, it walks the flagged children
+	// longest waiting first and stops at the limit (NOTES.md, benchmarks).
+	cond, args := sc.SQL("+s.case_id")
 	return cond, args, nil
 }
 

@@ -8,7 +8,6 @@ import (
 
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/auth"
-	"github.com/amparo-project/amparo/internal/store"
 )
 
 // WeekCount is a count at the end of one week (Week is its Monday).
@@ -19,7 +18,7 @@ type WeekCount struct {
 
 // CountryCount is a count for one country of birth.
 type CountryCount struct {
-	Country string `json:"country"` // "unknown" when not recorded, "hidden" when outside the viewer's case scope
+	Country string `json:"country"` // "unknown" when not recorded, "hidden" when the viewer may not read the child's case
 	Count   int    `json:"count"`
 }
 
@@ -37,98 +36,58 @@ type Unrepresented struct {
 const ChartWeeks = 26
 
 // UnrepresentedSource is stated under the chart.
-const UnrepresentedSource = "Amparo's own records: the date a screening first raised a relief flag, the date a provider accepted the referral, and the country of birth recorded at intake. Children whose flags were later cleared by a new screening are left out of every week."
+const UnrepresentedSource = "Amparo's own records: the date a screening first raised a relief flag, the date a provider accepted the referral, and the country of birth recorded at intake (as it was when the child was screened). Children whose flags were later cleared by a new screening are left out of every week."
 
 // UnrepresentedChart counts, within the queue's scope (a legal account:
 // its organisation's referrals; others: their case scope), the children
 // flagged for possible relief and without counsel: at the end of each of
 // the last ChartWeeks weeks, and now by country of birth. A child counts
-// from the day a flag was first raised until a provider accepted them.
+// from the day a flag was first raised until the day a provider accepted
+// them. The counts are grouped in the database (by day, then summed into
+// weeks): no child's record is read one by one.
 func (s *Service) UnrepresentedChart(ctx context.Context, _ struct{}) (*Unrepresented, error) {
 	p, err := auth.Require(ctx, auth.PermLegalQueue)
 	if err != nil {
 		return nil, err
 	}
-	type child struct {
-		id               int64
-		flagged, counsel time.Time // counsel zero: none yet
-	}
-	var cs []child
+	out := &Unrepresented{Weeks: []WeekCount{}, ByCountry: []CountryCount{}, Source: UnrepresentedSource}
+	flaggedOn, counselOn := map[string]int{}, map[string]int{}
+	byCountry := map[string]int{}
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {
 		cond, args, err := s.queueScope(ctx, p)
 		if err != nil {
 			return err
 		}
-		rows, err := s.db.Query(ctx, `SELECT s.case_id, s.first_flagged_at, a.decided_at
-			FROM legal_screenings s
+		if err := s.fillCountries(ctx, cond, args); err != nil {
+			return err
+		}
+		from := `FROM legal_screenings s
 			LEFT JOIN legal_referrals r ON r.case_id = s.case_id AND r.status = 'pending'
 			LEFT JOIN legal_referrals a ON a.case_id = s.case_id AND a.status = 'accepted'
-			WHERE s.flagged = 1 AND s.first_flagged_at IS NOT NULL AND `+cond, args...)
-		if err != nil {
+			WHERE s.flagged = 1 AND s.first_flagged_at IS NOT NULL AND ` + cond
+		if err := s.countBy(ctx, `SELECT SUBSTR(s.first_flagged_at, 1, 10), COUNT(*) `+from+` GROUP BY SUBSTR(s.first_flagged_at, 1, 10)`, args, flaggedOn); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var c child
-			var f, a store.Time
-			if err := rows.Scan(&c.id, &f, &a); err != nil {
-				return err
-			}
-			c.flagged, c.counsel = f.Time, a.Time
-			cs = append(cs, c)
-		}
-		if err := rows.Err(); err != nil {
+		if err := s.countBy(ctx, `SELECT SUBSTR(a.decided_at, 1, 10), COUNT(*) `+from+` AND a.decided_at IS NOT NULL GROUP BY SUBSTR(a.decided_at, 1, 10)`, args, counselOn); err != nil {
 			return err
 		}
-		return audit.Log(ctx, s.db, audit.Event{Action: "legal.queue.chart", ObjectType: "legal_queue", ObjectID: "chart", Detail: fmt.Sprintf("%d children", len(cs))})
+		if err := s.countBy(ctx, `SELECT COALESCE(s.birth_country, '?'), COUNT(*) `+from+` AND a.id IS NULL GROUP BY COALESCE(s.birth_country, '?')`, args, byCountry); err != nil {
+			return err
+		}
+		return audit.Log(ctx, s.db, audit.Event{Action: "legal.queue.chart", ObjectType: "legal_queue", ObjectID: "chart"})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("legal: unrepresented chart: %w", err)
 	}
-	out := &Unrepresented{Weeks: []WeekCount{}, ByCountry: []CountryCount{}, Source: UnrepresentedSource}
-	now := s.now()
-	monday := now.Truncate(24*time.Hour).AddDate(0, 0, -((int(now.Weekday()) + 6) % 7))
-	for i := ChartWeeks - 1; i >= 0; i-- {
-		start := monday.AddDate(0, 0, -7*i)
-		end := start.AddDate(0, 0, 7)
-		if end.After(now) {
-			end = now
+	out.Weeks = weeklyBalance(s.now(), flaggedOn, counselOn)
+	for k, n := range byCountry {
+		switch k {
+		case "":
+			k = "unknown"
+		case "?":
+			k = "hidden" // not copied: the viewer may not read the case
 		}
-		n := 0
-		for _, c := range cs {
-			if !c.flagged.After(end) && (c.counsel.IsZero() || c.counsel.After(end)) {
-				n++
-			}
-		}
-		out.Weeks = append(out.Weeks, WeekCount{Week: start.Format(time.DateOnly), Count: n})
-	}
-	var ids []int64
-	for _, c := range cs {
-		if c.counsel.IsZero() {
-			ids = append(ids, c.id)
-		}
-	}
-	out.Now = len(ids)
-	if len(ids) == 0 {
-		return out, nil
-	}
-	bs, err := s.cases.Briefs(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("legal: unrepresented chart: %w", err)
-	}
-	by := map[string]int{}
-	for _, id := range ids {
-		b, ok := bs[id]
-		switch {
-		case !ok:
-			by["hidden"]++
-		case b.BirthCountry == "":
-			by["unknown"]++
-		default:
-			by[b.BirthCountry]++
-		}
-	}
-	for k, n := range by {
+		out.Now += n
 		out.ByCountry = append(out.ByCountry, CountryCount{k, n})
 	}
 	sort.Slice(out.ByCountry, func(i, j int) bool {
@@ -136,4 +95,84 @@ func (s *Service) UnrepresentedChart(ctx context.Context, _ struct{}) (*Unrepres
 		return a.Count > b.Count || a.Count == b.Count && a.Country < b.Country
 	})
 	return out, nil
+}
+
+// weeklyBalance is, at the end of each of the last ChartWeeks weeks
+// (Mondays, UTC; the current week ends now), the children flagged on or
+// before that day less those accepted by counsel on or before it.
+func weeklyBalance(now time.Time, flaggedOn, counselOn map[string]int) []WeekCount {
+	upTo := func(m map[string]int, day string) int {
+		n := 0
+		for d, c := range m {
+			if d <= day {
+				n += c
+			}
+		}
+		return n
+	}
+	monday := now.Truncate(24*time.Hour).AddDate(0, 0, -((int(now.Weekday()) + 6) % 7))
+	out := make([]WeekCount, 0, ChartWeeks)
+	for i := ChartWeeks - 1; i >= 0; i-- {
+		start := monday.AddDate(0, 0, -7*i)
+		last := start.AddDate(0, 0, 6) // Sunday
+		if last.After(now) {
+			last = now
+		}
+		day := last.Format(time.DateOnly)
+		out = append(out, WeekCount{Week: start.Format(time.DateOnly), Count: upTo(flaggedOn, day) - upTo(counselOn, day)})
+	}
+	return out
+}
+
+func (s *Service) countBy(ctx context.Context, q string, args []any, into map[string]int) error {
+	rows, err := s.db.Query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return err
+		}
+		into[k] += n
+	}
+	return rows.Err()
+}
+
+// fillCountries copies the country of birth into the flagged screenings
+// saved before it was kept (migration 00505), reading the cases through
+// custody.Briefs (scope-checked and audited); those the viewer may not
+// read stay NULL until someone who may opens the chart.
+func (s *Service) fillCountries(ctx context.Context, cond string, args []any) error {
+	rows, err := s.db.Query(ctx, `SELECT s.case_id FROM legal_screenings s
+		LEFT JOIN legal_referrals r ON r.case_id = s.case_id AND r.status = 'pending'
+		WHERE s.birth_country IS NULL AND s.flagged = 1 AND `+cond+` LIMIT 5000`, args...)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return err
+	}
+	bs, err := s.cases.Briefs(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for id, b := range bs {
+		if _, err := s.db.Exec(ctx, `UPDATE legal_screenings SET birth_country = ? WHERE case_id = ?`, b.BirthCountry, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
