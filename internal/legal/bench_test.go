@@ -105,16 +105,19 @@ func seedLegalBulk(b testing.TB, db *store.DB) {
 	}
 	bulkRows(b, db, "legal_providers", []string{"organisation", "languages", "states", "specialties", "capacity", "reserved", "created_at"}, providers)
 	var ids []int64
-	rows, err := db.Query(ctx, `SELECT id FROM cases ORDER BY id`)
+	country := map[int64]string{}
+	rows, err := db.Query(ctx, `SELECT id, birth_country FROM cases ORDER BY id`)
 	if err != nil {
 		b.Fatal(err)
 	}
 	for rows.Next() {
 		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var c string
+		if err := rows.Scan(&id, &c); err != nil {
 			b.Fatal(err)
 		}
 		ids = append(ids, id)
+		country[id] = c
 	}
 	rows.Close()
 	var pid int64
@@ -129,18 +132,20 @@ func seedLegalBulk(b testing.TB, db *store.DB) {
 		}
 		at := legalBenchNow.Add(-time.Duration(rng.IntN(400*24)) * time.Hour)
 		if rng.Float64() >= 0.45 {
-			screenings = append(screenings, []any{id, `{}`, `[]`, 0, "bench", ts(at), nil})
+			screenings = append(screenings, []any{id, `{}`, `[]`, 0, "bench", ts(at), nil, country[id], nil})
 			continue
 		}
-		screenings = append(screenings, []any{id, `{}`, flags, 1, "bench", ts(at), ts(at)})
+		var counsel any
 		switch x := rng.Float64(); {
 		case x < 0.40:
-			referrals = append(referrals, []any{id, pid + int64(rng.IntN(10)), "accepted", "bench", ts(at.Add(24 * time.Hour)), ts(at.Add(72 * time.Hour))})
+			counsel = ts(at.Add(72 * time.Hour))
+			referrals = append(referrals, []any{id, pid + int64(rng.IntN(10)), "accepted", "bench", ts(at.Add(24 * time.Hour)), counsel})
 		case x < 0.55:
 			referrals = append(referrals, []any{id, pid + int64(rng.IntN(10)), "pending", "bench", ts(at.Add(24 * time.Hour)), nil})
 		}
+		screenings = append(screenings, []any{id, `{}`, flags, 1, "bench", ts(at), ts(at), country[id], counsel})
 	}
-	bulkRows(b, db, "legal_screenings", []string{"case_id", "answers", "flags", "flagged", "screened_by", "screened_at", "first_flagged_at"}, screenings)
+	bulkRows(b, db, "legal_screenings", []string{"case_id", "answers", "flags", "flagged", "screened_by", "screened_at", "first_flagged_at", "birth_country", "counsel_at"}, screenings)
 	bulkRows(b, db, "legal_referrals", []string{"case_id", "provider_id", "status", "referred_by", "referred_at", "decided_at"}, referrals)
 
 	rows, err = db.Query(ctx, `SELECT case_id, id, released_at FROM releases WHERE status = 'released' ORDER BY id`)

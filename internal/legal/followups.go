@@ -413,36 +413,19 @@ func (s *Service) LostContact(ctx context.Context, _ struct{}) (*LostContactBoar
 	}
 	b := &LostContactBoard{Lost: []LostEntry{}, ByReleaseMonth: []MonthCount{}, BySponsorCategory: []CategoryCount{}}
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {
-		cond, args := sc.SQL("+k.case_id") // a filter on the lost children, longest lost first (see queueScope)
-		rows, err := s.db.Query(ctx, `SELECT k.case_id, k.released_at, k.lost_at, k.lost_reason FROM legal_contacts k
-			WHERE k.lost_at IS NOT NULL AND `+cond+` ORDER BY k.lost_at, k.case_id LIMIT 1000`, args...)
-		if err != nil {
+		var err error
+		if b.Lost, err = s.lostChildren(ctx, sc); err != nil {
 			return err
 		}
-		now := s.now()
 		months := map[string]int{}
-		for rows.Next() {
-			var e LostEntry
-			var rel, lost store.Time
-			if err := rows.Scan(&e.CaseID, &rel, &lost, &e.Reason); err != nil {
-				rows.Close()
-				return err
-			}
-			e.ReleasedAt, e.LostAt = rel.Time, lost.Time
-			e.DaysLost = int(now.Sub(e.LostAt) / (24 * time.Hour))
+		for _, e := range b.Lost {
 			months[e.ReleasedAt.Format("2006-01")]++
-			b.Lost = append(b.Lost, e)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
 		}
 		for m, n := range months {
 			b.ByReleaseMonth = append(b.ByReleaseMonth, MonthCount{m, n})
 		}
 		sort.Slice(b.ByReleaseMonth, func(i, j int) bool { return b.ByReleaseMonth[i].Month < b.ByReleaseMonth[j].Month })
-		econd, eargs := sc.SQL("+e.case_id")
-		if b.Escalations, err = s.escalations(ctx, "e.closed_at IS NULL AND "+econd, eargs); err != nil {
+		if b.Escalations, err = s.openEscalations(ctx, sc); err != nil {
 			return err
 		}
 		return audit.Log(ctx, s.db, audit.Event{Action: "legal.followup.lost", ObjectType: "legal_followups", ObjectID: "lost-contact", Detail: fmt.Sprintf("%d children", len(b.Lost))})
@@ -456,6 +439,115 @@ func (s *Service) LostContact(ctx context.Context, _ struct{}) (*LostContactBoar
 	return b, nil
 }
 
+// MaxLost is how many lost children the board lists (longest lost first).
+const MaxLost = 1000
+
+// lostChildren lists the children whose contact is lost, longest lost
+// first, within sc. A facility scope is applied through custody's Briefs
+// (scope-checked, audited) on growing batches, as the queue does, rather
+// than as an SQL condition listing every case of the facilities.
+func (s *Service) lostChildren(ctx context.Context, sc custody.Scope) ([]LostEntry, error) {
+	out := []LostEntry{}
+	if sc.None {
+		return out, nil
+	}
+	batch := MaxLost
+	if !sc.All {
+		batch = 2 * MaxLost
+	}
+	var after *LostEntry
+	for len(out) < MaxLost {
+		q, args := `SELECT k.case_id, k.released_at, k.lost_at, k.lost_reason FROM legal_contacts k WHERE k.lost_at IS NOT NULL`, []any{}
+		if after != nil {
+			at := store.FormatTime(after.LostAt)
+			q += ` AND (k.lost_at > ? OR (k.lost_at = ? AND k.case_id > ?))`
+			args = append(args, at, at, after.CaseID)
+		}
+		rows, err := s.lostRows(ctx, q+` ORDER BY k.lost_at, k.case_id LIMIT ?`, append(args, batch))
+		if err != nil || len(rows) == 0 {
+			return out, err
+		}
+		var keep map[int64]custody.Brief
+		if !sc.All {
+			ids := make([]int64, len(rows))
+			for i, e := range rows {
+				ids[i] = e.CaseID
+			}
+			if keep, err = s.cases.Briefs(ctx, ids); err != nil {
+				return nil, err
+			}
+		}
+		for _, e := range rows {
+			if len(out) == MaxLost {
+				break
+			}
+			if keep != nil {
+				br, ok := keep[e.CaseID]
+				if !ok {
+					continue
+				}
+				e.Case = &br
+			}
+			out = append(out, e)
+		}
+		if len(rows) < batch {
+			break
+		}
+		after = &rows[len(rows)-1]
+		batch *= 2
+	}
+	return out, nil
+}
+
+func (s *Service) lostRows(ctx context.Context, q string, args []any) ([]LostEntry, error) {
+	rows, err := s.db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	now := s.now()
+	out := []LostEntry{}
+	for rows.Next() {
+		var e LostEntry
+		var rel, lost store.Time
+		if err := rows.Scan(&e.CaseID, &rel, &lost, &e.Reason); err != nil {
+			return nil, err
+		}
+		e.ReleasedAt, e.LostAt = rel.Time, lost.Time
+		e.DaysLost = int(now.Sub(e.LostAt) / (24 * time.Hour))
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// openEscalations are the open concerns within sc, soonest due first (at
+// most 500); a facility scope is applied through custody's Briefs.
+func (s *Service) openEscalations(ctx context.Context, sc custody.Scope) ([]Escalation, error) {
+	if sc.All || sc.None {
+		cond, args := sc.SQL("e.case_id")
+		return s.escalations(ctx, "e.closed_at IS NULL AND "+cond, args)
+	}
+	es, err := s.escalations(ctx, "e.closed_at IS NULL", nil)
+	if err != nil || len(es) == 0 {
+		return es, err
+	}
+	ids := make([]int64, len(es))
+	for i, e := range es {
+		ids[i] = e.CaseID
+	}
+	bs, err := s.cases.Briefs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := []Escalation{}
+	for _, e := range es {
+		if _, ok := bs[e.CaseID]; ok {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
 // describeLost adds to the board what other domains know of each lost
 // child (both reads scope-checked and audited there): the brief from
 // custody, the sponsor category and services from release, and the counts
@@ -465,12 +557,19 @@ func (s *Service) describeLost(ctx context.Context, b *LostContactBoard) error {
 		return nil
 	}
 	ids := make([]int64, len(b.Lost))
+	var unnamed []int64
 	for i, e := range b.Lost {
 		ids[i] = e.CaseID
+		if e.Case == nil {
+			unnamed = append(unnamed, e.CaseID)
+		}
 	}
-	bs, err := s.cases.Briefs(ctx, ids)
-	if err != nil {
-		return err
+	bs := map[int64]custody.Brief{}
+	if len(unnamed) > 0 {
+		var err error
+		if bs, err = s.cases.Briefs(ctx, unnamed); err != nil {
+			return err
+		}
 	}
 	facts, err := s.release.ReleaseFactsOf(ctx, ids)
 	if err != nil {
@@ -479,7 +578,7 @@ func (s *Service) describeLost(ctx context.Context, b *LostContactBoard) error {
 	cats := map[string]int{}
 	for i := range b.Lost {
 		e := &b.Lost[i]
-		if br, ok := bs[e.CaseID]; ok {
+		if br, ok := bs[e.CaseID]; ok && e.Case == nil {
 			e.Case = &br
 		}
 		cat := "unknown"

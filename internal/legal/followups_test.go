@@ -136,6 +136,16 @@ func TestPostReleaseServicesCalls(t *testing.T) {
 		if got != "[{1 1} {2B 1}]" || !board.Lost[0].PostReleaseServices || board.Lost[0].SponsorCategory == "" {
 			t.Fatalf("counts per category: %s %+v", got, board.Lost)
 		}
+		// A caseworker of the shelter sees the same board through its
+		// facility scope; one of another facility sees none of it.
+		if cwBoard, err := f.legal.LostContact(cw, struct{}{}); err != nil || len(cwBoard.Lost) != 2 || cwBoard.Lost[0].Case == nil ||
+			fmt.Sprint(cwBoard.BySponsorCategory) != got {
+			t.Fatalf("caseworker's board: %+v %v", cwBoard, err)
+		}
+		other, _ := f.user("cw-other@example.org", auth.RoleCaseworker)
+		if ob, err := f.legal.LostContact(other, struct{}{}); err != nil || len(ob.Lost) != 0 || len(ob.BySponsorCategory) != 0 {
+			t.Fatalf("caseworker of no facility: %+v %v", ob, err)
+		}
 	})
 }
 

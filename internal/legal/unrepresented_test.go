@@ -46,6 +46,27 @@ func TestUnrepresentedChart(t *testing.T) {
 		if _, err := f.legal.UnrepresentedChart(pub, struct{}{}); err == nil {
 			t.Fatal("public read the chart")
 		}
+		// A caseworker of the shelter: the same queue and chart through the
+		// facility scope, longest waiting first, the limit kept; one of no
+		// facility sees nothing.
+		cw, _ := f.staff()
+		q, err := f.legal.Queue(cw, QueueQuery{})
+		if err != nil || len(q) != 2 || q[0].CaseID != ids[1] || q[1].CaseID != ids[2] || q[0].Case == nil {
+			t.Fatalf("caseworker's queue: %+v %v", q, err)
+		}
+		if q, _ = f.legal.Queue(cw, QueueQuery{Limit: 1}); len(q) != 1 || q[0].CaseID != ids[1] {
+			t.Fatalf("caseworker's queue, limit 1: %+v", q)
+		}
+		if ch, err = f.legal.UnrepresentedChart(cw, struct{}{}); err != nil || ch.Now != 2 {
+			t.Fatalf("caseworker's chart: %+v %v", ch, err)
+		}
+		other, _ := f.user("cw-other@example.org", auth.RoleCaseworker)
+		if q, _ = f.legal.Queue(other, QueueQuery{}); len(q) != 0 {
+			t.Fatalf("caseworker of no facility: %+v", q)
+		}
+		if ch, _ = f.legal.UnrepresentedChart(other, struct{}{}); ch.Now != 0 {
+			t.Fatalf("chart of no facility: %+v", ch)
+		}
 	})
 }
 

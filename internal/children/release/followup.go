@@ -42,6 +42,22 @@ func (s *Service) ReleaseFactsOf(ctx context.Context, ids []int64) (map[int64]Re
 		return out, nil
 	}
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+		if !sc.All {
+			// The scope through custody's Briefs (by primary key) rather
+			// than an SQL condition that lists every case of the caller's
+			// facilities on each chunk.
+			bs, err := s.cases.Briefs(ctx, ids)
+			if err != nil {
+				return err
+			}
+			seen := make([]int64, 0, len(bs))
+			for _, id := range ids {
+				if _, ok := bs[id]; ok {
+					seen = append(seen, id)
+				}
+			}
+			ids, sc = seen, custody.Scope{All: true}
+		}
 		const chunk = 500
 		for start := 0; start < len(ids); start += chunk {
 			if err := s.releaseFacts(ctx, sc, ids[start:min(start+chunk, len(ids))], out); err != nil {
