@@ -11,10 +11,11 @@ import (
 )
 
 func init() {
-	// Screenings, referrals and hearings are about demo cases.
+	// Screenings, referrals, hearings and follow-ups after release are
+	// about demo cases.
 	registerDemo("legal", []string{"children"}, func(ctx context.Context, db *store.DB) error {
 		cases := custody.New(db, facilities.New(db, nil), nil)
 		svc := legal.New(db, cases, release.New(db, cases, nil), nil)
-		return svc.SeedDemo(ctx, legal.DemoOptions{Screenings: 300, Seed: 2026, LegalEmail: "legal@demo.amparo.example"})
+		return svc.SeedDemo(ctx, legal.DemoOptions{Screenings: 300, Seed: 2026, LegalEmail: "legal@demo.amparo.example", FollowUps: 1000})
 	})
 }

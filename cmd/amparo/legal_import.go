@@ -17,8 +17,14 @@ func init() {
 	registerImport("providers", "pro bono legal providers from CSV (one row per organisation)", runImportProviders)
 }
 
+// runImportProviders is "amparo import providers" (kept as an alias of
+// "amparo legal providers import").
 func runImportProviders(ctx context.Context, args []string) error {
-	fs := newFlagSet("import providers", "--file F.csv")
+	return importProviders(ctx, "import providers", args)
+}
+
+func importProviders(ctx context.Context, name string, args []string) error {
+	fs := newFlagSet(name, "--file F.csv")
 	sf := addStoreFlags(fs)
 	file := fs.String("file", "", "CSV file with a header row; columns: "+strings.Join(legal.ProviderColumns, ", ")+"; lists separated by ';' (required)")
 	if err := parseFlags(fs, args); err != nil {

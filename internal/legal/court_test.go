@@ -23,6 +23,34 @@ func TestShippedCourtsParse(t *testing.T) {
 	}
 }
 
+// TestShippedCourtList checks the shipped data itself: every state is a
+// USPS code, no court is listed twice, and courts children are often sent
+// to near the border are there (data/README.md gives the sources).
+func TestShippedCourtList(t *testing.T) {
+	cs := shippedCourts()
+	if len(cs) < 60 {
+		t.Fatalf("only %d courts shipped", len(cs))
+	}
+	seen := map[string]bool{}
+	for _, c := range cs {
+		if !usStates[c.State] {
+			t.Errorf("%s: state %q is not a USPS code", c.Name, c.State)
+		}
+		if c.City == "" {
+			t.Errorf("%s: no city", c.Name)
+		}
+		if seen[c.Name] {
+			t.Errorf("%s listed twice", c.Name)
+		}
+		seen[c.Name] = true
+	}
+	for _, want := range []string{"Harlingen Immigration Court", "San Diego Immigration Court", "El Paso Immigration Court"} {
+		if !seen[want] {
+			t.Errorf("%s is missing", want)
+		}
+	}
+}
+
 func TestCourtAndHearings(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
@@ -31,6 +59,7 @@ func TestCourtAndHearings(t *testing.T) {
 		day := func(d int) time.Time { return time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, d) }
 
 		// Without a list, a named court is refused with the reason.
+		f.legal.courts = nil
 		_, err := f.legal.RecordNTA(ctx, id, ProceedingsInput{NTADate: day(-30).Format(time.DateOnly), Court: "Some Court"})
 		if fe := errs.Fields(err); len(fe) != 1 || !strings.Contains(fe[0].Problem, "not installed") {
 			t.Fatalf("court without a list: %v", err)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/amparo-project/amparo/internal/children/custody"
+	"github.com/amparo-project/amparo/internal/children/release"
 	"github.com/amparo-project/amparo/internal/errs"
 )
 
@@ -17,6 +18,9 @@ type DemoOptions struct {
 	Seed       uint64
 	// LegalEmail is the demo legal account, linked to the first provider.
 	LegalEmail string
+	// FollowUps is how many released children get follow-up calls made
+	// (all released children get their schedule).
+	FollowUps int
 }
 
 // demoProviders are invented organisations (the demo's, not real ones).
@@ -89,6 +93,98 @@ func (s *Service) SeedDemo(ctx context.Context, o DemoOptions) error {
 			if err := s.demoCourt(ctx, rng, c.ID); err != nil {
 				return err
 			}
+		}
+	}
+	return s.demoFollowUps(ctx, rng, o.FollowUps)
+}
+
+// demoFollowUps schedules the follow-up of the demo's releases (written by
+// the children seeder without the approval hook), records post-release
+// services for some, and makes the calls that are due: most children are
+// reached, some with a concern, some not reached until contact is lost,
+// some with a wrong number; some lost children are found again later.
+func (s *Service) demoFollowUps(ctx context.Context, rng *rand.Rand, n int) error {
+	if n <= 0 {
+		return nil
+	}
+	if _, err := s.ScheduleMissing(ctx); err != nil {
+		return err
+	}
+	rel, err := s.release.Released(ctx)
+	if err != nil {
+		return err
+	}
+	for _, i := range rng.Perm(len(rel))[:min(n, len(rel))] {
+		f := rel[i]
+		if !f.PostReleaseServices && rng.Float64() < 0.15 {
+			yes := true
+			if _, err := s.release.SetPostReleaseServices(ctx, f.CaseID, f.ReleaseID, release.ServicesInput{PostReleaseServices: &yes}); err != nil {
+				return fmt.Errorf("legal demo: services of case %d: %w", f.CaseID, err)
+			}
+		}
+		if err := s.demoCalls(ctx, rng, f.CaseID); err != nil {
+			return fmt.Errorf("legal demo: follow-up of case %d: %w", f.CaseID, err)
+		}
+	}
+	return nil
+}
+
+var demoConcerns = []string{
+	"demo: the child says she works most evenings and has not enrolled in school",
+	"demo: the sponsor has moved and a new adult lives in the household",
+	"demo: the child sounded afraid and would not talk with the sponsor present",
+}
+
+// demoCalls makes one child's due calls, each until reached or contact is
+// lost; a lost child may be found again weeks later.
+func (s *Service) demoCalls(ctx context.Context, rng *rand.Rand, caseID int64) error {
+	now := s.now().Add(-time.Minute)
+	fu, err := s.FollowUpsOf(ctx, caseID)
+	if err != nil {
+		return err
+	}
+	for _, c := range fu.Calls {
+		at := c.DueAt.Add(time.Duration(rng.IntN(72)) * time.Hour)
+		for !at.After(now) {
+			in := AttemptInput{At: at}
+			switch x := rng.Float64(); {
+			case x < 0.62:
+				yes, no := true, false
+				in.Outcome, in.Safe, in.InSchool, in.KnowsCourtDate = CallReached, &yes, &yes, &yes
+				if rng.Float64() < 0.3 {
+					in.KnowsCourtDate = &no
+				}
+			case x < 0.70:
+				in.Outcome, in.Notes = CallConcern, demoConcerns[rng.IntN(len(demoConcerns))]
+			case x < 0.95:
+				in.Outcome = CallNotReached
+			default:
+				in.Outcome = CallWrongContact
+			}
+			got, err := s.RecordAttempt(ctx, caseID, in)
+			if err != nil {
+				return err
+			}
+			if got.Step.Escalate && rng.Float64() < 0.5 {
+				if _, err := s.CloseEscalation(ctx, got.Escalations[len(got.Escalations)-1].ID, CloseInput{Note: "demo: home visit made; the child is safe"}); err != nil {
+					return err
+				}
+			}
+			if got.ContactLost {
+				// Found again weeks later, sometimes (through school or counsel).
+				if again := at.AddDate(0, 0, 10+rng.IntN(40)); rng.Float64() < 0.35 && !again.After(now) {
+					yes := true
+					if _, err := s.RecordAttempt(ctx, caseID, AttemptInput{At: again, Outcome: CallReached, Safe: &yes, Notes: "demo: reached through the child's school"}); err != nil {
+						return err
+					}
+					break
+				}
+				return nil
+			}
+			if got.Step.Failures == 0 {
+				break // reached: this call is done
+			}
+			at = at.Add(time.Duration(48+rng.IntN(72)) * time.Hour) // try again in two to five days
 		}
 	}
 	return nil

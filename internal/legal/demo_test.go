@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/children/demo"
 	"github.com/amparo-project/amparo/internal/store/storetest"
 )
 
@@ -82,4 +83,48 @@ func TestImportProviders(t *testing.T) {
 	if _, err := f.legal.ImportProviders(cw, strings.NewReader(csvText)); err == nil {
 		t.Fatal("a caseworker imported providers")
 	}
+}
+
+// TestSeedDemoFollowUps: the children seeder's releases (written without
+// the approval hook) get their schedules; calls due are made, and the
+// lost-contact board shows children lost and others found again, counted
+// per month of release and per sponsor category.
+func TestSeedDemoFollowUps(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	f := newFixture(t, db)
+	_, reqID := f.user("requester@example.org", auth.RoleCaseworker)
+	_, apprID := f.user("approver@example.org", auth.RoleSupervisor)
+	if err := demo.SeedDemo(f.admin, db, f.cases.Facilities(), demo.Options{Cases: 600, Facilities: 5, Seed: 3, RequesterID: reqID, ApproverID: apprID}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.legal.SeedDemo(f.admin, DemoOptions{Seed: 3, FollowUps: 200}); err != nil {
+		t.Fatal(err)
+	}
+	rel, err := f.rel.Released(f.admin)
+	if err != nil || len(rel) < 100 {
+		t.Fatalf("released: %d %v", len(rel), err)
+	}
+	n, err := f.legal.ScheduleMissing(f.admin)
+	if err != nil || n != 0 {
+		t.Fatalf("every release should be scheduled already: %d %v", n, err)
+	}
+	b, err := f.legal.LostContact(f.admin, struct{}{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found, prs, attempts int
+	if err := db.QueryRow(f.admin, `SELECT COUNT(DISTINCT case_id) FROM legal_followup_attempts WHERE notes LIKE '%school%' AND outcome = 'reached'`).Scan(&found); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(f.admin, `SELECT COUNT(*) FROM legal_followups WHERE kind = 'prs_60'`).Scan(&prs); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(f.admin, `SELECT COUNT(*) FROM legal_followup_attempts`).Scan(&attempts); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Lost) == 0 || found == 0 || prs == 0 || len(b.BySponsorCategory) == 0 || len(b.ByReleaseMonth) < 2 || len(b.Escalations) == 0 {
+		t.Fatalf("demo follow-ups: %d lost, %d found again, %d with services, %d categories, %d months, %d open concerns",
+			len(b.Lost), found, prs, len(b.BySponsorCategory), len(b.ByReleaseMonth), len(b.Escalations))
+	}
+	t.Logf("demo: %d released, %d attempts, %d lost, %d found again, %d with services, %d open concerns", len(rel), attempts, len(b.Lost), found, prs, len(b.Escalations))
 }

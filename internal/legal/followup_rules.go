@@ -13,14 +13,35 @@ import (
 type ScheduledCall struct {
 	Kind  string
 	After time.Duration
-	Why   string
+	// PRSOnly: only for a child released with post-release services.
+	PRSOnly bool
+	Why     string
 }
 
-// FollowUpSchedule is the calls made for every released child. (More
-// calls for children with post-release services need the release domain
-// to record those services; it does not yet.)
+// FollowUpSchedule is the call schedule. Every released child gets the
+// 30-day call; a child with post-release services (PRS) is also called
+// monthly for the first three months. ORR sets no monthly call itself: its
+// PRS providers make their own check-ins (ORR Policy Guide section 6,
+// level one "virtual check-ins", no frequency published); the monthly
+// rhythm follows ORR's proposed Sponsor Care Agreement term ("at least once
+// a month by telephone"), a project choice to be confirmed against the
+// current Policy Guide.
 var FollowUpSchedule = []ScheduledCall{
-	{"safety_30", 30 * 24 * time.Hour, "ORR UAC Policy Guide 2.8.4: safety and well-being call 30 days after release"},
+	{"safety_30", 30 * 24 * time.Hour, false, "ORR Policy Guide 6.1: safety and well-being call 30 days after release, for every child released to a sponsor"},
+	{"prs_60", 60 * 24 * time.Hour, true, "post-release services: monthly check-in (second month)"},
+	{"prs_90", 90 * 24 * time.Hour, true, "post-release services: monthly check-in (third month)"},
+}
+
+// ScheduleFor is the calls due for a child released with post-release
+// services (prs) or without.
+func ScheduleFor(prs bool) []ScheduledCall {
+	out := []ScheduledCall{}
+	for _, c := range FollowUpSchedule {
+		if !c.PRSOnly || prs {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // CallOutcome is what a follow-up attempt found.

@@ -79,11 +79,8 @@ func (s *Service) scheduleFollowUps(ctx context.Context, r release.Release) erro
 	if r.ReleasedAt != nil {
 		at = *r.ReleasedAt
 	}
-	for _, c := range FollowUpSchedule {
-		if _, err := s.db.Exec(ctx, `INSERT INTO legal_followups (case_id, release_id, released_at, kind, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			r.CaseID, r.ID, store.FormatTime(at), c.Kind, store.FormatTime(at.Add(c.After)), store.FormatTime(s.now())); err != nil {
-			return fmt.Errorf("legal: follow-up schedule: %w", err)
-		}
+	if err := s.insertCalls(ctx, r, at, ScheduleFor(r.PostReleaseServices)); err != nil {
+		return err
 	}
 	if _, err := s.db.Exec(ctx, `DELETE FROM legal_contacts WHERE case_id = ?`, r.CaseID); err != nil {
 		return fmt.Errorf("legal: follow-up schedule: %w", err)
@@ -92,6 +89,83 @@ func (s *Service) scheduleFollowUps(ctx context.Context, r release.Release) erro
 		return fmt.Errorf("legal: follow-up schedule: %w", err)
 	}
 	return nil
+}
+
+func (s *Service) insertCalls(ctx context.Context, r release.Release, at time.Time, calls []ScheduledCall) error {
+	for _, c := range calls {
+		if _, err := s.db.Exec(ctx, `INSERT INTO legal_followups (case_id, release_id, released_at, kind, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			r.CaseID, r.ID, store.FormatTime(at), c.Kind, store.FormatTime(at.Add(c.After)), store.FormatTime(s.now())); err != nil {
+			return fmt.Errorf("legal: follow-up schedule: %w", err)
+		}
+	}
+	return nil
+}
+
+// addServiceCalls is the release domain's hook for post-release services
+// recorded after release (release.Service.OnServices): it adds the calls
+// of the schedule that only such children get, counted from the release.
+func (s *Service) addServiceCalls(ctx context.Context, r release.Release) error {
+	if !r.PostReleaseServices || r.ReleasedAt == nil {
+		return nil
+	}
+	extra := []ScheduledCall{}
+	for _, c := range ScheduleFor(true) {
+		if c.PRSOnly {
+			extra = append(extra, c)
+		}
+	}
+	return s.insertCalls(ctx, r, *r.ReleasedAt, extra)
+}
+
+// ScheduleMissing schedules the follow-up calls of the released children
+// in the caller's scope who have none: releases recorded without the
+// approval hook (a bulk load, the children domain's demo seeder). Children
+// already scheduled are left as they are. It returns how many children it
+// scheduled.
+func (s *Service) ScheduleMissing(ctx context.Context) (int, error) {
+	if _, err := auth.Require(ctx, auth.PermFollowUpRecord); err != nil {
+		return 0, err
+	}
+	rel, err := s.release.Released(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+		have := map[int64]bool{}
+		rows, err := s.db.Query(ctx, `SELECT case_id FROM legal_contacts`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			have[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, f := range rel {
+			if have[f.CaseID] {
+				continue
+			}
+			at := f.ReleasedAt
+			r := release.Release{ID: f.ReleaseID, CaseID: f.CaseID, SponsorID: f.SponsorID, ReleasedAt: &at, PostReleaseServices: f.PostReleaseServices}
+			if err := s.scheduleFollowUps(ctx, r); err != nil {
+				return err
+			}
+			n++
+		}
+		return audit.Log(ctx, s.db, audit.Event{Action: "legal.followup.schedule", ObjectType: "legal_followups", ObjectID: "missing", Detail: fmt.Sprintf("%d children", n)})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("legal: schedule missing follow-ups: %w", err)
+	}
+	return n, nil
 }
 
 // FollowUpsOf returns a released child's follow-up (404 for a case out of
@@ -299,6 +373,17 @@ type LostEntry struct {
 	LostAt     time.Time      `json:"lost_at"`
 	DaysLost   int            `json:"days_lost"`
 	Reason     string         `json:"reason"`
+	// SponsorCategory ("" when unknown) and PostReleaseServices come from
+	// the release domain (release.ReleaseFactsOf).
+	SponsorCategory     release.Category `json:"sponsor_category"`
+	PostReleaseServices bool             `json:"post_release_services"`
+}
+
+// CategoryCount is a count for one sponsor category ("unknown" when the
+// release domain has none for the child).
+type CategoryCount struct {
+	Category string `json:"category"`
+	Count    int    `json:"count"`
 }
 
 // MonthCount is a count for one month of release.
@@ -310,14 +395,14 @@ type MonthCount struct {
 // LostContactBoard lists the children whose contact is lost, longest lost
 // first, with the count per month of release, and the open escalations.
 type LostContactBoard struct {
-	Lost           []LostEntry  `json:"lost"`
-	ByReleaseMonth []MonthCount `json:"by_release_month"`
-	Escalations    []Escalation `json:"open_escalations"`
+	Lost              []LostEntry     `json:"lost"`
+	ByReleaseMonth    []MonthCount    `json:"by_release_month"`
+	BySponsorCategory []CategoryCount `json:"by_sponsor_category"`
+	Escalations       []Escalation    `json:"open_escalations"`
 }
 
-// LostContact reads the lost-contact board within the caller's case scope.
-// (Counts per sponsor category need the release domain's sponsors by case:
-// not yet.)
+// LostContact reads the lost-contact board within the caller's case scope,
+// with the counts per month of release and per sponsor category.
 func (s *Service) LostContact(ctx context.Context, _ struct{}) (*LostContactBoard, error) {
 	if _, err := auth.Require(ctx, auth.PermFollowUpRead); err != nil {
 		return nil, err
@@ -326,38 +411,21 @@ func (s *Service) LostContact(ctx context.Context, _ struct{}) (*LostContactBoar
 	if err != nil {
 		return nil, err
 	}
-	b := &LostContactBoard{Lost: []LostEntry{}, ByReleaseMonth: []MonthCount{}}
+	b := &LostContactBoard{Lost: []LostEntry{}, ByReleaseMonth: []MonthCount{}, BySponsorCategory: []CategoryCount{}}
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {
-		cond, args := sc.SQL("k.case_id")
-		rows, err := s.db.Query(ctx, `SELECT k.case_id, k.released_at, k.lost_at, k.lost_reason FROM legal_contacts k
-			WHERE k.lost_at IS NOT NULL AND `+cond+` ORDER BY k.lost_at, k.case_id LIMIT 1000`, args...)
-		if err != nil {
+		var err error
+		if b.Lost, err = s.lostChildren(ctx, sc); err != nil {
 			return err
 		}
-		now := s.now()
 		months := map[string]int{}
-		for rows.Next() {
-			var e LostEntry
-			var rel, lost store.Time
-			if err := rows.Scan(&e.CaseID, &rel, &lost, &e.Reason); err != nil {
-				rows.Close()
-				return err
-			}
-			e.ReleasedAt, e.LostAt = rel.Time, lost.Time
-			e.DaysLost = int(now.Sub(e.LostAt) / (24 * time.Hour))
+		for _, e := range b.Lost {
 			months[e.ReleasedAt.Format("2006-01")]++
-			b.Lost = append(b.Lost, e)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
 		}
 		for m, n := range months {
 			b.ByReleaseMonth = append(b.ByReleaseMonth, MonthCount{m, n})
 		}
 		sort.Slice(b.ByReleaseMonth, func(i, j int) bool { return b.ByReleaseMonth[i].Month < b.ByReleaseMonth[j].Month })
-		econd, eargs := sc.SQL("e.case_id")
-		if b.Escalations, err = s.escalations(ctx, "e.closed_at IS NULL AND "+econd, eargs); err != nil {
+		if b.Escalations, err = s.openEscalations(ctx, sc); err != nil {
 			return err
 		}
 		return audit.Log(ctx, s.db, audit.Event{Action: "legal.followup.lost", ObjectType: "legal_followups", ObjectID: "lost-contact", Detail: fmt.Sprintf("%d children", len(b.Lost))})
@@ -365,22 +433,166 @@ func (s *Service) LostContact(ctx context.Context, _ struct{}) (*LostContactBoar
 	if err != nil {
 		return nil, fmt.Errorf("legal: lost-contact board: %w", err)
 	}
-	ids := make([]int64, len(b.Lost))
-	for i, e := range b.Lost {
-		ids[i] = e.CaseID
-	}
-	if len(ids) > 0 {
-		bs, err := s.cases.Briefs(ctx, ids)
-		if err != nil {
-			return nil, err
-		}
-		for i := range b.Lost {
-			if br, ok := bs[b.Lost[i].CaseID]; ok {
-				b.Lost[i].Case = &br
-			}
-		}
+	if err := s.describeLost(ctx, b); err != nil {
+		return nil, fmt.Errorf("legal: lost-contact board: %w", err)
 	}
 	return b, nil
+}
+
+// MaxLost is how many lost children the board lists (longest lost first).
+const MaxLost = 1000
+
+// lostChildren lists the children whose contact is lost, longest lost
+// first, within sc. A facility scope is applied through custody's Briefs
+// (scope-checked, audited) on growing batches, as the queue does, rather
+// than as an SQL condition listing every case of the facilities.
+func (s *Service) lostChildren(ctx context.Context, sc custody.Scope) ([]LostEntry, error) {
+	out := []LostEntry{}
+	if sc.None {
+		return out, nil
+	}
+	batch := MaxLost
+	if !sc.All {
+		batch = 2 * MaxLost
+	}
+	var after *LostEntry
+	for len(out) < MaxLost {
+		q, args := `SELECT k.case_id, k.released_at, k.lost_at, k.lost_reason FROM legal_contacts k WHERE k.lost_at IS NOT NULL`, []any{}
+		if after != nil {
+			at := store.FormatTime(after.LostAt)
+			q += ` AND (k.lost_at > ? OR (k.lost_at = ? AND k.case_id > ?))`
+			args = append(args, at, at, after.CaseID)
+		}
+		rows, err := s.lostRows(ctx, q+` ORDER BY k.lost_at, k.case_id LIMIT ?`, append(args, batch))
+		if err != nil || len(rows) == 0 {
+			return out, err
+		}
+		var keep map[int64]custody.Brief
+		if !sc.All {
+			ids := make([]int64, len(rows))
+			for i, e := range rows {
+				ids[i] = e.CaseID
+			}
+			if keep, err = s.cases.Briefs(ctx, ids); err != nil {
+				return nil, err
+			}
+		}
+		for _, e := range rows {
+			if len(out) == MaxLost {
+				break
+			}
+			if keep != nil {
+				br, ok := keep[e.CaseID]
+				if !ok {
+					continue
+				}
+				e.Case = &br
+			}
+			out = append(out, e)
+		}
+		if len(rows) < batch {
+			break
+		}
+		after = &rows[len(rows)-1]
+		batch *= 2
+	}
+	return out, nil
+}
+
+func (s *Service) lostRows(ctx context.Context, q string, args []any) ([]LostEntry, error) {
+	rows, err := s.db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	now := s.now()
+	out := []LostEntry{}
+	for rows.Next() {
+		var e LostEntry
+		var rel, lost store.Time
+		if err := rows.Scan(&e.CaseID, &rel, &lost, &e.Reason); err != nil {
+			return nil, err
+		}
+		e.ReleasedAt, e.LostAt = rel.Time, lost.Time
+		e.DaysLost = int(now.Sub(e.LostAt) / (24 * time.Hour))
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// openEscalations are the open concerns within sc, soonest due first (at
+// most 500); a facility scope is applied through custody's Briefs.
+func (s *Service) openEscalations(ctx context.Context, sc custody.Scope) ([]Escalation, error) {
+	if sc.All || sc.None {
+		cond, args := sc.SQL("e.case_id")
+		return s.escalations(ctx, "e.closed_at IS NULL AND "+cond, args)
+	}
+	es, err := s.escalations(ctx, "e.closed_at IS NULL", nil)
+	if err != nil || len(es) == 0 {
+		return es, err
+	}
+	ids := make([]int64, len(es))
+	for i, e := range es {
+		ids[i] = e.CaseID
+	}
+	bs, err := s.cases.Briefs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := []Escalation{}
+	for _, e := range es {
+		if _, ok := bs[e.CaseID]; ok {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// describeLost adds to the board what other domains know of each lost
+// child (both reads scope-checked and audited there): the brief from
+// custody, the sponsor category and services from release, and the counts
+// per sponsor category.
+func (s *Service) describeLost(ctx context.Context, b *LostContactBoard) error {
+	if len(b.Lost) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(b.Lost))
+	var unnamed []int64
+	for i, e := range b.Lost {
+		ids[i] = e.CaseID
+		if e.Case == nil {
+			unnamed = append(unnamed, e.CaseID)
+		}
+	}
+	bs := map[int64]custody.Brief{}
+	if len(unnamed) > 0 {
+		var err error
+		if bs, err = s.cases.Briefs(ctx, unnamed); err != nil {
+			return err
+		}
+	}
+	facts, err := s.release.ReleaseFactsOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	cats := map[string]int{}
+	for i := range b.Lost {
+		e := &b.Lost[i]
+		if br, ok := bs[e.CaseID]; ok && e.Case == nil {
+			e.Case = &br
+		}
+		cat := "unknown"
+		if f, ok := facts[e.CaseID]; ok {
+			e.SponsorCategory, e.PostReleaseServices = f.SponsorCategory, f.PostReleaseServices
+			cat = string(f.SponsorCategory)
+		}
+		cats[cat]++
+	}
+	for c, n := range cats {
+		b.BySponsorCategory = append(b.BySponsorCategory, CategoryCount{c, n})
+	}
+	sort.Slice(b.BySponsorCategory, func(i, j int) bool { return b.BySponsorCategory[i].Category < b.BySponsorCategory[j].Category })
+	return nil
 }
 
 // CloseInput says what was done about a concern.

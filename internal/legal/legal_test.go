@@ -27,6 +27,8 @@ type fixture struct {
 	rel   *release.Service
 	legal *Service
 	admin context.Context
+	cw    context.Context // made by staff()
+	sup   context.Context
 	fac   *facilities.Facility
 	n     int
 }

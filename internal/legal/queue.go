@@ -45,58 +45,124 @@ func (s *Service) Queue(ctx context.Context, q QueueQuery) ([]QueueEntry, error)
 	if q.Limit <= 0 || q.Limit > MaxQueue {
 		q.Limit = MaxQueue
 	}
-	out := []QueueEntry{}
+	sc, err := s.cases.ScopeFor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []QueueEntry
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {
-		cond, args, err := s.queueScope(ctx, p)
+		var err error
+		if p.Role == auth.RoleLegal || sc.All || sc.None {
+			out, err = s.queueBy(ctx, p, q.Limit)
+		} else {
+			out, err = s.queueFiltered(ctx, q.Limit)
+		}
 		if err != nil {
 			return err
 		}
-		rows, err := s.db.Query(ctx, `SELECT s.case_id, s.first_flagged_at, s.flags, r.id, p.organisation
-			FROM legal_screenings s
-			LEFT JOIN legal_referrals r ON r.case_id = s.case_id AND r.status = 'pending'
-			LEFT JOIN legal_providers p ON p.id = r.provider_id
-			WHERE s.flagged = 1
-			AND NOT EXISTS (SELECT 1 FROM legal_referrals a WHERE a.case_id = s.case_id AND a.status = 'accepted')
-			AND `+cond+`
-			ORDER BY s.first_flagged_at, s.case_id LIMIT ?`, append(args, q.Limit)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		now := s.now()
-		for rows.Next() {
-			var e QueueEntry
-			var first store.Time
-			var flags string
-			var rid *int64
-			var org *string
-			if err := rows.Scan(&e.CaseID, &first, &flags, &rid, &org); err != nil {
-				return err
-			}
-			var fs []Flag
-			if err := json.Unmarshal([]byte(flags), &fs); err != nil {
-				return err
-			}
-			e.Reliefs = []Relief{}
-			for _, f := range fs {
-				e.Reliefs = append(e.Reliefs, f.Relief)
-			}
-			e.WaitingFrom, e.DaysWaiting, e.PendingReferral = first.Time, int(now.Sub(first.Time)/(24*time.Hour)), rid
-			if org != nil {
-				e.PendingWith = *org
-			}
-			out = append(out, e)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		rows.Close()
 		return audit.Log(ctx, s.db, audit.Event{Action: "legal.queue.read", ObjectType: "legal_queue", ObjectID: "queue", Detail: fmt.Sprintf("%d children", len(out))})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("legal: queue: %w", err)
 	}
-	return s.withBriefs(ctx, out)
+	if p.Role == auth.RoleLegal || sc.All {
+		return s.withBriefs(ctx, out)
+	}
+	return out, nil // queueFiltered kept only children with a brief
+}
+
+const queueSelect = `SELECT s.case_id, s.first_flagged_at, s.flags, r.id, p.organisation
+	FROM legal_screenings s
+	LEFT JOIN legal_referrals r ON r.case_id = s.case_id AND r.status = 'pending'
+	LEFT JOIN legal_providers p ON p.id = r.provider_id
+	WHERE s.flagged = 1
+	AND NOT EXISTS (SELECT 1 FROM legal_referrals a WHERE a.case_id = s.case_id AND a.status = 'accepted')`
+
+// queueBy reads the queue with the scope as an SQL condition: a legal
+// account's organisation, or everything (admin) or nothing.
+func (s *Service) queueBy(ctx context.Context, p auth.Principal, limit int) ([]QueueEntry, error) {
+	cond, args, err := s.queueScope(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return s.queueRows(ctx, queueSelect+` AND `+cond+` ORDER BY s.first_flagged_at, s.case_id LIMIT ?`, append(args, limit))
+}
+
+// queueFiltered reads the queue of a facility-scoped account: the flagged
+// children longest waiting first, in growing batches, kept when custody's
+// Briefs (scope-checked, audited) shows them, until the limit. Reading the
+// case scope as an SQL condition instead lists every case of the
+// account's facilities on each read (90 ms of 100 at 100,000 cases).
+func (s *Service) queueFiltered(ctx context.Context, limit int) ([]QueueEntry, error) {
+	out := []QueueEntry{}
+	batch := 2 * limit
+	var after *QueueEntry
+	for len(out) < limit {
+		q, args := queueSelect, []any{}
+		if after != nil {
+			at := store.FormatTime(after.WaitingFrom)
+			q += ` AND (s.first_flagged_at > ? OR (s.first_flagged_at = ? AND s.case_id > ?))`
+			args = append(args, at, at, after.CaseID)
+		}
+		rows, err := s.queueRows(ctx, q+` ORDER BY s.first_flagged_at, s.case_id LIMIT ?`, append(args, batch))
+		if err != nil || len(rows) == 0 {
+			return out, err
+		}
+		ids := make([]int64, len(rows))
+		for i, e := range rows {
+			ids[i] = e.CaseID
+		}
+		bs, err := s.cases.Briefs(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range rows {
+			if b, ok := bs[e.CaseID]; ok && len(out) < limit {
+				e.Case = &b
+				out = append(out, e)
+			}
+		}
+		if len(rows) < batch {
+			return out, nil
+		}
+		after = &rows[len(rows)-1]
+		batch *= 2
+	}
+	return out, nil
+}
+
+func (s *Service) queueRows(ctx context.Context, q string, args []any) ([]QueueEntry, error) {
+	rows, err := s.db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	now := s.now()
+	out := []QueueEntry{}
+	for rows.Next() {
+		var e QueueEntry
+		var first store.Time
+		var flags string
+		var rid *int64
+		var org *string
+		if err := rows.Scan(&e.CaseID, &first, &flags, &rid, &org); err != nil {
+			return nil, err
+		}
+		var fs []Flag
+		if err := json.Unmarshal([]byte(flags), &fs); err != nil {
+			return nil, err
+		}
+		e.Reliefs = []Relief{}
+		for _, f := range fs {
+			e.Reliefs = append(e.Reliefs, f.Relief)
+		}
+		e.WaitingFrom, e.DaysWaiting, e.PendingReferral = first.Time, int(now.Sub(first.Time)/(24*time.Hour)), rid
+		if org != nil {
+			e.PendingWith = *org
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }
 
 // queueScope is the queue's condition on legal_screenings (alias s).
@@ -112,7 +178,11 @@ func (s *Service) queueScope(ctx context.Context, p auth.Principal) (string, []a
 	if err != nil {
 		return "", nil, err
 	}
-	cond, args := sc.SQL("s.case_id")
+	// "+": the scope is a filter, not the way in. Without it the planner
+	// walks every case of the caseworker's facilities and sorts them
+	// (200 ms at 100,000 cases); with it, it walks the flagged children
+	// longest waiting first and stops at the limit (NOTES.md, benchmarks).
+	cond, args := sc.SQL("+s.case_id")
 	return cond, args, nil
 }
 

@@ -179,6 +179,8 @@ func (s *Service) decide(ctx context.Context, referralID int64, status, reason s
 			if _, err := s.db.Exec(ctx, `UPDATE legal_providers SET reserved = reserved - 1 WHERE id = ? AND reserved > 0`, r.ProviderID); err != nil {
 				return err
 			}
+		} else if _, err := s.db.Exec(ctx, `UPDATE legal_screenings SET counsel_at = ? WHERE case_id = ?`, store.FormatTime(now), r.CaseID); err != nil {
+			return err // the chart's "represented since"
 		}
 		r.Status, r.DecidedBy, r.DecidedAt, r.DeclineReason = status, actorName(ctx), &now, reason
 		if err := s.cases.AddEvent(ctx, r.CaseID, custody.Event{Kind: "legal.referral", Reason: fmt.Sprintf("%s %s the referral %d", r.Organisation, status, r.ID)}); err != nil {

@@ -177,12 +177,16 @@ func (s *Service) writeScreening(ctx context.Context, sc *Screening, exists bool
 	if len(sc.Flags) > 0 {
 		flagged = 1
 	}
+	country := ""
+	if sc.Child != nil {
+		country = sc.Child.BirthCountry
+	}
 	if exists {
-		_, err = s.db.Exec(ctx, `UPDATE legal_screenings SET answers = ?, flags = ?, flagged = ?, notes = ?, screened_by = ?, screened_at = ?, first_flagged_at = ? WHERE case_id = ?`,
-			string(answers), string(flags), flagged, sc.Notes, sc.ScreenedBy, store.FormatTime(*sc.ScreenedAt), first, sc.CaseID)
+		_, err = s.db.Exec(ctx, `UPDATE legal_screenings SET answers = ?, flags = ?, flagged = ?, notes = ?, screened_by = ?, screened_at = ?, first_flagged_at = ?, birth_country = ? WHERE case_id = ?`,
+			string(answers), string(flags), flagged, sc.Notes, sc.ScreenedBy, store.FormatTime(*sc.ScreenedAt), first, country, sc.CaseID)
 	} else {
-		_, err = s.db.Exec(ctx, `INSERT INTO legal_screenings (case_id, answers, flags, flagged, notes, screened_by, screened_at, first_flagged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			sc.CaseID, string(answers), string(flags), flagged, sc.Notes, sc.ScreenedBy, store.FormatTime(*sc.ScreenedAt), first)
+		_, err = s.db.Exec(ctx, `INSERT INTO legal_screenings (case_id, answers, flags, flagged, notes, screened_by, screened_at, first_flagged_at, birth_country) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			sc.CaseID, string(answers), string(flags), flagged, sc.Notes, sc.ScreenedBy, store.FormatTime(*sc.ScreenedAt), first, country)
 		if store.IsUniqueViolation(err) {
 			return errs.Conflict("the screening of case %d was saved by someone else at the same moment: reload and save again", sc.CaseID)
 		}

@@ -41,6 +41,7 @@ func New(db *store.DB, cases *custody.Service, rel *release.Service, clock func(
 	s := &Service{db: db, cases: cases, release: rel, courts: shippedCourts(), now: func() time.Time { return clock().UTC() }}
 	cases.AddBoardSource(s.boardHearings)
 	rel.OnRelease(s.scheduleFollowUps)
+	rel.OnServices(s.addServiceCalls)
 	return s
 }
 

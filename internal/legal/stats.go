@@ -16,6 +16,11 @@ type Stats struct {
 	Represented   custody.Cell   `json:"represented"`     // with an accepted referral
 	ContactLost   custody.Cell   `json:"contact_lost"`    // released children whose contact is lost
 	ByRelief      []custody.Cell `json:"flags_by_relief"` // flags raised, per relief
+	// Reintegrations counts the hand-offs of repatriated children, in all
+	// and per kind of receiving agency (so that a return is counted like a
+	// follow-up, never the silent end of a file).
+	Reintegrations  custody.Cell   `json:"reintegrations"`
+	ByReceivingKind []custody.Cell `json:"reintegrations_by_agency_kind"`
 }
 
 // PublicStats reads the aggregates. No child's record is read: not audited.
@@ -44,6 +49,15 @@ func (s *Service) PublicStats(ctx context.Context, _ struct{}) (*Stats, error) {
 			return nil, fmt.Errorf("legal: stats: %w", err)
 		}
 	}
+	kinds := make([]int, len(AgencyKinds))
+	total := 0
+	for i, k := range AgencyKinds {
+		if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM legal_reintegrations WHERE agency_kind = ?`, k).Scan(&kinds[i]); err != nil {
+			return nil, fmt.Errorf("legal: stats: %w", err)
+		}
+		total += kinds[i]
+	}
 	return &Stats{Flagged: custody.SuppressOne(flagged), Unrepresented: custody.SuppressOne(unrep), Represented: custody.SuppressOne(rep),
-		ContactLost: custody.SuppressOne(lost), ByRelief: custody.Suppress(keys, counts)}, nil
+		ContactLost: custody.SuppressOne(lost), ByRelief: custody.Suppress(keys, counts),
+		Reintegrations: custody.SuppressOne(total), ByReceivingKind: custody.Suppress(AgencyKinds, kinds)}, nil
 }

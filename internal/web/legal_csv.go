@@ -54,14 +54,14 @@ func (h *legalHandlers) handleLostContactCSV(w http.ResponseWriter, r *http.Requ
 	}
 	writeCSVHeaders(w, "amparo-lost-contact.csv")
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"case_id", "name", "released_at", "lost_at", "days_lost", "reason"})
+	_ = cw.Write([]string{"case_id", "name", "released_at", "release_month", "sponsor_category", "post_release_services", "lost_at", "days_lost", "reason"})
 	for _, e := range b.Lost {
 		name := ""
 		if e.Case != nil {
 			name = e.Case.Name
 		}
-		_ = cw.Write([]string{strconv.FormatInt(e.CaseID, 10), csvCell(name), e.ReleasedAt.Format(time.DateOnly), e.LostAt.Format(time.DateOnly),
-			strconv.Itoa(e.DaysLost), e.Reason})
+		_ = cw.Write([]string{strconv.FormatInt(e.CaseID, 10), csvCell(name), e.ReleasedAt.Format(time.DateOnly), e.ReleasedAt.Format("2006-01"),
+			string(e.SponsorCategory), strconv.FormatBool(e.PostReleaseServices), e.LostAt.Format(time.DateOnly), strconv.Itoa(e.DaysLost), e.Reason})
 	}
 	cw.Flush()
 }

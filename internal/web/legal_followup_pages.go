@@ -1,11 +1,13 @@
 package web
 
 import (
+	"errors"
 	"html/template"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/amparo-project/amparo/internal/children/release"
 	"github.com/amparo-project/amparo/internal/errs"
 	"github.com/amparo-project/amparo/internal/legal"
 )
@@ -14,7 +16,10 @@ import (
 // contact status, attempts and escalations, and the attempt form (re-shown
 // with what was typed when refused).
 type followUpView struct {
-	F        *legal.FollowUps
+	F *legal.FollowUps
+	// Release is the release's sponsor category and services (nil when
+	// the release domain shows none to the caller).
+	Release  *release.ReleaseFacts
 	Outcomes []legal.CallOutcome
 	Form     attemptForm
 	Problems map[string]string
@@ -56,6 +61,12 @@ func (h *legalHandlers) renderFollowUp(w http.ResponseWriter, r *http.Request, s
 		return
 	}
 	v := followUpView{F: fu, Outcomes: callOutcomes, Form: form, Problems: map[string]string{}}
+	if rf, err := h.latestRelease(r.Context(), id); err == nil {
+		v.Release = &rf
+	} else if !errors.Is(err, errs.ErrNotFound) {
+		h.domainError(w, r, err)
+		return
+	}
 	for _, p := range problems {
 		v.Problems[p.Field] = p.Problem
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/children/release"
 	"github.com/amparo-project/amparo/internal/errs"
 	"github.com/amparo-project/amparo/internal/legal"
 )
@@ -19,11 +20,12 @@ import (
 // service (through custody's) on every call.
 type legalHandlers struct {
 	*kit
-	legal *legal.Service
+	legal   *legal.Service
+	release *release.Service
 }
 
 func (h *legalHandlers) routes() []Route {
-	return []Route{
+	return append(append(h.releaseServicesRoutes(), h.formRoutes()...), []Route{
 		{Method: "GET", Path: "/api/v1/cases/{id}/screening", Perm: auth.PermCaseRead, Handler: withID(h.kit, http.StatusOK, h.legal.Screening)},
 		{Method: "PUT", Path: "/api/v1/cases/{id}/screening", Perm: auth.PermCaseLegalRecord, Handler: withIDBody(h.kit, http.StatusOK, h.legal.SaveScreening)},
 		{Method: "GET", Path: "/api/v1/cases/{id}/referrals", Perm: auth.PermCaseRead, Handler: withID(h.kit, http.StatusOK, h.legal.CaseReferrals)},
@@ -40,6 +42,7 @@ func (h *legalHandlers) routes() []Route {
 		{Method: "POST", Path: "/api/v1/cases/{id}/hearings", Perm: auth.PermCaseLegalRecord, Handler: withIDBody(h.kit, http.StatusCreated, h.legal.AddHearing)},
 		{Method: "GET", Path: "/api/v1/legal/stats", Perm: auth.PermCaseStats, Handler: withQuery(h.kit, http.StatusOK, noQuery, h.stats)},
 		{Method: "GET", Path: "/api/v1/legal/queue", Perm: auth.PermLegalQueue, Handler: withQuery(h.kit, http.StatusOK, parseQueueQuery, h.legal.Queue)},
+		{Method: "GET", Path: "/api/v1/legal/unrepresented", Perm: auth.PermLegalQueue, Handler: withQuery(h.kit, http.StatusOK, noQuery, h.unrepresented)},
 
 		{Method: "GET", Path: "/api/v1/cases/{id}/followups", Perm: auth.PermFollowUpRead, Handler: withID(h.kit, http.StatusOK, h.legal.FollowUpsOf)},
 		{Method: "POST", Path: "/api/v1/cases/{id}/followups", Perm: auth.PermFollowUpRecord, Handler: withIDBody(h.kit, http.StatusCreated, h.legal.RecordAttempt)},
@@ -62,7 +65,7 @@ func (h *legalHandlers) routes() []Route {
 		{Method: "POST", Path: "/cases/{id}/referrals", Perm: auth.PermLegalRefer, Handler: h.handleReferPage},
 		{Method: "POST", Path: "/legal/referrals/{id}/accept", Perm: auth.PermLegalRespond, Handler: h.handleAcceptPage},
 		{Method: "POST", Path: "/legal/referrals/{id}/decline", Perm: auth.PermLegalRespond, Handler: h.handleDeclinePage},
-	}
+	}...)
 }
 
 func (h *legalHandlers) providers(ctx context.Context, _ noBody) ([]*legal.Provider, error) {
@@ -71,6 +74,10 @@ func (h *legalHandlers) providers(ctx context.Context, _ noBody) ([]*legal.Provi
 
 func (h *legalHandlers) stats(ctx context.Context, _ noBody) (*legal.Stats, error) {
 	return h.legal.PublicStats(ctx, struct{}{})
+}
+
+func (h *legalHandlers) unrepresented(ctx context.Context, _ noBody) (*legal.Unrepresented, error) {
+	return h.legal.UnrepresentedChart(ctx, struct{}{})
 }
 
 func (h *legalHandlers) courts(ctx context.Context, _ noBody) ([]legal.Court, error) {
@@ -111,6 +118,8 @@ type screeningView struct {
 	CourtForm     courtForm
 	CourtProblems map[string]string
 	Matches       []legal.Match
+	// Reintegration is the hand-off of a repatriated child.
+	Reintegration reintegrationView
 	// MatchNote says why no providers are ranked (no flag yet).
 	MatchNote string
 	Refused   string
@@ -131,6 +140,9 @@ func (h *legalHandlers) screeningView(r *http.Request, id int64) (*screeningView
 		return nil, err
 	}
 	if v.Court, err = h.legal.Proceedings(ctx, id); err != nil {
+		return nil, err
+	}
+	if v.Reintegration, err = h.reintegrationFor(r, sc); err != nil {
 		return nil, err
 	}
 	if p, ok := auth.FromContext(ctx); ok && auth.Allowed(p.Role, auth.PermLegalRefer) && len(sc.Flags) > 0 {
@@ -247,11 +259,16 @@ func (h *legalHandlers) handleDeclinePage(w http.ResponseWriter, r *http.Request
 // queueView is the queue page: the children waiting for counsel, the
 // providers, and a refused decline re-shown beside its referral.
 type queueView struct {
-	Queue      []legal.QueueEntry
-	Providers  []*legal.Provider
-	DeclineFor int64
-	Reason     string
-	Problem    string
+	Queue []legal.QueueEntry
+	// Chart is the unrepresented children over time and by country, with
+	// its SVG drawings.
+	Chart        *legal.Unrepresented
+	WeeksSVG     template.HTML
+	CountriesSVG template.HTML
+	Providers    []*legal.Provider
+	DeclineFor   int64
+	Reason       string
+	Problem      string
 }
 
 func (h *legalHandlers) handleQueuePage(w http.ResponseWriter, r *http.Request) {
@@ -266,6 +283,19 @@ func (h *legalHandlers) renderQueue(w http.ResponseWriter, r *http.Request, stat
 		return
 	}
 	v := queueView{Queue: q, Providers: []*legal.Provider{}, DeclineFor: declineFor, Reason: reason}
+	if v.Chart, err = h.legal.UnrepresentedChart(ctx, struct{}{}); err != nil {
+		h.domainError(w, r, err)
+		return
+	}
+	lang := langOf(r)
+	v.WeeksSVG = unrepresentedWeeksSVG(v.Chart.Weeks, h.translate(lang, "legal.chart.weeks"))
+	v.CountriesSVG = unrepresentedCountriesSVG(v.Chart.ByCountry, h.translate(lang, "legal.chart.countries"), func(c string) string {
+		switch c {
+		case "unknown", "hidden", "other":
+			return h.translate(lang, "legal.chart.country."+c)
+		}
+		return c
+	})
 	if p, ok := auth.FromContext(ctx); ok && auth.Allowed(p.Role, auth.PermLegalProvidersRead) {
 		if v.Providers, err = h.legal.Providers(ctx); err != nil {
 			h.domainError(w, r, err)

@@ -287,14 +287,38 @@ func TestFollowUpAPI(t *testing.T) {
 		if calls := fu["calls"].([]any); len(calls) != 1 {
 			t.Fatalf("schedule: %v", fu)
 		}
+		// Post-release services recorded after release add the monthly calls.
+		prs := fmt.Sprintf("%s/releases/%d/post-release-services", base, int64(rel["id"].(float64)))
+		env.call(t, "PUT", prs, auth.RoleCaseworker, `{"post_release_services":true}`, 404) // not the caseworker's facility
+		env.call(t, "PUT", prs, auth.RoleAdmin, `{}`, 422)
+		env.call(t, "PUT", prs, auth.RoleLegal, `{"post_release_services":true}`, 403)
+		if got := env.call(t, "PUT", prs, auth.RoleAdmin, `{"post_release_services":true}`, 200); got["post_release_services"] != true {
+			t.Fatalf("services: %v", got)
+		}
+		env.call(t, "PUT", prs, auth.RoleAdmin, `{"post_release_services":false}`, 409)
+		if fu = env.call(t, "GET", base+"/followups", auth.RoleAdmin, "", 200); len(fu["calls"].([]any)) != 3 {
+			t.Fatalf("schedule with services: %v", fu)
+		}
 		env.call(t, "GET", base+"/followups", auth.RoleLegal, "", 403)
 		env.call(t, "POST", base+"/followups", auth.RoleAdmin, `{"outcome":"concern"}`, 422)
 		for range 3 {
 			env.call(t, "POST", base+"/followups", auth.RoleSupervisor, `{"outcome":"not_reached"}`, 201)
 		}
 		_, b := env.do(t, "GET", "/api/v1/followups/lost-contact", env.tokens[auth.RoleAdmin], "")
-		if !strings.Contains(string(b), fmt.Sprintf(`"case_id": %d`, id)) {
+		if !strings.Contains(string(b), fmt.Sprintf(`"case_id": %d`, id)) || !strings.Contains(string(b), `"category": "1"`) {
 			t.Fatalf("lost-contact board: %s", b)
+		}
+		resp, cb := env.do(t, "GET", "/followups/lost-contact-counts.csv", env.tokens[auth.RoleAdmin], "")
+		month := time.Now().UTC().Format("2006-01")
+		if resp.StatusCode != 200 || !strings.Contains(string(cb), "sponsor_category,1,1") || !strings.Contains(string(cb), "release_month,"+month+",1") {
+			t.Fatalf("counts CSV: %d %s", resp.StatusCode, cb)
+		}
+		if resp, cb = env.do(t, "GET", "/followups/lost-contact.csv", env.tokens[auth.RoleAdmin], ""); !strings.Contains(string(cb), ","+month+",1,true,") {
+			t.Fatalf("lost-contact CSV: %d %s", resp.StatusCode, cb)
+		}
+		resp, pg := env.do(t, "GET", "/followups/lost-contact", env.tokens[auth.RoleAdmin], "")
+		if resp.StatusCode != 200 || !strings.Contains(string(pg), `id="lost-by-category"`) {
+			t.Fatalf("lost-contact page: %d %s", resp.StatusCode, pg)
 		}
 		got := env.call(t, "POST", base+"/followups", auth.RoleAdmin, `{"outcome":"reached","safe":true,"in_school":true,"knows_court_date":false}`, 201)
 		if got["contact_lost"] != false || got["step"].(map[string]any)["found"] != true {
@@ -303,7 +327,7 @@ func TestFollowUpAPI(t *testing.T) {
 		// The page: a refused call comes back with what was typed.
 		c := browser(t)
 		tok := getCSRF(t, c, env.ts.URL+"/login")
-		resp, err := c.PostForm(env.ts.URL+"/login", url.Values{"email": {"admin@example.org"}, "password": {testPassword}, "csrf_token": {tok}})
+		resp, err = c.PostForm(env.ts.URL+"/login", url.Values{"email": {"admin@example.org"}, "password": {testPassword}, "csrf_token": {tok}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -332,4 +356,28 @@ func TestFollowUpAPI(t *testing.T) {
 			t.Fatalf("still lost: %v", lost)
 		}
 	})
+}
+
+// TestUnrepresentedChartPage: the queue page draws the chart of flagged
+// children without counsel (server-side SVG) and states its source; the
+// API gives the same numbers.
+func TestUnrepresentedChartPage(t *testing.T) {
+	env := newTestEnv(t, storetest.OpenSQLite(t))
+	fac := env.call(t, "POST", "/api/v1/facilities", auth.RoleAdmin, `{"name":"Casa","type":"shelter","tz":"America/Chicago","us_state":"TX","beds":[{"sex":"F","age_band":"13-17","capacity":5}]}`, 201)
+	id := legalPlacedChild(t, env, int64(fac["id"].(float64)), "Ana")
+	env.call(t, "PUT", fmt.Sprintf("/api/v1/cases/%d/screening", id), auth.RoleAdmin, legalAnswersJSON("forced_work"), 200)
+	got := env.call(t, "GET", "/api/v1/legal/unrepresented", auth.RoleAdmin, "", 200)
+	if got["now"] != float64(1) || len(got["weeks"].([]any)) != 26 {
+		t.Fatalf("chart data: %v", got)
+	}
+	resp, body := env.do(t, "GET", "/legal", env.tokens[auth.RoleAdmin], "")
+	page := string(body)
+	if resp.StatusCode != 200 || !strings.Contains(page, `<svg class="chart" id="unrepresented-weeks"`) || !strings.Contains(page, `id="unrepresented-countries"`) ||
+		!strings.Contains(page, `id="unrepresented-source"`) {
+		t.Fatalf("queue page: %d %s", resp.StatusCode, page)
+	}
+	st := env.call(t, "GET", "/api/v1/legal/stats", auth.RolePublic, "", 200)
+	if _, ok := st["reintegrations"]; !ok {
+		t.Fatalf("stats: %v", st)
+	}
 }

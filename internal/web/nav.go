@@ -24,6 +24,7 @@ var navItems = []NavItem{
 	{Key: "nav.tracing", Href: "/tracing", Perm: auth.PermTracingRequest},
 	{Key: "nav.legal", Href: "/legal", Perm: auth.PermLegalQueue},
 	{Key: "nav.lost_contact", Href: "/followups/lost-contact", Perm: auth.PermFollowUpRead},
+	{Key: "nav.sponsor_flags", Href: "/sponsors/flagged", Perm: auth.PermSponsorManage},
 	{Key: "nav.audit", Href: "/audit", Perm: auth.PermAuditRead},
 	{Key: "nav.users", Href: "/admin/users", Perm: auth.PermUsersAdmin},
 }

@@ -11,7 +11,8 @@ func (s *Server) routes() []Route {
 	rs = append(rs, (&caseHandlers{kit: s.kit, cases: s.svc.Custody, facilities: s.svc.Facilities, release: s.svc.Release, imports: s.imports}).routes()...)
 	rs = append(rs, (&indicatorHandlers{kit: s.kit, ind: s.svc.Indicators}).routes()...)
 	rs = append(rs, (&aidHandlers{kit: s.kit, aid: s.svc.Aid}).routes()...)
-	rs = append(rs, (&legalHandlers{kit: s.kit, legal: s.svc.Legal}).routes()...)
+	rs = append(rs, (&sponsorListHandlers{kit: s.kit, release: s.svc.Release}).routes()...)
+	rs = append(rs, (&legalHandlers{kit: s.kit, legal: s.svc.Legal, release: s.svc.Release}).routes()...)
 	return rs
 }
 

@@ -26,11 +26,15 @@ type Release struct {
 	ReleasedAt  *time.Time `json:"released_at"`
 	FollowUp30  *time.Time `json:"followup_30_at"`
 	Status      string     `json:"status"` // requested, released
+	// PostReleaseServices: the child receives post-release services (set
+	// with SetPostReleaseServices); the legal domain calls more often.
+	PostReleaseServices bool `json:"post_release_services"`
 }
 
+const releaseCols = `id, case_id, sponsor_id, requested_by, requested_at, approved_by, approved_at, released_at, followup_30_at, status, post_release_services`
+
 func (s *Service) releases(ctx context.Context, caseID int64) ([]Release, error) {
-	rows, err := s.db.Query(ctx, `SELECT id, case_id, sponsor_id, requested_by, requested_at, approved_by, approved_at, released_at, followup_30_at, status
-		FROM releases WHERE case_id = ? ORDER BY id`, caseID)
+	rows, err := s.db.Query(ctx, `SELECT `+releaseCols+` FROM releases WHERE case_id = ? ORDER BY id`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("release: releases: %w", err)
 	}
@@ -50,9 +54,11 @@ func scanRelease(sc interface{ Scan(...any) error }) (*Release, error) {
 	var r Release
 	var req, appr, rel, fu store.Time
 	var by sql.NullInt64
-	if err := sc.Scan(&r.ID, &r.CaseID, &r.SponsorID, &r.RequestedBy, &req, &by, &appr, &rel, &fu, &r.Status); err != nil {
+	var prs int
+	if err := sc.Scan(&r.ID, &r.CaseID, &r.SponsorID, &r.RequestedBy, &req, &by, &appr, &rel, &fu, &r.Status, &prs); err != nil {
 		return nil, err
 	}
+	r.PostReleaseServices = prs != 0
 	r.RequestedAt, r.ApprovedBy, r.ApprovedAt, r.ReleasedAt, r.FollowUp30 = req.Time, conv.PtrInt(by), conv.PtrTime(appr), conv.PtrTime(rel), conv.PtrTime(fu)
 	return &r, nil
 }
@@ -120,8 +126,7 @@ func (s *Service) ApproveRelease(ctx context.Context, caseID, releaseID int64) (
 	var r *Release
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {
 		var err error
-		r, err = scanRelease(s.db.QueryRow(ctx, `SELECT id, case_id, sponsor_id, requested_by, requested_at, approved_by, approved_at, released_at, followup_30_at, status
-			FROM releases WHERE id = ?`, releaseID))
+		r, err = scanRelease(s.db.QueryRow(ctx, `SELECT `+releaseCols+` FROM releases WHERE id = ?`, releaseID))
 		if store.IsNoRows(err) || (err == nil && r.CaseID != caseID) {
 			return fmt.Errorf("release: release %d of case %d: %w", releaseID, caseID, errs.ErrNotFound)
 		}

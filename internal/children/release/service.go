@@ -20,6 +20,7 @@ type Service struct {
 
 	mu         sync.RWMutex
 	onReleased []func(context.Context, Release) error
+	onServices []func(context.Context, Release) error
 }
 
 // OnRelease registers f, called when a release is approved, inside the

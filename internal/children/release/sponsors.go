@@ -100,6 +100,9 @@ func (s *Service) AddSponsor(ctx context.Context, sp Sponsor) (*Sponsor, error) 
 		if err != nil {
 			return fmt.Errorf("release: add sponsor: %w", err)
 		}
+		if err := s.writeKeys(ctx, &sp); err != nil {
+			return fmt.Errorf("release: add sponsor: %w", err)
+		}
 		for _, h := range sp.Household {
 			var hb any
 			if h.BirthDate != nil && *h.BirthDate != "" {

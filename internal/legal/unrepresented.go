@@ -1,0 +1,179 @@
+package legal
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/amparo-project/amparo/internal/audit"
+	"github.com/amparo-project/amparo/internal/auth"
+)
+
+// WeekCount is a count at the end of one week (Week is its Monday).
+type WeekCount struct {
+	Week  string `json:"week"` // YYYY-MM-DD
+	Count int    `json:"count"`
+}
+
+// CountryCount is a count for one country of birth.
+type CountryCount struct {
+	Country string `json:"country"` // "unknown" when not recorded, "hidden" when the viewer may not read the child's case
+	Count   int    `json:"count"`
+}
+
+// Unrepresented is the queue's chart data: flagged children without
+// counsel at the end of each recent week, and now by country of birth.
+type Unrepresented struct {
+	Weeks     []WeekCount    `json:"weeks"`
+	ByCountry []CountryCount `json:"by_country"`
+	Now       int            `json:"now"`
+	// Source says where the numbers come from.
+	Source string `json:"source"`
+}
+
+// ChartWeeks is how many weeks the chart covers.
+const ChartWeeks = 26
+
+// UnrepresentedSource is stated under the chart.
+const UnrepresentedSource = "Amparo's own records: the date a screening first raised a relief flag, the date a provider accepted the referral, and the country of birth recorded at intake (as it was when the child was screened). Children whose flags were later cleared by a new screening are left out of every week."
+
+// UnrepresentedChart counts, within the queue's scope (a legal account:
+// its organisation's referrals; others: their case scope), the children
+// flagged for possible relief and without counsel: at the end of each of
+// the last ChartWeeks weeks, and now by country of birth. A child counts
+// from the day a flag was first raised until the day a provider accepted
+// them. The counts are grouped in the database (by day, then summed into
+// weeks): no child's record is read one by one.
+func (s *Service) UnrepresentedChart(ctx context.Context, _ struct{}) (*Unrepresented, error) {
+	p, err := auth.Require(ctx, auth.PermLegalQueue)
+	if err != nil {
+		return nil, err
+	}
+	out := &Unrepresented{Weeks: []WeekCount{}, ByCountry: []CountryCount{}, Source: UnrepresentedSource}
+	flaggedOn, counselOn := map[string]int{}, map[string]int{}
+	byCountry := map[string]int{}
+	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+		cond, args, err := s.queueScope(ctx, p)
+		if err != nil {
+			return err
+		}
+		if err := s.fillCountries(ctx, cond, args); err != nil {
+			return err
+		}
+		// One grouped read of one table (its covering index): the day
+		// flagged, the day counsel accepted ("" when none), the country.
+		join := ""
+		if p.Role == auth.RoleLegal { // queueScope names the pending referral r
+			join = ` LEFT JOIN legal_referrals r ON r.case_id = s.case_id AND r.status = 'pending'`
+		}
+		rows, err := s.db.Query(ctx, `SELECT SUBSTR(s.first_flagged_at, 1, 10), COALESCE(SUBSTR(s.counsel_at, 1, 10), ''), COALESCE(s.birth_country, '?'), COUNT(*)
+			FROM legal_screenings s`+join+`
+			WHERE s.flagged = 1 AND s.first_flagged_at IS NOT NULL AND `+cond+`
+			GROUP BY SUBSTR(s.first_flagged_at, 1, 10), COALESCE(SUBSTR(s.counsel_at, 1, 10), ''), COALESCE(s.birth_country, '?')`, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var flaggedDay, counselDay, country string
+			var n int
+			if err := rows.Scan(&flaggedDay, &counselDay, &country, &n); err != nil {
+				rows.Close()
+				return err
+			}
+			flaggedOn[flaggedDay] += n
+			if counselDay != "" {
+				counselOn[counselDay] += n
+			} else {
+				byCountry[country] += n
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return audit.Log(ctx, s.db, audit.Event{Action: "legal.queue.chart", ObjectType: "legal_queue", ObjectID: "chart"})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("legal: unrepresented chart: %w", err)
+	}
+	out.Weeks = weeklyBalance(s.now(), flaggedOn, counselOn)
+	for k, n := range byCountry {
+		switch k {
+		case "":
+			k = "unknown"
+		case "?":
+			k = "hidden" // not copied: the viewer may not read the case
+		}
+		out.Now += n
+		out.ByCountry = append(out.ByCountry, CountryCount{k, n})
+	}
+	sort.Slice(out.ByCountry, func(i, j int) bool {
+		a, b := out.ByCountry[i], out.ByCountry[j]
+		return a.Count > b.Count || a.Count == b.Count && a.Country < b.Country
+	})
+	return out, nil
+}
+
+// weeklyBalance is, at the end of each of the last ChartWeeks weeks
+// (Mondays, UTC; the current week ends now), the children flagged on or
+// before that day less those accepted by counsel on or before it.
+func weeklyBalance(now time.Time, flaggedOn, counselOn map[string]int) []WeekCount {
+	upTo := func(m map[string]int, day string) int {
+		n := 0
+		for d, c := range m {
+			if d <= day {
+				n += c
+			}
+		}
+		return n
+	}
+	monday := now.Truncate(24*time.Hour).AddDate(0, 0, -((int(now.Weekday()) + 6) % 7))
+	out := make([]WeekCount, 0, ChartWeeks)
+	for i := ChartWeeks - 1; i >= 0; i-- {
+		start := monday.AddDate(0, 0, -7*i)
+		last := start.AddDate(0, 0, 6) // Sunday
+		if last.After(now) {
+			last = now
+		}
+		day := last.Format(time.DateOnly)
+		out = append(out, WeekCount{Week: start.Format(time.DateOnly), Count: upTo(flaggedOn, day) - upTo(counselOn, day)})
+	}
+	return out
+}
+
+// fillCountries copies the country of birth into the flagged screenings
+// saved before it was kept (migration 00505), reading the cases through
+// custody.Briefs (scope-checked and audited); those the viewer may not
+// read stay NULL until someone who may opens the chart.
+func (s *Service) fillCountries(ctx context.Context, cond string, args []any) error {
+	rows, err := s.db.Query(ctx, `SELECT s.case_id FROM legal_screenings s
+		LEFT JOIN legal_referrals r ON r.case_id = s.case_id AND r.status = 'pending'
+		WHERE s.birth_country IS NULL AND s.flagged = 1 AND `+cond+` LIMIT 5000`, args...)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return err
+	}
+	bs, err := s.cases.Briefs(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for id, b := range bs {
+		if _, err := s.db.Exec(ctx, `UPDATE legal_screenings SET birth_country = ? WHERE case_id = ?`, b.BirthCountry, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
