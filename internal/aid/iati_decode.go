@@ -115,6 +115,7 @@ func qname(n xml.Name) string {
 
 // iatiReader yields a file's activities one at a time.
 type iatiReader struct {
+	src     *srcReader
 	dec     *xml.Decoder
 	started bool
 	done    bool
@@ -122,7 +123,23 @@ type iatiReader struct {
 }
 
 func newIATIReader(r io.Reader) *iatiReader {
-	return &iatiReader{dec: xml.NewDecoder(r)}
+	src := &srcReader{r: r}
+	return &iatiReader{src: src, dec: xml.NewDecoder(src)}
+}
+
+// srcReader remembers the error its source gave, so that a failure to
+// read (a body over its cap) is told apart from a fault in the file.
+type srcReader struct {
+	r   io.Reader
+	err error
+}
+
+func (s *srcReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && err != io.EOF {
+		s.err = err
+	}
+	return n, err
 }
 
 func (ir *iatiReader) line() int {
@@ -133,6 +150,9 @@ func (ir *iatiReader) line() int {
 // fail turns a read error into an IATIError with its line, except a read
 // error from below the parser (a body over its cap), returned as is.
 func (ir *iatiReader) fail(err error) error {
+	if ir.src.err != nil {
+		return ir.src.err
+	}
 	var se *xml.SyntaxError
 	if errors.As(err, &se) {
 		return &IATIError{Line: se.Line, Problem: "not well-formed XML: " + se.Msg}
@@ -140,7 +160,9 @@ func (ir *iatiReader) fail(err error) error {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return &IATIError{Line: ir.line(), Problem: "the file ends before its elements are closed"}
 	}
-	return err
+	// The parser's other refusals: an XML version other than 1.0, an
+	// encoding other than UTF-8.
+	return &IATIError{Line: max(ir.line(), 1), Problem: strings.TrimPrefix(err.Error(), "xml: ")}
 }
 
 // next returns the next activity, or nil at the end of the file. The root

@@ -93,14 +93,12 @@ func (s *Service) iatiParts(ctx context.Context, a *IATIActivity) error {
 		}); err != nil {
 		return err
 	}
-	var ids []int64
-	if err := s.scanAll(ctx, `SELECT id, result_seq, result_type, result_title, measure, ascending, title, baseline_year, baseline_value FROM aid_iati_indicators WHERE activity_id = ? ORDER BY id`, a.ID,
+	if err := s.scanAll(ctx, `SELECT result_seq, result_type, result_title, measure, ascending, title, baseline_year, baseline_value FROM aid_iati_indicators WHERE activity_id = ? ORDER BY seq`, a.ID,
 		func(r *sql.Rows) error {
 			var in IATIIndicator
-			var id int64
 			var asc, by sql.NullInt64
 			var bv sql.NullString
-			err := r.Scan(&id, &in.ResultSeq, &in.ResultType, &in.ResultTitle, &in.Measure, &asc, &in.Title, &by, &bv)
+			err := r.Scan(&in.ResultSeq, &in.ResultType, &in.ResultTitle, &in.Measure, &asc, &in.Title, &by, &bv)
 			if asc.Valid {
 				b := asc.Int64 != 0
 				in.Ascending = &b
@@ -113,32 +111,33 @@ func (s *Service) iatiParts(ctx context.Context, a *IATIActivity) error {
 				in.BaselineValue = &bv.String
 			}
 			in.Periods = []IATIPeriod{}
-			ids = append(ids, id)
 			a.Indicators = append(a.Indicators, in)
 			return err
 		}); err != nil {
 		return err
 	}
-	for i, id := range ids {
-		in := &a.Indicators[i]
-		if err := s.scanAll(ctx, `SELECT period_start, period_end, target, actual FROM aid_iati_periods WHERE indicator_id = ? ORDER BY id`, id,
-			func(r *sql.Rows) error {
-				var p IATIPeriod
-				var t, ac sql.NullString
-				err := r.Scan(&p.Start, &p.End, &t, &ac)
-				if t.Valid {
-					p.Target = &t.String
-				}
-				if ac.Valid {
-					p.Actual = &ac.String
-				}
-				in.Periods = append(in.Periods, p)
+	return s.scanAll(ctx, `SELECT indicator_seq, period_start, period_end, target, actual FROM aid_iati_periods WHERE activity_id = ? ORDER BY indicator_seq, id`, a.ID,
+		func(r *sql.Rows) error {
+			var p IATIPeriod
+			var t, ac sql.NullString
+			var seq int
+			err := r.Scan(&seq, &p.Start, &p.End, &t, &ac)
+			if err != nil {
 				return err
-			}); err != nil {
-			return err
-		}
-	}
-	return nil
+			}
+			if seq < 1 || seq > len(a.Indicators) {
+				return fmt.Errorf("a period names indicator %d of %d", seq, len(a.Indicators))
+			}
+			if t.Valid {
+				p.Target = &t.String
+			}
+			if ac.Valid {
+				p.Actual = &ac.String
+			}
+			in := &a.Indicators[seq-1]
+			in.Periods = append(in.Periods, p)
+			return nil
+		})
 }
 
 // encodeImported writes every imported activity, as read, in import and

@@ -66,10 +66,13 @@ CREATE TABLE aid_iati_conditions (
 );
 CREATE INDEX aid_iati_conditions_activity ON aid_iati_conditions (activity_id);
 
--- A result's indicators, one row each, with the result they belong to.
+-- A result's indicators, one row each, with the result they belong to;
+-- seq numbers the activity's indicators, and their periods name it (so
+-- that both are written many rows to a statement).
 CREATE TABLE aid_iati_indicators (
     id             {{ID}},
     activity_id    BIGINT NOT NULL REFERENCES aid_iati_activities(id),
+    seq            INTEGER NOT NULL,
     result_seq     INTEGER NOT NULL,
     result_type    TEXT NOT NULL,
     result_title   TEXT NOT NULL,
@@ -82,14 +85,15 @@ CREATE TABLE aid_iati_indicators (
 CREATE INDEX aid_iati_indicators_activity ON aid_iati_indicators (activity_id);
 
 CREATE TABLE aid_iati_periods (
-    id           {{ID}},
-    indicator_id BIGINT NOT NULL REFERENCES aid_iati_indicators(id),
+    id            {{ID}},
+    activity_id   BIGINT NOT NULL REFERENCES aid_iati_activities(id),
+    indicator_seq INTEGER NOT NULL,
     period_start TEXT NOT NULL,
     period_end   TEXT NOT NULL,
     target       TEXT,
     actual       TEXT
 );
-CREATE INDEX aid_iati_periods_indicator ON aid_iati_periods (indicator_id);
+CREATE INDEX aid_iati_periods_activity ON aid_iati_periods (activity_id, indicator_seq);
 
 -- +goose Down
 DROP TABLE aid_iati_periods;
