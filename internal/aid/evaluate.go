@@ -109,6 +109,9 @@ func (s *Service) Evaluate(ctx context.Context, id int64, req EvaluateRequest) (
 	}
 	var e *Evaluation
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.lapseDue(ctx, "id", id); err != nil {
+			return err
+		}
 		t, err := s.loadTranche(ctx, id)
 		if err != nil {
 			return err
