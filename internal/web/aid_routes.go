@@ -23,7 +23,7 @@ type aidHandlers struct {
 
 func (h *aidHandlers) routes() []Route {
 	m := auth.PermAidManage
-	return []Route{
+	rs := []Route{
 		{Method: "GET", Path: "/scorecard", Perm: auth.Anyone, Handler: h.handleScorecardIndex},
 		{Method: "GET", Path: "/scorecard/{code}", Perm: auth.Anyone, Handler: h.handleScorecardCountry},
 		{Method: "GET", Path: "/scorecard.csv", Perm: auth.Anyone, Handler: h.handleScorecardCSV},
@@ -59,6 +59,7 @@ func (h *aidHandlers) routes() []Route {
 		{Method: "POST", Path: "/api/v1/aid/iati", Perm: m, Handler: h.handleIATIImportAPI, MaxBody: aid.MaxIATIBytes},
 		{Method: "GET", Path: "/api/v1/aid/iati/activities", Perm: auth.Anyone, Handler: withQuery(h.kit, http.StatusOK, readImportID, h.aid.ListIATIActivities)},
 	}
+	return append(rs, h.aidFormRoutes()...)
 }
 
 // readCountry reads ?country=ISO3 ("" for every country).
