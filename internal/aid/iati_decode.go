@@ -115,6 +115,7 @@ func qname(n xml.Name) string {
 
 // iatiReader yields a file's activities one at a time.
 type iatiReader struct {
+	rootNS  []xml.Attr // the root's namespace declarations, copied onto each activity
 	src     *srcReader
 	dec     *xml.Decoder
 	started bool
@@ -195,6 +196,11 @@ func (ir *iatiReader) next() (*xnode, error) {
 				if err := checkAttrs(&xnode{name: name, attr: t.Attr, line: ir.line()}, iatiRoot); err != nil {
 					return nil, err
 				}
+				for _, a := range t.Attr {
+					if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
+						ir.rootNS = append(ir.rootNS, a)
+					}
+				}
 				ir.started = true
 				continue
 			}
@@ -204,6 +210,14 @@ func (ir *iatiReader) next() (*xnode, error) {
 			}
 			if n.name != "iati-activity" {
 				return nil, &IATIError{Line: n.line, Element: n.name, Problem: "only <iati-activity> elements may be in <iati-activities>"}
+			}
+			// An extension's prefix declared on the root is declared on
+			// the activity too, so that the activity stored alone (and
+			// written back) is still well-formed.
+			for _, a := range ir.rootNS {
+				if _, ok := n.attrVal(qname(a.Name)); !ok {
+					n.attr = append(n.attr, a)
+				}
 			}
 			ir.seen++
 			return n, nil

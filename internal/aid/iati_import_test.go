@@ -299,3 +299,34 @@ func TestIATIExportWithImportsValidates(t *testing.T) {
 		t.Errorf("xmllint: %v\n%s", err, msg)
 	}
 }
+
+// TestIATIExtensionKept: an element of a publisher's own namespace (the
+// prefix declared on the root) is kept and written back, declared on its
+// activity, and the export is well-formed.
+func TestIATIExtensionKept(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite(t))
+	doc := `<iati-activities version="2.03" xmlns:usg="http://example.org/usg"><iati-activity><iati-identifier>X-1</iati-identifier>
+<reporting-org ref="X" type="10"><narrative>X</narrative></reporting-org><title><narrative>T</narrative></title><description><narrative>D</narrative></description>
+<participating-org role="1"/><activity-status code="2"/><activity-date type="1" iso-date="2016-01-01"/>
+<usg:treasury-account code="19-1037" usg:note="a &amp; b">Economic Support Fund</usg:treasury-account></iati-activity></iati-activities>`
+	res, err := f.s.ImportIATI(f.aid1, "ext.xml", strings.NewReader(doc))
+	if err != nil || res.Unmodelled["usg:treasury-account"] != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	var buf bytes.Buffer
+	if err := f.s.ExportIATI(context.Background(), ReportingOrg{}, &buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<iati-activity xmlns:usg="http://example.org/usg">`, `<usg:treasury-account code="19-1037" usg:note="a &amp; b">Economic Support Fund</usg:treasury-account>`} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("export lacks %s:\n%s", want, buf.String())
+		}
+	}
+	if xmllint, err := exec.LookPath("xmllint"); err == nil {
+		file := filepath.Join(t.TempDir(), "ext.xml")
+		_ = os.WriteFile(file, buf.Bytes(), 0o600)
+		if out, err := exec.Command(xmllint, "--noout", file).CombinedOutput(); err != nil {
+			t.Errorf("not well-formed: %v %s", err, out)
+		}
+	}
+}
