@@ -1,11 +1,16 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"path/filepath"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/amparo-project/amparo/internal/aid"
@@ -35,13 +40,16 @@ Subcommands:
   export-iati --out F.xml [--org-ref REF --org-type CODE --org-name NAME]
             Every package as IATI activity XML 2.03.
 
-IATI import is not written yet.
+  import-iati --file F.xml
+            Import an IATI activity XML 2.03 file (any size, read as a
+            stream): all of it, or nothing if any part is at fault (the line
+            and element are named).
 `
 
 func runAid(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprint(os.Stderr, aidUsage)
-		return usagef("missing subcommand (evaluate)")
+		return usagef("missing subcommand (evaluate, export-iati, import-iati)")
 	}
 	ctx = operatorContext(ctx)
 	switch args[0] {
@@ -49,6 +57,8 @@ func runAid(ctx context.Context, args []string) error {
 		return aidEvaluate(ctx, args[1:], os.Stdout)
 	case "export-iati":
 		return aidExportIATI(ctx, args[1:])
+	case "import-iati":
+		return aidImportIATI(ctx, args[1:], os.Stdout)
 	case "-h", "--help", "help":
 		fmt.Fprint(os.Stderr, aidUsage)
 		return nil
@@ -113,6 +123,42 @@ func aidExportIATI(ctx context.Context, args []string) error {
 		return err
 	}
 	return f.Close()
+}
+
+func aidImportIATI(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlagSet("aid import-iati", "--file F.xml")
+	sf := addStoreFlags(fs)
+	file := fs.String("file", "", "IATI activity XML 2.03 file (required)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *file == "" {
+		return usagef("--file is required")
+	}
+	f, err := os.Open(*file)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", *file, err)
+	}
+	defer f.Close()
+	db, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	res, err := aid.New(db, indicators.New(db), nil).ImportIATI(ctx, filepath.Base(*file), bufio.NewReaderSize(f, 1<<16))
+	var ie *aid.IATIError
+	if errors.As(err, &ie) {
+		return fmt.Errorf("%s: %w; nothing was imported", *file, ie)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "import %d: %d activities, %d budgets, %d transactions, %d conditions, %d result indicators (%d bytes, sha256 %s)\n",
+		res.ID, res.Activities, res.Budgets, res.Transactions, res.Conditions, res.Indicators, res.Size, res.SHA256)
+	for _, k := range slices.Sorted(maps.Keys(res.Unmodelled)) {
+		fmt.Fprintf(out, "  kept as read, written back on export: <%s> in %d activities\n", k, res.Unmodelled[k])
+	}
+	return nil
 }
 
 func printEvaluations(out io.Writer, evs []aid.Evaluation) error {

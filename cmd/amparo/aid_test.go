@@ -70,6 +70,18 @@ func TestAidEvaluateCommand(t *testing.T) {
 	if b, err := os.ReadFile(xmlFile); err != nil || !bytes.Contains(b, []byte(`<iati-activities version="2.03"`)) || !bytes.Contains(b, []byte("7045(a)(3)(B)(vii)")) {
 		t.Errorf("export-iati: %v", err)
 	}
+	// The export imports into another database; a should-fail file is
+	// refused with its line and element, and nothing is kept.
+	data2 := []string{"--data", t.TempDir()}
+	out.Reset()
+	if err := aidImportIATI(ctx, append([]string{"--file", xmlFile}, data2...), &out); err != nil || !strings.Contains(out.String(), "activities") {
+		t.Errorf("import-iati: %v\n%s", err, out.String())
+	}
+	bad := filepath.Join("..", "..", "internal", "aid", "testdata", "iati", "should-fail", "budget-12-non-decimal-value.xml")
+	err = aidImportIATI(ctx, append([]string{"--file", bad}, data2...), &out)
+	if err == nil || !strings.Contains(err.Error(), `line 22, <value>: "eryr" is not a decimal number; nothing was imported`) {
+		t.Errorf("import-iati of a bad file: %v", err)
+	}
 	if err := aidEvaluate(ctx, data, &out); err == nil {
 		t.Errorf("no --package: accepted")
 	}

@@ -203,34 +203,37 @@ func knownList(known map[string]bool) string {
 
 // runRule evaluates a rule (already checked when it was saved) through r:
 // met or not_met from its answer, insufficient_evidence when a value it
-// needs is missing. explanation says which, with the values used.
-func runRule(rule string, r resolver) (status, explanation string) {
+// needs is missing (missingCall names the call that lacked it). The
+// message says which.
+func runRule(rule string, r resolver) (status string, m *Msg, missingCall string) {
 	env, err := newEnv(r)
 	if err != nil {
-		return Insufficient, "the rule language could not start: " + err.Error()
+		return Insufficient, msg("aid.x.env_failed", err.Error()), ""
 	}
 	checked, iss := env.Compile(rule)
 	if iss != nil && iss.Err() != nil {
-		return Insufficient, "the rule no longer compiles: " + iss.Err().Error()
+		return Insufficient, msg("aid.x.no_compile", iss.Err().Error()), ""
 	}
 	prg, err := env.Program(checked)
 	if err != nil {
-		return Insufficient, "the rule could not be prepared: " + err.Error()
+		return Insufficient, msg("aid.x.not_prepared", err.Error()), ""
 	}
 	out, _, err := prg.Eval(cel.NoVars())
 	if err != nil {
-		msg := err.Error()
-		if i := strings.Index(msg, insufficientPrefix); i >= 0 {
-			return Insufficient, msg[i:]
+		text := err.Error()
+		if i := strings.Index(text, insufficientPrefix); i >= 0 {
+			rest := text[i+len(insufficientPrefix):]
+			call, _, _ := strings.Cut(rest, ": ")
+			return Insufficient, msg("aid.x.insufficient").with(msg("aid.x.raw", rest)), call
 		}
-		return Insufficient, "the rule failed: " + msg
+		return Insufficient, msg("aid.x.failed", text), ""
 	}
 	b, ok := out.Value().(bool)
 	if !ok {
-		return Insufficient, fmt.Sprintf("the rule answered %v, not true or false", out.Value())
+		return Insufficient, msg("aid.x.not_bool", out.Value()), ""
 	}
 	if b {
-		return Met, "the rule holds: " + rule
+		return Met, msg("aid.x.holds", rule), ""
 	}
-	return NotMet, "the rule does not hold: " + rule
+	return NotMet, msg("aid.x.not_holds", rule), ""
 }

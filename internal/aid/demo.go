@@ -9,10 +9,10 @@ import (
 // The demonstration data is the public record, and only what can be cited:
 // every figure, date and text below names its source. Where the record
 // Amparo ships does not state a figure (each country's share of the FY2016
-// funds, the amounts of the two withheld tranches, the dates the Secretary
-// of State certified each country), it is left out (amounts are null;
-// certifications are not on record, so the certification hurdles stay
-// insufficient_evidence) rather than guessed.
+// funds, the amounts of the two withheld tranches, the migration
+// certifications of sec. 7045(a)(3)(A), El Salvador's governance
+// certification), it is left out (amounts are null; a certification not on
+// record leaves its hurdle insufficient_evidence) rather than guessed.
 
 const (
 	act2016     = "Consolidated Appropriations Act, 2016 (P.L. 114-113, 129 Stat. 2242), Division K, sec. 7045(a)(3)"
@@ -74,6 +74,22 @@ var demoFacts = []Fact{
 		Citation: "Agreement between the Government of Honduras and the OAS General Secretariat establishing the Mission to Support the Fight against Corruption and Impunity in Honduras (MACCIH), signed 19 January 2016; not renewed, it ended 19 January 2020"},
 }
 
+// certifications2016 are the sec. 7045(a)(3)(B) certifications (the
+// twelve governance steps) whose date is in hand. A certification starts
+// on the date the source gives: for Guatemala the Federal Register's
+// publication (the signature date is not in hand), for Honduras the date
+// the State Department says it certified to Congress. El Salvador's
+// (published 9 September 2016 according to the U.S. Embassy, section not
+// stated there) and every (a)(3)(A) certification are not entered.
+var certifications2016 = []Fact{
+	{Country: "GTM", Key: "certified_7045_a3_b", Holds: true, ValidFrom: "2016-07-14",
+		Citation:    "Certification Pursuant to Section 7045(a)(3)(B) of the Department of State, Foreign Operations, and Related Programs Appropriations Act, 2016 (central government of Guatemala), by the Deputy Secretary of State; Federal Register vol. 81 p. 45593, Public Notice 9634, FR Doc. 2016-16679, published 14 July 2016 (starts on the publication date; the signature date is not in hand)",
+		CitationURL: "https://thefederalregister.org/81-FR/45593"},
+	{Country: "HND", Key: "certified_7045_a3_b", Holds: true, ValidFrom: "2016-09-30",
+		Citation:    "U.S. Department of State, Deputy Spokesperson Mark Toner, answer on the Honduras certification pursuant to the FY2016 appropriations act: certified to Congress on 30 September 2016 that Honduras is taking effective steps on the 12 conditions (about $55 million linked); published in the Federal Register on 14 October 2016 (U.S. Embassy in El Salvador, \"Clarification Regarding the Certification of Funding for the Northern Triangle\")",
+		CitationURL: "https://www.einpresswire.com/article/349442880/western-hemisphere-honduras-certification-pursuant-to-2016-budget-appropriations-act"},
+}
+
 // suspension2019 is the State Department's announcement of 30 March 2019
 // ending FY2017 and FY2018 assistance programs for the three countries.
 var suspension2019 = Fact{Key: "us_assistance_suspended", Holds: true, ValidFrom: "2019-03-30",
@@ -86,6 +102,11 @@ func i64(n int64) *int64 { return &n }
 // indicators already imported. It runs as the operator (aid.manage).
 func (s *Service) SeedDemo(ctx context.Context) error {
 	for _, f := range demoFacts {
+		if _, err := s.RecordFact(ctx, f); err != nil {
+			return err
+		}
+	}
+	for _, f := range certifications2016 {
 		if _, err := s.RecordFact(ctx, f); err != nil {
 			return err
 		}

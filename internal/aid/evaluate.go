@@ -16,12 +16,16 @@ import (
 // Evaluation is a tranche judged as of a date: each condition's result
 // with the inputs it used, frozen, and the combined outcome.
 type Evaluation struct {
-	ID          int64             `json:"id"`
-	TrancheID   int64             `json:"tranche_id"`
-	AsOf        string            `json:"as_of"`
-	Outcome     string            `json:"outcome"`
-	HardFailed  bool              `json:"hard_failed"`
-	Explanation string            `json:"explanation"`
+	ID          int64  `json:"id"`
+	TrancheID   int64  `json:"tranche_id"`
+	AsOf        string `json:"as_of"`
+	Outcome     string `json:"outcome"`
+	HardFailed  bool   `json:"hard_failed"`
+	Explanation string `json:"explanation"`
+	// Messages is the explanation as message keys and arguments, for
+	// pages in other languages (explain.go); empty for evaluations stored
+	// before they existed.
+	Messages    []Msg             `json:"explanation_msgs"`
 	EvaluatedBy string            `json:"evaluated_by"`
 	EvaluatedAt time.Time         `json:"evaluated_at"`
 	Results     []ConditionResult `json:"results"`
@@ -37,6 +41,7 @@ type ConditionResult struct {
 	Hard        bool    `json:"hard"`
 	Status      string  `json:"status"`
 	Explanation string  `json:"explanation"`
+	Messages    []Msg   `json:"explanation_msgs"`
 	Inputs      []Input `json:"inputs"`
 }
 
@@ -49,21 +54,37 @@ type EvaluateRequest struct {
 func judge(c Condition, r resolver, used func() []*Input) ConditionResult {
 	res := ConditionResult{ConditionID: c.ID, Ref: c.Ref, Wording: c.Wording, Kind: c.Kind, Rule: c.Rule, Hard: c.Hard, Inputs: []Input{}}
 	if c.Rule == "" {
-		res.Status, res.Explanation = Insufficient, "no machine rule: this condition awaits evidence on record"
+		res.Status = Insufficient
+		res.setMessages(msg("aid.x.no_rule"))
 		return res
 	}
-	res.Status, res.Explanation = runRule(c.Rule, r)
-	var lines []string
-	for _, in := range used() {
-		res.Inputs = append(res.Inputs, *in)
-		if line := in.describe(); !strings.Contains(res.Explanation, line) {
-			lines = append(lines, line)
+	status, head, missingCall := runRule(c.Rule, r)
+	res.Status = status
+	inputs := used()
+	for _, in := range inputs {
+		if missingCall != "" && in.Call == missingCall && in.Missing != "" {
+			head.In = in.describe()
+			break
 		}
 	}
-	if len(lines) > 0 {
-		res.Explanation += "; " + strings.Join(lines, "; ")
+	msgs := []*Msg{head}
+	headText := head.English()
+	for _, in := range inputs {
+		res.Inputs = append(res.Inputs, *in)
+		if line := in.describe(); !strings.Contains(headText, line.English()) {
+			msgs = append(msgs, line)
+		}
 	}
+	res.setMessages(msgs...)
 	return res
+}
+
+func (r *ConditionResult) setMessages(ms ...*Msg) {
+	r.Messages = make([]Msg, len(ms))
+	for i, m := range ms {
+		r.Messages[i] = *m
+	}
+	r.Explanation = RenderAll(r.Messages, english)
 }
 
 // combine fills the outcome of an evaluation from its results.
@@ -81,15 +102,16 @@ func combine(t *Tranche, e *Evaluation) {
 	for _, r := range e.Results {
 		count[r.Status]++
 	}
-	how := t.Combination
-	if how == CombineAtLeast {
-		how = fmt.Sprintf("at least %d", t.AtLeastN)
+	status := "@aid.status." + e.Outcome
+	head := msg("aid.x.evaluation", status, e.AsOf, count[Met], count[NotMet], count[Insufficient], "@aid.x.how."+t.Combination, len(soft), len(hard))
+	if t.Combination == CombineAtLeast {
+		head = msg("aid.x.evaluation_at_least", status, e.AsOf, count[Met], count[NotMet], count[Insufficient], t.AtLeastN, len(soft), len(hard))
 	}
-	e.Explanation = fmt.Sprintf("%s as of %s: %d met, %d not met, %d insufficient evidence (%s of %d conditions, %d hard hurdles)",
-		e.Outcome, e.AsOf, count[Met], count[NotMet], count[Insufficient], how, len(soft), len(hard))
+	e.Messages = []Msg{*head}
 	if e.HardFailed {
-		e.Explanation += "; a hard hurdle is not met"
+		e.Messages = append(e.Messages, *msg("aid.x.hard_failed"))
 	}
+	e.Explanation = RenderAll(e.Messages, english)
 }
 
 // Evaluate judges tranche id as of a date on the indicators and facts as
@@ -109,6 +131,9 @@ func (s *Service) Evaluate(ctx context.Context, id int64, req EvaluateRequest) (
 	}
 	var e *Evaluation
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.lapseDue(ctx, "id", id); err != nil {
+			return err
+		}
 		t, err := s.loadTranche(ctx, id)
 		if err != nil {
 			return err
@@ -148,8 +173,8 @@ func (s *Service) Evaluate(ctx context.Context, id int64, req EvaluateRequest) (
 }
 
 func (s *Service) insertEvaluation(ctx context.Context, e *Evaluation) error {
-	if err := s.db.QueryRow(ctx, `INSERT INTO aid_evaluations (tranche_id, as_of, outcome, hard_failed, explanation, evaluated_by, evaluated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, e.TrancheID, e.AsOf, e.Outcome, boolInt(e.HardFailed), e.Explanation, e.EvaluatedBy,
+	if err := s.db.QueryRow(ctx, `INSERT INTO aid_evaluations (tranche_id, as_of, outcome, hard_failed, explanation, explanation_msgs, evaluated_by, evaluated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, e.TrancheID, e.AsOf, e.Outcome, boolInt(e.HardFailed), e.Explanation, msgsJSON(e.Messages), e.EvaluatedBy,
 		store.FormatTime(e.EvaluatedAt)).Scan(&e.ID); err != nil {
 		return fmt.Errorf("aid: store evaluation: %w", err)
 	}
@@ -158,8 +183,8 @@ func (s *Service) insertEvaluation(ctx context.Context, e *Evaluation) error {
 		if err != nil {
 			return fmt.Errorf("aid: store evaluation: %w", err)
 		}
-		if _, err := s.db.Exec(ctx, `INSERT INTO aid_evaluation_results (evaluation_id, condition_id, rule, hard, status, explanation, inputs)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, e.ID, r.ConditionID, r.Rule, boolInt(r.Hard), r.Status, r.Explanation, string(b)); err != nil {
+		if _, err := s.db.Exec(ctx, `INSERT INTO aid_evaluation_results (evaluation_id, condition_id, rule, hard, status, explanation, explanation_msgs, inputs)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, r.ConditionID, r.Rule, boolInt(r.Hard), r.Status, r.Explanation, msgsJSON(r.Messages), string(b)); err != nil {
 			return fmt.Errorf("aid: store evaluation: %w", err)
 		}
 	}
@@ -171,8 +196,9 @@ func (s *Service) GetEvaluation(ctx context.Context, id int64) (*Evaluation, err
 	var e Evaluation
 	var hard int
 	var at store.Time
-	err := s.db.QueryRow(ctx, `SELECT id, tranche_id, as_of, outcome, hard_failed, explanation, evaluated_by, evaluated_at FROM aid_evaluations WHERE id = ?`, id).
-		Scan(&e.ID, &e.TrancheID, &e.AsOf, &e.Outcome, &hard, &e.Explanation, &e.EvaluatedBy, &at)
+	var msgs string
+	err := s.db.QueryRow(ctx, `SELECT id, tranche_id, as_of, outcome, hard_failed, explanation, explanation_msgs, evaluated_by, evaluated_at FROM aid_evaluations WHERE id = ?`, id).
+		Scan(&e.ID, &e.TrancheID, &e.AsOf, &e.Outcome, &hard, &e.Explanation, &msgs, &e.EvaluatedBy, &at)
 	if store.IsNoRows(err) {
 		return nil, errs.NotFound("aid: evaluation", id)
 	}
@@ -180,7 +206,10 @@ func (s *Service) GetEvaluation(ctx context.Context, id int64) (*Evaluation, err
 		return nil, fmt.Errorf("aid: evaluation %d: %w", id, err)
 	}
 	e.HardFailed, e.EvaluatedAt = hard != 0, at.Time
-	rows, err := s.db.Query(ctx, `SELECT r.condition_id, c.ref, c.wording, c.kind, r.rule, r.hard, r.status, r.explanation, r.inputs
+	if e.Messages, err = parseMsgs(msgs); err != nil {
+		return nil, fmt.Errorf("aid: evaluation %d: %w", id, err)
+	}
+	rows, err := s.db.Query(ctx, `SELECT r.condition_id, c.ref, c.wording, c.kind, r.rule, r.hard, r.status, r.explanation, r.explanation_msgs, r.inputs
 		FROM aid_evaluation_results r JOIN aid_conditions c ON c.id = r.condition_id WHERE r.evaluation_id = ? ORDER BY r.id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("aid: evaluation %d: %w", id, err)
@@ -190,8 +219,11 @@ func (s *Service) GetEvaluation(ctx context.Context, id int64) (*Evaluation, err
 	for rows.Next() {
 		var r ConditionResult
 		var h int
-		var inputs string
-		if err := rows.Scan(&r.ConditionID, &r.Ref, &r.Wording, &r.Kind, &r.Rule, &h, &r.Status, &r.Explanation, &inputs); err != nil {
+		var inputs, rmsgs string
+		if err := rows.Scan(&r.ConditionID, &r.Ref, &r.Wording, &r.Kind, &r.Rule, &h, &r.Status, &r.Explanation, &rmsgs, &inputs); err != nil {
+			return nil, fmt.Errorf("aid: evaluation %d: %w", id, err)
+		}
+		if r.Messages, err = parseMsgs(rmsgs); err != nil {
 			return nil, fmt.Errorf("aid: evaluation %d: %w", id, err)
 		}
 		r.Hard = h != 0
@@ -206,7 +238,7 @@ func (s *Service) GetEvaluation(ctx context.Context, id int64) (*Evaluation, err
 // ListEvaluations returns a tranche's evaluations, newest first, without
 // their results. Public.
 func (s *Service) ListEvaluations(ctx context.Context, trancheID int64) ([]Evaluation, error) {
-	rows, err := s.db.Query(ctx, `SELECT id, tranche_id, as_of, outcome, hard_failed, explanation, evaluated_by, evaluated_at FROM aid_evaluations
+	rows, err := s.db.Query(ctx, `SELECT id, tranche_id, as_of, outcome, hard_failed, explanation, explanation_msgs, evaluated_by, evaluated_at FROM aid_evaluations
 		WHERE tranche_id = ? ORDER BY id DESC`, trancheID)
 	if err != nil {
 		return nil, fmt.Errorf("aid: evaluations: %w", err)
@@ -217,7 +249,11 @@ func (s *Service) ListEvaluations(ctx context.Context, trancheID int64) ([]Evalu
 		var e Evaluation
 		var hard int
 		var at store.Time
-		if err := rows.Scan(&e.ID, &e.TrancheID, &e.AsOf, &e.Outcome, &hard, &e.Explanation, &e.EvaluatedBy, &at); err != nil {
+		var msgs string
+		if err := rows.Scan(&e.ID, &e.TrancheID, &e.AsOf, &e.Outcome, &hard, &e.Explanation, &msgs, &e.EvaluatedBy, &at); err != nil {
+			return nil, fmt.Errorf("aid: evaluations: %w", err)
+		}
+		if e.Messages, err = parseMsgs(msgs); err != nil {
 			return nil, fmt.Errorf("aid: evaluations: %w", err)
 		}
 		e.HardFailed, e.EvaluatedAt, e.Results = hard != 0, at.Time, []ConditionResult{}

@@ -3,6 +3,7 @@ package aid
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -85,7 +86,7 @@ func (f *fixture) tranche(how string, conds ...Condition) *Tranche {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	tr, err := f.s.AddTranche(f.aid1, p.ID, Tranche{Label: "T1", Amount: ptr(250), DueDate: "2016-09-30", Combination: how})
+	tr, err := f.s.AddTranche(f.aid1, p.ID, Tranche{Label: "T1", Amount: ptr(250), DueDate: "2026-09-30", Combination: how})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -321,6 +322,65 @@ func TestReleaseRefusedOnHardHurdle(t *testing.T) {
 		}
 		if _, err := f.s.ProposeDecision(f.aid2, tr2.ID, Proposal{EvaluationID: e.ID, Action: "withhold", Reason: "x"}); !errs.IsValidation(err) {
 			t.Errorf("decision on another tranche's evaluation: %v, want 422", err)
+		}
+	})
+}
+
+// TestTrancheLapses: a tranche past its due date with no decision becomes
+// lapsed when it is next read or evaluated (audited as the system's), and
+// then refuses a decision; one proposed on time does not lapse and can be
+// approved; a tranche not yet due stays pending.
+func TestTrancheLapses(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db) // clock: 2026-03-01
+		p, err := f.s.CreatePackage(f.aid1, Package{Title: "P", Donor: "D", Recipient: "GTM", FiscalYear: 2016, Currency: "USD", LegalBasis: "L", Citation: "c"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		add := func(due string) *Tranche {
+			t.Helper()
+			tr, err := f.s.AddTranche(f.aid1, p.ID, Tranche{Label: "due " + due, DueDate: due, Combination: CombineAll})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.s.AddCondition(f.aid1, tr.ID, Condition{Kind: KindThreshold, Wording: "w", Rule: `series("homicide_rate").latest() < 30.0`}); err != nil {
+				t.Fatal(err)
+			}
+			return tr
+		}
+		past, onTime, open := add("2026-02-28"), add("2026-02-27"), add("2026-03-01")
+		// A proposal made on time (by a service whose clock says 2026-02-01).
+		early := New(db, f.ind, func() time.Time { return time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC) })
+		e, err := early.Evaluate(f.aid1, onTime.ID, EvaluateRequest{AsOf: "2016-06-01"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := early.ProposeDecision(f.aid1, onTime.ID, Proposal{EvaluationID: e.ID, Action: "release", Reason: "met"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pv, err := f.s.GetPackage(context.Background(), p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[int64]string{}
+		for _, tr := range pv.Tranches {
+			got[tr.ID] = tr.State
+		}
+		if got[past.ID] != StateLapsed || got[onTime.ID] != StateReleasable || got[open.ID] != StatePending {
+			t.Errorf("states after listing = %v", got)
+		}
+		var actor, detail string
+		if err := db.QueryRow(context.Background(), `SELECT actor, detail FROM audit_log WHERE action = 'aid.tranche.lapse' AND object_id = ?`, fmt.Sprint(past.ID)).Scan(&actor, &detail); err != nil ||
+			actor != "system:aid" || detail != "due 2026-02-28, no decision proposed by then; pending -> lapsed" {
+			t.Errorf("audit: %q %q %v", actor, detail, err)
+		}
+		e2 := f.evaluate(past.ID, "2016-06-01")
+		if _, err := f.s.ProposeDecision(f.aid1, past.ID, Proposal{EvaluationID: e2.ID, Action: "release", Reason: "late"}); !errors.Is(err, errs.ErrConflict) {
+			t.Errorf("decision on a lapsed tranche: %v", err)
+		}
+		if _, err := f.s.ApproveDecision(f.aid2, d.ID); err != nil {
+			t.Errorf("approval of a proposal made on time: %v", err)
 		}
 	})
 }

@@ -13,7 +13,7 @@ import (
 // participating organisations (donor, implementing partners), the budget
 // for its fiscal year when the amount is stated, a disbursement per
 // released tranche, the conditions of its tranches (type 1 policy, 2
-// performance), and its programs' results. Import is not written yet.
+// performance), and its programs' results. Import: iati_import.go.
 
 // ReportingOrg names who publishes the file.
 type ReportingOrg struct {
@@ -138,13 +138,6 @@ type xActivity struct {
 	Results       []xResult      `xml:"result"`
 }
 
-type xActivities struct {
-	XMLName   xml.Name    `xml:"iati-activities"`
-	Version   string      `xml:"version,attr"`
-	Generated string      `xml:"generated-datetime,attr"`
-	Activity  []xActivity `xml:"iati-activity"`
-}
-
 // fyStart and fyEnd bound a US federal fiscal year.
 func fyStart(fy int) string { return fmt.Sprintf("%d-10-01", fy-1) }
 func fyEnd(fy int) string   { return fmt.Sprintf("%d-09-30", fy) }
@@ -160,7 +153,9 @@ func conditionType(kind string) string {
 
 func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
-// ExportIATI writes every package as IATI activity XML 2.03. Public data.
+// ExportIATI writes every package as IATI activity XML 2.03, followed by
+// every imported activity as it was read (what Amparo does not model
+// included). Public data.
 func (s *Service) ExportIATI(ctx context.Context, org ReportingOrg, w io.Writer) error {
 	if org.Ref == "" {
 		org = DefaultReportingOrg
@@ -169,20 +164,32 @@ func (s *Service) ExportIATI(ctx context.Context, org ReportingOrg, w io.Writer)
 	if err != nil {
 		return err
 	}
-	doc := xActivities{Version: "2.03", Generated: s.now().UTC().Format(time.RFC3339)}
-	for _, p := range pkgs {
-		a, err := s.iatiActivity(ctx, org, p)
-		if err != nil {
-			return err
-		}
-		doc.Activity = append(doc.Activity, *a)
-	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	root := xml.StartElement{Name: xml.Name{Local: "iati-activities"}, Attr: []xml.Attr{
+		{Name: xml.Name{Local: "version"}, Value: "2.03"}, {Name: xml.Name{Local: "generated-datetime"}, Value: s.now().UTC().Format(time.RFC3339)}}}
+	if err := enc.EncodeToken(root); err != nil {
+		return fmt.Errorf("aid: export IATI: %w", err)
+	}
+	for _, p := range pkgs {
+		a, err := s.iatiActivity(ctx, org, p)
+		if err != nil {
+			return err
+		}
+		if err := enc.Encode(a); err != nil {
+			return fmt.Errorf("aid: export IATI: %w", err)
+		}
+	}
+	if err := s.encodeImported(ctx, enc); err != nil {
+		return err
+	}
+	if err := enc.EncodeToken(root.End()); err != nil {
+		return fmt.Errorf("aid: export IATI: %w", err)
+	}
+	if err := enc.Close(); err != nil {
 		return fmt.Errorf("aid: export IATI: %w", err)
 	}
 	_, err = io.WriteString(w, "\n")

@@ -20,7 +20,11 @@ type Input struct {
 	Holds   *bool    `json:"holds,omitempty"`
 	Missing string   `json:"missing,omitempty"` // why there is no answer (insufficient evidence)
 	Note    string   `json:"note,omitempty"`
-	Data    []Datum  `json:"data"`
+	// The two above as messages, for pages in other languages (explain.go);
+	// absent from inputs frozen before they existed.
+	MissingMsg *Msg    `json:"missing_msg,omitempty"`
+	NoteMsg    *Msg    `json:"note_msg,omitempty"`
+	Data       []Datum `json:"data"`
 }
 
 // Datum is one value (or fact) an input rests on.
@@ -38,21 +42,36 @@ type Datum struct {
 	Citation  string   `json:"citation,omitempty"`
 }
 
+// valueIn is the input of one value of series s.
+func valueIn(s *indicators.Series, p indicators.Point, country string) *Input {
+	in := &Input{Value: p.Value, Data: []Datum{datum(s, p)}}
+	in.setNote(msg("aid.x.note.value", country, p.Period, p.SourceKey))
+	return in
+}
+
+// textMsg is a message for text stored before messages were (or none).
+func textMsg(m *Msg, text string) *Msg {
+	if m != nil {
+		return m
+	}
+	return msg("aid.x.raw", text)
+}
+
 // describe is one line for an explanation.
-func (in *Input) describe() string {
+func (in *Input) describe() *Msg {
 	switch {
 	case in.Missing != "":
-		return in.Call + ": " + in.Missing
+		return msg("aid.x.input.missing", in.Call).with(textMsg(in.MissingMsg, in.Missing))
 	case in.Holds != nil:
-		return fmt.Sprintf("%s = %v", in.Call, *in.Holds)
+		return msg("aid.x.input.value", in.Call, map[bool]string{true: "@aid.x.true", false: "@aid.x.false"}[*in.Holds])
 	case in.Value != nil:
-		s := fmt.Sprintf("%s = %s", in.Call, strconv.FormatFloat(*in.Value, 'g', 6, 64))
+		v := strconv.FormatFloat(*in.Value, 'g', 6, 64)
 		if in.Note != "" {
-			s += " (" + in.Note + ")"
+			return msg("aid.x.input.value_note", in.Call, v).with(textMsg(in.NoteMsg, in.Note))
 		}
-		return s
+		return msg("aid.x.input.value", in.Call, v)
 	}
-	return in.Call
+	return msg("aid.x.input.call", in.Call)
 }
 
 // frozen answers a rule's calls from a stored snapshot only.
@@ -62,7 +81,9 @@ func (f frozen) call(k callKey) (*Input, error) {
 	if in, ok := f[k.String()]; ok {
 		return in, nil
 	}
-	return &Input{Call: k.String(), Missing: "not in the evaluation's frozen inputs"}, nil
+	in := missingIn(msg("aid.x.missing.frozen"))
+	in.Call = k.String()
+	return in, nil
 }
 
 // live answers a rule's calls from the indicators and the facts on record
@@ -181,32 +202,32 @@ func (l *live) own(k callKey) (*Input, error) {
 	}
 	s := pickSeries(list, l.country)
 	if s == nil {
-		return &Input{Missing: fmt.Sprintf("no %s values for %s", k.Code, l.country)}, nil
+		return missingIn(msg("aid.x.missing.no_values", k.Code, l.country)), nil
 	}
 	pts := l.known(s)
 	asOf := l.asOf.Format(time.DateOnly)
 	switch k.Fn {
 	case "latest":
 		if len(pts) == 0 {
-			return &Input{Missing: fmt.Sprintf("no %s value for %s whose period ended before %s", k.Code, l.country, asOf)}, nil
+			return missingIn(msg("aid.x.missing.none_before", k.Code, l.country, asOf)), nil
 		}
 		p := pts[len(pts)-1]
-		return &Input{Value: p.Value, Note: fmt.Sprintf("%s %s, source %s", l.country, p.Period, p.SourceKey), Data: []Datum{datum(s, p)}}, nil
+		return valueIn(s, p, l.country), nil
 	case "at":
 		for _, p := range pts {
 			if y, ok := yearOf(p.Period); ok && int64(y) == k.A {
-				return &Input{Value: p.Value, Note: fmt.Sprintf("%s %s, source %s", l.country, p.Period, p.SourceKey), Data: []Datum{datum(s, p)}}, nil
+				return valueIn(s, p, l.country), nil
 			}
 		}
-		return &Input{Missing: fmt.Sprintf("no %s value for %s in %d known before %s", k.Code, l.country, k.A, asOf)}, nil
+		return missingIn(msg("aid.x.missing.none_in", k.Code, l.country, k.A, asOf)), nil
 	case "after":
 		for i := len(pts) - 1; i >= 0; i-- {
 			if y, ok := yearOf(pts[i].Period); ok && int64(y) > k.A {
 				p := pts[i]
-				return &Input{Value: p.Value, Note: fmt.Sprintf("%s %s, source %s", l.country, p.Period, p.SourceKey), Data: []Datum{datum(s, p)}}, nil
+				return valueIn(s, p, l.country), nil
 			}
 		}
-		return &Input{Missing: fmt.Sprintf("no %s value for %s after %d known before %s", k.Code, l.country, k.A, asOf)}, nil
+		return missingIn(msg("aid.x.missing.none_after", k.Code, l.country, k.A, asOf)), nil
 	}
 	// slope
 	in := &Input{}
@@ -219,11 +240,12 @@ func (l *live) own(k callKey) (*Input, error) {
 		}
 	}
 	if len(years) < minTrendPoints {
-		in.Missing = fmt.Sprintf("%d %s values for %s in %d-%d known before %s; a trend needs %d", len(years), k.Code, l.country, k.A, k.B, asOf, minTrendPoints)
+		in.setMissing(msg("aid.x.missing.trend", len(years), k.Code, l.country, k.A, k.B, asOf, minTrendPoints))
 		return in, nil
 	}
 	v := slope(years, vals)
-	in.Value, in.Note = &v, fmt.Sprintf("per year, over %d values %d-%d", len(years), years[0], years[len(years)-1])
+	in.Value = &v
+	in.setNote(msg("aid.x.note.trend", len(years), years[0], years[len(years)-1]))
 	return in, nil
 }
 
@@ -245,7 +267,7 @@ func groupAt(s indicators.Series, year int) (indicators.Point, bool) {
 func (l *live) peer(k callKey) (*Input, error) {
 	year := int(k.A)
 	if !periodKnownAt(strconv.Itoa(year), l.asOf) {
-		return &Input{Missing: fmt.Sprintf("%d had not ended by %s", year, l.asOf.Format(time.DateOnly))}, nil
+		return missingIn(msg("aid.x.missing.not_ended", year, l.asOf.Format(time.DateOnly))), nil
 	}
 	vals, err := l.load(k.Code, true)
 	if err != nil {
@@ -264,7 +286,7 @@ func (l *live) peer(k callKey) (*Input, error) {
 	}
 	own, ok := groupOf[l.country]
 	if !ok {
-		return &Input{Missing: fmt.Sprintf("no income group for %s in or before %d", l.country, year)}, nil
+		return missingIn(msg("aid.x.missing.no_income_group", l.country, year)), nil
 	}
 	in := &Input{Data: []Datum{datum(gser[l.country], own)}}
 	var peers []float64
@@ -292,12 +314,13 @@ func (l *live) peer(k callKey) (*Input, error) {
 	}
 	switch {
 	case mine == nil:
-		in.Missing = fmt.Sprintf("no %s value for %s in %d", k.Code, l.country, year)
+		in.setMissing(msg("aid.x.missing.no_value_year", k.Code, l.country, year))
 	case len(peers) < minPeers:
-		in.Missing = fmt.Sprintf("only %d countries of the group %q have a %s value for %d; a percentile needs %d", len(peers), own.Text, k.Code, year, minPeers)
+		in.setMissing(msg("aid.x.missing.few_peers", len(peers), strconv.Quote(own.Text), k.Code, year, minPeers))
 	default:
 		v := percentileRank(*mine, peers)
-		in.Value, in.Note = &v, fmt.Sprintf("among %d countries of the group %q in %d", len(peers), own.Text, year)
+		in.Value = &v
+		in.setNote(msg("aid.x.note.peers", len(peers), strconv.Quote(own.Text), year))
 	}
 	return in, nil
 }
@@ -311,7 +334,7 @@ func (l *live) fact(key string) (*Input, error) {
 	err := l.s.db.QueryRow(l.ctx, `SELECT holds, valid_from, valid_to, citation, citation_url FROM aid_facts
 		WHERE country = ? AND fkey = ? AND valid_from <= ? ORDER BY valid_from DESC, id DESC LIMIT 1`, l.country, key, d).Scan(&holds, &from, &to, &cite, &url)
 	if store.IsNoRows(err) {
-		return &Input{Missing: fmt.Sprintf("no fact %q on record for %s on %s", key, l.country, d)}, nil
+		return missingIn(msg("aid.x.missing.no_fact", strconv.Quote(key), l.country, d)), nil
 	}
 	if err != nil && err != sql.ErrNoRows {
 		return nil, fmt.Errorf("aid: fact %s: %w", key, err)

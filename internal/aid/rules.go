@@ -77,6 +77,22 @@ var trancheMoves = map[string][]string{
 	StateLapsed:     nil,
 }
 
+// lapses is the lapse rule: a tranche still pending or releasable after
+// its due date (the due date is its last day), with no decision proposed
+// on or before that date, lapses. firstProposal is the date of the
+// tranche's first proposed decision ("" if none): a proposal made in time
+// keeps the tranche open until the second officer approves it. Dates are
+// YYYY-MM-DD, so they compare as text.
+func lapses(state, dueDate, firstProposal, today string) bool {
+	if state != StatePending && state != StateReleasable {
+		return false
+	}
+	if today <= dueDate {
+		return false
+	}
+	return firstProposal == "" || firstProposal > dueDate
+}
+
 // canMove reports whether a tranche in state from may move to state to.
 func canMove(from, to string) bool {
 	for _, s := range trancheMoves[from] {

@@ -60,6 +60,31 @@ func TestTrancheMoves(t *testing.T) {
 	}
 }
 
+// TestLapses: one row per case of the lapse rule.
+func TestLapses(t *testing.T) {
+	const due = "2017-09-30"
+	for _, c := range []struct {
+		name, state, firstProposal, today string
+		want                              bool
+	}{
+		{"pending, the day after, no proposal", StatePending, "", "2017-10-01", true},
+		{"releasable, the day after, no proposal", StateReleasable, "", "2017-10-01", true},
+		{"pending, on the due date", StatePending, "", due, false},
+		{"pending, before the due date", StatePending, "", "2017-01-01", false},
+		{"proposed on the due date, approval awaited", StatePending, due, "2018-01-01", false},
+		{"proposed after the due date", StatePending, "2017-10-02", "2018-01-01", true},
+		{"released stays released", StateReleased, "", "2030-01-01", false},
+		{"withheld stays withheld", StateWithheld, "", "2030-01-01", false},
+		{"lapsed stays lapsed", StateLapsed, "", "2030-01-01", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := lapses(c.state, due, c.firstProposal, c.today); got != c.want {
+				t.Errorf("lapses(%s, %s, %q, %s) = %v, want %v", c.state, due, c.firstProposal, c.today, got, c.want)
+			}
+		})
+	}
+}
+
 // TestPeriodKnownAt: one row per kind of period; a period counts only once
 // it has ended.
 func TestPeriodKnownAt(t *testing.T) {

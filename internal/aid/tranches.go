@@ -127,6 +127,61 @@ func scanTranche(sc interface{ Scan(...any) error }) (Tranche, error) {
 	return t, err
 }
 
+// lapseDue applies the lapse rule (rules.go) to tranche id (col "id") or
+// to the tranches of package id (col "package_id"): a tranche becomes
+// lapsed when it is next listed, evaluated or proposed for a decision
+// after its due date (not when a condition is added, so that a past
+// tranche can be recorded). The change is audited as the system's.
+func (s *Service) lapseDue(ctx context.Context, col string, id int64) error {
+	today := s.now().UTC().Format(time.DateOnly)
+	rows, err := s.db.Query(ctx, `SELECT t.id, t.state, t.due_date, COALESCE(MIN(SUBSTR(d.proposed_at, 1, 10)), '')
+		FROM aid_tranches t LEFT JOIN aid_decisions d ON d.tranche_id = t.id
+		WHERE t.`+col+` = ? AND t.state IN (?, ?) AND t.due_date < ? GROUP BY t.id, t.state, t.due_date`, id, StatePending, StateReleasable, today)
+	if err != nil {
+		return fmt.Errorf("aid: lapse: %w", err)
+	}
+	type due struct {
+		id          int64
+		state, date string
+	}
+	var lapsing []due
+	for rows.Next() {
+		var d due
+		var first string
+		if err := rows.Scan(&d.id, &d.state, &d.date, &first); err != nil {
+			rows.Close()
+			return fmt.Errorf("aid: lapse: %w", err)
+		}
+		if lapses(d.state, d.date, first, today) {
+			lapsing = append(lapsing, d)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(lapsing) == 0 {
+		return err
+	}
+	return s.db.WithTx(ctx, func(ctx context.Context) error {
+		for _, d := range lapsing {
+			res, err := s.db.Exec(ctx, `UPDATE aid_tranches SET state = ? WHERE id = ? AND state = ?`, StateLapsed, d.id, d.state)
+			if err != nil {
+				return fmt.Errorf("aid: lapse tranche %d: %w", d.id, err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue // another request lapsed it first
+			}
+			if err := audit.Log(ctx, s.db, audit.Event{Action: "aid.tranche.lapse", ObjectType: "aid_tranche", ObjectID: fmt.Sprint(d.id), Actor: &systemActor,
+				Detail: fmt.Sprintf("due %s, no decision proposed by then; %s -> %s", d.date, d.state, StateLapsed)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// systemActor is who the audit log names for a change the rules make by
+// themselves (a lapse).
+var systemActor = audit.Actor{Email: "system:aid", Role: "system"}
+
 func (s *Service) loadTranche(ctx context.Context, id int64) (*Tranche, error) {
 	t, err := scanTranche(s.db.QueryRow(ctx, `SELECT `+trancheCols+` FROM aid_tranches WHERE id = ?`, id))
 	if store.IsNoRows(err) {
@@ -141,12 +196,19 @@ func (s *Service) loadTranche(ctx context.Context, id int64) (*Tranche, error) {
 	return &t, nil
 }
 
-// GetTranche returns a tranche with its conditions. Public.
+// GetTranche returns a tranche with its conditions, lapsed first if the
+// rule says so. Public.
 func (s *Service) GetTranche(ctx context.Context, id int64) (*Tranche, error) {
+	if err := s.lapseDue(ctx, "id", id); err != nil {
+		return nil, err
+	}
 	return s.loadTranche(ctx, id)
 }
 
 func (s *Service) tranches(ctx context.Context, pkgID int64) ([]Tranche, error) {
+	if err := s.lapseDue(ctx, "package_id", pkgID); err != nil {
+		return nil, err
+	}
 	rows, err := s.db.Query(ctx, `SELECT `+trancheCols+` FROM aid_tranches WHERE package_id = ? ORDER BY due_date, id`, pkgID)
 	if err != nil {
 		return nil, fmt.Errorf("aid: tranches: %w", err)

@@ -55,3 +55,114 @@ func TestBrowserAidScorecard(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserAidOfficerForms: in a real browser, an aid officer signs in,
+// creates a package from the aid records page (a bad country is shown
+// beside its field with what was typed), adds a tranche and a condition
+// whose rule does not compile (its line and column are shown, in Spanish
+// after switching), then a rule that compiles; the scorecard explains the
+// demo's evaluations in Spanish.
+func TestBrowserAidOfficerForms(t *testing.T) {
+	ctx := chromeContext(t)
+	db := storetest.OpenSQLite(t)
+	op := auth.OperatorContext(context.Background(), "test")
+	ind := indicators.New(db)
+	if _, err := ind.ImportBuiltin(op, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := aid.New(db, ind, nil).SeedDemo(op); err != nil {
+		t.Fatal(err)
+	}
+	env := newTestEnv(t, db)
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+	// The page folds its forms in <details>; open them as a person would.
+	openForms := func() {
+		t.Helper()
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function () { document.querySelectorAll("details.aid-form").forEach(function (d) { d.open = true; }); return true; })()`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(env.ts.URL+"/aid"),
+		chromedp.WaitVisible(css("#email")),
+		chromedp.SendKeys(css("#email"), "aid_officer@example.org"),
+		chromedp.SendKeys(css("#password"), testPassword),
+		chromedp.Submit(css("#password")),
+		chromedp.WaitVisible(css("#package-form")),
+		chromedp.SendKeys(css("#package-title"), "Browser package"),
+		chromedp.SendKeys(css("#package-donor"), "Donor"),
+		chromedp.SendKeys(css("#package-recipient"), "Guatemala"),
+		chromedp.SendKeys(css("#package-fiscal_year"), "2016"),
+		chromedp.SendKeys(css("#package-currency"), "USD"),
+		chromedp.SendKeys(css("#package-legal_basis"), "Act s. 1"),
+		chromedp.SendKeys(css("#package-citation"), "A citation"),
+		chromedp.Submit(css("#package-citation")),
+		chromedp.WaitVisible(css("#package-recipient-err")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg := browserText(t, ctx, "#package-recipient-err"); msg != "Must be an ISO 3166 alpha-3 country code." {
+		t.Errorf("recipient problem %q", msg)
+	}
+	typed, err := chromedp.Run(ctx, chromedp.Value(css("#package-title")))
+	if err != nil || typed != "Browser package" {
+		t.Errorf("title re-shown as %q (%v)", typed, err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Clear(css("#package-recipient")),
+		chromedp.SendKeys(css("#package-recipient"), "GTM"),
+		chromedp.Submit(css("#package-recipient")),
+		chromedp.WaitVisible(css("#tranche-form")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	openForms()
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(css("#tranche-label"), "25% held"),
+		chromedp.SetValue(css("#tranche-due_date"), "2099-09-30"),
+		chromedp.Submit(css("#tranche-label")),
+		chromedp.WaitVisible(css("section[id^=tranche-]")),
+		chromedp.Click(css(`a[hreflang="es"]`)),
+		chromedp.WaitVisible(css(`html[lang="es"] #condition-form`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	openForms()
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(css("#condition-wording"), "Reduce homicide"),
+		chromedp.SetValue(css("#condition-kind"), "trend"),
+		chromedp.SendKeys(css("#condition-rule"), `series("homicides").latest() < 1.0`),
+		chromedp.Submit(css("#condition-wording")),
+		chromedp.WaitVisible(css("#condition-rule-err")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg := browserText(t, ctx, "#condition-rule-err"); !strings.HasPrefix(msg, "Línea 1, columna 8:") {
+		t.Errorf("rule problem %q", msg)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Clear(css("#condition-rule")),
+		chromedp.SendKeys(css("#condition-rule"), `series("homicide_rate").latest() < 30.0`),
+		chromedp.Submit(css("#condition-wording")),
+		chromedp.WaitVisible(css("section[id^=tranche-] code")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := browserText(t, ctx, "section[id^=tranche-] code"); code != `series("homicide_rate").latest() < 30.0` {
+		t.Errorf("condition shown as %q", code)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(env.ts.URL+"/scorecard/GTM"), chromedp.WaitVisible(css("figure.aid-chart"))); err != nil {
+		t.Fatal(err)
+	}
+	text := browserText(t, ctx, "main")
+	for _, want := range []string{"la regla no se cumple: series(\"wgi_cc\")", "sin regla automática", "fuente wb-wgi-2024"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("Spanish scorecard lacks %q", want)
+		}
+	}
+}

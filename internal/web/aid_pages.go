@@ -19,6 +19,14 @@ import (
 func init() {
 	addTemplateFuncs(template.FuncMap{
 		"aidAmount": aidAmount,
+		// aidExplain is an explanation in the page's language, from its
+		// messages; text stored before messages were is shown as it is.
+		"aidExplain": func(p *Page, ms []aid.Msg, english string) string {
+			if len(ms) == 0 {
+				return english
+			}
+			return aid.RenderAll(ms, func(key string) string { return p.T(key) })
+		},
 		"aidChart":  aidChart,
 		"deref":     func(p *int64) int64 { return *p },
 		"derefTime": func(p *time.Time) time.Time { return *p },

@@ -1,8 +1,11 @@
 package web
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -20,7 +23,7 @@ type aidHandlers struct {
 
 func (h *aidHandlers) routes() []Route {
 	m := auth.PermAidManage
-	return []Route{
+	rs := []Route{
 		{Method: "GET", Path: "/scorecard", Perm: auth.Anyone, Handler: h.handleScorecardIndex},
 		{Method: "GET", Path: "/scorecard/{code}", Perm: auth.Anyone, Handler: h.handleScorecardCountry},
 		{Method: "GET", Path: "/scorecard.csv", Perm: auth.Anyone, Handler: h.handleScorecardCSV},
@@ -53,7 +56,10 @@ func (h *aidHandlers) routes() []Route {
 			MaxBody: aid.MaxDocumentBytes*4/3 + 64<<10}, // the document travels in base64
 		{Method: "POST", Path: "/api/v1/aid/evidence/{id}/review", Perm: m, Handler: withIDBody(h.kit, http.StatusOK, h.aid.ReviewEvidence)},
 		{Method: "GET", Path: "/api/v1/aid/evidence/{id}/document", Perm: auth.Anyone, Handler: h.handleEvidenceDocument},
+		{Method: "POST", Path: "/api/v1/aid/iati", Perm: m, Handler: h.handleIATIImportAPI, MaxBody: aid.MaxIATIBytes},
+		{Method: "GET", Path: "/api/v1/aid/iati/activities", Perm: auth.Anyone, Handler: withQuery(h.kit, http.StatusOK, readImportID, h.aid.ListIATIActivities)},
 	}
+	return append(rs, h.aidFormRoutes()...)
 }
 
 // readCountry reads ?country=ISO3 ("" for every country).
@@ -65,6 +71,38 @@ func readCountry(r *http.Request) (string, error) {
 func readEvidenceFilter(r *http.Request) (aid.EvidenceFilter, error) {
 	q := r.URL.Query()
 	return aid.EvidenceFilter{Country: q.Get("country"), Status: q.Get("status"), Mine: q.Get("mine") == "1"}, nil
+}
+
+// readImportID reads ?import=ID (0 for every import).
+func readImportID(r *http.Request) (int64, error) {
+	n, err := queryInt(r, "import", 0, 0, 1<<62)
+	return int64(n), err
+}
+
+// handleIATIImportAPI is written out: its body is an IATI XML file, not
+// JSON. An empty body is 400, a body over the route's cap 413, a file at
+// fault 422 with its line and element; in each case nothing is imported.
+func (h *aidHandlers) handleIATIImportAPI(w http.ResponseWriter, r *http.Request) {
+	body := bufio.NewReaderSize(r.Body, 1<<16)
+	if _, err := body.Peek(1); errors.Is(err, io.EOF) {
+		h.writeError(w, r, http.StatusBadRequest, "empty_body", "The request body is empty; an IATI activity XML file is required.")
+		return
+	}
+	name := r.URL.Query().Get("name")
+	if name == "" {
+		name = "api upload"
+	}
+	res, err := h.aid.ImportIATI(r.Context(), name, body)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		h.writeError(w, r, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("The file is larger than %d bytes; nothing was imported. Use `amparo aid import-iati`.", tooBig.Limit))
+		return
+	}
+	if err != nil {
+		h.domainError(w, r, err)
+		return
+	}
+	h.writeJSON(w, http.StatusCreated, res)
 }
 
 // handleEvidenceDocument answers a document with the type read from its

@@ -43,7 +43,7 @@ func TestAidAPIAndScorecard(t *testing.T) {
 		p := call(auth.RoleAidOfficer, "POST", "/api/v1/aid/packages", pkgBody, http.StatusCreated)
 		prog := call(auth.RoleAidOfficer, "POST", fmt.Sprintf("/api/v1/aid/packages/%v/programs", p["id"]), `{"title":"Outreach","sector":"youth_services","partner":"X","amount":100,"citation":"c"}`, http.StatusCreated)
 		call(auth.RoleAidOfficer, "POST", fmt.Sprintf("/api/v1/aid/programs/%v/results", prog["id"]), `{"title":"Youths reached","measure":"unit","ascending":true,"citation":"c","periods":[{"period":"2016","target":100,"actual":120,"actual_citation":"annual report"}]}`, http.StatusCreated)
-		tr := call(auth.RoleAidOfficer, "POST", fmt.Sprintf("/api/v1/aid/packages/%v/tranches", p["id"]), `{"label":"25%","amount":250,"due_date":"2016-09-30"}`, http.StatusCreated)
+		tr := call(auth.RoleAidOfficer, "POST", fmt.Sprintf("/api/v1/aid/packages/%v/tranches", p["id"]), `{"label":"25%","amount":250,"due_date":"2099-09-30"}`, http.StatusCreated)
 		tpath := fmt.Sprintf("/api/v1/aid/tranches/%v", tr["id"])
 		bad := call(auth.RoleAidOfficer, "POST", tpath+"/conditions", `{"wording":"w","kind":"trend","rule":"series(\"homicides\").latest() < 1.0"}`, http.StatusUnprocessableEntity)
 		if s := fmt.Sprint(bad); !strings.Contains(s, "rule") || !strings.Contains(s, "line 1, column 8") {

@@ -21,6 +21,8 @@ var navItems = []NavItem{
 	{Key: "nav.case_stats", Href: "/cases/stats", Perm: auth.PermCaseStats},
 	{Key: "nav.indicators", Href: "/indicators", Perm: auth.Anyone},
 	{Key: "nav.scorecard", Href: "/scorecard", Perm: auth.Anyone},
+	{Key: "nav.aid", Href: "/aid", Perm: auth.PermAidManage},
+	{Key: "nav.aid_evidence", Href: "/aid/evidence/new", Perm: auth.PermAidEvidenceSubmit},
 	{Key: "nav.tracing", Href: "/tracing", Perm: auth.PermTracingRequest},
 	{Key: "nav.legal", Href: "/legal", Perm: auth.PermLegalQueue},
 	{Key: "nav.lost_contact", Href: "/followups/lost-contact", Perm: auth.PermFollowUpRead},
