@@ -30,6 +30,7 @@ func (s *Server) coreRoutes() []Route {
 		{Method: "GET", Path: "/admin/users", Perm: auth.PermUsersAdmin, Handler: s.handleUsersPage},
 		{Method: "POST", Path: "/admin/users", Perm: auth.PermUsersAdmin, Handler: s.handleUserCreate},
 		{Method: "POST", Path: "/admin/users/status", Perm: auth.PermUsersAdmin, Handler: s.handleUserDisable},
+		{Method: "POST", Path: "/admin/users/facilities", Perm: auth.PermFacilityManage, Handler: s.handleUserFacility},
 
 		{Method: "GET", Path: "/api/v1/openapi.json", Perm: auth.Anyone, Handler: s.handleOpenAPI},
 		{Method: "GET", Path: "/api/v1/me", Perm: auth.PermSelf, Handler: s.handleMe},

@@ -158,7 +158,7 @@ func (s *Service) Board(ctx context.Context, facilityID int64, limit int) (*Boar
 		// Open deadlines carry the child's facility: saying so lets the
 		// planner use the (facility_id, due_at) index instead of walking
 		// the facility's cases.
-		dcond, dargs := Scope{FacilityIDs: sc.FacilityIDs}.whereDeadline()
+		dcond, dargs := Scope{FacilityIDs: sc.FacilityIDs, Unplaced: sc.Unplaced}.whereDeadline()
 		where += " AND " + dcond
 		wargs = append(wargs, dargs...)
 	}
