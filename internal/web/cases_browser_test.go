@@ -180,7 +180,8 @@ func TestBrowserCustodyFlow(t *testing.T) {
 
 	// A second person, the admin, approves.
 	signIn("admin", caseURL)
-	run("approve", chromedp.WaitVisible(css(`button[id^="approve-"]`)), chromedp.Click(css(`button[id^="approve-"]`)))
+	run("approve", chromedp.WaitVisible(css(`a[id^="approve-"]`)), chromedp.Click(css(`a[id^="approve-"]`)),
+		chromedp.WaitVisible(css("#confirm-box")), chromedp.Click(css("#confirm-box")), chromedp.Click(css("#confirm-approve")))
 	state("released")
 	if got := browserText(t, ctx, "#timeline"); !strings.Contains(got, "release approved") || !strings.Contains(got, "caseworker@example.org") {
 		t.Errorf("timeline %q", got)

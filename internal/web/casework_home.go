@@ -1,0 +1,26 @@
+package web
+
+import "net/http"
+
+// homeView is what the home page shows besides the navigation: an
+// approver's queue of releases awaiting a second person.
+type homeView struct {
+	Queue      *releaseQueueView
+	QueueError bool
+}
+
+// casework is the casework handlers over the server's services.
+func (s *Server) casework() *caseworkHandlers {
+	return &caseworkHandlers{kit: s.kit, cases: s.svc.Custody, release: s.svc.Release, users: s.auth}
+}
+
+// homeData is the home page's data for the signed-in viewer. A failure
+// to read the queue is logged and said on the page, not a broken home.
+func (s *Server) homeData(r *http.Request) homeView {
+	q, err := s.casework().homeQueue(r)
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "home: approval queue", "request_id", requestIDOf(r), "err", err)
+		return homeView{QueueError: true}
+	}
+	return homeView{Queue: q}
+}
