@@ -30,6 +30,7 @@ const (
 	PermCaseStats          Permission = "case.stats"           // aggregate counts only, small counts shown as "<10"
 	PermCaseLegalRecord    Permission = "case.legal.record"    // record know-your-rights and legal screening as done
 	PermCaseExport         Permission = "case.export"          // take a case list out as CSV (within one's scope)
+	PermCaseWork           Permission = "case.work"            // notes, tasks and documents on the cases one sees
 
 	// Tracing.
 	PermTracingRequest Permission = "tracing.request" // record and read tracing requests from relatives
@@ -81,6 +82,9 @@ var permissions = map[Permission][]Role{
 	// supervisor's decision (reports to the program office), not every
 	// caseworker's.
 	PermCaseExport: {RoleAdmin, RoleSupervisor},
+	// Legal staff keep their privileged notes in their own systems, not
+	// on the case the facility reads.
+	PermCaseWork: {RoleAdmin, RoleIntake, RoleCaseworker, RoleSupervisor},
 
 	// Tracing.
 	PermTracingRequest: {RoleAdmin, RoleIntake, RoleCaseworker},

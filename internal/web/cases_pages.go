@@ -191,6 +191,7 @@ func (h *caseHandlers) casePage(w http.ResponseWriter, r *http.Request, id int64
 		}
 	}
 	data["Pending"] = pending
+	h.addCasework(r, id, data)
 	for k, x := range extra {
 		data[k] = x
 	}

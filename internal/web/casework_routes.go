@@ -6,18 +6,16 @@ import (
 
 	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/children/custody"
-	"github.com/amparo-project/amparo/internal/children/release"
 )
 
 // caseworkHandlers are the children domain's casework tools: the
 // approval queue, notes, tasks and documents on a case, paging and
 // export of the case list, merges. Scope is enforced by the services.
 type caseworkHandlers struct {
-	*kit
-	cases   *custody.Service
-	release *release.Service
-	// users names the people in the queue (who requested a release):
-	// accounts are the foundation's, read through its service.
+	*caseHandlers
+	// users names the people in the queue (who requested a release) and
+	// finds a task's assignee: accounts are the foundation's, read
+	// through its service.
 	users *auth.Service
 }
 
@@ -26,6 +24,19 @@ func (h *caseworkHandlers) routes() []Route {
 		{Method: "GET", Path: "/api/v1/releases/pending", Perm: auth.PermCaseReleaseApprove, Handler: withQuery(h.kit, http.StatusOK, noQuery, h.pendingReleases)},
 		{Method: "GET", Path: "/releases/{rid}", Perm: auth.PermCaseReleaseApprove, Handler: h.handleReleaseConfirmPage},
 		{Method: "POST", Path: "/releases/{rid}/approve", Perm: auth.PermCaseReleaseApprove, Handler: h.handleReleaseConfirmedPage},
+
+		// Notes, tasks and documents on a case.
+		{Method: "GET", Path: "/api/v1/cases/{id}/casework", Perm: auth.PermCaseRead, Handler: withID(h.kit, http.StatusOK, h.cases.CaseworkOf)},
+		{Method: "POST", Path: "/api/v1/cases/{id}/notes", Perm: auth.PermCaseWork, Handler: withIDBody(h.kit, http.StatusCreated, h.addNote)},
+		{Method: "POST", Path: "/api/v1/cases/{id}/tasks", Perm: auth.PermCaseWork, Handler: withIDBody(h.kit, http.StatusCreated, h.addTask)},
+		{Method: "POST", Path: "/api/v1/cases/{id}/tasks/{tid}/done", Perm: auth.PermCaseWork, Handler: h.handleTaskDoneAPI},
+		{Method: "POST", Path: "/api/v1/cases/{id}/documents", Perm: auth.PermCaseWork, Handler: h.handleDocumentUploadAPI, MaxBody: custody.MaxDocumentBytes + 1},
+		{Method: "GET", Path: "/api/v1/cases/{id}/documents/{did}", Perm: auth.PermCaseRead, Handler: h.handleDocumentDownload},
+		{Method: "POST", Path: "/cases/{id}/notes", Perm: auth.PermCaseWork, Handler: h.handleNotePage},
+		{Method: "POST", Path: "/cases/{id}/tasks", Perm: auth.PermCaseWork, Handler: h.handleTaskPage},
+		{Method: "POST", Path: "/cases/{id}/tasks/{tid}/done", Perm: auth.PermCaseWork, Handler: h.handleTaskDonePage},
+		{Method: "POST", Path: "/cases/{id}/documents", Perm: auth.PermCaseWork, Handler: h.handleDocumentPage, MaxBody: custody.MaxDocumentBytes + 64<<10},
+		{Method: "GET", Path: "/cases/{id}/documents/{did}", Perm: auth.PermCaseRead, Handler: h.handleDocumentDownload},
 	}
 }
 
