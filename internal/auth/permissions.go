@@ -31,6 +31,7 @@ const (
 	PermCaseLegalRecord    Permission = "case.legal.record"    // record know-your-rights and legal screening as done
 	PermCaseExport         Permission = "case.export"          // take a case list out as CSV (within one's scope)
 	PermCaseWork           Permission = "case.work"            // notes, tasks and documents on the cases one sees
+	PermCaseMerge          Permission = "case.merge"           // merge two cases of one child (both in one's scope)
 
 	// Tracing.
 	PermTracingRequest Permission = "tracing.request" // record and read tracing requests from relatives
@@ -85,6 +86,8 @@ var permissions = map[Permission][]Role{
 	// Legal staff keep their privileged notes in their own systems, not
 	// on the case the facility reads.
 	PermCaseWork: {RoleAdmin, RoleIntake, RoleCaseworker, RoleSupervisor},
+	// Merging closes a child's record: a supervisor's act, or an admin's.
+	PermCaseMerge: {RoleAdmin, RoleSupervisor},
 
 	// Tracing.
 	PermTracingRequest: {RoleAdmin, RoleIntake, RoleCaseworker},

@@ -93,6 +93,10 @@ func TestBrowserCustodyFlow(t *testing.T) {
 		chromedp.SetValue(css("#birth_date"), "2011-06-15"),
 		chromedp.SendKeys(css("#nationality"), "Guatemala"),
 		chromedp.Click(css("#intake-submit")),
+		// The girl recorded a week ago is shown before a second record
+		// is made; the officer creates this one anyway.
+		chromedp.WaitVisible(css("#intake-dups")),
+		chromedp.Click(css("#intake-create-anyway")),
 	)
 	state("encountered")
 	url, err := chromedp.Run(ctx, chromedp.Location())

@@ -56,7 +56,6 @@ func (h *caseHandlers) routes() []Route {
 		{Method: "GET", Path: "/cases", Perm: auth.PermCaseRead, Handler: h.handleCaseListPage},
 		{Method: "GET", Path: "/cases/export.csv", Perm: auth.PermCaseExport, Handler: h.handleCaseExportCSV},
 		{Method: "GET", Path: "/cases/new", Perm: auth.PermCaseCreate, Handler: h.handleCaseNewPage},
-		{Method: "POST", Path: "/cases", Perm: auth.PermCaseCreate, Handler: h.handleCaseCreatePage},
 		{Method: "GET", Path: "/cases/stats", Perm: auth.PermCaseStats, Handler: h.handleCaseStatsPage},
 		{Method: "GET", Path: "/cases/{id}", Perm: auth.PermCaseRead, Handler: h.handleCasePage},
 		{Method: "POST", Path: "/cases/{id}/transition", Perm: auth.PermCaseUpdate, Handler: h.handleCaseTransitionPage},

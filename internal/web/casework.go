@@ -15,6 +15,8 @@ type cwArgs struct {
 func init() {
 	addTemplateFuncs(template.FuncMap{
 		"cwWith": func(root *Page, v any) cwArgs { return cwArgs{Root: root, V: v} },
+		// cwPct is a probability as a whole percentage.
+		"cwPct": func(p float64) string { return fmt.Sprintf("%.0f%%", p*100) },
 		// cwSize is a file size in KiB or MiB.
 		"cwSize": func(n int64) string {
 			if n >= 1<<20 {

@@ -137,13 +137,15 @@ type caseworkForm struct {
 
 // caseworkMessages name each field's problem in words, by form and field.
 var caseworkMessages = map[string]string{
-	"note.body":      "casework.err.note_body",
-	"task.title":     "casework.err.task_title",
-	"task.due_on":    "casework.err.task_due",
-	"task.assignee":  "casework.err.task_assignee",
-	"document.file":  "casework.err.doc_file",
-	"document.name":  "casework.err.doc_name",
-	"document.other": "casework.err.doc_file",
+	"note.body":          "casework.err.note_body",
+	"task.title":         "casework.err.task_title",
+	"task.due_on":        "casework.err.task_due",
+	"task.assignee":      "casework.err.task_assignee",
+	"document.file":      "casework.err.doc_file",
+	"document.name":      "casework.err.doc_name",
+	"document.other":     "casework.err.doc_file",
+	"merge.duplicate_id": "casework.err.merge_case",
+	"merge.reason":       "casework.err.merge_reason",
 }
 
 // refused re-shows the case page with the form's values and problems, or

@@ -6,6 +6,7 @@ import (
 
 	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/children/custody"
+	"github.com/amparo-project/amparo/internal/tracing/requests"
 )
 
 // caseworkHandlers are the children domain's casework tools: the
@@ -17,6 +18,8 @@ type caseworkHandlers struct {
 	// finds a task's assignee: accounts are the foundation's, read
 	// through its service.
 	users *auth.Service
+	// tracing finds possible duplicates at intake (its exported search).
+	tracing *requests.Runner
 }
 
 func (h *caseworkHandlers) routes() []Route {
@@ -24,6 +27,10 @@ func (h *caseworkHandlers) routes() []Route {
 		{Method: "GET", Path: "/api/v1/releases/pending", Perm: auth.PermCaseReleaseApprove, Handler: withQuery(h.kit, http.StatusOK, noQuery, h.pendingReleases)},
 		{Method: "GET", Path: "/releases/{rid}", Perm: auth.PermCaseReleaseApprove, Handler: h.handleReleaseConfirmPage},
 		{Method: "POST", Path: "/releases/{rid}/approve", Perm: auth.PermCaseReleaseApprove, Handler: h.handleReleaseConfirmedPage},
+
+		// Intake, after a look for the same child among the cases the
+		// officer sees (casework_intake.go).
+		{Method: "POST", Path: "/cases", Perm: auth.PermCaseCreate, Handler: h.handleIntakeChecked},
 
 		// Notes, tasks and documents on a case.
 		{Method: "GET", Path: "/api/v1/cases/{id}/casework", Perm: auth.PermCaseRead, Handler: withID(h.kit, http.StatusOK, h.cases.CaseworkOf)},
@@ -37,6 +44,10 @@ func (h *caseworkHandlers) routes() []Route {
 		{Method: "POST", Path: "/cases/{id}/tasks/{tid}/done", Perm: auth.PermCaseWork, Handler: h.handleTaskDonePage},
 		{Method: "POST", Path: "/cases/{id}/documents", Perm: auth.PermCaseWork, Handler: h.handleDocumentPage, MaxBody: custody.MaxDocumentBytes + 64<<10},
 		{Method: "GET", Path: "/cases/{id}/documents/{did}", Perm: auth.PermCaseRead, Handler: h.handleDocumentDownload},
+
+		// Two cases of one child: merged by a supervisor or admin.
+		{Method: "POST", Path: "/api/v1/cases/{id}/merge", Perm: auth.PermCaseMerge, Handler: withIDBody(h.kit, http.StatusOK, h.merge)},
+		{Method: "POST", Path: "/cases/{id}/merge", Perm: auth.PermCaseMerge, Handler: h.handleMergePage},
 	}
 }
 
