@@ -37,9 +37,11 @@ func (h *caseworkHandlers) handleMergePage(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	if _, err := h.cases.MergeCases(r.Context(), id, dup, reason); err != nil {
-		var c *errs.ConflictError
+		var c *custody.MergeRefusal
 		if errors.As(err, &c) {
-			f := caseworkForm{Form: "merge", Values: values, Errors: map[string]string{"duplicate_id": h.translate(langOf(r), "casework.err.merge_refused", c.Msg)}}
+			lang := langOf(r)
+			why := h.translate(lang, "casework.merge.refused."+c.Code)
+			f := caseworkForm{Form: "merge", Values: values, Errors: map[string]string{"duplicate_id": h.translate(lang, "casework.err.merge_refused", why)}}
 			h.casePage(w, r, id, http.StatusConflict, map[string]any{"CWForm": f})
 			return
 		}

@@ -85,7 +85,7 @@ func TestMergeCasesWeb(t *testing.T) {
 			t.Errorf("refused merge form: %d", resp.StatusCode)
 		}
 		resp, body = env.uxPost(t, auth.RoleAdmin, "en", path, url.Values{"duplicate_id": {fmt.Sprint(dup)}, "reason": {"again"}})
-		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "These cases cannot be merged") {
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "These cases cannot be merged: the other case is already closed") {
 			t.Errorf("merging a closed case again: %d", resp.StatusCode)
 		}
 		resp, _ = env.uxPost(t, auth.RoleAdmin, "en", path, url.Values{"duplicate_id": {fmt.Sprint(other)}, "reason": {"same photo"}})

@@ -21,23 +21,36 @@ type Merge struct {
 	MergedAt time.Time `json:"merged_at"`
 }
 
-// mergeRefusal says why dup may not be merged into keep ("" when it may).
+// MergeRefusal is why two cases cannot be merged (409): Code names the
+// rule (itself, duplicate_closed, kept_closed, both_placed) for pages that
+// say it in their language.
+type MergeRefusal struct {
+	Code string
+	Msg  string
+}
+
+func (e *MergeRefusal) Error() string { return e.Msg }
+
+// Unwrap makes the refusal an errs.ErrConflict.
+func (e *MergeRefusal) Unwrap() error { return errs.ErrConflict }
+
+// mergeRefusal says why dup may not be merged into keep (nil when it may).
 // The duplicate's record is closed by the merge, so a duplicate whose
 // custody ended some other way (released, repatriated, aged out) keeps
 // that ending: merge the other way round. The kept case must be open, and
 // at most one of the two may hold a bed.
-func mergeRefusal(keep, dup *Case) string {
+func mergeRefusal(keep, dup *Case) *MergeRefusal {
 	switch {
 	case keep.ID == dup.ID:
-		return "a case cannot be merged into itself"
+		return &MergeRefusal{"itself", "a case cannot be merged into itself"}
 	case dup.State.Terminal():
-		return fmt.Sprintf("case %d is already closed (%s): merge it the other way, into case %d", dup.ID, dup.State, keep.ID)
+		return &MergeRefusal{"duplicate_closed", fmt.Sprintf("case %d is already closed (%s): merge it the other way, into case %d", dup.ID, dup.State, keep.ID)}
 	case keep.State.Terminal():
-		return fmt.Sprintf("case %d is closed (%s): keep the open case %d and merge %d into it", keep.ID, keep.State, dup.ID, keep.ID)
+		return &MergeRefusal{"kept_closed", fmt.Sprintf("case %d is closed (%s): keep the open case %d and merge %d into it", keep.ID, keep.State, dup.ID, keep.ID)}
 	case keep.State == StatePlaced && dup.State == StatePlaced:
-		return "both cases hold a bed: end one placement first (a transfer or a state change), then merge"
+		return &MergeRefusal{"both_placed", "both cases hold a bed: end one placement first (a transfer or a state change), then merge"}
 	}
-	return ""
+	return nil
 }
 
 // MergeCases makes dup part of keep, for two cases of one child: the
@@ -64,8 +77,8 @@ func (s *Service) MergeCases(ctx context.Context, keepID, dupID int64, reason st
 		if err != nil {
 			return &errs.ValidationError{Problems: []errs.FieldError{{Field: "duplicate_id", Problem: fmt.Sprintf("no case %d that you can see", dupID)}}}
 		}
-		if why := mergeRefusal(keep, dup); why != "" {
-			return errs.Conflict("%s", why)
+		if why := mergeRefusal(keep, dup); why != nil {
+			return why
 		}
 		return s.merge(ctx, keep, dup, m)
 	})

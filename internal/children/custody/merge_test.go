@@ -32,7 +32,10 @@ func TestMergeRefusal(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := mergeRefusal(tt.keep, tt.dup)
+			got := ""
+			if r := mergeRefusal(tt.keep, tt.dup); r != nil {
+				got = r.Msg
+			}
 			if (got == "") != (tt.refused == "") || !strings.Contains(got, tt.refused) {
 				t.Errorf("mergeRefusal = %q, want one with %q", got, tt.refused)
 			}
