@@ -115,6 +115,10 @@ func TestCaseNotesTasksDocuments(t *testing.T) {
 		if resp.StatusCode != 422 || !strings.Contains(body, `id="doc-file-error"`) || !strings.Contains(body, `value="acta"`) || !strings.Contains(body, "Elija un archivo PDF") {
 			t.Errorf("refused upload: %d", resp.StatusCode)
 		}
+		resp, body = cwUpload(t, env, auth.RoleCaseworker, "en", path+"/documents", "file", "big.txt", big, "big")
+		if resp.StatusCode != 422 || !strings.Contains(body, `id="doc-file-error"`) {
+			t.Errorf("a 9 MiB file from the page: %d", resp.StatusCode)
+		}
 		resp, _ = cwUpload(t, env, auth.RoleCaseworker, "en", path+"/documents", "file", "birth.pdf", []byte("%PDF-1.4\n%test"), "")
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != path+"#documents" {
 			t.Errorf("upload from the page: %d", resp.StatusCode)

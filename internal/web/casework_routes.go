@@ -42,7 +42,10 @@ func (h *caseworkHandlers) routes() []Route {
 		{Method: "POST", Path: "/cases/{id}/notes", Perm: auth.PermCaseWork, Handler: h.handleNotePage},
 		{Method: "POST", Path: "/cases/{id}/tasks", Perm: auth.PermCaseWork, Handler: h.handleTaskPage},
 		{Method: "POST", Path: "/cases/{id}/tasks/{tid}/done", Perm: auth.PermCaseWork, Handler: h.handleTaskDonePage},
-		{Method: "POST", Path: "/cases/{id}/documents", Perm: auth.PermCaseWork, Handler: h.handleDocumentPage, MaxBody: custody.MaxDocumentBytes + 64<<10},
+		// Twice the document limit: the form's token is read from the same
+		// body, so a file somewhat over 8 MiB still reaches the handler and
+		// is refused beside its field rather than as an expired form.
+		{Method: "POST", Path: "/cases/{id}/documents", Perm: auth.PermCaseWork, Handler: h.handleDocumentPage, MaxBody: 2*custody.MaxDocumentBytes + 64<<10},
 		{Method: "GET", Path: "/cases/{id}/documents/{did}", Perm: auth.PermCaseRead, Handler: h.handleDocumentDownload},
 
 		// Two cases of one child: merged by a supervisor or admin.
