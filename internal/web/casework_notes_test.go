@@ -61,8 +61,15 @@ func TestCaseNotesTasksDocuments(t *testing.T) {
 			t.Errorf("task %v", task)
 		}
 		tid := int64(task["id"].(float64))
+		if _, home := env.do(t, "GET", "/", env.tokens[auth.RoleSupervisor], ""); !strings.Contains(string(home), `id="my-tasks"`) || !strings.Contains(string(home), "Home study request") ||
+			!strings.Contains(string(home), "overdue") {
+			t.Errorf("the assignee's home page does not show the task")
+		}
 		env.call(t, "POST", fmt.Sprintf("%s/tasks/%d/done", base, tid), auth.RoleSupervisor, "", 200)
 		env.call(t, "POST", fmt.Sprintf("%s/tasks/%d/done", base, tid), auth.RoleSupervisor, "", 409)
+		if _, home := env.do(t, "GET", "/", env.tokens[auth.RoleSupervisor], ""); strings.Contains(string(home), `id="my-tasks"`) {
+			t.Errorf("a done task is still on the assignee's home page")
+		}
 
 		// Documents: by content, not name; the size limit; the hash.
 		png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0}, 100)...)

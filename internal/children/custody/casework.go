@@ -16,6 +16,7 @@ import (
 	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/children/internal/conv"
 	"github.com/amparo-project/amparo/internal/errs"
+	"github.com/amparo-project/amparo/internal/identity"
 	"github.com/amparo-project/amparo/internal/store"
 )
 
@@ -339,4 +340,61 @@ func (s *Service) documents(ctx context.Context, caseID int64) ([]Document, erro
 		out = append(out, d)
 	}
 	return out, rows.Err()
+}
+
+// AssignedTask is an open task of the caller's, with its child's name.
+type AssignedTask struct {
+	Task
+	CaseName string `json:"case_name"`
+}
+
+// MyTasks lists the open tasks assigned to the caller on the cases they
+// see, soonest due first (those without a date last): what their home
+// page shows, so that a task reaches the person it was given to.
+func (s *Service) MyTasks(ctx context.Context) ([]AssignedTask, error) {
+	p, err := auth.Require(ctx, auth.PermCaseWork)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := s.ScopeFor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cond, args := sc.where("c")
+	out := []AssignedTask{}
+	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+		rows, err := s.db.Query(ctx, `SELECT t.id, t.case_id, t.title, t.due_on, t.assignee_id, t.assignee, t.created_by, t.created_at, t.done_at, t.done_by,
+				c.given_names, c.surname1, c.surname2
+			FROM case_tasks t JOIN cases c ON c.id = t.case_id
+			WHERE t.assignee_id = ? AND t.done_at IS NULL AND `+cond+`
+			ORDER BY CASE WHEN t.due_on IS NULL THEN 1 ELSE 0 END, t.due_on, t.id LIMIT 200`, append([]any{p.UserID}, args...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var a AssignedTask
+			var due sql.NullString
+			var who sql.NullInt64
+			var at, done store.Time
+			var g, s1, s2 string
+			if err := rows.Scan(&a.ID, &a.CaseID, &a.Title, &due, &who, &a.Assignee, &a.CreatedBy, &at, &done, &a.DoneBy, &g, &s1, &s2); err != nil {
+				return err
+			}
+			a.DueOn, a.AssigneeID, a.CreatedAt, a.DoneAt = conv.PtrString(due), conv.PtrInt(who), at.Time, conv.PtrTime(done)
+			a.CaseName = (&Case{Person: identity.Person{GivenNames: g, Surname1: s1, Surname2: s2}}).DisplayName()
+			out = append(out, a)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		return audit.Log(ctx, s.db, audit.Event{Action: "case.tasks.mine", ObjectType: "case", ObjectID: "tasks", Detail: fmt.Sprintf("%d open tasks", len(out))})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("custody: my tasks: %w", err)
+	}
+	return out, nil
 }

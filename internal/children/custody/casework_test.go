@@ -97,9 +97,19 @@ func TestNotesAndTasks(t *testing.T) {
 		if !task.Overdue(f.clock) {
 			t.Error("a task due two days ago is not overdue")
 		}
+		if mine, err := f.s.MyTasks(admin); err != nil || len(mine) != 0 {
+			t.Errorf("admin's tasks: %+v %v", mine, err)
+		}
+		mineCtx := auth.NewContext(admin, auth.Principal{UserID: uid, Email: "cw@example.org", Role: auth.RoleAdmin})
+		if mine, err := f.s.MyTasks(mineCtx); err != nil || len(mine) != 1 || mine[0].CaseName != "Ana" {
+			t.Errorf("the assignee's tasks: %+v %v", mine, err)
+		}
 		done, err := f.s.CompleteTask(admin, c.ID, task.ID)
 		if err != nil || done.DoneAt == nil || done.DoneBy != "admin@example.org" || done.Overdue(f.clock) {
 			t.Fatalf("complete: %+v %v", done, err)
+		}
+		if mine, err := f.s.MyTasks(mineCtx); err != nil || len(mine) != 0 {
+			t.Errorf("a done task is still the assignee's: %+v %v", mine, err)
 		}
 		if _, err := f.s.CompleteTask(admin, c.ID, task.ID); !errors.Is(err, errs.ErrConflict) {
 			t.Errorf("completed twice: %v", err)
