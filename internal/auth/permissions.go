@@ -29,6 +29,9 @@ const (
 	PermBoardRead          Permission = "board.read"           // the deadline board (scoped like case.read)
 	PermCaseStats          Permission = "case.stats"           // aggregate counts only, small counts shown as "<10"
 	PermCaseLegalRecord    Permission = "case.legal.record"    // record know-your-rights and legal screening as done
+	PermCaseExport         Permission = "case.export"          // take a case list out as CSV (within one's scope)
+	PermCaseWork           Permission = "case.work"            // notes, tasks and documents on the cases one sees
+	PermCaseMerge          Permission = "case.merge"           // merge two cases of one child (both in one's scope)
 
 	// Tracing.
 	PermTracingRequest Permission = "tracing.request" // record and read tracing requests from relatives
@@ -76,6 +79,15 @@ var permissions = map[Permission][]Role{
 	PermBoardRead:          {RoleAdmin, RoleIntake, RoleCaseworker, RoleSupervisor, RoleLegal},
 	PermCaseStats:          Roles,
 	PermCaseLegalRecord:    {RoleAdmin, RoleCaseworker, RoleLegal},
+	// A list of children's names and birth dates leaving the system is a
+	// supervisor's decision (reports to the program office), not every
+	// caseworker's.
+	PermCaseExport: {RoleAdmin, RoleSupervisor},
+	// Legal staff keep their privileged notes in their own systems, not
+	// on the case the facility reads.
+	PermCaseWork: {RoleAdmin, RoleIntake, RoleCaseworker, RoleSupervisor},
+	// Merging closes a child's record: a supervisor's act, or an admin's.
+	PermCaseMerge: {RoleAdmin, RoleSupervisor},
 
 	// Tracing.
 	PermTracingRequest: {RoleAdmin, RoleIntake, RoleCaseworker},

@@ -17,18 +17,6 @@ import (
 // methods here adapt a service method whose arguments or answer differ
 // from the request body or the JSON answered.
 
-// searchCases answers {"cases": [...]}.
-func (h *caseHandlers) searchCases(ctx context.Context, q custody.SearchQuery) (map[string]any, error) {
-	res, err := h.cases.Search(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	if res == nil {
-		res = []custody.CaseSummary{}
-	}
-	return map[string]any{"cases": res}, nil
-}
-
 func childCaseQuery(r *http.Request) (custody.SearchQuery, error) {
 	q := custody.SearchQuery{Q: r.URL.Query().Get("q")}
 	if st := r.URL.Query().Get("state"); st != "" {

@@ -93,6 +93,10 @@ func TestBrowserCustodyFlow(t *testing.T) {
 		chromedp.SetValue(css("#birth_date"), "2011-06-15"),
 		chromedp.SendKeys(css("#nationality"), "Guatemala"),
 		chromedp.Click(css("#intake-submit")),
+		// The girl recorded a week ago is shown before a second record
+		// is made; the officer creates this one anyway.
+		chromedp.WaitVisible(css("#intake-dups")),
+		chromedp.Click(css("#intake-create-anyway")),
 	)
 	state("encountered")
 	url, err := chromedp.Run(ctx, chromedp.Location())
@@ -180,7 +184,8 @@ func TestBrowserCustodyFlow(t *testing.T) {
 
 	// A second person, the admin, approves.
 	signIn("admin", caseURL)
-	run("approve", chromedp.WaitVisible(css(`button[id^="approve-"]`)), chromedp.Click(css(`button[id^="approve-"]`)))
+	run("approve", chromedp.WaitVisible(css(`a[id^="approve-"]`)), chromedp.Click(css(`a[id^="approve-"]`)),
+		chromedp.WaitVisible(css("#confirm-box")), chromedp.Click(css("#confirm-box")), chromedp.Click(css("#confirm-approve")))
 	state("released")
 	if got := browserText(t, ctx, "#timeline"); !strings.Contains(got, "release approved") || !strings.Contains(got, "caseworker@example.org") {
 		t.Errorf("timeline %q", got)

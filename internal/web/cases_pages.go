@@ -12,7 +12,6 @@ import (
 	"github.com/amparo-project/amparo/internal/children/custody"
 	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/children/release"
-	"github.com/amparo-project/amparo/internal/errs"
 	"github.com/amparo-project/amparo/internal/identity"
 )
 
@@ -69,25 +68,6 @@ func init() {
 		"chRelationships": func() []release.Relationship { return release.Relationships() },
 		"chZones":         func() []string { return childIntakeZones },
 	})
-}
-
-func (h *caseHandlers) handleCasesPage(w http.ResponseWriter, r *http.Request) {
-	q, err := childCaseQuery(r)
-	if err != nil {
-		h.writeError(w, r, http.StatusBadRequest, "bad_query", err.Error())
-		return
-	}
-	res, err := h.cases.Search(r.Context(), q)
-	if fe := errs.Fields(err); len(fe) > 0 {
-		// A search over the bounds: the form again, with what was typed.
-		h.render(w, r, http.StatusUnprocessableEntity, "cases_list", map[string]any{"Q": q, "Results": []custody.CaseSummary{}, "Error": fe[0].Problem})
-		return
-	}
-	if err != nil {
-		h.domainError(w, r, err)
-		return
-	}
-	h.render(w, r, http.StatusOK, "cases_list", map[string]any{"Q": q, "Results": res, "HandedOver": r.URL.Query().Get("handed_over")})
 }
 
 func (h *caseHandlers) handleCaseNewPage(w http.ResponseWriter, r *http.Request) {
@@ -211,6 +191,7 @@ func (h *caseHandlers) casePage(w http.ResponseWriter, r *http.Request, id int64
 		}
 	}
 	data["Pending"] = pending
+	h.addCasework(r, id, data)
 	for k, x := range extra {
 		data[k] = x
 	}

@@ -25,7 +25,8 @@ func (h *caseHandlers) routes() []Route {
 		// API: cases. The endpoints that only decode, call and answer are
 		// made by the kit's helpers (kit.go); PATCH leaves the fields absent
 		// from the body as they are.
-		{Method: "GET", Path: "/api/v1/cases", Perm: auth.PermCaseRead, Handler: withQuery(h.kit, http.StatusOK, childCaseQuery, h.searchCases)},
+		{Method: "GET", Path: "/api/v1/cases", Perm: auth.PermCaseRead, Handler: withQuery(h.kit, http.StatusOK, parseCaseList, h.searchCasesPaged)},
+		{Method: "GET", Path: "/api/v1/cases/export", Perm: auth.PermCaseExport, Handler: h.handleCaseExportCSV},
 		{Method: "POST", Path: "/api/v1/cases", Perm: auth.PermCaseCreate, Handler: withBody(h.kit, http.StatusCreated, h.cases.CreateCase)},
 		{Method: "POST", Path: "/api/v1/cases/import", Perm: auth.PermCaseImport, Handler: h.handleCaseImportAPI, MaxBody: 64 << 20},
 		{Method: "GET", Path: "/api/v1/cases/import/jobs/{job}", Perm: auth.PermCaseImport, Handler: h.handleImportJobAPI},
@@ -52,9 +53,9 @@ func (h *caseHandlers) routes() []Route {
 		{Method: "POST", Path: "/api/v1/sponsors/{id}/vetting", Perm: auth.PermSponsorManage, Handler: withIDBody(h.kit, http.StatusOK, h.recordVetting)},
 
 		// Pages.
-		{Method: "GET", Path: "/cases", Perm: auth.PermCaseRead, Handler: h.handleCasesPage},
+		{Method: "GET", Path: "/cases", Perm: auth.PermCaseRead, Handler: h.handleCaseListPage},
+		{Method: "GET", Path: "/cases/export.csv", Perm: auth.PermCaseExport, Handler: h.handleCaseExportCSV},
 		{Method: "GET", Path: "/cases/new", Perm: auth.PermCaseCreate, Handler: h.handleCaseNewPage},
-		{Method: "POST", Path: "/cases", Perm: auth.PermCaseCreate, Handler: h.handleCaseCreatePage},
 		{Method: "GET", Path: "/cases/stats", Perm: auth.PermCaseStats, Handler: h.handleCaseStatsPage},
 		{Method: "GET", Path: "/cases/{id}", Perm: auth.PermCaseRead, Handler: h.handleCasePage},
 		{Method: "POST", Path: "/cases/{id}/transition", Perm: auth.PermCaseUpdate, Handler: h.handleCaseTransitionPage},

@@ -40,7 +40,7 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "home", nil)
+	s.render(w, r, http.StatusOK, "home", s.homeData(r))
 }
 
 func (s *Server) handleLang(w http.ResponseWriter, r *http.Request) {

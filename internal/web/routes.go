@@ -9,6 +9,7 @@ func (s *Server) routes() []Route {
 	rs = append(rs, s.coreRoutes()...)
 	rs = append(rs, (&tracingHandlers{kit: s.kit, runner: s.svc.Tracing}).routes()...)
 	rs = append(rs, (&caseHandlers{kit: s.kit, cases: s.svc.Custody, facilities: s.svc.Facilities, release: s.svc.Release, imports: s.imports}).routes()...)
+	rs = append(rs, s.casework().routes()...)
 	rs = append(rs, (&indicatorHandlers{kit: s.kit, ind: s.svc.Indicators}).routes()...)
 	rs = append(rs, (&aidHandlers{kit: s.kit, aid: s.svc.Aid}).routes()...)
 	rs = append(rs, (&sponsorListHandlers{kit: s.kit, release: s.svc.Release}).routes()...)
@@ -31,6 +32,7 @@ func (s *Server) coreRoutes() []Route {
 		{Method: "GET", Path: "/admin/users", Perm: auth.PermUsersAdmin, Handler: s.handleUsersPage},
 		{Method: "POST", Path: "/admin/users", Perm: auth.PermUsersAdmin, Handler: s.handleUserCreate},
 		{Method: "POST", Path: "/admin/users/status", Perm: auth.PermUsersAdmin, Handler: s.handleUserDisable},
+		{Method: "POST", Path: "/admin/users/facilities", Perm: auth.PermFacilityManage, Handler: s.handleUserFacility},
 
 		{Method: "GET", Path: "/api/v1/openapi.json", Perm: auth.Anyone, Handler: s.handleOpenAPI},
 		{Method: "GET", Path: "/api/v1/me", Perm: auth.PermSelf, Handler: s.handleMe},

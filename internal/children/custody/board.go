@@ -158,7 +158,7 @@ func (s *Service) Board(ctx context.Context, facilityID int64, limit int) (*Boar
 		// Open deadlines carry the child's facility: saying so lets the
 		// planner use the (facility_id, due_at) index instead of walking
 		// the facility's cases.
-		dcond, dargs := Scope{FacilityIDs: sc.FacilityIDs}.whereDeadline()
+		dcond, dargs := Scope{FacilityIDs: sc.FacilityIDs, Unplaced: sc.Unplaced}.whereDeadline()
 		where += " AND " + dcond
 		wargs = append(wargs, dargs...)
 	}
@@ -239,7 +239,8 @@ type SearchQuery struct {
 	Q          string // a case number, or name prefixes (given, first or second surname)
 	State      State
 	FacilityID int64
-	Limit      int
+	Limit      int // at most 500; 50 when 0
+	Offset     int // rows skipped, for paging (SearchPage)
 }
 
 // CaseSummary is one search result.
@@ -263,16 +264,18 @@ type CaseSummary struct {
 // columns are indexed, so a name search is index range scans. Results are
 // newest first.
 func (s *Service) Search(ctx context.Context, q SearchQuery) ([]CaseSummary, error) {
-	sc, err := s.ScopeFor(ctx)
+	pg, err := s.search(ctx, q, false, "case.search")
 	if err != nil {
 		return nil, err
 	}
-	if q.Limit <= 0 || q.Limit > 500 {
-		q.Limit = 50
-	}
+	return pg.Cases, nil
+}
+
+// searchWhere is the condition of a search within sc, with its arguments.
+func searchWhere(sc Scope, q SearchQuery) (string, []any, error) {
 	text := strings.TrimSpace(q.Q)
 	if err := checkSearchText(text); err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	cond, args := sc.where("c")
 	where := []string{cond}
@@ -292,13 +295,40 @@ func (s *Service) Search(ctx context.Context, q SearchQuery) ([]CaseSummary, err
 		where = append(where, "c.facility_id = ?")
 		args = append(args, q.FacilityID)
 	}
-	args = append(args, q.Limit)
-	out := []CaseSummary{}
+	return strings.Join(where, " AND "), args, nil
+}
+
+// search runs a search (a page of it from q.Offset, with the total of
+// matches when total), audited as action with how many records were shown.
+func (s *Service) search(ctx context.Context, q SearchQuery, total bool, action string) (*CasePage, error) {
+	if q.Limit <= 0 || q.Limit > 500 {
+		q.Limit = 50
+	}
+	return s.run(ctx, q, total, action)
+}
+
+// run is search without the page cap on q.Limit (an export's).
+func (s *Service) run(ctx context.Context, q SearchQuery, total bool, action string) (*CasePage, error) {
+	sc, err := s.ScopeFor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q.Offset = max(q.Offset, 0)
+	where, args, err := searchWhere(sc, q)
+	if err != nil {
+		return nil, err
+	}
+	pg := &CasePage{Cases: []CaseSummary{}, Offset: q.Offset, Limit: q.Limit, Total: -1}
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+		if total {
+			if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM cases c WHERE `+where, args...).Scan(&pg.Total); err != nil {
+				return fmt.Errorf("custody: search count: %w", err)
+			}
+		}
 		rows, err := s.db.Query(ctx, `SELECT c.id, c.given_names, c.surname1, c.surname2, c.state, c.sex, c.birth_date, c.nationality,
 				c.facility_id, COALESCE(f.name, ''), c.encountered_at
 			FROM cases c LEFT JOIN facilities f ON f.id = c.facility_id
-			WHERE `+strings.Join(where, " AND ")+` ORDER BY c.id DESC LIMIT ?`, args...)
+			WHERE `+where+` ORDER BY c.id DESC LIMIT ? OFFSET ?`, append(args, q.Limit, q.Offset)...)
 		if err != nil {
 			return fmt.Errorf("custody: search: %w", err)
 		}
@@ -314,24 +344,24 @@ func (s *Service) Search(ctx context.Context, q SearchQuery) ([]CaseSummary, err
 			}
 			cs.Name = (&Case{Person: identity.Person{GivenNames: g, Surname1: s1, Surname2: s2}}).DisplayName()
 			cs.Sex, cs.BirthDate, cs.FacilityID, cs.EncounteredAt = conv.PtrString(sex), conv.PtrString(birth), conv.PtrInt(fac), enc.Time
-			out = append(out, cs)
+			pg.Cases = append(pg.Cases, cs)
 		}
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("custody: search: %w", err)
 		}
 		// The query itself may be a child's name: the audit row records
 		// only how many records were shown.
-		ids := make([]int64, len(out))
-		for i, c := range out {
+		ids := make([]int64, len(pg.Cases))
+		for i, c := range pg.Cases {
 			ids[i] = c.ID
 		}
-		return audit.Log(ctx, s.db, audit.Event{Action: "case.search", ObjectType: "case", ObjectID: "search",
-			Detail: fmt.Sprintf("%d results; cases %s", len(out), idList(ids))})
+		return audit.Log(ctx, s.db, audit.Event{Action: action, ObjectType: "case", ObjectID: "search",
+			Detail: fmt.Sprintf("%d results; cases %s", len(pg.Cases), idList(ids))})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return pg, nil
 }
 
 // A search's text is bounded so that its SQL stays small: each word adds

@@ -19,10 +19,20 @@ func (s *Service) Place(ctx context.Context, caseID, facilityID int64, reason st
 	if _, err := auth.Require(ctx, auth.PermCaseUpdate); err != nil {
 		return nil, err
 	}
-	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+	sc, err := s.ScopeFor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.WithTx(ctx, func(ctx context.Context) error {
 		c, err := s.caseInScope(ctx, caseID)
 		if err != nil {
 			return err
+		}
+		// A caseworker places a waiting child in one of their own
+		// facilities: placing elsewhere would hand the child to staff
+		// who did not take them, and out of the caseworker's sight.
+		if c.State != StatePlaced && !sc.MayPlaceIn(facilityID) {
+			return &errs.ValidationError{Problems: []errs.FieldError{{Field: "facility_id", Problem: "you can place a child only in a facility you are assigned to"}}}
 		}
 		now := s.now()
 		band, err := placeable(c, facilityID, now)

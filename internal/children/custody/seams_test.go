@@ -119,6 +119,7 @@ func TestScopeSQLAgreesWithSees(t *testing.T) {
 			{"admin as creator", Scope{CreatedBy: w.f.principal(t, "admin").UserID}, 1},
 			{"unknown creator", Scope{CreatedBy: 99999}, 0},
 			{"unknown facility", Scope{FacilityIDs: []int64{99999}}, 0},
+			{"unknown facility, waiting children", Scope{FacilityIDs: []int64{99999}, Unplaced: true}, 2},
 		}
 		for _, name := range []string{"admin", "intake", "intake2", "cw-a", "legal-b", "cw-ab", "cw-none"} {
 			sc, err := w.f.s.ScopeFor(w.ctxs[name])
@@ -189,9 +190,9 @@ func TestBriefsScope(t *testing.T) {
 			{"admin", len(w.cases), false},
 			{"intake", 2, false},  // own, before referral
 			{"intake2", 1, false}, // own
-			{"cw-a", 2, false},    // placed at A
+			{"cw-a", 4, false},    // placed at A, and the two waiting for a bed (in border custody, referred)
 			{"legal-b", 2, false}, // placed at B, and the case closed there
-			{"cw-ab", 4, false},
+			{"cw-ab", 6, false},   // placed at A or B, closed at B, and the two waiting
 			{"cw-none", 0, false}, // no facility: nothing
 			{"public", 0, true},
 			{"auditor", 0, true},
