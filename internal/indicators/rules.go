@@ -125,6 +125,27 @@ const minCorrelationPairs = 5
 // widened (calibrate.go).
 const calibMinErrors = 10
 
+// calibrationFrom is the first origin whose errors calibrate model's
+// intervals: where the model, as it is used at later origins, can first be
+// fitted. Each model calibrates on every error it could have made: the
+// early ones of a short series hold its breaks (the monthly CBP series
+// begin with the 2020 collapse and the 2021 surge), and dropping them (the
+// rule before 2026-11-30 started every model where seasonal ETS fits, 26
+// values monthly) left the intervals of 74-value series blind to such
+// jumps. A model whose form changes with the data's length (ETS without
+// its season below two seasons, the combination without damped ETS)
+// starts where its final form does.
+func calibrationFrom(model string, m int) int {
+	switch model {
+	case ModelNaive, ModelDrift:
+		return 3 // naive(m=1) needs m+2 values, drift 3
+	case ModelSeasonalNaive:
+		return m + 2
+	default: // ETS(A,N,A), damped ETS, the combination (which holds damped ETS)
+		return calibrationStart(m)
+	}
+}
+
 // aciRate is how fast calibrated intervals widen after misses and narrow
 // after hits (adaptive conformal inference's gamma), and maxLevel the
 // widest level they may reach.

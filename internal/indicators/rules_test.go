@@ -209,6 +209,54 @@ func TestCalibrationRules(t *testing.T) {
 	}
 }
 
+// One case per branch of calibrationFrom: each model calibrates from the
+// first origin where its final form can be fitted, and a calibrated
+// forecast from that origin really uses the errors of the earliest one.
+func TestCalibrationFrom(t *testing.T) {
+	cases := []struct {
+		model string
+		m     int
+		want  int
+	}{
+		{ModelNaive, 12, 3},
+		{ModelDrift, 12, 3},
+		{ModelSeasonalNaive, 12, 14},
+		{ModelETSANA, 12, 26},
+		{ModelETS, 12, 26},
+		{ModelCombination, 12, 26},
+		{ModelNaive, 1, 3},
+		{ModelETS, 1, 6},
+		{ModelCombination, 1, 6},
+	}
+	y := make([]float64, 40)
+	for i := range y {
+		y[i] = 100 + float64(i%7)
+	}
+	r, err := newRolling(y, 1, ForecastOptions{Season: 12}, Models(12))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		if got := calibrationFrom(c.model, c.m); got != c.want {
+			t.Errorf("calibrationFrom(%s, %d) = %d, want %d", c.model, c.m, got, c.want)
+		}
+		if c.m != 12 {
+			continue
+		}
+		if r.at(c.model, c.want-1) != nil || r.at(c.model, c.want) == nil {
+			t.Errorf("%s: forecasts kept from origin %d, want from %d", c.model, c.want-1, c.want)
+		}
+		// At origin 40, horizon 1 holds one error per origin c.want..39.
+		sp, err := r.spreads(c.model, 40, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sp[0].N != 40-c.want {
+			t.Errorf("%s: %d errors at origin 40, want %d", c.model, sp[0].N, 40-c.want)
+		}
+	}
+}
+
 // One case per row of publisherRegionNames, and the UN's own name.
 func TestPublisherRegionNames(t *testing.T) {
 	cases := []struct{ publisher, name, want string }{
