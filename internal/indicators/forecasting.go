@@ -61,6 +61,10 @@ type TrackedForecast struct {
 	// from sample paths, when asked for (ForecastWindows).
 	Window string
 	Totals []WindowTotal
+	// Scenario is the same model with a covariate (scenario.go), with its
+	// own conditional backtest; nil with ScenarioNote saying why.
+	Scenario     *Scenario
+	ScenarioNote string
 }
 
 // Calibration is how one horizon's interval was made.
@@ -98,6 +102,18 @@ func (s *Service) ForecastWindows(ctx context.Context, q SeriesQuery, until stri
 	if err != nil {
 		return nil, fmt.Errorf("indicators: forecast %s %s: %w", q.Country, q.Indicator, err)
 	}
+	var cov *Tail
+	if tail.Series.Country != scenarioCovariateCountry {
+		scope := tail.Series.Scope
+		c, _, err := s.PickSeries(ctx, SeriesQuery{Country: scenarioCovariateCountry, Indicator: q.Indicator, Scope: &scope, Frequency: tail.Series.Frequency}, until)
+		switch {
+		case err == nil:
+			cov = &c
+		case !errors.Is(err, store.ErrNotFound):
+			return nil, err
+		}
+	}
+	scenarioFor(f, cov)
 	return f, nil
 }
 

@@ -146,6 +146,13 @@ func calibrationFrom(model string, m int) int {
 	}
 }
 
+// scenarioCovariateCountry: a country's series gets a scenario with the
+// covariate of this country's series of the same indicator, scope and
+// frequency (for unaccompanied children, all citizenships together: the
+// one covariate that overlaps the per-country monthly series over their
+// whole length; the HHS monthly figures stop in January 2021).
+const scenarioCovariateCountry = "ALL"
+
 // aciRate is how fast calibrated intervals widen after misses and narrow
 // after hits (adaptive conformal inference's gamma), and maxLevel the
 // widest level they may reach.

@@ -64,6 +64,19 @@ type apiForecast struct {
 	Track       []indicators.TrackRow    `json:"track_record"`
 	Total       string                   `json:"total,omitempty"`
 	Totals      []indicators.WindowTotal `json:"totals,omitempty"`
+	// Scenario is the same model with a covariate, with its own
+	// conditional backtest; ScenarioNote says why there is none.
+	Scenario     *apiScenario `json:"scenario,omitempty"`
+	ScenarioNote string       `json:"scenario_note,omitempty"`
+}
+
+// apiScenario is a scenario with its forecast under the covariate's
+// assumed level (the API assumes its last value).
+type apiScenario struct {
+	*indicators.Scenario
+	Assumption string             `json:"assumption"`
+	Level      float64            `json:"covariate_level"`
+	Forecast   []apiForecastPoint `json:"forecast"`
 }
 
 type apiForecastPoint struct {
@@ -92,6 +105,18 @@ func (h *indicatorHandlers) forecastAPI(ctx context.Context, fp forecastParams) 
 		Total: res.Window, Totals: res.Totals}
 	for i, p := range res.Periods {
 		out.Forecast = append(out.Forecast, apiForecastPoint{p, f.Point[i], f.Lower80[i], f.Upper80[i], f.Lower95[i], f.Upper95[i], res.Actuals[i]})
+	}
+	out.ScenarioNote = res.ScenarioNote
+	if sc := res.Scenario; sc != nil {
+		sf, err := sc.At(sc.CovariateLast)
+		if err != nil {
+			return nil, err
+		}
+		as := &apiScenario{Scenario: sc, Level: sc.CovariateLast, Assumption: indicators.ScenarioLastValue}
+		for i, p := range res.Periods {
+			as.Forecast = append(as.Forecast, apiForecastPoint{p, sf.Point[i], sf.Lower80[i], sf.Upper80[i], sf.Lower95[i], sf.Upper95[i], res.Actuals[i]})
+		}
+		out.Scenario = as
 	}
 	return out, nil
 }
