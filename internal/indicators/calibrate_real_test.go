@@ -51,6 +51,9 @@ func TestCalibratedRealFlows(t *testing.T) {
 	if def.Cover80 < 0.75 || def.Cover80 > 0.85 || def.Cover95 < 0.91 || def.Cover95 > 0.98 {
 		t.Errorf("default %s holds %.1f%% / %.1f%%, want 75-85%% / 91-98%%", def.Model, 100*def.Cover80, 100*def.Cover95)
 	}
+	if bt.Coverage != CoverageHonest {
+		t.Errorf("ALL: coverage verdict %q, want %q", bt.Coverage, CoverageHonest)
+	}
 	if f.Forecast.Model == ModelCombination && bt.Default != ModelCombination {
 		t.Errorf("forecast labelled combination, default is %s", bt.Default)
 	}

@@ -146,6 +146,33 @@ func calibrationFrom(model string, m int) int {
 	}
 }
 
+// Coverage verdicts: whether a model's calibrated intervals held about as
+// often as they say in its backtest (the bands: 75-85% for the 80%
+// interval, 91-98% for the 95%). A forecast whose model is outside them is
+// shown with the verdict, so that an 80% interval that held 58% of the
+// time is never read as an 80% interval (the per-country monthly series,
+// NOTES.md).
+const (
+	CoverageHonest    = "honest"
+	CoverageTooNarrow = "too_narrow" // held less often than they say
+	CoverageTooWide   = "too_wide"   // held more often: honest but wider than needed
+)
+
+var coverageBands = struct{ lo80, hi80, lo95, hi95 float64 }{0.75, 0.85, 0.91, 0.98}
+
+// coverageVerdict judges a score's coverage; too narrow wins over too wide
+// (a 95% interval that held too rarely is the graver fault).
+func coverageVerdict(s Score) string {
+	b := coverageBands
+	switch {
+	case s.Cover80 < b.lo80 || s.Cover95 < b.lo95:
+		return CoverageTooNarrow
+	case s.Cover80 > b.hi80 || s.Cover95 > b.hi95:
+		return CoverageTooWide
+	}
+	return CoverageHonest
+}
+
 // scenarioCovariateCountry: a country's series gets a scenario with the
 // covariate of this country's series of the same indicator, scope and
 // frequency (for unaccompanied children, all citizenships together: the

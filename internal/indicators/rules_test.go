@@ -257,6 +257,29 @@ func TestCalibrationFrom(t *testing.T) {
 	}
 }
 
+// One case per edge of coverageBands, and the figures of NOTES.md.
+func TestCoverageVerdict(t *testing.T) {
+	cases := []struct {
+		c80, c95 float64
+		want     string
+	}{
+		{0.790, 0.924, CoverageHonest},    // ALL, naive
+		{0.75, 0.91, CoverageHonest},      // lower edges held
+		{0.85, 0.98, CoverageHonest},      // upper edges held
+		{0.749, 0.95, CoverageTooNarrow},  // 80% too rarely
+		{0.80, 0.909, CoverageTooNarrow},  // 95% too rarely
+		{0.577, 0.846, CoverageTooNarrow}, // GTM, naive
+		{0.851, 0.95, CoverageTooWide},
+		{0.941, 0.979, CoverageTooWide}, // NIC, naive
+		{0.70, 0.99, CoverageTooNarrow}, // narrow at 80% wins over wide at 95%
+	}
+	for _, c := range cases {
+		if got := coverageVerdict(Score{Cover80: c.c80, Cover95: c.c95}); got != c.want {
+			t.Errorf("%.3f / %.3f: %s, want %s", c.c80, c.c95, got, c.want)
+		}
+	}
+}
+
 // One case per row of publisherRegionNames, and the UN's own name.
 func TestPublisherRegionNames(t *testing.T) {
 	cases := []struct{ publisher, name, want string }{

@@ -125,6 +125,9 @@ func TestScenarioOnRealSeries(t *testing.T) {
 	if sc.Covariate != "ALL/uac_encounters/month/cbp-enc-nw" || sc.Backtest.Origins != base.Origins || sc.Backtest.Forecast != base.Forecast {
 		t.Errorf("scenario %s on %d origins (%d forecasts), want the nationwide series on naive's %d (%d)", sc.Covariate, sc.Backtest.Origins, sc.Backtest.Forecast, base.Origins, base.Forecast)
 	}
+	if f.Backtest.Coverage != CoverageTooNarrow {
+		t.Errorf("GTM: coverage verdict %q, want %q (NOTES: 57.7%% / 84.6%%)", f.Backtest.Coverage, CoverageTooNarrow)
+	}
 	if math.Abs(sc.VsBase.Diff-(sc.Backtest.MASE-base.MASE)) > 1e-9 {
 		t.Errorf("difference %v is not the MASE gap %v", sc.VsBase.Diff, sc.Backtest.MASE-base.MASE)
 	}
