@@ -344,7 +344,11 @@ func indicatorsForecast(ctx context.Context, args []string, stdout io.Writer) er
 		fmt.Fprintf(stdout, "%s %s %s (%s, scope %q): %s model%s, on %d values %s..%s; intervals calibrated on its own past errors at each horizon; wrote %s\n",
 			q.Country, q.Indicator, res.Tail.Series.Frequency, indicators.ScopeLabel(res.Tail.Series.Scope), res.Tail.Series.Scope,
 			res.Forecast.Model, def, len(res.Tail.Values), res.Tail.Periods[0], res.Tail.Periods[len(res.Tail.Periods)-1], *outPath)
-		if c := res.Backtest.Coverage; c != indicators.CoverageHonest {
+		switch c := res.Backtest.Coverage; c {
+		case indicators.CoverageHonest:
+		case indicators.CoverageUnknown:
+			fmt.Fprintf(stdout, "note: the backtest has too few forecasts to check whether the %s model's intervals hold as often as they say\n", res.Forecast.Model)
+		default:
 			fmt.Fprintf(stdout, "warning: in the backtest the %s model's intervals were %s (80%%: 75-85%% held asked; 95%%: 91-98%%); see the backtest's coverage columns\n", res.Forecast.Model, strings.ReplaceAll(c, "_", " "))
 		}
 		writeScenarioSummary(stdout, res)

@@ -156,7 +156,14 @@ const (
 	CoverageHonest    = "honest"
 	CoverageTooNarrow = "too_narrow" // held less often than they say
 	CoverageTooWide   = "too_wide"   // held more often: honest but wider than needed
+	CoverageUnknown   = "too_few_forecasts"
 )
+
+// minCoverageForecasts: with fewer backtest forecasts no verdict is given.
+// The standard error of an 80% coverage measured on n forecasts is
+// sqrt(0.16/n): above 6.3 points below 40, more than the band's half-width
+// (5 points), so a verdict would be noise (the fiscal-year series: 5).
+const minCoverageForecasts = 40
 
 var coverageBands = struct{ lo80, hi80, lo95, hi95 float64 }{0.75, 0.85, 0.91, 0.98}
 
@@ -165,6 +172,8 @@ var coverageBands = struct{ lo80, hi80, lo95, hi95 float64 }{0.75, 0.85, 0.91, 0
 func coverageVerdict(s Score) string {
 	b := coverageBands
 	switch {
+	case s.Forecast < minCoverageForecasts:
+		return CoverageUnknown
 	case s.Cover80 < b.lo80 || s.Cover95 < b.lo95:
 		return CoverageTooNarrow
 	case s.Cover80 > b.hi80 || s.Cover95 > b.hi95:

@@ -263,6 +263,7 @@ func TestCoverageVerdict(t *testing.T) {
 		c80, c95 float64
 		want     string
 	}{
+		{1, 1, CoverageUnknown},           // fewer than minCoverageForecasts (GTM, fiscal years: 5)
 		{0.790, 0.924, CoverageHonest},    // ALL, naive
 		{0.75, 0.91, CoverageHonest},      // lower edges held
 		{0.85, 0.98, CoverageHonest},      // upper edges held
@@ -273,8 +274,12 @@ func TestCoverageVerdict(t *testing.T) {
 		{0.941, 0.979, CoverageTooWide}, // NIC, naive
 		{0.70, 0.99, CoverageTooNarrow}, // narrow at 80% wins over wide at 95%
 	}
-	for _, c := range cases {
-		if got := coverageVerdict(Score{Cover80: c.c80, Cover95: c.c95}); got != c.want {
+	for i, c := range cases {
+		n := minCoverageForecasts
+		if i == 0 {
+			n--
+		}
+		if got := coverageVerdict(Score{Cover80: c.c80, Cover95: c.c95, Forecast: n}); got != c.want {
 			t.Errorf("%.3f / %.3f: %s, want %s", c.c80, c.c95, got, c.want)
 		}
 	}
