@@ -219,7 +219,7 @@ type BacktestResult struct {
 	Choices   map[string]int
 	// Coverage is whether Model's intervals held about as often as they
 	// say in this backtest (CoverageHonest, CoverageTooNarrow,
-	// CoverageTooWide; rules.go coverageVerdict).
+	// CoverageTooWide, CoverageUnknown; rules.go coverageVerdict).
 	Coverage string
 	run      *backtest
 }
