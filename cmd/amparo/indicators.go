@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -45,11 +46,14 @@ Subcommands:
   forecast  --country ISO3 --indicator CODE --horizon N [--until PERIOD]
             [--model naive|seasonal_naive|drift|ets_ana|ets_damped|combination]
             [--total fiscal_year|year] [--scope S] [--frequency month|fiscal_year|year]
-            [--out F.csv]
+            [--scenario-level N] [--out F.csv]
             Without --model, the series' default: the model that beat naive by
             more than chance in the backtest, else naive. Intervals are
             calibrated on the model's own past errors at each horizon.
             --total prints one row per window (FY2015) from sample paths.
+            --scenario-level writes the scenario instead: the same model with
+            the ALL series as covariate standing at N per period; with --out
+            its conditional backtest beside the model's is printed.
   backtest  --country ISO3 --indicator CODE --horizon N [--scope S] [--frequency F]
             [--format table|csv]
 
@@ -273,19 +277,25 @@ func (f seriesFlags) query() (indicators.SeriesQuery, error) {
 }
 
 func indicatorsForecast(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := newFlagSet("indicators forecast", "--country ISO3 --indicator CODE --horizon N [--until PERIOD] [--model M] [--total fiscal_year|year] [--out F.csv]")
+	fs := newFlagSet("indicators forecast", "--country ISO3 --indicator CODE --horizon N [--until PERIOD] [--model M] [--total fiscal_year|year] [--scenario-level N] [--out F.csv]")
 	sf := addStoreFlags(fs)
 	flags := addSeriesFlags(fs)
 	until := fs.String("until", "", "use only data up to this period (2014, FY2014 or 2014-05); default: all")
 	model := fs.String("model", indicators.ModelDefault, "naive, seasonal_naive, drift, ets_ana, ets_damped or combination (default: chosen by the backtest)")
 	total := fs.String("total", "", "sum the forecast over windows: fiscal_year or year (monthly series)")
 	outPath := fs.String("out", "", "output CSV (default: standard output)")
+	level := fs.Float64("scenario-level", 0, "write the scenario instead: the same model with the ALL series as covariate, standing at this level (per period) over the horizon")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	q, err := flags.query()
 	if err != nil {
 		return err
+	}
+	scenario := false
+	fs.Visit(func(f *flag.Flag) { scenario = scenario || f.Name == "scenario-level" })
+	if scenario && (*level <= 0 || *total != "") {
+		return usagef("--scenario-level needs a positive level and no --total")
 	}
 	db, err := sf.open(ctx)
 	if err != nil {
@@ -298,13 +308,25 @@ func indicatorsForecast(ctx context.Context, args []string, stdout io.Writer) er
 	if err != nil {
 		return err
 	}
+	var sf0 indicators.Forecast
+	if scenario {
+		if res.Scenario == nil {
+			return fmt.Errorf("indicators: no scenario for %s %s: %s", q.Country, q.Indicator, res.ScenarioNote)
+		}
+		if sf0, err = res.Scenario.At(*level); err != nil {
+			return err
+		}
+	}
 	w, closeFn, err := createOut(*outPath)
 	if err != nil {
 		return err
 	}
-	if *total != "" {
+	switch {
+	case scenario:
+		err = writeForecastCSV(w, &indicators.SeriesForecast{Periods: res.Periods, Forecast: sf0})
+	case *total != "":
 		err = writeTotalsCSV(w, res.Totals)
-	} else {
+	default:
 		err = writeForecastCSV(w, res.SeriesForecast)
 	}
 	if err != nil {
@@ -322,8 +344,34 @@ func indicatorsForecast(ctx context.Context, args []string, stdout io.Writer) er
 		fmt.Fprintf(stdout, "%s %s %s (%s, scope %q): %s model%s, on %d values %s..%s; intervals calibrated on its own past errors at each horizon; wrote %s\n",
 			q.Country, q.Indicator, res.Tail.Series.Frequency, indicators.ScopeLabel(res.Tail.Series.Scope), res.Tail.Series.Scope,
 			res.Forecast.Model, def, len(res.Tail.Values), res.Tail.Periods[0], res.Tail.Periods[len(res.Tail.Periods)-1], *outPath)
+		switch c := res.Backtest.Coverage; c {
+		case indicators.CoverageHonest:
+		case indicators.CoverageUnknown:
+			fmt.Fprintf(stdout, "note: the backtest has too few forecasts to check whether the %s model's intervals hold as often as they say\n", res.Forecast.Model)
+		default:
+			fmt.Fprintf(stdout, "warning: in the backtest the %s model's intervals were %s (80%%: 75-85%% held asked; 95%%: 91-98%%); see the backtest's coverage columns\n", res.Forecast.Model, strings.ReplaceAll(c, "_", " "))
+		}
+		writeScenarioSummary(stdout, res)
 	}
 	return nil
+}
+
+// writeScenarioSummary says what the scenario is and how it did in its
+// conditional backtest, beside the model without the covariate.
+func writeScenarioSummary(out io.Writer, res *indicators.TrackedForecast) {
+	sc := res.Scenario
+	if sc == nil {
+		fmt.Fprintf(out, "scenario: none (%s)\n", res.ScenarioNote)
+		return
+	}
+	b := sc.Backtest
+	v := sc.VsBase
+	cmp := "too few origins for a test"
+	if v.Tested {
+		cmp = fmt.Sprintf("95%% interval %+.3f to %+.3f, p %.2f: %s", v.Lower, v.Upper, v.P, v.Verdict)
+	}
+	fmt.Fprintf(out, "scenario: %s with covariate %s (beta %.2f on %d one-step error pairs; last %s %.0f); conditional backtest (covariate at its actual values), %d origins: MASE %.3f, %.0f%% / %.0f%% held; vs %s: %+.3f (%s)\n",
+		sc.Base, sc.Covariate, sc.Beta, sc.Pairs, sc.CovariatePeriod, sc.CovariateLast, b.Origins, b.MASE, 100*b.Cover80, 100*b.Cover95, sc.Base, v.Diff, cmp)
 }
 
 func writeForecastCSV(w io.Writer, res *indicators.SeriesForecast) error {

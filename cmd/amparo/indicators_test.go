@@ -155,4 +155,46 @@ func TestIndicatorsCommands(t *testing.T) {
 	if err := indicatorsForecast(ctx, append([]string{"--country", "ALL"}, data...), &out); !errors.Is(err, errUsage) {
 		t.Errorf("forecast without --indicator: %v, want a usage error", err)
 	}
+
+	// The scenario: Guatemala with the nationwide total as covariate, its
+	// conditional track record printed beside the model's; twice the
+	// covariate's last value gives more children than the same series at
+	// half of it. A level of 0 is a usage error; ALL has no scenario.
+	scenario := func(level string) []string {
+		t.Helper()
+		p := filepath.Join(dir, "s"+level+".csv")
+		out.Reset()
+		if err := indicatorsForecast(ctx, append([]string{"--country", "GTM", "--indicator", "uac_encounters", "--horizon", "3", "--scenario-level", level, "--out", p}, data...), &out); err != nil {
+			t.Fatalf("scenario %s: %v", level, err)
+		}
+		if !strings.Contains(out.String(), "scenario: naive with covariate ALL/uac_encounters/month/cbp-enc-nw") || !strings.Contains(out.String(), "conditional backtest") ||
+			!strings.Contains(out.String(), "warning: in the backtest the naive model's intervals were too narrow") {
+			t.Errorf("scenario summary: %s", out.String())
+		}
+		b, _ := os.ReadFile(p)
+		recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+		if err != nil || len(recs) != 4 {
+			t.Fatalf("scenario CSV %v: %v", err, recs)
+		}
+		return recs[1]
+	}
+	hi, lo := scenario("1600"), scenario("400")
+	if h, l := parseF(t, hi[1]), parseF(t, lo[1]); !(h > l) {
+		t.Errorf("scenario at 1,600: %v, at 400: %v; want more at the higher level", h, l)
+	}
+	if err := indicatorsForecast(ctx, append([]string{"--country", "GTM", "--indicator", "uac_encounters", "--horizon", "3", "--scenario-level", "0"}, data...), &out); !errors.Is(err, errUsage) {
+		t.Errorf("--scenario-level 0: %v, want a usage error", err)
+	}
+	if err := indicatorsForecast(ctx, append([]string{"--country", "ALL", "--indicator", "uac_encounters", "--horizon", "3", "--scenario-level", "500"}, data...), &out); err == nil || !strings.Contains(err.Error(), "no scenario") {
+		t.Errorf("ALL scenario: %v, want refused with the reason", err)
+	}
+}
+
+func parseF(t *testing.T, s string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

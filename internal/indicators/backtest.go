@@ -102,11 +102,7 @@ func runBacktest(y []float64, h, minTrain int, o ForecastOptions) (*backtest, er
 			if err != nil {
 				continue // too short for this model at this origin
 			}
-			scale := 0.0
-			for t := m; t < origin; t++ {
-				scale += math.Abs(y[t] - y[t-m])
-			}
-			scale /= float64(origin - m)
+			scale := maseScale(y, origin, m)
 			if scale == 0 {
 				continue
 			}

@@ -40,9 +40,11 @@ type rolling struct {
 	pool int
 }
 
-// calibrationStart is the first origin whose errors calibrate: where the
-// most demanding model (seasonal ETS) can be fitted, for every model, so
-// that all are calibrated on the same origins.
+// calibrationStart is the shortest series a calibrated forecast is made
+// on, and the first backtest origin at the least: where the most demanding
+// model (seasonal ETS) can be fitted, so that every model is scored on the
+// same origins. Each model's errors calibrate from its own first origin
+// (rules.go calibrationFrom), which may be earlier.
 func calibrationStart(m int) int {
 	if m > 1 {
 		return 2*m + 2
@@ -50,7 +52,7 @@ func calibrationStart(m int) int {
 	return 6
 }
 
-// newRolling fits models at every origin from calibrationStart to len(y)
+// newRolling fits models at every origin from their calibrationFrom to len(y)
 // (the last one is today's forecast), h steps ahead.
 func newRolling(y []float64, h int, o ForecastOptions, models []string) (*rolling, error) {
 	m := max(o.Season, 1)
@@ -64,10 +66,16 @@ func newRolling(y []float64, h int, o ForecastOptions, models []string) (*rollin
 			work[i] = math.Log(v)
 		}
 	}
-	r := &rolling{y: y, work: work, o: o, from: calibrationStart(m), h: h, fc: map[string][]*Forecast{}, sp: map[string][][]spread{}}
-	if len(y) < r.from {
-		return nil, fmt.Errorf("%w: %d values, calibrated forecasts need %d", ErrTooShort, len(y), r.from)
+	if need := calibrationStart(m); len(y) < need {
+		return nil, fmt.Errorf("%w: %d values, calibrated forecasts need %d", ErrTooShort, len(y), need)
 	}
+	// Models are fitted from the earliest origin any model calibrates from;
+	// each keeps its forecasts from its own calibrationFrom on.
+	first := len(y)
+	for _, model := range models {
+		first = min(first, calibrationFrom(model, m))
+	}
+	r := &rolling{y: y, work: work, o: o, from: first, h: h, fc: map[string][]*Forecast{}, sp: map[string][][]spread{}}
 	for _, model := range models {
 		r.fc[model] = make([]*Forecast, len(y)-r.from+1)
 	}
@@ -91,6 +99,9 @@ func newRolling(y []float64, h int, o ForecastOptions, models []string) (*rollin
 			return f, nil
 		}
 		for _, model := range models {
+			if origin < calibrationFrom(model, m) {
+				continue
+			}
 			var f Forecast
 			var err error
 			if model == ModelCombination {

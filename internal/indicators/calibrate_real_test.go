@@ -51,6 +51,9 @@ func TestCalibratedRealFlows(t *testing.T) {
 	if def.Cover80 < 0.75 || def.Cover80 > 0.85 || def.Cover95 < 0.91 || def.Cover95 > 0.98 {
 		t.Errorf("default %s holds %.1f%% / %.1f%%, want 75-85%% / 91-98%%", def.Model, 100*def.Cover80, 100*def.Cover95)
 	}
+	if bt.Coverage != CoverageHonest {
+		t.Errorf("ALL: coverage verdict %q, want %q", bt.Coverage, CoverageHonest)
+	}
 	if f.Forecast.Model == ModelCombination && bt.Default != ModelCombination {
 		t.Errorf("forecast labelled combination, default is %s", bt.Default)
 	}
@@ -102,7 +105,15 @@ func TestCalibratedRealFlows(t *testing.T) {
 				hi += fy.Forecast.Upper80[j]
 			}
 		}
-		if !(fy15.Lower80 > lo && fy15.Upper80 < hi) {
+		// The summed bounds are the total's bounds if the months moved in
+		// lockstep. Less dependence narrows a total's interval, but not
+		// exactly at both ends: quantiles of sums of right-skewed values
+		// (exp of log-scale errors) are not subadditive, so the upper
+		// bound may pass the summed one by a little (drift, whose
+		// horizons are nearly comonotone: +0.8% since 2026-11-30). The
+		// check is that the lower bound is always above the summed one and
+		// the upper bound never more than 2% beyond it.
+		if !(fy15.Lower80 > lo && fy15.Upper80 < 1.02*hi) {
 			t.Errorf("%s: total's 80%% [%.0f, %.0f] not inside the summed bounds [%.0f, %.0f]", c.model, fy15.Lower80, fy15.Upper80, lo, hi)
 		}
 	}

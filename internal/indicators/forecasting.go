@@ -61,6 +61,10 @@ type TrackedForecast struct {
 	// from sample paths, when asked for (ForecastWindows).
 	Window string
 	Totals []WindowTotal
+	// Scenario is the same model with a covariate (scenario.go), with its
+	// own conditional backtest; nil with ScenarioNote saying why.
+	Scenario     *Scenario
+	ScenarioNote string
 }
 
 // Calibration is how one horizon's interval was made.
@@ -98,6 +102,18 @@ func (s *Service) ForecastWindows(ctx context.Context, q SeriesQuery, until stri
 	if err != nil {
 		return nil, fmt.Errorf("indicators: forecast %s %s: %w", q.Country, q.Indicator, err)
 	}
+	var cov *Tail
+	if tail.Series.Country != scenarioCovariateCountry {
+		scope := tail.Series.Scope
+		c, _, err := s.PickSeries(ctx, SeriesQuery{Country: scenarioCovariateCountry, Indicator: q.Indicator, Scope: &scope, Frequency: tail.Series.Frequency}, until)
+		switch {
+		case err == nil:
+			cov = &c
+		case !errors.Is(err, store.ErrNotFound):
+			return nil, err
+		}
+	}
+	scenarioFor(f, cov)
 	return f, nil
 }
 
@@ -125,8 +141,7 @@ func forecastTail(tail Tail, in Indicator, h int, model, window string) (*Tracke
 	if err != nil {
 		return nil, tooShortRefusal(err)
 	}
-	bt.Model = model
-	bt.Track = bt.run.trackRows(model, tail.Periods)
+	bt.setModel(model)
 	last := tail.Periods[n-1]
 	out := &TrackedForecast{
 		SeriesForecast: &SeriesForecast{Tail: tail, Indicator: in, Options: o, Periods: NextPeriods(last, h), Forecast: fc},
@@ -202,7 +217,24 @@ type BacktestResult struct {
 	// which each model was the default.
 	Selection Score
 	Choices   map[string]int
-	run       *backtest
+	// Coverage is whether Model's intervals held about as often as they
+	// say in this backtest (CoverageHonest, CoverageTooNarrow,
+	// CoverageTooWide, CoverageUnknown; rules.go coverageVerdict).
+	Coverage string
+	run      *backtest
+}
+
+// setModel makes model the one whose track record and coverage verdict
+// the result reports.
+func (bt *BacktestResult) setModel(model string) {
+	bt.Model = model
+	bt.Track = bt.run.trackRows(model, bt.Tail.Periods)
+	bt.Coverage = ""
+	for _, s := range bt.Scores {
+		if s.Model == model {
+			bt.Coverage = coverageVerdict(s)
+		}
+	}
 }
 
 // BacktestSeries runs the rolling-origin evaluation on one series. A
@@ -231,8 +263,9 @@ func BacktestTail(tail Tail, in Indicator, h int) (*BacktestResult, error) {
 	}
 	def := chooseDefault(run.scores)
 	sel, choices := run.selection(tail.Values, h)
-	return &BacktestResult{Tail: tail, Horizon: h, MinTrain: mt, Scores: run.scores, Default: def, Model: def,
-		Track: run.trackRows(def, tail.Periods), Selection: sel, Choices: choices, run: run}, nil
+	res := &BacktestResult{Tail: tail, Horizon: h, MinTrain: mt, Scores: run.scores, Default: def, Selection: sel, Choices: choices, run: run}
+	res.setModel(def)
+	return res, nil
 }
 
 // SeriesQuery picks one series for forecasting and backtests.

@@ -125,6 +125,70 @@ const minCorrelationPairs = 5
 // widened (calibrate.go).
 const calibMinErrors = 10
 
+// calibrationFrom is the first origin whose errors calibrate model's
+// intervals: where the model, as it is used at later origins, can first be
+// fitted. Each model calibrates on every error it could have made: the
+// early ones of a short series hold its breaks (the monthly CBP series
+// begin with the 2020 collapse and the 2021 surge), and dropping them (the
+// rule before 2026-11-30 started every model where seasonal ETS fits, 26
+// values monthly) left the intervals of 74-value series blind to such
+// jumps. A model whose form changes with the data's length (ETS without
+// its season below two seasons, the combination without damped ETS)
+// starts where its final form does.
+func calibrationFrom(model string, m int) int {
+	switch model {
+	case ModelNaive, ModelDrift:
+		return 3 // naive(m=1) needs m+2 values, drift 3
+	case ModelSeasonalNaive:
+		return m + 2
+	default: // ETS(A,N,A), damped ETS, the combination (which holds damped ETS)
+		return calibrationStart(m)
+	}
+}
+
+// Coverage verdicts: whether a model's calibrated intervals held about as
+// often as they say in its backtest (the bands: 75-85% for the 80%
+// interval, 91-98% for the 95%). A forecast whose model is outside them is
+// shown with the verdict, so that an 80% interval that held 58% of the
+// time is never read as an 80% interval (the per-country monthly series,
+// NOTES.md).
+const (
+	CoverageHonest    = "honest"
+	CoverageTooNarrow = "too_narrow" // held less often than they say
+	CoverageTooWide   = "too_wide"   // held more often: honest but wider than needed
+	CoverageUnknown   = "too_few_forecasts"
+)
+
+// minCoverageForecasts: with fewer backtest forecasts no verdict is given.
+// The standard error of an 80% coverage measured on n forecasts is
+// sqrt(0.16/n): above 6.3 points below 40, more than the band's half-width
+// (5 points), so a verdict would be noise (the fiscal-year series: 5).
+const minCoverageForecasts = 40
+
+var coverageBands = struct{ lo80, hi80, lo95, hi95 float64 }{0.75, 0.85, 0.91, 0.98}
+
+// coverageVerdict judges a score's coverage; too narrow wins over too wide
+// (a 95% interval that held too rarely is the graver fault).
+func coverageVerdict(s Score) string {
+	b := coverageBands
+	switch {
+	case s.Forecast < minCoverageForecasts:
+		return CoverageUnknown
+	case s.Cover80 < b.lo80 || s.Cover95 < b.lo95:
+		return CoverageTooNarrow
+	case s.Cover80 > b.hi80 || s.Cover95 > b.hi95:
+		return CoverageTooWide
+	}
+	return CoverageHonest
+}
+
+// scenarioCovariateCountry: a country's series gets a scenario with the
+// covariate of this country's series of the same indicator, scope and
+// frequency (for unaccompanied children, all citizenships together: the
+// one covariate that overlaps the per-country monthly series over their
+// whole length; the HHS monthly figures stop in January 2021).
+const scenarioCovariateCountry = "ALL"
+
 // aciRate is how fast calibrated intervals widen after misses and narrow
 // after hits (adaptive conformal inference's gamma), and maxLevel the
 // widest level they may reach.

@@ -209,6 +209,82 @@ func TestCalibrationRules(t *testing.T) {
 	}
 }
 
+// One case per branch of calibrationFrom: each model calibrates from the
+// first origin where its final form can be fitted, and a calibrated
+// forecast from that origin really uses the errors of the earliest one.
+func TestCalibrationFrom(t *testing.T) {
+	cases := []struct {
+		model string
+		m     int
+		want  int
+	}{
+		{ModelNaive, 12, 3},
+		{ModelDrift, 12, 3},
+		{ModelSeasonalNaive, 12, 14},
+		{ModelETSANA, 12, 26},
+		{ModelETS, 12, 26},
+		{ModelCombination, 12, 26},
+		{ModelNaive, 1, 3},
+		{ModelETS, 1, 6},
+		{ModelCombination, 1, 6},
+	}
+	y := make([]float64, 40)
+	for i := range y {
+		y[i] = 100 + float64(i%7)
+	}
+	r, err := newRolling(y, 1, ForecastOptions{Season: 12}, Models(12))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		if got := calibrationFrom(c.model, c.m); got != c.want {
+			t.Errorf("calibrationFrom(%s, %d) = %d, want %d", c.model, c.m, got, c.want)
+		}
+		if c.m != 12 {
+			continue
+		}
+		if r.at(c.model, c.want-1) != nil || r.at(c.model, c.want) == nil {
+			t.Errorf("%s: forecasts kept from origin %d, want from %d", c.model, c.want-1, c.want)
+		}
+		// At origin 40, horizon 1 holds one error per origin c.want..39.
+		sp, err := r.spreads(c.model, 40, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sp[0].N != 40-c.want {
+			t.Errorf("%s: %d errors at origin 40, want %d", c.model, sp[0].N, 40-c.want)
+		}
+	}
+}
+
+// One case per edge of coverageBands, and the figures of NOTES.md.
+func TestCoverageVerdict(t *testing.T) {
+	cases := []struct {
+		c80, c95 float64
+		want     string
+	}{
+		{1, 1, CoverageUnknown},           // fewer than minCoverageForecasts (GTM, fiscal years: 5)
+		{0.790, 0.924, CoverageHonest},    // ALL, naive
+		{0.75, 0.91, CoverageHonest},      // lower edges held
+		{0.85, 0.98, CoverageHonest},      // upper edges held
+		{0.749, 0.95, CoverageTooNarrow},  // 80% too rarely
+		{0.80, 0.909, CoverageTooNarrow},  // 95% too rarely
+		{0.577, 0.846, CoverageTooNarrow}, // GTM, naive
+		{0.851, 0.95, CoverageTooWide},
+		{0.941, 0.979, CoverageTooWide}, // NIC, naive
+		{0.70, 0.99, CoverageTooNarrow}, // narrow at 80% wins over wide at 95%
+	}
+	for i, c := range cases {
+		n := minCoverageForecasts
+		if i == 0 {
+			n--
+		}
+		if got := coverageVerdict(Score{Cover80: c.c80, Cover95: c.c95, Forecast: n}); got != c.want {
+			t.Errorf("%.3f / %.3f: %s, want %s", c.c80, c.c95, got, c.want)
+		}
+	}
+}
+
 // One case per row of publisherRegionNames, and the UN's own name.
 func TestPublisherRegionNames(t *testing.T) {
 	cases := []struct{ publisher, name, want string }{

@@ -61,9 +61,25 @@ type apiForecast struct {
 	Default     string                   `json:"default_model"`
 	Intervals   string                   `json:"intervals"`
 	Calibration []indicators.Calibration `json:"calibration"`
-	Track       []indicators.TrackRow    `json:"track_record"`
-	Total       string                   `json:"total,omitempty"`
-	Totals      []indicators.WindowTotal `json:"totals,omitempty"`
+	// Coverage says whether the model's intervals held about as often as
+	// they say in the backtest (honest, too_narrow, too_wide).
+	Coverage string                   `json:"coverage_check"`
+	Track    []indicators.TrackRow    `json:"track_record"`
+	Total    string                   `json:"total,omitempty"`
+	Totals   []indicators.WindowTotal `json:"totals,omitempty"`
+	// Scenario is the same model with a covariate, with its own
+	// conditional backtest; ScenarioNote says why there is none.
+	Scenario     *apiScenario `json:"scenario,omitempty"`
+	ScenarioNote string       `json:"scenario_note,omitempty"`
+}
+
+// apiScenario is a scenario with its forecast under the covariate's
+// assumed level (the API assumes its last value).
+type apiScenario struct {
+	*indicators.Scenario
+	Assumption string             `json:"assumption"`
+	Level      float64            `json:"covariate_level"`
+	Forecast   []apiForecastPoint `json:"forecast"`
 }
 
 type apiForecastPoint struct {
@@ -88,10 +104,22 @@ func (h *indicatorHandlers) forecastAPI(ctx context.Context, fp forecastParams) 
 	out := &apiForecast{Country: t.Series.Country, Indicator: t.Series.Indicator, Scope: t.Series.Scope, Frequency: string(t.Series.Frequency),
 		Model: f.Model, DataFrom: t.Periods[0], DataUntil: t.Periods[len(t.Periods)-1], Values: len(t.Values), Log: res.Options.Log,
 		Backtest: res.Backtest.Scores, Rechosen: res.Backtest.Selection, Horizon: len(res.Periods), MinTrain: res.Backtest.MinTrain,
-		Default: res.Backtest.Default, Intervals: indicators.IntervalsMethod, Calibration: res.Calibration, Track: res.Backtest.Track,
+		Default: res.Backtest.Default, Intervals: indicators.IntervalsMethod, Calibration: res.Calibration, Coverage: res.Backtest.Coverage, Track: res.Backtest.Track,
 		Total: res.Window, Totals: res.Totals}
 	for i, p := range res.Periods {
 		out.Forecast = append(out.Forecast, apiForecastPoint{p, f.Point[i], f.Lower80[i], f.Upper80[i], f.Lower95[i], f.Upper95[i], res.Actuals[i]})
+	}
+	out.ScenarioNote = res.ScenarioNote
+	if sc := res.Scenario; sc != nil {
+		sf, err := sc.At(sc.CovariateLast)
+		if err != nil {
+			return nil, err
+		}
+		as := &apiScenario{Scenario: sc, Level: sc.CovariateLast, Assumption: indicators.ScenarioLastValue}
+		for i, p := range res.Periods {
+			as.Forecast = append(as.Forecast, apiForecastPoint{p, sf.Point[i], sf.Lower80[i], sf.Upper80[i], sf.Lower95[i], sf.Upper95[i], res.Actuals[i]})
+		}
+		out.Scenario = as
 	}
 	return out, nil
 }
