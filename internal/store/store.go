@@ -54,8 +54,8 @@ type DB struct {
 
 // gateStats are SQLite's write gate figures, updated atomically.
 type gateStats struct {
-	n, waited, held, maxHeld atomic.Int64 // count, nanoseconds
-	acquiredAt               int64        // under the gate: when it was taken
+	n, waited, held, maxHeld, commit atomic.Int64 // count, nanoseconds
+	acquiredAt                       int64        // under the gate: when it was taken
 }
 
 // WriterStats says how SQLite's writers used the write gate since the
@@ -66,6 +66,7 @@ type WriterStats struct {
 	Waited  time.Duration // total time spent waiting for it
 	Held    time.Duration // total time it was held
 	MaxHeld time.Duration // longest single hold
+	Commit  time.Duration // of Held, total time in COMMIT (the WAL's fsync)
 }
 
 // WriterStats returns the write gate's figures so far.
@@ -73,6 +74,7 @@ func (db *DB) WriterStats() WriterStats {
 	return WriterStats{
 		Writes: db.gate.n.Load(), Waited: time.Duration(db.gate.waited.Load()),
 		Held: time.Duration(db.gate.held.Load()), MaxHeld: time.Duration(db.gate.maxHeld.Load()),
+		Commit: time.Duration(db.gate.commit.Load()),
 	}
 }
 
@@ -385,8 +387,12 @@ func (db *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) (e
 	if err = fn(context.WithValue(context.WithValue(ctx, txKey{}, &txState{tx: tx, stmts: map[*cachedStmt]*sql.Stmt{}}), afterKey{}, &after)); err != nil {
 		return err
 	}
+	commitStart := time.Now()
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
+	}
+	if db.writer != nil {
+		db.gate.commit.Add(int64(time.Since(commitStart)))
 	}
 	for _, f := range after {
 		f()
