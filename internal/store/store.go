@@ -246,11 +246,7 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 		}
 		defer db.unlockWriter()
 	}
-	if db.stmts != nil {
-		cs, st, err := db.cached(ctx, query)
-		if err != nil {
-			return nil, err
-		}
+	if cs, st := db.cached(ctx, query); st != nil {
 		defer db.stmts.release(cs)
 		return st.ExecContext(ctx, args...)
 	}
@@ -259,11 +255,20 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 
 // cached returns query's cached statement and the statement to run: the
 // cached one, or, inside a transaction, the same one on the transaction's
-// connection (prepared there once, then reused by database/sql).
-func (db *DB) cached(ctx context.Context, query string) (*cachedStmt, *sql.Stmt, error) {
+// connection (prepared there once, then reused by database/sql). It
+// returns a nil statement when the query is to run unprepared: on
+// PostgreSQL, for a statement that is not a plain query or change (PRAGMA,
+// DDL, SAVEPOINT: some act when prepared, and on another connection), or
+// when preparing fails (a table the transaction has just created is not
+// there for the other connection that prepares; running it reports any
+// real error).
+func (db *DB) cached(ctx context.Context, query string) (*cachedStmt, *sql.Stmt) {
+	if db.stmts == nil || !cacheable(query) {
+		return nil, nil
+	}
 	cs, err := db.stmts.get(ctx, db.sql, query)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil
 	}
 	if ts, ok := ctx.Value(txKey{}).(*txState); ok {
 		st, ok := ts.stmts[cs]
@@ -271,9 +276,23 @@ func (db *DB) cached(ctx context.Context, query string) (*cachedStmt, *sql.Stmt,
 			st = ts.tx.StmtContext(ctx, cs.stmt)
 			ts.stmts[cs] = st
 		}
-		return cs, st, nil
+		return cs, st
 	}
-	return cs, cs.stmt, nil
+	return cs, cs.stmt
+}
+
+// cacheable reports whether query is a plain query or change, the only
+// statements worth keeping prepared and safe to prepare elsewhere.
+func cacheable(query string) bool {
+	q := strings.TrimLeft(query, " \t\r\n(")
+	if end := strings.IndexAny(q, " \t\r\n("); end >= 0 {
+		q = q[:end]
+	}
+	switch strings.ToUpper(q) {
+	case "SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "REPLACE":
+		return true
+	}
+	return false
 }
 
 // SQLite lets one writer at a time hold its lock, and every transaction
@@ -317,11 +336,7 @@ func (db *DB) unlockWriter() {
 
 // Query runs a query written with `?` placeholders.
 func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if db.stmts != nil {
-		cs, st, err := db.cached(ctx, query)
-		if err != nil {
-			return nil, err
-		}
+	if cs, st := db.cached(ctx, query); st != nil {
 		defer db.stmts.release(cs)
 		return st.QueryContext(ctx, args...)
 	}
@@ -330,14 +345,9 @@ func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 
 // QueryRow runs a query that returns at most one row.
 func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	if db.stmts != nil {
-		cs, st, err := db.cached(ctx, query)
-		if err == nil {
-			defer db.stmts.release(cs)
-			return st.QueryRowContext(ctx, args...)
-		}
-		// *sql.Row carries its error only when made by a query: run it
-		// unprepared, which reports the same error.
+	if cs, st := db.cached(ctx, query); st != nil {
+		defer db.stmts.release(cs)
+		return st.QueryRowContext(ctx, args...)
 	}
 	return db.q(ctx).QueryRowContext(ctx, db.Rebind(query), args...)
 }
