@@ -54,8 +54,8 @@ type DB struct {
 
 // gateStats are SQLite's write gate figures, updated atomically.
 type gateStats struct {
-	n, waited, held, maxHeld atomic.Int64 // count, nanoseconds
-	acquiredAt               int64        // under the gate: when it was taken
+	n, waited, held, maxHeld, commit atomic.Int64 // count, nanoseconds
+	acquiredAt                       int64        // under the gate: when it was taken
 }
 
 // WriterStats says how SQLite's writers used the write gate since the
@@ -66,6 +66,7 @@ type WriterStats struct {
 	Waited  time.Duration // total time spent waiting for it
 	Held    time.Duration // total time it was held
 	MaxHeld time.Duration // longest single hold
+	Commit  time.Duration // of Held, total time in COMMIT (the WAL's fsync)
 }
 
 // WriterStats returns the write gate's figures so far.
@@ -73,6 +74,7 @@ func (db *DB) WriterStats() WriterStats {
 	return WriterStats{
 		Writes: db.gate.n.Load(), Waited: time.Duration(db.gate.waited.Load()),
 		Held: time.Duration(db.gate.held.Load()), MaxHeld: time.Duration(db.gate.maxHeld.Load()),
+		Commit: time.Duration(db.gate.commit.Load()),
 	}
 }
 
@@ -244,11 +246,7 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 		}
 		defer db.unlockWriter()
 	}
-	if db.stmts != nil {
-		cs, st, err := db.cached(ctx, query)
-		if err != nil {
-			return nil, err
-		}
+	if cs, st := db.cached(ctx, query); st != nil {
 		defer db.stmts.release(cs)
 		return st.ExecContext(ctx, args...)
 	}
@@ -257,11 +255,20 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 
 // cached returns query's cached statement and the statement to run: the
 // cached one, or, inside a transaction, the same one on the transaction's
-// connection (prepared there once, then reused by database/sql).
-func (db *DB) cached(ctx context.Context, query string) (*cachedStmt, *sql.Stmt, error) {
+// connection (prepared there once, then reused by database/sql). It
+// returns a nil statement when the query is to run unprepared: on
+// PostgreSQL, for a statement that is not a plain query or change (PRAGMA,
+// DDL, SAVEPOINT: some act when prepared, and on another connection), or
+// when preparing fails (a table the transaction has just created is not
+// there for the other connection that prepares; running it reports any
+// real error).
+func (db *DB) cached(ctx context.Context, query string) (*cachedStmt, *sql.Stmt) {
+	if db.stmts == nil || !cacheable(query) {
+		return nil, nil
+	}
 	cs, err := db.stmts.get(ctx, db.sql, query)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil
 	}
 	if ts, ok := ctx.Value(txKey{}).(*txState); ok {
 		st, ok := ts.stmts[cs]
@@ -269,9 +276,23 @@ func (db *DB) cached(ctx context.Context, query string) (*cachedStmt, *sql.Stmt,
 			st = ts.tx.StmtContext(ctx, cs.stmt)
 			ts.stmts[cs] = st
 		}
-		return cs, st, nil
+		return cs, st
 	}
-	return cs, cs.stmt, nil
+	return cs, cs.stmt
+}
+
+// cacheable reports whether query is a plain query or change, the only
+// statements worth keeping prepared and safe to prepare elsewhere.
+func cacheable(query string) bool {
+	q := strings.TrimLeft(query, " \t\r\n(")
+	if end := strings.IndexAny(q, " \t\r\n("); end >= 0 {
+		q = q[:end]
+	}
+	switch strings.ToUpper(q) {
+	case "SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "REPLACE":
+		return true
+	}
+	return false
 }
 
 // SQLite lets one writer at a time hold its lock, and every transaction
@@ -315,11 +336,7 @@ func (db *DB) unlockWriter() {
 
 // Query runs a query written with `?` placeholders.
 func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if db.stmts != nil {
-		cs, st, err := db.cached(ctx, query)
-		if err != nil {
-			return nil, err
-		}
+	if cs, st := db.cached(ctx, query); st != nil {
 		defer db.stmts.release(cs)
 		return st.QueryContext(ctx, args...)
 	}
@@ -328,14 +345,9 @@ func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 
 // QueryRow runs a query that returns at most one row.
 func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	if db.stmts != nil {
-		cs, st, err := db.cached(ctx, query)
-		if err == nil {
-			defer db.stmts.release(cs)
-			return st.QueryRowContext(ctx, args...)
-		}
-		// *sql.Row carries its error only when made by a query: run it
-		// unprepared, which reports the same error.
+	if cs, st := db.cached(ctx, query); st != nil {
+		defer db.stmts.release(cs)
+		return st.QueryRowContext(ctx, args...)
 	}
 	return db.q(ctx).QueryRowContext(ctx, db.Rebind(query), args...)
 }
@@ -385,8 +397,12 @@ func (db *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) (e
 	if err = fn(context.WithValue(context.WithValue(ctx, txKey{}, &txState{tx: tx, stmts: map[*cachedStmt]*sql.Stmt{}}), afterKey{}, &after)); err != nil {
 		return err
 	}
+	commitStart := time.Now()
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
+	}
+	if db.writer != nil {
+		db.gate.commit.Add(int64(time.Since(commitStart)))
 	}
 	for _, f := range after {
 		f()

@@ -155,3 +155,52 @@ func TestStatementCacheBounded(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// Statements that act when prepared or change the schema are not cached:
+// an index dropped and built again inside a transaction, twice (as the
+// indicators' bulk import does), and a table created in a transaction and
+// used there before it commits, which another connection cannot see.
+func TestStatementCacheLeavesDDLAlone(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	ctx := context.Background()
+	if _, err := db.Exec(ctx, `CREATE TABLE t (a INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `CREATE INDEX t_a ON t (a)`); err != nil {
+		t.Fatal(err)
+	}
+	for round := range 2 {
+		err := db.WithTx(ctx, func(ctx context.Context) error {
+			if _, err := db.Exec(ctx, `DROP INDEX t_a`); err != nil {
+				return err
+			}
+			if _, err := db.Exec(ctx, `INSERT INTO t (a) VALUES (?)`, round); err != nil {
+				return err
+			}
+			if _, err := db.Exec(ctx, `PRAGMA cache_size = -2000`); err != nil {
+				return err
+			}
+			_, err := db.Exec(ctx, `CREATE INDEX t_a ON t (a)`)
+			return err
+		})
+		if err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+	}
+	err := db.WithTx(ctx, func(ctx context.Context) error {
+		if _, err := db.Exec(ctx, `CREATE TABLE fresh (b INTEGER)`); err != nil {
+			return err
+		}
+		if _, err := db.Exec(ctx, `INSERT INTO fresh (b) VALUES (?)`, 7); err != nil {
+			return err
+		}
+		var b int
+		if err := db.QueryRow(ctx, `SELECT b FROM fresh`).Scan(&b); err != nil || b != 7 {
+			return fmt.Errorf("read back %d: %v", b, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
