@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -91,9 +92,15 @@ func crashRun(t *testing.T, env []string) map[int64]string {
 	sc := bufio.NewScanner(out)
 	killed := false
 	// Killed after a random-ish count, so that the kill falls at a
-	// different point of a transaction each run.
+	// different point of a transaction each run. On a slow, shared machine
+	// the child may not reach that count: the deadline's SIGKILL then falls
+	// mid-stream just the same, and the test checks what was acknowledged.
 	killAt := 150 + time.Now().Nanosecond()%200
-	deadline := time.AfterFunc(2*time.Minute, func() { _ = cmd.Process.Kill() })
+	var timedOut atomic.Bool
+	deadline := time.AfterFunc(2*time.Minute, func() {
+		timedOut.Store(true)
+		_ = cmd.Process.Kill()
+	})
 	defer deadline.Stop()
 	for sc.Scan() {
 		var id int64
@@ -110,6 +117,9 @@ func crashRun(t *testing.T, env []string) map[int64]string {
 		}
 	}
 	err = cmd.Wait()
+	if !killed && timedOut.Load() && len(acked) > 0 {
+		killed = true
+	}
 	if !killed {
 		t.Fatalf("the child stopped before it was killed (%v): %s", err, stderr.String())
 	}
