@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/store/storetest"
 )
 
@@ -121,6 +122,38 @@ func FuzzWriteRoutes(f *testing.F) {
 			var e apiError
 			if json.Unmarshal(w.Body.Bytes(), &e) != nil || e.Error.Code == "" || e.Error.Message == "" {
 				t.Fatalf("%s %s: %d not in the error shape: %.300s", rt.Method, path, w.Code, w.Body)
+			}
+		}
+	})
+}
+
+// TestWriteRoutesMalformedBodies runs issue 15's malformed bodies against
+// every write route on both engines (the fuzzer runs on SQLite only):
+// NUL was stored on SQLite and a 500 on PostgreSQL.
+func TestWriteRoutesMalformedBodies(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		env := newTestEnv(t, db)
+		env.call(t, "POST", "/api/v1/facilities", auth.RoleAdmin, validFacilityBody, 201)
+		env.call(t, "POST", "/api/v1/cases", auth.RoleAdmin, validCaseBody(), 201)
+		env.call(t, "POST", "/api/v1/sponsors", auth.RoleAdmin, validSponsorBody, 201)
+		bodies := issue15Bodies()
+		for _, b := range hygieneBodies {
+			bodies = append(bodies, b)
+		}
+		for _, rt := range writeAPIRoutes(env.srv) {
+			path := pathParam.ReplaceAllString(rt.Path, "1")
+			for _, b := range bodies {
+				resp, out := env.do(t, rt.Method, path, env.tokens[auth.RoleAdmin], b)
+				if resp.StatusCode >= 500 {
+					t.Errorf("%s %s with %.60q: %d %.200s", rt.Method, path, b, resp.StatusCode, out)
+					continue
+				}
+				if resp.StatusCode >= 400 {
+					var e apiError
+					if json.Unmarshal(out, &e) != nil || e.Error.Code == "" {
+						t.Errorf("%s %s: %d not in the error shape: %.200s", rt.Method, path, resp.StatusCode, out)
+					}
+				}
 			}
 		}
 	})
