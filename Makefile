@@ -69,6 +69,29 @@ test: vet staticcheck complexity vulncheck
 	@command -v xmllint >/dev/null 2>&1 || echo "*** WARNING: IATI schema validation tests will be SKIPPED: apt-get install libxml2-utils ***"
 	$(GO) test -race -count=1 -timeout 30m ./...
 
+# Every fuzz target (testing.F) over outside input: package:Function. A
+# test (cmd/amparo/fuzzlist_test.go) fails when one is missing here.
+FUZZ_TARGETS = \
+	./internal/web:FuzzDecodeJSON \
+	./internal/web:FuzzWriteRoutes \
+	./internal/children/custody:FuzzImportCases \
+	./internal/indicators:FuzzImport \
+	./internal/indicators:FuzzImportWorkbook \
+	./internal/indicators:FuzzWorkbookCells \
+	./internal/tracing:FuzzReadCSV \
+	./internal/tracing:FuzzReadModel \
+	./internal/legal:FuzzImportProviders
+
+# Runs each fuzz target for FUZZTIME (make fuzz FUZZTIME=2m for longer).
+# A new interesting input is minimised for at most 200 runs, so that a
+# short run fuzzes rather than minimises. A failing input is written to
+# the package's testdata/fuzz/ and becomes a test case once committed.
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
+	  echo "== $$fn in $$pkg for $(FUZZTIME)"; \
+	  $(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 200x $$pkg; \
+	done
+
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
 

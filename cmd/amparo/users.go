@@ -158,7 +158,11 @@ func usersSetDisabled(ctx context.Context, svc *auth.Service, sub string, a user
 	if err := svc.SetDisabled(ctx, a.email, sub == "disable"); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%sd %s\n", sub, a.email)
+	if sub == "disable" {
+		fmt.Fprintf(stdout, "disabled %s; its sessions were ended and its API tokens revoked (enabling it again does not restore them)\n", a.email)
+		return nil
+	}
+	fmt.Fprintf(stdout, "enabled %s; its old API tokens stay revoked: create new ones with 'amparo tokens create'\n", a.email)
 	return nil
 }
 

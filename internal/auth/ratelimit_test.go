@@ -3,6 +3,7 @@ package auth
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -209,5 +210,35 @@ func TestClientAddress(t *testing.T) {
 	}
 	if p, err := ParseTrustedProxies(""); err != nil || len(p) != 0 {
 		t.Errorf("empty list: %v %v", p, err)
+	}
+}
+
+// TestThrottleConcurrent: sign-ins arrive in parallel; run with -race.
+func TestThrottleConcurrent(t *testing.T) {
+	th := NewLoginThrottle(LoginRules(3))
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			// Even goroutines guess at one account as strangers; odd ones
+			// sign in to their own and then fail from their known browser.
+			a := LoginAttempt{Email: "u@example.org", Address: "192.0.2." + strconv.Itoa(g)}
+			if g%2 == 1 {
+				a.Email = "own" + strconv.Itoa(g) + "@example.org"
+				a.Devices = th.Succeeded(a)
+			}
+			for i := 0; i < 300; i++ {
+				th.Wait(a)
+				th.Failed(a)
+				if g%2 == 1 && i%50 == 0 {
+					a.Devices = th.Succeeded(a)
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	if w := th.Wait(LoginAttempt{Email: "u@example.org", Address: "203.0.113.1"}); w <= 0 {
+		t.Fatal("after hundreds of failures a stranger's attempt is not slowed")
 	}
 }

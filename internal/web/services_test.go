@@ -16,7 +16,7 @@ import (
 
 // testServices builds every domain's service on db as cmd/amparo serve
 // does; the test's Server takes them over and its cleanup stops them.
-func testServices(t *testing.T, db *store.DB) Services {
+func testServices(t testing.TB, db *store.DB) Services {
 	t.Helper()
 	fac := facilities.New(db, nil)
 	cases := custody.New(db, fac, nil)
