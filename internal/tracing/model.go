@@ -101,8 +101,8 @@ var defaultM = [nFields][]float64{
 	fBirthDate: {0.59, 0.05, 0.02, 0.20, 0.09, 0.02, 0.02, 0.01, 0},
 	fCountry:   {0.95, 0.05, 0},
 	fPlace:     {0.60, 0.30, 0.10, 0},
-	fMother:    {0.55, 0.15, 0.10, 0.10, 0.10, 0},
-	fFather:    {0.55, 0.15, 0.10, 0.10, 0.10, 0},
+	fMother:    {0.55, 0.15, 0.10, 0.10, 0.04, 0.06, 0},
+	fFather:    {0.55, 0.15, 0.10, 0.10, 0.04, 0.06, 0},
 }
 
 // Siblings: family fields agree as for one person, given names rarely,
@@ -127,8 +127,8 @@ var defaultU = [nFields][]float64{
 	fBirthDate: {0.0003, 0.0003, 0.004, 0.06, 0.0006, 0.005, 0.08, 0.85, 0},
 	fCountry:   {0.3, 0.7, 0},
 	fPlace:     {0.05, 0.02, 0.93, 0},
-	fMother:    {0.001, 0.001, 0.002, 0.01, 0.986, 0},
-	fFather:    {0.001, 0.001, 0.002, 0.01, 0.986, 0},
+	fMother:    {0.001, 0.001, 0.002, 0.01, 0.005, 0.981, 0},
+	fFather:    {0.001, 0.001, 0.002, 0.01, 0.005, 0.981, 0},
 }
 
 // DefaultModel returns an untrained model with hand-set probabilities.
@@ -702,3 +702,31 @@ func (m *Model) ForPopulation(n int) *Model {
 	c.prepare()
 	return &c
 }
+
+// carriedMin is the weight, in bits, from which a field is said to have
+// carried a match: one bit doubles the odds.
+const carriedMin = 1.0
+
+// CarriedBy names the fields of an explanation that carried the match
+// (each adds at least carriedMin bits), strongest first: what a
+// caseworker reads before the table ("given name, mother's name, age").
+// Rows that are not fields (the prior, the sibling alternative) are left
+// out.
+func CarriedBy(ex []FieldWeight) []string {
+	var rows []FieldWeight
+	for _, fw := range ex {
+		if fw.Weight >= carriedMin && !notField[fw.Field] {
+			rows = append(rows, fw)
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Weight > rows[j].Weight })
+	out := make([]string, len(rows))
+	for i, fw := range rows {
+		out[i] = fw.Field
+	}
+	return out
+}
+
+// notField marks the rows of an explanation that are not a field of the
+// records (see explain).
+var notField = map[string]bool{}

@@ -98,6 +98,9 @@ func TestTracingAPIFlow(t *testing.T) {
 			{"no name", "POST", "/api/v1/tracing/search", admin, `{"sex": "M"}`, 422},
 			{"bad birth date", "POST", "/api/v1/tracing/search", admin, `{"given_names": "José", "birth_date": "14/05/2010"}`, 422},
 			{"limit too high", "POST", "/api/v1/tracing/search", admin, `{"given_names": "José", "limit": 500}`, 422},
+			{"age not a number of years", "POST", "/api/v1/tracing/search", admin, `{"given_names": "José", "age": "fourteen"}`, 422},
+			{"age and birth date", "POST", "/api/v1/tracing/search", admin, `{"given_names": "José", "age": 14, "birth_date": "2010"}`, 422},
+			{"age of the wrong type", "POST", "/api/v1/tracing/search", admin, `{"given_names": "José", "age": [14]}`, 400},
 			{"wrong type", "POST", "/api/v1/tracing/search", admin, `{"given_names": 5}`, 400},
 			{"unknown field", "POST", "/api/v1/tracing/search", admin, `{"nombre": "José"}`, 400},
 			{"malformed", "POST", "/api/v1/tracing/search", admin, `{"given_names": `, 400},
@@ -281,6 +284,20 @@ func TestTracingPages(t *testing.T) {
 	resp, body = post("/tracing/search", url.Values{"given_names": {"Pepe"}, "surname1": {"Lopez"}, "sex": {"M"}, "birth_date": {"2010"}})
 	if resp.StatusCode != 200 || !strings.Contains(body, "José López Pérez") || strings.Contains(body, `id="no-candidates"`) {
 		t.Fatalf("search page: %d %s", resp.StatusCode, body)
+	}
+	// What a relative knows: an age rather than a birth date. The result
+	// says which fields carried the match and names the age.
+	born, _ := time.Parse("2006-01-02", "2010-05-14")
+	age := fmt.Sprintf("about %d", ageOn(born, time.Now()))
+	resp, body = post("/tracing/search", url.Values{"given_names": {"Pepe"}, "surname1": {"Lopez"}, "age": {age}})
+	if resp.StatusCode != 200 || !strings.Contains(body, "José López Pérez") || !strings.Contains(body, "Matched mainly on:") ||
+		!strings.Contains(body, "fits the age given") || !strings.Contains(body, `value="`+age+`"`) {
+		t.Fatalf("search by age: %d %s", resp.StatusCode, body)
+	}
+	// An age that cannot be read is refused beside what was typed.
+	resp, body = post("/tracing/search", url.Values{"given_names": {"Pepe"}, "age": {"catorce"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `value="catorce"`) || !strings.Contains(body, "Age: must be a number of years") {
+		t.Fatalf("search with an unreadable age: %d %s", resp.StatusCode, body)
 	}
 	// Nobody like this on record: the page says so rather than showing nothing.
 	resp, body = post("/tracing/search", url.Values{"given_names": {"Xochiquetzal"}, "surname1": {"Zzyzx"}, "sex": {"F"}, "birth_date": {"1990"}})
