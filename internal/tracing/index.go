@@ -31,8 +31,9 @@ type Index struct {
 type Candidate struct {
 	ID          string  `json:"id"`
 	Probability float64 `json:"probability"`
-	// Weight is the total evidence in bits (prior excluded): the sum of
-	// the weights in Explanation.
+	// Weight is the log-odds of a match in bits: the sum of the weights
+	// of the rows of Explanation (its fields, the prior and the sibling
+	// alternative).
 	Weight      float64       `json:"weight"`
 	Explanation []FieldWeight `json:"explanation"`
 }

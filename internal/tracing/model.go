@@ -412,28 +412,98 @@ type FieldWeight struct {
 }
 
 // explain returns the weight of each field for a pair, and the pair's
-// log-odds. A field's weight is log2 of its probability among matches over
-// its probability in the likelier alternative for this pair (siblings or
-// unrelated people), so the explanation says what told this record apart
-// from that alternative. The weights and the prior sum to about the
-// log-odds (exactly when the other alternative is negligible).
+// log-odds, so that the rows add up to it exactly:
+//
+//   - one row per field: log2 of its probability among matches over its
+//     probability among unrelated people (name frequencies included), so
+//     that agreeing surnames or parents count for what they are worth;
+//   - "prior": the odds of a match before any field is seen (about one
+//     record in the population is the person), a large negative number;
+//   - "siblings": what the chance that the two are siblings, who share
+//     surnames, parents and birthplace as the records of one child do,
+//     takes off (0 when that is negligible).
+//
+// An earlier version weighed each field against whichever of siblings or
+// unrelated people was likelier: surnames and parents then showed +0.0
+// when that was siblings, and the rows did not add up to the total (the
+// prior was left out).
 func (m *Model) explain(a, b *features) ([]FieldWeight, float64) {
 	v := m.compare(a, b)
 	ls := m.classLogs(&v, a)
-	alt := cUnrelated
-	if ls[cFamily] > ls[cUnrelated] {
-		alt = cFamily
-	}
-	out := make([]FieldWeight, nFields)
+	out := make([]FieldWeight, 0, nFields+2)
 	for f := 0; f < nFields; f++ {
 		l := v[f]
-		w := m.lp[cMatch][f][l] - m.lp[alt][f][l]
-		if alt == cUnrelated {
-			w += m.tf(f, l, a)
-		}
-		out[f] = FieldWeight{Field: fieldSpecs[f].Name, Level: fieldSpecs[f].Levels[l], Weight: w}
+		w := m.lp[cMatch][f][l] - m.lp[cUnrelated][f][l] + m.tf(f, l, a)
+		out = append(out, FieldWeight{Field: fieldSpecs[f].Name, Level: levelName(f, l, a, b), Weight: w})
 	}
-	return out, weightOf(ls)
+	total := weightOf(ls)
+	out = append(out,
+		FieldWeight{Field: rowPrior, Level: "base_rate", Weight: m.lprior[cMatch] - m.lprior[cUnrelated]},
+		FieldWeight{Field: rowSiblings, Level: "family_alternative", Weight: ls[cUnrelated] - logSum2(ls[cFamily], ls[cUnrelated])})
+	return out, total
+}
+
+// The rows of an explanation that are not fields.
+const (
+	rowPrior    = "prior"
+	rowSiblings = "siblings"
+)
+
+// levelName names level l of field f for a pair as an explanation shows
+// it: the level's name, or a more exact one where the level covers cases
+// a reader would tell apart. "year_only" is "same_month" when both dates
+// give the month (2011-03 and 2011-03-15) and "same_year" otherwise;
+// "nickname" is "spelling_variant" when the names differ only in their
+// vowels or in how they sound (Brian, Brayan); an exact place is
+// "same_department" when one names the department of the other.
+func levelName(f int, l uint8, a, b *features) string {
+	name := fieldSpecs[f].Levels[l]
+	switch {
+	case f == fBirthDate && l == dYearOnly:
+		if a.dob.m != 0 && b.dob.m != 0 {
+			return "same_month"
+		}
+		return "same_year"
+	case f == fGiven && l == gNickname && spellingVariant(a.given, b.given):
+		return "spelling_variant"
+	case f == fPlace && l == pExact && a.place != b.place && sameDepartment(a, b):
+		return "same_department"
+	}
+	return name
+}
+
+// spellingVariant reports whether two given names of as many words differ
+// only by words that are spelling variants of each other: the same
+// consonants (Brian, Brayan; Kevin, Kevyn) or the same phonetic key
+// (Carla, Karla). A nickname (Pepe, José) is not.
+func spellingVariant(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	differ := false
+	for i := range a {
+		if a[i] == b[i] {
+			continue
+		}
+		differ = true
+		if consonants(a[i]) != consonants(b[i]) && phoneticFolded(a[i]) != phoneticFolded(b[i]) {
+			return false
+		}
+	}
+	return differ
+}
+
+// consonants returns a folded word without its vowels, y and h.
+func consonants(w string) string {
+	out := make([]byte, 0, len(w))
+	for i := 0; i < len(w); i++ {
+		switch w[i] {
+		case 'a', 'e', 'i', 'o', 'u', 'y', 'h':
+		default:
+			out = append(out, w[i])
+		}
+	}
+	return string(out)
 }
 
 // setFrequencies counts given names and surnames over the records.
@@ -727,6 +797,10 @@ func CarriedBy(ex []FieldWeight) []string {
 	return out
 }
 
+// IsField reports whether a row of an explanation is a field of the
+// records, not the prior or the sibling alternative.
+func IsField(row string) bool { return !notField[row] }
+
 // notField marks the rows of an explanation that are not a field of the
 // records (see explain).
-var notField = map[string]bool{}
+var notField = map[string]bool{rowPrior: true, rowSiblings: true}

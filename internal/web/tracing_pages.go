@@ -69,7 +69,11 @@ func (h *tracingHandlers) fields(lang string, ex []tracing.FieldWeight) ([]traci
 	for i, fw := range ex {
 		out[i] = tracingField{Field: h.label(lang, "tracing.field.", fw.Field), Level: h.label(lang, "tracing.level.", fw.Level),
 			Weight: fw.Weight, Abs: math.Abs(fw.Weight)}
-		maxBar = math.Max(maxBar, out[i].Abs)
+		// The bars are scaled to the fields: the prior (some -12 bits)
+		// would flatten them; its own bar is simply full.
+		if tracing.IsField(fw.Field) {
+			maxBar = math.Max(maxBar, out[i].Abs)
+		}
 	}
 	return out, maxBar
 }

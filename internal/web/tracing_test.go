@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -77,6 +78,18 @@ func TestTracingAPIFlow(t *testing.T) {
 		decodeInto(t, body, &hits)
 		if len(hits.Candidates) == 0 || hits.Candidates[0].CaseID != jose || len(hits.Candidates[0].Explanation) == 0 {
 			t.Fatalf("search for Pepe Lopez: %s", body)
+		}
+		// The rows of the explanation add up to the weight, and the
+		// surname, the same on both sides, counts for the match.
+		sum := 0.0
+		for _, fw := range hits.Candidates[0].Explanation {
+			sum += fw.Weight
+			if fw.Field == "surname1" && fw.Weight < 1 {
+				t.Errorf("surname1 %+v", fw)
+			}
+		}
+		if math.Abs(sum-hits.Candidates[0].Weight) > 1e-6 {
+			t.Errorf("explanation adds up to %.3f, weight %.3f", sum, hits.Candidates[0].Weight)
 		}
 		// The caseworker works in no facility and the intake officer
 		// recorded none of these cases: they see no candidate at all.
@@ -282,7 +295,8 @@ func TestTracingPages(t *testing.T) {
 	}
 	// The search form posts, so that names stay out of URLs.
 	resp, body = post("/tracing/search", url.Values{"given_names": {"Pepe"}, "surname1": {"Lopez"}, "sex": {"M"}, "birth_date": {"2010"}})
-	if resp.StatusCode != 200 || !strings.Contains(body, "José López Pérez") || strings.Contains(body, `id="no-candidates"`) {
+	if resp.StatusCode != 200 || !strings.Contains(body, "José López Pérez") || strings.Contains(body, `id="no-candidates"`) ||
+		!strings.Contains(body, "Before any field") || !strings.Contains(body, "Total (log-odds of a match)") {
 		t.Fatalf("search page: %d %s", resp.StatusCode, body)
 	}
 	// What a relative knows: an age rather than a birth date. The result
