@@ -202,9 +202,9 @@ func (ix *Index) search(ctx context.Context, q *features, topK int, threshold fl
 	}
 	minW := weightFor(ix.model, threshold)
 	var hits []hit
-	var keys [48]uint64
+	var keys [64]uint64
 	ks := blockKeys(newKeyHasher(), q, keys[:0])
-	qSparse := !q.dob.valid || q.dob.d == 0
+	ql := lackOf(q)
 	for _, h := range ks {
 		if ctx.Err() != nil {
 			return nil
@@ -213,12 +213,12 @@ func (ix *Index) search(ctx context.Context, q *features, topK int, threshold fl
 		if len(p) > ruleMaxBlock(ruleOfKey(h), ix.maxBlock) {
 			continue
 		}
-		sparseRule := sparseOnly[ruleOfKey(h)] && !qSparse
+		r := ruleOfKey(h)
 		for _, i := range p {
 			if _, ok := seen[i]; ok {
 				continue
 			}
-			if sparseRule && ix.fs[i].dob.valid && ix.fs[i].dob.d != 0 {
+			if !compares(r, ql, lackOf(&ix.fs[i])) {
 				continue
 			}
 			seen[i] = struct{}{}
@@ -275,14 +275,21 @@ func (ix *Index) search(ctx context.Context, q *features, topK int, threshold fl
 // candidates visits the records q shares a blocking key with, for
 // training.
 func (ix *Index) candidates(q *features, fn func(f *features)) {
-	var keys [48]uint64
+	var keys [64]uint64
 	seen := map[uint32]struct{}{}
+	ql := lackOf(q)
 	for _, h := range blockKeys(newKeyHasher(), q, keys[:0]) {
 		p := ix.post[h]
 		if len(p) > ruleMaxBlock(ruleOfKey(h), ix.maxBlock) {
 			continue
 		}
+		// As search: the pairs a group does not compare (ruleNeeds) are
+		// not candidates either.
+		r := ruleOfKey(h)
 		for _, i := range p {
+			if !compares(r, ql, lackOf(&ix.fs[i])) {
+				continue
+			}
 			if _, ok := seen[i]; !ok {
 				seen[i] = struct{}{}
 				fn(&ix.fs[i])
