@@ -79,6 +79,7 @@ const (
 	rAll            // every word of the shorter name agrees with a word of the other
 	rJaro           // whole names close (typos, a space in the wrong place)
 	rPartial        // at least two words agree (a second name or surname dropped)
+	rGiven          // one side gives only a given name ("María") and it is the other's first
 	rDisagree
 	rMissing
 )
@@ -99,8 +100,8 @@ var fieldSpecs = [nFields]fieldSpec{
 	fBirthDate: {"birth_date", []string{"exact", "day_month_swapped", "year_month", "year_only", "year_off_by_one", "month_day", "within_a_year", "disagree", "missing"}, false},
 	fCountry:   {"birth_country", []string{"agree", "disagree", "missing"}, false},
 	fPlace:     {"birth_place", []string{"exact", "similar", "disagree", "missing"}, false},
-	fMother:    {"mother_name", []string{"exact", "all_words", "jaro_winkler", "partial", "disagree", "missing"}, false},
-	fFather:    {"father_name", []string{"exact", "all_words", "jaro_winkler", "partial", "disagree", "missing"}, false},
+	fMother:    {"mother_name", []string{"exact", "all_words", "jaro_winkler", "partial", "given_name_only", "disagree", "missing"}, false},
+	fFather:    {"father_name", []string{"exact", "all_words", "jaro_winkler", "partial", "given_name_only", "disagree", "missing"}, false},
 }
 
 // Jaro-Winkler thresholds. Tuned on the development sets: single-letter
@@ -361,6 +362,11 @@ func comparePlace(a, b *features) int {
 	if a.place == b.place {
 		return pExact
 	}
+	// A department and a municipality in it: as precise as the record
+	// that says less, and they agree (the explanation names it).
+	if sameDepartment(a, b) {
+		return pExact
+	}
 	if a.placePh == b.placePh || (abs(len(a.place)-len(b.place)) <= 3 && typoClose(a.place, b.place, jwPlace)) {
 		return pSimilar
 	}
@@ -438,7 +444,20 @@ func compareParent(a, b *parent) int {
 	if agree >= 2 {
 		return rPartial
 	}
+	if givenNameOnly(short, long) {
+		return rGiven
+	}
 	return rDisagree
+}
+
+// givenNameOnly reports whether short is a given name alone and it is
+// long's first: what a relative often knows of a parent ("mother María").
+func givenNameOnly(short, long *parent) bool {
+	if len(short.tokens) != 1 || len(long.tokens) < 2 {
+		return false
+	}
+	x, y := short.tokens[0], long.tokens[0]
+	return x == y || short.ph[0] == long.ph[0] || short.word(0) == long.word(0) || (x[0] == y[0] && typoClose(x, y, jwToken))
 }
 
 // vector is the level of agreement of each field for one pair.

@@ -46,6 +46,8 @@ type features struct {
 	country      string
 	place        string // folded
 	placePh      string
+	region       uint16 // the department of place in the gazetteer (places.go), 0 when unknown
+	placeIsDept  bool   // place is the department itself
 	mother       parent
 	father       parent
 	givenFirst   string // first canonical given word (blocking, frequencies)
@@ -98,6 +100,7 @@ func newFeatures(r *Record) features {
 	f.country = intern(canonicalCountry(r.BirthCountry))
 	f.place = intern(identity.Fold(r.BirthPlace))
 	f.placePh = intern(phoneticFolded(strings.ReplaceAll(f.place, " ", "")))
+	f.region, f.placeIsDept = places.region(f.place, f.country)
 	f.mother = newParent(r.MotherName)
 	if f.s2.fused == "" && len(f.mother.tokens) >= 3 {
 		t := f.mother.tokens

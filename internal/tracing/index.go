@@ -11,11 +11,15 @@ import (
 // children's cases, a new case against open requests. It is safe for
 // concurrent use.
 type Index struct {
-	mu       sync.RWMutex
-	model    *Model
-	ids      []string
-	fs       []features
-	post     map[uint64][]uint32
+	mu    sync.RWMutex
+	model *Model
+	ids   []string
+	fs    []features
+	post  map[uint64][]uint32
+	// byGiven holds the records under keys of the search alone (see
+	// givenKeys), for inquiries that give no surname; nil in Link's
+	// index.
+	byGiven  map[uint64][]uint32
 	maxBlock int
 	// pos holds the positions of each ID's records: a case known under
 	// other names (also-known-as) is indexed once per name. Replace
@@ -27,8 +31,9 @@ type Index struct {
 type Candidate struct {
 	ID          string  `json:"id"`
 	Probability float64 `json:"probability"`
-	// Weight is the total evidence in bits (prior excluded): the sum of
-	// the weights in Explanation.
+	// Weight is the log-odds of a match in bits: the sum of the weights
+	// of the rows of Explanation (its fields, the prior and the sibling
+	// alternative).
 	Weight      float64       `json:"weight"`
 	Explanation []FieldWeight `json:"explanation"`
 }
@@ -42,7 +47,7 @@ const searchMaxPosting = 2000
 // hand-set m are used with u, name frequencies and priors from the records
 // (see searchModel); use Train for a model fitted to a set with duplicates.
 func NewIndex(records []Record, model *Model) *Index {
-	ix := &Index{post: map[uint64][]uint32{}, maxBlock: searchMaxPosting}
+	ix := &Index{post: map[uint64][]uint32{}, byGiven: map[uint64][]uint32{}, maxBlock: searchMaxPosting}
 	fs, _ := prepare(context.Background(), records, workers())
 	if model == nil {
 		model = searchModel(fs)
@@ -74,6 +79,32 @@ func (ix *Index) addLocked(id string, f features, k *keyHasher, keys *[]uint64) 
 		}
 		ix.post[h] = append(ix.post[h], n)
 	}
+	if ix.byGiven == nil {
+		return // Link's index: the blocking keys alone, as dedupe
+	}
+	var gk [2]uint64
+	for _, h := range givenKeys(k, &ix.fs[n], gk[:0]) {
+		ix.byGiven[h] = append(ix.byGiven[h], n)
+	}
+}
+
+// givenKeys are keys of the first given name (its phonetic key, a
+// nickname read as its full name) with the birth year, and with the
+// mother's first given name. The blocking rules all need a surname or a
+// full date; a relative's "Pepe, about 14, mother María" has neither, so
+// a search without a surname also looks here. They are kept apart from
+// the blocking keys, which dedupe shares.
+func givenKeys(k *keyHasher, f *features, dst []uint64) []uint64 {
+	if f.givenFirstPh == "" {
+		return dst
+	}
+	if f.dob.valid {
+		dst = append(dst, k.key(0, f.givenFirstPh, yearKey(f.dob.y)))
+	}
+	if len(f.mother.tokens) > 0 {
+		dst = append(dst, k.key(1, f.givenFirstPh, phoneticFolded(canonicalWord(f.mother.tokens[0]))))
+	}
+	return dst
 }
 
 // Add indexes one more record.
@@ -108,6 +139,14 @@ func (ix *Index) Replace(id string, recs ...Record) {
 					delete(ix.post, h)
 				} else {
 					ix.post[h] = p
+				}
+			}
+		}
+		var gk [2]uint64
+		for _, h := range givenKeys(k, &ix.fs[n], gk[:0]) {
+			if p := ix.byGiven[h]; len(p) > 0 {
+				if i := slices.Index(p, n); i >= 0 {
+					ix.byGiven[h] = slices.Delete(p, i, i+1)
 				}
 			}
 		}
@@ -163,9 +202,9 @@ func (ix *Index) search(ctx context.Context, q *features, topK int, threshold fl
 	}
 	minW := weightFor(ix.model, threshold)
 	var hits []hit
-	var keys [48]uint64
+	var keys [64]uint64
 	ks := blockKeys(newKeyHasher(), q, keys[:0])
-	qSparse := !q.dob.valid || q.dob.d == 0
+	ql := lackOf(q)
 	for _, h := range ks {
 		if ctx.Err() != nil {
 			return nil
@@ -174,17 +213,35 @@ func (ix *Index) search(ctx context.Context, q *features, topK int, threshold fl
 		if len(p) > ruleMaxBlock(ruleOfKey(h), ix.maxBlock) {
 			continue
 		}
-		sparseRule := sparseOnly[ruleOfKey(h)] && !qSparse
+		r := ruleOfKey(h)
 		for _, i := range p {
 			if _, ok := seen[i]; ok {
 				continue
 			}
-			if sparseRule && ix.fs[i].dob.valid && ix.fs[i].dob.d != 0 {
+			if !compares(r, ql, lackOf(&ix.fs[i])) {
 				continue
 			}
 			seen[i] = struct{}{}
 			if w := ix.model.score(q, &ix.fs[i]); w >= minW {
 				hits = append(hits, hit{i, w})
+			}
+		}
+	}
+	if q.s1.fused == "" && q.s2.fused == "" {
+		var gk [2]uint64
+		for _, h := range givenKeys(newKeyHasher(), q, gk[:0]) {
+			p := ix.byGiven[h]
+			if len(p) > ix.maxBlock {
+				continue
+			}
+			for _, i := range p {
+				if _, ok := seen[i]; ok || ix.ids[i] == "" {
+					continue
+				}
+				seen[i] = struct{}{}
+				if w := ix.model.score(q, &ix.fs[i]); w >= minW {
+					hits = append(hits, hit{i, w})
+				}
 			}
 		}
 	}
@@ -218,14 +275,21 @@ func (ix *Index) search(ctx context.Context, q *features, topK int, threshold fl
 // candidates visits the records q shares a blocking key with, for
 // training.
 func (ix *Index) candidates(q *features, fn func(f *features)) {
-	var keys [48]uint64
+	var keys [64]uint64
 	seen := map[uint32]struct{}{}
+	ql := lackOf(q)
 	for _, h := range blockKeys(newKeyHasher(), q, keys[:0]) {
 		p := ix.post[h]
 		if len(p) > ruleMaxBlock(ruleOfKey(h), ix.maxBlock) {
 			continue
 		}
+		// As search: the pairs a group does not compare (ruleNeeds) are
+		// not candidates either.
+		r := ruleOfKey(h)
 		for _, i := range p {
+			if !compares(r, ql, lackOf(&ix.fs[i])) {
+				continue
+			}
 			if _, ok := seen[i]; !ok {
 				seen[i] = struct{}{}
 				fn(&ix.fs[i])
@@ -251,11 +315,31 @@ func searchModel(fs []features) *Model {
 		return m
 	}
 	m.estimateU(fs, 200_000, 1)
+	for _, fl := range queryLevels {
+		lv := &m.Fields[fl[0]].Levels[fl[1]]
+		lv.U = max(lv.U, defaultU[fl[0]][fl[1]])
+	}
 	m.Prior = 1 / float64(len(fs))
 	m.PriorFamily = 0.5 / float64(len(fs))
 	m.Population = len(fs)
 	m.prepare()
 	return m
+}
+
+// queryLevels are the levels that say how precise one side is rather
+// than how alike the two are: a year where the other has a full date, one
+// given name of two, a parent's given name alone, a name without its
+// accents, an initial. Cases on file are written alike (full dates, full
+// names, accents), so random pairs of them almost never show these
+// levels and u estimated from them is near 0, which made, say, "same
+// year" worth 14 bits against an unrelated child and left siblings as the
+// only alternative. A relative's inquiry shows them all the time; their u
+// is kept at least at the hand-set chance agreement.
+var queryLevels = [][2]int{
+	{fGiven, gFold}, {fGiven, gSubset}, {fGiven, gInitial},
+	{fSurname1, sFold}, {fSurname2, sFold}, {fSurname1, sInitial}, {fSurname2, sInitial},
+	{fBirthDate, dYearOnly}, {fBirthDate, dNear},
+	{fMother, rPartial}, {fMother, rGiven}, {fFather, rPartial}, {fFather, rGiven},
 }
 
 // searchModelMin is the fewest records from which u and the priors are

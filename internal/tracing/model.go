@@ -101,8 +101,8 @@ var defaultM = [nFields][]float64{
 	fBirthDate: {0.59, 0.05, 0.02, 0.20, 0.09, 0.02, 0.02, 0.01, 0},
 	fCountry:   {0.95, 0.05, 0},
 	fPlace:     {0.60, 0.30, 0.10, 0},
-	fMother:    {0.55, 0.15, 0.10, 0.10, 0.10, 0},
-	fFather:    {0.55, 0.15, 0.10, 0.10, 0.10, 0},
+	fMother:    {0.55, 0.15, 0.10, 0.10, 0.04, 0.06, 0},
+	fFather:    {0.55, 0.15, 0.10, 0.10, 0.04, 0.06, 0},
 }
 
 // Siblings: family fields agree as for one person, given names rarely,
@@ -127,8 +127,8 @@ var defaultU = [nFields][]float64{
 	fBirthDate: {0.0003, 0.0003, 0.004, 0.06, 0.0006, 0.005, 0.08, 0.85, 0},
 	fCountry:   {0.3, 0.7, 0},
 	fPlace:     {0.05, 0.02, 0.93, 0},
-	fMother:    {0.001, 0.001, 0.002, 0.01, 0.986, 0},
-	fFather:    {0.001, 0.001, 0.002, 0.01, 0.986, 0},
+	fMother:    {0.001, 0.001, 0.002, 0.01, 0.005, 0.981, 0},
+	fFather:    {0.001, 0.001, 0.002, 0.01, 0.005, 0.981, 0},
 }
 
 // DefaultModel returns an untrained model with hand-set probabilities.
@@ -412,28 +412,98 @@ type FieldWeight struct {
 }
 
 // explain returns the weight of each field for a pair, and the pair's
-// log-odds. A field's weight is log2 of its probability among matches over
-// its probability in the likelier alternative for this pair (siblings or
-// unrelated people), so the explanation says what told this record apart
-// from that alternative. The weights and the prior sum to about the
-// log-odds (exactly when the other alternative is negligible).
+// log-odds, so that the rows add up to it exactly:
+//
+//   - one row per field: log2 of its probability among matches over its
+//     probability among unrelated people (name frequencies included), so
+//     that agreeing surnames or parents count for what they are worth;
+//   - "prior": the odds of a match before any field is seen (about one
+//     record in the population is the person), a large negative number;
+//   - "siblings": what the chance that the two are siblings, who share
+//     surnames, parents and birthplace as the records of one child do,
+//     takes off (0 when that is negligible).
+//
+// An earlier version weighed each field against whichever of siblings or
+// unrelated people was likelier: surnames and parents then showed +0.0
+// when that was siblings, and the rows did not add up to the total (the
+// prior was left out).
 func (m *Model) explain(a, b *features) ([]FieldWeight, float64) {
 	v := m.compare(a, b)
 	ls := m.classLogs(&v, a)
-	alt := cUnrelated
-	if ls[cFamily] > ls[cUnrelated] {
-		alt = cFamily
-	}
-	out := make([]FieldWeight, nFields)
+	out := make([]FieldWeight, 0, nFields+2)
 	for f := 0; f < nFields; f++ {
 		l := v[f]
-		w := m.lp[cMatch][f][l] - m.lp[alt][f][l]
-		if alt == cUnrelated {
-			w += m.tf(f, l, a)
-		}
-		out[f] = FieldWeight{Field: fieldSpecs[f].Name, Level: fieldSpecs[f].Levels[l], Weight: w}
+		w := m.lp[cMatch][f][l] - m.lp[cUnrelated][f][l] + m.tf(f, l, a)
+		out = append(out, FieldWeight{Field: fieldSpecs[f].Name, Level: levelName(f, l, a, b), Weight: w})
 	}
-	return out, weightOf(ls)
+	total := weightOf(ls)
+	out = append(out,
+		FieldWeight{Field: rowPrior, Level: "base_rate", Weight: m.lprior[cMatch] - m.lprior[cUnrelated]},
+		FieldWeight{Field: rowSiblings, Level: "family_alternative", Weight: ls[cUnrelated] - logSum2(ls[cFamily], ls[cUnrelated])})
+	return out, total
+}
+
+// The rows of an explanation that are not fields.
+const (
+	rowPrior    = "prior"
+	rowSiblings = "siblings"
+)
+
+// levelName names level l of field f for a pair as an explanation shows
+// it: the level's name, or a more exact one where the level covers cases
+// a reader would tell apart. "year_only" is "same_month" when both dates
+// give the month (2011-03 and 2011-03-15) and "same_year" otherwise;
+// "nickname" is "spelling_variant" when the names differ only in their
+// vowels or in how they sound (Brian, Brayan); an exact place is
+// "same_department" when one names the department of the other.
+func levelName(f int, l uint8, a, b *features) string {
+	name := fieldSpecs[f].Levels[l]
+	switch {
+	case f == fBirthDate && l == dYearOnly:
+		if a.dob.m != 0 && b.dob.m != 0 {
+			return "same_month"
+		}
+		return "same_year"
+	case f == fGiven && l == gNickname && spellingVariant(a.given, b.given):
+		return "spelling_variant"
+	case f == fPlace && l == pExact && a.place != b.place && sameDepartment(a, b):
+		return "same_department"
+	}
+	return name
+}
+
+// spellingVariant reports whether two given names of as many words differ
+// only by words that are spelling variants of each other: the same
+// consonants (Brian, Brayan; Kevin, Kevyn) or the same phonetic key
+// (Carla, Karla). A nickname (Pepe, José) is not.
+func spellingVariant(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	differ := false
+	for i := range a {
+		if a[i] == b[i] {
+			continue
+		}
+		differ = true
+		if consonants(a[i]) != consonants(b[i]) && phoneticFolded(a[i]) != phoneticFolded(b[i]) {
+			return false
+		}
+	}
+	return differ
+}
+
+// consonants returns a folded word without its vowels, y and h.
+func consonants(w string) string {
+	out := make([]byte, 0, len(w))
+	for i := 0; i < len(w); i++ {
+		switch w[i] {
+		case 'a', 'e', 'i', 'o', 'u', 'y', 'h':
+		default:
+			out = append(out, w[i])
+		}
+	}
+	return string(out)
 }
 
 // setFrequencies counts given names and surnames over the records.
@@ -702,3 +772,35 @@ func (m *Model) ForPopulation(n int) *Model {
 	c.prepare()
 	return &c
 }
+
+// carriedMin is the weight, in bits, from which a field is said to have
+// carried a match: one bit doubles the odds.
+const carriedMin = 1.0
+
+// CarriedBy names the fields of an explanation that carried the match
+// (each adds at least carriedMin bits), strongest first: what a
+// caseworker reads before the table ("given name, mother's name, age").
+// Rows that are not fields (the prior, the sibling alternative) are left
+// out.
+func CarriedBy(ex []FieldWeight) []string {
+	var rows []FieldWeight
+	for _, fw := range ex {
+		if fw.Weight >= carriedMin && !notField[fw.Field] {
+			rows = append(rows, fw)
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Weight > rows[j].Weight })
+	out := make([]string, len(rows))
+	for i, fw := range rows {
+		out[i] = fw.Field
+	}
+	return out
+}
+
+// IsField reports whether a row of an explanation is a field of the
+// records, not the prior or the sibling alternative.
+func IsField(row string) bool { return !notField[row] }
+
+// notField marks the rows of an explanation that are not a field of the
+// records (see explain).
+var notField = map[string]bool{rowPrior: true, rowSiblings: true}

@@ -494,15 +494,15 @@ func TestIndexSearch(t *testing.T) {
 	if len(got) == 0 || got[0].ID != "c1" {
 		t.Fatalf("Search = %+v, want c1 first", got)
 	}
-	if len(got[0].Explanation) != nFields {
-		t.Errorf("explanation has %d fields, want %d", len(got[0].Explanation), nFields)
+	if len(got[0].Explanation) != nFields+2 {
+		t.Errorf("explanation has %d rows, want %d fields, the prior and the sibling alternative", len(got[0].Explanation), nFields)
 	}
 	sum := 0.0
 	for _, fw := range got[0].Explanation {
 		sum += fw.Weight
 	}
-	if sum <= 0 {
-		t.Errorf("explanation weights sum to %v for a match", sum)
+	if sum <= 0 || math.Abs(sum-got[0].Weight) > 1e-9 {
+		t.Errorf("explanation weights sum to %v, weight %v", sum, got[0].Weight)
 	}
 	got = ix.Search(context.Background(), Record{Person: identity.Person{GivenNames: "Guadalupe", Surname1: "Shiloj", BirthDate: "2015-04-04"}}, 1, 0.5)
 	if len(got) != 1 || got[0].ID != "c4" {

@@ -11,11 +11,9 @@ import (
 // generic handlers; the functions here adapt the service's methods whose
 // input or answer has another shape on the wire.
 
-// tracingSearchBody is the described person, with an optional limit.
-type tracingSearchBody struct {
-	requests.Person
-	Limit int `json:"limit"`
-}
+// tracingSearchBody is what a relative knows of the child (an age may
+// stand for the birth date), with an optional limit.
+type tracingSearchBody = requests.Query
 
 // tracingHits is the answer of a search or a duplicates query.
 type tracingHits struct {
@@ -27,11 +25,11 @@ type tracingHits struct {
 // tracingSearchAPI answers POST /api/v1/tracing/search: ranked candidates
 // among the cases the caller may see; the search is audited.
 func tracingSearchAPI(svc *requests.Service, ctx context.Context, body tracingSearchBody) (tracingHits, error) {
-	hits, err := svc.Search(ctx, body.Person, body.Limit)
+	hits, err := svc.Find(ctx, body)
 	if err != nil {
 		return tracingHits{}, err
 	}
-	return tracingHits{Threshold: svc.M.Threshold(), Candidates: hits}, nil
+	return tracingHits{Threshold: requests.SearchThreshold, Candidates: hits}, nil
 }
 
 // tracingListQuery reads GET /api/v1/tracing/requests?status=&limit=.

@@ -47,6 +47,8 @@ type tracingField struct {
 type tracingHitRow struct {
 	Candidate requests.Candidate // for request views; CaseID is always set
 	Case      *requests.CaseBrief
+	// CarriedBy names, translated, the fields that carried the match.
+	CarriedBy []string
 	Fields    []tracingField
 	MaxBar    float64 // the scale of the bars of this row
 }
@@ -67,9 +69,22 @@ func (h *tracingHandlers) fields(lang string, ex []tracing.FieldWeight) ([]traci
 	for i, fw := range ex {
 		out[i] = tracingField{Field: h.label(lang, "tracing.field.", fw.Field), Level: h.label(lang, "tracing.level.", fw.Level),
 			Weight: fw.Weight, Abs: math.Abs(fw.Weight)}
-		maxBar = math.Max(maxBar, out[i].Abs)
+		// The bars are scaled to the fields: the prior (some -12 bits)
+		// would flatten them; its own bar is simply full.
+		if tracing.IsField(fw.Field) {
+			maxBar = math.Max(maxBar, out[i].Abs)
+		}
 	}
 	return out, maxBar
+}
+
+// carriedBy translates the names of the fields that carried a match.
+func (h *tracingHandlers) carriedBy(lang string, fields []string) []string {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		out[i] = h.label(lang, "tracing.field.", f)
+	}
+	return out
 }
 
 func (h *tracingHandlers) hitRows(lang string, hits []requests.Hit) []tracingHitRow {
@@ -77,7 +92,7 @@ func (h *tracingHandlers) hitRows(lang string, hits []requests.Hit) []tracingHit
 	for i, hit := range hits {
 		f, m := h.fields(lang, hit.Explanation)
 		rows[i] = tracingHitRow{Candidate: requests.Candidate{CaseID: hit.CaseID, Probability: hit.Probability, Weight: hit.Weight},
-			Case: hit.Case, Fields: f, MaxBar: m}
+			Case: hit.Case, CarriedBy: h.carriedBy(lang, hit.CarriedBy), Fields: f, MaxBar: m}
 	}
 	return rows
 }
@@ -190,7 +205,7 @@ func (h *tracingHandlers) requestPage(svc *requests.Service, w http.ResponseWrit
 	rows := make([]tracingHitRow, len(v.Candidates))
 	for i, c := range v.Candidates {
 		f, m := h.fields(lang, c.Explanation)
-		rows[i] = tracingHitRow{Candidate: c, Case: c.Case, Fields: f, MaxBar: m}
+		rows[i] = tracingHitRow{Candidate: c, Case: c.Case, CarriedBy: h.carriedBy(lang, tracing.CarriedBy(c.Explanation)), Fields: f, MaxBar: m}
 	}
 	h.render(w, r, status, "tracing_view", tracingRequestView{View: v, Rows: rows, Problems: problems, Focus: focus})
 }
@@ -261,7 +276,7 @@ func (h *tracingHandlers) handleSponsor(svc *requests.Service, w http.ResponseWr
 }
 
 type tracingSearchView struct {
-	Form     requests.Person
+	Form     requests.Query
 	Searched bool
 	Rows     []tracingHitRow
 	Problems []tracingProblem
@@ -274,8 +289,8 @@ func (h *tracingHandlers) handleSearchPage(w http.ResponseWriter, r *http.Reques
 // handleSearchPost searches from the form. It is a POST so that the
 // names searched stay out of URLs, browser history and access logs.
 func (h *tracingHandlers) handleSearchPost(svc *requests.Service, w http.ResponseWriter, r *http.Request) {
-	p := personFromForm(r, "")
-	hits, err := svc.Search(r.Context(), p, requests.DefaultLimit)
+	p := requests.Query{Person: personFromForm(r, ""), Age: requests.Age(r.PostFormValue("age"))}
+	hits, err := svc.Find(r.Context(), p)
 	if problems, ok := h.problems(r, err); ok {
 		h.render(w, r, http.StatusUnprocessableEntity, "tracing_search", tracingSearchView{Form: p, Problems: problems})
 		return

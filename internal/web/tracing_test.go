@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -78,6 +79,18 @@ func TestTracingAPIFlow(t *testing.T) {
 		if len(hits.Candidates) == 0 || hits.Candidates[0].CaseID != jose || len(hits.Candidates[0].Explanation) == 0 {
 			t.Fatalf("search for Pepe Lopez: %s", body)
 		}
+		// The rows of the explanation add up to the weight, and the
+		// surname, the same on both sides, counts for the match.
+		sum := 0.0
+		for _, fw := range hits.Candidates[0].Explanation {
+			sum += fw.Weight
+			if fw.Field == "surname1" && fw.Weight < 1 {
+				t.Errorf("surname1 %+v", fw)
+			}
+		}
+		if math.Abs(sum-hits.Candidates[0].Weight) > 1e-6 {
+			t.Errorf("explanation adds up to %.3f, weight %.3f", sum, hits.Candidates[0].Weight)
+		}
 		// The caseworker works in no facility and the intake officer
 		// recorded none of these cases: they see no candidate at all.
 		for _, tok := range []string{cw, intake} {
@@ -98,6 +111,9 @@ func TestTracingAPIFlow(t *testing.T) {
 			{"no name", "POST", "/api/v1/tracing/search", admin, `{"sex": "M"}`, 422},
 			{"bad birth date", "POST", "/api/v1/tracing/search", admin, `{"given_names": "José", "birth_date": "14/05/2010"}`, 422},
 			{"limit too high", "POST", "/api/v1/tracing/search", admin, `{"given_names": "José", "limit": 500}`, 422},
+			{"age not a number of years", "POST", "/api/v1/tracing/search", admin, `{"given_names": "José", "age": "fourteen"}`, 422},
+			{"age and birth date", "POST", "/api/v1/tracing/search", admin, `{"given_names": "José", "age": 14, "birth_date": "2010"}`, 422},
+			{"age of the wrong type", "POST", "/api/v1/tracing/search", admin, `{"given_names": "José", "age": [14]}`, 400},
 			{"wrong type", "POST", "/api/v1/tracing/search", admin, `{"given_names": 5}`, 400},
 			{"unknown field", "POST", "/api/v1/tracing/search", admin, `{"nombre": "José"}`, 400},
 			{"malformed", "POST", "/api/v1/tracing/search", admin, `{"given_names": `, 400},
@@ -279,8 +295,23 @@ func TestTracingPages(t *testing.T) {
 	}
 	// The search form posts, so that names stay out of URLs.
 	resp, body = post("/tracing/search", url.Values{"given_names": {"Pepe"}, "surname1": {"Lopez"}, "sex": {"M"}, "birth_date": {"2010"}})
-	if resp.StatusCode != 200 || !strings.Contains(body, "José López Pérez") || strings.Contains(body, `id="no-candidates"`) {
+	if resp.StatusCode != 200 || !strings.Contains(body, "José López Pérez") || strings.Contains(body, `id="no-candidates"`) ||
+		!strings.Contains(body, "Before any field") || !strings.Contains(body, "Total (log-odds of a match)") {
 		t.Fatalf("search page: %d %s", resp.StatusCode, body)
+	}
+	// What a relative knows: an age rather than a birth date. The result
+	// says which fields carried the match and names the age.
+	born, _ := time.Parse("2006-01-02", "2010-05-14")
+	age := fmt.Sprintf("about %d", ageOn(born, time.Now()))
+	resp, body = post("/tracing/search", url.Values{"given_names": {"Pepe"}, "surname1": {"Lopez"}, "age": {age}})
+	if resp.StatusCode != 200 || !strings.Contains(body, "José López Pérez") || !strings.Contains(body, "Matched mainly on:") ||
+		!strings.Contains(body, "fits the age given") || !strings.Contains(body, `value="`+age+`"`) {
+		t.Fatalf("search by age: %d %s", resp.StatusCode, body)
+	}
+	// An age that cannot be read is refused beside what was typed.
+	resp, body = post("/tracing/search", url.Values{"given_names": {"Pepe"}, "age": {"catorce"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `value="catorce"`) || !strings.Contains(body, "Age: must be a number of years") {
+		t.Fatalf("search with an unreadable age: %d %s", resp.StatusCode, body)
 	}
 	// Nobody like this on record: the page says so rather than showing nothing.
 	resp, body = post("/tracing/search", url.Values{"given_names": {"Xochiquetzal"}, "surname1": {"Zzyzx"}, "sex": {"F"}, "birth_date": {"1990"}})

@@ -13,9 +13,12 @@ package requests
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/amparo-project/amparo/internal/auth"
@@ -264,3 +267,101 @@ type conflictError struct{ msg string }
 
 func (e *conflictError) Error() string { return e.msg }
 func (e *conflictError) Unwrap() error { return store.ErrConflict }
+
+// Query is a search as a relative can give it: what they know of the
+// child (Person), or an age where they do not know the birth date.
+type Query struct {
+	Person
+	// Age is what the relative says of the child's age ("14", "about
+	// 14", "unos 14 años"); it stands for a birth date, so only one of
+	// the two may be given.
+	Age Age `json:"age"`
+	// Limit is the most results wanted (DefaultLimit when 0).
+	Limit int `json:"limit"`
+}
+
+// Age is an age in years as a relative says it, written as a JSON number
+// or as text.
+type Age string
+
+// UnmarshalJSON accepts 14 as well as "about 14".
+func (a *Age) UnmarshalJSON(b []byte) error {
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err == nil {
+		*a = Age(n.String())
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("age: want a number of years or text such as \"about 14\"")
+	}
+	*a = Age(s)
+	return nil
+}
+
+// ageWords are the words around an age that say it is approximate or
+// give its unit, in English and Spanish (folded).
+var ageWords = map[string]bool{
+	"about": true, "around": true, "approx": true, "approximately": true, "roughly": true, "maybe": true,
+	"aprox": true, "aproximadamente": true, "unos": true, "como": true, "cerca": true, "de": true, "mas": true, "menos": true, "o": true,
+	"years": true, "year": true, "yrs": true, "yr": true, "old": true, "y": true, "anos": true, "ano": true,
+}
+
+// maxAge is the oldest age a search for a child accepts (young adults
+// are still traced by their families).
+const maxAge = 25
+
+// parseAge reads an age in years from what a relative says; false when
+// it holds no single whole number from 0 to maxAge among the words
+// ageWords allows.
+func parseAge(s Age) (int, bool) {
+	// Fold drops digits, so the words are split first: digits stay a
+	// number, letters are folded and must be one of ageWords.
+	words := strings.FieldsFunc(string(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	age := -1
+	for _, w := range words {
+		if ageWords[identity.Fold(w)] {
+			continue
+		}
+		n, err := strconv.Atoi(w)
+		if err != nil || age >= 0 || n < 0 || n > maxAge {
+			return 0, false
+		}
+		age = n
+	}
+	return age, age >= 0
+}
+
+// birthYearFromAge is the year in which most of the birthdays of a child
+// of age years on day now fall: a child aged 14 on 30 November 2026 was
+// born between December 2011 and November 2012, so 2012. The engine
+// compares a year with a full date as "same year", and a year off as
+// "within a year", which covers the "about" of an age a relative gives.
+func birthYearFromAge(now time.Time, age int) string {
+	return strconv.Itoa(now.AddDate(-age, -6, 0).Year())
+}
+
+// normalizeQuery checks q as normalizePerson does, and turns an age into
+// the birth year the engine compares (the second result says an age was
+// given).
+func normalizeQuery(q *Query, now time.Time, v *ValidationError) bool {
+	normalizePerson(&q.Person, v, "")
+	if q.Limit < 0 || q.Limit > MaxLimit {
+		v.Add("limit", "must be from 1 to %d", MaxLimit)
+	}
+	q.Age = Age(strings.TrimSpace(string(q.Age)))
+	if q.Age == "" {
+		return false
+	}
+	age, ok := parseAge(q.Age)
+	switch {
+	case !ok:
+		v.Add("age", "must be a number of years from 0 to %d, such as 14 or about 14", maxAge)
+	case q.BirthDate != "":
+		v.Add("age", "give a birth date or an age, not both")
+	default:
+		q.BirthDate = birthYearFromAge(now, age)
+		return true
+	}
+	return false
+}

@@ -1,0 +1,88 @@
+package tracing
+
+import (
+	"testing"
+
+	"github.com/amparo-project/amparo/internal/identity"
+)
+
+func TestLackAndCompares(t *testing.T) {
+	full := feat(Record{Person: identity.Person{GivenNames: "Yatzil", Surname1: "Jackson", BirthDate: "2024-11-07"}})
+	year := feat(Record{Person: identity.Person{GivenNames: "Yatzil", Surname1: "Jackson", BirthDate: "2024"}})
+	noGiven := feat(Record{Person: identity.Person{Surname1: "Jackson", BirthDate: "2024"}})
+	noDate := feat(Record{Person: identity.Person{GivenNames: "Ytazll", Surname1: "Jackson"}})
+	for _, tt := range []struct {
+		name string
+		f    *features
+		want uint8
+	}{
+		{"full", &full, 0},
+		{"a year only", &year, lacksFullDate},
+		{"no given name", &noGiven, lacksFullDate | lacksName},
+		{"no date", &noDate, lacksFullDate | lacksName},
+	} {
+		if got := lackOf(tt.f); got != tt.want {
+			t.Errorf("%s: lacks %b, want %b", tt.name, got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		rule   int
+		a, b   *features
+		want   bool
+		reason string
+	}{
+		{ruleNameYear, &full, &full, true, "rules that serve everyone compare everyone"},
+		{ruleNameNoDate, &full, &full, false, "two full dates share a dated key if they agree"},
+		{ruleNameNoDate, &full, &year, true, "a year only"},
+		{ruleOneName, &full, &year, false, "both names and a year: the name-and-year keys serve them"},
+		{ruleOneName, &full, &noGiven, true, "no given name"},
+		{ruleOneName, &noDate, &year, true, "no date at all"},
+	} {
+		if got := compares(tt.rule, lackOf(tt.a), lackOf(tt.b)); got != tt.want {
+			t.Errorf("rule %d: %v, want %v (%s)", tt.rule, got, tt.want, tt.reason)
+		}
+	}
+}
+
+// TestOneNameAndPlaceKeys: the pairs the blocking lost on the FEBRL-style
+// sets now share a key.
+func TestOneNameAndPlaceKeys(t *testing.T) {
+	for _, tt := range []struct{ a, b identity.Person }{
+		{identity.Person{Surname1: "Jackson", BirthDate: "2024", BirthPlace: "San Ignacio"}, identity.Person{GivenNames: "Yatzil", Surname1: "Jackson", BirthDate: "2024-11-07"}},
+		{identity.Person{GivenNames: "Norma"}, identity.Person{GivenNames: "Norma", Surname1: "García", BirthDate: "2021-09-12"}},
+		{identity.Person{GivenNames: "Lucía", Surname1: "Myndoza", BirthDate: "2024-10-12", BirthPlace: "Veracruz"}, identity.Person{GivenNames: "uLcía", Surname1: "Mcndoza", BirthDate: "2025-10-12", BirthPlace: "Veracruz"}},
+	} {
+		ix := NewIndex([]Record{{ID: "b", Person: tt.b}}, nil)
+		a := feat(Record{Person: tt.a})
+		found := false
+		ix.candidates(&a, func(*features) { found = true })
+		if !found {
+			t.Errorf("%+v and %+v share no key", tt.a, tt.b)
+		}
+	}
+}
+
+// TestGuardPrior: a share of matches estimated from informative pairs
+// raises the fit, but never so far that siblings score a match.
+func TestGuardPrior(t *testing.T) {
+	m := DefaultModel()
+	m.Prior, m.PriorFamily, m.Population = 1.0/5000, 0.5/5000, 5000
+	m.prepare()
+	if m.collapsed() != "" {
+		t.Fatalf("the starting model is collapsed: %s", m.collapsed())
+	}
+	m.guardPrior(1.1 / 5000) // within priorGuardRatio: kept
+	if m.Prior != 1.0/5000 {
+		t.Errorf("prior moved to %g for an estimate within the ratio", m.Prior)
+	}
+	m.guardPrior(2.4 / 5000)
+	if m.Prior != 2.4/5000 {
+		t.Errorf("prior %g, want the estimate 2.4/5000", m.Prior)
+	}
+	m.Prior = 1.0 / 5000
+	m.prepare()
+	m.guardPrior(0.4) // absurd: siblings would score a match
+	if m.collapsed() != "" || m.Prior >= 0.4 {
+		t.Errorf("prior %g: %s", m.Prior, m.collapsed())
+	}
+}
