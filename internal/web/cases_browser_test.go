@@ -92,6 +92,7 @@ func TestBrowserCustodyFlow(t *testing.T) {
 		chromedp.SetValue(css("#sex"), "F"),
 		chromedp.SetValue(css("#birth_date"), "2011-06-15"),
 		chromedp.SendKeys(css("#nationality"), "Guatemala"),
+		chromedp.SendKeys(css("#encounter_place"), "Hidalgo port of entry"),
 		chromedp.Click(css("#intake-submit")),
 	)
 	state("encountered")
