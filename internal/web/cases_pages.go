@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"html/template"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -31,11 +32,11 @@ func init() {
 			}
 			return tz
 		},
+		// chHoursLeft is the hours to a deadline, or past it, in the unit
+		// symbol both languages read ("3.5 h"); the urgency word beside it
+		// (overdue, due soon) is translated.
 		"chHoursLeft": func(h float64) string {
-			if h < 0 {
-				return strconv.FormatFloat(-h, 'f', 1, 64) + " h overdue"
-			}
-			return strconv.FormatFloat(h, 'f', 1, 64) + " h left"
+			return strconv.FormatFloat(math.Abs(h), 'f', 1, 64) + " h"
 		},
 		"chStr": func(v any) string {
 			switch v := v.(type) {
@@ -384,6 +385,15 @@ func (h *caseHandlers) handleCaseStatsPage(w http.ResponseWriter, r *http.Reques
 		h.domainError(w, r, err)
 		return
 	}
+	// A count hidden only so that a count under 10 cannot be worked out
+	// from the total is named in the page's language and explained in
+	// its introduction, as "<10" is.
+	lang := langOf(r)
+	for i := range st.ByState {
+		if st.ByState[i].Shown == "suppressed" {
+			st.ByState[i].Shown = h.translate(lang, "cases.suppressed")
+		}
+	}
 	h.render(w, r, http.StatusOK, "cases_stats", st)
 }
 
@@ -451,6 +461,34 @@ func init() {
 		problemMessage{format: "category 4 means no sponsor is identified: there is no sponsor to record", key: "children.err.category4"},
 		problemMessage{format: "must be YYYY-MM-DD", key: "children.err.sponsor_birth"},
 		problemMessage{format: "member %d has no name", key: "children.err.household_name"},
+		// The placement table's reasons (custody.Rank).
+		problemMessage{format: "%d free beds for %s %s", key: "children.why.free_beds", argKeys: []string{"", "children.why.sex."}},
+		problemMessage{format: "+%d: %d sibling(s) placed here", key: "children.why.siblings"},
+		problemMessage{format: "+%d: staff speak Spanish", key: "children.why.spanish"},
+		problemMessage{format: "+%d: staff speak %s", key: "children.why.language"},
+		problemMessage{format: "+%d: the child needs an interpreter for %s", key: "children.why.interpreter"},
+		problemMessage{format: "+0: no sponsor location known yet", key: "children.why.no_sponsor"},
+		problemMessage{format: "+0: distance to the sponsor unknown (facility or state location missing)", key: "children.why.distance_unknown"},
+		problemMessage{format: "+%d: about %.0f km from the sponsor's state (%s)", key: "children.why.distance"},
+		// The vetting table's rules (release.VettingRules).
+		problemMessage{format: "all sponsors", key: "children.rule.all"},
+		problemMessage{format: "category 2B and 3 sponsors", key: "children.rule.cat2b3"},
+		problemMessage{format: "any sponsor when a concern is flagged", key: "children.rule.concern"},
+		problemMessage{format: "category 3 sponsors", key: "children.rule.cat3"},
+		problemMessage{format: "the child is a victim of severe trafficking (TVPRA)", key: "children.rule.trafficking"},
+		problemMessage{format: "the child has a disability with special needs (TVPRA)", key: "children.rule.disability"},
+		problemMessage{format: "the child was abused and the sponsor may not protect (TVPRA)", key: "children.rule.abuse"},
+		problemMessage{format: "the sponsor presents a risk to the child (TVPRA)", key: "children.rule.risk"},
+		problemMessage{format: "child 12 or under (or age unknown) going to a category 3 sponsor", key: "children.rule.young_cat3"},
+		// The timeline's reasons the system writes (timelineKinds).
+		problemMessage{format: "recorded at intake", key: "children.ev.at_intake"},
+		problemMessage{format: "linked to case %d", key: "children.ev.sibling"},
+		problemMessage{format: "%s met", key: "children.ev.met", argKeys: []string{dl}},
+		problemMessage{format: "%s met: %s", key: "children.ev.met_note", argKeys: []string{dl}},
+		problemMessage{format: "sponsor %d proposed (%s, category %s)", key: "children.ev.sponsor", argKeys: []string{"", "children.rel."}},
+		problemMessage{format: "sponsor %d: %s %s", key: "children.ev.vetting", argKeys: []string{"", "children.step.", "sponsors.result."}},
+		problemMessage{format: "release %d to sponsor %d requested", key: "children.ev.release_request"},
+		problemMessage{format: "released to sponsor %d; first follow-up call due %s", key: "children.ev.released"},
 	)
 	// Refusals that carry codes (states, vetting steps) are told with
 	// their words.

@@ -112,7 +112,7 @@ var problemWords []func(tr func(key string, args ...any) string, err error) (str
 
 // addProblemMessages registers messages from an init function.
 func addProblemMessages(ms ...problemMessage) {
-	verb := regexp.MustCompile(`%[dsq]`)
+	verb := regexp.MustCompile(`%(\.0f|[dsq])`)
 	for _, m := range ms {
 		var pat strings.Builder
 		pat.WriteString("^")
@@ -120,7 +120,7 @@ func addProblemMessages(ms ...problemMessage) {
 		for _, loc := range verb.FindAllStringIndex(m.format, -1) {
 			pat.WriteString(regexp.QuoteMeta(m.format[last:loc[0]]))
 			switch m.format[loc[0]+1] {
-			case 'd':
+			case 'd', '.':
 				pat.WriteString(`(-?\d+)`)
 			case 'q':
 				pat.WriteString(`"(.*)"`)
