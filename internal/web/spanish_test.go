@@ -264,6 +264,16 @@ func isStateKey(e ast.Expr) bool {
 // getLang is a page as admin in lang.
 func (e *testEnv) getLang(t *testing.T, lang, path string) string {
 	t.Helper()
+	status, body := e.getLangAny(t, lang, path)
+	if status != http.StatusOK {
+		t.Fatalf("GET %s: %d", path, status)
+	}
+	return body
+}
+
+// getLangAny is a page as admin in lang, with its status.
+func (e *testEnv) getLangAny(t *testing.T, lang, path string) (int, string) {
+	t.Helper()
 	req, err := http.NewRequest("GET", e.ts.URL+path, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -276,10 +286,7 @@ func (e *testEnv) getLang(t *testing.T, lang, path string) string {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %d", path, resp.StatusCode)
-	}
-	return string(b)
+	return resp.StatusCode, string(b)
 }
 
 // TestCasePagesInSpanish: what the domain writes and a page shows (the
