@@ -146,3 +146,9 @@ func (s *kit) page(r *http.Request, data any) *Page {
 	}
 	return p
 }
+
+// faviconRedirect answers browsers that ask for /favicon.ico before
+// reading the page's icon link.
+func faviconRedirect(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
+}
