@@ -42,8 +42,11 @@ func (h *caseHandlers) handleSponsorCreatePage(w http.ResponseWriter, r *http.Re
 	if b := strings.TrimSpace(r.FormValue("birth_date")); b != "" {
 		sp.BirthDate = &b
 	}
+	// Every line that is not blank is a member: one without a name is
+	// refused by the domain (not dropped, which would lose what was typed).
 	for _, line := range strings.Split(r.FormValue("household"), "\n") {
-		if name, rel, _ := strings.Cut(strings.TrimSpace(line), ","); strings.TrimSpace(name) != "" {
+		if line = strings.TrimSpace(line); line != "" {
+			name, rel, _ := strings.Cut(line, ",")
 			sp.Household = append(sp.Household, release.HouseholdMember{Name: strings.TrimSpace(name), Relationship: strings.TrimSpace(rel)})
 		}
 	}
