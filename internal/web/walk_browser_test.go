@@ -71,7 +71,9 @@ func (w *caseWalk) value(sel string) string {
 	return v
 }
 
-func (w *caseWalk) tr(key string, args ...any) string { return w.env.srv.kit.translate(w.lang, key, args...) }
+func (w *caseWalk) tr(key string, args ...any) string {
+	return w.env.srv.kit.translate(w.lang, key, args...)
+}
 
 // kept checks that each field still holds what was typed.
 func (w *caseWalk) kept(step string, typed map[string]string) {
