@@ -112,3 +112,31 @@ func TestCaseFormsReshown(t *testing.T) {
 		}
 	})
 }
+
+// TestApproveOwnReleaseReshown: approving one's own release request is
+// refused (two people) on the case page, above the approve button, in the
+// page's language.
+func TestApproveOwnReleaseReshown(t *testing.T) {
+	env := newTestEnv(t, storetest.OpenSQLite(t))
+	fac := env.call(t, "POST", "/api/v1/facilities", auth.RoleAdmin, `{"name":"Casa Alba","type":"shelter","tz":"America/Chicago","beds":[{"sex":"F","age_band":"13-17","capacity":3}]}`, 201)
+	id := uxCase(t, env)
+	for _, to := range []string{"in_border_custody", "referred"} {
+		env.call(t, "POST", fmt.Sprintf("/api/v1/cases/%d/transitions", id), auth.RoleAdmin, `{"state":"`+to+`"}`, 200)
+	}
+	env.call(t, "POST", fmt.Sprintf("/api/v1/cases/%d/placements", id), auth.RoleAdmin, fmt.Sprintf(`{"facility_id":%d}`, int64(fac["id"].(float64))), 200)
+	sp := env.call(t, "POST", "/api/v1/sponsors", auth.RoleAdmin, fmt.Sprintf(`{"case_id":%d,"given_names":"Rosa","relationship":"parent"}`, id), 201)
+	spID := int64(sp["id"].(float64))
+	cl := env.call(t, "GET", fmt.Sprintf("/api/v1/sponsors/%d", spID), auth.RoleAdmin, "", 200)
+	for _, req := range cl["required"].([]any) {
+		step := req.(map[string]any)["step"].(string)
+		env.call(t, "POST", fmt.Sprintf("/api/v1/sponsors/%d/vetting", spID), auth.RoleAdmin, `{"step":"`+step+`","result":"passed","notes":"file 1"}`, 200)
+	}
+	rel := env.call(t, "POST", fmt.Sprintf("/api/v1/cases/%d/releases", id), auth.RoleAdmin, fmt.Sprintf(`{"sponsor_id":%d}`, spID), 201)
+	rid := int64(rel["id"].(float64))
+	for lang, want := range map[string]string{"en": "approved by a second person", "es": "aprobarla una segunda persona"} {
+		resp, body := env.uxPost(t, auth.RoleAdmin, lang, fmt.Sprintf("/cases/%d/release/%d/approve", id, rid), url.Values{})
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, fmt.Sprintf(`id="approve-%d-problems"`, rid)) || !strings.Contains(body, want) {
+			t.Errorf("%s: own approval: %d, want 409 with %q above the button", lang, resp.StatusCode, want)
+		}
+	}
+}
