@@ -92,6 +92,7 @@ func TestBrowserCustodyFlow(t *testing.T) {
 		chromedp.SetValue(css("#sex"), "F"),
 		chromedp.SetValue(css("#birth_date"), "2011-06-15"),
 		chromedp.SendKeys(css("#nationality"), "Guatemala"),
+		chromedp.SendKeys(css("#encounter_place"), "Hidalgo port of entry"),
 		chromedp.Click(css("#intake-submit")),
 		// The girl recorded a week ago is shown before a second record
 		// is made; the officer creates this one anyway.
@@ -165,6 +166,11 @@ func TestBrowserCustodyFlow(t *testing.T) {
 	if got := browserText(t, ctx, "#sponsor-category"); got != "2B" {
 		t.Errorf("an aunt is category %q, want 2B", got)
 	}
+	spURL, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sponsorID := spURL[strings.LastIndex(spURL, "/")+1:]
 	for _, step := range []string{"identity_proof", "relationship_proof", "public_records_check", "sex_offender_registry_check", "fingerprint_background_check"} {
 		row := fmt.Sprintf(`tr[data-step="%s"] `, step)
 		run("vet "+step, chromedp.SetValue(css(row+`select[name="result"]`), "passed"), chromedp.SendKeys(css(row+`input[name="notes"]`), "doc 1"),
@@ -174,6 +180,8 @@ func TestBrowserCustodyFlow(t *testing.T) {
 	run("request release",
 		chromedp.Navigate(env.ts.URL+caseURL),
 		chromedp.WaitVisible(css("#release-submit")),
+		// The sponsor list has no default: the person chooses.
+		chromedp.SetValue(css("#release-sponsor"), sponsorID),
 		chromedp.Click(css("#release-submit")),
 		// p#release-N, the release record: the form's own ids start with
 		// "release-" too, so a looser selector would match the old page.

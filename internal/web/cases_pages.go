@@ -1,7 +1,9 @@
 package web
 
 import (
+	"errors"
 	"html/template"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -29,11 +31,11 @@ func init() {
 			}
 			return tz
 		},
+		// chHoursLeft is the hours to a deadline, or past it, in the unit
+		// symbol both languages read ("3.5 h"); the urgency word beside it
+		// (overdue, due soon) is translated.
 		"chHoursLeft": func(h float64) string {
-			if h < 0 {
-				return strconv.FormatFloat(-h, 'f', 1, 64) + " h overdue"
-			}
-			return strconv.FormatFloat(h, 'f', 1, 64) + " h left"
+			return strconv.FormatFloat(math.Abs(h), 'f', 1, 64) + " h"
 		},
 		"chStr": func(v any) string {
 			switch v := v.(type) {
@@ -71,14 +73,30 @@ func init() {
 }
 
 func (h *caseHandlers) handleCaseNewPage(w http.ResponseWriter, r *http.Request) {
+	h.intakePage(w, r, http.StatusOK, nil)
+}
+
+// intakePage renders the intake form; refused holds a refused intake's
+// values and problems.
+func (h *caseHandlers) intakePage(w http.ResponseWriter, r *http.Request, status int, refused *refusedForm) {
 	now := time.Now()
 	zone := h.intakeZone(r)
-	h.render(w, r, http.StatusOK, "cases_new", map[string]any{
+	if refused != nil && slices.Contains(childIntakeZones, refused.Values.Get("encounter_zone")) {
+		zone = refused.Values.Get("encounter_zone")
+	}
+	h.render(w, r, status, "cases_new", map[string]any{
 		// The prefill is the present in the zone selected beside it, so the
 		// untouched form is never "in the future"; intake.js redoes it in
 		// another zone when the zone changes and the time was not edited.
-		"Now": intakePrefill(now, zone), "NowUTC": now.UTC().Format(time.RFC3339), "Zone": zone})
+		"Now": intakePrefill(now, zone), "NowUTC": now.UTC().Format(time.RFC3339), "Zone": zone,
+		"Refused": refused, "Limits": intakeLimits})
 }
+
+// intakeLimits are the server's length limits (custody.Intake.Normalize),
+// given to the form's maxlength attributes so the browser stops there too.
+var intakeLimits = map[string]int{"given_names": 200, "surname1": 200, "surname2": 200, "aka": 400,
+	"birth_date_evidence": 4000, "birth_country": 100, "birth_place": 200, "mother_name": 200, "father_name": 200,
+	"nationality": 100, "encounter_place": 400, "parent_details": 4000, "notes": 4000}
 
 // intakePrefill is now as the wall-clock time the encountered_at input
 // holds in zone.
@@ -104,8 +122,10 @@ func (h *caseHandlers) intakeZone(r *http.Request) string {
 	return f.TZ
 }
 
-// intakeFromForm reads the intake form. Tri-state answers (yes, no,
-// unknown) stay unknown unless chosen.
+// intakeFromForm reads the intake form, an in-person intake (see
+// custody.InPersonMinimum). Tri-state answers (yes, no, unknown) stay
+// unknown unless chosen. An approximate age without a birth date becomes an
+// estimated birth date: the same day that many years before the encounter.
 func childIntakeFromForm(r *http.Request) (custody.Intake, error) {
 	f := r.FormValue
 	tri := func(name string) *bool {
@@ -120,31 +140,56 @@ func childIntakeFromForm(r *http.Request) (custody.Intake, error) {
 		return nil
 	}
 	in := custody.Intake{Person: identity.Person{GivenNames: f("given_names"), Surname1: f("surname1"), Surname2: f("surname2"), Sex: f("sex"), BirthDate: f("birth_date"), BirthCountry: f("birth_country"), BirthPlace: f("birth_place"), MotherName: f("mother_name"), FatherName: f("father_name")}, State: custody.State(f("state")), AKA: f("aka"), BirthDateEstimated: f("birth_date_estimated") == "on", BirthDateEvidence: f("birth_date_evidence"), Nationality: f("nationality"), Languages: strings.Split(f("languages"), ","), InterpreterNeeded: tri("interpreter_needed"), EncounterPlace: f("encounter_place"), Separated: tri("separated"), ParentDetails: f("parent_details"), MedicalFlags: strings.Split(f("medical_flags"), ","), Notes: f("notes"), TraffickingVictim: f("trafficking_victim") == "on", DisabilitySpecialNeeds: f("disability_special_needs") == "on", AbuseSponsorMayNotProtect: f("abuse_sponsor_may_not_protect") == "on"}
-	if v := f("encountered_at"); v != "" {
+	in.InPerson = true
+	v := &errs.ValidationError{}
+	if s := f("encountered_at"); s != "" {
 		loc := facilities.LoadLocation(f("encounter_zone"))
-		t, err := time.ParseInLocation("2006-01-02T15:04", v, loc)
+		t, err := time.ParseInLocation("2006-01-02T15:04", s, loc)
 		if err != nil {
-			return in, validationErr("encountered_at must be a date and time")
+			v.Add("encountered_at", "give a date and a time")
+		} else {
+			in.EncounteredAt = t.UTC()
 		}
-		in.EncounteredAt = t.UTC()
+	}
+	if age := strings.TrimSpace(f("approx_age")); age != "" && strings.TrimSpace(in.BirthDate) == "" {
+		n, err := strconv.Atoi(age)
+		if err != nil || n < 0 || n > 17 {
+			v.Add("approx_age", "give the approximate age as a whole number of years from 0 to 17")
+		} else if !in.EncounteredAt.IsZero() {
+			in.BirthDate = in.EncounteredAt.AddDate(-n, 0, 0).Format(time.DateOnly)
+			in.BirthDateEstimated = true
+		}
 	}
 	for _, sib := range strings.FieldsFunc(f("siblings"), func(r rune) bool { return r == ',' || r == ' ' }) {
 		id, err := strconv.ParseInt(strings.TrimPrefix(sib, "#"), 10, 64)
 		if err != nil {
-			return in, validationErr("siblings: " + sib + " is not a case number")
+			v.Add("siblings", "%q is not a case number", sib)
+			continue
 		}
 		in.Siblings = append(in.Siblings, id)
 	}
-	return in, nil
+	if len(v.Problems) > 0 {
+		// The domain's problems too, so that one submission shows all.
+		cp := in
+		for _, fe := range errs.Fields(cp.Normalize(time.Now())) {
+			if !slices.ContainsFunc(v.Problems, func(p errs.FieldError) bool { return p.Field == fe.Field }) {
+				v.Problems = append(v.Problems, fe)
+			}
+		}
+	}
+	return in, v.Err()
 }
 
 func (h *caseHandlers) handleCaseCreatePage(w http.ResponseWriter, r *http.Request) {
 	in, err := childIntakeFromForm(r)
-	if err != nil {
-		h.domainError(w, r, err)
+	var c *custody.Case
+	if err == nil {
+		c, err = h.cases.CreateCase(r.Context(), in)
+	}
+	if p, status, ok := h.refusal(r, err); ok {
+		h.intakePage(w, r, status, &refusedForm{Name: "intake", Values: r.PostForm, Problems: p})
 		return
 	}
-	c, err := h.cases.CreateCase(r.Context(), in)
 	if err != nil {
 		h.domainError(w, r, err)
 		return
@@ -169,7 +214,7 @@ func (h *caseHandlers) casePage(w http.ResponseWriter, r *http.Request, id int64
 		return
 	}
 	p, _ := auth.FromContext(r.Context())
-	data := map[string]any{"V": v, "Zone": v.Case.FacilityTZ, "Now": time.Now().UTC()}
+	data := map[string]any{"V": v, "Zone": v.Case.FacilityTZ, "Now": time.Now().UTC(), "Refused": (*refusedForm)(nil)}
 	// Only the moves a plain state change can make: placement and release
 	// have their own actions (the domain decides which).
 	data["Next"] = custody.DirectMoves(v.Case, time.Now())
@@ -178,7 +223,9 @@ func (h *caseHandlers) casePage(w http.ResponseWriter, r *http.Request, id int64
 		// The ranking is advice: a refusal (unknown sex or age) is shown
 		// as the reason there is none.
 		recs, err := h.cases.Recommend(r.Context(), id)
-		if err != nil {
+		if p, _, ok := h.refusal(r, err); ok {
+			data["RecError"] = p[""]
+		} else if err != nil {
 			data["RecError"] = err.Error()
 		}
 		data["Recs"] = recs
@@ -211,11 +258,29 @@ func (h *caseHandlers) handleCaseIdentityPage(w http.ResponseWriter, r *http.Req
 	}
 	est := r.FormValue("birth_date_estimated") == "on"
 	ch := custody.IdentityChange{Patch: identity.Patch{GivenNames: v("given_names"), Surname1: v("surname1"), Surname2: v("surname2"), Sex: v("sex"), BirthDate: v("birth_date"), BirthCountry: v("birth_country"), BirthPlace: v("birth_place"), MotherName: v("mother_name"), FatherName: v("father_name")}, AKA: v("aka"), BirthDateEstimated: &est, BirthDateEvidence: v("birth_date_evidence"), Reason: r.FormValue("reason")}
-	if _, err := h.cases.UpdateIdentity(r.Context(), id, ch); err != nil {
-		h.domainError(w, r, err)
+	_, err := h.cases.UpdateIdentity(r.Context(), id, ch)
+	h.caseFormAnswer(w, r, id, "identity", err)
+}
+
+// caseFormAnswer ends a case page form: back to the case when err is nil;
+// the case page again with the form as typed and its problems when
+// refused (422, 409); else the error.
+func (h *caseHandlers) caseFormAnswer(w http.ResponseWriter, r *http.Request, id int64, form string, err error) {
+	if err == nil {
+		h.childBackToCase(w, r, id)
 		return
 	}
-	h.childBackToCase(w, r, id)
+	if p, status, ok := h.refusal(r, err); ok {
+		h.casePage(w, r, id, status, map[string]any{"Refused": &refusedForm{Name: form, Values: r.PostForm, Problems: p}})
+		return
+	}
+	h.domainError(w, r, err)
+}
+
+// formProblem is one field's problem found by the web layer (a choice
+// left empty), told in the domain's way so that it is translated alike.
+func formProblem(field, problem string) error {
+	return &errs.ValidationError{Problems: []errs.FieldError{{Field: field, Problem: problem}}}
 }
 
 func (h *caseHandlers) childBackToCase(w http.ResponseWriter, r *http.Request, id int64) {
@@ -227,9 +292,13 @@ func (h *caseHandlers) handleCaseTransitionPage(w http.ResponseWriter, r *http.R
 	if !ok {
 		return
 	}
+	if r.FormValue("state") == "" {
+		h.caseFormAnswer(w, r, id, "transition", formProblem("state", "choose the new state"))
+		return
+	}
 	c, err := h.cases.Transition(r.Context(), id, custody.State(r.FormValue("state")), r.FormValue("reason"))
 	if err != nil {
-		h.domainError(w, r, err)
+		h.caseFormAnswer(w, r, id, "transition", err)
 		return
 	}
 	// An intake officer's view of a case ends at referral: go back to the
@@ -248,14 +317,11 @@ func (h *caseHandlers) handleCasePlacePage(w http.ResponseWriter, r *http.Reques
 	}
 	fac, err := strconv.ParseInt(r.FormValue("facility_id"), 10, 64)
 	if err != nil {
-		h.writeError(w, r, http.StatusBadRequest, "bad_form", "choose a facility")
+		h.caseFormAnswer(w, r, id, "place", formProblem("facility_id", "choose a facility"))
 		return
 	}
-	if _, err := h.cases.Place(r.Context(), id, fac, r.FormValue("reason")); err != nil {
-		h.domainError(w, r, err)
-		return
-	}
-	h.childBackToCase(w, r, id)
+	_, err = h.cases.Place(r.Context(), id, fac, r.FormValue("reason"))
+	h.caseFormAnswer(w, r, id, "place", err)
 }
 
 func (h *caseHandlers) handleCaseDeadlinePage(w http.ResponseWriter, r *http.Request) {
@@ -263,11 +329,8 @@ func (h *caseHandlers) handleCaseDeadlinePage(w http.ResponseWriter, r *http.Req
 	if !ok {
 		return
 	}
-	if err := h.cases.MeetDeadline(r.Context(), id, custody.DeadlineKind(r.FormValue("kind")), r.FormValue("note")); err != nil {
-		h.domainError(w, r, err)
-		return
-	}
-	h.childBackToCase(w, r, id)
+	err := h.cases.MeetDeadline(r.Context(), id, custody.DeadlineKind(r.FormValue("kind")), r.FormValue("note"))
+	h.caseFormAnswer(w, r, id, "deadline", err)
 }
 
 func (h *caseHandlers) handleReleaseRequestPage(w http.ResponseWriter, r *http.Request) {
@@ -277,14 +340,11 @@ func (h *caseHandlers) handleReleaseRequestPage(w http.ResponseWriter, r *http.R
 	}
 	sp, err := strconv.ParseInt(r.FormValue("sponsor_id"), 10, 64)
 	if err != nil {
-		h.writeError(w, r, http.StatusBadRequest, "bad_form", "choose a sponsor")
+		h.caseFormAnswer(w, r, id, "release", formProblem("sponsor_id", "choose a sponsor"))
 		return
 	}
-	if _, err := h.release.RequestRelease(r.Context(), id, sp); err != nil {
-		h.domainError(w, r, err)
-		return
-	}
-	h.childBackToCase(w, r, id)
+	_, err = h.release.RequestRelease(r.Context(), id, sp)
+	h.caseFormAnswer(w, r, id, "release", err)
 }
 
 func (h *caseHandlers) handleReleaseApprovePage(w http.ResponseWriter, r *http.Request) {
@@ -296,11 +356,8 @@ func (h *caseHandlers) handleReleaseApprovePage(w http.ResponseWriter, r *http.R
 	if !ok {
 		return
 	}
-	if _, err := h.release.ApproveRelease(r.Context(), id, rid); err != nil {
-		h.domainError(w, r, err)
-		return
-	}
-	h.childBackToCase(w, r, id)
+	_, err := h.release.ApproveRelease(r.Context(), id, rid)
+	h.caseFormAnswer(w, r, id, "approve-"+strconv.FormatInt(rid, 10), err)
 }
 
 func (h *caseHandlers) handleCaseStatsPage(w http.ResponseWriter, r *http.Request) {
@@ -309,5 +366,138 @@ func (h *caseHandlers) handleCaseStatsPage(w http.ResponseWriter, r *http.Reques
 		h.domainError(w, r, err)
 		return
 	}
+	// A count hidden only so that a count under 10 cannot be worked out
+	// from the total is named in the page's language and explained in
+	// its introduction, as "<10" is.
+	lang := langOf(r)
+	for i := range st.ByState {
+		if st.ByState[i].Shown == "suppressed" {
+			st.ByState[i].Shown = h.translate(lang, "cases.suppressed")
+		}
+	}
 	h.render(w, r, http.StatusOK, "cases_stats", st)
+}
+
+// The children domain's messages as the case pages show them (see
+// problemMessages in kit.go); TestDomainMessagesHaveKeys fails when the
+// domain adds a message with no entry here.
+func init() {
+	st, dl, rel := "children.state.", "children.deadline.", "children.release."
+	addProblemMessages(
+		problemMessage{format: "longer than %d characters", key: "children.err.too_long"},
+		problemMessage{format: "contains a NUL character or bytes that are not UTF-8", key: "children.err.unstorable"},
+		problemMessage{format: "a new case starts as encountered or in_border_custody, not %q", key: "children.err.start_state", argKeys: []string{st}},
+		problemMessage{format: "must be F, M or unknown, not %q", key: "children.err.sex"},
+		problemMessage{format: "the time of encounter is required: every legal clock starts from it", key: "children.err.encountered_required"},
+		problemMessage{format: "is in the future", key: "children.err.future"},
+		problemMessage{format: "must be YYYY-MM-DD, not %q", key: "children.err.date_format"},
+		problemMessage{format: "makes the person 18 or older at encounter; record an estimated date with its evidence if age is disputed", key: "children.err.adult"},
+		problemMessage{format: "an estimated birth date needs the evidence it rests on", key: "children.err.estimate_evidence"},
+		problemMessage{format: "an estimate was marked but no date given", key: "children.err.estimate_no_date"},
+		problemMessage{format: "%d given; at most %d", key: "children.err.too_many"},
+		problemMessage{format: "an item is longer than %d characters", key: "children.err.item_too_long"},
+		problemMessage{format: "given but the child is recorded as not separated", key: "children.err.parent_not_separated"},
+		problemMessage{format: "%d is not a case number", key: "children.err.not_case_number"},
+		problemMessage{format: "%q is not a case number", key: "children.err.not_case_number_q"},
+		problemMessage{format: "say where the child was found (a place, a road, a port of entry)", key: "children.err.place_required"},
+		problemMessage{format: "record a name, or what the child is called in the also-known-as field", key: "children.err.name_required"},
+		problemMessage{format: "choose F, M or unknown", key: "children.err.sex_required"},
+		problemMessage{format: "give a birth date, or an approximate age: an estimate with what it rests on is enough", key: "children.err.birth_required"},
+		// The web layer's own (cases_pages.go).
+		problemMessage{format: "give a date and a time", key: "children.err.datetime"},
+		problemMessage{format: "give the approximate age as a whole number of years from 0 to 17", key: "children.err.approx_age"},
+		problemMessage{format: "choose a facility", key: "children.err.choose_facility"},
+		problemMessage{format: "choose a sponsor", key: "children.err.choose_sponsor"},
+		problemMessage{format: "choose the new state", key: "children.err.choose_state"},
+		problemMessage{format: "is %d characters long; a search takes at most %d", key: "children.err.search_long"},
+		problemMessage{format: "has %d words; a search takes at most %d", key: "children.err.search_words"},
+		problemMessage{format: "a case cannot be its own sibling", key: "children.err.own_sibling"},
+		problemMessage{format: "no case %d that you can see", key: "children.err.no_case"},
+		problemMessage{format: "the case has no open %s deadline", key: "children.err.no_open_deadline", argKeys: []string{dl}},
+		problemMessage{format: "unknown deadline %q", key: "children.err.unknown_deadline"},
+		problemMessage{format: "the %s deadline is met when the case reaches %s", key: "children.err.deadline_met_by", argKeys: []string{dl, st}},
+		problemMessage{format: "closing for another reason needs the reason", key: "children.err.close_reason"},
+		problemMessage{format: "the birth date is unknown: record it (estimated, with evidence) before recording that the child aged out", key: "children.err.aged_out_unknown"},
+		problemMessage{format: "the child is %d by the recorded birth date, not 18", key: "children.err.aged_out_not18"},
+		problemMessage{format: "custody: unknown state %q", key: "children.err.unknown_state"},
+		problemMessage{format: "say why the identity is corrected (a document, the child's account)", key: "children.err.identity_reason"},
+		problemMessage{format: "the child is already in this facility", key: "children.err.same_facility"},
+		problemMessage{format: "the child's sex is unknown: beds are licensed by sex, so record it before placement", key: "children.err.place_sex"},
+		problemMessage{format: "the birth date is unknown: record it (estimated, with evidence) before placement", key: "children.err.place_birth"},
+		problemMessage{format: "the child is %d by the recorded birth date: not placeable in a children's facility", key: "children.err.place_adult"},
+		problemMessage{format: "the child's age is unknown or 18 and over: record the birth date (estimated, with evidence) first", key: "children.err.rec_age"},
+		problemMessage{format: "placing a child reserves a bed: use the placement action with a facility", key: "children.err.own_place"},
+		problemMessage{format: "release needs a vetted sponsor and a second approver: use the release actions", key: "children.err.own_release"},
+		problemMessage{format: "the sponsor was proposed for another child", key: "children.err.sponsor_other_child"},
+		problemMessage{format: "a release is already awaiting approval for this child", key: "children.err.release_pending"},
+		problemMessage{format: "release %d is %s, not awaiting approval", key: "children.err.release_not_pending", argKeys: []string{"", rel}},
+		problemMessage{format: "the case is %s", key: "children.err.case_closed", argKeys: []string{st}},
+		problemMessage{format: "unknown vetting step %q", key: "children.err.unknown_step"},
+		problemMessage{format: "choose a result: passed, failed or pending", key: "sponsors.err.result"},
+		problemMessage{format: "a passed step needs a note or a document reference", key: "sponsors.err.evidence"},
+		problemMessage{format: "must be passed, failed or pending", key: "children.err.result_known"},
+		problemMessage{format: "a sponsor needs a name", key: "sponsors.err.name"},
+		problemMessage{format: "choose the sponsor's relationship to the child", key: "sponsors.err.relationship"},
+		problemMessage{format: "must be one of the known relationships", key: "children.err.relationship_known"},
+		problemMessage{format: "category 4 means no sponsor is identified: there is no sponsor to record", key: "children.err.category4"},
+		problemMessage{format: "must be YYYY-MM-DD", key: "children.err.sponsor_birth"},
+		problemMessage{format: "member %d has no name", key: "children.err.household_name"},
+		// The placement table's reasons (custody.Rank).
+		problemMessage{format: "%d free beds for %s %s", key: "children.why.free_beds", argKeys: []string{"", "children.why.sex."}},
+		problemMessage{format: "+%d: %d sibling(s) placed here", key: "children.why.siblings"},
+		problemMessage{format: "+%d: staff speak Spanish", key: "children.why.spanish"},
+		problemMessage{format: "+%d: staff speak %s", key: "children.why.language"},
+		problemMessage{format: "+%d: the child needs an interpreter for %s", key: "children.why.interpreter"},
+		problemMessage{format: "+0: no sponsor location known yet", key: "children.why.no_sponsor"},
+		problemMessage{format: "+0: distance to the sponsor unknown (facility or state location missing)", key: "children.why.distance_unknown"},
+		problemMessage{format: "+%d: about %.0f km from the sponsor's state (%s)", key: "children.why.distance"},
+		// The vetting table's rules (release.VettingRules).
+		problemMessage{format: "all sponsors", key: "children.rule.all"},
+		problemMessage{format: "category 2B and 3 sponsors", key: "children.rule.cat2b3"},
+		problemMessage{format: "any sponsor when a concern is flagged", key: "children.rule.concern"},
+		problemMessage{format: "category 3 sponsors", key: "children.rule.cat3"},
+		problemMessage{format: "the child is a victim of severe trafficking (TVPRA)", key: "children.rule.trafficking"},
+		problemMessage{format: "the child has a disability with special needs (TVPRA)", key: "children.rule.disability"},
+		problemMessage{format: "the child was abused and the sponsor may not protect (TVPRA)", key: "children.rule.abuse"},
+		problemMessage{format: "the sponsor presents a risk to the child (TVPRA)", key: "children.rule.risk"},
+		problemMessage{format: "child 12 or under (or age unknown) going to a category 3 sponsor", key: "children.rule.young_cat3"},
+		// The timeline's reasons the system writes (timelineKinds).
+		problemMessage{format: "recorded at intake", key: "children.ev.at_intake"},
+		problemMessage{format: "linked to case %d", key: "children.ev.sibling"},
+		problemMessage{format: "%s met", key: "children.ev.met", argKeys: []string{dl}},
+		problemMessage{format: "%s met: %s", key: "children.ev.met_note", argKeys: []string{dl}},
+		problemMessage{format: "sponsor %d proposed (%s, category %s)", key: "children.ev.sponsor", argKeys: []string{"", "children.rel."}},
+		problemMessage{format: "sponsor %d: %s %s", key: "children.ev.vetting", argKeys: []string{"", "children.step.", "sponsors.result."}},
+		problemMessage{format: "release %d to sponsor %d requested", key: "children.ev.release_request"},
+		problemMessage{format: "released to sponsor %d; first follow-up call due %s", key: "children.ev.released"},
+	)
+	// Refusals that carry codes (states, vetting steps) are told with
+	// their words.
+	addProblemWords(func(tr func(string, ...any) string, err error) (string, bool) {
+		var te *custody.TransitionError
+		var ms *release.MissingStepsError
+		switch {
+		case errors.As(err, &te):
+			state := func(s custody.State) string { return tr("children.state." + string(s)) }
+			var next []string
+			for _, s := range custody.States {
+				if custody.CanMove(te.From, s) {
+					next = append(next, state(s))
+				}
+			}
+			if len(next) == 0 {
+				return tr("children.err.transition_closed", state(te.From)), true
+			}
+			return tr("children.err.transition", state(te.From), state(te.To), strings.Join(next, ", ")), true
+		case errors.As(err, &ms):
+			names := make([]string, len(ms.Missing))
+			for i, s := range ms.Missing {
+				names[i] = tr("children.step." + string(s))
+			}
+			return tr("children.err.missing_steps", strings.Join(names, "; ")), true
+		case errors.Is(err, release.ErrSameApprover):
+			return tr("children.err.same_approver"), true
+		}
+		return "", false
+	})
 }

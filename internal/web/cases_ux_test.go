@@ -58,14 +58,14 @@ func TestSponsorRelationshipNoDefault(t *testing.T) {
 			t.Fatalf("%s: empty relationship: %d", lang, resp.StatusCode)
 		}
 		want := map[string]string{"en": "Choose the sponsor&#39;s relationship to the child.", "es": "Elija la relación del patrocinador con el niño."}[lang]
-		for _, s := range []string{`id="sponsor-rel-error"`, want, `value="Rosa"`, `value="Tiul Caal"`, `value="CA"`, "Luis, cousin", `<details id="sponsor-details" open>`} {
+		for _, s := range []string{`id="sponsor-relationship-error"`, want, `value="Rosa"`, `value="Tiul Caal"`, `value="CA"`, "Luis, cousin", `<details id="sponsor-details" open>`} {
 			if !strings.Contains(body, s) {
 				t.Errorf("%s: refused sponsor form lacks %q", lang, s)
 			}
 		}
 	}
 	body := env.page(t, fmt.Sprintf("/cases/%d", id))
-	if !strings.Contains(body, `<select name="relationship" id="sponsor-rel" required><option value="">`) || strings.Contains(body, `id="sponsor-rel-error"`) || strings.Contains(body, "no value") {
+	if !strings.Contains(body, `<select name="relationship" id="sponsor-rel" required><option value="">`) || strings.Contains(body, `id="sponsor-relationship-error"`) || strings.Contains(body, "no value") {
 		t.Errorf("the relationship select does not start on an empty choice")
 	}
 	resp, _ := env.uxPost(t, auth.RoleAdmin, "en", "/sponsors", url.Values{"case_id": {fmt.Sprint(id)}, "given_names": {"Rosa"}, "relationship": {"aunt"}})
@@ -222,7 +222,7 @@ func TestIntakePrefillInZone(t *testing.T) {
 		if !strings.Contains(page, `<option value="`+tt.zone+`" selected>`) || !strings.Contains(page, `<span id="encountered_zone_name">`+tt.zone+`</span>`) {
 			t.Errorf("%s: zone %s not selected and named", tt.role, tt.zone)
 		}
-		resp, body := env.uxPost(t, tt.role, "en", "/cases", url.Values{"encountered_at": {m[1]}, "encounter_zone": {tt.zone}, "state": {"encountered"}, "given_names": {"Ana"}, "sex": {"F"}})
+		resp, body := env.uxPost(t, tt.role, "en", "/cases", url.Values{"encountered_at": {m[1]}, "encounter_zone": {tt.zone}, "state": {"encountered"}, "given_names": {"Ana"}, "sex": {"F"}, "birth_date": {"2012-02-02"}, "encounter_place": {"Hidalgo port of entry"}})
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Errorf("%s: the untouched form is refused: %d %s", tt.role, resp.StatusCode, body)
 		}

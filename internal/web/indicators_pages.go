@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/amparo-project/amparo/internal/errs"
 	"github.com/amparo-project/amparo/internal/indicators"
@@ -362,6 +363,58 @@ func (fp forecastParams) values() url.Values {
 	return q
 }
 
+// fcParamError is a forecast query's bad parameter: the API answers its
+// message; the page says in plain words which field to change.
+type fcParamError struct {
+	field string
+	err   error
+}
+
+func (e fcParamError) Error() string { return e.err.Error() }
+func (e fcParamError) Unwrap() error { return e.err }
+
+// forecastProblem is a refused forecast as the page says it, in the
+// page's language: never the domain's code words ("series too short:
+// naive(m=1) needs 3 values, has 0").
+func (h *indicatorHandlers) forecastProblem(lang string, err error) string {
+	var pe fcParamError
+	switch {
+	case errors.As(err, &pe):
+		return h.translate(lang, "indicators.fc.err."+pe.field)
+	case errors.Is(err, errs.ErrNotFound):
+		return h.translate(lang, "indicators.fc.err.no_series")
+	default:
+		// Too short for a track record, or for the model asked for.
+		return h.translate(lang, "indicators.fc.err.too_short")
+	}
+}
+
+// fcFloor is the least value a forecast of in may show: 0 for the
+// catalogue's counts, rates, shares, indexes and scores, none for the
+// WGI estimates (about -2.5 to 2.5) and for indicators imported without a
+// description (they may be changes or balances). Bands of a rate below 0
+// would show impossible values.
+func fcFloor(in indicators.Indicator) (float64, bool) {
+	if in.Kind == "count" {
+		return 0, true
+	}
+	if _, known := indicators.KnownIndicator(in.Code); !known && !strings.HasSuffix(in.Code, "_pctrank") {
+		return 0, false
+	}
+	if strings.HasPrefix(in.Code, "wgi_") && !strings.HasSuffix(in.Code, "_pctrank") {
+		return 0, false
+	}
+	return 0, true
+}
+
+// fcClip raises x to in's floor.
+func fcClip(in indicators.Indicator, x float64) float64 {
+	if floor, ok := fcFloor(in); ok && x < floor {
+		return floor
+	}
+	return x
+}
+
 func readForecastParams(r *http.Request) (forecastParams, error) {
 	q := r.URL.Query()
 	fp := forecastParams{Country: q.Get("country"), Indicator: q.Get("indicator"), Until: q.Get("until"), Model: q.Get("model"),
@@ -374,24 +427,24 @@ func readForecastParams(r *http.Request) (forecastParams, error) {
 	}
 	// No model: the series' default, chosen by the domain from the backtest.
 	if fp.Model != indicators.ModelDefault && !slices.Contains(indicators.Models(12), fp.Model) {
-		return fp, fmt.Errorf("unknown model %q", fp.Model)
+		return fp, fcParamError{"model", fmt.Errorf("unknown model %q", fp.Model)}
 	}
 	if fp.Total != "" && !slices.Contains(indicators.Windows(), fp.Total) {
-		return fp, fmt.Errorf("unknown total %q (fiscal_year or year)", fp.Total)
+		return fp, fcParamError{"total", fmt.Errorf("unknown total %q (fiscal_year or year)", fp.Total)}
 	}
 	switch indicators.Frequency(fp.Frequency) {
 	case "", indicators.Monthly, indicators.FiscalYear, indicators.Yearly:
 	default:
-		return fp, fmt.Errorf("unknown frequency %q", fp.Frequency)
+		return fp, fcParamError{"frequency", fmt.Errorf("unknown frequency %q", fp.Frequency)}
 	}
 	if fp.Until != "" {
 		if _, err := indicators.ParsePeriod(fp.Until); err != nil {
-			return fp, err
+			return fp, fcParamError{"until", err}
 		}
 	}
 	h, err := queryInt(r, "horizon", 12, 1, 60)
 	if err != nil {
-		return fp, err
+		return fp, fcParamError{"horizon", err}
 	}
 	fp.Horizon = h
 	return fp, nil
@@ -456,7 +509,7 @@ func (h *indicatorHandlers) handleIndicatorsForecast(w http.ResponseWriter, r *h
 	fp, err := readForecastParams(r)
 	v.Params = fp
 	if err != nil {
-		v.Error = err.Error()
+		v.Error = h.forecastProblem(lang, err)
 		h.render(w, r, http.StatusBadRequest, "indicators_forecast", v)
 		return
 	}
@@ -465,7 +518,7 @@ func (h *indicatorHandlers) handleIndicatorsForecast(w http.ResponseWriter, r *h
 	case errors.Is(err, errs.ErrNotFound) || errs.IsValidation(err):
 		// No such series, or one too short for a forecast with a track
 		// record: the form is shown again with the reason.
-		v.Error = err.Error()
+		v.Error = h.forecastProblem(lang, err)
 		h.render(w, r, http.StatusOK, "indicators_forecast", v)
 		return
 	case err != nil:
@@ -501,7 +554,8 @@ func (h *indicatorHandlers) forecastChart(r *http.Request, res *indicators.Track
 	}
 	for k := range hz {
 		i := n + k
-		p, a, b, c, d := f.Point[k], f.Lower80[k], f.Upper80[k], f.Lower95[k], f.Upper95[k]
+		cl := func(x float64) float64 { return fcClip(res.Indicator, x) }
+		p, a, b, c, d := cl(f.Point[k]), cl(f.Lower80[k]), cl(f.Upper80[k]), cl(f.Lower95[k]), cl(f.Upper95[k])
 		fc[i], l80[i], u80[i], l95[i], u95[i] = &p, &a, &b, &c, &d
 		kind := res.Indicator.Kind
 		// What then happened, when the database has it (a forecast as of a
@@ -522,6 +576,9 @@ func (h *indicatorHandlers) forecastChart(r *http.Request, res *indicators.Track
 			{Text: fmtValue(pr, c, kind) + " – " + fmtValue(pr, d, kind)},
 			errCell,
 		}})
+	}
+	if _, floored := fcFloor(res.Indicator); floored {
+		ch.Notes = append(ch.Notes, h.translate(lang, "indicators.fc.floor_note"))
 	}
 	// Join the forecast line to the last observation so that it reads as
 	// a continuation.
@@ -583,10 +640,11 @@ func (h *indicatorHandlers) fillForecastTables(v *indForecastView, lang string, 
 		}
 	}
 	v.Calibrated = h.translate(lang, "indicators.fc.calibrated", calibrated, borrowed, own)
+	cl := func(x float64) float64 { return fcClip(res.Indicator, x) }
 	for _, t := range res.Totals {
-		tv := indTotalView{Period: t.Period, Forecast: fmtValue(pr, t.Forecast, kind),
-			Range80:  fmtValue(pr, t.Lower80, kind) + " – " + fmtValue(pr, t.Upper80, kind),
-			Range95:  fmtValue(pr, t.Lower95, kind) + " – " + fmtValue(pr, t.Upper95, kind),
+		tv := indTotalView{Period: t.Period, Forecast: fmtValue(pr, cl(t.Forecast), kind),
+			Range80:  fmtValue(pr, cl(t.Lower80), kind) + " – " + fmtValue(pr, cl(t.Upper80), kind),
+			Range95:  fmtValue(pr, cl(t.Lower95), kind) + " – " + fmtValue(pr, cl(t.Upper95), kind),
 			Observed: h.translate(lang, "indicators.fc.total_observed", fmtValue(pr, t.Observed, kind), t.ObservedMonths)}
 		if t.Actual != nil {
 			tv.Actual = fmtValue(pr, *t.Actual, kind) + pctOf(pr, *t.Actual-t.Forecast, t.Forecast)
@@ -598,7 +656,7 @@ func (h *indicatorHandlers) fillForecastTables(v *indForecastView, lang string, 
 	}
 	for _, tr := range res.Backtest.Track {
 		v.Track = append(v.Track, indTrackView{Origin: tr.Origin, Target: tr.Target, Forecast: fmtValue(pr, tr.Forecast, kind),
-			Range80: fmtValue(pr, tr.Lower80, kind) + " – " + fmtValue(pr, tr.Upper80, kind), Actual: fmtValue(pr, tr.Actual, kind),
+			Range80: fmtValue(pr, cl(tr.Lower80), kind) + " – " + fmtValue(pr, cl(tr.Upper80), kind), Actual: fmtValue(pr, tr.Actual, kind),
 			Error: fmtValue(pr, tr.Error, kind) + pctOf(pr, tr.Error, tr.Forecast), Held80: tr.Held80, Held95: tr.Held95})
 	}
 }

@@ -227,10 +227,10 @@ func TestIndicatorsDomainErrors(t *testing.T) {
 	}{
 		{"/api/v1/forecasts?" + short, http.StatusUnprocessableEntity, indicators.ErrNoTrackRecord.Error()},
 		{"/indicators/forecast.csv?" + short, http.StatusUnprocessableEntity, indicators.ErrNoTrackRecord.Error()},
-		{"/indicators/forecast?" + short, http.StatusOK, "no forecast is shown"},
+		{"/indicators/forecast?" + short, http.StatusOK, "too few values, up to the chosen date, to test a forecast on its own past, so no forecast is shown"},
 		{"/api/v1/forecasts?country=ZZZ&indicator=uac_encounters", http.StatusNotFound, "indicators: no uac_encounters values for ZZZ: not found"},
 		{"/indicators/forecast.csv?country=ZZZ", http.StatusNotFound, "not found"},
-		{"/indicators/forecast?country=ZZZ", http.StatusOK, "no uac_encounters values for ZZZ"},
+		{"/indicators/forecast?country=ZZZ", http.StatusOK, "There are no values for this country and indicator"},
 		{"/api/v1/forecasts?indicator=no_such", http.StatusNotFound, `indicator \"no_such\": not found`},
 		{"/api/v1/forecasts?model=oracle", http.StatusBadRequest, `unknown model \"oracle\"`},
 		{"/api/v1/series?frequency=day&country=GTM", http.StatusBadRequest, "frequency must be month, fiscal_year or year"},

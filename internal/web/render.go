@@ -88,6 +88,19 @@ type Page struct {
 // T translates key into the page's language.
 func (p *Page) T(key string, args ...any) string { return p.s.translate(p.Lang, key, args...) }
 
+// TOr translates key, or gives fallback when no message has that key (a
+// unit or name that came with imported data and has no translation).
+func (p *Page) TOr(key, fallback string) string {
+	if t := p.s.translate(p.Lang, key); t != key {
+		return t
+	}
+	return fallback
+}
+
+// Msg is a domain's message (a reason, a rule, a problem) in the page's
+// language: the words of its key in problemMessages, or msg as it is.
+func (p *Page) Msg(msg string) string { return p.s.problemText(p.Lang, msg) }
+
 // Can reports whether the viewer holds perm, for showing or hiding links.
 func (p *Page) Can(perm string) bool {
 	return p.User != nil && auth.Allowed(p.User.Role, auth.Permission(perm))
@@ -132,4 +145,10 @@ func (s *kit) page(r *http.Request, data any) *Page {
 		}
 	}
 	return p
+}
+
+// faviconRedirect answers browsers that ask for /favicon.ico before
+// reading the page's icon link.
+func faviconRedirect(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
 }

@@ -21,6 +21,7 @@ func (s *Server) coreRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/healthz", Perm: auth.Anyone, Handler: s.handleHealth},
 		{Method: "GET", Path: "/static/", Perm: auth.Anyone, Handler: s.handleStatic},
+		{Method: "GET", Path: "/favicon.ico", Perm: auth.Anyone, Handler: faviconRedirect},
 		{Method: "GET", Path: "/{$}", Perm: auth.Anyone, Handler: s.handleHome},
 		{Method: "GET", Path: "/lang/{code}", Perm: auth.Anyone, Handler: s.handleLang},
 		{Method: "GET", Path: "/login", Perm: auth.Anyone, Handler: s.handleLoginPage},

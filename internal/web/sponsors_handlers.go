@@ -7,35 +7,7 @@ import (
 	"strings"
 
 	"github.com/amparo-project/amparo/internal/children/release"
-	"github.com/amparo-project/amparo/internal/errs"
 )
-
-// caseProblemKeys name the messages of the children domain's field
-// problems that the case forms re-show, so they read in the page's language.
-var caseProblemKeys = map[string]string{
-	"choose the sponsor's relationship to the child":     "sponsors.err.relationship",
-	"choose a result: passed, failed or pending":         "sponsors.err.result",
-	"a passed step needs a note or a document reference": "sponsors.err.evidence",
-	"a sponsor needs a name":                             "sponsors.err.name",
-}
-
-// fieldProblems is each field's problem in the page's language (the
-// domain's words when there is no translation yet).
-func (h *caseHandlers) fieldProblems(r *http.Request, fes []errs.FieldError) map[string]string {
-	out := map[string]string{}
-	lang := langOf(r)
-	for _, fe := range fes {
-		msg := fe.Problem
-		if k, ok := caseProblemKeys[msg]; ok {
-			msg = h.translate(lang, k)
-		}
-		if prev, ok := out[fe.Field]; ok {
-			msg = prev + "; " + msg
-		}
-		out[fe.Field] = msg
-	}
-	return out
-}
 
 // vettingRequest is the body of POST /api/v1/sponsors/{id}/vetting.
 type vettingRequest struct {
@@ -57,6 +29,7 @@ func (h *caseHandlers) recordVetting(ctx context.Context, id int64, req vettingR
 func (h *caseHandlers) handleSponsorCreatePage(w http.ResponseWriter, r *http.Request) {
 	caseID, err := strconv.ParseInt(r.FormValue("case_id"), 10, 64)
 	if err != nil {
+		// Not a field a person fills: the form itself is broken.
 		h.writeError(w, r, http.StatusBadRequest, "bad_form", "case_id is required")
 		return
 	}
@@ -69,21 +42,17 @@ func (h *caseHandlers) handleSponsorCreatePage(w http.ResponseWriter, r *http.Re
 	if b := strings.TrimSpace(r.FormValue("birth_date")); b != "" {
 		sp.BirthDate = &b
 	}
+	// Every line that is not blank is a member: one without a name is
+	// refused by the domain (not dropped, which would lose what was typed).
 	for _, line := range strings.Split(r.FormValue("household"), "\n") {
-		if name, rel, _ := strings.Cut(strings.TrimSpace(line), ","); strings.TrimSpace(name) != "" {
+		if line = strings.TrimSpace(line); line != "" {
+			name, rel, _ := strings.Cut(line, ",")
 			sp.Household = append(sp.Household, release.HouseholdMember{Name: strings.TrimSpace(name), Relationship: strings.TrimSpace(rel)})
 		}
 	}
 	out, err := h.release.AddSponsor(r.Context(), sp)
-	if fes := errs.Fields(err); len(fes) > 0 {
-		// Re-show the case page with what was typed and each problem
-		// beside its field.
-		h.casePage(w, r, caseID, http.StatusUnprocessableEntity, map[string]any{
-			"SponsorForm": sp, "SponsorHousehold": r.FormValue("household"), "SponsorProblems": h.fieldProblems(r, fes)})
-		return
-	}
 	if err != nil {
-		h.domainError(w, r, err)
+		h.caseFormAnswer(w, r, caseID, "sponsor", err)
 		return
 	}
 	http.Redirect(w, r, "/sponsors/"+strconv.FormatInt(out.ID, 10), http.StatusSeeOther)
@@ -97,14 +66,9 @@ func (h *caseHandlers) handleSponsorPage(w http.ResponseWriter, r *http.Request)
 	h.sponsorPage(w, r, id, http.StatusOK, nil)
 }
 
-// vettingForm is a refused vetting record, re-shown in its row.
-type vettingForm struct {
-	Step          release.Step
-	Result, Notes string
-	Problems      map[string]string
-}
-
-func (h *caseHandlers) sponsorPage(w http.ResponseWriter, r *http.Request, id int64, status int, form *vettingForm) {
+// sponsorPage renders a sponsor's checklist; refused is a refused vetting
+// record (form "vet-<step>"), re-shown in its row.
+func (h *caseHandlers) sponsorPage(w http.ResponseWriter, r *http.Request, id int64, status int, refused *refusedForm) {
 	cl, err := h.release.SponsorChecklist(r.Context(), id)
 	if err != nil {
 		h.domainError(w, r, err)
@@ -129,7 +93,7 @@ func (h *caseHandlers) sponsorPage(w http.ResponseWriter, r *http.Request, id in
 		}
 		rows = append(rows, rw)
 	}
-	h.render(w, r, status, "sponsors_checklist", map[string]any{"C": cl, "Rows": rows, "Form": form})
+	h.render(w, r, status, "sponsors_checklist", map[string]any{"C": cl, "Rows": rows, "Refused": refused})
 }
 
 func (h *caseHandlers) handleVettingPage(w http.ResponseWriter, r *http.Request) {
@@ -139,8 +103,8 @@ func (h *caseHandlers) handleVettingPage(w http.ResponseWriter, r *http.Request)
 	}
 	step, result, notes := release.Step(r.FormValue("step")), r.FormValue("result"), r.FormValue("notes")
 	err := h.release.RecordVetting(r.Context(), id, step, result, notes)
-	if fes := errs.Fields(err); len(fes) > 0 {
-		h.sponsorPage(w, r, id, http.StatusUnprocessableEntity, &vettingForm{Step: step, Result: result, Notes: notes, Problems: h.fieldProblems(r, fes)})
+	if p, status, ok := h.refusal(r, err); ok {
+		h.sponsorPage(w, r, id, status, &refusedForm{Name: "vet-" + string(step), Values: r.PostForm, Problems: p})
 		return
 	}
 	if err != nil {

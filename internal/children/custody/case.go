@@ -120,7 +120,20 @@ type Intake struct {
 	DisabilitySpecialNeeds    bool      `json:"disability_special_needs"`
 	AbuseSponsorMayNotProtect bool      `json:"abuse_sponsor_may_not_protect"`
 	Siblings                  []int64   `json:"siblings"`
+	// InPerson marks the first record of a child an officer has in front
+	// of them (the intake form): Normalize then requires InPersonMinimum.
+	// Imports and API records made elsewhere may leave those unknown.
+	InPerson bool `json:"-"`
 }
+
+// InPersonMinimum is what an officer can always record for a child found
+// with no papers, and so must: when and where the child was found
+// (encountered_at, encounter_place), a name or what the child is called
+// (given_names, surname1 or aka), the sex as seen or said, or "unknown"
+// chosen on purpose, and a birth date, exact or estimated with what the
+// estimate rests on (the child's account, appearance, a document). Without
+// the sex and an age no bed can be chosen (placement refuses).
+var InPersonMinimum = []string{"encountered_at", "encounter_place", "given_names", "sex", "birth_date"}
 
 // maxText bounds free text so that one record cannot fill the database.
 const maxText = 4000
@@ -154,6 +167,23 @@ func checkList(v *errs.ValidationError, field string, list []string, max, maxLen
 
 // unstorable is the problem of text storable refuses.
 const unstorable = "contains a NUL character or bytes that are not UTF-8"
+
+// inPersonProblems adds the problems of an in-person intake missing part
+// of InPersonMinimum (before Normalize turns "unknown" into "").
+func (in *Intake) inPersonProblems(v *errs.ValidationError) {
+	if in.EncounterPlace == "" {
+		v.Add("encounter_place", "say where the child was found (a place, a road, a port of entry)")
+	}
+	if in.GivenNames == "" && in.Surname1 == "" && in.AKA == "" {
+		v.Add("given_names", "record a name, or what the child is called in the also-known-as field")
+	}
+	if strings.TrimSpace(in.Sex) == "" {
+		v.Add("sex", "choose F, M or unknown")
+	}
+	if strings.TrimSpace(in.BirthDate) == "" {
+		v.Add("birth_date", "give a birth date, or an approximate age: an estimate with what it rests on is enough")
+	}
+}
 
 // storable reports whether both engines store s as it is: valid UTF-8
 // without NUL (PostgreSQL refuses NUL; SQLite would keep it).
@@ -192,6 +222,9 @@ func (in *Intake) Normalize(now time.Time) error {
 	case StateEncountered, StateInBorderCustody:
 	default:
 		v.Add("state", "a new case starts as encountered or in_border_custody, not %q", in.State)
+	}
+	if in.InPerson {
+		in.inPersonProblems(v)
 	}
 	switch strings.ToUpper(strings.TrimSpace(in.Sex)) {
 	case "F", "FEMALE", "FEMENINO", "MUJER":
