@@ -80,7 +80,8 @@ FUZZ_TARGETS = \
 	./internal/indicators:FuzzWorkbookCells \
 	./internal/tracing:FuzzReadCSV \
 	./internal/tracing:FuzzReadModel \
-	./internal/legal:FuzzImportProviders
+	./internal/legal:FuzzImportProviders \
+	./internal/aid:FuzzIATIDecode
 
 # Runs each fuzz target for FUZZTIME (make fuzz FUZZTIME=2m for longer).
 # A new interesting input is minimised for at most 200 runs, so that a
