@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/store"
@@ -154,4 +156,40 @@ func TestReleasedCaseTracing(t *testing.T) {
 			t.Errorf("sponsors of the case: %d (%v), want only the one released to", n, err)
 		}
 	})
+}
+
+// TestCaseTracingLoading: while the tracing matcher is being built, the
+// case page is served at once and its Tracing section says so; the API
+// answers 503 with Retry-After.
+func TestCaseTracingLoading(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	defer func(d time.Duration) { tracingWait = d }(tracingWait)
+	tracingWait = 10 * time.Millisecond
+	svc := testServices(t, db)
+	if err := svc.Tracing.Close(); err != nil {
+		t.Fatal(err)
+	}
+	gate := make(chan struct{})
+	svc.Tracing = requests.Start(context.Background(), db, requests.RunnerOptions{
+		MatcherOptions: requests.MatcherOptions{Logger: discardLogger(), Cases: svc.Custody}, Release: svc.Release, Gate: gate})
+	env := newTestEnvWith(t, db, svc)
+	caseID, _ := cwPlaced(t, env, "Casa Alba")
+	page := fmt.Sprintf("/cases/%d", caseID)
+	for _, lang := range []string{"en", "es"} {
+		status, body := tracingGetPage(t, env, page, env.tokens[auth.RoleCaseworker], lang)
+		if status != 200 || !strings.Contains(body, `id="tracing-loading"`) {
+			t.Errorf("%s: case page while tracing loads: %d, loading note shown: %v", lang, status, strings.Contains(body, `id="tracing-loading"`))
+		}
+	}
+	resp, _ := env.do(t, "GET", fmt.Sprintf("/api/v1/cases/%d/tracing", caseID), env.tokens[auth.RoleCaseworker], "")
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("API while tracing loads: %d", resp.StatusCode)
+	}
+	close(gate)
+	if _, err := svc.Tracing.Service(context.Background(), 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := tracingGetPage(t, env, page, env.tokens[auth.RoleCaseworker], "en"); strings.Contains(body, `id="tracing-loading"`) || !strings.Contains(body, `id="tracing-no-relatives"`) {
+		t.Error("once built, the section does not show the (empty) links")
+	}
 }
