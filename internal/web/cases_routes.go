@@ -7,6 +7,7 @@ import (
 	"github.com/amparo-project/amparo/internal/children/custody"
 	"github.com/amparo-project/amparo/internal/children/facilities"
 	"github.com/amparo-project/amparo/internal/children/release"
+	"github.com/amparo-project/amparo/internal/tracing/requests"
 )
 
 // caseHandlers are the children domain's pages and API: cases, the
@@ -17,7 +18,8 @@ type caseHandlers struct {
 	cases      *custody.Service
 	facilities *facilities.Service
 	release    *release.Service
-	imports    *importJobs // background case imports (import_jobs.go)
+	imports    *importJobs      // background case imports (import_jobs.go)
+	tracing    *requests.Runner // the case page's Tracing section (casework_tracing.go)
 }
 
 func (h *caseHandlers) routes() []Route {

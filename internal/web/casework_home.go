@@ -22,7 +22,7 @@ type homeView struct {
 
 // casework is the casework handlers over the server's services.
 func (s *Server) casework() *caseworkHandlers {
-	return &caseworkHandlers{caseHandlers: &caseHandlers{kit: s.kit, cases: s.svc.Custody, facilities: s.svc.Facilities, release: s.svc.Release, imports: s.imports}, users: s.auth, tracing: s.svc.Tracing}
+	return &caseworkHandlers{caseHandlers: &caseHandlers{kit: s.kit, cases: s.svc.Custody, facilities: s.svc.Facilities, release: s.svc.Release, imports: s.imports, tracing: s.svc.Tracing}, users: s.auth, tracing: s.svc.Tracing}
 }
 
 // homeData is the home page's data for the signed-in viewer. A failure

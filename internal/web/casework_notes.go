@@ -255,6 +255,7 @@ func (h *caseworkHandlers) handleDocumentPage(w http.ResponseWriter, r *http.Req
 // and documents (for those who may read them), and the date tasks are
 // overdue against.
 func (h *caseHandlers) addCasework(r *http.Request, id int64, data map[string]any) {
+	h.addTracing(r, id, data)
 	cw, err := h.cases.CaseworkOf(r.Context(), id)
 	if err != nil {
 		// The rest of the page stands; the section says it could not be read.

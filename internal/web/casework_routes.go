@@ -33,6 +33,7 @@ func (h *caseworkHandlers) routes() []Route {
 		{Method: "POST", Path: "/cases", Perm: auth.PermCaseCreate, Handler: h.handleIntakeChecked},
 
 		// Notes, tasks and documents on a case.
+		{Method: "GET", Path: "/api/v1/cases/{id}/tracing", Perm: auth.PermTracingRequest, Handler: h.handleCaseLinksAPI},
 		{Method: "GET", Path: "/api/v1/cases/{id}/casework", Perm: auth.PermCaseRead, Handler: withID(h.kit, http.StatusOK, h.cases.CaseworkOf)},
 		{Method: "POST", Path: "/api/v1/cases/{id}/notes", Perm: auth.PermCaseWork, Handler: withIDBody(h.kit, http.StatusCreated, h.addNote)},
 		{Method: "POST", Path: "/api/v1/cases/{id}/tasks", Perm: auth.PermCaseWork, Handler: withIDBody(h.kit, http.StatusCreated, h.addTask)},

@@ -8,7 +8,7 @@ func (s *Server) routes() []Route {
 	var rs []Route
 	rs = append(rs, s.coreRoutes()...)
 	rs = append(rs, (&tracingHandlers{kit: s.kit, runner: s.svc.Tracing}).routes()...)
-	rs = append(rs, (&caseHandlers{kit: s.kit, cases: s.svc.Custody, facilities: s.svc.Facilities, release: s.svc.Release, imports: s.imports}).routes()...)
+	rs = append(rs, (&caseHandlers{kit: s.kit, cases: s.svc.Custody, facilities: s.svc.Facilities, release: s.svc.Release, imports: s.imports, tracing: s.svc.Tracing}).routes()...)
 	rs = append(rs, s.casework().routes()...)
 	rs = append(rs, (&indicatorHandlers{kit: s.kit, ind: s.svc.Indicators}).routes()...)
 	rs = append(rs, (&aidHandlers{kit: s.kit, aid: s.svc.Aid}).routes()...)

@@ -193,9 +193,14 @@ type tracingRequestView struct {
 	Problems []tracingProblem
 	// Focus is the candidate a refused decision was about.
 	Focus int64
+	// Cases says which linked children have left custody and to whom a
+	// child was released (casework_tracing.go); Refused is a refused
+	// sponsor record, in words.
+	Cases   caseStates
+	Refused string
 }
 
-func (h *tracingHandlers) requestPage(svc *requests.Service, w http.ResponseWriter, r *http.Request, id int64, status int, problems []tracingProblem, focus int64) {
+func (h *tracingHandlers) requestPage(svc *requests.Service, w http.ResponseWriter, r *http.Request, id int64, status int, problems []tracingProblem, focus int64, refused ...string) {
 	v, err := svc.Get(r.Context(), id)
 	if err != nil {
 		h.domainError(w, r, err)
@@ -207,7 +212,8 @@ func (h *tracingHandlers) requestPage(svc *requests.Service, w http.ResponseWrit
 		f, m := h.fields(lang, c.Explanation)
 		rows[i] = tracingHitRow{Candidate: c, Case: c.Case, CarriedBy: h.carriedBy(lang, tracing.CarriedBy(c.Explanation)), Fields: f, MaxBar: m}
 	}
-	h.render(w, r, status, "tracing_view", tracingRequestView{View: v, Rows: rows, Problems: problems, Focus: focus})
+	h.render(w, r, status, "tracing_view", tracingRequestView{View: v, Rows: rows, Problems: problems, Focus: focus,
+		Cases: h.caseStates(r, svc, v), Refused: strings.Join(refused, " ")})
 }
 
 func (h *tracingHandlers) handleView(svc *requests.Service, w http.ResponseWriter, r *http.Request) {
@@ -260,6 +266,10 @@ func (h *tracingHandlers) handleSponsor(svc *requests.Service, w http.ResponseWr
 	}
 	reqID, _ := strconv.ParseInt(r.PostFormValue("request_id"), 10, 64)
 	_, err := svc.MakeSponsor(r.Context(), id)
+	if msg, ok := h.sponsorRefused(r, err); ok && reqID > 0 {
+		h.requestPage(svc, w, r, reqID, http.StatusConflict, nil, 0, msg)
+		return
+	}
 	if problems, ok := h.problems(r, err); ok && reqID > 0 {
 		h.requestPage(svc, w, r, reqID, http.StatusUnprocessableEntity, problems, 0)
 		return

@@ -797,6 +797,9 @@ func (s *Service) MakeSponsor(ctx context.Context, linkID int64) (*release.Spons
 		if seen[l.CaseID] == nil {
 			return notFound("link", linkID)
 		}
+		if err := caseEnded(l.CaseID, seen[l.CaseID].State); err != nil {
+			return err
+		}
 		if l.SponsorID != nil {
 			return &conflictError{fmt.Sprintf("link %d is already sponsor %d", l.ID, *l.SponsorID)}
 		}
