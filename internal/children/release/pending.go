@@ -57,7 +57,7 @@ func (s *Service) PendingReleases(ctx context.Context) ([]Pending, error) {
 			return err
 		}
 		cond, args := sc.SQL("r.case_id")
-		rows, err := s.db.Query(ctx, `SELECT r.id, r.case_id, r.sponsor_id, r.requested_by, r.requested_at, r.approved_by, r.approved_at, r.released_at, r.followup_30_at, r.status
+		rows, err := s.db.Query(ctx, `SELECT r.id, r.case_id, r.sponsor_id, r.requested_by, r.requested_at, r.approved_by, r.approved_at, r.released_at, r.followup_30_at, r.status, r.post_release_services
 			FROM releases r WHERE r.status = 'requested' AND `+cond+` ORDER BY r.requested_at, r.id LIMIT 500`, args...)
 		if err != nil {
 			return fmt.Errorf("release: pending: %w", err)
