@@ -46,23 +46,6 @@ func (h *caseworkHandlers) addTask(ctx context.Context, id int64, req taskReques
 	return h.cases.AddTask(ctx, id, in)
 }
 
-func (h *caseworkHandlers) handleTaskDoneAPI(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathID(w, r, "id")
-	if !ok {
-		return
-	}
-	tid, ok := h.pathID(w, r, "tid")
-	if !ok {
-		return
-	}
-	t, err := h.cases.CompleteTask(r.Context(), id, tid)
-	if err != nil {
-		h.domainError(w, r, err)
-		return
-	}
-	h.writeJSON(w, http.StatusOK, t)
-}
-
 // handleDocumentUploadAPI keeps the request body as a document named by
 // ?name=; the route's cap is one byte over the limit, so that a larger
 // file is refused by the domain's rule (422), not cut.
@@ -92,11 +75,7 @@ func (h *caseworkHandlers) handleDocumentUploadAPI(w http.ResponseWriter, r *htt
 // handleDocumentDownload sends a document as an attachment with the type
 // read from its content at upload, never sniffed again by the browser.
 func (h *caseworkHandlers) handleDocumentDownload(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathID(w, r, "id")
-	if !ok {
-		return
-	}
-	did, ok := h.pathID(w, r, "did")
+	id, did, ok := h.pathIDs(w, r, "did")
 	if !ok {
 		return
 	}
@@ -203,11 +182,7 @@ func (h *caseworkHandlers) handleTaskPage(w http.ResponseWriter, r *http.Request
 }
 
 func (h *caseworkHandlers) handleTaskDonePage(w http.ResponseWriter, r *http.Request) {
-	id, ok := h.pathID(w, r, "id")
-	if !ok {
-		return
-	}
-	tid, ok := h.pathID(w, r, "tid")
+	id, tid, ok := h.pathIDs(w, r, "tid")
 	if !ok {
 		return
 	}

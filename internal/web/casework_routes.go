@@ -37,7 +37,7 @@ func (h *caseworkHandlers) routes() []Route {
 		{Method: "GET", Path: "/api/v1/cases/{id}/casework", Perm: auth.PermCaseRead, Handler: withID(h.kit, http.StatusOK, h.cases.CaseworkOf)},
 		{Method: "POST", Path: "/api/v1/cases/{id}/notes", Perm: auth.PermCaseWork, Handler: withIDBody(h.kit, http.StatusCreated, h.addNote)},
 		{Method: "POST", Path: "/api/v1/cases/{id}/tasks", Perm: auth.PermCaseWork, Handler: withIDBody(h.kit, http.StatusCreated, h.addTask)},
-		{Method: "POST", Path: "/api/v1/cases/{id}/tasks/{tid}/done", Perm: auth.PermCaseWork, Handler: h.handleTaskDoneAPI},
+		{Method: "POST", Path: "/api/v1/cases/{id}/tasks/{tid}/done", Perm: auth.PermCaseWork, Handler: withIDs(h.kit, http.StatusOK, "tid", h.cases.CompleteTask)},
 		{Method: "POST", Path: "/api/v1/cases/{id}/documents", Perm: auth.PermCaseWork, Handler: h.handleDocumentUploadAPI, MaxBody: custody.MaxDocumentBytes + 1},
 		{Method: "GET", Path: "/api/v1/cases/{id}/documents/{did}", Perm: auth.PermCaseRead, Handler: h.handleDocumentDownload},
 		{Method: "POST", Path: "/cases/{id}/notes", Perm: auth.PermCaseWork, Handler: h.handleNotePage},

@@ -59,6 +59,19 @@ func withID[Out any](k *kit, status int, call func(context.Context, int64) (Out,
 	}
 }
 
+// withIDs serves call with the {id} path value and a second id path value
+// named item (an item of the record, such as a case's task).
+func withIDs[Out any](k *kit, status int, item string, call func(context.Context, int64, int64) (Out, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, sub, ok := k.pathIDs(w, r, item)
+		if !ok {
+			return
+		}
+		out, err := call(r.Context(), id, sub)
+		jsonCall(k, w, r, status, out, err)
+	}
+}
+
 // withIDBody serves call with the {id} path value and the decoded body.
 func withIDBody[In, Out any](k *kit, status int, call func(context.Context, int64, In) (Out, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {

@@ -227,6 +227,18 @@ func (s *kit) pathID(w http.ResponseWriter, r *http.Request, name string) (int64
 	return id, true
 }
 
+// pathIDs reads {id} and a second id path value (an item of the record,
+// such as a case's task); either one bad is answered as pathID answers it.
+func (s *kit) pathIDs(w http.ResponseWriter, r *http.Request, item string) (id, sub int64, ok bool) {
+	if id, ok = s.pathID(w, r, "id"); !ok {
+		return 0, 0, false
+	}
+	if sub, ok = s.pathID(w, r, item); !ok {
+		return 0, 0, false
+	}
+	return id, sub, true
+}
+
 // queryInt reads an integer query parameter within [min, max].
 func queryInt(r *http.Request, name string, def, min, max int) (int, error) {
 	v := r.URL.Query().Get(name)
