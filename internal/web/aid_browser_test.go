@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -165,4 +166,132 @@ func TestBrowserAidOfficerForms(t *testing.T) {
 			t.Errorf("Spanish scorecard lacks %q", want)
 		}
 	}
+}
+
+// TestBrowserAidDecisionWalk: in a real browser, two aid officers take
+// two tranches from evaluation to the certification report. In English:
+// the first evaluates tranche A as of a date, proposes a release with a
+// waiver reason and sees no approve button; the second approves after the
+// confirmation step and reads the report. In Spanish: a release of tranche
+// B on a failed hard hurdle is refused beside the form with what was
+// typed, a withholding is proposed, approved by the other officer, and
+// the report reads in Spanish.
+func TestBrowserAidDecisionWalk(t *testing.T) {
+	ctx := chromeContext(t)
+	db := storetest.OpenSQLite(t)
+	env := newTestEnv(t, db)
+	env.secondOfficer(t)
+	a, b := decideFixture(t, env)
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+	trancheURL := func(id int64) string { return fmt.Sprintf("%s/aid/tranches/%d", env.ts.URL, id) }
+	signInAs := func(email, next string) {
+		t.Helper()
+		if err := chromedp.Do(ctx,
+			chromedp.Navigate(next),
+			chromedp.WaitVisible(css("#email")),
+			chromedp.SendKeys(css("#email"), email),
+			chromedp.SendKeys(css("#password"), testPassword),
+			chromedp.Submit(css("#password")),
+			chromedp.WaitVisible(css("#evaluate-form")),
+		); err != nil {
+			t.Fatalf("sign in as %s: %v", email, err)
+		}
+	}
+	signOut := func() {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Click(css(`form[action="/logout"] button`)), chromedp.WaitNotPresent(css(`form[action="/logout"]`))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	has := func(sel string, wants ...string) {
+		t.Helper()
+		text := browserText(t, ctx, sel)
+		for _, w := range wants {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s lacks %q:\n%s", sel, w, text)
+			}
+		}
+	}
+	approve := func(lang string, confirm string, report ...string) {
+		t.Helper()
+		if err := chromedp.Do(ctx,
+			chromedp.Click(css(`a[id^="approve-"]`)),
+			chromedp.WaitVisible(css("#approve-form")),
+		); err != nil {
+			t.Fatalf("%s: approve link: %v", lang, err)
+		}
+		has("#approve-form", confirm)
+		if err := chromedp.Do(ctx,
+			chromedp.Click(css("#approve-form button")),
+			chromedp.WaitVisible(css("main table")),
+		); err != nil {
+			t.Fatalf("%s: confirm: %v", lang, err)
+		}
+		has("main", report...)
+	}
+
+	// English, tranche A: evaluate, propose a release with a waiver.
+	signInAs("aid_officer@example.org", trancheURL(a))
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue(css("#evaluate-as_of"), "2026-01-01"),
+		chromedp.Submit(css("#evaluate-as_of")),
+		chromedp.WaitVisible(css("#evaluation-results")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	has("#evaluation-results", "met", "not met", "long-csv:t.csv", "= 27 (GTM 2016")
+	has("#evaluation-outcome", "As of 2026-01-01")
+	if err := chromedp.Do(ctx,
+		chromedp.Click(css(`#propose-form input[value="release"]`)),
+		chromedp.SendKeys(css("#propose-reason"), "Hard hurdle met"),
+		chromedp.SendKeys(css("#propose-waiver"), "Soft target missed by little"),
+		chromedp.Submit(css("#propose-reason")),
+		chromedp.WaitVisible(css("#decision-list span.note")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	has("#decision-list", "release", "proposed by you")
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('a[id^="approve-"]').length`)); err != nil || n != 0 {
+		t.Errorf("the proposer sees %d approve buttons (%v)", n, err)
+	}
+	signOut()
+	signInAs("aid2@example.org", trancheURL(a))
+	approve("en", "Yes, approve this decision", "Certification report", "release", "released", "Waiver: Soft target missed by little", "long-csv:t.csv")
+
+	// Spanish, tranche B: the hard hurdle refuses a release; withhold instead.
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(trancheURL(b)),
+		chromedp.WaitVisible(css(`a[hreflang="es"]`)),
+		chromedp.Click(css(`a[hreflang="es"]`)),
+		chromedp.WaitVisible(css(`html[lang="es"] #evaluate-form`)),
+		chromedp.SetValue(css("#evaluate-as_of"), "2026-01-01"),
+		chromedp.Submit(css("#evaluate-as_of")),
+		chromedp.WaitVisible(css("#evaluation-results")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	has("#evaluation-results", "no cumplida", "requisito obligatorio", "fuente long-csv:t.csv")
+	if err := chromedp.Do(ctx,
+		chromedp.Click(css(`#propose-form input[value="release"]`)),
+		chromedp.SendKeys(css("#propose-reason"), "Motivo escrito"),
+		chromedp.Submit(css("#propose-reason")),
+		chromedp.WaitVisible(css("#propose-refusal")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	has("#propose-refusal", "Un requisito obligatorio de este tramo no se cumple")
+	if typed, err := chromedp.Run(ctx, chromedp.Value(css("#propose-reason"))); err != nil || typed != "Motivo escrito" {
+		t.Errorf("reason re-shown as %q (%v)", typed, err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Click(css(`#propose-form input[value="withhold"]`)),
+		chromedp.Submit(css("#propose-reason")),
+		chromedp.WaitVisible(css("#decision-list span.note")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	has("#decision-list", "retener", "propuesta por usted")
+	signOut()
+	signInAs("aid_officer@example.org", trancheURL(b))
+	approve("es", "Sí, aprobar esta decisión", "Informe de certificación", "retener", "retenido", "no cumplida", "Motivo escrito")
 }
