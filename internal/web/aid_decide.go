@@ -29,6 +29,7 @@ func init() {
 			}
 			return m.Render(func(key string) string { return p.T(key) })
 		},
+		"aidDecidable": aid.Decidable,
 	})
 }
 
@@ -43,15 +44,15 @@ var aidConflictKeys = []struct {
 	{aid.ErrOwnEvidence, "aid.err.own_evidence"},
 }
 
-// conflictText is a 409's message in the page's language (the domain's
-// English for a refusal not in aidConflictKeys).
+// conflictText is a 409's message in the page's language; a refusal not
+// in aidConflictKeys is said generally, with the domain's English detail.
 func (h *aidHandlers) conflictText(r *http.Request, err error) string {
 	for _, c := range aidConflictKeys {
 		if errors.Is(err, c.err) {
 			return h.translate(langOf(r), c.key)
 		}
 	}
-	return err.Error()
+	return h.translate(langOf(r), "aid.err.conflict") + " (" + err.Error() + ")"
 }
 
 type aidTranchePage struct {

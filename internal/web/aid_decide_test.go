@@ -204,6 +204,14 @@ func TestAidDecisionPages(t *testing.T) {
 		if _, page := env.getAs(t, two, "en", fmt.Sprintf("/aid/tranches/%d", a)); strings.Contains(page, approveLink) || !strings.Contains(page, "approved (final)") {
 			t.Errorf("an approved decision still offers approval")
 		}
+		// A final tranche offers no proposal; one posted anyway is refused plainly.
+		if _, page := env.getAs(t, two, "en", fmt.Sprintf("/aid/tranches/%d", a)); strings.Contains(page, `id="propose-form"`) || !strings.Contains(page, `id="propose-closed"`) {
+			t.Errorf("a released tranche still offers a proposal")
+		}
+		resp, body = env.postAs(t, two, "es", fmt.Sprintf("/aid/tranches/%d/decisions", a), url.Values{"evaluation_id": {ea}, "action": {"withhold"}, "reason": {"again"}})
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "Rechazado: el estado actual del registro no lo permite.") {
+			t.Errorf("a decision on a released tranche: %d", resp.StatusCode)
+		}
 		// Other roles cannot reach these pages.
 		if resp, _ := env.uxPost(t, auth.RoleCivilSociety, "en", fmt.Sprintf("/aid/tranches/%d/evaluate", a), url.Values{}); resp.StatusCode != http.StatusForbidden {
 			t.Errorf("civil society evaluating: %d", resp.StatusCode)
