@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/amparo-project/amparo/internal/aid"
 	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/indicators"
 	"github.com/amparo-project/amparo/internal/store"
@@ -217,4 +218,46 @@ func TestAidDecisionPages(t *testing.T) {
 			t.Errorf("civil society evaluating: %d", resp.StatusCode)
 		}
 	})
+}
+
+// TestAidTranchePagesOnDemo: every tranche of the demo (the public
+// record) has a page that shows its latest evaluation with each
+// condition's status and the sources of the values used, in Spanish.
+func TestAidTranchePagesOnDemo(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	op := auth.OperatorContext(context.Background(), "test")
+	ind := indicators.New(db)
+	if _, err := ind.ImportBuiltin(op, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := aid.New(db, ind, nil).SeedDemo(op); err != nil {
+		t.Fatal(err)
+	}
+	env := newTestEnv(t, db)
+	var pkgs []aid.Package
+	_, raw := env.do(t, "GET", "/api/v1/aid/packages", "", "")
+	if err := json.Unmarshal(raw, &pkgs); err != nil || len(pkgs) == 0 {
+		t.Fatalf("packages: %v", err)
+	}
+	pages, sourced := 0, 0
+	for _, p := range pkgs {
+		var pv aid.PackageView
+		_, raw := env.do(t, "GET", fmt.Sprintf("/api/v1/aid/packages/%d", p.ID), "", "")
+		if err := json.Unmarshal(raw, &pv); err != nil {
+			t.Fatal(err)
+		}
+		for _, tr := range pv.Tranches {
+			st, page := env.getAs(t, env.tokens[auth.RoleAidOfficer], "es", fmt.Sprintf("/aid/tranches/%d", tr.ID))
+			if st != http.StatusOK || !strings.Contains(page, `id="evaluation-results"`) {
+				t.Errorf("tranche %d (%s): %d, evaluation shown: %v", tr.ID, tr.Label, st, strings.Contains(page, `id="evaluation-results"`))
+			}
+			pages++
+			if strings.Contains(page, "Fuente: wb-wgi-2024") {
+				sourced++
+			}
+		}
+	}
+	if pages == 0 || sourced == 0 {
+		t.Errorf("%d tranche pages, %d with a WGI source shown", pages, sourced)
+	}
 }
