@@ -295,3 +295,78 @@ func TestBrowserAidDecisionWalk(t *testing.T) {
 	signInAs("aid_officer@example.org", trancheURL(b))
 	approve("es", "Sí, aprobar esta decisión", "Informe de certificación", "retener", "retenido", "no cumplida", "Motivo escrito")
 }
+
+// TestBrowserAidEvidenceReview: in a real browser, a civil-society
+// organisation submits evidence from its page; an aid officer who did
+// not submit it reviews it in Spanish (a review without a reason is
+// refused beside the field), accepts it with a reason, and the public
+// scorecard lists it with that reason.
+func TestBrowserAidEvidenceReview(t *testing.T) {
+	ctx := chromeContext(t)
+	db := storetest.OpenSQLite(t)
+	env := newTestEnv(t, db)
+	decideFixture(t, env) // a GTM package, so that GTM has a scorecard
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+	signIn := func(email, next, ready string) {
+		t.Helper()
+		if err := chromedp.Do(ctx,
+			chromedp.Navigate(env.ts.URL+next),
+			chromedp.WaitVisible(css("#email")),
+			chromedp.SendKeys(css("#email"), email),
+			chromedp.SendKeys(css("#password"), testPassword),
+			chromedp.Submit(css("#password")),
+			chromedp.WaitVisible(css(ready)),
+		); err != nil {
+			t.Fatalf("sign in as %s: %v", email, err)
+		}
+	}
+	signIn("civil_society@example.org", "/aid/evidence/new", "#evidence-form")
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(css("#evidence-country"), "GTM"),
+		chromedp.SetValue(css("#evidence-stance"), "contradicts"),
+		chromedp.SendKeys(css("#evidence-title"), "Shelter intake counts"),
+		chromedp.SendKeys(css("#evidence-summary"), "Counts differ from the official ones."),
+		chromedp.Submit(css("#evidence-title")),
+		chromedp.WaitVisible(css("#evidence-submitted")),
+		chromedp.Click(css(`form[action="/logout"] button`)),
+		chromedp.WaitNotPresent(css(`form[action="/logout"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	signIn("aid_officer@example.org", "/aid/evidence/review", "form[id^=review-form-]")
+	if err := chromedp.Do(ctx,
+		chromedp.Click(css(`a[hreflang="es"]`)),
+		chromedp.WaitVisible(css(`html[lang="es"] form[id^=review-form-]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	// The browser would stop an empty required field itself; lift that to
+	// see the server's refusal, as a form sent without it would get.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function () { document.querySelectorAll("textarea[name=reason]").forEach(function (t) { t.required = false; }); return true; })()`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Click(css(`form[id^=review-form-] button[value="accept"]`)),
+		chromedp.WaitVisible(css("form[id^=review-form-] p.error")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if msg := browserText(t, ctx, "form[id^=review-form-] p.error"); msg != "Obligatorio." {
+		t.Errorf("reason problem %q", msg)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(css("textarea[name=reason]"), "Coincide con los registros publicados"),
+		chromedp.Click(css(`form[id^=review-form-] button[value="accept"]`)),
+		chromedp.WaitVisible(css("#evidence-reviewed")),
+		chromedp.Navigate(env.ts.URL+"/scorecard/GTM"),
+		chromedp.WaitVisible(css("main")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	text := browserText(t, ctx, "main")
+	for _, want := range []string{"Shelter intake counts", "Coincide con los registros publicados"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("scorecard lacks %q", want)
+		}
+	}
+}
