@@ -93,6 +93,18 @@ func lapses(state, dueDate, firstProposal, today string) bool {
 	return firstProposal == "" || firstProposal > dueDate
 }
 
+// Decidable reports whether a release or a withholding may be proposed on
+// a tranche in state (pages offer the proposal only then; the domain
+// checks again).
+func Decidable(state string) bool {
+	for _, to := range decisionState {
+		if canMove(state, to) {
+			return true
+		}
+	}
+	return false
+}
+
 // canMove reports whether a tranche in state from may move to state to.
 func canMove(from, to string) bool {
 	for _, s := range trancheMoves[from] {

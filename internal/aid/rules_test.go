@@ -61,6 +61,26 @@ func TestTrancheMoves(t *testing.T) {
 }
 
 // TestLapses: one row per case of the lapse rule.
+func TestDecidable(t *testing.T) {
+	for _, tt := range []struct {
+		state string
+		want  bool
+	}{
+		{StatePending, true},
+		{StateReleasable, true},
+		{StateReleased, false},
+		{StateWithheld, false},
+		{StateLapsed, false},
+		{"unknown", false},
+	} {
+		t.Run(tt.state, func(t *testing.T) {
+			if got := Decidable(tt.state); got != tt.want {
+				t.Errorf("Decidable(%q) = %v, want %v", tt.state, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestLapses(t *testing.T) {
 	const due = "2017-09-30"
 	for _, c := range []struct {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -75,4 +76,44 @@ func (r repeatReader) Read(p []byte) (int, error) {
 		p[i] = byte(r)
 	}
 	return len(p), nil
+}
+
+// TestAidIATIUploadPageTooLarge: a file over the cap sent from the
+// officers' page is a 413 page that says so in the page's language, with
+// the upload form; nothing is imported.
+func TestAidIATIUploadPageTooLarge(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	env := newTestEnv(t, db)
+	for lang, want := range map[string]string{"en": "nothing was saved", "es": "no se guardó nada"} {
+		pr, pw := io.Pipe()
+		mw := multipart.NewWriter(pw)
+		go func() {
+			fw, err := mw.CreateFormFile("file", "huge.xml")
+			if err == nil {
+				// A comment that never ends, over the route's cap, streamed.
+				_, err = io.Copy(fw, io.MultiReader(strings.NewReader(`<iati-activities version="2.03"><!--`), io.LimitReader(repeatReader('x'), aid.MaxIATIBytes+2<<20)))
+			}
+			if err == nil {
+				err = mw.Close()
+			}
+			pw.CloseWithError(err)
+		}()
+		req, _ := http.NewRequest("POST", env.ts.URL+"/aid/iati", pr)
+		req.Header.Set("Authorization", "Bearer "+env.tokens[auth.RoleAidOfficer])
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.AddCookie(&http.Cookie{Name: "lang", Value: lang})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		pr.CloseWithError(io.ErrClosedPipe) // the server stopped reading: let the writer end
+		if resp.StatusCode != http.StatusRequestEntityTooLarge || !bytes.Contains(b, []byte(want)) || !bytes.Contains(b, []byte(`action="/aid/iati"`)) {
+			t.Errorf("%s: over the cap: %d", lang, resp.StatusCode)
+		}
+	}
+	if _, b := env.do(t, "GET", "/api/v1/aid/iati/activities", "", ""); strings.TrimSpace(string(b)) != "[]" {
+		t.Errorf("something was imported: %s", b)
+	}
 }

@@ -59,7 +59,9 @@ func (h *aidHandlers) routes() []Route {
 		{Method: "POST", Path: "/api/v1/aid/iati", Perm: m, Handler: h.handleIATIImportAPI, MaxBody: aid.MaxIATIBytes},
 		{Method: "GET", Path: "/api/v1/aid/iati/activities", Perm: auth.Anyone, Handler: withQuery(h.kit, http.StatusOK, readImportID, h.aid.ListIATIActivities)},
 	}
-	return append(rs, h.aidFormRoutes()...)
+	rs = append(rs, h.aidFormRoutes()...)
+	rs = append(rs, h.aidDecideRoutes()...)
+	return append(rs, h.aidReviewRoutes()...)
 }
 
 // readCountry reads ?country=ISO3 ("" for every country).
