@@ -78,9 +78,12 @@ var demoFacts = []Fact{
 // twelve governance steps) whose date is in hand. A certification starts
 // on the date the source gives: for Guatemala the Federal Register's
 // publication (the signature date is not in hand), for Honduras the date
-// the State Department says it certified to Congress. El Salvador's
-// (published 9 September 2016 according to the U.S. Embassy, section not
-// stated there) and every (a)(3)(A) certification are not entered.
+// the State Department says it certified to Congress, for El Salvador the
+// Federal Register publication the U.S. Embassy in San Salvador gives. The
+// Embassy's page does not name the section; it lists El Salvador's notice
+// beside Guatemala's and Honduras's, which are the (a)(3)(B) ones, so it is
+// entered as (a)(3)(B) and its citation says why. No (a)(3)(A)
+// certification is entered: none is in hand.
 var certifications2016 = []Fact{
 	{Country: "GTM", Key: "certified_7045_a3_b", Holds: true, ValidFrom: "2016-07-14",
 		Citation:    "Certification Pursuant to Section 7045(a)(3)(B) of the Department of State, Foreign Operations, and Related Programs Appropriations Act, 2016 (central government of Guatemala), by the Deputy Secretary of State; Federal Register vol. 81 p. 45593, Public Notice 9634, FR Doc. 2016-16679, published 14 July 2016 (starts on the publication date; the signature date is not in hand)",
@@ -88,6 +91,9 @@ var certifications2016 = []Fact{
 	{Country: "HND", Key: "certified_7045_a3_b", Holds: true, ValidFrom: "2016-09-30",
 		Citation:    "U.S. Department of State, Deputy Spokesperson Mark Toner, answer on the Honduras certification pursuant to the FY2016 appropriations act: certified to Congress on 30 September 2016 that Honduras is taking effective steps on the 12 conditions (about $55 million linked); published in the Federal Register on 14 October 2016 (U.S. Embassy in El Salvador, \"Clarification Regarding the Certification of Funding for the Northern Triangle\")",
 		CitationURL: "https://www.einpresswire.com/article/349442880/western-hemisphere-honduras-certification-pursuant-to-2016-budget-appropriations-act"},
+	{Country: "SLV", Key: "certified_7045_a3_b", Holds: true, ValidFrom: "2016-09-09",
+		Citation:    "U.S. Embassy in El Salvador, \"Clarification Regarding the Certification of Funding for the Northern Triangle\": the Department of State certified to Congress that El Salvador, Guatemala and Honduras have taken effective measures on the conditions of the FY2016 act; certifications published in the Federal Register on 14 July 2016 (Guatemala), 9 September 2016 (El Salvador) and 14 October 2016 (Honduras). The page does not name the section; Guatemala's notice of that list is the sec. 7045(a)(3)(B) certification (81 FR 45593), so El Salvador's is taken to be the same; starts on the publication date",
+		CitationURL: "https://sv.usembassy.gov/clarification-regarding-certification-funding-northern-triangle/"},
 }
 
 // suspension2019 is the State Department's announcement of 30 March 2019
