@@ -55,6 +55,7 @@ type DB struct {
 // gateStats are SQLite's write gate figures, updated atomically.
 type gateStats struct {
 	n, waited, held, maxHeld, commit atomic.Int64 // count, nanoseconds
+	queued                           atomic.Int64 // writers waiting for the gate now
 	acquiredAt                       int64        // under the gate: when it was taken
 }
 
@@ -67,6 +68,10 @@ type WriterStats struct {
 	Held    time.Duration // total time it was held
 	MaxHeld time.Duration // longest single hold
 	Commit  time.Duration // of Held, total time in COMMIT (the WAL's fsync)
+	// Queued is how many writers wait for the gate at this moment: a
+	// test holding the gate uses it to know that another caller has
+	// reached it.
+	Queued int64
 }
 
 // WriterStats returns the write gate's figures so far.
@@ -74,7 +79,7 @@ func (db *DB) WriterStats() WriterStats {
 	return WriterStats{
 		Writes: db.gate.n.Load(), Waited: time.Duration(db.gate.waited.Load()),
 		Held: time.Duration(db.gate.held.Load()), MaxHeld: time.Duration(db.gate.maxHeld.Load()),
-		Commit: time.Duration(db.gate.commit.Load()),
+		Commit: time.Duration(db.gate.commit.Load()), Queued: db.gate.queued.Load(),
 	}
 }
 
@@ -312,9 +317,12 @@ func (db *DB) lockWriter(ctx context.Context) error {
 	select {
 	case db.writer <- struct{}{}:
 	default:
+		db.gate.queued.Add(1)
 		select {
 		case db.writer <- struct{}{}:
+			db.gate.queued.Add(-1)
 		case <-ctx.Done():
+			db.gate.queued.Add(-1)
 			return fmt.Errorf("store: wait for the write lock: %w", ctx.Err())
 		}
 	}
