@@ -44,11 +44,17 @@ func (s *Service) Briefs(ctx context.Context, ids []int64) (map[int64]Brief, err
 	// Read outside any transaction (no wait at SQLite's write gate), then
 	// write the audit row in its own short one; nothing is returned
 	// without it.
-	const chunk = 500
-	for start := 0; start < len(ids); start += chunk {
-		if err := s.briefs(ctx, sc, ids[start:min(start+chunk, len(ids))], out); err != nil {
-			return nil, fmt.Errorf("custody: briefs: %w", err)
+	err = s.db.Read(ctx, func(ctx context.Context) error {
+		const chunk = 500
+		for start := 0; start < len(ids); start += chunk {
+			if err := s.briefs(ctx, sc, ids[start:min(start+chunk, len(ids))], out); err != nil {
+				return err
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("custody: briefs: %w", err)
 	}
 	if len(out) == 0 {
 		return out, nil

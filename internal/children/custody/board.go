@@ -168,7 +168,7 @@ func (s *Service) Board(ctx context.Context, facilityID int64, limit int) (*Boar
 	}
 	// Read outside any transaction (no wait at SQLite's write gate); only
 	// the audit row below takes the gate, before anything is returned.
-	err = func() error {
+	err = s.db.Read(ctx, func(ctx context.Context) error {
 		rows, err := s.db.Query(ctx, `SELECT d.facility_id, COALESCE(f.name, ''),
 				SUM(CASE WHEN d.due_at <= ? THEN 1 ELSE 0 END), SUM(CASE WHEN d.due_at > ? THEN 1 ELSE 0 END)
 			FROM deadlines d JOIN cases c ON c.id = d.case_id LEFT JOIN facilities f ON f.id = d.facility_id
@@ -221,7 +221,7 @@ func (s *Service) Board(ctx context.Context, facilityID int64, limit int) (*Boar
 		rows.Close()
 		b.Upcoming, err = s.upcoming(ctx, sc, facilityID, now)
 		return err
-	}()
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -327,7 +327,7 @@ func (s *Service) run(ctx context.Context, q SearchQuery, total bool, action str
 	// beside them); only the audit row below takes the gate, in its own
 	// short transaction. The count and the page may then straddle a
 	// concurrent commit, which a list being browsed does anyway.
-	err = func() error {
+	err = s.db.Read(ctx, func(ctx context.Context) error {
 		if total {
 			if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM cases c WHERE `+where, args...).Scan(&pg.Total); err != nil {
 				return fmt.Errorf("custody: search count: %w", err)
@@ -358,7 +358,7 @@ func (s *Service) run(ctx context.Context, q SearchQuery, total bool, action str
 			return fmt.Errorf("custody: search: %w", err)
 		}
 		return nil
-	}()
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -332,7 +332,7 @@ func (s *Service) GetCase(ctx context.Context, id int64) (*CaseView, error) {
 	// The reads run outside any transaction, so that on SQLite they do not
 	// queue at the write gate behind every writer; only the audit row
 	// takes it, in its own short transaction, before anything is returned.
-	err := func() error {
+	err := s.db.Read(ctx, func(ctx context.Context) error {
 		c, err := s.caseInScope(ctx, id)
 		if err != nil {
 			return err
@@ -346,7 +346,7 @@ func (s *Service) GetCase(ctx context.Context, id int64) (*CaseView, error) {
 		}
 		v.Placements, err = s.placements(ctx, id)
 		return err
-	}()
+	})
 	if err == nil {
 		err = audit.Log(ctx, s.db, audit.Event{Action: "case.read", ObjectType: "case", ObjectID: fmt.Sprint(id)})
 	}

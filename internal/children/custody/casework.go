@@ -364,7 +364,7 @@ func (s *Service) MyTasks(ctx context.Context) ([]AssignedTask, error) {
 	out := []AssignedTask{}
 	// Read outside any transaction (no wait at SQLite's write gate); only
 	// the audit row takes the gate, before anything is returned.
-	err = func() error {
+	err = s.db.Read(ctx, func(ctx context.Context) error {
 		rows, err := s.db.Query(ctx, `SELECT t.id, t.case_id, t.title, t.due_on, t.assignee_id, t.assignee, t.created_by, t.created_at, t.done_at, t.done_by,
 				c.given_names, c.surname1, c.surname2
 			FROM case_tasks t JOIN cases c ON c.id = t.case_id
@@ -388,7 +388,7 @@ func (s *Service) MyTasks(ctx context.Context) ([]AssignedTask, error) {
 			out = append(out, a)
 		}
 		return rows.Err()
-	}()
+	})
 	if err == nil && len(out) > 0 {
 		err = audit.Log(ctx, s.db, audit.Event{Action: "case.tasks.mine", ObjectType: "case", ObjectID: "tasks", Detail: fmt.Sprintf("%d open tasks", len(out))})
 	}
