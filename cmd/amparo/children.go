@@ -72,15 +72,19 @@ func runImport(ctx context.Context, args []string) error {
 }
 
 func runImportCases(ctx context.Context, args []string) error {
-	fs := newFlagSet("import cases", "--file F.csv [--errors OUT.csv]")
+	fs := newFlagSet("import cases", "--file F.csv [--errors OUT.csv] [--resume-from N]")
 	sf := addStoreFlags(fs)
 	file := fs.String("file", "", "CSV file with a header row; columns: "+strings.Join(custody.ImportColumns, ", ")+" (required)")
 	errorsOut := fs.String("errors", "", "also write the row-level error report to this CSV file (line,field,problem)")
+	resume := fs.Int("resume-from", 0, "skip the rows before this line (the header is line 1): the line a stopped import of the same file said to go on from")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *file == "" {
 		return usagef("--file is required")
+	}
+	if *resume < 0 {
+		return usagef("--resume-from must be a line number (0 or more), not %d", *resume)
 	}
 	f, err := os.Open(*file)
 	if err != nil {
@@ -98,8 +102,12 @@ func runImportCases(ctx context.Context, args []string) error {
 	defer db.Close()
 	ctx = operatorContext(ctx)
 	bar := progress.New(st.Size(), "importing cases")
-	res, err := custody.New(db, facilities.New(db, nil), nil).ImportCases(ctx, bar.Reader(f), nil)
+	res, err := custody.New(db, facilities.New(db, nil), nil).ImportCasesWith(ctx, bar.Reader(f), custody.ImportOptions{ResumeFrom: *resume})
 	bar.Finish()
+	var stopped *custody.ImportStoppedError
+	if errors.As(err, &stopped) {
+		return fmt.Errorf("%w (to go on: amparo import cases --file %s --resume-from %d)", err, *file, stopped.ResumeFrom)
+	}
 	if err != nil {
 		return err
 	}
@@ -117,6 +125,9 @@ func runImportCases(ctx context.Context, args []string) error {
 	}
 	if res.ErrorsOmitted > 0 {
 		fmt.Fprintf(stdout, "(%d more problems not listed)\n", res.ErrorsOmitted)
+	}
+	if res.Aborted != "" && res.ResumeFrom > 0 {
+		return fmt.Errorf("%s (to go on once the file is fixed: amparo import cases --file %s --resume-from %d)", res.Aborted, *file, res.ResumeFrom)
 	}
 	if res.Aborted != "" {
 		return errors.New(res.Aborted)

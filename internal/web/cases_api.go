@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/children/custody"
 	"github.com/amparo-project/amparo/internal/children/release"
 )
@@ -39,7 +40,9 @@ func childCaseQuery(r *http.Request) (custody.SearchQuery, error) {
 
 // handleCaseImportAPI is written out: its body is a CSV file, not JSON. An
 // empty body is 400, a body over the route's cap 413 (nothing is imported:
-// the import is one transaction).
+// the import is one transaction). ?resume_from=N skips the rows before
+// line N, as in the background, so that a stopped import of a large file
+// can go on through either; a resume_from that is not a line is 400.
 func (h *caseHandlers) handleCaseImportAPI(w http.ResponseWriter, r *http.Request) {
 	body := bufio.NewReader(r.Body)
 	if _, err := body.Peek(1); errors.Is(err, io.EOF) {
@@ -50,7 +53,16 @@ func (h *caseHandlers) handleCaseImportAPI(w http.ResponseWriter, r *http.Reques
 		h.startImportJob(w, r, body)
 		return
 	}
-	res, err := h.cases.ImportCases(r.Context(), body, nil)
+	if _, err := auth.Require(r.Context(), auth.PermCaseImport); err != nil {
+		h.domainError(w, r, err)
+		return
+	}
+	resume, err := queryInt(r, "resume_from", 0, 0, 1<<31)
+	if err != nil {
+		h.writeError(w, r, http.StatusBadRequest, "bad_query", err.Error())
+		return
+	}
+	res, err := h.cases.ImportCasesWith(r.Context(), body, custody.ImportOptions{ResumeFrom: resume})
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		h.writeError(w, r, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("The file is larger than %d bytes; nothing was imported. Split it, or use `amparo import cases`.", tooBig.Limit))

@@ -41,26 +41,32 @@ func (s *Service) Briefs(ctx context.Context, ids []int64) (map[int64]Brief, err
 	if sc.None || len(ids) == 0 {
 		return out, nil
 	}
-	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+	// Read outside any transaction (no wait at SQLite's write gate), then
+	// write the audit row in its own short one; nothing is returned
+	// without it.
+	err = s.db.Read(ctx, func(ctx context.Context) error {
 		const chunk = 500
 		for start := 0; start < len(ids); start += chunk {
 			if err := s.briefs(ctx, sc, ids[start:min(start+chunk, len(ids))], out); err != nil {
 				return err
 			}
 		}
-		if len(out) == 0 {
-			return nil
-		}
-		shown := make([]int64, 0, len(out))
-		for _, id := range ids {
-			if _, ok := out[id]; ok {
-				shown = append(shown, id)
-			}
-		}
-		return audit.Log(ctx, s.db, audit.Event{Action: "case.briefs", ObjectType: "case", ObjectID: "briefs",
-			Detail: fmt.Sprintf("%d cases: %s", len(out), idList(shown))})
+		return nil
 	})
 	if err != nil {
+		return nil, fmt.Errorf("custody: briefs: %w", err)
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	shown := make([]int64, 0, len(out))
+	for _, id := range ids {
+		if _, ok := out[id]; ok {
+			shown = append(shown, id)
+		}
+	}
+	if err := audit.Log(ctx, s.db, audit.Event{Action: "case.briefs", ObjectType: "case", ObjectID: "briefs",
+		Detail: fmt.Sprintf("%d cases: %s", len(out), idList(shown))}); err != nil {
 		return nil, fmt.Errorf("custody: briefs: %w", err)
 	}
 	return out, nil

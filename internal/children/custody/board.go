@@ -166,7 +166,9 @@ func (s *Service) Board(ctx context.Context, facilityID int64, limit int) (*Boar
 		where += ` AND d.facility_id = ?`
 		wargs = append(wargs, facilityID)
 	}
-	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+	// Read outside any transaction (no wait at SQLite's write gate); only
+	// the audit row below takes the gate, before anything is returned.
+	err = s.db.Read(ctx, func(ctx context.Context) error {
 		rows, err := s.db.Query(ctx, `SELECT d.facility_id, COALESCE(f.name, ''),
 				SUM(CASE WHEN d.due_at <= ? THEN 1 ELSE 0 END), SUM(CASE WHEN d.due_at > ? THEN 1 ELSE 0 END)
 			FROM deadlines d JOIN cases c ON c.id = d.case_id LEFT JOIN facilities f ON f.id = d.facility_id
@@ -217,18 +219,19 @@ func (s *Service) Board(ctx context.Context, facilityID int64, limit int) (*Boar
 			return fmt.Errorf("custody: board: %w", err)
 		}
 		rows.Close()
-		if b.Upcoming, err = s.upcoming(ctx, sc, facilityID, now); err != nil {
-			return err
-		}
-		// The board names children: reading it is a read of those cases.
-		ids := make([]int64, 0, len(b.Items)+len(b.Upcoming))
-		for _, it := range append(slices.Clone(b.Items), b.Upcoming...) {
-			ids = append(ids, it.CaseID)
-		}
-		return audit.Log(ctx, s.db, audit.Event{Action: "case.board", ObjectType: "case", ObjectID: "board",
-			Detail: fmt.Sprintf("%d items shown of %d, %d upcoming; cases %s", len(b.Items), b.Total, len(b.Upcoming), idList(ids))})
+		b.Upcoming, err = s.upcoming(ctx, sc, facilityID, now)
+		return err
 	})
 	if err != nil {
+		return nil, err
+	}
+	// The board names children: reading it is a read of those cases.
+	ids := make([]int64, 0, len(b.Items)+len(b.Upcoming))
+	for _, it := range append(slices.Clone(b.Items), b.Upcoming...) {
+		ids = append(ids, it.CaseID)
+	}
+	if err := audit.Log(ctx, s.db, audit.Event{Action: "case.board", ObjectType: "case", ObjectID: "board",
+		Detail: fmt.Sprintf("%d items shown of %d, %d upcoming; cases %s", len(b.Items), b.Total, len(b.Upcoming), idList(ids))}); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -319,7 +322,12 @@ func (s *Service) run(ctx context.Context, q SearchQuery, total bool, action str
 		return nil, err
 	}
 	pg := &CasePage{Cases: []CaseSummary{}, Offset: q.Offset, Limit: q.Limit, Total: -1}
-	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+	// The query runs outside any transaction, so that on SQLite it does
+	// not queue at the write gate behind every writer (WAL lets it read
+	// beside them); only the audit row below takes the gate, in its own
+	// short transaction. The count and the page may then straddle a
+	// concurrent commit, which a list being browsed does anyway.
+	err = s.db.Read(ctx, func(ctx context.Context) error {
 		if total {
 			if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM cases c WHERE `+where, args...).Scan(&pg.Total); err != nil {
 				return fmt.Errorf("custody: search count: %w", err)
@@ -349,16 +357,20 @@ func (s *Service) run(ctx context.Context, q SearchQuery, total bool, action str
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("custody: search: %w", err)
 		}
-		// The query itself may be a child's name: the audit row records
-		// only how many records were shown.
-		ids := make([]int64, len(pg.Cases))
-		for i, c := range pg.Cases {
-			ids[i] = c.ID
-		}
-		return audit.Log(ctx, s.db, audit.Event{Action: action, ObjectType: "case", ObjectID: "search",
-			Detail: fmt.Sprintf("%d results; cases %s", len(pg.Cases), idList(ids))})
+		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	// The query itself may be a child's name: the audit row records only
+	// how many records were shown. The page is returned only once its
+	// audit row is stored: no data without its audit.
+	ids := make([]int64, len(pg.Cases))
+	for i, c := range pg.Cases {
+		ids[i] = c.ID
+	}
+	if err := audit.Log(ctx, s.db, audit.Event{Action: action, ObjectType: "case", ObjectID: "search",
+		Detail: fmt.Sprintf("%d results; cases %s", len(pg.Cases), idList(ids))}); err != nil {
 		return nil, err
 	}
 	return pg, nil

@@ -329,7 +329,10 @@ func (s *Service) GetCase(ctx context.Context, id int64) (*CaseView, error) {
 		return nil, s.auditDenied(ctx, id, err)
 	}
 	var v CaseView
-	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+	// The reads run outside any transaction, so that on SQLite they do not
+	// queue at the write gate behind every writer; only the audit row
+	// takes it, in its own short transaction, before anything is returned.
+	err := s.db.Read(ctx, func(ctx context.Context) error {
 		c, err := s.caseInScope(ctx, id)
 		if err != nil {
 			return err
@@ -341,11 +344,12 @@ func (s *Service) GetCase(ctx context.Context, id int64) (*CaseView, error) {
 		if v.Deadlines, err = s.deadlines(ctx, id); err != nil {
 			return err
 		}
-		if v.Placements, err = s.placements(ctx, id); err != nil {
-			return err
-		}
-		return audit.Log(ctx, s.db, audit.Event{Action: "case.read", ObjectType: "case", ObjectID: fmt.Sprint(id)})
+		v.Placements, err = s.placements(ctx, id)
+		return err
 	})
+	if err == nil {
+		err = audit.Log(ctx, s.db, audit.Event{Action: "case.read", ObjectType: "case", ObjectID: fmt.Sprint(id)})
+	}
 	if err != nil {
 		if errors.Is(err, errs.ErrNotFound) || errors.Is(err, errs.ErrForbidden) {
 			// A refused or missing read is audited too, outside the

@@ -362,7 +362,9 @@ func (s *Service) MyTasks(ctx context.Context) ([]AssignedTask, error) {
 	}
 	cond, args := sc.where("c")
 	out := []AssignedTask{}
-	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+	// Read outside any transaction (no wait at SQLite's write gate); only
+	// the audit row takes the gate, before anything is returned.
+	err = s.db.Read(ctx, func(ctx context.Context) error {
 		rows, err := s.db.Query(ctx, `SELECT t.id, t.case_id, t.title, t.due_on, t.assignee_id, t.assignee, t.created_by, t.created_at, t.done_at, t.done_by,
 				c.given_names, c.surname1, c.surname2
 			FROM case_tasks t JOIN cases c ON c.id = t.case_id
@@ -385,14 +387,11 @@ func (s *Service) MyTasks(ctx context.Context) ([]AssignedTask, error) {
 			a.CaseName = (&Case{Person: identity.Person{GivenNames: g, Surname1: s1, Surname2: s2}}).DisplayName()
 			out = append(out, a)
 		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(out) == 0 {
-			return nil
-		}
-		return audit.Log(ctx, s.db, audit.Event{Action: "case.tasks.mine", ObjectType: "case", ObjectID: "tasks", Detail: fmt.Sprintf("%d open tasks", len(out))})
+		return rows.Err()
 	})
+	if err == nil && len(out) > 0 {
+		err = audit.Log(ctx, s.db, audit.Event{Action: "case.tasks.mine", ObjectType: "case", ObjectID: "tasks", Detail: fmt.Sprintf("%d open tasks", len(out))})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("custody: my tasks: %w", err)
 	}
