@@ -222,7 +222,7 @@ func TestIntakePrefillInZone(t *testing.T) {
 		if !strings.Contains(page, `<option value="`+tt.zone+`" selected>`) || !strings.Contains(page, `<span id="encountered_zone_name">`+tt.zone+`</span>`) {
 			t.Errorf("%s: zone %s not selected and named", tt.role, tt.zone)
 		}
-		resp, body := env.uxPost(t, tt.role, "en", "/cases", url.Values{"encountered_at": {m[1]}, "encounter_zone": {tt.zone}, "state": {"encountered"}, "given_names": {"Ana"}, "sex": {"F"}, "birth_date": {"2012-02-02"}, "encounter_place": {"Hidalgo port of entry"}})
+		resp, body := env.uxPost(t, tt.role, "en", "/cases", url.Values{"encountered_at": {m[1]}, "encounter_zone": {tt.zone}, "state": {"encountered"}, "given_names": {"Ana"}, "create_anyway": {"1"}, "sex": {"F"}, "birth_date": {"2012-02-02"}, "encounter_place": {"Hidalgo port of entry"}})
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Errorf("%s: the untouched form is refused: %d %s", tt.role, resp.StatusCode, body)
 		}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/amparo-project/amparo/internal/identity"
 	"github.com/amparo-project/amparo/internal/tracing/requests"
@@ -27,6 +28,12 @@ type formField struct{ Name, Value string }
 // the matcher is still being built, the intake goes ahead as before.
 func (h *caseworkHandlers) handleIntakeChecked(w http.ResponseWriter, r *http.Request) {
 	if r.PostFormValue("create_anyway") == "1" || h.tracing == nil {
+		h.handleCaseCreatePage(w, r)
+		return
+	}
+	// A form with mistakes is re-shown with them first: a possible
+	// duplicate is only worth saying about an intake that could be saved.
+	if in, err := childIntakeFromForm(r); err != nil || in.Normalize(time.Now()) != nil {
 		h.handleCaseCreatePage(w, r)
 		return
 	}

@@ -26,7 +26,7 @@ func TestIntakeShowsDuplicateFirst(t *testing.T) {
 		return int(pg["total"].(float64))
 	}
 	form := url.Values{"given_names": {"Maria Jose"}, "surname1": {"Tiul"}, "surname2": {"Caal"}, "sex": {"F"}, "birth_date": {"2011-06-15"},
-		"birth_country": {"Guatemala"}, "nationality": {"Guatemala"}, "encountered_at": {time.Now().UTC().Add(-time.Hour).Format("2006-01-02T15:04")}, "encounter_zone": {"UTC"}, "notes": {"found at the bridge"}}
+		"birth_country": {"Guatemala"}, "nationality": {"Guatemala"}, "encountered_at": {time.Now().UTC().Add(-time.Hour).Format("2006-01-02T15:04")}, "encounter_zone": {"UTC"}, "encounter_place": {"Paso del Norte bridge"}, "notes": {"found at the bridge"}}
 	resp, body := env.uxPost(t, auth.RoleIntake, "es", "/cases", form)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="intake-dups"`) || !strings.Contains(body, fmt.Sprintf(`href="/cases/%d"`, firstID)) ||
 		!strings.Contains(body, "Crear de todos modos") {
@@ -49,7 +49,7 @@ func TestIntakeShowsDuplicateFirst(t *testing.T) {
 		t.Errorf("after create anyway: %d cases", n)
 	}
 	// Someone else entirely goes straight through.
-	other := url.Values{"given_names": {"Brayan"}, "surname1": {"Pop"}, "sex": {"M"}, "encountered_at": {time.Now().UTC().Add(-time.Hour).Format("2006-01-02T15:04")}, "encounter_zone": {"UTC"}}
+	other := url.Values{"given_names": {"Brayan"}, "surname1": {"Pop"}, "sex": {"M"}, "birth_date": {"2009-01-20"}, "encountered_at": {time.Now().UTC().Add(-time.Hour).Format("2006-01-02T15:04")}, "encounter_zone": {"UTC"}, "encounter_place": {"Eagle Pass"}}
 	if resp, _ := env.uxPost(t, auth.RoleIntake, "en", "/cases", other); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("a new child: %d", resp.StatusCode)
 	}
