@@ -443,60 +443,18 @@ func (s *Service) LostContact(ctx context.Context, _ struct{}) (*LostContactBoar
 const MaxLost = 1000
 
 // lostChildren lists the children whose contact is lost, longest lost
-// first, within sc. A facility scope is applied through custody's Briefs
-// (scope-checked, audited) on growing batches, as the queue does, rather
-// than as an SQL condition listing every case of the facilities.
+// first, within sc: walked in the order of the lost index and stopped at
+// MaxLost, the scope a filter on each row ("+": not the way in, which
+// would list every case of the facilities and sort their lost children).
+// Reading custody's Briefs batch after batch to filter instead cost most
+// of the board's time at 100,000 cases (NOTES.md, benchmarks).
 func (s *Service) lostChildren(ctx context.Context, sc custody.Scope) ([]LostEntry, error) {
-	out := []LostEntry{}
 	if sc.None {
-		return out, nil
+		return []LostEntry{}, nil
 	}
-	batch := MaxLost
-	if !sc.All {
-		batch = 2 * MaxLost
-	}
-	var after *LostEntry
-	for len(out) < MaxLost {
-		q, args := `SELECT k.case_id, k.released_at, k.lost_at, k.lost_reason FROM legal_contacts k WHERE k.lost_at IS NOT NULL`, []any{}
-		if after != nil {
-			at := store.FormatTime(after.LostAt)
-			q += ` AND (k.lost_at > ? OR (k.lost_at = ? AND k.case_id > ?))`
-			args = append(args, at, at, after.CaseID)
-		}
-		rows, err := s.lostRows(ctx, q+` ORDER BY k.lost_at, k.case_id LIMIT ?`, append(args, batch))
-		if err != nil || len(rows) == 0 {
-			return out, err
-		}
-		var keep map[int64]custody.Brief
-		if !sc.All {
-			ids := make([]int64, len(rows))
-			for i, e := range rows {
-				ids[i] = e.CaseID
-			}
-			if keep, err = s.cases.Briefs(ctx, ids); err != nil {
-				return nil, err
-			}
-		}
-		for _, e := range rows {
-			if len(out) == MaxLost {
-				break
-			}
-			if keep != nil {
-				br, ok := keep[e.CaseID]
-				if !ok {
-					continue
-				}
-				e.Case = &br
-			}
-			out = append(out, e)
-		}
-		if len(rows) < batch {
-			break
-		}
-		after = &rows[len(rows)-1]
-		batch *= 2
-	}
-	return out, nil
+	cond, args := sc.SQL("+k.case_id")
+	return s.lostRows(ctx, `SELECT k.case_id, k.released_at, k.lost_at, k.lost_reason FROM legal_contacts k
+		WHERE k.lost_at IS NOT NULL AND `+cond+` ORDER BY k.lost_at, k.case_id LIMIT ?`, append(args, MaxLost))
 }
 
 func (s *Service) lostRows(ctx context.Context, q string, args []any) ([]LostEntry, error) {
@@ -521,31 +479,10 @@ func (s *Service) lostRows(ctx context.Context, q string, args []any) ([]LostEnt
 }
 
 // openEscalations are the open concerns within sc, soonest due first (at
-// most 500); a facility scope is applied through custody's Briefs.
+// most 500), the scope an SQL condition (custody's Scope.SQL).
 func (s *Service) openEscalations(ctx context.Context, sc custody.Scope) ([]Escalation, error) {
-	if sc.All || sc.None {
-		cond, args := sc.SQL("e.case_id")
-		return s.escalations(ctx, "e.closed_at IS NULL AND "+cond, args)
-	}
-	es, err := s.escalations(ctx, "e.closed_at IS NULL", nil)
-	if err != nil || len(es) == 0 {
-		return es, err
-	}
-	ids := make([]int64, len(es))
-	for i, e := range es {
-		ids[i] = e.CaseID
-	}
-	bs, err := s.cases.Briefs(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := []Escalation{}
-	for _, e := range es {
-		if _, ok := bs[e.CaseID]; ok {
-			out = append(out, e)
-		}
-	}
-	return out, nil
+	cond, args := sc.SQL("+e.case_id") // a filter: the open ones are few
+	return s.escalations(ctx, "e.closed_at IS NULL AND "+cond, args)
 }
 
 // describeLost adds to the board what other domains know of each lost
