@@ -361,6 +361,11 @@ func TestKeyedMessagesKeepTheirValues(t *testing.T) {
 	if n < 100 {
 		t.Fatalf("only %d keyed messages: the registration reads the wrong keys", n)
 	}
+	for key := range msgArgKeys {
+		if _, ok := cats["en"][key]; !ok {
+			t.Errorf("msgArgKeys names %s, which no i18n file holds", key)
+		}
+	}
 }
 
 // TestLegalTimelineInSpanish: the reasons legal writes onto the case's
