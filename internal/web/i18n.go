@@ -1,12 +1,15 @@
 package web
 
 import (
+	"cmp"
 	"embed"
 	"encoding/json"
 	"fmt"
 	"io/fs"
 	"net/http"
 	"path"
+	"slices"
+	"strings"
 
 	"golang.org/x/text/language"
 )
@@ -83,4 +86,49 @@ func (s *kit) translate(lang, key string, args ...any) string {
 		return fmt.Sprintf(msg, args...)
 	}
 	return msg
+}
+
+// A domain message a page shows has its key in the domain's i18n file as
+// "<domain>.msg.<name>", its English text being exactly the domain's
+// format (fmt verbs %d, %s, %q): each such key is registered in
+// problemMessages, so that adding a message's words needs no Go list.
+// msgArgKeys names what turns a value carried by some of them into words
+// (see problemMessage.argKeys).
+var msgArgKeys = map[string][]string{
+	"legal.msg.screening_recorded":    {"*"},
+	"legal.msg.flags":                 {"legal.relief.[]"},
+	"legal.msg.referral_decided":      {"", "legal.msg.referral_verb."},
+	"legal.msg.referral_is":           {"", "legal.referral."},
+	"legal.msg.handed_over":           {"", "legal.reint.kind."},
+	"legal.msg.hearing_on":            {"legal.hearing."},
+	"legal.msg.hearing_on_outcome":    {"legal.hearing.", "", "legal.outcome."},
+	"legal.msg.call":                  {"followup.outcome."},
+	"legal.msg.call_lost":             {"followup.outcome."},
+	"legal.msg.call_found":            {"followup.outcome."},
+	"children.msg.release_services":   {"", "children.msg.with."},
+	"legal.msg.case_not_repatriated":  {"", "children.state."},
+	"aid.msg.evidence_n_is_already_x": {"", "aid.evstatus."},
+}
+
+func init() {
+	cats, err := loadCatalogs()
+	if err != nil {
+		panic(err) // the embedded files are checked by every test run
+	}
+	var ms []problemMessage
+	for key, text := range cats["en"] {
+		if strings.Contains(key, ".msg.") && !strings.Contains(key, ".msg.referral_verb.") && !strings.Contains(key, ".msg.with.") {
+			ms = append(ms, problemMessage{format: text, key: key, argKeys: msgArgKeys[key], typed: true})
+		}
+	}
+	// The longest format first: "follow-up call: %s; contact lost" before
+	// "follow-up call: %s", which would match it too. Then by key, so
+	// that the order is the same at every start.
+	slices.SortFunc(ms, func(a, b problemMessage) int {
+		if c := cmp.Compare(len(b.format), len(a.format)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.key, b.key)
+	})
+	addProblemMessages(ms...)
 }

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/amparo-project/amparo/internal/errs"
@@ -115,6 +116,10 @@ type problemMessage struct {
 	format, key string
 	argKeys     []string
 	re          *regexp.Regexp
+	// typed: the words keep the format's verbs (%d gets a number), as the
+	// "<domain>.msg." keys do; the older keys write every value with %s.
+	typed bool
+	verbs []byte
 }
 
 var problemMessages []problemMessage
@@ -132,6 +137,7 @@ func addProblemMessages(ms ...problemMessage) {
 		last := 0
 		for _, loc := range verb.FindAllStringIndex(m.format, -1) {
 			pat.WriteString(regexp.QuoteMeta(m.format[last:loc[0]]))
+			m.verbs = append(m.verbs, m.format[loc[0]+1])
 			switch m.format[loc[0]+1] {
 			case 'd', '.':
 				pat.WriteString(`(-?\d+)`)
@@ -173,13 +179,37 @@ func (k *kit) problemText(lang, msg string) string {
 	args := make([]any, len(vals))
 	for i, v := range vals {
 		args[i] = v
-		if i < len(m.argKeys) && m.argKeys[i] != "" {
-			if w, ok := k.msgs[lang][m.argKeys[i]+v]; ok {
-				args[i] = w
+		if m.typed && i < len(m.verbs) && m.verbs[i] == 'd' {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				args[i] = n
 			}
+		}
+		if i < len(m.argKeys) && m.argKeys[i] != "" {
+			args[i] = k.argWords(lang, m.argKeys[i], v)
 		}
 	}
 	return k.translate(lang, m.key, args...)
+}
+
+// argWords is value v in lang by argKey: "*" is a message of its own
+// ("flags asylum" inside "legal screening recorded: %s"); "prefix[]" a
+// list joined by ", " whose items are codes; else prefix+v is the key of
+// a code's words. A value with no words stays as it is.
+func (k *kit) argWords(lang, argKey, v string) string {
+	switch {
+	case argKey == "*":
+		return k.problemText(lang, v)
+	case strings.HasSuffix(argKey, "[]"):
+		items := strings.Split(v, ", ")
+		for i, it := range items {
+			items[i] = k.argWords(lang, strings.TrimSuffix(argKey, "[]"), it)
+		}
+		return strings.Join(items, ", ")
+	}
+	if w, ok := k.msgs[lang][argKey+v]; ok {
+		return w
+	}
+	return v
 }
 
 // formProblems is a refused form's problems in the page's language, by

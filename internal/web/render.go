@@ -101,6 +101,42 @@ func (p *Page) TOr(key, fallback string) string {
 // language: the words of its key in problemMessages, or msg as it is.
 func (p *Page) Msg(msg string) string { return p.s.problemText(p.Lang, msg) }
 
+// ErrMsg is an error page's message in the page's language: a refusal's
+// words by its key, and a 422's "invalid: field: problem; ..." with each
+// problem's words (the field names are the form's and stay).
+func (p *Page) ErrMsg(msg string) string {
+	rest, ok := strings.CutPrefix(msg, "invalid: ")
+	if !ok {
+		return p.s.problemText(p.Lang, msg)
+	}
+	// Problems are joined by "; ", which a problem may hold itself ("its
+	// content is %s; accepted: ..."): a piece that completes the previous
+	// problem into a known message is part of it.
+	type fieldProblem struct{ field, problem string }
+	var fps []fieldProblem
+	for _, part := range strings.Split(rest, "; ") {
+		if n := len(fps); n > 0 {
+			if _, _, known := problemKey(fps[n-1].problem + "; " + part); known {
+				fps[n-1].problem += "; " + part
+				continue
+			}
+		}
+		field, problem, ok := strings.Cut(part, ": ")
+		if !ok {
+			field, problem = "", part
+		}
+		fps = append(fps, fieldProblem{field, problem})
+	}
+	parts := make([]string, len(fps))
+	for i, fp := range fps {
+		parts[i] = p.s.problemText(p.Lang, fp.problem)
+		if fp.field != "" {
+			parts[i] = fp.field + ": " + parts[i]
+		}
+	}
+	return p.s.translate(p.Lang, "error.422") + ": " + strings.Join(parts, "; ")
+}
+
 // Can reports whether the viewer holds perm, for showing or hiding links.
 func (p *Page) Can(perm string) bool {
 	return p.User != nil && auth.Allowed(p.User.Role, auth.Permission(perm))
