@@ -29,6 +29,8 @@ func TestBrowserFormsKeepWork(t *testing.T) {
 			// twice would (rightly) stop at the possible-duplicate page.
 			env := newTestEnv(t, storetest.OpenSQLite(t))
 			fac := env.call(t, "POST", "/api/v1/facilities", auth.RoleAdmin, `{"name":"Casa Alba","type":"shelter","tz":"America/Chicago","city":"San Antonio","us_state":"TX","languages":["Spanish"],"beds":[{"sex":"F","age_band":"13-17","capacity":4}]}`, 201)
+			// A facility she is not assigned to: not hers to place in.
+			env.call(t, "POST", "/api/v1/facilities", auth.RoleAdmin, `{"name":"Casa Otra","type":"shelter","tz":"America/Chicago","city":"Houston","us_state":"TX","beds":[{"sex":"F","age_band":"13-17","capacity":9}]}`, 201)
 			op := auth.OperatorContext(t.Context(), "test")
 			for _, r := range []auth.Role{auth.RoleCaseworker, auth.RoleSupervisor} {
 				if err := env.srv.svc.Facilities.AssignFacility(op, cwUserID(t, env, r), int64(fac["id"].(float64))); err != nil {
@@ -191,6 +193,9 @@ func (w *caseWalk) changeState() {
 func (w *caseWalk) place() {
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 	w.run("case page", chromedp.Navigate(w.caseURL), chromedp.WaitVisible(css("#place-form")))
+	if got := w.js(`Array.from(document.querySelectorAll('#place-form label[for^="fac-"]')).map(l => l.textContent).join(", ")`); got != "Casa Alba" {
+		w.t.Errorf("the caseworker is offered %q, want only her facility Casa Alba", got)
+	}
 	w.js(`document.querySelectorAll('#place-form input[name=facility_id]').forEach(r => r.checked = false), ""`)
 	w.run("placement",
 		chromedp.SendKeys(css("#place-reason"), "cama más cercana"),
