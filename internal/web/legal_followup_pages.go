@@ -67,8 +67,8 @@ func (h *legalHandlers) renderFollowUp(w http.ResponseWriter, r *http.Request, s
 		h.domainError(w, r, err)
 		return
 	}
-	for _, p := range problems {
-		v.Problems[p.Field] = p.Problem
+	if problems != nil {
+		v.Problems = h.fieldMessages(r, "followup", problems)
 	}
 	h.render(w, r, status, "legal_followups", v)
 }

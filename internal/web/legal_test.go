@@ -340,7 +340,7 @@ func TestFollowUpAPI(t *testing.T) {
 		}
 		pb, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != 422 || !strings.Contains(string(pb), `value="concern" selected`) || !strings.Contains(string(pb), "say what the concern is") {
+		if resp.StatusCode != 422 || !strings.Contains(string(pb), `value="concern" selected`) || !strings.Contains(string(pb), `id="followup-notes-error">Say what the concern is`) {
 			t.Fatalf("refused call form: %d %s", resp.StatusCode, pb)
 		}
 		resp, err = c.Get(env.ts.URL + "/followups/lost-contact")

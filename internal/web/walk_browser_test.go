@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -13,26 +14,42 @@ import (
 )
 
 // TestBrowserFormsKeepWork walks a child's case through the pages in a
-// real browser, in English and in Spanish: intake, state change,
-// placement, sponsor, vetting, release request. Each form is first sent
-// once with a mistake: the page comes back with what was typed and the
-// problem, in the page's language, right after its field. Each step is a
-// method of caseWalk so that later steps (approval from the queue,
-// follow-up) can be added as methods of their own.
+// real browser, in English and in Spanish, as the people who do each
+// step: the admin takes the child in and refers her; the caseworker
+// assigned to the facility places her, records the sponsor, vets and
+// requests the release, and is offered no Approve button; the
+// supervisor approves it from the queue on the home page and records
+// the first follow-up call. Each form is first sent once with a mistake:
+// the page comes back with what was typed and the problem, in the page's
+// language, right after its field.
 func TestBrowserFormsKeepWork(t *testing.T) {
-	db := storetest.OpenSQLite(t)
-	env := newTestEnv(t, db)
-	env.call(t, "POST", "/api/v1/facilities", auth.RoleAdmin, `{"name":"Casa Alba","type":"shelter","tz":"America/Chicago","city":"San Antonio","us_state":"TX","languages":["Spanish"],"beds":[{"sex":"F","age_band":"13-17","capacity":4}]}`, 201)
 	for _, lang := range []string{"en", "es"} {
 		t.Run(lang, func(t *testing.T) {
+			// A store of its own per language: the same girl taken in
+			// twice would (rightly) stop at the possible-duplicate page.
+			env := newTestEnv(t, storetest.OpenSQLite(t))
+			fac := env.call(t, "POST", "/api/v1/facilities", auth.RoleAdmin, `{"name":"Casa Alba","type":"shelter","tz":"America/Chicago","city":"San Antonio","us_state":"TX","languages":["Spanish"],"beds":[{"sex":"F","age_band":"13-17","capacity":4}]}`, 201)
+			// A facility she is not assigned to: not hers to place in.
+			env.call(t, "POST", "/api/v1/facilities", auth.RoleAdmin, `{"name":"Casa Otra","type":"shelter","tz":"America/Chicago","city":"Houston","us_state":"TX","beds":[{"sex":"F","age_band":"13-17","capacity":9}]}`, 201)
+			op := auth.OperatorContext(t.Context(), "test")
+			for _, r := range []auth.Role{auth.RoleCaseworker, auth.RoleSupervisor} {
+				if err := env.srv.svc.Facilities.AssignFacility(op, cwUserID(t, env, r), int64(fac["id"].(float64))); err != nil {
+					t.Fatal(err)
+				}
+			}
 			w := &caseWalk{t: t, ctx: chromeContext(t), env: env, lang: lang}
 			w.signIn("admin")
 			w.intake()
 			w.changeState()
+			w.signIn("caseworker")
 			w.place()
 			sponsor := w.addSponsor()
 			w.vet(sponsor)
-			w.requestRelease()
+			rid := w.requestRelease()
+			w.noApproveForRequester(rid)
+			w.signIn("supervisor")
+			w.approveFromQueue(rid)
+			w.followUp()
 		})
 	}
 }
@@ -46,10 +63,15 @@ type caseWalk struct {
 	caseURL string // the case's page, once made
 }
 
+// run does a step's actions, each step within 20 s so that a page that
+// never shows what is awaited fails with what it shows instead.
 func (w *caseWalk) run(step string, actions ...chromedp.Action[chromedp.Void]) {
 	w.t.Helper()
-	if err := chromedp.Do(w.ctx, actions...); err != nil {
-		w.t.Fatalf("%s: %v", step, err)
+	ctx, cancel := context.WithTimeout(w.ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		page, _ := chromedp.Run(w.ctx, chromedp.Evaluate[string](`location.href + "\n" + document.body.innerText.slice(0, 1500)`))
+		w.t.Fatalf("%s: %v; the page:\n%s", step, err, page)
 	}
 }
 
@@ -97,15 +119,19 @@ func (w *caseWalk) besideField(step, errID, field, want string) {
 	}
 }
 
+// signIn signs in as the test account of role, over whoever is signed
+// in already (as a shared shelter computer is used), then picks the
+// walk's language.
 func (w *caseWalk) signIn(role string) {
-	w.run("sign in",
+	who := chromedp.Search(`//a[@class="who"][starts-with(normalize-space(.), "` + role + `@example.org")]`)
+	w.run("sign in as "+role,
 		chromedp.EmulateViewport(1366, 900),
 		chromedp.Navigate(w.env.ts.URL+"/login"),
 		chromedp.WaitVisible(chromedp.CSS("#email")),
 		chromedp.SendKeys(chromedp.CSS("#email"), role+"@example.org"),
 		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
 		chromedp.Submit(chromedp.CSS("#password")),
-		chromedp.WaitVisible(chromedp.CSS(".account a.who")),
+		chromedp.WaitVisible(who),
 		chromedp.Navigate(w.env.ts.URL+"/lang/"+w.lang+"?next=/"),
 		chromedp.WaitVisible(chromedp.CSS(`html[lang="`+w.lang+`"] .account a.who`)),
 	)
@@ -161,10 +187,15 @@ func (w *caseWalk) changeState() {
 	}
 }
 
-// place: no facility chosen is refused with the reason kept; then the
-// first recommended one.
+// place: the caseworker opens the referred child's case; no facility
+// chosen is refused with the reason kept; then the first recommended
+// one (her own).
 func (w *caseWalk) place() {
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	w.run("case page", chromedp.Navigate(w.caseURL), chromedp.WaitVisible(css("#place-form")))
+	if got := w.js(`Array.from(document.querySelectorAll('#place-form label[for^="fac-"]')).map(l => l.textContent).join(", ")`); got != "Casa Alba" {
+		w.t.Errorf("the caseworker is offered %q, want only her facility Casa Alba", got)
+	}
 	w.js(`document.querySelectorAll('#place-form input[name=facility_id]').forEach(r => r.checked = false), ""`)
 	w.run("placement",
 		chromedp.SendKeys(css("#place-reason"), "cama más cercana"),
@@ -235,8 +266,9 @@ func (w *caseWalk) vet(sponsorURL string) {
 
 // requestRelease: no sponsor chosen (the browser's own check set aside,
 // as an older browser would) is refused beside the choice; then the
-// release is requested and awaits a second person.
-func (w *caseWalk) requestRelease() {
+// release is requested and awaits a second person. It returns the
+// release's id.
+func (w *caseWalk) requestRelease() string {
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 	w.run("release form", chromedp.Navigate(w.caseURL), chromedp.WaitVisible(css("#release-form")))
 	w.js(`document.getElementById('release-sponsor').removeAttribute('required'), ""`)
@@ -250,5 +282,83 @@ func (w *caseWalk) requestRelease() {
 	)
 	if got := w.js(`document.querySelector('p[id^="release-"]').textContent`); !strings.Contains(got, w.tr("children.release.requested")) {
 		w.t.Errorf("release line %q does not say it awaits approval", got)
+	}
+	return strings.TrimPrefix(w.js(`document.querySelector('p[id^="release-"]').id`), "release-")
+}
+
+// noApproveForRequester: the caseworker who asked for the release is
+// offered no way to approve it, on the case page or the home page.
+func (w *caseWalk) noApproveForRequester(rid string) {
+	w.t.Helper()
+	link := `a[href="/releases/` + rid + `"], #approve-` + rid + `, #approval-queue, #confirm-approve`
+	for _, page := range []string{w.caseURL, w.env.ts.URL + "/"} {
+		w.run("requester's page", chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(".account a.who")))
+		if n := w.js(`String(document.querySelectorAll(` + fmt.Sprintf("%q", link) + `).length)`); n != "0" {
+			w.t.Errorf("%s offers the requester %s way(s) to approve release %s", page, n, rid)
+		}
+	}
+}
+
+// approveFromQueue: the supervisor finds the release on the home page,
+// reviews it, and sends the approval without ticking the confirmation
+// (the browser's own check set aside): refused beside the box, nothing
+// approved; then ticks it and the child is released.
+func (w *caseWalk) approveFromQueue(rid string) {
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	w.run("approval queue",
+		chromedp.Navigate(w.env.ts.URL+"/"),
+		chromedp.WaitVisible(css("#queue-"+rid)),
+		chromedp.Click(css("#review-"+rid)),
+		chromedp.WaitVisible(css("#confirm-steps")),
+	)
+	if got := w.js(`document.getElementById("confirm-sponsor").textContent`); got != "Rosa Tiul Caal" {
+		w.t.Errorf("confirmation names the sponsor %q", got)
+	}
+	if got := w.js(`document.getElementById("confirm-steps").textContent`); !strings.Contains(got, "caseworker@example.org") {
+		w.t.Errorf("confirmation does not say who vetted: %q", got)
+	}
+	w.js(`document.getElementById('confirm-box').removeAttribute('required'), ""`)
+	w.run("approval", chromedp.Click(css("#confirm-approve")))
+	w.besideField("approval", "confirm-box-error", "#confirm-box", w.tr("casework.queue.confirm_needed"))
+	if got := w.js(`document.getElementById('confirm-box').checked ? "ticked" : ""`); got != "" {
+		w.t.Errorf("approval: the box comes back %q", got)
+	}
+	w.run("approval confirmed",
+		chromedp.Click(css("#confirm-box")),
+		chromedp.Click(css("#confirm-approve")),
+		chromedp.WaitVisible(css(`#case-state[data-state="released"]`)),
+	)
+	w.run("queue emptied", chromedp.Navigate(w.env.ts.URL+"/"), chromedp.WaitVisible(css("#approval-queue")))
+	if n := w.js(`String(document.querySelectorAll("#queue-` + rid + `").length)`); n != "0" {
+		w.t.Errorf("release %s still in the queue after approval", rid)
+	}
+}
+
+// followUp: a call reached with a concern but no word of what it is is
+// refused beside the notes, the answers kept; then the concern is said
+// and the call is listed.
+func (w *caseWalk) followUp() {
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	form := "#followup-form "
+	w.run("follow-up form",
+		chromedp.Navigate(w.caseURL+"/followups"),
+		chromedp.WaitVisible(css("#followup-form")),
+		chromedp.SetValue(css(form+"select[name=outcome]"), "concern"),
+		chromedp.SetValue(css(form+"select[name=safe]"), "yes"),
+		chromedp.SetValue(css(form+"select[name=in_school]"), "no"),
+		chromedp.Click(css(form+"button[type=submit]")),
+	)
+	w.besideField("follow-up", "followup-notes-error", form+"textarea[name=notes]", w.tr("legal.err.followup.notes"))
+	w.kept("follow-up", map[string]string{form + "select[name=outcome]": "concern", form + "select[name=safe]": "yes", form + "select[name=in_school]": "no", form + "select[name=knows_court_date]": ""})
+	w.run("follow-up corrected",
+		chromedp.SendKeys(css(form+"textarea[name=notes]"), "no va a la escuela desde hace dos semanas"),
+		chromedp.Click(css(form+"button[type=submit]")),
+		chromedp.WaitVisible(css("#followup-attempts")),
+	)
+	if got := w.js(`document.querySelector("#followup-attempts tbody").textContent`); !strings.Contains(got, w.tr("followup.outcome.concern")) || !strings.Contains(got, "supervisor@example.org") {
+		w.t.Errorf("attempts listed %q", got)
+	}
+	if n := w.js(`String(document.querySelectorAll("#followup-escalations tbody tr").length)`); n != "1" {
+		w.t.Errorf("%s escalations after a concern, want 1", n)
 	}
 }

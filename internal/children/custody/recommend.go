@@ -3,6 +3,7 @@ package custody
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/auth"
@@ -15,8 +16,12 @@ func (s *Service) Recommend(ctx context.Context, caseID int64) ([]Recommendation
 	if _, err := auth.Require(ctx, auth.PermCaseUpdate); err != nil {
 		return nil, err
 	}
+	sc, err := s.ScopeFor(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []Recommendation
-	err := s.db.WithTx(ctx, func(ctx context.Context) error {
+	err = s.db.WithTx(ctx, func(ctx context.Context) error {
 		c, err := s.caseInScope(ctx, caseID)
 		if err != nil {
 			return err
@@ -32,6 +37,11 @@ func (s *Service) Recommend(ctx context.Context, caseID int64) ([]Recommendation
 		facs, err := s.facilities.Facilities(ctx)
 		if err != nil {
 			return err
+		}
+		// Place offers only what it accepts: a waiting child goes to one
+		// of the caller's own facilities (a transfer may go anywhere).
+		if c.State != StatePlaced {
+			facs = slices.DeleteFunc(facs, func(f *facilities.Facility) bool { return !sc.MayPlaceIn(f.ID) })
 		}
 		siblingsAt, err := s.siblingFacilities(ctx, caseID)
 		if err != nil {
