@@ -67,7 +67,7 @@ test: vet staticcheck complexity vulncheck
 	  echo "*** WARNING: PostgreSQL tests will be SKIPPED: set AMPARO_TEST_DATABASE_URL or apt-get install postgresql ***"; fi
 	@command -v chromium >/dev/null 2>&1 || echo "*** WARNING: browser tests will be SKIPPED: apt-get install chromium ***"
 	@command -v xmllint >/dev/null 2>&1 || echo "*** WARNING: IATI schema validation tests will be SKIPPED: apt-get install libxml2-utils ***"
-	$(GO) test -race -count=1 -timeout 30m ./...
+	$(GO) test -race -count=1 -timeout 45m ./...
 
 # Every fuzz target (testing.F) over outside input: package:Function. A
 # test (cmd/amparo/fuzzlist_test.go) fails when one is missing here.
