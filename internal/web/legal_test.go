@@ -287,6 +287,10 @@ func TestFollowUpAPI(t *testing.T) {
 		if calls := fu["calls"].([]any); len(calls) != 1 {
 			t.Fatalf("schedule: %v", fu)
 		}
+		// The released child's page leads to the follow-up calls.
+		if _, page := env.do(t, "GET", fmt.Sprintf("/cases/%d", id), env.tokens[auth.RoleSupervisor], ""); !strings.Contains(string(page), fmt.Sprintf(`href="/cases/%d/followups" id="followups-link"`, id)) {
+			t.Errorf("no link to the follow-up calls on the released case's page")
+		}
 		// Post-release services recorded after release add the monthly calls.
 		prs := fmt.Sprintf("%s/releases/%d/post-release-services", base, int64(rel["id"].(float64)))
 		env.call(t, "PUT", prs, auth.RoleCaseworker, `{"post_release_services":true}`, 404) // not the caseworker's facility
