@@ -132,18 +132,11 @@ func aidImportIATI(ctx context.Context, args []string, out io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *file == "" {
-		return usagef("--file is required")
-	}
-	f, err := os.Open(*file)
-	if err != nil {
-		return fmt.Errorf("open %s: %w", *file, err)
-	}
-	defer f.Close()
-	db, err := sf.open(ctx)
+	f, db, err := sf.importInput(ctx, *file)
 	if err != nil {
 		return err
 	}
+	defer f.Close()
 	defer db.Close()
 	res, err := aid.New(db, indicators.New(db), nil).ImportIATI(ctx, filepath.Base(*file), bufio.NewReaderSize(f, 1<<16))
 	var ie *aid.IATIError

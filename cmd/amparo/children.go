@@ -80,26 +80,19 @@ func runImportCases(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *file == "" {
-		return usagef("--file is required")
-	}
 	if *resume < 0 {
 		return usagef("--resume-from must be a line number (0 or more), not %d", *resume)
 	}
-	f, err := os.Open(*file)
+	f, db, err := sf.importInput(ctx, *file)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", *file, err)
+		return err
 	}
 	defer f.Close()
+	defer db.Close()
 	st, err := f.Stat()
 	if err != nil {
 		return fmt.Errorf("open %s: %w", *file, err)
 	}
-	db, err := sf.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
 	ctx = operatorContext(ctx)
 	bar := progress.New(st.Size(), "importing cases")
 	res, err := custody.New(db, facilities.New(db, nil), nil).ImportCasesWith(ctx, bar.Reader(f), custody.ImportOptions{ResumeFrom: *resume})

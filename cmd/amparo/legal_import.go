@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/amparo-project/amparo/internal/children/custody"
@@ -30,18 +29,11 @@ func importProviders(ctx context.Context, name string, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *file == "" {
-		return usagef("--file is required")
-	}
-	f, err := os.Open(*file)
-	if err != nil {
-		return fmt.Errorf("open %s: %w", *file, err)
-	}
-	defer f.Close()
-	db, err := sf.open(ctx)
+	f, db, err := sf.importInput(ctx, *file)
 	if err != nil {
 		return err
 	}
+	defer f.Close()
 	defer db.Close()
 	ctx = operatorContext(ctx)
 	cases := custody.New(db, facilities.New(db, nil), nil)

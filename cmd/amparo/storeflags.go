@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"os/user"
 	"time"
@@ -77,4 +78,22 @@ func operatorContext(ctx context.Context) context.Context {
 	}
 	ctx = auth.OperatorContext(ctx, name)
 	return audit.WithRequestID(ctx, "cli-"+auth.RandomToken(6))
+}
+
+// importInput opens the file an import reads (--file, required) and the
+// database it writes to; the caller closes both.
+func (sf *storeFlags) importInput(ctx context.Context, file string) (*os.File, *store.DB, error) {
+	if file == "" {
+		return nil, nil, usagef("--file is required")
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open %s: %w", file, err)
+	}
+	db, err := sf.open(ctx)
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, db, nil
 }
