@@ -46,6 +46,11 @@ func TestSponsorListAndFlags(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(string(body), `"several_unrelated_children"`) || strings.Count(string(body), `"case_id"`) != 2 {
 			t.Fatalf("flags: %d %s", resp.StatusCode, body)
 		}
+		// The page is reached from the board (not the main navigation,
+		// which must stay on one line at 1366 px).
+		if _, board := env.do(t, "GET", "/board", env.tokens[auth.RoleSupervisor], ""); !strings.Contains(string(board), `href="/sponsors/flagged" id="sponsor-flags-link"`) {
+			t.Errorf("the board does not link to the sponsors flagged for review")
+		}
 		resp, body = env.do(t, "GET", "/sponsors/flagged", env.tokens[auth.RoleSupervisor], "")
 		if resp.StatusCode != 200 || !strings.Contains(string(body), `id="no-flags"`) {
 			t.Fatalf("a supervisor of no facility sees no flag: %d", resp.StatusCode)
