@@ -53,6 +53,24 @@ func TestForecastBandsNotBelowZero(t *testing.T) {
 		if bands == 0 {
 			t.Errorf("%s: no band reached zero: the series does not test the floor", lang)
 		}
+		if lang == "en" {
+			api := env.call(t, "GET", "/api/v1/forecasts?country=GTM&indicator=homicide_rate&horizon=5&model=naive", auth.RoleAdmin, "", 200)
+			zero := 0
+			for _, pt := range api["forecast"].([]any) {
+				for _, k := range []string{"forecast", "lower80", "upper80", "lower95", "upper95"} {
+					x := pt.(map[string]any)[k].(float64)
+					if x < 0 {
+						t.Errorf("API %s %v", k, x)
+					}
+					if x == 0 {
+						zero++
+					}
+				}
+			}
+			if zero == 0 {
+				t.Errorf("API: no band reached zero: the series does not test the floor")
+			}
+		}
 		note := map[string]string{"en": "cannot be negative stop at zero", "es": "no puede ser negativa se detienen en cero"}[lang]
 		if !strings.Contains(page, note) {
 			t.Errorf("%s: the floor is not said", lang)

@@ -82,6 +82,13 @@ type apiScenario struct {
 	Forecast   []apiForecastPoint `json:"forecast"`
 }
 
+// fcPoint is one forecast period as the API gives it: bands of a quantity
+// that cannot be negative stop at zero, as on the page (fcFloor).
+func fcPoint(in indicators.Indicator, period string, point, lo80, hi80, lo95, hi95 float64, actual *float64) apiForecastPoint {
+	c := func(x float64) float64 { return fcClip(in, x) }
+	return apiForecastPoint{period, c(point), c(lo80), c(hi80), c(lo95), c(hi95), actual}
+}
+
 type apiForecastPoint struct {
 	Period   string  `json:"period"`
 	Forecast float64 `json:"forecast"`
@@ -107,7 +114,7 @@ func (h *indicatorHandlers) forecastAPI(ctx context.Context, fp forecastParams) 
 		Default: res.Backtest.Default, Intervals: indicators.IntervalsMethod, Calibration: res.Calibration, Coverage: res.Backtest.Coverage, Track: res.Backtest.Track,
 		Total: res.Window, Totals: res.Totals}
 	for i, p := range res.Periods {
-		out.Forecast = append(out.Forecast, apiForecastPoint{p, f.Point[i], f.Lower80[i], f.Upper80[i], f.Lower95[i], f.Upper95[i], res.Actuals[i]})
+		out.Forecast = append(out.Forecast, fcPoint(res.Indicator, p, f.Point[i], f.Lower80[i], f.Upper80[i], f.Lower95[i], f.Upper95[i], res.Actuals[i]))
 	}
 	out.ScenarioNote = res.ScenarioNote
 	if sc := res.Scenario; sc != nil {
@@ -117,7 +124,7 @@ func (h *indicatorHandlers) forecastAPI(ctx context.Context, fp forecastParams) 
 		}
 		as := &apiScenario{Scenario: sc, Level: sc.CovariateLast, Assumption: indicators.ScenarioLastValue}
 		for i, p := range res.Periods {
-			as.Forecast = append(as.Forecast, apiForecastPoint{p, sf.Point[i], sf.Lower80[i], sf.Upper80[i], sf.Lower95[i], sf.Upper95[i], res.Actuals[i]})
+			as.Forecast = append(as.Forecast, fcPoint(res.Indicator, p, sf.Point[i], sf.Lower80[i], sf.Upper80[i], sf.Lower95[i], sf.Upper95[i], res.Actuals[i]))
 		}
 		out.Scenario = as
 	}
