@@ -182,14 +182,7 @@ func scanDecision(sc interface{ Scan(...any) error }) (*Decision, error) {
 }
 
 func (s *Service) loadDecision(ctx context.Context, id int64) (*Decision, error) {
-	d, err := scanDecision(s.db.QueryRow(ctx, `SELECT `+decisionCols+` FROM aid_decisions WHERE id = ?`, id))
-	if store.IsNoRows(err) {
-		return nil, errs.NotFound("aid: decision", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("aid: decision %d: %w", id, err)
-	}
-	return d, nil
+	return rowByID(ctx, s.db, "decision", "aid_decisions", decisionCols, id, scanDecision)
 }
 
 // GetDecision returns a decision. Public.

@@ -209,14 +209,7 @@ func scanEvidence(sc interface{ Scan(...any) error }) (*Evidence, error) {
 }
 
 func (s *Service) loadEvidence(ctx context.Context, id int64) (*Evidence, error) {
-	e, err := scanEvidence(s.db.QueryRow(ctx, `SELECT `+evidenceCols+` FROM aid_evidence WHERE id = ?`, id))
-	if store.IsNoRows(err) {
-		return nil, errs.NotFound("aid: evidence", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("aid: evidence %d: %w", id, err)
-	}
-	return e, nil
+	return rowByID(ctx, s.db, "evidence", "aid_evidence", evidenceCols, id, scanEvidence)
 }
 
 // EvidenceFilter selects evidence: Mine (the caller's own submissions,

@@ -112,14 +112,7 @@ func scanPackage(sc interface{ Scan(...any) error }) (Package, error) {
 }
 
 func (s *Service) loadPackage(ctx context.Context, id int64) (Package, error) {
-	p, err := scanPackage(s.db.QueryRow(ctx, `SELECT `+packageCols+` FROM aid_packages WHERE id = ?`, id))
-	if store.IsNoRows(err) {
-		return p, errs.NotFound("aid: package", id)
-	}
-	if err != nil {
-		return p, fmt.Errorf("aid: package %d: %w", id, err)
-	}
-	return p, nil
+	return rowByID(ctx, s.db, "package", "aid_packages", packageCols, id, scanPackage)
 }
 
 // ListPackages returns every package, newest fiscal year first; country

@@ -9,8 +9,11 @@
 package aid
 
 import (
+	"context"
+	"fmt"
 	"time"
 
+	"github.com/amparo-project/amparo/internal/errs"
 	"github.com/amparo-project/amparo/internal/indicators"
 	"github.com/amparo-project/amparo/internal/store"
 )
@@ -29,4 +32,20 @@ func New(db *store.DB, ind *indicators.Service, now func() time.Time) *Service {
 		now = time.Now
 	}
 	return &Service{db: db, ind: ind, now: now}
+}
+
+// rowByID reads the row of table whose id is id with scan; no such row is
+// errs.NotFound, named "aid: <what>" (the package, tranche, decision and
+// evidence loads were this skeleton four times).
+func rowByID[T any](ctx context.Context, db *store.DB, what, table, cols string, id int64, scan func(interface{ Scan(...any) error }) (T, error)) (T, error) {
+	v, err := scan(db.QueryRow(ctx, `SELECT `+cols+` FROM `+table+` WHERE id = ?`, id))
+	if store.IsNoRows(err) {
+		var zero T
+		return zero, errs.NotFound("aid: "+what, id)
+	}
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("aid: %s %d: %w", what, id, err)
+	}
+	return v, nil
 }

@@ -183,12 +183,9 @@ func (s *Service) lapseDue(ctx context.Context, col string, id int64) error {
 var systemActor = audit.Actor{Email: "system:aid", Role: "system"}
 
 func (s *Service) loadTranche(ctx context.Context, id int64) (*Tranche, error) {
-	t, err := scanTranche(s.db.QueryRow(ctx, `SELECT `+trancheCols+` FROM aid_tranches WHERE id = ?`, id))
-	if store.IsNoRows(err) {
-		return nil, errs.NotFound("aid: tranche", id)
-	}
+	t, err := rowByID(ctx, s.db, "tranche", "aid_tranches", trancheCols, id, scanTranche)
 	if err != nil {
-		return nil, fmt.Errorf("aid: tranche %d: %w", id, err)
+		return nil, err
 	}
 	if t.Conditions, err = s.conditions(ctx, id); err != nil {
 		return nil, err
