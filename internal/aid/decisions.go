@@ -79,10 +79,7 @@ func (s *Service) ProposeDecision(ctx context.Context, id int64, in Proposal) (*
 	}
 	d := &Decision{TrancheID: id, EvaluationID: in.EvaluationID, Action: in.Action, Reason: in.Reason, Status: "proposed", ProposedBy: who.UserID, ProposedAt: s.now().UTC()}
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {
-		if err := s.lapseDue(ctx, "id", id); err != nil {
-			return err
-		}
-		t, err := s.loadTranche(ctx, id)
+		t, err := s.GetTranche(ctx, id) // lapsed first if the rule says so
 		if err != nil {
 			return err
 		}

@@ -131,10 +131,7 @@ func (s *Service) Evaluate(ctx context.Context, id int64, req EvaluateRequest) (
 	}
 	var e *Evaluation
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {
-		if err := s.lapseDue(ctx, "id", id); err != nil {
-			return err
-		}
-		t, err := s.loadTranche(ctx, id)
+		t, err := s.GetTranche(ctx, id) // lapsed first if the rule says so
 		if err != nil {
 			return err
 		}
