@@ -2,6 +2,7 @@ package custody
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -84,9 +85,9 @@ func TestSearchQueryRunsWhileWriterHoldsGate(t *testing.T) {
 }
 
 // TestAuditedReadsGiveNoDataWithoutAudit: when the audit row cannot be
-// written, a search, an export, a page of briefs, a case read and the
-// deadline board answer
-// an error and no data, on both engines.
+// written, a search, an export, a page of briefs, a case read, a placement
+// recommendation and the deadline board answer an error and no data, on
+// both engines.
 func TestAuditedReadsGiveNoDataWithoutAudit(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
@@ -120,6 +121,9 @@ func TestAuditedReadsGiveNoDataWithoutAudit(t *testing.T) {
 		if b, err := f.s.Board(admin, 0, 0); err == nil || b != nil {
 			t.Errorf("Board = %v, %v; want no data and an error", b, err)
 		}
+		if r, err := f.s.Recommend(admin, c.ID); err == nil || r != nil {
+			t.Errorf("Recommend = %v, %v; want no data and an error", r, err)
+		}
 		restore()
 		// The same reads answer once the audit works again: the failure
 		// above was the audit's.
@@ -131,6 +135,12 @@ func TestAuditedReadsGiveNoDataWithoutAudit(t *testing.T) {
 		}
 		if v, err := f.s.GetCase(admin, c.ID); err != nil || v.Case.ID != c.ID {
 			t.Fatalf("GetCase = %v, %v; want the case", v, err)
+		}
+		if _, err := f.s.Recommend(admin, c.ID); err != nil {
+			t.Fatalf("Recommend: %v", err)
+		}
+		if n := auditCount(t, db, "case.recommend", fmt.Sprint(c.ID)); n != 1 {
+			t.Fatalf("%d case.recommend audit rows, want 1 (the refused one wrote none)", n)
 		}
 	})
 }

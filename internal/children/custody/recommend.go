@@ -21,7 +21,12 @@ func (s *Service) Recommend(ctx context.Context, caseID int64) ([]Recommendation
 		return nil, err
 	}
 	var out []Recommendation
-	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+	// The reads run outside any transaction, as GetCase's do, so that a
+	// recommendation does not queue at SQLite's write gate behind every
+	// writer; Place checks capacity and scope again when it writes, so
+	// reads that are not one snapshot cannot place a child wrongly. Only
+	// the audit row takes the gate, before anything is returned.
+	err = s.db.Read(ctx, func(ctx context.Context) error {
 		c, err := s.caseInScope(ctx, caseID)
 		if err != nil {
 			return err
@@ -52,9 +57,15 @@ func (s *Service) Recommend(ctx context.Context, caseID int64) ([]Recommendation
 			return err
 		}
 		out = Rank(c, age, facs, siblingsAt, sponsorState)
-		return audit.Log(ctx, s.db, audit.Event{Action: "case.recommend", ObjectType: "case", ObjectID: fmt.Sprint(caseID), Detail: fmt.Sprintf("%d candidates", len(out))})
+		return nil
 	})
-	return out, err
+	if err == nil {
+		err = audit.Log(ctx, s.db, audit.Event{Action: "case.recommend", ObjectType: "case", ObjectID: fmt.Sprint(caseID), Detail: fmt.Sprintf("%d candidates", len(out))})
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func (s *Service) siblingFacilities(ctx context.Context, caseID int64) (map[int64]int, error) {
