@@ -47,8 +47,10 @@ Subcommands:
             [--model naive|seasonal_naive|drift|ets_ana|ets_damped|combination]
             [--total fiscal_year|year] [--scope S] [--frequency month|fiscal_year|year]
             [--scenario-level N] [--out F.csv]
-            Without --model, the series' default: the model that beat naive by
-            more than chance in the backtest, else naive. Intervals are
+            Without --model, the series' default: the model that beat the
+            benchmark (seasonal naive for seasonal series, naive otherwise) by
+            more than chance in the backtest with intervals that did not hold
+            too rarely, else the benchmark. Intervals are
             calibrated on the model's own past errors at each horizon.
             --total prints one row per window (FY2015) from sample paths.
             --scenario-level writes the scenario instead: the same model with
@@ -443,14 +445,17 @@ func indicatorsBacktest(ctx context.Context, args []string, out io.Writer) error
 	fmt.Fprintln(out, "Intervals are calibrated on each model's own errors at earlier origins, per horizon (never on later data).")
 	fmt.Fprintln(out, "MASE: mean absolute error over the in-sample mean absolute error of the seasonal naive forecast (naive for yearly data).")
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "model\tMASE\tvs naive (95% interval)\tp\tsMAPE %\tcover 80%\tcover 95%\torigins\tforecasts\t")
+	fmt.Fprintf(tw, "model\tMASE\tvs %s (95%% interval)\tp\tsMAPE %%\tcover 80%%\tcover 95%%\torigins\tforecasts\t\n", bt.Benchmark)
 	for _, s := range append(slices.Clone(bt.Scores), bt.Selection) {
 		name := s.Model
 		if s.Model == bt.Default {
 			name += " (default)"
 		}
+		if s.Model == bt.Benchmark && s.Model != bt.Default {
+			name += " (benchmark)"
+		}
 		vs, p := "", ""
-		if c := s.VsNaive; c != nil {
+		if c := s.VsBenchmark; c != nil {
 			vs = fmt.Sprintf("%+.3f (%+.3f, %+.3f) %s", c.Diff, c.Lower, c.Upper, strings.ReplaceAll(c.Verdict, "_", " "))
 			p = fmt.Sprintf("%.3f", c.P)
 			if !c.Tested {

@@ -167,8 +167,8 @@ func TestIndicatorsCommands(t *testing.T) {
 		if err := indicatorsForecast(ctx, append([]string{"--country", "GTM", "--indicator", "uac_encounters", "--horizon", "3", "--scenario-level", level, "--out", p}, data...), &out); err != nil {
 			t.Fatalf("scenario %s: %v", level, err)
 		}
-		if !strings.Contains(out.String(), "scenario: naive with covariate ALL/uac_encounters/month/cbp-enc-nw") || !strings.Contains(out.String(), "conditional backtest") ||
-			!strings.Contains(out.String(), "warning: in the backtest the naive model's intervals were too narrow") {
+		if !strings.Contains(out.String(), "scenario: seasonal_naive with covariate ALL/uac_encounters/month/cbp-enc-nw") || !strings.Contains(out.String(), "conditional backtest") ||
+			!strings.Contains(out.String(), "warning: in the backtest the seasonal_naive model's intervals were too narrow") {
 			t.Errorf("scenario summary: %s", out.String())
 		}
 		b, _ := os.ReadFile(p)

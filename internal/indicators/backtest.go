@@ -17,9 +17,14 @@ type Score struct {
 	Forecast int     `json:"forecasts"` // forecast-actual pairs scored
 	// Horizons are the same figures for each horizon 1..h.
 	Horizons []HorizonScore `json:"horizons"`
-	// VsNaive is the MASE difference to naive with its uncertainty (nil
-	// for naive itself).
-	VsNaive *Comparison `json:"vs_naive,omitempty"`
+	// VsBenchmark is the MASE difference to the benchmark (seasonal naive
+	// for seasonal data, naive otherwise: benchmarkModel) with its
+	// uncertainty; nil for the benchmark itself.
+	VsBenchmark *Comparison `json:"vs_benchmark,omitempty"`
+	// Coverage is whether the model's intervals held about as often as
+	// they say (rules.go coverageVerdict); a model whose intervals held too
+	// rarely is never the default.
+	Coverage string `json:"coverage"`
 }
 
 // HorizonScore is a model's track record at one horizon.
@@ -118,11 +123,12 @@ func runBacktest(y []float64, h, minTrain int, o ForecastOptions) (*backtest, er
 	if len(bt.scores) == 0 {
 		return nil, fmt.Errorf("%w: no model could be scored", ErrTooShort)
 	}
-	if naive, ok := bt.tracks[ModelNaive]; ok {
+	bench := benchmarkModel(m)
+	if ref, ok := bt.tracks[bench]; ok {
 		for i := range bt.scores {
-			if bt.scores[i].Model != ModelNaive {
-				c := compareTracks(y, bt.tracks[bt.scores[i].Model], naive, h)
-				bt.scores[i].VsNaive = &c
+			if bt.scores[i].Model != bench {
+				c := compareTracks(y, bt.tracks[bt.scores[i].Model], ref, h)
+				bt.scores[i].VsBenchmark = &c
 			}
 		}
 	}
@@ -175,6 +181,7 @@ func scoreTrack(model string, y []float64, h int, track []btOrigin) Score {
 		k := float64(x.n)
 		sc.Horizons = append(sc.Horizons, HorizonScore{Horizon: i + 1, N: x.n, MASE: x.scaled / k, SMAPE: x.smape / k, Cover80: float64(x.in80) / k, Cover95: float64(x.in95) / k})
 	}
+	sc.Coverage = coverageVerdict(sc)
 	return sc
 }
 

@@ -64,10 +64,10 @@ func TestModelChoice(t *testing.T) {
 	}
 	def := chooseDefault(bt.scores)
 	for _, s := range bt.scores {
-		if s.Model == ModelDrift && (s.VsNaive == nil || s.VsNaive.Verdict != VerdictBetter) {
-			t.Errorf("drift on a trend: %+v, want better than naive", s.VsNaive)
+		if s.Model == ModelDrift && (s.VsBenchmark == nil || s.VsBenchmark.Verdict != VerdictBetter) {
+			t.Errorf("drift on a trend: %+v, want better than naive (the benchmark of yearly data)", s.VsBenchmark)
 		}
-		if s.Model == def && (s.VsNaive == nil || s.VsNaive.Verdict != VerdictBetter) {
+		if s.Model == def && (s.VsBenchmark == nil || s.VsBenchmark.Verdict != VerdictBetter) {
 			t.Errorf("default %s is not significantly better than naive", def)
 		}
 	}

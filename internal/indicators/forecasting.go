@@ -207,6 +207,9 @@ type BacktestResult struct {
 	// Default is the model the series' forecast uses unless another is
 	// asked for (rules.go, chooseDefault).
 	Default string
+	// Benchmark is the model the others are compared with (Score's
+	// VsBenchmark) and the default falls back to (rules.go benchmarkModel).
+	Benchmark string
 	// Model is the model whose past origins Track lists: the one
 	// forecast, or the default.
 	Model string
@@ -263,7 +266,7 @@ func BacktestTail(tail Tail, in Indicator, h int) (*BacktestResult, error) {
 	}
 	def := chooseDefault(run.scores)
 	sel, choices := run.selection(tail.Values, h)
-	res := &BacktestResult{Tail: tail, Horizon: h, MinTrain: mt, Scores: run.scores, Default: def, Selection: sel, Choices: choices, run: run}
+	res := &BacktestResult{Tail: tail, Horizon: h, MinTrain: mt, Scores: run.scores, Default: def, Benchmark: run.benchmark(), Selection: sel, Choices: choices, run: run}
 	res.setModel(def)
 	return res, nil
 }

@@ -208,27 +208,60 @@ const significance = 0.05
 // not hold), and the default stays the simplest.
 const minVerdictBlocks = 5
 
-// chooseDefault is the rule "a model replaces naive only when it is
-// better by more than chance": the default forecast of a series is the
-// model with the lowest backtest MASE among those whose MASE is lower than
-// naive's with a 95% interval excluding zero (Diebold-Mariano); when none
-// is, naive, the simplest. Scores without naive give the first (simplest)
-// model scored.
+// chooseDefault is the rule "a model replaces the benchmark only when it is
+// better by more than chance, with intervals that held": the default
+// forecast of a series is the model with the lowest backtest MASE among
+// those whose MASE is lower than the benchmark's with a 95% interval
+// excluding zero (Diebold-Mariano) and whose intervals were not too narrow
+// in the backtest (coverageVerdict); when none is, the benchmark. The
+// benchmark is seasonal naive for seasonal data and naive otherwise
+// (benchmarkModel): a forecast of a seasonal series that ignores the season
+// repeats the origin's month, so its totals over a year are the month of
+// the origin times twelve (as of May 2014, the peak month: 133,712 for
+// FY2015 where seasonal naive says 69,466; NOTES.md). A model whose
+// intervals held too rarely would show a default that promises more than
+// it keeps; one whose intervals were wider than needed stays eligible
+// (honest, if wide). Scores without the benchmark give the first
+// (simplest) model scored.
 func chooseDefault(scores []Score) string {
-	best, bestMASE := "", math.Inf(1)
-	simplest := ""
+	bench := ""
 	for _, s := range scores {
-		if simplest == "" || s.Model == ModelNaive {
-			simplest = s.Model
+		if s.Model == ModelSeasonalNaive || bench == "" || s.Model == ModelNaive && bench != ModelSeasonalNaive {
+			bench = s.Model
 		}
-		if s.VsNaive != nil && s.VsNaive.Verdict == VerdictBetter && s.MASE < bestMASE {
-			best, bestMASE = s.Model, s.MASE
+	}
+	best, bestMASE := "", math.Inf(1)
+	for _, s := range scores {
+		if s.VsBenchmark == nil || s.VsBenchmark.Verdict != VerdictBetter || s.MASE >= bestMASE {
+			continue
 		}
+		if s.Coverage == CoverageTooNarrow {
+			continue
+		}
+		best, bestMASE = s.Model, s.MASE
 	}
 	if best == "" {
-		return simplest
+		return bench
 	}
 	return best
+}
+
+// benchmarkModel is the model every other one is compared with, and the
+// default when none is better by more than chance: seasonal naive for
+// seasonal data (the scale of MASE), naive otherwise.
+func benchmarkModel(m int) string {
+	if m > 1 {
+		return ModelSeasonalNaive
+	}
+	return ModelNaive
+}
+
+// benchmark is benchmarkModel for the models this backtest scored.
+func (bt *backtest) benchmark() string {
+	if _, ok := bt.tracks[ModelSeasonalNaive]; ok {
+		return ModelSeasonalNaive
+	}
+	return ModelNaive
 }
 
 // publisherRegionNames: the same region name means different aggregates

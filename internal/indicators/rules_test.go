@@ -149,8 +149,9 @@ func TestForecastableRules(t *testing.T) {
 	}
 }
 
-// The rule "a model replaces naive only when it is better by more than
-// chance" (chooseDefault), one case per clause.
+// The rule "a model replaces the benchmark only when it is better by more
+// than chance, with intervals that did not hold too rarely"
+// (chooseDefault), one case per clause.
 func TestChooseDefaultRule(t *testing.T) {
 	better := &Comparison{Verdict: VerdictBetter, Tested: true}
 	none := &Comparison{Verdict: VerdictNoDifference, Tested: true}
@@ -160,14 +161,25 @@ func TestChooseDefaultRule(t *testing.T) {
 		scores []Score
 		want   string
 	}{
-		{"nothing significant: naive", []Score{{Model: ModelNaive, MASE: 1.7}, {Model: ModelCombination, MASE: 1.2, VsNaive: none}}, ModelNaive},
-		{"one better: that one", []Score{{Model: ModelNaive, MASE: 1.7}, {Model: ModelETSANA, MASE: 1.5, VsNaive: better}}, ModelETSANA},
-		{"two better: the lower MASE", []Score{{Model: ModelNaive, MASE: 1.7}, {Model: ModelETSANA, MASE: 1.5, VsNaive: better},
-			{Model: ModelCombination, MASE: 1.4, VsNaive: better}}, ModelCombination},
-		{"a lower MASE not significant loses to a significant one", []Score{{Model: ModelNaive, MASE: 1.7}, {Model: ModelETSANA, MASE: 1.6, VsNaive: better},
-			{Model: ModelCombination, MASE: 1.0, VsNaive: none}}, ModelETSANA},
-		{"worse is never chosen", []Score{{Model: ModelNaive, MASE: 1.7}, {Model: ModelDrift, MASE: 1.9, VsNaive: worse}}, ModelNaive},
-		{"no naive scored: the first (simplest)", []Score{{Model: ModelSeasonalNaive, MASE: 1.0}, {Model: ModelCombination, MASE: 0.9}}, ModelSeasonalNaive},
+		{"nothing significant: naive", []Score{{Model: ModelNaive, MASE: 1.7}, {Model: ModelCombination, MASE: 1.2, VsBenchmark: none}}, ModelNaive},
+		{"one better: that one", []Score{{Model: ModelNaive, MASE: 1.7}, {Model: ModelETSANA, MASE: 1.5, VsBenchmark: better}}, ModelETSANA},
+		{"two better: the lower MASE", []Score{{Model: ModelNaive, MASE: 1.7}, {Model: ModelETSANA, MASE: 1.5, VsBenchmark: better},
+			{Model: ModelCombination, MASE: 1.4, VsBenchmark: better}}, ModelCombination},
+		{"a lower MASE not significant loses to a significant one", []Score{{Model: ModelNaive, MASE: 1.7}, {Model: ModelETSANA, MASE: 1.6, VsBenchmark: better},
+			{Model: ModelCombination, MASE: 1.0, VsBenchmark: none}}, ModelETSANA},
+		{"worse is never chosen", []Score{{Model: ModelNaive, MASE: 1.7}, {Model: ModelDrift, MASE: 1.9, VsBenchmark: worse}}, ModelNaive},
+		{"seasonal data: seasonal naive is the benchmark", []Score{{Model: ModelNaive, MASE: 1.7, VsBenchmark: none}, {Model: ModelSeasonalNaive, MASE: 1.9},
+			{Model: ModelCombination, MASE: 1.8, VsBenchmark: none}}, ModelSeasonalNaive},
+		{"seasonal data: naive better than the benchmark by more than chance", []Score{{Model: ModelNaive, MASE: 1.2, VsBenchmark: better},
+			{Model: ModelSeasonalNaive, MASE: 1.9}}, ModelNaive},
+		{"better but intervals too narrow: not chosen", []Score{{Model: ModelSeasonalNaive, MASE: 1.9},
+			{Model: ModelCombination, MASE: 1.6, VsBenchmark: better, Coverage: CoverageTooNarrow}}, ModelSeasonalNaive},
+		{"better with intervals too narrow loses to better with honest ones", []Score{{Model: ModelSeasonalNaive, MASE: 1.9},
+			{Model: ModelCombination, MASE: 1.6, VsBenchmark: better, Coverage: CoverageTooNarrow},
+			{Model: ModelETSANA, MASE: 1.7, VsBenchmark: better, Coverage: CoverageHonest}}, ModelETSANA},
+		{"better with intervals too wide stays eligible", []Score{{Model: ModelSeasonalNaive, MASE: 1.9},
+			{Model: ModelETSANA, MASE: 1.7, VsBenchmark: better, Coverage: CoverageTooWide}}, ModelETSANA},
+		{"neither benchmark scored: the first (simplest)", []Score{{Model: ModelDrift, MASE: 1.0}, {Model: ModelCombination, MASE: 0.9}}, ModelDrift},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -17,7 +17,7 @@ const SelectionModel = "default_rechosen"
 func (bt *backtest) selection(y []float64, h int) (Score, map[string]int) {
 	choices := map[string]int{}
 	var track []btOrigin
-	naive := bt.tracks[ModelNaive]
+	naive := bt.tracks[bt.benchmark()]
 	for _, b := range naive {
 		t := b.origin
 		model := bt.defaultAt(y, h, t)
@@ -32,7 +32,7 @@ func (bt *backtest) selection(y []float64, h int) (Score, map[string]int) {
 	sc := scoreTrack(SelectionModel, y, h, track)
 	if naive != nil {
 		c := compareTracks(y, track, naive, h)
-		sc.VsNaive = &c
+		sc.VsBenchmark = &c
 	}
 	return sc, choices
 }
@@ -49,7 +49,8 @@ func (bt *backtest) defaultAt(y []float64, h, t int) string {
 		}
 		return out
 	}
-	naive := past(bt.tracks[ModelNaive])
+	bench := bt.benchmark()
+	naive := past(bt.tracks[bench])
 	var scores []Score
 	for _, s := range bt.scores {
 		tr := past(bt.tracks[s.Model])
@@ -57,14 +58,14 @@ func (bt *backtest) defaultAt(y []float64, h, t int) string {
 			continue
 		}
 		sc := scoreTrack(s.Model, y, h, tr)
-		if s.Model != ModelNaive && len(naive) > 0 {
+		if s.Model != bench && len(naive) > 0 {
 			c := compareTracks(y, tr, naive, h)
-			sc.VsNaive = &c
+			sc.VsBenchmark = &c
 		}
 		scores = append(scores, sc)
 	}
 	if len(scores) == 0 {
-		return ModelNaive
+		return bench
 	}
 	return chooseDefault(scores)
 }

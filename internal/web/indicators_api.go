@@ -59,6 +59,7 @@ type apiForecast struct {
 	// Default is the model the backtest chose for the series; Intervals
 	// says how the intervals were made.
 	Default     string                   `json:"default_model"`
+	Benchmark   string                   `json:"benchmark_model"`
 	Intervals   string                   `json:"intervals"`
 	Calibration []indicators.Calibration `json:"calibration"`
 	// Coverage says whether the model's intervals held about as often as
@@ -111,7 +112,7 @@ func (h *indicatorHandlers) forecastAPI(ctx context.Context, fp forecastParams) 
 	out := &apiForecast{Country: t.Series.Country, Indicator: t.Series.Indicator, Scope: t.Series.Scope, Frequency: string(t.Series.Frequency),
 		Model: f.Model, DataFrom: t.Periods[0], DataUntil: t.Periods[len(t.Periods)-1], Values: len(t.Values), Log: res.Options.Log,
 		Backtest: res.Backtest.Scores, Rechosen: res.Backtest.Selection, Horizon: len(res.Periods), MinTrain: res.Backtest.MinTrain,
-		Default: res.Backtest.Default, Intervals: indicators.IntervalsMethod, Calibration: res.Calibration, Coverage: res.Backtest.Coverage, Track: res.Backtest.Track,
+		Default: res.Backtest.Default, Benchmark: res.Backtest.Benchmark, Intervals: indicators.IntervalsMethod, Calibration: res.Calibration, Coverage: res.Backtest.Coverage, Track: res.Backtest.Track,
 		Total: res.Window, Totals: res.Totals}
 	for i, p := range res.Periods {
 		out.Forecast = append(out.Forecast, fcPoint(res.Indicator, p, f.Point[i], f.Lower80[i], f.Upper80[i], f.Lower95[i], f.Upper95[i], res.Actuals[i]))

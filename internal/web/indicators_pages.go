@@ -477,9 +477,9 @@ type indForecastView struct {
 }
 
 type indScoreView struct {
-	Model, MASE, VsNaive, Verdict, SMAPE, Cover80, Cover95 string
-	Origins, Forecasts                                     int
-	Chosen, Default                                        bool
+	Model, MASE, VsBenchmark, Verdict, SMAPE, Cover80, Cover95 string
+	Origins, Forecasts                                         int
+	Chosen, Default, Benchmark                                 bool
 }
 
 type indTotalView struct {
@@ -607,22 +607,26 @@ func pctOf(pr *message.Printer, d, base float64) string {
 }
 
 // fillForecastTables fills the backtest table (with the MASE difference to
-// naive and its verdict), the totals and every past origin's track record.
+// the benchmark and its verdict), the totals and every past origin's track record.
 func (h *indicatorHandlers) fillForecastTables(v *indForecastView, lang string, res *indicators.TrackedForecast) {
 	pr := numPrinter(lang)
 	kind := res.Indicator.Kind
 	for _, sc := range append(slices.Clone(res.Backtest.Scores), res.Backtest.Selection) {
 		sv := indScoreView{Model: sc.Model, MASE: pr.Sprintf("%.3f", sc.MASE), SMAPE: pr.Sprintf("%.1f", sc.SMAPE),
 			Cover80: pr.Sprintf("%.0f%%", 100*sc.Cover80), Cover95: pr.Sprintf("%.0f%%", 100*sc.Cover95), Origins: sc.Origins, Forecasts: sc.Forecast,
-			Chosen: sc.Model == res.Forecast.Model, Default: sc.Model == res.Backtest.Default}
+			Chosen: sc.Model == res.Forecast.Model, Default: sc.Model == res.Backtest.Default,
+			Benchmark: sc.Model == res.Backtest.Benchmark && sc.Model != res.Backtest.Default}
 		if sc.Model == indicators.SelectionModel {
 			sv.Model = h.translate(lang, "indicators.fc.rechosen")
 		}
-		if c := sc.VsNaive; c != nil {
-			sv.VsNaive = pr.Sprintf("%+.3f (%+.3f – %+.3f)", c.Diff, c.Lower, c.Upper)
+		if c := sc.VsBenchmark; c != nil {
+			sv.VsBenchmark = pr.Sprintf("%+.3f (%+.3f – %+.3f)", c.Diff, c.Lower, c.Upper)
 			sv.Verdict = h.translate(lang, "indicators.fc.verdict."+c.Verdict)
+			if c.Verdict == indicators.VerdictBetter && sc.Coverage == indicators.CoverageTooNarrow {
+				sv.Verdict = h.translate(lang, "indicators.fc.verdict.better_too_narrow")
+			}
 			if !c.Tested {
-				sv.VsNaive = pr.Sprintf("%+.3f", c.Diff)
+				sv.VsBenchmark = pr.Sprintf("%+.3f", c.Diff)
 				sv.Verdict = h.translate(lang, "indicators.fc.verdict.untested")
 			}
 		}
