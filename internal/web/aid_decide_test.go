@@ -48,6 +48,7 @@ func (e *testEnv) getAs(t *testing.T, token, lang, path string) (int, string) {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
+	noFmtErrors(t, path, b)
 	return resp.StatusCode, string(b)
 }
 

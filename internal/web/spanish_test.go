@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -289,7 +290,17 @@ func (e *testEnv) getLangAny(t *testing.T, lang, path string) (int, string) {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
+	noFmtErrors(t, path, b)
 	return resp.StatusCode, string(b)
+}
+
+// noFmtErrors fails a test whose page shows a fmt error ("%!d(string=x)",
+// "95%!i(MISSING)"): a message printed with the wrong arguments.
+func noFmtErrors(t *testing.T, path string, body []byte) {
+	t.Helper()
+	if i := bytes.Index(body, []byte("%!")); i >= 0 {
+		t.Errorf("GET %s shows a fmt error: %q", path, body[max(0, i-60):min(len(body), i+60)])
+	}
 }
 
 // TestCasePagesInSpanish: what the domain writes and a page shows (the

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -214,6 +215,55 @@ func TestMessagesTranslated(t *testing.T) {
 	for k := range cats["es"] {
 		if _, ok := cats["en"][k]; !ok {
 			t.Errorf("Spanish message %q has no English original", k)
+		}
+	}
+}
+
+// fmtVerb is what fmt reads as a verb: flags, width, precision, verb;
+// argVerb is a verb as messages use them ("%d", "%s", "%.1f"), with no
+// space flag: "95% of" is a literal percent sign, not "% o".
+var (
+	fmtVerb = regexp.MustCompile(`%[-+# 0]*[0-9]*(?:\.[0-9]+)?[a-zA-Z%]`)
+	argVerb = regexp.MustCompile(`^%[-+#0]*[0-9]*(?:\.[0-9]+)?[sdvqfx]$`)
+)
+
+// TestMessageVerbs: a message printed with arguments ("%d children") has
+// the same verbs in both languages, in the same order, and no other
+// percent sign that fmt would read as a verb: "a 95% interval" printed as
+// "95%!i(MISSING)nterval" on the forecast page, and in Spanish "del 95 %
+// de" reads "% d" as a verb that swallows an argument. A literal percent
+// sign in such a message is written "%%". Messages without arguments are
+// printed as they are (kit.translate), so their percent signs are plain.
+func TestMessageVerbs(t *testing.T) {
+	cats, err := loadCatalogs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := func(msg string) (verbs, stray []string) {
+		for _, v := range fmtVerb.FindAllString(msg, -1) {
+			switch {
+			case v == "%%":
+			case argVerb.MatchString(v):
+				verbs = append(verbs, v)
+			default:
+				stray = append(stray, v)
+			}
+		}
+		return verbs, stray
+	}
+	for k, en := range cats["en"] {
+		want, _ := args(en)
+		if len(want) == 0 {
+			continue // printed as it is: fmt never reads it
+		}
+		for _, lang := range []string{"en", "es"} {
+			got, stray := args(cats[lang][k])
+			if !slices.Equal(got, want) {
+				t.Errorf("%s %q: verbs %q, English has %q", lang, k, got, want)
+			}
+			if len(stray) > 0 {
+				t.Errorf("%s %q: fmt reads %q as verbs; write a literal percent sign as %%%%", lang, k, stray)
+			}
 		}
 	}
 }
