@@ -49,6 +49,15 @@ func cbpNationwideSource(release, title, url, via string, prio int) *Source {
 		Note: "published at https://www.cbp.gov/newsroom/stats/nationwide-encounters; unaccompanied children summed by Amparo"}
 }
 
+// wdiSource describes a shipped World Bank WDI bulk CSV (one indicator per
+// file, as the World Bank's download gives it). The key is the one a --file
+// import of the same file gets ("wb-wdi:" + file name).
+func wdiSource(file, code, updated, title, via, url string) *Source {
+	return &Source{Key: "wb-wdi:" + file, Publisher: "World Bank, World Development Indicators", Title: title, URL: url,
+		Retrieved: "2026-11-30 (" + via + ")", Licence: "CC BY 4.0", Priority: 20,
+		Note: "WDI bulk CSV of " + code + ", Last Updated Date " + updated + "; published at https://data.worldbank.org/indicator/" + code}
+}
+
 // BuiltinFiles lists the shipped files in import order.
 var BuiltinFiles = []BuiltinFile{
 	{"data/uac/uac_by_country_fy.csv", "uac-fy", nil},
@@ -95,6 +104,10 @@ var BuiltinFiles = []BuiltinFile{
 		"ILO Modelled Estimates, via World Bank WDI (2026)", "Youth unemployment rate, ages 15-24 (OWID grapher unemployment-rate-for-young-people, downloaded 2026-02-12)",
 		"https://ourworldindata.org/grapher/unemployment-rate-for-young-people",
 		"World Bank data CC BY 4.0; OWID processing CC BY 4.0 (the copy states no licence)"))},
+	{"data/indicators/API_BX.TRF.PWKR.DT.GD.ZS_DS2_en_csv_v2_3686014.csv", formatWBWide.Name, wdiSource("API_BX.TRF.PWKR.DT.GD.ZS_DS2_en_csv_v2_3686014.csv", "BX.TRF.PWKR.DT.GD.ZS", "2022-02-15",
+		"Personal remittances, received (% of GDP), BX.TRF.PWKR.DT.GD.ZS (WDI, last updated 2022-02-15)",
+		"copy kept by Our World in Data in owid/importers, commit 222b5b8",
+		"https://github.com/owid/importers/blob/222b5b882b52cfab8ce6416de5a539e1e94b34e7/migration/input/wb_wdi/remittances_received_share_gdp/API_BX.TRF.PWKR.DT.GD.ZS_DS2_en_csv_v2_3686014.csv")},
 }
 
 // OpenBuiltin opens a shipped file.
