@@ -60,6 +60,7 @@ func (h *indicatorHandlers) handleIndicatorsHome(w http.ResponseWriter, r *http.
 type indPanelView struct {
 	Chart        indChart
 	Code, Name   string
+	Unit         string // as catalogued; the template translates it
 	IsText       bool
 	Latest       string
 	LatestPeriod string
@@ -105,7 +106,7 @@ func (h *indicatorHandlers) handleIndicatorsCountry(w http.ResponseWriter, r *ht
 	v := indCountryView{Code: code, Name: h.countryName(lang, code), CSV: csvLink("country", code)}
 	for i, p := range panels {
 		name := h.indicatorName(lang, p.Indicator)
-		pv := indPanelView{Code: p.Indicator.Code, Name: name, IsText: p.Indicator.Kind == "text"}
+		pv := indPanelView{Code: p.Indicator.Code, Name: name, Unit: p.Indicator.Unit, IsText: p.Indicator.Kind == "text"}
 		label := func(se indicators.Series) string {
 			if se.Scope == "" {
 				return name
