@@ -246,7 +246,8 @@ func TestIndicatorsDomainErrors(t *testing.T) {
 }
 
 // TestIndicatorsCountryRootCauses: the root-cause series added for issue 12
-// (remittances, undernourishment, youth unemployment, drought) are on the
+// (remittances, undernourishment, youth unemployment, drought, secondary
+// enrolment, the World Bank's population aged 0-14) are on the
 // country page in English and Spanish, each with its latest value, its unit
 // and its source.
 func TestIndicatorsCountryRootCauses(t *testing.T) {
@@ -265,6 +266,8 @@ func TestIndicatorsCountryRootCauses(t *testing.T) {
 			`Prevalence of undernourishment</a>`, `<span class="unit">% of population</span>`,
 			`Youth unemployment rate</a>`, `<span class="unit">% of labour force aged 15-24</span>`,
 			`People affected by drought (EM-DAT)</a>`,
+			`Secondary school enrolment (gross)</a>`, `<span class="unit">% gross (can exceed 100)</span>`,
+			`Population aged 0-14 (World Bank)</a>`,
 		},
 		"es": {
 			`/indicators/indicators/remittances_pct_gdp">Remesas personales recibidas</a>`,
@@ -273,6 +276,8 @@ func TestIndicatorsCountryRootCauses(t *testing.T) {
 			`Prevalencia de la subalimentación</a>`, `<span class="unit">% de la población</span>`,
 			`Tasa de desempleo juvenil</a>`, `<span class="unit">% de la población activa de 15 a 24 años</span>`,
 			`Personas afectadas por sequías (EM-DAT)</a>`,
+			`Matrícula en educación secundaria (bruta)</a>`, `<span class="unit">% bruta (puede superar 100)</span>`,
+			`Población de 0 a 14 años (Banco Mundial)</a>`,
 		},
 	}
 	for lang, want := range pages {
