@@ -247,7 +247,8 @@ func TestIndicatorsDomainErrors(t *testing.T) {
 
 // TestIndicatorsCountryRootCauses: the root-cause series added for issue 12
 // (remittances, undernourishment, youth unemployment, drought, secondary
-// enrolment, the World Bank's population aged 0-14) are on the
+// enrolment, the World Bank's population aged 0-14, the cost of sending
+// remittances) are on the
 // country page in English and Spanish, each with its latest value, its unit
 // and its source.
 func TestIndicatorsCountryRootCauses(t *testing.T) {
@@ -268,6 +269,7 @@ func TestIndicatorsCountryRootCauses(t *testing.T) {
 			`People affected by drought (EM-DAT)</a>`,
 			`Secondary school enrolment (gross)</a>`, `<span class="unit">% gross (can exceed 100)</span>`,
 			`Population aged 0-14 (World Bank)</a>`,
+			`Cost of sending remittances to the country</a>`, `<span class="unit">% of the amount sent (USD 200)</span>`,
 		},
 		"es": {
 			`/indicators/indicators/remittances_pct_gdp">Remesas personales recibidas</a>`,
@@ -278,6 +280,7 @@ func TestIndicatorsCountryRootCauses(t *testing.T) {
 			`Personas afectadas por sequías (EM-DAT)</a>`,
 			`Matrícula en educación secundaria (bruta)</a>`, `<span class="unit">% bruta (puede superar 100)</span>`,
 			`Población de 0 a 14 años (Banco Mundial)</a>`,
+			`Costo de enviar remesas al país</a>`, `<span class="unit">% del monto enviado (200 USD)</span>`,
 		},
 	}
 	for lang, want := range pages {
