@@ -146,6 +146,15 @@ type csvFile struct {
 // openCSV reads the header and checks it starts with want (case and
 // surrounding space ignored). A BOM is removed and recorded.
 func openCSV(r *reader, in io.Reader, want ...string) (*csvFile, bool) {
+	// A BOM before a quoted header (World Bank downloads) makes the first
+	// field a bare quote to encoding/csv: drop it before the reader sees it.
+	hadBOM := false
+	if br, ok := in.(*bufio.Reader); ok {
+		if b, err := br.Peek(len(bom)); err == nil && string(b) == bom {
+			_, _ = br.Discard(len(bom))
+			hadBOM = true
+		}
+	}
 	cr := csv.NewReader(in)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -155,7 +164,7 @@ func openCSV(r *reader, in io.Reader, want ...string) (*csvFile, bool) {
 		return nil, false
 	}
 	header = slices.Clone(header)
-	if len(header) > 0 && strings.HasPrefix(header[0], bom) {
+	if len(header) > 0 && (hadBOM || strings.HasPrefix(header[0], bom)) {
 		header[0] = strings.TrimPrefix(header[0], bom)
 		r.correct(1, "header", "byte-order mark", "", "UTF-8 byte-order mark removed")
 	}

@@ -21,7 +21,8 @@ func TestBrowserIndicatorCharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := newTestEnv(t, db)
-	for _, path := range []string{"/indicators/countries/GTM", "/indicators/flows", "/indicators/projections", "/indicators/forecast?until=2014-05"} {
+	const scenarioPage = "/indicators/forecast?country=GTM&indicator=uac_encounters&scope=cbp-enc-nw&frequency=month&horizon=6"
+	for _, path := range []string{"/indicators/countries/GTM", "/indicators/flows", "/indicators/projections", "/indicators/forecast?until=2014-05", scenarioPage} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(env.ts.URL+path), chromedp.WaitVisible(chromedp.CSS("figure.ind-chart canvas"))); err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
@@ -37,5 +38,13 @@ func TestBrowserIndicatorCharts(t *testing.T) {
 		if got[0] == 0 || got[0] != got[1] {
 			t.Errorf("%s: %d charts, %d drawn", path, got[0], got[1])
 		}
+	}
+	// The scenario is drawn as its own line, labelled as a scenario.
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function () {
+		var c = Chart.getChart(document.querySelector('figure.ind-chart canvas'));
+		return c.data.datasets.some(function (d) { return d.label.indexOf('Scenario, not a forecast') === 0 && d.data.some(function (v) { return v !== null; }); });
+	})()`))
+	if err != nil || !got {
+		t.Errorf("%s: no scenario line on the chart (%v)", scenarioPage, err)
 	}
 }

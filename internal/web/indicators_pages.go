@@ -60,6 +60,7 @@ func (h *indicatorHandlers) handleIndicatorsHome(w http.ResponseWriter, r *http.
 type indPanelView struct {
 	Chart        indChart
 	Code, Name   string
+	Unit         string // as catalogued; the template translates it
 	IsText       bool
 	Latest       string
 	LatestPeriod string
@@ -105,7 +106,7 @@ func (h *indicatorHandlers) handleIndicatorsCountry(w http.ResponseWriter, r *ht
 	v := indCountryView{Code: code, Name: h.countryName(lang, code), CSV: csvLink("country", code)}
 	for i, p := range panels {
 		name := h.indicatorName(lang, p.Indicator)
-		pv := indPanelView{Code: p.Indicator.Code, Name: name, IsText: p.Indicator.Kind == "text"}
+		pv := indPanelView{Code: p.Indicator.Code, Name: name, Unit: p.Indicator.Unit, IsText: p.Indicator.Kind == "text"}
 		label := func(se indicators.Series) string {
 			if se.Scope == "" {
 				return name
@@ -474,6 +475,33 @@ type indForecastView struct {
 	Totals     []indTotalView
 	Track      []indTrackView
 	Calibrated string // how the intervals were made
+	// Coverage is the forecast model's coverage check (held against
+	// promised); Scenario the same model with a covariate, or ScenarioNote
+	// why there is none.
+	Coverage     *indCoverageView
+	Scenario     *indScenarioView
+	ScenarioNote string
+}
+
+// indCoverageView is the coverage check the API returns as
+// coverage_check, with the figures it judges.
+type indCoverageView struct {
+	Model, Verdict, Held80, Held95 string
+	Code                           string // honest, too_narrow, too_wide, too_few_forecasts
+	Forecasts                      int
+}
+
+// indScenarioView is a scenario as the page shows it: never as a forecast.
+type indScenarioView struct {
+	Covariate, Base, Level, LevelPeriod, Beta string
+	Pairs                                     int
+	MASE, Cover80, Cover95, VsBase, Verdict   string
+	Origins, Forecasts                        int
+	Rows                                      []indScenarioRow
+}
+
+type indScenarioRow struct {
+	Period, Point, Range80, Range95 string
 }
 
 type indScoreView struct {
@@ -533,6 +561,10 @@ func (h *indicatorHandlers) handleIndicatorsForecast(w http.ResponseWriter, r *h
 	v.Model, v.Default = res.Forecast.Model, res.Backtest.Default
 	h.fillForecastTables(&v, lang, res)
 	ch := h.forecastChart(r, res)
+	if err := h.fillScenario(&v, &ch, lang, res); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
 	v.Chart = &ch
 	h.render(w, r, http.StatusOK, "indicators_forecast", v)
 }
@@ -663,6 +695,62 @@ func (h *indicatorHandlers) fillForecastTables(v *indForecastView, lang string, 
 			Range80: fmtValue(pr, cl(tr.Lower80), kind) + " – " + fmtValue(pr, cl(tr.Upper80), kind), Actual: fmtValue(pr, tr.Actual, kind),
 			Error: fmtValue(pr, tr.Error, kind) + pctOf(pr, tr.Error, tr.Forecast), Held80: tr.Held80, Held95: tr.Held95})
 	}
+}
+
+// fillScenario adds the coverage check of the forecast's model and, where
+// the series has one, the scenario: the same model with a covariate held
+// at its last value (the API's assumption), with its own conditional
+// backtest, in a table and as a line on the chart labelled as a scenario.
+func (h *indicatorHandlers) fillScenario(v *indForecastView, ch *indChart, lang string, res *indicators.TrackedForecast) error {
+	pr := numPrinter(lang)
+	kind := res.Indicator.Kind
+	for _, sc := range res.Backtest.Scores {
+		if sc.Model == res.Forecast.Model && res.Backtest.Coverage != "" {
+			v.Coverage = &indCoverageView{Model: sc.Model, Code: res.Backtest.Coverage,
+				Verdict: h.translate(lang, "indicators.fc.coverage."+res.Backtest.Coverage),
+				Held80:  pr.Sprintf("%.0f%%", 100*sc.Cover80), Held95: pr.Sprintf("%.0f%%", 100*sc.Cover95), Forecasts: sc.Forecast}
+		}
+	}
+	if res.ScenarioNote != "" {
+		v.ScenarioNote = h.problemText(lang, res.ScenarioNote)
+	}
+	sc := res.Scenario
+	if sc == nil {
+		return nil
+	}
+	sf, err := sc.At(sc.CovariateLast)
+	if err != nil {
+		return fmt.Errorf("web: scenario of %s: %w", sc.Covariate, err)
+	}
+	b := sc.Backtest
+	sv := &indScenarioView{Covariate: sc.Covariate, Base: sc.Base, Level: fmtValue(pr, sc.CovariateLast, kind), LevelPeriod: sc.CovariatePeriod,
+		Beta: pr.Sprintf("%.2f", sc.Beta), Pairs: sc.Pairs, MASE: pr.Sprintf("%.3f", b.MASE),
+		Cover80: pr.Sprintf("%.0f%%", 100*b.Cover80), Cover95: pr.Sprintf("%.0f%%", 100*b.Cover95), Origins: b.Origins, Forecasts: b.Forecast}
+	if c := sc.VsBase; c.Tested {
+		sv.VsBase = pr.Sprintf("%+.3f (%+.3f – %+.3f)", c.Diff, c.Lower, c.Upper)
+		sv.Verdict = h.translate(lang, "indicators.fc.verdict."+c.Verdict)
+	} else {
+		sv.VsBase = pr.Sprintf("%+.3f", c.Diff)
+		sv.Verdict = h.translate(lang, "indicators.fc.verdict.untested")
+	}
+	cl := func(x float64) float64 { return fcClip(res.Indicator, x) }
+	n := len(res.Tail.Periods)
+	line := make([]*float64, n+len(res.Periods))
+	last := res.Tail.Values[n-1]
+	line[n-1] = &last
+	for i, p := range res.Periods {
+		if i >= len(sf.Point) {
+			break
+		}
+		pt := cl(sf.Point[i])
+		line[n+i] = &pt
+		sv.Rows = append(sv.Rows, indScenarioRow{Period: p, Point: fmtValue(pr, pt, kind),
+			Range80: fmtValue(pr, cl(sf.Lower80[i]), kind) + " – " + fmtValue(pr, cl(sf.Upper80[i]), kind),
+			Range95: fmtValue(pr, cl(sf.Lower95[i]), kind) + " – " + fmtValue(pr, cl(sf.Upper95[i]), kind)})
+	}
+	ch.Spec.Datasets = append(ch.Spec.Datasets, indDataset{Label: h.translate(lang, "indicators.fc.scenario_line"), Data: line, Style: "dashed", Color: 3})
+	v.Scenario = sv
+	return nil
 }
 
 func writeCSVHeaders(w http.ResponseWriter, name string) {

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -240,6 +241,64 @@ func TestIndicatorsDomainErrors(t *testing.T) {
 		resp, body := env.do(t, "GET", c.path, "", "")
 		if resp.StatusCode != c.status || !strings.Contains(string(body), c.want) {
 			t.Errorf("GET %s: %d, want %d with %q\n%.400s", c.path, resp.StatusCode, c.status, c.want, body)
+		}
+	}
+}
+
+// TestIndicatorsCountryRootCauses: the root-cause series added for issue 12
+// (remittances, undernourishment, youth unemployment, drought, secondary
+// enrolment, the World Bank's population aged 0-14, the cost of sending
+// remittances) are on the
+// country page in English and Spanish, each with its latest value, its unit
+// and its source.
+func TestIndicatorsCountryRootCauses(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	if _, err := indicators.New(db).ImportBuiltin(auth.OperatorContext(context.Background(), "test"), nil); err != nil {
+		t.Fatal(err)
+	}
+	env := newTestEnv(t, db)
+	pages := map[string][]string{
+		"en": {
+			`/indicators/indicators/remittances_pct_gdp">Personal remittances received</a>`,
+			// Honduras 2020 in the World Bank file: 23.6184253756916.
+			`<strong class="value">23.6</strong> <span class="unit">% of GDP</span> <span class="period">2020</span>`,
+			`rel="external">World Bank, World Development Indicators</a>`,
+			`(CC BY 4.0; retrieved 2026-11-30`,
+			`Prevalence of undernourishment</a>`, `<span class="unit">% of population</span>`,
+			`Youth unemployment rate</a>`, `<span class="unit">% of labour force aged 15-24</span>`,
+			`People affected by drought (EM-DAT)</a>`,
+			`Secondary school enrolment (gross)</a>`, `<span class="unit">% gross (can exceed 100)</span>`,
+			`Population aged 0-14 (World Bank)</a>`,
+			`Cost of sending remittances to the country</a>`, `<span class="unit">% of the amount sent (USD 200)</span>`,
+		},
+		"es": {
+			`/indicators/indicators/remittances_pct_gdp">Remesas personales recibidas</a>`,
+			`<strong class="value">23,6</strong> <span class="unit">% del PIB</span> <span class="period">2020</span>`,
+			`rel="external">World Bank, World Development Indicators</a>`,
+			`Prevalencia de la subalimentación</a>`, `<span class="unit">% de la población</span>`,
+			`Tasa de desempleo juvenil</a>`, `<span class="unit">% de la población activa de 15 a 24 años</span>`,
+			`Personas afectadas por sequías (EM-DAT)</a>`,
+			`Matrícula en educación secundaria (bruta)</a>`, `<span class="unit">% bruta (puede superar 100)</span>`,
+			`Población de 0 a 14 años (Banco Mundial)</a>`,
+			`Costo de enviar remesas al país</a>`, `<span class="unit">% del monto enviado (200 USD)</span>`,
+		},
+	}
+	for lang, want := range pages {
+		req, _ := http.NewRequest("GET", env.ts.URL+"/indicators/countries/HND", nil)
+		req.AddCookie(&http.Cookie{Name: "lang", Value: lang})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d %v", lang, resp.StatusCode, err)
+		}
+		for _, w := range want {
+			if !strings.Contains(string(body), w) {
+				t.Errorf("%s: country page lacks %q", lang, w)
+			}
 		}
 	}
 }
