@@ -3,10 +3,12 @@ package indicators
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/amparo-project/amparo/internal/store"
+	"github.com/jackc/pgx/v5"
 )
 
 // A source's first import can only insert, so its values are written in
@@ -17,23 +19,26 @@ import (
 //     placeholders costs about as much as running it), with a larger page
 //     cache and the statement journal in memory for the import's
 //     transaction (importTuning).
-//   - PostgreSQL: one INSERT ... SELECT FROM unnest(arrays) per
-//     postgresBulkRows rows: eight array parameters whatever the batch
-//     size, no per-row placeholders to parse. COPY would be faster still,
-//     but it needs the driver's own connection, which database/sql does not
-//     give inside a transaction that other writes of the import share.
+//   - PostgreSQL: COPY of postgresBulkRows rows at a time, through pgx on
+//     the connection that holds the import's transaction (the import runs
+//     in store.WithConnTx, store.PgxConn reaches the connection): the
+//     values are part of the one transaction, all or nothing. Inside an
+//     outer transaction begun elsewhere there is no such connection, and
+//     one INSERT ... SELECT FROM unnest(arrays) per batch is used instead
+//     (eight array parameters whatever the batch size).
 //
 // A re-import looks each value up (putValue) to keep revisions.
 
 // sqliteBulkRows: 11 parameters a row, under SQLite's 32,766.
 const sqliteBulkRows = 2000
 
-// postgresBulkRows: rows per unnest statement.
+// postgresBulkRows: rows per COPY or unnest statement.
 const postgresBulkRows = 10000
 
-// postgresUnnest: PostgreSQL writes through unnest; the benchmark turns it
-// off to measure the multi-row VALUES path there too.
-var postgresUnnest = true
+// postgresBulk is how PostgreSQL writes a batch: "copy" (falling back to
+// "unnest" without a pgx connection), or, for the benchmarks' comparison,
+// "unnest" or "values" (SQLite's multi-row INSERT).
+var postgresBulk = "copy"
 
 // importTuning are the SQLite settings of an import's connection while its
 // transaction runs, restored afterwards: a 128 MiB page cache (a large
@@ -78,7 +83,7 @@ const bulkColumns = `INSERT INTO ind_values (country, indicator, scope, period, 
 
 // bulkRows is how many values one batch holds on this engine.
 func (imp *importer) bulkRows() int {
-	if imp.db.Dialect == store.Postgres && postgresUnnest {
+	if imp.db.Dialect == store.Postgres && postgresBulk != "values" {
 		return postgresBulkRows
 	}
 	return sqliteBulkRows
@@ -157,10 +162,16 @@ func (imp *importer) flush(ctx context.Context) error {
 		return imp.err
 	}
 	var err error
-	if imp.db.Dialect == store.Postgres && postgresUnnest {
-		err = imp.flushUnnest(ctx)
-	} else {
+	switch {
+	case imp.db.Dialect != store.Postgres || postgresBulk == "values":
 		err = imp.flushValues(ctx)
+	case postgresBulk == "copy":
+		err = imp.flushCopy(ctx)
+		if errors.Is(err, store.ErrNoPgxConn) {
+			err = imp.flushUnnest(ctx)
+		}
+	default:
+		err = imp.flushUnnest(ctx)
 	}
 	imp.batch = imp.batch[:0]
 	if err != nil {
@@ -235,3 +246,41 @@ func (imp *importer) flushUnnest(ctx context.Context) error {
 	_, err := imp.db.Exec(ctx, unnestStatement, country, ind, scope, period, val, text, imp.sourceID, cite, note, imp.runID, store.FormatTime(imp.now()))
 	return err
 }
+
+// copyColumns are ind_values' columns in the order copyRows gives them.
+var copyColumns = []string{"country", "indicator", "scope", "period", "value", "value_text", "source_id", "cite_url", "note", "run_id", "updated_at"}
+
+// flushCopy is PostgreSQL's COPY of the batch, on the connection of the
+// import's transaction.
+func (imp *importer) flushCopy(ctx context.Context) error {
+	src := &copyRows{batch: imp.batch, source: imp.sourceID, run: imp.runID, now: store.FormatTime(imp.now()), row: make([]any, len(copyColumns)), next: -1}
+	return store.PgxConn(ctx, func(c *pgx.Conn) error {
+		_, err := c.CopyFrom(ctx, pgx.Identifier{"ind_values"}, copyColumns, src)
+		return err
+	})
+}
+
+// copyRows is a batch as pgx.CopyFromSource; one row slice is reused (pgx
+// encodes each row before it asks for the next).
+type copyRows struct {
+	batch       []Record
+	source, run int64
+	now         string
+	row         []any
+	next        int
+}
+
+func (r *copyRows) Next() bool { r.next++; return r.next < len(r.batch) }
+
+func (r *copyRows) Values() ([]any, error) {
+	rec := &r.batch[r.next]
+	var v any
+	if !rec.IsText {
+		v = rec.Value
+	}
+	r.row[0], r.row[1], r.row[2], r.row[3], r.row[4], r.row[5] = rec.Country, rec.Indicator, rec.Scope, rec.Period, v, rec.Text
+	r.row[6], r.row[7], r.row[8], r.row[9], r.row[10] = r.source, rec.CiteURL, rec.Note, r.run, r.now
+	return r.row, nil
+}
+
+func (r *copyRows) Err() error { return nil }

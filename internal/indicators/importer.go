@@ -204,7 +204,9 @@ func (s *Service) importFile(ctx context.Context, opt Options) (*Report, error) 
 		imp.db = nil
 		return rep, imp.check(ctx, f, in.body, opt.Name)
 	}
-	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+	// WithConnTx: on PostgreSQL the values are copied through the
+	// transaction's own connection (bulk.go).
+	err = s.db.WithConnTx(ctx, func(ctx context.Context) error {
 		return imp.store(ctx, f, src, keep, in, opt.Name)
 	})
 	if err != nil {
