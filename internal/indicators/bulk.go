@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/jackc/pgx/v5"
@@ -121,8 +122,7 @@ func (imp *importer) tune(ctx context.Context) (restore func(), err error) {
 
 // deferIndex drops the secondary index when the import has become large
 // (deferIndexAfter); rebuildIndex puts it back before the commit.
-func (imp *importer) deferIndex(ctx context.Context) error {
-	n := int64(imp.rep.Inserted)
+func (imp *importer) deferIndex(ctx context.Context, n int64) error {
 	if imp.db.Dialect != store.SQLite || imp.bulk.dropped || n < deferIndexAfter || n <= imp.bulk.before {
 		return nil
 	}
@@ -152,42 +152,148 @@ func (imp *importer) rebuildIndex(ctx context.Context) error {
 	return nil
 }
 
-// flush writes the batched values.
+// flush hands the batched values to the writer (or, without one, writes
+// them) and starts a new batch.
 func (imp *importer) flush(ctx context.Context) error {
 	if len(imp.batch) == 0 {
 		return nil
 	}
-	if err := imp.deferIndex(ctx); err != nil {
-		imp.err = fmt.Errorf("indicators: set index aside: %w", err)
-		return imp.err
-	}
-	var err error
-	switch {
-	case imp.db.Dialect != store.Postgres || postgresBulk == "values":
-		err = imp.flushValues(ctx)
-	case postgresBulk == "copy":
-		err = imp.flushCopy(ctx)
-		if errors.Is(err, store.ErrNoPgxConn) {
-			err = imp.flushUnnest(ctx)
+	p := imp.pipe
+	if p == nil {
+		err := imp.writeBatch(ctx, imp.batch, imp.rep.Inserted)
+		imp.batch = imp.batch[:0]
+		if err != nil {
+			imp.err = err
 		}
-	default:
-		err = imp.flushUnnest(ctx)
+		return err
 	}
-	imp.batch = imp.batch[:0]
-	if err != nil {
-		imp.err = fmt.Errorf("indicators: store values: %w", err)
+	if p.failed.Load() {
+		imp.err = imp.stopPipe()
 		return imp.err
+	}
+	p.todo <- bulkJob{batch: imp.batch, inserted: imp.rep.Inserted}
+	select {
+	case b := <-p.free:
+		imp.batch = b
+	default:
+		imp.batch = make([]Record, 0, imp.bulkRows())
 	}
 	return nil
 }
 
+// writeBatch stores one batch: the countries and indicators it names
+// that are not stored yet, then its values. inserted is the import's
+// count of values once the batch is stored (deferIndex).
+func (imp *importer) writeBatch(ctx context.Context, batch []Record, inserted int64) error {
+	for i := range batch {
+		if err := imp.ensureRefs(ctx, batch[i]); err != nil {
+			return err
+		}
+	}
+	if err := imp.deferIndex(ctx, inserted); err != nil {
+		return fmt.Errorf("indicators: set index aside: %w", err)
+	}
+	var err error
+	switch {
+	case imp.db.Dialect != store.Postgres || postgresBulk == "values":
+		err = imp.flushValues(ctx, batch)
+	case postgresBulk == "copy":
+		err = imp.flushCopy(ctx, batch)
+		if errors.Is(err, store.ErrNoPgxConn) {
+			err = imp.flushUnnest(ctx, batch)
+		}
+	default:
+		err = imp.flushUnnest(ctx, batch)
+	}
+	if err != nil {
+		return fmt.Errorf("indicators: store values: %w", err)
+	}
+	return nil
+}
+
+// bulkPipe is the writer of a source's first import: a goroutine that
+// stores the batches, in order, while the file goes on being read and
+// checked (the CSV, the numbers and the statements' arguments on one
+// core, the engine on the other). Only the writer uses the transaction
+// while it runs; other writes of the import wait for it (sync).
+type bulkPipe struct {
+	todo   chan bulkJob
+	free   chan []Record // written batches, to be filled again
+	done   chan struct{} // closed when the writer has returned
+	failed atomic.Bool
+	err    error // the writer's first error, read once done is closed
+}
+
+// bulkJob is a batch to store, or, with ack, a barrier closed once every
+// batch before it is stored.
+type bulkJob struct {
+	batch    []Record
+	inserted int64
+	ack      chan struct{}
+}
+
+// startPipe starts the writer.
+func (imp *importer) startPipe(ctx context.Context) {
+	p := &bulkPipe{todo: make(chan bulkJob, 1), free: make(chan []Record, 2), done: make(chan struct{})}
+	imp.pipe = p
+	go func() {
+		defer close(p.done)
+		for job := range p.todo {
+			if job.ack != nil {
+				close(job.ack)
+				continue
+			}
+			if p.err == nil {
+				if err := imp.writeBatch(ctx, job.batch, job.inserted); err != nil {
+					p.err = err
+					p.failed.Store(true)
+				}
+			}
+			select {
+			case p.free <- job.batch[:0]:
+			default:
+			}
+		}
+	}()
+}
+
+// sync waits until the writer has stored every batch handed to it, so
+// that the caller may use the transaction.
+func (imp *importer) sync() error {
+	p := imp.pipe
+	if p == nil {
+		return nil
+	}
+	ack := make(chan struct{})
+	p.todo <- bulkJob{ack: ack}
+	<-ack
+	if p.failed.Load() {
+		return imp.stopPipe()
+	}
+	return nil
+}
+
+// stopPipe waits for the writer to store what it was given and stop, and
+// returns its error. It runs before the transaction ends, whatever
+// happened; a second call returns nil.
+func (imp *importer) stopPipe() error {
+	p := imp.pipe
+	if p == nil {
+		return nil
+	}
+	imp.pipe = nil
+	close(p.todo)
+	<-p.done
+	return p.err
+}
+
 // flushValues is SQLite's multi-row INSERT; a full batch re-runs the
 // prepared statement, the last (short) one is written out.
-func (imp *importer) flushValues(ctx context.Context) error {
-	n := len(imp.batch)
+func (imp *importer) flushValues(ctx context.Context, batch []Record) error {
+	n := len(batch)
 	args := make([]any, 0, n*11)
 	now := store.FormatTime(imp.now())
-	for _, rec := range imp.batch {
+	for _, rec := range batch {
 		var v any
 		if !rec.IsText {
 			v = rec.Value
@@ -230,12 +336,12 @@ const unnestStatement = bulkColumns + `SELECT c, i, s, p, v, t, $7, u, n, $10, $
 	FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::text[], $8::text[], $9::text[]) AS b(c, i, s, p, v, t, u, n)`
 
 // flushUnnest is PostgreSQL's bulk insert.
-func (imp *importer) flushUnnest(ctx context.Context) error {
-	n := len(imp.batch)
+func (imp *importer) flushUnnest(ctx context.Context, batch []Record) error {
+	n := len(batch)
 	country, ind, scope, period := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	text, cite, note := make([]string, n), make([]string, n), make([]string, n)
 	val := make([]*float64, n)
-	for k, rec := range imp.batch {
+	for k, rec := range batch {
 		country[k], ind[k], scope[k], period[k] = rec.Country, rec.Indicator, rec.Scope, rec.Period
 		text[k], cite[k], note[k] = rec.Text, rec.CiteURL, rec.Note
 		if !rec.IsText {
@@ -252,8 +358,8 @@ var copyColumns = []string{"country", "indicator", "scope", "period", "value", "
 
 // flushCopy is PostgreSQL's COPY of the batch, on the connection of the
 // import's transaction.
-func (imp *importer) flushCopy(ctx context.Context) error {
-	src := &copyRows{batch: imp.batch, source: imp.sourceID, run: imp.runID, now: store.FormatTime(imp.now()), row: make([]any, len(copyColumns)), next: -1}
+func (imp *importer) flushCopy(ctx context.Context, batch []Record) error {
+	src := &copyRows{batch: batch, source: imp.sourceID, run: imp.runID, now: store.FormatTime(imp.now()), row: make([]any, len(copyColumns)), next: -1}
 	return store.PgxConn(ctx, func(c *pgx.Conn) error {
 		_, err := c.CopyFrom(ctx, pgx.Identifier{"ind_values"}, copyColumns, src)
 		return err
