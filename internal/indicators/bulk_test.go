@@ -42,6 +42,15 @@ func TestImportLeavesNoOrphans(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v %v", err, rep.Errors)
 		}
+		// The bulk statement writes the run, source and time into itself.
+		var n int
+		if err := db.QueryRow(context.Background(), `SELECT COUNT(*) FROM ind_values v JOIN ind_import_runs r ON r.id = v.run_id
+			WHERE v.run_id = ? AND v.source_id = r.source_id AND v.updated_at >= r.started_at AND v.updated_at <= r.finished_at`, rep.RunID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if int64(n) != rep.Inserted || rep.Inserted < 2*sqliteBulkRows {
+			t.Errorf("%d of %d values carry their run, source and a time within the run", n, rep.Inserted)
+		}
 		// A second source, then a re-import of it that adds and changes values.
 		v1 := "country_iso3,indicator,period,value,unit,source\nGTM,homicide_rate,2020,15.3,per 100k,test\n"
 		v2 := v1[:len(v1)-len("GTM,homicide_rate,2020,15.3,per 100k,test\n")] +
