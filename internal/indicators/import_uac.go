@@ -182,6 +182,11 @@ func (r *reader) emitProjection(p Projection) error {
 	if r.imp.rep.ErrorCount > 0 || r.imp.err != nil || r.imp.db == nil {
 		return r.imp.err
 	}
+	// The values' writer, if any, must be done with the transaction.
+	if err := r.imp.sync(); err != nil {
+		r.imp.err = err
+		return err
+	}
 	if err := putProjection(r.ctx, r.imp.db, r.imp.sourceID, p); err != nil {
 		r.imp.err = err
 		return err

@@ -204,7 +204,9 @@ func (s *Service) importFile(ctx context.Context, opt Options) (*Report, error) 
 		imp.db = nil
 		return rep, imp.check(ctx, f, in.body, opt.Name)
 	}
-	err = s.db.WithTx(ctx, func(ctx context.Context) error {
+	// WithConnTx: on PostgreSQL the values are copied through the
+	// transaction's own connection (bulk.go).
+	err = s.db.WithConnTx(ctx, func(ctx context.Context) error {
 		return imp.store(ctx, f, src, keep, in, opt.Name)
 	})
 	if err != nil {
@@ -312,6 +314,12 @@ func (imp *importer) store(ctx context.Context, f *Format, src Source, keep bool
 		return err
 	}
 	defer restore()
+	if imp.fresh {
+		imp.startPipe(ctx)
+		// Whatever happens, the writer stops before the transaction ends
+		// (and before restore).
+		defer imp.stopPipe() //nolint:errcheck // read reports its error
+	}
 	if err := imp.read(ctx, f, in.body); err != nil {
 		return err
 	}
@@ -378,7 +386,13 @@ func (imp *importer) read(ctx context.Context, f *Format, body *bufio.Reader) er
 		return imp.err
 	}
 	if imp.rep.ErrorCount == 0 {
-		return imp.flush(ctx)
+		if err := imp.flush(ctx); err != nil {
+			return err
+		}
+	}
+	if err := imp.stopPipe(); err != nil {
+		imp.err = err
+		return err
 	}
 	return nil
 }
@@ -442,6 +456,7 @@ type importer struct {
 	rowKeyed   bool // the format itself guarantees one value per key
 	publisher  string
 	bulk       bulkWriter // a fresh source's multi-row inserts (bulk.go)
+	pipe       *bulkPipe  // a fresh source's writer, while it runs (bulk.go)
 }
 
 func (imp *importer) emit(ctx context.Context, rec Record) error {
@@ -474,18 +489,19 @@ func (imp *importer) emit(ctx context.Context, rec Record) error {
 		imp.rep.Inserted++
 		return nil
 	}
-	if err := imp.ensureRefs(ctx, rec); err != nil {
-		imp.err = err
-		return err
-	}
 	if imp.fresh {
-		// Insert-only: many rows per statement.
+		// Insert-only: many rows per statement, and the batch's countries
+		// and indicators stored by the writer (writeBatch).
 		imp.batch = append(imp.batch, rec)
 		imp.rep.Inserted++
 		if len(imp.batch) >= imp.bulkRows() {
 			return imp.flush(ctx)
 		}
 		return nil
+	}
+	if err := imp.ensureRefs(ctx, rec); err != nil {
+		imp.err = err
+		return err
 	}
 	res, err := putValue(ctx, imp.db, imp.sourceID, imp.runID, store.FormatTime(imp.now()), rec)
 	if err != nil {

@@ -137,10 +137,18 @@ func BenchmarkImportWDIAllCountriesPostgres(b *testing.B) {
 }
 
 // BenchmarkImportWDIAllCountriesPostgresValues: PostgreSQL through the
-// multi-row VALUES statement SQLite uses, for comparison with unnest.
+// multi-row VALUES statement SQLite uses, for comparison with COPY.
 func BenchmarkImportWDIAllCountriesPostgresValues(b *testing.B) {
-	postgresUnnest = false
-	defer func() { postgresUnnest = true }()
+	postgresBulk = "values"
+	defer func() { postgresBulk = "copy" }()
+	BenchmarkImportWDIAllCountriesPostgres(b)
+}
+
+// BenchmarkImportWDIAllCountriesPostgresUnnest: PostgreSQL through one
+// INSERT ... SELECT FROM unnest per batch (the path without COPY).
+func BenchmarkImportWDIAllCountriesPostgresUnnest(b *testing.B) {
+	postgresBulk = "unnest"
+	defer func() { postgresBulk = "copy" }()
 	BenchmarkImportWDIAllCountriesPostgres(b)
 }
 
