@@ -15,12 +15,13 @@ type Index struct {
 	model *Model
 	ids   []string
 	fs    []features
-	post  map[uint64][]uint32
+	post  postings
 	// byGiven holds the records under keys of the search alone (see
-	// givenKeys), for inquiries that give no surname; nil in Link's
-	// index.
-	byGiven  map[uint64][]uint32
-	maxBlock int
+	// givenKeys), for inquiries that give no surname; not in Link's
+	// index (withGiven false).
+	byGiven   postings
+	withGiven bool
+	maxBlock  int
 	// pos holds the positions of each ID's records: a case known under
 	// other names (also-known-as) is indexed once per name. Replace
 	// empties the positions of an ID it re-indexes (ids[i] == "").
@@ -47,18 +48,29 @@ const searchMaxPosting = 2000
 // hand-set m are used with u, name frequencies and priors from the records
 // (see searchModel); use Train for a model fitted to a set with duplicates.
 func NewIndex(records []Record, model *Model) *Index {
-	ix := &Index{post: map[uint64][]uint32{}, byGiven: map[uint64][]uint32{}, maxBlock: searchMaxPosting}
 	fs, _ := prepare(context.Background(), records, workers())
 	if model == nil {
 		model = searchModel(fs)
 	}
-	ix.model = model.ForPopulation(max(len(records), 1))
-	ix.ids = make([]string, 0, len(records))
-	ix.fs = make([]features, 0, len(records))
-	k := newKeyHasher()
-	var keys []uint64
+	ids := make([]string, len(records))
 	for i := range records {
-		ix.addLocked(records[i].ID, fs[i], k, &keys)
+		ids[i] = records[i].ID
+	}
+	return buildIndex(ids, fs, model.ForPopulation(max(len(records), 1)), searchMaxPosting, true)
+}
+
+// buildIndex indexes records fs[i] of ids[i] for search with model m;
+// withGiven adds the keys of searches without a surname (givenKeys).
+func buildIndex(ids []string, fs []features, m *Model, maxBlock int, withGiven bool) *Index {
+	ix := &Index{model: m, ids: ids, fs: fs, maxBlock: maxBlock, withGiven: withGiven,
+		pos: make(map[string][]uint32, len(ids))}
+	for i, id := range ids {
+		ix.pos[id] = append(ix.pos[id], uint32(i))
+	}
+	k := newKeyHasher()
+	ix.post = buildPostings(len(fs), func(i int, dst []uint64) []uint64 { return blockKeys(k, &fs[i], dst) })
+	if withGiven {
+		ix.byGiven = buildPostings(len(fs), func(i int, dst []uint64) []uint64 { return givenKeys(k, &fs[i], dst) })
 	}
 	return ix
 }
@@ -77,14 +89,14 @@ func (ix *Index) addLocked(id string, f features, k *keyHasher, keys *[]uint64) 
 		if i > 0 && (*keys)[i-1] == h {
 			continue
 		}
-		ix.post[h] = append(ix.post[h], n)
+		ix.post.add(h, n)
 	}
-	if ix.byGiven == nil {
+	if !ix.withGiven {
 		return // Link's index: the blocking keys alone, as dedupe
 	}
 	var gk [2]uint64
 	for _, h := range givenKeys(k, &ix.fs[n], gk[:0]) {
-		ix.byGiven[h] = append(ix.byGiven[h], n)
+		ix.byGiven.add(h, n)
 	}
 }
 
@@ -132,23 +144,11 @@ func (ix *Index) Replace(id string, recs ...Record) {
 	for _, n := range ix.pos[id] {
 		keys = blockKeys(k, &ix.fs[n], keys[:0])
 		for _, h := range keys {
-			p := ix.post[h]
-			if i := slices.Index(p, n); i >= 0 {
-				p = slices.Delete(p, i, i+1)
-				if len(p) == 0 {
-					delete(ix.post, h)
-				} else {
-					ix.post[h] = p
-				}
-			}
+			ix.post.remove(h, n)
 		}
 		var gk [2]uint64
 		for _, h := range givenKeys(k, &ix.fs[n], gk[:0]) {
-			if p := ix.byGiven[h]; len(p) > 0 {
-				if i := slices.Index(p, n); i >= 0 {
-					ix.byGiven[h] = slices.Delete(p, i, i+1)
-				}
-			}
+			ix.byGiven.remove(h, n)
 		}
 		ix.ids[n], ix.fs[n] = "", features{}
 	}
@@ -209,38 +209,42 @@ func (ix *Index) search(ctx context.Context, q *features, topK int, threshold fl
 		if ctx.Err() != nil {
 			return nil
 		}
-		p := ix.post[h]
-		if len(p) > ruleMaxBlock(ruleOfKey(h), ix.maxBlock) {
+		base, extra := ix.post.lookup(h)
+		if len(base)+len(extra) > ruleMaxBlock(ruleOfKey(h), ix.maxBlock) {
 			continue
 		}
 		r := ruleOfKey(h)
-		for _, i := range p {
-			if _, ok := seen[i]; ok {
-				continue
-			}
-			if !compares(r, ql, lackOf(&ix.fs[i])) {
-				continue
-			}
-			seen[i] = struct{}{}
-			if w := ix.model.score(q, &ix.fs[i]); w >= minW {
-				hits = append(hits, hit{i, w})
+		for _, p := range [2][]uint32{base, extra} {
+			for _, i := range p {
+				if _, ok := seen[i]; ok {
+					continue
+				}
+				if !compares(r, ql, lackOf(&ix.fs[i])) {
+					continue
+				}
+				seen[i] = struct{}{}
+				if w := ix.model.score(q, &ix.fs[i]); w >= minW {
+					hits = append(hits, hit{i, w})
+				}
 			}
 		}
 	}
 	if q.s1.fused == "" && q.s2.fused == "" {
 		var gk [2]uint64
 		for _, h := range givenKeys(newKeyHasher(), q, gk[:0]) {
-			p := ix.byGiven[h]
-			if len(p) > ix.maxBlock {
+			base, extra := ix.byGiven.lookup(h)
+			if len(base)+len(extra) > ix.maxBlock {
 				continue
 			}
-			for _, i := range p {
-				if _, ok := seen[i]; ok || ix.ids[i] == "" {
-					continue
-				}
-				seen[i] = struct{}{}
-				if w := ix.model.score(q, &ix.fs[i]); w >= minW {
-					hits = append(hits, hit{i, w})
+			for _, p := range [2][]uint32{base, extra} {
+				for _, i := range p {
+					if _, ok := seen[i]; ok || ix.ids[i] == "" {
+						continue
+					}
+					seen[i] = struct{}{}
+					if w := ix.model.score(q, &ix.fs[i]); w >= minW {
+						hits = append(hits, hit{i, w})
+					}
 				}
 			}
 		}
@@ -279,20 +283,22 @@ func (ix *Index) candidates(q *features, fn func(f *features)) {
 	seen := map[uint32]struct{}{}
 	ql := lackOf(q)
 	for _, h := range blockKeys(newKeyHasher(), q, keys[:0]) {
-		p := ix.post[h]
-		if len(p) > ruleMaxBlock(ruleOfKey(h), ix.maxBlock) {
+		base, extra := ix.post.lookup(h)
+		if len(base)+len(extra) > ruleMaxBlock(ruleOfKey(h), ix.maxBlock) {
 			continue
 		}
 		// As search: the pairs a group does not compare (ruleNeeds) are
 		// not candidates either.
 		r := ruleOfKey(h)
-		for _, i := range p {
-			if !compares(r, ql, lackOf(&ix.fs[i])) {
-				continue
-			}
-			if _, ok := seen[i]; !ok {
-				seen[i] = struct{}{}
-				fn(&ix.fs[i])
+		for _, p := range [2][]uint32{base, extra} {
+			for _, i := range p {
+				if !compares(r, ql, lackOf(&ix.fs[i])) {
+					continue
+				}
+				if _, ok := seen[i]; !ok {
+					seen[i] = struct{}{}
+					fn(&ix.fs[i])
+				}
 			}
 		}
 	}
