@@ -102,8 +102,10 @@ func Link(ctx context.Context, left, right []Record, topK int, opts Options) ([]
 				}
 				hits := ix.search(ctx, &rf[i], topK, o.Threshold, seen)
 				ms := make([]Match, len(hits))
+				var f features
 				for r, h := range hits {
-					ex, wt := m.explain(&rf[i], &ix.fs[h.i])
+					ix.recs.get(h.i, &f)
+					ex, wt := m.explain(&rf[i], &f)
 					ms[r] = Match{RightID: right[i].ID, LeftID: ix.ids[h.i], Rank: r + 1,
 						Probability: m.probability(wt), Weight: wt, Explanation: ex}
 				}

@@ -47,16 +47,18 @@ func TestPostingsMatchMap(t *testing.T) {
 	want := map[uint64][]uint32{}
 	wantGiven := map[uint64][]uint32{}
 	k := newKeyHasher()
-	for i := range ix.fs {
+	var ft features
+	for i := range ix.recs.len() {
 		if ix.ids[i] == "" {
 			continue
 		}
-		keys := blockKeys(k, &ix.fs[i], nil)
+		ix.recs.get(uint32(i), &ft)
+		keys := blockKeys(k, &ft, nil)
 		slices.Sort(keys)
 		for _, h := range slices.Compact(keys) {
 			want[h] = append(want[h], uint32(i))
 		}
-		for _, h := range givenKeys(k, &ix.fs[i], nil) {
+		for _, h := range givenKeys(k, &ft, nil) {
 			wantGiven[h] = append(wantGiven[h], uint32(i))
 		}
 	}
@@ -82,5 +84,5 @@ func TestPostingsMatchMap(t *testing.T) {
 	}
 	check("blocking keys", &ix.post, want)
 	check("given-name keys", &ix.byGiven, wantGiven)
-	t.Logf("%d records, %d keys", len(ix.fs), len(want))
+	t.Logf("%d records, %d keys", ix.recs.len(), len(want))
 }
