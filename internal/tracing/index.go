@@ -253,12 +253,12 @@ func (ix *Index) search(ctx context.Context, q *features, topK int, threshold fl
 				if _, ok := seen[i]; ok {
 					continue
 				}
-				ix.recs.get(i, &f)
-				if !compares(r, ql, lackOf(&f)) {
+				if !compares(r, ql, ix.recs.lack(i)) {
 					continue
 				}
 				seen[i] = struct{}{}
-				if w := ix.model.score(q, &f); w >= minW {
+				ix.recs.get(i, &f)
+				if w, ok := ix.model.scoreAtLeast(q, &f, minW); ok {
 					hits = append(hits, hit{i, w})
 				}
 			}
@@ -278,7 +278,7 @@ func (ix *Index) search(ctx context.Context, q *features, topK int, threshold fl
 					}
 					seen[i] = struct{}{}
 					ix.recs.get(i, &f)
-					if w := ix.model.score(q, &f); w >= minW {
+					if w, ok := ix.model.scoreAtLeast(q, &f, minW); ok {
 						hits = append(hits, hit{i, w})
 					}
 				}
@@ -329,12 +329,12 @@ func (ix *Index) candidates(q *features, fn func(f *features)) {
 		r := ruleOfKey(h)
 		for _, p := range [2][]uint32{base, extra} {
 			for _, i := range p {
-				ix.recs.get(i, &f)
-				if !compares(r, ql, lackOf(&f)) {
+				if !compares(r, ql, ix.recs.lack(i)) {
 					continue
 				}
 				if _, ok := seen[i]; !ok {
 					seen[i] = struct{}{}
+					ix.recs.get(i, &f)
 					fn(&f)
 				}
 			}

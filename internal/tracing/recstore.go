@@ -36,6 +36,7 @@ type recRow struct {
 	country                 uint32
 	dob                     date
 	sex                     byte
+	lack                    uint8 // lackOf the record, read before the rest
 }
 
 func newRecStore(n int) *recStore {
@@ -104,8 +105,12 @@ func (st *recStore) add(f *features) {
 		country:  part(&st.countries, s.countries, f.country, f.country, f.country == ""),
 		dob:      f.dob,
 		sex:      f.sex,
+		lack:     lackOf(f),
 	})
 }
+
+// lack is lackOf record i.
+func (st *recStore) lack(i uint32) uint8 { return st.rows[i].lack }
 
 // clear empties record i (Replace).
 func (st *recStore) clear(i uint32) { st.rows[i] = recRow{} }
