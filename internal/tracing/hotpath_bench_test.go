@@ -89,22 +89,29 @@ func hotPairs(t testing.TB) ([]features, [][2]uint32, *Model) {
 // same weight when it says yes, a weight below the threshold when it
 // stops early.
 func TestScoreAtLeastAgrees(t *testing.T) {
-	fs, pairs, m := hotPairs(t)
-	for _, p := range []float64{0.01, 0.1, 0.5, 0.9, 0.99} {
-		minW := weightFor(m, p)
-		stopped := 0
-		for _, pr := range pairs {
-			a, b := &fs[pr[0]], &fs[pr[1]]
-			want := m.score(a, b)
-			got, ok := m.scoreAtLeast(a, b, minW)
-			if ok != (want >= minW) || (ok && got != want) {
-				t.Fatalf("p %v, pair %v: scoreAtLeast %v %v, score %v", p, pr, got, ok, want)
+	fs, pairs, fitted := hotPairs(t)
+	// The fitted model, and the same for a million records (a prior six
+	// bits lower, as in a million-row dedupe).
+	for _, m := range []*Model{fitted, fitted.ForPopulation(1_000_000)} {
+		for _, p := range []float64{0.01, 0.1, 0.5, 0.9, 0.99} {
+			minW := weightFor(m, p)
+			below, early := 0, 0
+			for _, pr := range pairs {
+				a, b := &fs[pr[0]], &fs[pr[1]]
+				want := m.score(a, b)
+				got, ok := m.scoreAtLeast(a, b, minW)
+				if ok != (want >= minW) || (ok && got != want) {
+					t.Fatalf("population %d, p %v, pair %v: scoreAtLeast %v %v, score %v", m.Population, p, pr, got, ok, want)
+				}
+				if !ok {
+					below++
+					if got == 0 { // stopped before the names (an exact 0 otherwise is improbable)
+						early++
+					}
+				}
 			}
-			if !ok && got == 0 {
-				stopped++
-			}
+			t.Logf("population %d, p %v: %d pairs, %d below the threshold, %d (%.0f%%) known before the names", m.Population, p, len(pairs), below, early, 100*float64(early)/float64(len(pairs)))
 		}
-		t.Logf("p %v: %d pairs, %d (%.0f%%) below the threshold", p, len(pairs), stopped, 100*float64(stopped)/float64(len(pairs)))
 	}
 }
 

@@ -454,8 +454,13 @@ func (m *Model) scoreAtLeast(a, b *features, minW float64) (float64, bool) {
 	// The given names as they stand are final unless the pair may be
 	// read with given name and first surname exchanged (readings).
 	g := compareGiven(a, b)
-	if !swappable(g, b) && !level(fGiven, g) {
-		return 0, false
+	if !swappable(g, b) {
+		// Its term-frequency adjustment (tf) is known too: classLogs
+		// takes it off the unrelated class.
+		bu += m.tf(fGiven, uint8(g), a)
+		if !level(fGiven, g) {
+			return 0, false
+		}
 	}
 	v[fGiven] = uint8(g)
 	if !level(fPlace, comparePlace(a, b)) ||
