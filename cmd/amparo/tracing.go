@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"sync"
 
@@ -97,6 +98,26 @@ func setMemoryLimit() {
 	}
 }
 
+// startCPUProfile writes a CPU profile to path until the returned
+// function is called: where a large dedupe spends its time is what its
+// speed work starts from.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("tracing: cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("tracing: cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			slog.Error("tracing: cpuprofile", "err", err)
+		}
+	}, nil
+}
+
 func tracingDedupe(ctx context.Context, args []string) error {
 	fs := newFlagSet("tracing dedupe", "--in people.csv --out clusters.csv [--threshold P]")
 	in := fs.String("in", "", "input CSV of people (required)")
@@ -105,11 +126,19 @@ func tracingDedupe(ctx context.Context, args []string) error {
 	modelIn := fs.String("model", "", "use this saved model (from --save-model) instead of training one on the records")
 	modelOut := fs.String("save-model", "", "also write the model used as JSON to this file")
 	verbose := fs.Bool("v", false, "log each stage on stderr")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *in == "" || *out == "" {
 		return usagef("dedupe needs --in and --out")
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	model, err := readModel(*modelIn)
 	if err != nil {

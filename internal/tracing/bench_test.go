@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -112,4 +113,44 @@ func BenchmarkIndexSearch1M(b *testing.B) {
 	b.ReportMetric(p(0.5), "p50-ms")
 	b.ReportMetric(p(0.99), "p99-ms")
 	b.ReportMetric(float64(ix.Len()), "indexed")
+}
+
+// BenchmarkIndexMemory measures what an Index holds per record: the heap
+// after NewIndex of N generated records, the records themselves dropped
+// (as the app's matcher drops the cases it reads), less the heap before.
+// N is TRACING_INDEX_PEOPLE people (default 160,000: about 290,000
+// records, the size of the server of internal/loadtest/NOTES.md).
+//
+//	go test -run '^$' -bench IndexMemory -benchtime 1x ./internal/tracing/
+func BenchmarkIndexMemory(b *testing.B) {
+	n := 160_000
+	if s := os.Getenv("TRACING_INDEX_PEOPLE"); s != "" {
+		if v, err := strconv.Atoi(s); err == nil {
+			n = v
+		}
+	}
+	set := synth.Generate(11, n)
+	for i := 0; i < b.N; i++ {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		// Fresh strings, one per field, as read from a database.
+		recs := make([]tracing.Record, len(set.Records))
+		for k, r := range set.Records {
+			p := r.Person
+			for _, s := range []*string{&r.ID, &p.GivenNames, &p.Surname1, &p.Surname2, &p.Sex, &p.BirthDate,
+				&p.BirthCountry, &p.BirthPlace, &p.MotherName, &p.FatherName} {
+				*s = strings.Clone(*s)
+			}
+			r.Person = p
+			recs[k] = r
+		}
+		ix := tracing.NewIndex(recs, nil)
+		recs = nil
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(len(set.Records)), "B/record")
+		b.ReportMetric(float64(len(set.Records)), "records")
+		runtime.KeepAlive(ix)
+	}
 }

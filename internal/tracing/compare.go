@@ -467,7 +467,25 @@ type vector [nFields]uint8
 // tried both straight and crossed (first against second) by the caller.
 func compareOriented(a, b *features, crossed bool) vector {
 	var v vector
+	compareNames(a, b, crossed, &v)
+	v[fSex] = uint8(compareBinary(a.sex, b.sex, 0))
+	v[fBirthDate] = uint8(compareDate(a.dob, b.dob))
+	v[fCountry] = uint8(compareBinary(a.country, b.country, ""))
+	v[fPlace] = uint8(comparePlace(a, b))
+	v[fMother] = uint8(compareParent(&a.mother, &b.mother))
+	v[fFather] = uint8(compareParent(&a.father, &b.father))
+	return v
+}
+
+// compareNames sets the levels of the given names and surnames of v, the
+// fields that the readings of a pair (Model.readings) change.
+func compareNames(a, b *features, crossed bool, v *vector) {
 	v[fGiven] = uint8(compareGiven(a, b))
+	compareSurnames(a, b, crossed, v)
+}
+
+// compareSurnames sets the levels of the surnames of v.
+func compareSurnames(a, b *features, crossed bool, v *vector) {
 	if crossed {
 		v[fSurname1] = uint8(compareSurname(&a.s1, &b.s2))
 		v[fSurname2] = uint8(compareSurname(&a.s2, &b.s1))
@@ -490,11 +508,4 @@ func compareOriented(a, b *features, crossed bool) vector {
 			v[fSurname2] = uint8(l)
 		}
 	}
-	v[fSex] = uint8(compareBinary(a.sex, b.sex, 0))
-	v[fBirthDate] = uint8(compareDate(a.dob, b.dob))
-	v[fCountry] = uint8(compareBinary(a.country, b.country, ""))
-	v[fPlace] = uint8(comparePlace(a, b))
-	v[fMother] = uint8(compareParent(&a.mother, &b.mother))
-	v[fFather] = uint8(compareParent(&a.father, &b.father))
-	return v
 }

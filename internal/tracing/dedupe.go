@@ -114,15 +114,40 @@ func inParallel(n, workers int, fn func(lo, hi int)) {
 
 // prepare computes features of all records in parallel.
 func prepare(ctx context.Context, recs []Record, workers int) ([]features, error) {
+	return prepareCached(ctx, recs, newPrepCaches(workers))
+}
+
+func newPrepCaches(workers int) []*prepCache {
+	cs := make([]*prepCache, max(workers, 1))
+	for i := range cs {
+		cs[i] = newPrepCache()
+	}
+	return cs
+}
+
+// prepareCached is prepare on one goroutine per cache of caches, each
+// using its own.
+func prepareCached(ctx context.Context, recs []Record, caches []*prepCache) ([]features, error) {
 	fs := make([]features, len(recs))
-	inParallel(len(recs), workers, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			if i%4096 == 0 && ctx.Err() != nil {
-				return
-			}
-			fs[i] = newFeatures(&recs[i])
+	chunk := (len(recs) + len(caches) - 1) / len(caches)
+	var wg sync.WaitGroup
+	for w, c := range caches {
+		lo, hi := w*chunk, min(len(recs), (w+1)*chunk)
+		if lo >= hi {
+			break
 		}
-	})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				if i%4096 == 0 && ctx.Err() != nil {
+					return
+				}
+				fs[i] = newFeaturesCached(&recs[i], c)
+			}
+		}()
+	}
+	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -707,12 +732,13 @@ func DedupeCSV(ctx context.Context, r io.Reader, sizeHint int, opts Options) (*D
 	prepErr := make(chan error, 1)
 	go func() {
 		var err error
+		caches := newPrepCaches(o.Workers)
 		for batch := range batches {
 			if err != nil {
 				continue // drain
 			}
 			var bf []features
-			if bf, err = prepare(ctx, batch, o.Workers); err != nil {
+			if bf, err = prepareCached(ctx, batch, caches); err != nil {
 				continue
 			}
 			fs = append(fs, bf...)
@@ -857,7 +883,7 @@ func scoreGroups(ctx context.Context, bl *blocks, fs []features, m *Model, o Opt
 				for g := lo; g < hi; g++ {
 					bl.forPairs(g, func(i, j uint32) {
 						c++
-						if s := m.score(&fs[i], &fs[j]); s >= minW {
+						if s, ok := m.scoreAtLeast(&fs[i], &fs[j], minW); ok {
 							local = append(local, edge{i, j, float32(s)})
 						}
 					})

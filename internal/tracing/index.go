@@ -14,17 +14,46 @@ type Index struct {
 	mu    sync.RWMutex
 	model *Model
 	ids   []string
-	fs    []features
-	post  map[uint64][]uint32
+	recs  *recStore
+	post  postings
 	// byGiven holds the records under keys of the search alone (see
-	// givenKeys), for inquiries that give no surname; nil in Link's
-	// index.
-	byGiven  map[uint64][]uint32
-	maxBlock int
+	// givenKeys), for inquiries that give no surname; not in Link's
+	// index (withGiven false).
+	byGiven   postings
+	withGiven bool
+	maxBlock  int
 	// pos holds the positions of each ID's records: a case known under
 	// other names (also-known-as) is indexed once per name. Replace
 	// empties the positions of an ID it re-indexes (ids[i] == "").
-	pos map[string][]uint32
+	// Most IDs have one record: pos holds the first position of each,
+	// more the others of those that have several (a map of slices cost
+	// some 30 bytes a case more).
+	pos  map[string]uint32
+	more map[string][]uint32
+}
+
+// addPos records that record n is of id.
+func (ix *Index) addPos(id string, n uint32) {
+	if ix.pos == nil {
+		ix.pos = map[string]uint32{}
+	}
+	if _, ok := ix.pos[id]; !ok {
+		ix.pos[id] = n
+		return
+	}
+	if ix.more == nil {
+		ix.more = map[string][]uint32{}
+	}
+	ix.more[id] = append(ix.more[id], n)
+}
+
+// positions returns the positions of id's records, in indexing order.
+func (ix *Index) positions(id string) []uint32 {
+	n, ok := ix.pos[id]
+	if !ok {
+		return nil
+	}
+	return append([]uint32{n}, ix.more[id]...)
 }
 
 // Candidate is a record found by a search.
@@ -47,44 +76,54 @@ const searchMaxPosting = 2000
 // hand-set m are used with u, name frequencies and priors from the records
 // (see searchModel); use Train for a model fitted to a set with duplicates.
 func NewIndex(records []Record, model *Model) *Index {
-	ix := &Index{post: map[uint64][]uint32{}, byGiven: map[uint64][]uint32{}, maxBlock: searchMaxPosting}
 	fs, _ := prepare(context.Background(), records, workers())
 	if model == nil {
 		model = searchModel(fs)
 	}
-	ix.model = model.ForPopulation(max(len(records), 1))
-	ix.ids = make([]string, 0, len(records))
-	ix.fs = make([]features, 0, len(records))
-	k := newKeyHasher()
-	var keys []uint64
+	ids := make([]string, len(records))
 	for i := range records {
-		ix.addLocked(records[i].ID, fs[i], k, &keys)
+		ids[i] = records[i].ID
+	}
+	return buildIndex(ids, fs, model.ForPopulation(max(len(records), 1)), searchMaxPosting, true)
+}
+
+// buildIndex indexes records fs[i] of ids[i] for search with model m;
+// withGiven adds the keys of searches without a surname (givenKeys).
+func buildIndex(ids []string, fs []features, m *Model, maxBlock int, withGiven bool) *Index {
+	ix := &Index{model: m, ids: ids, recs: newRecStore(len(fs)), maxBlock: maxBlock, withGiven: withGiven,
+		pos: make(map[string]uint32, len(ids))}
+	for i, id := range ids {
+		ix.addPos(id, uint32(i))
+		ix.recs.add(&fs[i])
+	}
+	ix.recs.done()
+	k := newKeyHasher()
+	ix.post = buildPostings(len(fs), func(i int, dst []uint64) []uint64 { return blockKeys(k, &fs[i], dst) })
+	if withGiven {
+		ix.byGiven = buildPostings(len(fs), func(i int, dst []uint64) []uint64 { return givenKeys(k, &fs[i], dst) })
 	}
 	return ix
 }
 
 func (ix *Index) addLocked(id string, f features, k *keyHasher, keys *[]uint64) {
 	n := uint32(len(ix.ids))
-	if ix.pos == nil {
-		ix.pos = map[string][]uint32{}
-	}
-	ix.pos[id] = append(ix.pos[id], n)
+	ix.addPos(id, n)
 	ix.ids = append(ix.ids, id)
-	ix.fs = append(ix.fs, f)
-	*keys = blockKeys(k, &ix.fs[n], (*keys)[:0])
+	ix.recs.add(&f)
+	*keys = blockKeys(k, &f, (*keys)[:0])
 	slices.Sort(*keys)
 	for i, h := range *keys {
 		if i > 0 && (*keys)[i-1] == h {
 			continue
 		}
-		ix.post[h] = append(ix.post[h], n)
+		ix.post.add(h, n)
 	}
-	if ix.byGiven == nil {
+	if !ix.withGiven {
 		return // Link's index: the blocking keys alone, as dedupe
 	}
 	var gk [2]uint64
-	for _, h := range givenKeys(k, &ix.fs[n], gk[:0]) {
-		ix.byGiven[h] = append(ix.byGiven[h], n)
+	for _, h := range givenKeys(k, &f, gk[:0]) {
+		ix.byGiven.add(h, n)
 	}
 }
 
@@ -129,30 +168,22 @@ func (ix *Index) Replace(id string, recs ...Record) {
 	defer ix.mu.Unlock()
 	k := newKeyHasher()
 	var keys []uint64
-	for _, n := range ix.pos[id] {
-		keys = blockKeys(k, &ix.fs[n], keys[:0])
+	var f features
+	for _, n := range ix.positions(id) {
+		ix.recs.get(n, &f)
+		keys = blockKeys(k, &f, keys[:0])
 		for _, h := range keys {
-			p := ix.post[h]
-			if i := slices.Index(p, n); i >= 0 {
-				p = slices.Delete(p, i, i+1)
-				if len(p) == 0 {
-					delete(ix.post, h)
-				} else {
-					ix.post[h] = p
-				}
-			}
+			ix.post.remove(h, n)
 		}
 		var gk [2]uint64
-		for _, h := range givenKeys(k, &ix.fs[n], gk[:0]) {
-			if p := ix.byGiven[h]; len(p) > 0 {
-				if i := slices.Index(p, n); i >= 0 {
-					ix.byGiven[h] = slices.Delete(p, i, i+1)
-				}
-			}
+		for _, h := range givenKeys(k, &f, gk[:0]) {
+			ix.byGiven.remove(h, n)
 		}
-		ix.ids[n], ix.fs[n] = "", features{}
+		ix.ids[n] = ""
+		ix.recs.clear(n)
 	}
 	delete(ix.pos, id)
+	delete(ix.more, id)
 	for i := range fs {
 		ix.addLocked(id, fs[i], k, &keys)
 	}
@@ -177,8 +208,10 @@ func (ix *Index) Search(ctx context.Context, query Record, topK int, threshold f
 	defer ix.mu.RUnlock()
 	hits := ix.search(ctx, &q, topK, threshold, nil)
 	out := make([]Candidate, len(hits))
+	var f features
 	for i, h := range hits {
-		ex, w := ix.model.explain(&q, &ix.fs[h.i])
+		ix.recs.get(h.i, &f)
+		ex, w := ix.model.explain(&q, &f)
 		out[i] = Candidate{ID: ix.ids[h.i], Probability: ix.model.probability(w), Weight: w, Explanation: ex}
 	}
 	return out
@@ -202,6 +235,7 @@ func (ix *Index) search(ctx context.Context, q *features, topK int, threshold fl
 	}
 	minW := weightFor(ix.model, threshold)
 	var hits []hit
+	var f features
 	var keys [64]uint64
 	ks := blockKeys(newKeyHasher(), q, keys[:0])
 	ql := lackOf(q)
@@ -209,38 +243,44 @@ func (ix *Index) search(ctx context.Context, q *features, topK int, threshold fl
 		if ctx.Err() != nil {
 			return nil
 		}
-		p := ix.post[h]
-		if len(p) > ruleMaxBlock(ruleOfKey(h), ix.maxBlock) {
+		base, extra := ix.post.lookup(h)
+		if len(base)+len(extra) > ruleMaxBlock(ruleOfKey(h), ix.maxBlock) {
 			continue
 		}
 		r := ruleOfKey(h)
-		for _, i := range p {
-			if _, ok := seen[i]; ok {
-				continue
-			}
-			if !compares(r, ql, lackOf(&ix.fs[i])) {
-				continue
-			}
-			seen[i] = struct{}{}
-			if w := ix.model.score(q, &ix.fs[i]); w >= minW {
-				hits = append(hits, hit{i, w})
+		for _, p := range [2][]uint32{base, extra} {
+			for _, i := range p {
+				if _, ok := seen[i]; ok {
+					continue
+				}
+				if !compares(r, ql, ix.recs.lack(i)) {
+					continue
+				}
+				seen[i] = struct{}{}
+				ix.recs.get(i, &f)
+				if w, ok := ix.model.scoreAtLeast(q, &f, minW); ok {
+					hits = append(hits, hit{i, w})
+				}
 			}
 		}
 	}
 	if q.s1.fused == "" && q.s2.fused == "" {
 		var gk [2]uint64
 		for _, h := range givenKeys(newKeyHasher(), q, gk[:0]) {
-			p := ix.byGiven[h]
-			if len(p) > ix.maxBlock {
+			base, extra := ix.byGiven.lookup(h)
+			if len(base)+len(extra) > ix.maxBlock {
 				continue
 			}
-			for _, i := range p {
-				if _, ok := seen[i]; ok || ix.ids[i] == "" {
-					continue
-				}
-				seen[i] = struct{}{}
-				if w := ix.model.score(q, &ix.fs[i]); w >= minW {
-					hits = append(hits, hit{i, w})
+			for _, p := range [2][]uint32{base, extra} {
+				for _, i := range p {
+					if _, ok := seen[i]; ok || ix.ids[i] == "" {
+						continue
+					}
+					seen[i] = struct{}{}
+					ix.recs.get(i, &f)
+					if w, ok := ix.model.scoreAtLeast(q, &f, minW); ok {
+						hits = append(hits, hit{i, w})
+					}
 				}
 			}
 		}
@@ -278,21 +318,25 @@ func (ix *Index) candidates(q *features, fn func(f *features)) {
 	var keys [64]uint64
 	seen := map[uint32]struct{}{}
 	ql := lackOf(q)
+	var f features
 	for _, h := range blockKeys(newKeyHasher(), q, keys[:0]) {
-		p := ix.post[h]
-		if len(p) > ruleMaxBlock(ruleOfKey(h), ix.maxBlock) {
+		base, extra := ix.post.lookup(h)
+		if len(base)+len(extra) > ruleMaxBlock(ruleOfKey(h), ix.maxBlock) {
 			continue
 		}
 		// As search: the pairs a group does not compare (ruleNeeds) are
 		// not candidates either.
 		r := ruleOfKey(h)
-		for _, i := range p {
-			if !compares(r, ql, lackOf(&ix.fs[i])) {
-				continue
-			}
-			if _, ok := seen[i]; !ok {
-				seen[i] = struct{}{}
-				fn(&ix.fs[i])
+		for _, p := range [2][]uint32{base, extra} {
+			for _, i := range p {
+				if !compares(r, ql, ix.recs.lack(i)) {
+					continue
+				}
+				if _, ok := seen[i]; !ok {
+					seen[i] = struct{}{}
+					ix.recs.get(i, &f)
+					fn(&f)
+				}
 			}
 		}
 	}

@@ -59,12 +59,11 @@ func Link(ctx context.Context, left, right []Record, topK int, opts Options) ([]
 	if m == nil {
 		m = DefaultModel()
 	}
-	ix := &Index{post: map[uint64][]uint32{}, maxBlock: max(o.MaxBlock, searchMaxPosting), model: m}
-	k := newKeyHasher()
-	var keys []uint64
+	ids := make([]string, len(left))
 	for i := range left {
-		ix.addLocked(left[i].ID, lf[i], k, &keys)
+		ids[i] = left[i].ID
 	}
+	ix := buildIndex(ids, lf, m, max(o.MaxBlock, searchMaxPosting), false)
 	if o.Model == nil {
 		all := make([]features, 0, len(lf)+len(rf))
 		all = append(all, lf...)
@@ -103,8 +102,10 @@ func Link(ctx context.Context, left, right []Record, topK int, opts Options) ([]
 				}
 				hits := ix.search(ctx, &rf[i], topK, o.Threshold, seen)
 				ms := make([]Match, len(hits))
+				var f features
 				for r, h := range hits {
-					ex, wt := m.explain(&rf[i], &ix.fs[h.i])
+					ix.recs.get(h.i, &f)
+					ex, wt := m.explain(&rf[i], &f)
 					ms[r] = Match{RightID: right[i].ID, LeftID: ix.ids[h.i], Rank: r + 1,
 						Probability: m.probability(wt), Weight: wt, Explanation: ex}
 				}

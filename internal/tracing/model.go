@@ -67,6 +67,10 @@ type Model struct {
 	lgiven, lsurname map[string]float64
 	lminFreq         float64
 	lprior           [nClasses]float64 // log2 of the share of each class
+	// For scoreAtLeast (prepareBounds).
+	dU, dF         [nFields][]float64
+	gainU, gainF   [nFields]float64
+	boundU, boundF float64
 }
 
 const (
@@ -183,7 +187,7 @@ func (m *Model) prepare() {
 			}
 		}
 	}
-
+	m.prepareBounds()
 }
 
 // WriteJSON saves the model.
@@ -346,10 +350,21 @@ func (m *Model) probability(weight float64) float64 {
 // crossed, given name and first surname exchanged) and returns the levels
 // of the reading with the highest weight.
 func (m *Model) compare(a, b *features) vector {
-	v := compareOriented(a, b, false)
+	return m.readings(a, b, compareOriented(a, b, false))
+}
+
+// swappable reports whether a pair whose given names compare at level g
+// is also read with b's given name and first surname exchanged.
+func swappable(g int, b *features) bool {
+	return g >= gOther && b.s1AsGiven[0] != ""
+}
+
+// readings returns v, the levels of a and b read as they stand, or the
+// levels of another reading of their names when it weighs more.
+func (m *Model) readings(a, b *features, v vector) vector {
 	straight := v
 	crossed := v[fSurname1] >= sJaroMid || v[fSurname2] == sDisagree
-	swapped := straight[fGiven] >= gOther && b.s1AsGiven[0] != ""
+	swapped := swappable(int(straight[fGiven]), b)
 	if !crossed && !swapped {
 		return v // one reading: no need to weigh it
 	}
@@ -401,6 +416,104 @@ func (m *Model) readingWeight(base [nClasses]float64, v *vector) float64 {
 func (m *Model) score(a, b *features) float64 {
 	v := m.compare(a, b)
 	return weightOf(m.classLogs(&v, a))
+}
+
+// scoreAtLeast is score(a, b) and true when that is minW or more, and
+// false, as soon as it is known, when it is less. The weight of a pair is
+// at most its log-odds of a match against either other class alone
+// (weightOf subtracts a log-sum, which is at least each of its terms),
+// and those are sums over the fields; so the fields are compared
+// cheapest first, and once the levels found plus the most the remaining
+// fields could add (gainU, gainF: their best level, term-frequency bonus
+// included) fall short of minW, the rest is never compared. At a million
+// records most candidate pairs end there (a different birth date or
+// given name outweighs what agreeing surnames and parents can add). The
+// result is the same as comparing score with minW.
+func (m *Model) scoreAtLeast(a, b *features, minW float64) (float64, bool) {
+	limit := minW - boundSlack
+	bu, bf := m.boundU, m.boundF
+	var v vector
+	level := func(f, l int) bool {
+		v[f] = uint8(l)
+		bu += m.dU[f][l] - m.gainU[f]
+		bf += m.dF[f][l] - m.gainF[f]
+		return bu >= limit && bf >= limit
+	}
+	if !level(fBirthDate, compareDate(a.dob, b.dob)) ||
+		!level(fSex, compareBinary(a.sex, b.sex, 0)) ||
+		!level(fCountry, compareBinary(a.country, b.country, "")) {
+		return 0, false
+	}
+	// A parent missing on either side costs nothing to find and takes
+	// the most a field can add off the bound.
+	motherMissing := a.mother.fused == "" || b.mother.fused == ""
+	fatherMissing := a.father.fused == "" || b.father.fused == ""
+	if (motherMissing && !level(fMother, rMissing)) || (fatherMissing && !level(fFather, rMissing)) {
+		return 0, false
+	}
+	// The given names as they stand are final unless the pair may be
+	// read with given name and first surname exchanged (readings).
+	g := compareGiven(a, b)
+	if !swappable(g, b) {
+		// Its term-frequency adjustment (tf) is known too: classLogs
+		// takes it off the unrelated class.
+		bu += m.tf(fGiven, uint8(g), a)
+		if !level(fGiven, g) {
+			return 0, false
+		}
+	}
+	v[fGiven] = uint8(g)
+	if !level(fPlace, comparePlace(a, b)) ||
+		(!motherMissing && !level(fMother, compareParent(&a.mother, &b.mother))) ||
+		(!fatherMissing && !level(fFather, compareParent(&a.father, &b.father))) {
+		return 0, false
+	}
+	compareSurnames(a, b, false, &v)
+	v = m.readings(a, b, v)
+	w := weightOf(m.classLogs(&v, a))
+	return w, w >= minW
+}
+
+// boundSlack keeps scoreAtLeast's bound clear of rounding: the bound sums
+// the same terms as classLogs in another order.
+const boundSlack = 1e-6
+
+// prepareBounds sets what scoreAtLeast needs: for each field and level
+// its log-odds of a match against unrelated people (dU) and against
+// siblings (dF), the most each field can add (gainU, gainF: its best
+// level, plus the largest term-frequency bonus on the levels that have
+// one), and the sums of those with the priors (boundU, boundF).
+func (m *Model) prepareBounds() {
+	m.boundU = m.lprior[cMatch] - m.lprior[cUnrelated]
+	m.boundF = m.lprior[cMatch] - m.lprior[cFamily]
+	for f := 0; f < nFields; f++ {
+		n := len(m.lp[cMatch][f])
+		m.dU[f], m.dF[f] = make([]float64, n), make([]float64, n)
+		m.gainU[f], m.gainF[f] = math.Inf(-1), math.Inf(-1)
+		for l := 0; l < n; l++ {
+			m.dU[f][l] = m.lp[cMatch][f][l] - m.lp[cUnrelated][f][l]
+			m.dF[f][l] = m.lp[cMatch][f][l] - m.lp[cFamily][f][l]
+			up := m.dU[f][l]
+			if m.tfLevel(f, uint8(l)) {
+				up += tfMaxUp
+			}
+			m.gainU[f] = max(m.gainU[f], up)
+			m.gainF[f] = max(m.gainF[f], m.dF[f][l])
+		}
+		m.boundU += m.gainU[f]
+		m.boundF += m.gainF[f]
+	}
+}
+
+// tfLevel reports whether tf can adjust field f at level l.
+func (m *Model) tfLevel(f int, l uint8) bool {
+	switch f {
+	case fGiven:
+		return l <= gSubset
+	case fSurname1, fSurname2:
+		return l <= sPhonetic
+	}
+	return false
 }
 
 // FieldWeight is how much one field added to (or took from) the evidence

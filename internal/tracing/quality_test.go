@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -206,11 +207,11 @@ func TestQualityDevSets(t *testing.T) {
 		// Completeness: the share of inquiries whose child is on record
 		// for which the child is among the candidates.
 		lf, _ := prepare(ctx, left, workers())
-		ix := &Index{post: map[uint64][]uint32{}, maxBlock: searchMaxPosting, model: DefaultModel()}
-		var keys []uint64
+		ids := make([]string, len(left))
 		for i := range left {
-			ix.addLocked(left[i].ID, lf[i], newKeyHasher(), &keys)
+			ids[i] = left[i].ID
 		}
+		ix := buildIndex(ids, lf, DefaultModel(), searchMaxPosting, false)
 		found := 0
 		for _, r := range right {
 			l := truth[r.ID]
@@ -222,7 +223,8 @@ func TestQualityDevSets(t *testing.T) {
 			hit := false
 			ix.candidates(&q, func(f *features) {})
 			for _, h := range blockKeys(newKeyHasher(), &q, nil) {
-				for _, i := range ix.post[h] {
+				base, extra := ix.post.lookup(h)
+				for _, i := range slices.Concat(base, extra) {
 					if ix.ids[i] == l {
 						hit = true
 					}

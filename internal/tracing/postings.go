@@ -1,0 +1,103 @@
+package tracing
+
+import (
+	"cmp"
+	"slices"
+)
+
+// postings map blocking keys to the records that have them. An index's
+// records are laid out once, at build, as sorted keys and one array of
+// record numbers (4 bytes an entry, 12 a key); a map of slices, as
+// before, cost some 50 bytes a key and was most of the 2.5 KB per case a
+// server held. Records added later go to a small map beside it (extra),
+// and removing one shifts it out of its group (removed counts how many
+// entries each group has lost at its end), so a key's records stay in the
+// order they were indexed, as searches read them.
+type postings struct {
+	keys    []uint64
+	start   []uint32 // group g is members[start[g]:start[g+1]-removed[g]]
+	members []uint32
+	removed map[uint32]uint32
+	extra   map[uint64][]uint32
+}
+
+// buildPostings indexes records 0..n-1 under the keys keysOf gives them
+// (a record's repeated keys count once).
+func buildPostings(n int, keysOf func(i int, dst []uint64) []uint64) postings {
+	type entry struct {
+		h uint64
+		i uint32
+	}
+	var es []entry
+	var tmp []uint64
+	for i := 0; i < n; i++ {
+		tmp = keysOf(i, tmp[:0])
+		for _, h := range tmp {
+			es = append(es, entry{h, uint32(i)})
+		}
+	}
+	slices.SortFunc(es, func(a, b entry) int {
+		if c := cmp.Compare(a.h, b.h); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	es = slices.Compact(es)
+	groups := 0
+	for k := range es {
+		if k == 0 || es[k].h != es[k-1].h {
+			groups++
+		}
+	}
+	p := postings{keys: make([]uint64, 0, groups), start: make([]uint32, 0, groups+1), members: make([]uint32, len(es))}
+	for k, e := range es {
+		if k == 0 || e.h != es[k-1].h {
+			p.keys = append(p.keys, e.h)
+			p.start = append(p.start, uint32(k))
+		}
+		p.members[k] = e.i
+	}
+	p.start = append(p.start, uint32(len(es)))
+	return p
+}
+
+// lookup returns the records under key h: those indexed at build, then
+// those added since.
+func (p *postings) lookup(h uint64) (base, extra []uint32) {
+	if g, ok := slices.BinarySearch(p.keys, h); ok {
+		base = p.members[p.start[g] : p.start[g+1]-p.removed[uint32(g)]]
+	}
+	return base, p.extra[h]
+}
+
+// add indexes record i under h, after every record already there.
+func (p *postings) add(h uint64, i uint32) {
+	if p.extra == nil {
+		p.extra = map[uint64][]uint32{}
+	}
+	p.extra[h] = append(p.extra[h], i)
+}
+
+// remove takes record i from under h.
+func (p *postings) remove(h uint64, i uint32) {
+	if g, ok := slices.BinarySearch(p.keys, h); ok {
+		ms := p.members[p.start[g] : p.start[g+1]-p.removed[uint32(g)]]
+		if k := slices.Index(ms, i); k >= 0 {
+			copy(ms[k:], ms[k+1:])
+			if p.removed == nil {
+				p.removed = map[uint32]uint32{}
+			}
+			p.removed[uint32(g)]++
+		}
+	}
+	if e := p.extra[h]; len(e) > 0 {
+		if k := slices.Index(e, i); k >= 0 {
+			e = slices.Delete(e, k, k+1)
+			if len(e) == 0 {
+				delete(p.extra, h)
+			} else {
+				p.extra[h] = e
+			}
+		}
+	}
+}
