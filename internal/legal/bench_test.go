@@ -257,7 +257,7 @@ func (lb *legalBench) queue(page bool) func(ctx context.Context) (int, error) {
 }
 
 func (lb *legalBench) lost(ctx context.Context) (int, error) {
-	bd, err := lb.svc.LostContact(ctx, struct{}{})
+	bd, err := lb.svc.LostContact(ctx, LostQuery{})
 	if err != nil {
 		return 0, err
 	}
