@@ -453,15 +453,14 @@ func (s *Service) LostContact(ctx context.Context, q LostQuery) (*LostContactBoa
 		return nil, err
 	}
 	b := &LostContactBoard{Lost: []LostEntry{}, Limit: q.Limit, Offset: q.Offset, ByReleaseMonth: []MonthCount{}, BySponsorCategory: []CategoryCount{}, Escalations: []Escalation{}}
-	var all []int64
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {
 		if sc.None {
 			return nil
 		}
-		var err error
-		if all, err = s.lostCounts(ctx, sc, b); err != nil {
+		if err := s.lostCounts(ctx, sc, b); err != nil {
 			return err
 		}
+		var err error
 		if b.Lost, err = s.lostChildren(ctx, sc, q); err != nil {
 			return err
 		}
@@ -474,42 +473,96 @@ func (s *Service) LostContact(ctx context.Context, q LostQuery) (*LostContactBoa
 	if err != nil {
 		return nil, fmt.Errorf("legal: lost-contact board: %w", err)
 	}
-	if err := s.describeLost(ctx, b, all); err != nil {
+	if err := s.describeLost(ctx, b); err != nil {
 		return nil, fmt.Errorf("legal: lost-contact board: %w", err)
 	}
 	return b, nil
 }
 
-// lostCounts counts every lost child in sc by month of release (grouped
-// in the database) and sets b.Total; it returns their case ids, for the
-// sponsor categories the release domain knows.
-func (s *Service) lostCounts(ctx context.Context, sc custody.Scope, b *LostContactBoard) ([]int64, error) {
+// lostCounts counts every lost child in sc by month of release and by
+// sponsor category (grouped in the database) and sets b.Total. The
+// categories are copied from the release domain first for the lost
+// children that have none yet (migration 00509).
+func (s *Service) lostCounts(ctx context.Context, sc custody.Scope, b *LostContactBoard) error {
 	cond, args := sc.SQL("+k.case_id")
-	rows, err := s.db.Query(ctx, `SELECT k.case_id, SUBSTR(k.released_at, 1, 7) FROM legal_contacts k WHERE k.lost_at IS NOT NULL AND `+cond, args...)
+	if err := s.fillCategories(ctx, cond, args); err != nil {
+		return err
+	}
+	rows, err := s.db.Query(ctx, `SELECT SUBSTR(k.released_at, 1, 7), COALESCE(k.sponsor_category, ''), COUNT(*) FROM legal_contacts k
+		WHERE k.lost_at IS NOT NULL AND `+cond+` GROUP BY SUBSTR(k.released_at, 1, 7), COALESCE(k.sponsor_category, '')`, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	ids := []int64{}
-	months := map[string]int{}
+	months, cats := map[string]int{}, map[string]int{}
 	for rows.Next() {
-		var id int64
-		var m string
-		if err := rows.Scan(&id, &m); err != nil {
-			return nil, err
+		var m, c string
+		var n int
+		if err := rows.Scan(&m, &c, &n); err != nil {
+			return err
 		}
-		ids = append(ids, id)
-		months[m]++
+		if c == "" {
+			c = "unknown"
+		}
+		months[m] += n
+		cats[c] += n
+		b.Total += n
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	b.Total = len(ids)
 	for m, n := range months {
 		b.ByReleaseMonth = append(b.ByReleaseMonth, MonthCount{m, n})
 	}
 	sort.Slice(b.ByReleaseMonth, func(i, j int) bool { return b.ByReleaseMonth[i].Month < b.ByReleaseMonth[j].Month })
-	return ids, nil
+	for c, n := range cats {
+		b.BySponsorCategory = append(b.BySponsorCategory, CategoryCount{c, n})
+	}
+	sort.Slice(b.BySponsorCategory, func(i, j int) bool { return b.BySponsorCategory[i].Category < b.BySponsorCategory[j].Category })
+	return nil
+}
+
+// fillCategories copies the sponsor category of the lost children in
+// scope (cond on k.case_id) that have none yet from the release domain
+// (scope-checked and audited there); empty when it knows none.
+func (s *Service) fillCategories(ctx context.Context, cond string, args []any) error {
+	// The partial index first (the range on case_id makes SQLite take it):
+	// most reads find nothing to copy.
+	var first int64
+	err := s.db.QueryRow(ctx, `SELECT case_id FROM legal_contacts WHERE lost_at IS NOT NULL AND sponsor_category IS NULL AND case_id > 0 ORDER BY case_id LIMIT 1`).Scan(&first)
+	if store.IsNoRows(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	rows, err := s.db.Query(ctx, `SELECT k.case_id FROM legal_contacts k WHERE k.lost_at IS NOT NULL AND k.sponsor_category IS NULL AND `+cond, args...)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return err
+	}
+	facts, err := s.release.ReleaseFactsOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := s.db.Exec(ctx, `UPDATE legal_contacts SET sponsor_category = ? WHERE case_id = ?`, string(facts[id].SponsorCategory), id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // lostChildren is one page of the children whose contact is lost,
@@ -552,27 +605,23 @@ func (s *Service) openEscalations(ctx context.Context, sc custody.Scope) ([]Esca
 	return s.escalations(ctx, "e.closed_at IS NULL AND "+cond, args)
 }
 
-// describeLost adds to the board what other domains know of the lost
-// children (both reads scope-checked and audited there): the brief of
-// each child of the page from custody; the sponsor category and services
-// from release, for every lost child in scope (all), counted per
-// category.
-func (s *Service) describeLost(ctx context.Context, b *LostContactBoard, all []int64) error {
-	if len(all) == 0 {
+// describeLost adds to each child of the page what other domains know
+// (both reads scope-checked and audited there): the brief from custody,
+// the sponsor category and services from release (services may be added
+// after release, so they are read, not copied).
+func (s *Service) describeLost(ctx context.Context, b *LostContactBoard) error {
+	if len(b.Lost) == 0 {
 		return nil
 	}
 	ids := make([]int64, len(b.Lost))
 	for i, e := range b.Lost {
 		ids[i] = e.CaseID
 	}
-	bs := map[int64]custody.Brief{}
-	if len(ids) > 0 {
-		var err error
-		if bs, err = s.cases.Briefs(ctx, ids); err != nil {
-			return err
-		}
+	bs, err := s.cases.Briefs(ctx, ids)
+	if err != nil {
+		return err
 	}
-	facts, err := s.release.ReleaseFactsOf(ctx, all)
+	facts, err := s.release.ReleaseFactsOf(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -585,18 +634,6 @@ func (s *Service) describeLost(ctx context.Context, b *LostContactBoard, all []i
 			e.SponsorCategory, e.PostReleaseServices = f.SponsorCategory, f.PostReleaseServices
 		}
 	}
-	cats := map[string]int{}
-	for _, id := range all {
-		cat := "unknown"
-		if f, ok := facts[id]; ok {
-			cat = string(f.SponsorCategory)
-		}
-		cats[cat]++
-	}
-	for c, n := range cats {
-		b.BySponsorCategory = append(b.BySponsorCategory, CategoryCount{c, n})
-	}
-	sort.Slice(b.BySponsorCategory, func(i, j int) bool { return b.BySponsorCategory[i].Category < b.BySponsorCategory[j].Category })
 	return nil
 }
 
