@@ -67,11 +67,7 @@ func (s *Service) UnrepresentedChart(ctx context.Context, _ struct{}) (*Unrepres
 		if p.Role == auth.RoleLegal { // queueScope names the pending referral r
 			join = ` LEFT JOIN legal_referrals r ON r.case_id = s.case_id AND r.status = 'pending'`
 		}
-		// A child accepted by counsel before a later screening raised the
-		// flags again (after one that cleared them) was never without
-		// counsel since: counted, the acceptance would be taken off the
-		// weeks before the flag (TestChartEqualsRecount found it).
-		from := ` FROM legal_screenings s` + join + ` WHERE s.flagged = 1 AND s.first_flagged_at IS NOT NULL AND (s.counsel_at IS NULL OR s.counsel_at >= s.first_flagged_at) AND ` + cond
+		from := ` FROM legal_screenings s` + join + ` WHERE s.flagged = 1 AND s.first_flagged_at IS NOT NULL AND ` + cond
 		start, before := chartWindow(s.now())
 		at := store.FormatTime(start)
 		if cond != "1=1" {

@@ -14,6 +14,12 @@ CREATE INDEX legal_screenings_chart ON legal_screenings(flagged, first_flagged_a
 -- index, no table read until a child is kept, no look-up of referrals.
 CREATE INDEX legal_screenings_waiting ON legal_screenings(flagged, counsel_at, first_flagged_at, case_id);
 
+-- The chart's "represented since" (counsel_at) is never before the flag
+-- it answers: a child accepted by counsel before a later screening raised
+-- the flags again has not been without counsel since (legal.SaveScreening
+-- keeps this from now on).
+UPDATE legal_screenings SET counsel_at = first_flagged_at WHERE counsel_at < first_flagged_at;
+
 -- +goose Down
 DROP INDEX legal_screenings_waiting;
 DROP INDEX legal_screenings_chart;
