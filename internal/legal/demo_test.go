@@ -108,7 +108,7 @@ func TestSeedDemoFollowUps(t *testing.T) {
 	if err != nil || n != 0 {
 		t.Fatalf("every release should be scheduled already: %d %v", n, err)
 	}
-	b, err := f.legal.LostContact(f.admin, struct{}{})
+	b, err := f.legal.LostContact(f.admin, LostQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -392,43 +392,83 @@ type MonthCount struct {
 	Count int    `json:"count"`
 }
 
-// LostContactBoard lists the children whose contact is lost, longest lost
-// first, with the count per month of release, and the open escalations.
+// LostContactBoard is one page of the children whose contact is lost,
+// longest lost first, with the counts per month of release and per
+// sponsor category over every lost child in the caller's scope (not only
+// the page), and the open escalations.
 type LostContactBoard struct {
-	Lost              []LostEntry     `json:"lost"`
+	Lost []LostEntry `json:"lost"`
+	// Total is how many lost children the scope holds; Limit and Offset
+	// are the page's.
+	Total             int             `json:"total"`
+	Limit             int             `json:"limit"`
+	Offset            int             `json:"offset"`
 	ByReleaseMonth    []MonthCount    `json:"by_release_month"`
 	BySponsorCategory []CategoryCount `json:"by_sponsor_category"`
 	Escalations       []Escalation    `json:"open_escalations"`
 }
 
-// LostContact reads the lost-contact board within the caller's case scope,
-// with the counts per month of release and per sponsor category.
-func (s *Service) LostContact(ctx context.Context, _ struct{}) (*LostContactBoard, error) {
+// LostQuery is a page of the lost-contact board: Limit children (0:
+// DefaultLostPage; at most MaxLost) from Offset.
+type LostQuery struct {
+	Limit  int `json:"limit"`
+	Offset int `json:"offset"`
+}
+
+// DefaultLostPage and MaxLost bound a page of the lost-contact board.
+const (
+	DefaultLostPage = 100
+	MaxLost         = 1000
+)
+
+func (q *LostQuery) check() error {
+	var ps []errs.FieldError
+	if q.Limit == 0 {
+		q.Limit = DefaultLostPage
+	}
+	if q.Limit < 1 || q.Limit > MaxLost {
+		ps = append(ps, errs.FieldError{Field: "limit", Problem: fmt.Sprintf("must be from 1 to %d", MaxLost)})
+	}
+	if q.Offset < 0 {
+		ps = append(ps, errs.FieldError{Field: "offset", Problem: "must be 0 or more"})
+	}
+	if len(ps) > 0 {
+		return &errs.ValidationError{Problems: ps}
+	}
+	return nil
+}
+
+// LostContact reads a page of the lost-contact board within the caller's
+// case scope, with the counts per month of release and per sponsor
+// category of every lost child in scope.
+func (s *Service) LostContact(ctx context.Context, q LostQuery) (*LostContactBoard, error) {
 	if _, err := auth.Require(ctx, auth.PermFollowUpRead); err != nil {
+		return nil, err
+	}
+	if err := q.check(); err != nil {
 		return nil, err
 	}
 	sc, err := s.cases.ScopeFor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	b := &LostContactBoard{Lost: []LostEntry{}, ByReleaseMonth: []MonthCount{}, BySponsorCategory: []CategoryCount{}}
+	b := &LostContactBoard{Lost: []LostEntry{}, Limit: q.Limit, Offset: q.Offset, ByReleaseMonth: []MonthCount{}, BySponsorCategory: []CategoryCount{}, Escalations: []Escalation{}}
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {
-		var err error
-		if b.Lost, err = s.lostChildren(ctx, sc); err != nil {
+		if sc.None {
+			return nil
+		}
+		if err := s.lostCounts(ctx, sc, b); err != nil {
 			return err
 		}
-		months := map[string]int{}
-		for _, e := range b.Lost {
-			months[e.ReleasedAt.Format("2006-01")]++
+		var err error
+		if b.Lost, err = s.lostChildren(ctx, sc, q); err != nil {
+			return err
 		}
-		for m, n := range months {
-			b.ByReleaseMonth = append(b.ByReleaseMonth, MonthCount{m, n})
-		}
-		sort.Slice(b.ByReleaseMonth, func(i, j int) bool { return b.ByReleaseMonth[i].Month < b.ByReleaseMonth[j].Month })
 		if b.Escalations, err = s.openEscalations(ctx, sc); err != nil {
 			return err
 		}
-		return audit.Log(ctx, s.db, audit.Event{Action: "legal.followup.lost", ObjectType: "legal_followups", ObjectID: "lost-contact", Detail: fmt.Sprintf("%d children", len(b.Lost))})
+		return audit.Log(ctx, s.db, audit.Event{Action: "legal.followup.lost", ObjectType: "legal_followups", ObjectID: "lost-contact",
+			Detail: fmt.Sprintf("%d children of %d from %d", len(b.Lost), b.Total, q.Offset)})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("legal: lost-contact board: %w", err)
@@ -439,22 +479,102 @@ func (s *Service) LostContact(ctx context.Context, _ struct{}) (*LostContactBoar
 	return b, nil
 }
 
-// MaxLost is how many lost children the board lists (longest lost first).
-const MaxLost = 1000
-
-// lostChildren lists the children whose contact is lost, longest lost
-// first, within sc: walked in the order of the lost index and stopped at
-// MaxLost, the scope a filter on each row ("+": not the way in, which
-// would list every case of the facilities and sort their lost children).
-// Reading custody's Briefs batch after batch to filter instead cost most
-// of the board's time at 100,000 cases (NOTES.md, benchmarks).
-func (s *Service) lostChildren(ctx context.Context, sc custody.Scope) ([]LostEntry, error) {
-	if sc.None {
-		return []LostEntry{}, nil
+// lostCounts counts every lost child in sc by month of release and by
+// sponsor category (grouped in the database) and sets b.Total. The
+// categories are copied from the release domain first for the lost
+// children that have none yet (migration 00509).
+func (s *Service) lostCounts(ctx context.Context, sc custody.Scope, b *LostContactBoard) error {
+	cond, args := sc.SQL("+k.case_id")
+	if err := s.fillCategories(ctx, cond, args); err != nil {
+		return err
 	}
+	rows, err := s.db.Query(ctx, `SELECT SUBSTR(k.released_at, 1, 7), COALESCE(k.sponsor_category, ''), COUNT(*) FROM legal_contacts k
+		WHERE k.lost_at IS NOT NULL AND `+cond+` GROUP BY SUBSTR(k.released_at, 1, 7), COALESCE(k.sponsor_category, '')`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	months, cats := map[string]int{}, map[string]int{}
+	for rows.Next() {
+		var m, c string
+		var n int
+		if err := rows.Scan(&m, &c, &n); err != nil {
+			return err
+		}
+		if c == "" {
+			c = "unknown"
+		}
+		months[m] += n
+		cats[c] += n
+		b.Total += n
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for m, n := range months {
+		b.ByReleaseMonth = append(b.ByReleaseMonth, MonthCount{m, n})
+	}
+	sort.Slice(b.ByReleaseMonth, func(i, j int) bool { return b.ByReleaseMonth[i].Month < b.ByReleaseMonth[j].Month })
+	for c, n := range cats {
+		b.BySponsorCategory = append(b.BySponsorCategory, CategoryCount{c, n})
+	}
+	sort.Slice(b.BySponsorCategory, func(i, j int) bool { return b.BySponsorCategory[i].Category < b.BySponsorCategory[j].Category })
+	return nil
+}
+
+// fillCategories copies the sponsor category of the lost children in
+// scope (cond on k.case_id) that have none yet from the release domain
+// (scope-checked and audited there); empty when it knows none.
+func (s *Service) fillCategories(ctx context.Context, cond string, args []any) error {
+	// The partial index first (the range on case_id makes SQLite take it):
+	// most reads find nothing to copy.
+	var first int64
+	err := s.db.QueryRow(ctx, `SELECT case_id FROM legal_contacts WHERE lost_at IS NOT NULL AND sponsor_category IS NULL AND case_id > 0 ORDER BY case_id LIMIT 1`).Scan(&first)
+	if store.IsNoRows(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	rows, err := s.db.Query(ctx, `SELECT k.case_id FROM legal_contacts k WHERE k.lost_at IS NOT NULL AND k.sponsor_category IS NULL AND `+cond, args...)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return err
+	}
+	facts, err := s.release.ReleaseFactsOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := s.db.Exec(ctx, `UPDATE legal_contacts SET sponsor_category = ? WHERE case_id = ?`, string(facts[id].SponsorCategory), id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lostChildren is one page of the children whose contact is lost,
+// longest lost first, within sc: walked in the order of the lost index,
+// the scope a filter on each row ("+": not the way in, which would list
+// every case of the facilities and sort their lost children). Reading
+// custody's Briefs batch after batch to filter instead cost most of the
+// board's time at 100,000 cases (NOTES.md, benchmarks).
+func (s *Service) lostChildren(ctx context.Context, sc custody.Scope, q LostQuery) ([]LostEntry, error) {
 	cond, args := sc.SQL("+k.case_id")
 	return s.lostRows(ctx, `SELECT k.case_id, k.released_at, k.lost_at, k.lost_reason FROM legal_contacts k
-		WHERE k.lost_at IS NOT NULL AND `+cond+` ORDER BY k.lost_at, k.case_id LIMIT ?`, append(args, MaxLost))
+		WHERE k.lost_at IS NOT NULL AND `+cond+` ORDER BY k.lost_at, k.case_id LIMIT ? OFFSET ?`, append(args, q.Limit, q.Offset))
 }
 
 func (s *Service) lostRows(ctx context.Context, q string, args []any) ([]LostEntry, error) {
@@ -485,50 +605,35 @@ func (s *Service) openEscalations(ctx context.Context, sc custody.Scope) ([]Esca
 	return s.escalations(ctx, "e.closed_at IS NULL AND "+cond, args)
 }
 
-// describeLost adds to the board what other domains know of each lost
-// child (both reads scope-checked and audited there): the brief from
-// custody, the sponsor category and services from release, and the counts
-// per sponsor category.
+// describeLost adds to each child of the page what other domains know
+// (both reads scope-checked and audited there): the brief from custody,
+// the sponsor category and services from release (services may be added
+// after release, so they are read, not copied).
 func (s *Service) describeLost(ctx context.Context, b *LostContactBoard) error {
 	if len(b.Lost) == 0 {
 		return nil
 	}
 	ids := make([]int64, len(b.Lost))
-	var unnamed []int64
 	for i, e := range b.Lost {
 		ids[i] = e.CaseID
-		if e.Case == nil {
-			unnamed = append(unnamed, e.CaseID)
-		}
 	}
-	bs := map[int64]custody.Brief{}
-	if len(unnamed) > 0 {
-		var err error
-		if bs, err = s.cases.Briefs(ctx, unnamed); err != nil {
-			return err
-		}
+	bs, err := s.cases.Briefs(ctx, ids)
+	if err != nil {
+		return err
 	}
 	facts, err := s.release.ReleaseFactsOf(ctx, ids)
 	if err != nil {
 		return err
 	}
-	cats := map[string]int{}
 	for i := range b.Lost {
 		e := &b.Lost[i]
-		if br, ok := bs[e.CaseID]; ok && e.Case == nil {
+		if br, ok := bs[e.CaseID]; ok {
 			e.Case = &br
 		}
-		cat := "unknown"
 		if f, ok := facts[e.CaseID]; ok {
 			e.SponsorCategory, e.PostReleaseServices = f.SponsorCategory, f.PostReleaseServices
-			cat = string(f.SponsorCategory)
 		}
-		cats[cat]++
 	}
-	for c, n := range cats {
-		b.BySponsorCategory = append(b.BySponsorCategory, CategoryCount{c, n})
-	}
-	sort.Slice(b.BySponsorCategory, func(i, j int) bool { return b.BySponsorCategory[i].Category < b.BySponsorCategory[j].Category })
 	return nil
 }
 

@@ -128,7 +128,7 @@ func TestPostReleaseServicesCalls(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		board, err := f.legal.LostContact(f.admin, struct{}{})
+		board, err := f.legal.LostContact(f.admin, LostQuery{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -138,12 +138,12 @@ func TestPostReleaseServicesCalls(t *testing.T) {
 		}
 		// A caseworker of the shelter sees the same board through its
 		// facility scope; one of another facility sees none of it.
-		if cwBoard, err := f.legal.LostContact(cw, struct{}{}); err != nil || len(cwBoard.Lost) != 2 || cwBoard.Lost[0].Case == nil ||
+		if cwBoard, err := f.legal.LostContact(cw, LostQuery{}); err != nil || len(cwBoard.Lost) != 2 || cwBoard.Lost[0].Case == nil ||
 			fmt.Sprint(cwBoard.BySponsorCategory) != got {
 			t.Fatalf("caseworker's board: %+v %v", cwBoard, err)
 		}
 		other, _ := f.user("cw-other@example.org", auth.RoleCaseworker)
-		if ob, err := f.legal.LostContact(other, struct{}{}); err != nil || len(ob.Lost) != 0 || len(ob.BySponsorCategory) != 0 {
+		if ob, err := f.legal.LostContact(other, LostQuery{}); err != nil || len(ob.Lost) != 0 || len(ob.BySponsorCategory) != 0 {
 			t.Fatalf("caseworker of no facility: %+v %v", ob, err)
 		}
 	})
@@ -184,7 +184,7 @@ func TestFollowUpsLostAndFound(t *testing.T) {
 				t.Fatalf("after %d failures: lost %v", i+1, fu.ContactLost)
 			}
 		}
-		b, err := f.legal.LostContact(ctx, struct{}{})
+		b, err := f.legal.LostContact(ctx, LostQuery{})
 		if err != nil || len(b.Lost) != 1 || b.Lost[0].CaseID != id || b.Lost[0].Case == nil || len(b.ByReleaseMonth) != 1 {
 			t.Fatalf("lost-contact board: %+v %v", b, err)
 		}
@@ -193,7 +193,7 @@ func TestFollowUpsLostAndFound(t *testing.T) {
 		if err != nil || fu.ContactLost || !fu.Step.Found || len(fu.Escalations) != 1 || fu.Calls[0].DoneAt == nil {
 			t.Fatalf("found again with a concern: %+v %v", fu, err)
 		}
-		b, err = f.legal.LostContact(ctx, struct{}{})
+		b, err = f.legal.LostContact(ctx, LostQuery{})
 		if err != nil || len(b.Lost) != 0 || len(b.Escalations) != 1 {
 			t.Fatalf("board after finding: %+v %v", b, err)
 		}

@@ -70,8 +70,14 @@ const queueSelect = `SELECT s.case_id, s.first_flagged_at, s.flags, r.id, p.orga
 	FROM legal_screenings s
 	LEFT JOIN legal_referrals r ON r.case_id = s.case_id AND r.status = 'pending'
 	LEFT JOIN legal_providers p ON p.id = r.provider_id
-	WHERE s.flagged = 1
-	AND NOT EXISTS (SELECT 1 FROM legal_referrals a WHERE a.case_id = s.case_id AND a.status = 'accepted')`
+	WHERE s.flagged = 1 AND s.counsel_at IS NULL`
+
+// The queue is the flagged children without an accepted referral:
+// counsel_at, written with the acceptance in the same transaction
+// (decide; migration 00506 filled it for older acceptances), says so on
+// the screening itself, so that the queue walks one index
+// (legal_screenings_waiting, migration 00508) in waiting order without a
+// look-up of the referrals of each child it passes.
 
 // queueBy reads the queue with the scope as an SQL condition: a legal
 // account's organisation, or the case scope (custody's Scope.SQL) as a

@@ -112,6 +112,15 @@ func (s *Service) SaveScreening(ctx context.Context, caseID int64, in ScreeningI
 		if err := s.writeScreening(ctx, sc, before.ScreenedAt != nil); err != nil {
 			return err
 		}
+		// A child accepted by counsel before this screening raised the
+		// flags again (after one that cleared them) has not been without
+		// counsel since: the chart's "represented since" is not before the
+		// flag, else the chart would take the child off the weeks before
+		// it (TestChartEqualsRecount found it; migration 00508 mends
+		// older rows).
+		if _, err := s.db.Exec(ctx, `UPDATE legal_screenings SET counsel_at = first_flagged_at WHERE case_id = ? AND counsel_at < first_flagged_at`, caseID); err != nil {
+			return err
+		}
 		if sc.DeadlineMet, err = s.cases.MeetOpenDeadline(ctx, caseID, custody.DeadlineLegalScreening, "screening recorded"); err != nil {
 			return err
 		}

@@ -47,15 +47,27 @@ func (h *legalHandlers) handleQueueCSV(w http.ResponseWriter, r *http.Request) {
 
 // handleLostContactCSV exports the lost-contact board.
 func (h *legalHandlers) handleLostContactCSV(w http.ResponseWriter, r *http.Request) {
-	b, err := h.legal.LostContact(r.Context(), struct{}{})
+	// Every lost child in scope, read a page of legal.MaxLost at a time;
+	// the first page is read before anything is written, so that a
+	// refusal is a clean error answer.
+	b, err := h.legal.LostContact(r.Context(), legal.LostQuery{Limit: legal.MaxLost})
 	if err != nil {
 		h.domainError(w, r, err)
 		return
 	}
+	lost := b.Lost
+	for off := legal.MaxLost; off < b.Total; off += legal.MaxLost {
+		next, err := h.legal.LostContact(r.Context(), legal.LostQuery{Limit: legal.MaxLost, Offset: off})
+		if err != nil {
+			h.domainError(w, r, err)
+			return
+		}
+		lost = append(lost, next.Lost...)
+	}
 	writeCSVHeaders(w, "amparo-lost-contact.csv")
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"case_id", "name", "released_at", "release_month", "sponsor_category", "post_release_services", "lost_at", "days_lost", "reason"})
-	for _, e := range b.Lost {
+	for _, e := range lost {
 		name := ""
 		if e.Case != nil {
 			name = e.Case.Name

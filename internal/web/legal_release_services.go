@@ -9,6 +9,7 @@ import (
 	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/children/release"
 	"github.com/amparo-project/amparo/internal/errs"
+	"github.com/amparo-project/amparo/internal/legal"
 )
 
 // Post-release services (recorded by the release domain, they bring more
@@ -76,7 +77,7 @@ func (h *legalHandlers) handleServicesForm(w http.ResponseWriter, r *http.Reques
 // handleLostCountsCSV exports the lost-contact board's counts: one row a
 // month of release and one a sponsor category.
 func (h *legalHandlers) handleLostCountsCSV(w http.ResponseWriter, r *http.Request) {
-	b, err := h.legal.LostContact(r.Context(), struct{}{})
+	b, err := h.legal.LostContact(r.Context(), legal.LostQuery{Limit: 1}) // the counts cover every lost child, whatever the page
 	if err != nil {
 		h.domainError(w, r, err)
 		return

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -49,7 +50,7 @@ func (h *legalHandlers) routes() []Route {
 		{Method: "POST", Path: "/api/v1/escalations/{id}/close", Perm: auth.PermEscalationClose, Handler: withIDBody(h.kit, http.StatusOK, h.legal.CloseEscalation)},
 		{Method: "GET", Path: "/api/v1/cases/{id}/reintegration", Perm: auth.PermFollowUpRead, Handler: withID(h.kit, http.StatusOK, h.legal.ReintegrationOf)},
 		{Method: "PUT", Path: "/api/v1/cases/{id}/reintegration", Perm: auth.PermFollowUpRecord, Handler: withIDBody(h.kit, http.StatusOK, h.legal.RecordReintegration)},
-		{Method: "GET", Path: "/api/v1/followups/lost-contact", Perm: auth.PermFollowUpRead, Handler: withQuery(h.kit, http.StatusOK, noQuery, h.lostContact)},
+		{Method: "GET", Path: "/api/v1/followups/lost-contact", Perm: auth.PermFollowUpRead, Handler: h.handleLostContactAPI},
 
 		{Method: "GET", Path: "/legal", Perm: auth.PermLegalQueue, Handler: h.handleQueuePage},
 		{Method: "GET", Path: "/followups/lost-contact", Perm: auth.PermFollowUpRead, Handler: h.handleLostContactPage},
@@ -84,17 +85,75 @@ func (h *legalHandlers) courts(ctx context.Context, _ noBody) ([]legal.Court, er
 	return h.legal.Courts(ctx)
 }
 
-func (h *legalHandlers) lostContact(ctx context.Context, _ noBody) (*legal.LostContactBoard, error) {
-	return h.legal.LostContact(ctx, struct{}{})
+// parseLostQuery reads limit and offset; one that is not a whole number
+// is refused as the service refuses one out of range (422), so that a
+// bad page is one kind of answer.
+func parseLostQuery(r *http.Request) (legal.LostQuery, error) {
+	var q legal.LostQuery
+	var ps []errs.FieldError
+	for _, f := range []struct {
+		name string
+		to   *int
+	}{{"limit", &q.Limit}, {"offset", &q.Offset}} {
+		v := r.URL.Query().Get(f.name)
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		switch {
+		case err != nil:
+			ps = append(ps, errs.FieldError{Field: f.name, Problem: "must be a whole number"})
+		case f.name == "limit" && n == 0: // 0 means the default to the service; asked for, it is out of range
+			ps = append(ps, errs.FieldError{Field: f.name, Problem: fmt.Sprintf("must be from 1 to %d", legal.MaxLost)})
+		default:
+			*f.to = n
+		}
+	}
+	if len(ps) > 0 {
+		return q, &errs.ValidationError{Problems: ps}
+	}
+	return q, nil
 }
 
-func (h *legalHandlers) handleLostContactPage(w http.ResponseWriter, r *http.Request) {
-	b, err := h.legal.LostContact(r.Context(), struct{}{})
+func (h *legalHandlers) handleLostContactAPI(w http.ResponseWriter, r *http.Request) {
+	q, err := parseLostQuery(r)
 	if err != nil {
 		h.domainError(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "legal_lost_contact", b)
+	b, err := h.legal.LostContact(r.Context(), q)
+	jsonCall(h.kit, w, r, http.StatusOK, b, err)
+}
+
+// lostView is a page of the lost-contact board with its pager.
+type lostView struct {
+	*legal.LostContactBoard
+	First, Last      int
+	PrevURL, NextURL string
+}
+
+func (h *legalHandlers) handleLostContactPage(w http.ResponseWriter, r *http.Request) {
+	q, err := parseLostQuery(r)
+	if err != nil {
+		h.domainError(w, r, err)
+		return
+	}
+	b, err := h.legal.LostContact(r.Context(), q)
+	if err != nil {
+		h.domainError(w, r, err)
+		return
+	}
+	v := lostView{LostContactBoard: b, First: b.Offset + 1, Last: b.Offset + len(b.Lost)}
+	page := func(off int) string {
+		return "/followups/lost-contact?limit=" + strconv.Itoa(b.Limit) + "&offset=" + strconv.Itoa(off)
+	}
+	if b.Offset > 0 {
+		v.PrevURL = page(max(0, b.Offset-b.Limit))
+	}
+	if b.Offset+len(b.Lost) < b.Total {
+		v.NextURL = page(b.Offset + b.Limit)
+	}
+	h.render(w, r, http.StatusOK, "legal_lost_contact", v)
 }
 
 func parseQueueQuery(r *http.Request) (legal.QueueQuery, error) {
