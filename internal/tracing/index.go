@@ -96,7 +96,6 @@ func buildIndex(ids []string, fs []features, m *Model, maxBlock int, withGiven b
 		ix.addPos(id, uint32(i))
 		ix.recs.add(&fs[i])
 	}
-	ix.recs.done()
 	k := newKeyHasher()
 	ix.post = buildPostings(len(fs), func(i int, dst []uint64) []uint64 { return blockKeys(k, &fs[i], dst) })
 	if withGiven {
@@ -198,7 +197,11 @@ func (ix *Index) Len() int {
 }
 
 // Model returns the model the index scores with.
-func (ix *Index) Model() *Model { return ix.model }
+func (ix *Index) Model() *Model {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.model
+}
 
 // Search returns up to topK records that match query with at least the
 // given probability, best first, each with the weight of every field.
@@ -353,21 +356,53 @@ func (ix *Index) candidates(q *features, fn func(f *features)) {
 // records this gives F1 0.977, where the plain default model (u and a
 // prior of 0.2 set by hand, meant for candidate pairs) gave 0.939.
 func searchModel(fs []features) *Model {
+	return searchModelAt(len(fs), sliceAt(fs))
+}
+
+// searchModelAt is searchModel on n records read through at.
+func searchModelAt(n int, at recordsAt) *Model {
 	m := DefaultModel()
-	m.setFrequencies(fs)
-	if len(fs) < searchModelMin {
+	m.setFrequenciesAt(n, at)
+	if n < searchModelMin {
 		return m
 	}
-	m.estimateU(fs, 200_000, 1)
+	m.estimateUAt(n, at, 200_000, 1)
 	for _, fl := range queryLevels {
 		lv := &m.Fields[fl[0]].Levels[fl[1]]
 		lv.U = max(lv.U, defaultU[fl[0]][fl[1]])
 	}
-	m.Prior = 1 / float64(len(fs))
-	m.PriorFamily = 0.5 / float64(len(fs))
-	m.Population = len(fs)
+	m.Prior = 1 / float64(n)
+	m.PriorFamily = 0.5 / float64(n)
+	m.Population = n
 	m.prepare()
 	return m
+}
+
+// RefreshModel counts the search model (searchModel: name frequencies, u
+// from random pairs, priors) on the records indexed now and scores with it
+// from then on. The records and their keys do not depend on the model, so
+// nothing is re-indexed: a matcher refreshing its frequencies as cases
+// grow used to build a second index from every case, holding both, every
+// case's record and every record's full features at once (1.4 GB resident
+// at 230,000 cases, internal/loadtest/NOTES.md); this reads the compact
+// rows one or two at a time. Searches go on meanwhile; additions wait.
+func (ix *Index) RefreshModel() {
+	ix.mu.RLock()
+	live := make([]uint32, 0, len(ix.pos))
+	for i, id := range ix.ids {
+		if id != "" { // not emptied by Replace
+			live = append(live, uint32(i))
+		}
+	}
+	m := searchModelAt(len(live), func(i int, scratch *features) *features {
+		ix.recs.get(live[i], scratch)
+		return scratch
+	})
+	ix.mu.RUnlock()
+	m = m.ForPopulation(max(len(live), 1))
+	ix.mu.Lock()
+	ix.model = m
+	ix.mu.Unlock()
 }
 
 // queryLevels are the levels that say how precise one side is rather

@@ -621,11 +621,28 @@ func consonants(w string) string {
 
 // setFrequencies counts given names and surnames over the records.
 func (m *Model) setFrequencies(fs []features) {
+	m.setFrequenciesAt(len(fs), sliceAt(fs))
+}
+
+// recordsAt reads record i of a set of n: an element of a slice, or a
+// record put back together in scratch (an index's compact rows), so that
+// a model can be counted on an index without every record's features in
+// memory at once.
+type recordsAt func(i int, scratch *features) *features
+
+// sliceAt reads the records of fs.
+func sliceAt(fs []features) recordsAt {
+	return func(i int, _ *features) *features { return &fs[i] }
+}
+
+// setFrequenciesAt is setFrequencies on n records read through at.
+func (m *Model) setFrequenciesAt(n int, at recordsAt) {
 	given := map[string]float64{}
 	sur := map[string]float64{}
 	ng, ns := 0.0, 0.0
-	for i := range fs {
-		f := &fs[i]
+	var scratch features
+	for i := 0; i < n; i++ {
+		f := at(i, &scratch)
 		if f.givenCan != "" {
 			given[f.givenCan]++
 			ng++
@@ -661,20 +678,26 @@ func (m *Model) setFrequencies(fs []features) {
 // estimateU sets u from pairs of records drawn at random: almost all are
 // pairs of different people, so the share of each level among them is u.
 func (m *Model) estimateU(fs []features, pairs int, seed uint64) {
-	if len(fs) < 50 {
+	m.estimateUAt(len(fs), sliceAt(fs), pairs, seed)
+}
+
+// estimateUAt is estimateU on n records read through at.
+func (m *Model) estimateUAt(n int, at recordsAt, pairs int, seed uint64) {
+	if n < 50 {
 		return
 	}
+	var si, sj features
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	var counts [nFields][]float64
 	for f := 0; f < nFields; f++ {
 		counts[f] = make([]float64, len(fieldSpecs[f].Levels))
 	}
 	for k := 0; k < pairs; k++ {
-		i, j := rng.IntN(len(fs)), rng.IntN(len(fs))
+		i, j := rng.IntN(n), rng.IntN(n)
 		if i == j {
 			continue
 		}
-		v := compareOriented(&fs[i], &fs[j], false)
+		v := compareOriented(at(i, &si), at(j, &sj), false)
 		for f := 0; f < nFields; f++ {
 			counts[f][v[f]]++
 		}

@@ -86,3 +86,53 @@ func TestPostingsMatchMap(t *testing.T) {
 	check("given-name keys", &ix.byGiven, wantGiven)
 	t.Logf("%d records, %d keys", ix.recs.len(), len(want))
 }
+
+// TestPostingsCompact: records added one at a time (and some removed)
+// are merged into the sorted arrays as they grow, and every key still
+// gives its records in the order they were indexed.
+func TestPostingsCompact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	keysOf := func(i int) []uint64 { // 3 keys a record out of 500
+		return []uint64{uint64(i % 500), uint64(500 + i%7), uint64(1000 + rng.IntN(400))}
+	}
+	want := map[uint64][]uint32{}
+	var recKeys [][]uint64
+	for i := range 2000 {
+		recKeys = append(recKeys, keysOf(i))
+	}
+	p := buildPostings(2000, func(i int, dst []uint64) []uint64 { return append(dst, recKeys[i]...) })
+	for i := range 2000 {
+		for _, h := range recKeys[i] {
+			want[h] = append(want[h], uint32(i))
+		}
+	}
+	compactions := 0
+	for i := 2000; i < 20000; i++ {
+		ks := keysOf(i)
+		recKeys = append(recKeys, ks)
+		for _, h := range ks {
+			before := p.extraN
+			p.add(h, uint32(i))
+			want[h] = append(want[h], uint32(i))
+			if p.extraN < before {
+				compactions++
+			}
+		}
+		if i%10 == 0 { // remove an earlier record
+			r := uint32(rng.IntN(i))
+			for _, h := range recKeys[r] {
+				p.remove(h, r)
+				want[h] = slices.DeleteFunc(want[h], func(x uint32) bool { return x == r })
+			}
+		}
+	}
+	if compactions < 3 {
+		t.Fatalf("%d compactions for 54,000 entries added: extra was not merged", compactions)
+	}
+	for h, ms := range want {
+		base, extra := p.lookup(h)
+		if got := slices.Concat(base, extra); !slices.Equal(got, ms) {
+			t.Fatalf("key %d: %v, want %v", h, got, ms)
+		}
+	}
+}

@@ -68,8 +68,8 @@ var matcherActor = audit.Actor{Email: "system:tracing-matcher", Role: "system"}
 type Matcher struct {
 	db    *store.DB
 	cases *custody.Service
-	// ix is swapped whole when it is rebuilt with fresh name frequencies;
-	// searches running meanwhile finish on the old one.
+	// ix is set when the matcher is made (setIndex); its model is
+	// refreshed in place as the cases grow (Rebuild).
 	ix        atomic.Pointer[tracing.Index]
 	model     *tracing.Model // given by the options; nil: counted on the cases
 	freqFrom  int
@@ -84,13 +84,11 @@ type Matcher struct {
 	mu      sync.Mutex
 	maxID   atomic.Int64 // the highest case id indexed
 	indexed bitset
-	built   int // cases in the index when it was built
-	// afterRead, in tests, runs between Rebuild's read and its swap.
-	afterRead func()
-	floor     int64               // every case with id <= floor was matched
-	pending   map[int64]time.Time // cases above floor already matched, with when they were first seen
-	editSeq   atomic.Int64        // the last identity correction indexed (custody.Correction.Seq)
-	applied   map[int64]bool      // corrections of the last editWindow numbers already indexed
+	built   int                 // cases in the index when its model was last counted
+	floor   int64               // every case with id <= floor was matched
+	pending map[int64]time.Time // cases above floor already matched, with when they were first seen
+	editSeq atomic.Int64        // the last identity correction indexed (custody.Correction.Seq)
+	applied map[int64]bool      // corrections of the last editWindow numbers already indexed
 }
 
 // NewMatcher builds the index from every case in db.
@@ -209,59 +207,25 @@ func (m *Matcher) rebuildDue() bool {
 	return n >= m.freqFrom && n >= 2*m.built
 }
 
-// Rebuild builds a new index from every case, with name frequencies
-// counted on them, and swaps it in. The cases are read and indexed without
-// holding the matcher's lock, so searches and syncs go on meanwhile; the
-// cases indexed by those syncs are added to the new index before the swap.
-// For a while both indexes are in memory.
+// Rebuild counts the model's name frequencies on the cases now indexed
+// and scores with it from then on (tracing.Index.RefreshModel). The index
+// itself is kept: its records and keys do not depend on the model. (It
+// used to build a second index from every case read again, which held
+// both indexes, every record and every record's features at once: the
+// peak of a large import, internal/loadtest/NOTES.md.) Searches and syncs
+// go on meanwhile.
 func (m *Matcher) Rebuild(ctx context.Context) error {
-	var recs []tracing.Record
-	var read bitset
-	var last int64
-	err := eachCase(ctx, m.cases, 0, func(id int64, rs []tracing.Record) error {
-		recs = append(recs, rs...)
-		read.set(id)
-		last = id
-		return nil
-	})
-	if err != nil {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
-	ix := m.newIndex(recs)
-	if m.afterRead != nil {
-		m.afterRead()
+	ix := m.ix.Load()
+	if m.model != nil || ix.Len() < m.freqFrom {
+		return nil
 	}
+	ix.RefreshModel()
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	for w, bits := range m.indexed {
-		if w < len(read) {
-			bits &^= read[w]
-		}
-		for b := 0; bits != 0; b++ {
-			if bits&1 != 0 {
-				id := int64(w)<<6 | int64(b)
-				rs, err := caseRecords(ctx, m.cases, id)
-				if err != nil {
-					return err
-				}
-				ix.Replace(strconv.FormatInt(id, 10), rs...)
-			}
-			bits >>= 1
-		}
-	}
-	// Cases read here that no sync has seen yet are in the new index: a
-	// sync must not add them again (it still matches them).
-	for w, bits := range read {
-		if w >= len(m.indexed) {
-			m.indexed = slices.Grow(m.indexed, w+1-len(m.indexed))[:w+1]
-		}
-		m.indexed[w] |= bits
-	}
-	m.ix.Store(ix)
 	m.built = ix.Len()
-	if last > m.maxID.Load() {
-		m.maxID.Store(last)
-	}
+	m.mu.Unlock()
 	return nil
 }
 
@@ -633,7 +597,7 @@ func (m *Matcher) Run(ctx context.Context, interval time.Duration) {
 				}
 				m.log.ErrorContext(ctx, "tracing: rebuild the index", "err", err)
 			} else {
-				m.log.InfoContext(ctx, "tracing: index rebuilt with the name frequencies of the cases", "indexed", m.Len(),
+				m.log.InfoContext(ctx, "tracing: model counted again on the cases", "indexed", m.Len(),
 					"took", time.Since(start).Round(time.Millisecond).String())
 			}
 		}

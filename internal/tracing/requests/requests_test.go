@@ -3,6 +3,7 @@ package requests
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -656,9 +657,9 @@ func TestCaseWhileDown(t *testing.T) {
 	})
 }
 
-// TestRebuild: once there are enough cases, the index is rebuilt with
-// the name frequencies counted on them, without losing or doubling a case,
-// including one recorded after the rebuild read the cases.
+// TestRebuild: once there are enough cases, the model's name frequencies
+// are counted on them, without losing or doubling a case, including cases
+// recorded and synced while the model is counted.
 func TestRebuild(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
@@ -682,24 +683,28 @@ func TestRebuild(t *testing.T) {
 		if !m.rebuildDue() {
 			t.Fatal("5 cases: a rebuild is due")
 		}
-		// A case recorded and synced while the rebuild reads and indexes is
-		// carried over to the new index.
-		var during *custody.Case
-		m.afterRead = func() {
-			during = f.child(f.admin, "Ana", "Tzul", "", "F", "2012-01-01")
+		// Cases recorded and synced while the model is counted are indexed
+		// once and found.
+		done := make(chan error, 1)
+		go func() { done <- m.Rebuild(ctx) }()
+		var during []*custody.Case
+		for i := range 3 {
+			during = append(during, f.child(f.admin, "Ana", "Tzul", "", "F", fmt.Sprintf("2012-01-%02d", i+1)))
 			if _, err := m.Sync(ctx); err != nil {
-				t.Error(err)
+				t.Fatal(err)
 			}
 		}
-		if err := m.Rebuild(ctx); err != nil {
+		if err := <-done; err != nil {
 			t.Fatal(err)
 		}
-		m.afterRead = nil
-		if hits, err := f.svc.Search(f.admin, Person{GivenNames: "Ana", Surname1: "Tzul", Sex: "F", BirthDate: "2012-01-01"}, 0); err != nil || len(hits) == 0 || hits[0].CaseID != during.ID {
-			t.Fatalf("the case synced during the rebuild: %+v %v", hits, err)
+		for _, c := range during {
+			hits, err := f.svc.Search(f.admin, Person{GivenNames: "Ana", Surname1: "Tzul", Sex: "F", BirthDate: c.BirthDate}, 0)
+			if err != nil || len(hits) == 0 || hits[0].CaseID != c.ID {
+				t.Fatalf("a case synced during the rebuild: %+v %v", hits, err)
+			}
 		}
-		if m.Len() != 6 || m.Model().GivenFreq == nil || m.rebuildDue() {
-			t.Fatalf("after the rebuild: %d cases, frequencies %v", m.Len(), m.Model().GivenFreq)
+		if m.Len() != 8 || m.Model().GivenFreq == nil || m.rebuildDue() {
+			t.Fatalf("after the rebuild: %d cases, frequencies %v, due %v", m.Len(), m.Model().GivenFreq, m.rebuildDue())
 		}
 		// A case recorded after the rebuild is added once.
 		again := f.child(f.admin, "José", "López", "Pérez", "M", "2010-05-14")
@@ -711,7 +716,7 @@ func TestRebuild(t *testing.T) {
 		for _, h := range hits {
 			seen[h.CaseID]++
 		}
-		if m.Len() != 7 || seen[again.ID] != 1 || len(seen) != len(hits) {
+		if m.Len() != 9 || seen[again.ID] != 1 || len(seen) != len(hits) {
 			t.Fatalf("after a new case: %d indexed, hits %v", m.Len(), seen)
 		}
 	})
