@@ -536,21 +536,8 @@ func (s *Service) fillCategories(ctx context.Context, cond string, args []any) e
 	if err != nil {
 		return err
 	}
-	rows, err := s.db.Query(ctx, `SELECT k.case_id FROM legal_contacts k WHERE k.lost_at IS NOT NULL AND k.sponsor_category IS NULL AND `+cond, args...)
-	if err != nil {
-		return err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(ids) == 0 {
+	ids, err := s.caseIDs(ctx, `SELECT k.case_id FROM legal_contacts k WHERE k.lost_at IS NOT NULL AND k.sponsor_category IS NULL AND `+cond, args...)
+	if err != nil || len(ids) == 0 {
 		return err
 	}
 	facts, err := s.release.ReleaseFactsOf(ctx, ids)
@@ -683,4 +670,22 @@ func (s *Service) CloseEscalation(ctx context.Context, id int64, in CloseInput) 
 		return nil, fmt.Errorf("legal: close escalation %d: %w", id, err)
 	}
 	return e, nil
+}
+
+// caseIDs reads the case ids a query selects (one column).
+func (s *Service) caseIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := s.db.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }

@@ -232,23 +232,10 @@ func (s *Service) fillCountries(ctx context.Context, cond string, args []any) er
 	if err != nil {
 		return err
 	}
-	rows, err := s.db.Query(ctx, `SELECT s.case_id FROM legal_screenings s
+	ids, err := s.caseIDs(ctx, `SELECT s.case_id FROM legal_screenings s
 		LEFT JOIN legal_referrals r ON r.case_id = s.case_id AND r.status = 'pending'
 		WHERE s.birth_country IS NULL AND s.flagged = 1 AND `+cond+` LIMIT 5000`, args...)
-	if err != nil {
-		return err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(ids) == 0 {
+	if err != nil || len(ids) == 0 {
 		return err
 	}
 	bs, err := s.cases.Briefs(ctx, ids)
