@@ -613,20 +613,9 @@ func (m *Model) matchShare(patterns map[vector]int) float64 {
 	for it := 0; it < 100; it++ {
 		var shares [nClasses]float64
 		for v, k := range patterns {
-			ls := c.classLogs(&v, nil)
-			mx := math.Max(ls[0], math.Max(ls[1], ls[2]))
-			var post [nClasses]float64
-			sum := 0.0
-			for cl := range post {
-				post[cl] = math.Exp2(ls[cl] - mx)
-				sum += post[cl]
-			}
-			for cl := range post {
-				shares[cl] += post[cl] / sum * float64(k)
-			}
+			addShares(&shares, c.classLogs(&v, nil), float64(k))
 		}
-		np := math.Min(0.97, math.Max(1e-6, shares[cMatch]/total))
-		nf := math.Min(0.98-np, math.Max(1e-6, shares[cFamily]/total))
+		np, nf := priorsFrom(shares, total)
 		change := math.Abs(np-c.Prior) + math.Abs(nf-c.PriorFamily)
 		c.Prior, c.PriorFamily = np, nf
 		c.prepare()

@@ -833,20 +833,9 @@ func (m *Model) estimateEM(patterns map[vector]int, iterations int) {
 	for it := 0; it < iterations; it++ {
 		var shares [nClasses]float64
 		for _, p := range ps {
-			ls := m.classLogs(&p.v, nil)
-			mx := math.Max(ls[0], math.Max(ls[1], ls[2]))
-			var post [nClasses]float64
-			sum := 0.0
-			for c := range post {
-				post[c] = math.Exp2(ls[c] - mx)
-				sum += post[c]
-			}
-			for c := range post {
-				shares[c] += post[c] / sum * p.n
-			}
+			addShares(&shares, m.classLogs(&p.v, nil), p.n)
 		}
-		np := math.Min(0.97, math.Max(1e-6, shares[cMatch]/total))
-		nf := math.Min(0.98-np, math.Max(1e-6, shares[cFamily]/total))
+		np, nf := priorsFrom(shares, total)
 		change := math.Abs(np-m.Prior) + math.Abs(nf-m.PriorFamily)
 		m.Prior, m.PriorFamily = np, nf
 		m.prepare()
@@ -855,6 +844,30 @@ func (m *Model) estimateEM(patterns map[vector]int, iterations int) {
 		}
 	}
 	m.Trained = true
+}
+
+// addShares adds to shares each class's posterior given its
+// log2-likelihoods ls, times weight (the pairs of that pattern): the E step
+// of the priors' EM (train, matchShare).
+func addShares(shares *[nClasses]float64, ls [nClasses]float64, weight float64) {
+	mx := math.Max(ls[0], math.Max(ls[1], ls[2]))
+	var post [nClasses]float64
+	sum := 0.0
+	for c := range post {
+		post[c] = math.Exp2(ls[c] - mx)
+		sum += post[c]
+	}
+	for c := range post {
+		shares[c] += post[c] / sum * weight
+	}
+}
+
+// priorsFrom are the match and family priors the shares of total pairs
+// say, kept inside the bounds the EM allows.
+func priorsFrom(shares [nClasses]float64, total float64) (match, family float64) {
+	match = math.Min(0.97, math.Max(1e-6, shares[cMatch]/total))
+	family = math.Min(0.98-match, math.Max(1e-6, shares[cFamily]/total))
+	return match, family
 }
 
 // levelsU returns u of every field and level.
