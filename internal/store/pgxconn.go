@@ -32,28 +32,7 @@ func (db *DB) WithConnTx(ctx context.Context, fn func(ctx context.Context) error
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	var after []func()
-	defer func() {
-		if p := recover(); p != nil {
-			_ = tx.Rollback()
-			panic(p)
-		}
-		if err != nil {
-			_ = tx.Rollback()
-		}
-	}()
-	st := &txState{tx: tx, stmts: map[*cachedStmt]*sql.Stmt{}}
-	inner := context.WithValue(context.WithValue(context.WithValue(ctx, txKey{}, st), afterKey{}, &after), connKey{}, conn)
-	if err = fn(inner); err != nil {
-		return err
-	}
-	if err = tx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
-	}
-	for _, f := range after {
-		f()
-	}
-	return nil
+	return db.runTx(context.WithValue(ctx, connKey{}, conn), tx, fn)
 }
 
 type connKey struct{}

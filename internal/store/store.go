@@ -419,6 +419,13 @@ func (db *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) (e
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
+	return db.runTx(ctx, tx, fn)
+}
+
+// runTx runs fn in the begun transaction tx, carried by fn's context:
+// fn's error (or a panic) rolls back; otherwise it commits and then runs
+// the functions given to AfterCommit.
+func (db *DB) runTx(ctx context.Context, tx *sql.Tx, fn func(ctx context.Context) error) (err error) {
 	var after []func()
 	defer func() {
 		if p := recover(); p != nil {
