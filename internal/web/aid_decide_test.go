@@ -39,7 +39,10 @@ func (e *testEnv) postAs(t *testing.T, token, lang, path string, form url.Values
 // getAs reads a page with an API token, in lang.
 func (e *testEnv) getAs(t *testing.T, token, lang, path string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest("GET", e.ts.URL+path, nil)
+	req, err := http.NewRequest("GET", e.ts.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.AddCookie(&http.Cookie{Name: "lang", Value: lang})
 	resp, err := http.DefaultClient.Do(req)

@@ -6,7 +6,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"io"
 	"io/fs"
 	"net/http"
 	"path/filepath"
@@ -278,20 +277,7 @@ func (e *testEnv) getLang(t *testing.T, lang, path string) string {
 // getLangAny is a page as admin in lang, with its status.
 func (e *testEnv) getLangAny(t *testing.T, lang, path string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest("GET", e.ts.URL+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+e.tokens[auth.RoleAdmin])
-	req.AddCookie(&http.Cookie{Name: "lang", Value: lang})
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	noFmtErrors(t, path, b)
-	return resp.StatusCode, string(b)
+	return e.getAs(t, e.tokens[auth.RoleAdmin], lang, path)
 }
 
 // noFmtErrors fails a test whose page shows a fmt error ("%!d(string=x)",
