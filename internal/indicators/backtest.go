@@ -18,7 +18,7 @@ type Score struct {
 	// Horizons are the same figures for each horizon 1..h.
 	Horizons []HorizonScore `json:"horizons"`
 	// VsBenchmark is the MASE difference to the benchmark (seasonal naive
-	// for seasonal data, naive otherwise: benchmarkModel) with its
+	// for seasonal data, naive otherwise: benchmarkOf) with its
 	// uncertainty; nil for the benchmark itself.
 	VsBenchmark *Comparison `json:"vs_benchmark,omitempty"`
 	// Coverage is whether the model's intervals held about as often as
@@ -123,7 +123,7 @@ func runBacktest(y []float64, h, minTrain int, o ForecastOptions) (*backtest, er
 	if len(bt.scores) == 0 {
 		return nil, fmt.Errorf("%w: no model could be scored", ErrTooShort)
 	}
-	bench := benchmarkModel(m)
+	bench := bt.benchmark()
 	if ref, ok := bt.tracks[bench]; ok {
 		for i := range bt.scores {
 			if bt.scores[i].Model != bench {

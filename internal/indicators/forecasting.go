@@ -208,7 +208,7 @@ type BacktestResult struct {
 	// asked for (rules.go, chooseDefault).
 	Default string
 	// Benchmark is the model the others are compared with (Score's
-	// VsBenchmark) and the default falls back to (rules.go benchmarkModel).
+	// VsBenchmark) and the default falls back to (rules.go benchmarkOf).
 	Benchmark string
 	// Model is the model whose past origins Track lists: the one
 	// forecast, or the default.

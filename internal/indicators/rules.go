@@ -215,7 +215,7 @@ const minVerdictBlocks = 5
 // excluding zero (Diebold-Mariano) and whose intervals were not too narrow
 // in the backtest (coverageVerdict); when none is, the benchmark. The
 // benchmark is seasonal naive for seasonal data and naive otherwise
-// (benchmarkModel): a forecast of a seasonal series that ignores the season
+// (benchmarkOf): a forecast of a seasonal series that ignores the season
 // repeats the origin's month, so its totals over a year are the month of
 // the origin times twelve (as of May 2014, the peak month: 133,712 for
 // FY2015 where seasonal naive says 69,466; NOTES.md). A model whose
@@ -224,12 +224,7 @@ const minVerdictBlocks = 5
 // (honest, if wide). Scores without the benchmark give the first
 // (simplest) model scored.
 func chooseDefault(scores []Score) string {
-	bench := ""
-	for _, s := range scores {
-		if s.Model == ModelSeasonalNaive || bench == "" || s.Model == ModelNaive && bench != ModelSeasonalNaive {
-			bench = s.Model
-		}
-	}
+	bench := benchmarkOf(scores)
 	best, bestMASE := "", math.Inf(1)
 	for _, s := range scores {
 		if s.VsBenchmark == nil || s.VsBenchmark.Verdict != VerdictBetter || s.MASE >= bestMASE {
@@ -246,23 +241,24 @@ func chooseDefault(scores []Score) string {
 	return best
 }
 
-// benchmarkModel is the model every other one is compared with, and the
-// default when none is better by more than chance: seasonal naive for
-// seasonal data (the scale of MASE), naive otherwise.
-func benchmarkModel(m int) string {
-	if m > 1 {
-		return ModelSeasonalNaive
+// benchmarkOf is the model every other one is compared with, and the
+// default when none is better by more than chance: seasonal naive when it
+// was scored (seasonal data; the scale of MASE), else naive, else the
+// first (simplest) model scored.
+func benchmarkOf(scores []Score) string {
+	for _, b := range []string{ModelSeasonalNaive, ModelNaive} {
+		if slices.ContainsFunc(scores, func(s Score) bool { return s.Model == b }) {
+			return b
+		}
+	}
+	if len(scores) > 0 {
+		return scores[0].Model
 	}
 	return ModelNaive
 }
 
-// benchmark is benchmarkModel for the models this backtest scored.
-func (bt *backtest) benchmark() string {
-	if _, ok := bt.tracks[ModelSeasonalNaive]; ok {
-		return ModelSeasonalNaive
-	}
-	return ModelNaive
-}
+// benchmark is benchmarkOf the models this backtest scored.
+func (bt *backtest) benchmark() string { return benchmarkOf(bt.scores) }
 
 // publisherRegionNames: the same region name means different aggregates
 // to different publishers. "Latin America and the Caribbean" is a UN
