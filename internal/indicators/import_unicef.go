@@ -61,7 +61,7 @@ func unicefCode(cell string) string {
 // out, recorded once per reason at the end rather than once per row.
 type unicefFile struct {
 	area, ind, sex, period, value, mult, unit, source int
-	leftOut                                           map[string]int // reason -> rows
+	leftOut                                           map[[2]string]int // {column, reason} -> rows
 	scaled                                            map[string]bool
 }
 
@@ -74,7 +74,7 @@ func readUNICEF(r *reader, in *bufio.Reader) error {
 	idx := func(name string) int { return slices.Index(n, name) }
 	u := &unicefFile{area: idx("ref_area_geographic_area"), ind: idx("indicator_indicator"), sex: idx("sex_sex"),
 		period: idx("time_period_time_period"), value: idx("obs_value_observation_value"), mult: idx("unit_multiplier_unit_multiplier"),
-		unit: idx("unit_measure_unit_of_measure"), source: idx("data_source_data_source"), leftOut: map[string]int{}, scaled: map[string]bool{}}
+		unit: idx("unit_measure_unit_of_measure"), source: idx("data_source_data_source"), leftOut: map[[2]string]int{}, scaled: map[string]bool{}}
 	for _, i := range []int{u.area, u.ind, u.sex, u.period, u.value, u.mult, u.unit} {
 		if i < 0 {
 			r.fail(1, "header", "expected the columns "+strings.Join(unicefRequired, ", ")+", found "+strings.Join(c.header, ","))
@@ -86,14 +86,14 @@ func readUNICEF(r *reader, in *bufio.Reader) error {
 			return err
 		}
 	}
-	reasons := make([]string, 0, len(u.leftOut))
-	for reason := range u.leftOut {
-		reasons = append(reasons, reason)
+	keys := make([][2]string, 0, len(u.leftOut))
+	for k := range u.leftOut {
+		keys = append(keys, k)
 	}
-	slices.Sort(reasons)
-	for _, reason := range reasons {
-		r.imp.rep.Skipped += int64(u.leftOut[reason])
-		r.correct(0, "", fmt.Sprintf("%d rows", u.leftOut[reason]), "", "rows left out: "+reason)
+	slices.SortFunc(keys, func(a, b [2]string) int { return strings.Compare(a[0]+a[1], b[0]+b[1]) })
+	for _, k := range keys {
+		r.imp.rep.Skipped += int64(u.leftOut[k])
+		r.correct(0, k[0], fmt.Sprintf("%d rows", u.leftOut[k]), "", "rows left out: "+k[1])
 	}
 	return nil
 }
@@ -104,7 +104,7 @@ func (u *unicefFile) row(r *reader, line int, rec []string) error {
 	indCode := unicefCode(rec[u.ind])
 	spec, ok := unicefIndicators[indCode]
 	if !ok {
-		u.leftOut["indicator "+indCode+" is not one Amparo reads"]++
+		u.leftOut[[2]string{"INDICATOR", "indicator " + indCode + " is not one Amparo reads"}]++
 		return nil
 	}
 	if sex := unicefCode(rec[u.sex]); sex != unicefBothSexes {
@@ -112,12 +112,12 @@ func (u *unicefFile) row(r *reader, line int, rec []string) error {
 			r.fail(line, "SEX", fmt.Sprintf("unknown sex code %q", rec[u.sex]))
 			return nil
 		}
-		u.leftOut["by sex (F, M); the total for both sexes (_T) is stored"]++
+		u.leftOut[[2]string{"SEX", "by sex (F, M); the total for both sexes (_T) is stored"}]++
 		return nil
 	}
 	area := unicefCode(rec[u.area])
 	if reason, skip := unicefAreasReadPast[area]; skip {
-		u.leftOut[reason]++
+		u.leftOut[[2]string{"REF_AREA", reason}]++
 		return nil
 	}
 	if !validCode(area) {
