@@ -42,14 +42,6 @@ var formatUNICEF = &Format{
 var unicefRequired = []string{"ref_area_geographic_area", "indicator_indicator", "sex_sex", "time_period_time_period",
 	"obs_value_observation_value", "unit_multiplier_unit_multiplier", "unit_measure_unit_of_measure"}
 
-func init() {
-	// Registered here so that formats.go's list stays as it is; Go runs a
-	// package's init functions in file-name order, so formats (set in
-	// formats.go) exists when this one runs. TestUNICEFFormatRegistered
-	// fails if that ever changes.
-	formats = append(formats, formatUNICEF)
-}
-
 // unicefCode returns the code of a "CODE: Label" cell ("GTM: Guatemala" ->
 // "GTM"); a cell without a label is its own code.
 func unicefCode(cell string) string {
