@@ -126,6 +126,13 @@ var BuiltinFiles = []BuiltinFile{
 		"release not stated in the copy (its preamble was removed; downloaded by 2022-12-20), data to 2021",
 		"Population ages 0-14, total, SP.POP.0014.TO (WDI, downloaded by 2022-12-20)",
 		"copy kept in AlexH2006/Y10-Design-Visualization, commit 845db0a", y10Copy+"API_SP.POP.0014.TO_DS2_en_csv_v2_4661114.csv")},
+	{"data/indicators/unicef-dm-pop-u18-2020-2022.csv.gz", formatUNICEF.Name, &Source{Key: "unicef-dw:unicef-dm-pop-u18-2020-2022.csv.gz",
+		Publisher: "UNICEF Data Warehouse (data from UN DESA Population Division, World Population Prospects 2022)",
+		Title:     "Population under age 18, DM_POP_U18, 2020-2022 (export of November 2022)",
+		URL:       "https://github.com/MikeyJarrell/GBD/blob/1be0c89b86c055267508286988564b8f79dff899/UNICEF%20child%20pop.csv",
+		Retrieved: "2026-11-30 (copy kept in MikeyJarrell/GBD, commit 1be0c89, as UNICEF child pop.csv)",
+		Licence:   "UNICEF terms of use; the repository holding the copy states no licence", Priority: 25,
+		Note: "published at https://data.unicef.org (indicator DM_POP_U18); the copy was filtered to DM_POP_U18 and 2020-2022 and its column names cleaned by its owner (data/README.md)"}},
 }
 
 // OpenBuiltin opens a shipped file.

@@ -148,6 +148,7 @@ var knownIndicators = []Indicator{
 	{"population_0_4", "Population aged 0-4", "persons", "UN WPP 2017.", "count"},
 	{"population_5_14", "Population aged 5-14", "persons", "UN WPP 2017.", "count"},
 	{"population_0_14", "Population aged 0-14", "persons", "UN WPP 2017. The source has no under-18 group.", "count"},
+	{"population_0_17", "Population under 18", "persons", "Children aged 0-17, both sexes, as UNICEF publishes them (DM_POP_U18, from UN WPP 2022; 2022 is a projection). The shipped file holds 2020-2022 only.", "count"},
 	{"population_15_24", "Population aged 15-24", "persons", "UN WPP 2017.", "count"},
 	{"population_15_64", "Population aged 15-64", "persons", "UN WPP 2017.", "count"},
 	{"population_65_plus", "Population aged 65 and over", "persons", "UN WPP 2017.", "count"},

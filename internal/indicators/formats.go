@@ -41,7 +41,7 @@ func init() {
 		formatUACFY, formatUACMonth, formatProjections,
 		formatCBPMonthlySector, formatCBPCountryFY, formatCBPSectorMonth,
 		formatHHSMonthly, formatStatesReleased, formatCBPNationwide,
-		formatWGI, formatTICPI,
+		formatWGI, formatTICPI, formatUNICEF,
 	}
 }
 

@@ -2,6 +2,7 @@ package indicators
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -74,7 +75,8 @@ func MarksSurges(code string) bool { return slices.Contains(surgeIndicators, cod
 // unaccompanied-children counts divides by. The UN WPP 2017 file has no
 // under-18 group, so the variant is per 100,000 people aged 0-14: an
 // under-18 figure would have to be estimated, and Amparo does not invent
-// numbers.
+// numbers. UNICEF's under-18 count (population_0_17) covers 2020-2022
+// only, after the Border Patrol Title 8 series below ends in FY2019.
 const PerCapitaPopulation = "population_0_14"
 
 // perCapitaVariants are the count series shown per 100,000 children too:
@@ -339,3 +341,56 @@ func settledScope(country, period string, value float64, scope string) (to, reas
 // many values; a lone month (the press reported one month for a country)
 // is shown as a single figure with its period, not as a "monthly" chart.
 const minSeriesPoints = 2
+
+// unicefSeries is how Amparo reads one indicator of a UNICEF Data
+// Warehouse export (import_unicef.go): the catalogue code it is stored
+// under, the unit of measure UNICEF must give it (anything else refuses
+// the file rather than mislabel it), the unit it is stored in and the
+// note every value carries.
+type unicefSeries struct {
+	indicator, unitMeasure, unit, note string
+}
+
+// unicefIndicators are the UNICEF indicators Amparo reads; the rest of an
+// export is read past and counted. DM_POP_U18 is UNICEF's published count
+// of children under 18 (ages 0-17, both sexes), from UN WPP: no sum or
+// estimate of Amparo's.
+var unicefIndicators = map[string]unicefSeries{
+	"DM_POP_U18": {indicator: "population_0_17", unitMeasure: "PS", unit: "persons",
+		note: "UNICEF DM_POP_U18 (population under age 18, both sexes), from UN World Population Prospects"},
+}
+
+// unicefBothSexes is the SEX code of the both-sexes total, the row
+// stored; the F and M rows are read past (they add up to it).
+const unicefBothSexes = "_T"
+
+// unicefAreasReadPast are UNICEF area codes that are neither ISO codes
+// nor prefixed aggregates (UNICEF_LAC passes validCode and is stored by
+// --all-countries like other aggregates): read past, with the reason.
+var unicefAreasReadPast = map[string]string{
+	"WORLD": "area WORLD, UNICEF's world total (Amparo stores the World Bank's and OWID's world aggregates, not UNICEF's)",
+}
+
+// wppEstimatesEnd says, for each UN World Population Prospects revision a
+// source cites, the last year of estimates: later years are projections,
+// and a value for one says so (projectionNote). WPP 2022's estimates run
+// from 1950 to 2021, its projections from 2022 (the revision's files are
+// split so: WPP2022_..._1950-2021 and WPP2022_..._2022-2100).
+var wppEstimatesEnd = []struct {
+	cites    string // words of the source's data-source column
+	revision string
+	lastYear int
+}{
+	{"World Population Prospects 2022", "WPP 2022", 2021},
+}
+
+// projectionNote is "; a <revision> projection ..." when dataSource cites a
+// WPP revision whose estimates end before year, else "".
+func projectionNote(dataSource string, year int) string {
+	for _, w := range wppEstimatesEnd {
+		if strings.Contains(dataSource, w.cites) && year > w.lastYear {
+			return fmt.Sprintf("; %d is a %s projection (its estimates end in %d)", year, w.revision, w.lastYear)
+		}
+	}
+	return ""
+}

@@ -369,3 +369,67 @@ func TestLonePanelRule(t *testing.T) {
 		t.Error("a panel is lone when no series has two values")
 	}
 }
+
+// One case per row of unicefIndicators: each UNICEF code maps to a
+// catalogued count stored in the unit UNICEF's unit of measure gives.
+func TestUNICEFIndicatorRules(t *testing.T) {
+	cases := []struct{ code, indicator, unitMeasure string }{
+		{"DM_POP_U18", "population_0_17", "PS"},
+	}
+	if len(cases) != len(unicefIndicators) {
+		t.Fatalf("%d cases for %d rules: add a case for the new rule", len(cases), len(unicefIndicators))
+	}
+	for _, c := range cases {
+		spec, ok := unicefIndicators[c.code]
+		if !ok || spec.indicator != c.indicator || spec.unitMeasure != c.unitMeasure {
+			t.Errorf("%s: %+v", c.code, spec)
+		}
+		in, ok := KnownIndicator(spec.indicator)
+		if !ok || in.Unit != spec.unit || in.Kind != "count" {
+			t.Errorf("%s: catalogue entry %+v (%v), rule stores %s", c.code, in, ok, spec.unit)
+		}
+	}
+}
+
+// One case per row of unicefAreasReadPast: the codes it lists are the ones
+// validCode would refuse, so without the row the file would be refused.
+func TestUNICEFAreasReadPast(t *testing.T) {
+	cases := []string{"WORLD"}
+	if len(cases) != len(unicefAreasReadPast) {
+		t.Fatalf("%d cases for %d rules: add a case for the new rule", len(cases), len(unicefAreasReadPast))
+	}
+	for _, code := range cases {
+		if _, ok := unicefAreasReadPast[code]; !ok || validCode(code) {
+			t.Errorf("%s: listed %v, valid code %v", code, ok, validCode(code))
+		}
+	}
+	if !validCode("UNICEF_LAC") {
+		t.Error("UNICEF's prefixed aggregates are valid codes and need no row")
+	}
+}
+
+// One case per row of wppEstimatesEnd: the last estimate year has no note,
+// the year after is a projection, and a source citing another revision
+// gets no note.
+func TestWPPEstimatesEnd(t *testing.T) {
+	cases := []struct {
+		source            string
+		estimate, project int
+	}{
+		{"United Nations, Department of Economic and Social Affairs, Population Division (2022). World Population Prospects 2022, Online Edition.", 2021, 2022},
+	}
+	if len(cases) != len(wppEstimatesEnd) {
+		t.Fatalf("%d cases for %d rules: add a case for the new rule", len(cases), len(wppEstimatesEnd))
+	}
+	for _, c := range cases {
+		if n := projectionNote(c.source, c.estimate); n != "" {
+			t.Errorf("%d: %q, want no note", c.estimate, n)
+		}
+		if n := projectionNote(c.source, c.project); n != fmt.Sprintf("; %d is a WPP 2022 projection (its estimates end in 2021)", c.project) {
+			t.Errorf("%d: %q", c.project, n)
+		}
+	}
+	if n := projectionNote("World Population Prospects 2019", 2030); n != "" {
+		t.Errorf("a revision without a row got %q", n)
+	}
+}
