@@ -17,7 +17,9 @@ import (
 // Options tune Dedupe, Link and Train. The zero value is usable.
 type Options struct {
 	// Threshold is the match probability from which two records are
-	// taken for one person (default 0.5).
+	// taken for one person. 0 (the default) chooses it for F1 from the
+	// model's own posteriors, between 0.2 and 0.5 (f1Threshold): 0.5
+	// where records say enough, lower where they say little.
 	Threshold float64
 	// Model, when set, is used as is; otherwise one is trained on the
 	// records.
@@ -42,8 +44,8 @@ type Options struct {
 
 func (o *Options) withDefaults() Options {
 	out := *o
-	if out.Threshold <= 0 || out.Threshold >= 1 {
-		out.Threshold = 0.5
+	if out.Threshold < 0 || out.Threshold >= 1 {
+		out.Threshold = 0 // chosen for F1 (f1Threshold)
 	}
 	if out.MaxBlock <= 0 {
 		out.MaxBlock = 1000
@@ -91,6 +93,11 @@ type Stats struct {
 	Clusters     int
 	ModelPairs   int
 	ModelPrior   float64
+	// Threshold is the match probability used (Options.Threshold, or
+	// the one chosen for F1), ExpectedF1 the F1 the model expects at it
+	// when it was chosen.
+	Threshold  float64
+	ExpectedF1 float64
 }
 
 // inParallel splits 0..n into one contiguous range per worker and runs fn
@@ -794,6 +801,11 @@ func dedupePrepared(ctx context.Context, ids []string, fs []features, o Options)
 		return nil, fmt.Errorf("tracing: dedupe: %w", err)
 	}
 
+	if o.Threshold == 0 {
+		o.Threshold, res.Stats.ExpectedF1 = dedupeThreshold(bl, fs, m, nrec)
+		o.Logger.Info("tracing: threshold chosen for F1", "threshold", o.Threshold, "expected_f1", res.Stats.ExpectedF1)
+	}
+	res.Stats.Threshold = o.Threshold
 	edges, comps, err := scoreGroups(ctx, bl, fs, m, o)
 	if err != nil {
 		return nil, fmt.Errorf("tracing: dedupe: %w", err)
@@ -836,6 +848,22 @@ func sampleGroups(bl *blocks, maxPairs int, fn func(i, j uint32) bool) float64 {
 		return 1
 	}
 	return float64(total) / float64(taken)
+}
+
+// dedupeThreshold chooses the threshold for F1 (f1Threshold) from the
+// posteriors of a sample of the candidate pairs. Only a model for any
+// pair of records (Model.Population) is calibrated; others keep 0.5.
+func dedupeThreshold(bl *blocks, fs []features, m *Model, nrec int) (float64, float64) {
+	if m.Population == 0 {
+		return autoMaxThreshold, 0
+	}
+	var s posteriorSample
+	scale := sampleGroups(bl, emMaxPairs, func(i, j uint32) bool {
+		s.add(m.probability(m.score(&fs[i], &fs[j])))
+		return true
+	})
+	pairs := float64(nrec) * float64(nrec-1) / 2
+	return f1Threshold(&s, scale, m.Prior*pairs)
 }
 
 type edge struct {
