@@ -1,6 +1,9 @@
 package tracing
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // Diagnostics for the recall ceiling of a labelled set (ceiling_test.go):
 // which pairs the blocking rules bring together, and on which fields a
@@ -97,4 +100,16 @@ func (d *DiagSet) BlockedPairs(fn func(i, j int)) {
 // Posterior is m's probability that records i and j are one person.
 func (d *DiagSet) Posterior(m *Model, i, j int) float64 {
 	return m.probability(m.score(&d.fs[i], &d.fs[j]))
+}
+
+// Explain is m's explanation of the pair i, j, as a line.
+func (d *DiagSet) Explain(m *Model, i, j int) string {
+	ex, w := m.explain(&d.fs[i], &d.fs[j])
+	s := ""
+	for _, x := range ex {
+		if x.Level != "missing" && x.Weight != 0 {
+			s += fmt.Sprintf(" %s:%s=%+.1f", x.Field, x.Level, x.Weight)
+		}
+	}
+	return fmt.Sprintf("w=%+.1f%s", w, s)
 }

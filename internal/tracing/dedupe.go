@@ -514,13 +514,20 @@ func trainModel(m *Model, fs []features, population int, pairs float64, sample f
 	// boxes exchanged) depends on the weights, which EM changes.
 	scale := 1.0
 	informative := map[vector]int{}
+	var given [nFields]int // pairs in which both records give the field
 	for round := 0; round < 2; round++ {
 		patterns := map[vector]int{}
 		clear(informative)
 		n = 0
+		given = [nFields]int{}
 		scale = sample(func(a, b *features) bool {
 			v := m.compare(a, b)
 			patterns[v]++
+			for f := range v {
+				if int(v[f]) < len(fieldSpecs[f].Levels)-1 {
+					given[f]++
+				}
+			}
 			if says3(a) && says3(b) {
 				informative[v]++
 			}
@@ -528,6 +535,11 @@ func trainModel(m *Model, fs []features, population int, pairs float64, sample f
 			return true
 		})
 		m.estimateEM(patterns, 100)
+	}
+	for f := range given {
+		// A field (nearly) never given on both sides of a pair says
+		// nothing about this set: the check for siblings leaves it out.
+		m.absent[f] = float64(given[f]) < absentShare*float64(n)
 	}
 	matches := m.informativeMatches(informative, shareSaying3(fs)) * scale
 	m.toPopulation(randomU, float64(n)*scale, population, pairs)
@@ -672,11 +684,22 @@ func (m *Model) collapsed() string {
 	}
 	var sib vector // level 0 of every field: agree exactly
 	sib[fGiven], sib[fBirthDate] = gDisagree, dDisagree
+	for f := range sib {
+		if m.absent[f] {
+			// Not in this set's records: siblings cannot agree on it.
+			sib[f] = uint8(len(fieldSpecs[f].Levels) - 1)
+		}
+	}
 	if p := m.probability(weightOf(m.classLogs(&sib, nil))); p >= 0.5 {
 		return fmt.Sprintf("siblings scored a match (%.2f)", p)
 	}
 	return ""
 }
+
+// absentShare: a field given on both sides of fewer than this share of
+// the candidate pairs EM looks at is taken as absent from the set (the
+// sparse FEBRL-style sets have no sex, country, place nor parents).
+const absentShare = 0.01
 
 // maxDupsPerRecord is the most other records of one person a fitted model
 // may say a set holds on average.

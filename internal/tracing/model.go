@@ -59,6 +59,9 @@ type Model struct {
 	// Fallback, when set, says why the model fitted to the records was
 	// not used (see collapsed): this is the calibrated default instead.
 	Fallback string `json:"fallback,omitempty"`
+	// absent marks the fields (nearly) never given on both sides of a
+	// candidate pair of the set the model was fitted to (collapsed).
+	absent [nFields]bool
 
 	lp [nClasses][nFields][]float64 // log2 probability by class, field, level
 	lu [nFields][]float64           // log2 u, unfloored, for term frequencies
