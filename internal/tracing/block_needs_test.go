@@ -51,6 +51,10 @@ func TestOneNameAndPlaceKeys(t *testing.T) {
 		{identity.Person{Surname1: "Jackson", BirthDate: "2024", BirthPlace: "San Ignacio"}, identity.Person{GivenNames: "Yatzil", Surname1: "Jackson", BirthDate: "2024-11-07"}},
 		{identity.Person{GivenNames: "Norma"}, identity.Person{GivenNames: "Norma", Surname1: "García", BirthDate: "2021-09-12"}},
 		{identity.Person{GivenNames: "Lucía", Surname1: "Myndoza", BirthDate: "2024-10-12", BirthPlace: "Veracruz"}, identity.Person{GivenNames: "uLcía", Surname1: "Mcndoza", BirthDate: "2025-10-12", BirthPlace: "Veracruz"}},
+		// A typo in the one name given, the same day (date and initial).
+		{identity.Person{GivenNames: "Lius", BirthDate: "2009-05-25"}, identity.Person{GivenNames: "Luis", Surname1: "Flores", BirthDate: "2009-05-25"}},
+		// The given name written as the surname, the same day.
+		{identity.Person{Surname1: "Luía", BirthDate: "2005-08-22"}, identity.Person{GivenNames: "Lucía", Surname1: "Morales", BirthDate: "2005-08-22"}},
 	} {
 		ix := NewIndex([]Record{{ID: "b", Person: tt.b}}, nil)
 		a := feat(Record{Person: tt.a})

@@ -113,3 +113,27 @@ func (d *DiagSet) Explain(m *Model, i, j int) string {
 	}
 	return fmt.Sprintf("w=%+.1f%s", w, s)
 }
+
+// TFCapped counts the names of m's tables whose term-frequency adjustment
+// at the exact level is cut by tfMaxUp or tfMaxDown, and how many there are.
+func TFCapped(m *Model) (givenUp, givenDown, surUp, surDown, given, sur int) {
+	for _, lf := range m.lgiven {
+		x := m.lu[fGiven][gExact] - lf
+		given++
+		if x > tfMaxUp {
+			givenUp++
+		} else if x < -tfMaxDown {
+			givenDown++
+		}
+	}
+	for _, lf := range m.lsurname {
+		x := m.lu[fSurname1][sExact] - lf
+		sur++
+		if x > tfMaxUp {
+			surUp++
+		} else if x < -tfMaxDown {
+			surDown++
+		}
+	}
+	return
+}
