@@ -1,6 +1,7 @@
 package tracing
 
 import (
+	"math"
 	"testing"
 
 	"github.com/amparo-project/amparo/internal/identity"
@@ -88,5 +89,57 @@ func TestGuardPrior(t *testing.T) {
 	m.guardPrior(0.4) // absurd: siblings would score a match
 	if m.collapsed() != "" || m.Prior >= 0.4 {
 		t.Errorf("prior %g: %s", m.Prior, m.collapsed())
+	}
+}
+
+// TestGivenMFromSureDates: pairs born the same day with a surname in
+// common share m of the given names among the levels of agreement as
+// they agree; the mass of disagreement stays as set by hand, and too few
+// such pairs change nothing.
+func TestGivenMFromSureDates(t *testing.T) {
+	a := feat(Record{Person: identity.Person{GivenNames: "Zazil", Surname1: "García", BirthDate: "2008-11-09"}})
+	typo := feat(Record{Person: identity.Person{GivenNames: "Zaizl", Surname1: "García", BirthDate: "2008-11-09"}})
+	otherDay := feat(Record{Person: identity.Person{GivenNames: "Zazil", Surname1: "García", BirthDate: "2008-11-10"}})
+	sample := func(exact, typos, notSure int) func(fn func(a, b *features) bool) float64 {
+		return func(fn func(x, y *features) bool) float64 {
+			for i := 0; i < exact; i++ {
+				fn(&a, &a)
+			}
+			for i := 0; i < typos; i++ {
+				fn(&a, &typo)
+			}
+			for i := 0; i < notSure; i++ {
+				fn(&a, &otherDay)
+			}
+			return 1
+		}
+	}
+	levels := func(m *Model) (exact, jaro, disagree, agree float64) {
+		lv := m.Fields[fGiven].Levels
+		for l := gExact; l <= gOther; l++ {
+			agree += lv[l].M
+		}
+		return lv[gExact].M, lv[gJaro].M, lv[gDisagree].M, agree
+	}
+	e0, j0, d0, s0 := levels(DefaultModel())
+
+	m := DefaultModel()
+	m.givenMFromSureDates(sample(800, 200, 5000))
+	e, j, d, s := levels(m)
+	// 800 exact and 200 typos of 1,000 sure pairs, with 200 pairs'
+	// worth of the hand-set values: exact (800+200·0.43/0.88)/1200 of
+	// the agreeing mass.
+	wantE := s0 * (800 + emPseudo*e0/s0) / (1000 + emPseudo)
+	if math.Abs(e-wantE) > 1e-9 || e <= e0 || j <= j0 {
+		t.Errorf("exact %.4f (want %.4f, hand %.2f), typo %.4f (hand %.2f)", e, wantE, e0, j, j0)
+	}
+	if d != d0 || math.Abs(s-s0) > 1e-9 {
+		t.Errorf("disagreement %.4f (hand %.4f), agreeing mass %.4f (hand %.4f): must not move", d, d0, s, s0)
+	}
+
+	m = DefaultModel()
+	m.givenMFromSureDates(sample(sureMinPairs-1, 0, 5000))
+	if e, _, _, _ := levels(m); e != e0 {
+		t.Errorf("exact %.4f from %d sure pairs, want the hand-set %.2f", e, sureMinPairs-1, e0)
 	}
 }
