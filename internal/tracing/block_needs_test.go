@@ -143,3 +143,34 @@ func TestGivenMFromSureDates(t *testing.T) {
 		t.Errorf("exact %.4f from %d sure pairs, want the hand-set %.2f", e, sureMinPairs-1, e0)
 	}
 }
+
+// TestResplitAgreement: EM's counts of the match class move how the mass
+// of agreement of the birth date is split among its levels, not the
+// mass itself nor the levels of disagreement.
+func TestResplitAgreement(t *testing.T) {
+	m := DefaultModel()
+	lv := m.Fields[fBirthDate].Levels
+	start := make([]float64, len(lv))
+	for l := range lv {
+		start[l] = lv[l].M
+	}
+	mass := 0.0
+	for l := 0; l < dDisagree; l++ {
+		mass += lv[l].M
+	}
+	c := make([]float64, len(lv))
+	c[dExact], c[dNear], c[dDisagree] = 600, 400, 5000 // a month typed wrongly, often
+	change := 0.0
+	resplitAgreement(lv, c, start, dDisagree, &change)
+	got := 0.0
+	for l := 0; l < dDisagree; l++ {
+		got += lv[l].M
+	}
+	if math.Abs(got-mass) > 1e-12 || lv[dDisagree].M != start[dDisagree] {
+		t.Errorf("mass of agreement %.4f (was %.4f), disagree %.4f (was %.4f)", got, mass, lv[dDisagree].M, start[dDisagree])
+	}
+	want := mass * (400 + emPseudo*start[dNear]/mass) / (1000 + emPseudo)
+	if math.Abs(lv[dNear].M-want) > 1e-12 || lv[dNear].M <= start[dNear] || change <= 0 {
+		t.Errorf("within a year %.4f, want %.4f (was %.4f), change %g", lv[dNear].M, want, start[dNear], change)
+	}
+}

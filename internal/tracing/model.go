@@ -728,7 +728,11 @@ const emPseudo = 200
 // anchored are the fields whose m EM does not move: given names and birth
 // date tell one person from another in the same family, and holding their
 // m at values set by hand (from how officers vary them) keeps the match
-// class "same person" rather than "same family".
+// class "same person" rather than "same family". Of the birth date, EM
+// moves only how the hand-set mass of agreement is split among its
+// levels (resplitAgreement: a typed day, month or year differs between
+// sets), never the mass of disagreement that tells siblings apart; the
+// given names' split comes from sure pairs (givenMFromSureDates).
 var anchored = [nFields]bool{fGiven: true, fBirthDate: true}
 
 // familyField marks the fields that siblings share as much as the records
@@ -799,6 +803,9 @@ func (m *Model) estimateEM(patterns map[vector]int, iterations int) {
 				tm += mc[f][l]
 				tu += uc[f][l]
 			}
+			if f == fBirthDate {
+				resplitAgreement(m.Fields[f].Levels, mc[f], startM[f], dDisagree, &change)
+			}
 			for l := 0; l < n-1; l++ {
 				lv := &m.Fields[f].Levels[l]
 				if !anchored[f] {
@@ -847,6 +854,27 @@ func (m *Model) estimateEM(patterns map[vector]int, iterations int) {
 		}
 	}
 	m.Trained = true
+}
+
+// resplitAgreement sets m of the levels before upto (the levels of
+// agreement of an anchored field) from the counts c of the match class,
+// keeping their total mass as it is and emPseudo pairs of the starting
+// values start.
+func resplitAgreement(lv []LevelModel, c, start []float64, upto int, change *float64) {
+	mass, startMass, n := 0.0, 0.0, 0.0
+	for l := 0; l < upto; l++ {
+		mass += lv[l].M
+		startMass += start[l]
+		n += c[l]
+	}
+	if startMass <= 0 {
+		return
+	}
+	for l := 0; l < upto; l++ {
+		nm := mass * (c[l] + emPseudo*start[l]/startMass) / (n + emPseudo)
+		*change = math.Max(*change, math.Abs(nm-lv[l].M))
+		lv[l].M = nm
+	}
 }
 
 // addShares adds to shares each class's posterior given its
