@@ -366,7 +366,13 @@ func swappable(g int, b *features) bool {
 // levels of another reading of their names when it weighs more.
 func (m *Model) readings(a, b *features, v vector) vector {
 	straight := v
-	crossed := v[fSurname1] >= sJaroMid || v[fSurname2] == sDisagree
+	// Crossing compares the first surname of each with the second of the
+	// other: when neither comparison has a surname on both sides (records
+	// with one surname each), it would only turn a disagreement into
+	// "missing", and "Carlos Ajanel" would not disagree with "Carlos
+	// Ramírez".
+	crossed := (v[fSurname1] >= sJaroMid || v[fSurname2] == sDisagree) &&
+		((a.s1.fused != "" && b.s2.fused != "") || (a.s2.fused != "" && b.s1.fused != ""))
 	swapped := swappable(int(straight[fGiven]), b)
 	if !crossed && !swapped {
 		return v // one reading: no need to weigh it
