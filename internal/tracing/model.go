@@ -286,8 +286,14 @@ func (m *Model) tf(f int, l uint8, a *features) float64 {
 					s = &a.s2mother
 				}
 			}
+			// Surname frequencies are of phonetic keys, all spellings
+			// together: two records agreeing only in sound (Hernández,
+			// Hernádnez) are much rarer by chance than the key's
+			// frequency. The level's own chance agreement is scaled by
+			// how common the surname is against an average one (its
+			// frequency against that of exact agreement).
 			lf, ok := m.lsurname[s.ph]
-			return m.tfAdjust(m.lu[f][l], lf, ok)
+			return m.tfAdjust(m.lu[f][sExact], lf, ok)
 		}
 	}
 	return 0

@@ -62,7 +62,9 @@ func searchTranscript() string {
 // testdata/search_golden.txt; rewritten (-write-search-golden) after the
 // key of the full date with a name's initial (new candidates for the
 // inquiries without a surname) and the surnames crossed only with a
-// surname to cross with (a weak candidate of inquiry 182 dropped).
+// surname to cross with (a weak candidate of inquiry 182 dropped), and
+// again after surname frequencies scaled every level's chance agreement
+// (12 inquiries rank another record of the same person first).
 func TestSearchGolden(t *testing.T) {
 	path := filepath.Join("testdata", "search_golden.txt")
 	got := searchTranscript()
