@@ -47,6 +47,10 @@ Subcommands:
             record) most likely the same child. Writes
             right_id,left_id,rank,probability, up to K rows per inquiry with
             probability at least P.
+  Without --threshold (or with 0) P is chosen for F1 from the model's own
+  posteriors: 0.5 where records say enough, down to 0.2 where they say
+  little (a name and a year), where a pair is one person less often but
+  declaring it still finds more than it gets wrong.
 
 The model is trained on the records of each run (no labels needed);
 --save-model writes it as JSON and --model uses a saved one instead, so
@@ -122,7 +126,7 @@ func tracingDedupe(ctx context.Context, args []string) error {
 	fs := newFlagSet("tracing dedupe", "--in people.csv --out clusters.csv [--threshold P]")
 	in := fs.String("in", "", "input CSV of people (required)")
 	out := fs.String("out", "", "output CSV: id,cluster_id (required)")
-	threshold := fs.Float64("threshold", tracing.DefaultDedupeThreshold, "match probability from which two records are one person (0-1)")
+	threshold := fs.Float64("threshold", 0, "match probability from which two records are one person (0-1); 0 chooses it for F1 from the model, 0.2-0.5")
 	modelIn := fs.String("model", "", "use this saved model (from --save-model) instead of training one on the records")
 	modelOut := fs.String("save-model", "", "also write the model used as JSON to this file")
 	verbose := fs.Bool("v", false, "log each stage on stderr")
@@ -144,8 +148,8 @@ func tracingDedupe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *threshold <= 0 || *threshold >= 1 {
-		return usagef("--threshold must be between 0 and 1, got %v", *threshold)
+	if *threshold < 0 || *threshold >= 1 {
+		return usagef("--threshold must be 0 (chosen for F1) or between 0 and 1, got %v", *threshold)
 	}
 	setMemoryLimit()
 	f, err := os.Open(*in)
@@ -219,8 +223,8 @@ func dedupeSummary(res *tracing.DedupeResult, given bool) string {
 	case given:
 		model = "given (--model)"
 	}
-	return fmt.Sprintf("tracing dedupe: %d records, %d blocking groups (largest %d records; %d oversized compared as sorted neighbourhoods, %d loose ones skipped), %d comparisons, %d clusters; model %s",
-		st.Records, st.Keys, st.LargestBlock, st.SplitKeys, st.SkippedKeys, st.Comparisons, st.Clusters, model)
+	return fmt.Sprintf("tracing dedupe: %d records, %d blocking groups (largest %d records; %d oversized compared as sorted neighbourhoods, %d loose ones skipped), %d comparisons, %d clusters; model %s; threshold %.2f",
+		st.Records, st.Keys, st.LargestBlock, st.SplitKeys, st.SkippedKeys, st.Comparisons, st.Clusters, model, st.Threshold)
 }
 
 func tracingLink(ctx context.Context, args []string) error {
@@ -229,7 +233,7 @@ func tracingLink(ctx context.Context, args []string) error {
 	right := fs.String("right", "", "CSV of inquiries to answer (required)")
 	out := fs.String("out", "", "output CSV: right_id,left_id,rank,probability (required)")
 	top := fs.Int("top", 1, "at most this many candidates per inquiry")
-	threshold := fs.Float64("threshold", tracing.DefaultLinkThreshold, "least match probability of a candidate (0-1)")
+	threshold := fs.Float64("threshold", 0, "least match probability of a candidate (0-1); 0 chooses it for F1 from the model, 0.2-0.5")
 	modelIn := fs.String("model", "", "use this saved model (from --save-model) instead of training one on the records")
 	modelOut := fs.String("save-model", "", "also write the model used as JSON to this file")
 	verbose := fs.Bool("v", false, "log each stage on stderr")
@@ -243,8 +247,8 @@ func tracingLink(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *threshold <= 0 || *threshold >= 1 {
-		return usagef("--threshold must be between 0 and 1, got %v", *threshold)
+	if *threshold < 0 || *threshold >= 1 {
+		return usagef("--threshold must be 0 (chosen for F1) or between 0 and 1, got %v", *threshold)
 	}
 	if *top < 1 {
 		return usagef("--top must be at least 1, got %d", *top)

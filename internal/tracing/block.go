@@ -237,6 +237,14 @@ func (v *blockView) oneNameKeys(k *keyHasher, dst []uint64) []uint64 {
 		if f.dob.valid {
 			dst = append(dst, k.key(ruleOneName, tag, s, yearKey(f.dob.y)))
 		}
+		// The full date with the initial of any name, whichever box it
+		// is in: "Lius, 2009-05-25" and "Luis Flores, 2009-05-25", or
+		// "(no given name) Luía" and "Lucía Morales" born the same day,
+		// share no other key (a typo in the one name given, or the
+		// given name written as the surname).
+		if v.full {
+			dst = append(dst, k.key(ruleOneName, "d", prefix(s, 1), dateKey(f.dob)))
+		}
 	}
 	return dst
 }

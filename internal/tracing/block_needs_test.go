@@ -1,6 +1,7 @@
 package tracing
 
 import (
+	"math"
 	"testing"
 
 	"github.com/amparo-project/amparo/internal/identity"
@@ -51,6 +52,10 @@ func TestOneNameAndPlaceKeys(t *testing.T) {
 		{identity.Person{Surname1: "Jackson", BirthDate: "2024", BirthPlace: "San Ignacio"}, identity.Person{GivenNames: "Yatzil", Surname1: "Jackson", BirthDate: "2024-11-07"}},
 		{identity.Person{GivenNames: "Norma"}, identity.Person{GivenNames: "Norma", Surname1: "García", BirthDate: "2021-09-12"}},
 		{identity.Person{GivenNames: "Lucía", Surname1: "Myndoza", BirthDate: "2024-10-12", BirthPlace: "Veracruz"}, identity.Person{GivenNames: "uLcía", Surname1: "Mcndoza", BirthDate: "2025-10-12", BirthPlace: "Veracruz"}},
+		// A typo in the one name given, the same day (date and initial).
+		{identity.Person{GivenNames: "Lius", BirthDate: "2009-05-25"}, identity.Person{GivenNames: "Luis", Surname1: "Flores", BirthDate: "2009-05-25"}},
+		// The given name written as the surname, the same day.
+		{identity.Person{Surname1: "Luía", BirthDate: "2005-08-22"}, identity.Person{GivenNames: "Lucía", Surname1: "Morales", BirthDate: "2005-08-22"}},
 	} {
 		ix := NewIndex([]Record{{ID: "b", Person: tt.b}}, nil)
 		a := feat(Record{Person: tt.a})
@@ -84,5 +89,88 @@ func TestGuardPrior(t *testing.T) {
 	m.guardPrior(0.4) // absurd: siblings would score a match
 	if m.collapsed() != "" || m.Prior >= 0.4 {
 		t.Errorf("prior %g: %s", m.Prior, m.collapsed())
+	}
+}
+
+// TestGivenMFromSureDates: pairs born the same day with a surname in
+// common share m of the given names among the levels of agreement as
+// they agree; the mass of disagreement stays as set by hand, and too few
+// such pairs change nothing.
+func TestGivenMFromSureDates(t *testing.T) {
+	a := feat(Record{Person: identity.Person{GivenNames: "Zazil", Surname1: "García", BirthDate: "2008-11-09"}})
+	typo := feat(Record{Person: identity.Person{GivenNames: "Zaizl", Surname1: "García", BirthDate: "2008-11-09"}})
+	otherDay := feat(Record{Person: identity.Person{GivenNames: "Zazil", Surname1: "García", BirthDate: "2008-11-10"}})
+	sample := func(exact, typos, notSure int) func(fn func(a, b *features) bool) float64 {
+		return func(fn func(x, y *features) bool) float64 {
+			for i := 0; i < exact; i++ {
+				fn(&a, &a)
+			}
+			for i := 0; i < typos; i++ {
+				fn(&a, &typo)
+			}
+			for i := 0; i < notSure; i++ {
+				fn(&a, &otherDay)
+			}
+			return 1
+		}
+	}
+	levels := func(m *Model) (exact, jaro, disagree, agree float64) {
+		lv := m.Fields[fGiven].Levels
+		for l := gExact; l <= gOther; l++ {
+			agree += lv[l].M
+		}
+		return lv[gExact].M, lv[gJaro].M, lv[gDisagree].M, agree
+	}
+	e0, j0, d0, s0 := levels(DefaultModel())
+
+	m := DefaultModel()
+	m.givenMFromSureDates(sample(800, 200, 5000))
+	e, j, d, s := levels(m)
+	// 800 exact and 200 typos of 1,000 sure pairs, with 200 pairs'
+	// worth of the hand-set values: exact (800+200·0.43/0.88)/1200 of
+	// the agreeing mass.
+	wantE := s0 * (800 + emPseudo*e0/s0) / (1000 + emPseudo)
+	if math.Abs(e-wantE) > 1e-9 || e <= e0 || j <= j0 {
+		t.Errorf("exact %.4f (want %.4f, hand %.2f), typo %.4f (hand %.2f)", e, wantE, e0, j, j0)
+	}
+	if d != d0 || math.Abs(s-s0) > 1e-9 {
+		t.Errorf("disagreement %.4f (hand %.4f), agreeing mass %.4f (hand %.4f): must not move", d, d0, s, s0)
+	}
+
+	m = DefaultModel()
+	m.givenMFromSureDates(sample(sureMinPairs-1, 0, 5000))
+	if e, _, _, _ := levels(m); e != e0 {
+		t.Errorf("exact %.4f from %d sure pairs, want the hand-set %.2f", e, sureMinPairs-1, e0)
+	}
+}
+
+// TestResplitAgreement: EM's counts of the match class move how the mass
+// of agreement of the birth date is split among its levels, not the
+// mass itself nor the levels of disagreement.
+func TestResplitAgreement(t *testing.T) {
+	m := DefaultModel()
+	lv := m.Fields[fBirthDate].Levels
+	start := make([]float64, len(lv))
+	for l := range lv {
+		start[l] = lv[l].M
+	}
+	mass := 0.0
+	for l := 0; l < dDisagree; l++ {
+		mass += lv[l].M
+	}
+	c := make([]float64, len(lv))
+	c[dExact], c[dNear], c[dDisagree] = 600, 400, 5000 // a month typed wrongly, often
+	change := 0.0
+	resplitAgreement(lv, c, start, dDisagree, &change)
+	got := 0.0
+	for l := 0; l < dDisagree; l++ {
+		got += lv[l].M
+	}
+	if math.Abs(got-mass) > 1e-12 || lv[dDisagree].M != start[dDisagree] {
+		t.Errorf("mass of agreement %.4f (was %.4f), disagree %.4f (was %.4f)", got, mass, lv[dDisagree].M, start[dDisagree])
+	}
+	want := mass * (400 + emPseudo*start[dNear]/mass) / (1000 + emPseudo)
+	if math.Abs(lv[dNear].M-want) > 1e-12 || lv[dNear].M <= start[dNear] || change <= 0 {
+		t.Errorf("within a year %.4f, want %.4f (was %.4f), change %g", lv[dNear].M, want, start[dNear], change)
 	}
 }

@@ -17,7 +17,9 @@ import (
 // Options tune Dedupe, Link and Train. The zero value is usable.
 type Options struct {
 	// Threshold is the match probability from which two records are
-	// taken for one person (default 0.5).
+	// taken for one person. 0 (the default) chooses it for F1 from the
+	// model's own posteriors, between 0.2 and 0.5 (f1Threshold): 0.5
+	// where records say enough, lower where they say little.
 	Threshold float64
 	// Model, when set, is used as is; otherwise one is trained on the
 	// records.
@@ -42,8 +44,8 @@ type Options struct {
 
 func (o *Options) withDefaults() Options {
 	out := *o
-	if out.Threshold <= 0 || out.Threshold >= 1 {
-		out.Threshold = 0.5
+	if out.Threshold < 0 || out.Threshold >= 1 {
+		out.Threshold = 0 // chosen for F1 (f1Threshold)
 	}
 	if out.MaxBlock <= 0 {
 		out.MaxBlock = 1000
@@ -91,6 +93,11 @@ type Stats struct {
 	Clusters     int
 	ModelPairs   int
 	ModelPrior   float64
+	// Threshold is the match probability used (Options.Threshold, or
+	// the one chosen for F1), ExpectedF1 the F1 the model expects at it
+	// when it was chosen.
+	Threshold  float64
+	ExpectedF1 float64
 }
 
 // inParallel splits 0..n into one contiguous range per worker and runs fn
@@ -503,17 +510,25 @@ func trainModel(m *Model, fs []features, population int, pairs float64, sample f
 		m.Fallback = fmt.Sprintf("%d candidate pairs, fewer than %d", n, emMinPairs)
 		return n
 	}
+	m.givenMFromSureDates(sample)
 	// Two rounds: the reading chosen for each pair (surnames crossed,
 	// boxes exchanged) depends on the weights, which EM changes.
 	scale := 1.0
 	informative := map[vector]int{}
+	var given [nFields]int // pairs in which both records give the field
 	for round := 0; round < 2; round++ {
 		patterns := map[vector]int{}
 		clear(informative)
 		n = 0
+		given = [nFields]int{}
 		scale = sample(func(a, b *features) bool {
 			v := m.compare(a, b)
 			patterns[v]++
+			for f := range v {
+				if int(v[f]) < len(fieldSpecs[f].Levels)-1 {
+					given[f]++
+				}
+			}
 			if says3(a) && says3(b) {
 				informative[v]++
 			}
@@ -521,6 +536,11 @@ func trainModel(m *Model, fs []features, population int, pairs float64, sample f
 			return true
 		})
 		m.estimateEM(patterns, 100)
+	}
+	for f := range given {
+		// A field (nearly) never given on both sides of a pair says
+		// nothing about this set: the check for siblings leaves it out.
+		m.absent[f] = float64(given[f]) < absentShare*float64(n)
 	}
 	matches := m.informativeMatches(informative, shareSaying3(fs)) * scale
 	m.toPopulation(randomU, float64(n)*scale, population, pairs)
@@ -534,6 +554,49 @@ func trainModel(m *Model, fs []features, population int, pairs float64, sample f
 	m.guardPrior(matches / pairs)
 	return n
 }
+
+// givenMFromSureDates sets how m of the given names is shared among the
+// levels at which they agree (exact, folded, nickname, phonetic, subset,
+// a typo, another word), from candidate pairs that are one person almost
+// surely: born the same day with a surname in common. The m of given
+// names is held by hand (anchored) so that EM cannot take "same family"
+// for "same person"; the mass of the levels of disagreement stays as set
+// by hand (twins share a birth date and a surname), only how the rest is
+// split follows the set. Where given names vary by typos rather than by
+// accents, nicknames and second names (FEBRL's sets: a typo has m 0.10
+// by hand, 0.26-0.30 fitted there), a typo weighed too little.
+func (m *Model) givenMFromSureDates(sample func(fn func(a, b *features) bool) float64) {
+	var count [gMissing]float64
+	total := 0.0
+	sample(func(a, b *features) bool {
+		if compareDate(a.dob, b.dob) != dExact || !a.dob.valid || a.dob.d == 0 {
+			return true
+		}
+		v := m.compare(a, b)
+		if min(v[fSurname1], v[fSurname2]) > sPhonetic || v[fGiven] > gOther {
+			return true
+		}
+		count[v[fGiven]]++
+		total++
+		return true
+	})
+	if total < sureMinPairs {
+		return
+	}
+	lv := m.Fields[fGiven].Levels
+	agree := 0.0
+	for l := gExact; l <= gOther; l++ {
+		agree += lv[l].M
+	}
+	for l := gExact; l <= gOther; l++ {
+		// emPseudo pairs of the values set by hand.
+		lv[l].M = agree * (count[l] + emPseudo*lv[l].M/agree) / (total + emPseudo)
+	}
+	m.prepare()
+}
+
+// sureMinPairs is the fewest sure pairs givenMFromSureDates learns from.
+const sureMinPairs = 200
 
 // says3 reports whether a record gives a given name, a surname and a
 // full birth date: the records whose pairs EM judges well.
@@ -665,11 +728,22 @@ func (m *Model) collapsed() string {
 	}
 	var sib vector // level 0 of every field: agree exactly
 	sib[fGiven], sib[fBirthDate] = gDisagree, dDisagree
+	for f := range sib {
+		if m.absent[f] {
+			// Not in this set's records: siblings cannot agree on it.
+			sib[f] = uint8(len(fieldSpecs[f].Levels) - 1)
+		}
+	}
 	if p := m.probability(weightOf(m.classLogs(&sib, nil))); p >= 0.5 {
 		return fmt.Sprintf("siblings scored a match (%.2f)", p)
 	}
 	return ""
 }
+
+// absentShare: a field given on both sides of fewer than this share of
+// the candidate pairs EM looks at is taken as absent from the set (the
+// sparse FEBRL-style sets have no sex, country, place nor parents).
+const absentShare = 0.01
 
 // maxDupsPerRecord is the most other records of one person a fitted model
 // may say a set holds on average.
@@ -794,6 +868,11 @@ func dedupePrepared(ctx context.Context, ids []string, fs []features, o Options)
 		return nil, fmt.Errorf("tracing: dedupe: %w", err)
 	}
 
+	if o.Threshold == 0 {
+		o.Threshold, res.Stats.ExpectedF1 = dedupeThreshold(bl, fs, m, nrec)
+		o.Logger.Info("tracing: threshold chosen for F1", "threshold", o.Threshold, "expected_f1", res.Stats.ExpectedF1)
+	}
+	res.Stats.Threshold = o.Threshold
 	edges, comps, err := scoreGroups(ctx, bl, fs, m, o)
 	if err != nil {
 		return nil, fmt.Errorf("tracing: dedupe: %w", err)
@@ -836,6 +915,22 @@ func sampleGroups(bl *blocks, maxPairs int, fn func(i, j uint32) bool) float64 {
 		return 1
 	}
 	return float64(total) / float64(taken)
+}
+
+// dedupeThreshold chooses the threshold for F1 (f1Threshold) from the
+// posteriors of a sample of the candidate pairs. Only a model for any
+// pair of records (Model.Population) is calibrated; others keep 0.5.
+func dedupeThreshold(bl *blocks, fs []features, m *Model, nrec int) (float64, float64) {
+	if m.Population == 0 {
+		return autoMaxThreshold, 0
+	}
+	var s posteriorSample
+	scale := sampleGroups(bl, emMaxPairs, func(i, j uint32) bool {
+		s.add(m.probability(m.score(&fs[i], &fs[j])))
+		return true
+	})
+	pairs := float64(nrec) * float64(nrec-1) / 2
+	return f1Threshold(&s, scale, m.Prior*pairs)
 }
 
 type edge struct {

@@ -3,6 +3,7 @@ package tracing
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -87,6 +88,11 @@ func Link(ctx context.Context, left, right []Record, topK int, opts Options) ([]
 	if o.OnModel != nil {
 		o.OnModel(m)
 	}
+	if o.Threshold == 0 {
+		var f1 float64
+		o.Threshold, f1 = linkThreshold(ix, rf, m)
+		o.Logger.Info("tracing: threshold chosen for F1", "threshold", o.Threshold, "expected_f1", f1)
+	}
 	results := make([][]Match, len(right))
 	var next, done atomic.Int64
 	var wg sync.WaitGroup
@@ -125,4 +131,33 @@ func Link(ctx context.Context, left, right []Record, topK int, opts Options) ([]
 		out = append(out, ms...)
 	}
 	return out, nil
+}
+
+// linkThreshold chooses the threshold for F1 (f1Threshold) from the best
+// posterior of each of a sample of the inquiries rf: Link answers an
+// inquiry with its best candidates, so an inquiry is one decision. Only
+// a model for any pair of records (Model.Population) is calibrated;
+// others keep 0.5.
+func linkThreshold(ix *Index, rf []features, m *Model) (float64, float64) {
+	if m.Population == 0 || len(rf) == 0 {
+		return autoMaxThreshold, 0
+	}
+	var s posteriorSample
+	n, queries := 0, 0
+	for i := range rf {
+		best := 0.0
+		ix.candidates(&rf[i], func(f *features) {
+			best = max(best, m.probability(m.score(&rf[i], f)))
+			n++
+		})
+		s.add(best)
+		queries++
+		if n > emMaxPairs {
+			break
+		}
+	}
+	// The inquiries that have a match: the model's prior says how many
+	// records of the left each has.
+	matches := math.Min(float64(len(rf)), m.Prior*float64(ix.Len())*float64(len(rf)))
+	return f1Threshold(&s, float64(len(rf))/float64(queries), matches)
 }

@@ -59,6 +59,9 @@ type Model struct {
 	// Fallback, when set, says why the model fitted to the records was
 	// not used (see collapsed): this is the calibrated default instead.
 	Fallback string `json:"fallback,omitempty"`
+	// absent marks the fields (nearly) never given on both sides of a
+	// candidate pair of the set the model was fitted to (collapsed).
+	absent [nFields]bool
 
 	lp [nClasses][nFields][]float64 // log2 probability by class, field, level
 	lu [nFields][]float64           // log2 u, unfloored, for term frequencies
@@ -283,8 +286,14 @@ func (m *Model) tf(f int, l uint8, a *features) float64 {
 					s = &a.s2mother
 				}
 			}
+			// Surname frequencies are of phonetic keys, all spellings
+			// together: two records agreeing only in sound (Hernández,
+			// Hernádnez) are much rarer by chance than the key's
+			// frequency. The level's own chance agreement is scaled by
+			// how common the surname is against an average one (its
+			// frequency against that of exact agreement).
 			lf, ok := m.lsurname[s.ph]
-			return m.tfAdjust(m.lu[f][l], lf, ok)
+			return m.tfAdjust(m.lu[f][sExact], lf, ok)
 		}
 	}
 	return 0
@@ -363,7 +372,13 @@ func swappable(g int, b *features) bool {
 // levels of another reading of their names when it weighs more.
 func (m *Model) readings(a, b *features, v vector) vector {
 	straight := v
-	crossed := v[fSurname1] >= sJaroMid || v[fSurname2] == sDisagree
+	// Crossing compares the first surname of each with the second of the
+	// other: when neither comparison has a surname on both sides (records
+	// with one surname each), it would only turn a disagreement into
+	// "missing", and "Carlos Ajanel" would not disagree with "Carlos
+	// Ramírez".
+	crossed := (v[fSurname1] >= sJaroMid || v[fSurname2] == sDisagree) &&
+		((a.s1.fused != "" && b.s2.fused != "") || (a.s2.fused != "" && b.s1.fused != ""))
 	swapped := swappable(int(straight[fGiven]), b)
 	if !crossed && !swapped {
 		return v // one reading: no need to weigh it
@@ -725,7 +740,11 @@ const emPseudo = 200
 // anchored are the fields whose m EM does not move: given names and birth
 // date tell one person from another in the same family, and holding their
 // m at values set by hand (from how officers vary them) keeps the match
-// class "same person" rather than "same family".
+// class "same person" rather than "same family". Of the birth date, EM
+// moves only how the hand-set mass of agreement is split among its
+// levels (resplitAgreement: a typed day, month or year differs between
+// sets), never the mass of disagreement that tells siblings apart; the
+// given names' split comes from sure pairs (givenMFromSureDates).
 var anchored = [nFields]bool{fGiven: true, fBirthDate: true}
 
 // familyField marks the fields that siblings share as much as the records
@@ -796,6 +815,9 @@ func (m *Model) estimateEM(patterns map[vector]int, iterations int) {
 				tm += mc[f][l]
 				tu += uc[f][l]
 			}
+			if f == fBirthDate {
+				resplitAgreement(m.Fields[f].Levels, mc[f], startM[f], dDisagree, &change)
+			}
 			for l := 0; l < n-1; l++ {
 				lv := &m.Fields[f].Levels[l]
 				if !anchored[f] {
@@ -844,6 +866,27 @@ func (m *Model) estimateEM(patterns map[vector]int, iterations int) {
 		}
 	}
 	m.Trained = true
+}
+
+// resplitAgreement sets m of the levels before upto (the levels of
+// agreement of an anchored field) from the counts c of the match class,
+// keeping their total mass as it is and emPseudo pairs of the starting
+// values start.
+func resplitAgreement(lv []LevelModel, c, start []float64, upto int, change *float64) {
+	mass, startMass, n := 0.0, 0.0, 0.0
+	for l := 0; l < upto; l++ {
+		mass += lv[l].M
+		startMass += start[l]
+		n += c[l]
+	}
+	if startMass <= 0 {
+		return
+	}
+	for l := 0; l < upto; l++ {
+		nm := mass * (c[l] + emPseudo*start[l]/startMass) / (n + emPseudo)
+		*change = math.Max(*change, math.Abs(nm-lv[l].M))
+		lv[l].M = nm
+	}
 }
 
 // addShares adds to shares each class's posterior given its

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -173,13 +175,13 @@ func TestQualityDevSets(t *testing.T) {
 			recs := readSet(t, filepath.Join(sharedDir, set, "people.csv"))
 			truth := readTruth(t, filepath.Join(sharedDir, set, "truth.csv"))
 			pc, pairs := pairCompleteness(t, recs, truth)
-			res, err := Dedupe(ctx, recs, Options{Threshold: DefaultDedupeThreshold})
+			res, err := Dedupe(ctx, recs, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			s := dedupeScore(recs, truth, res)
-			t.Logf("%s dedupe: %v; blocking pair completeness %.4f (%d candidate pairs, %d comparisons); prior %.3g family %.3g",
-				set, s, pc, pairs, res.Stats.Comparisons, res.Model.Prior, res.Model.PriorFamily)
+			t.Logf("%s dedupe: %v; blocking pair completeness %.4f (%d candidate pairs, %d comparisons); prior %.3g family %.3g; threshold %.2f",
+				set, s, pc, pairs, res.Stats.Comparisons, res.Model.Prior, res.Model.PriorFamily, res.Stats.Threshold)
 			if s.f < qualityFloor[set]-qualityMargin {
 				t.Errorf("%s: F1 %.4f below floor %.4f", set, s.f, qualityFloor[set]-qualityMargin)
 			}
@@ -190,7 +192,7 @@ func TestQualityDevSets(t *testing.T) {
 		left := readSet(t, filepath.Join(dir, "records.csv"))
 		right := readSet(t, filepath.Join(dir, "inquiries.csv"))
 		truth := readTruth(t, filepath.Join(dir, "truth.csv"))
-		ms, err := Link(ctx, left, right, 1, Options{Threshold: DefaultLinkThreshold})
+		ms, err := Link(ctx, left, right, 1, Options{Logger: testLogger(t)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -240,4 +242,16 @@ func TestQualityDevSets(t *testing.T) {
 			t.Errorf("dev-link: F1 %.4f below floor %.4f", s.f, qualityFloor["dev-link"]-qualityMargin)
 		}
 	})
+}
+
+// testLogger logs the stages of a run through t.
+func testLogger(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(testWriter{t}, nil))
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
 }

@@ -1,0 +1,53 @@
+package tracing
+
+import "testing"
+
+// TestF1Threshold checks the threshold chosen for F1 on samples of known
+// posteriors: with F* the best expected F1, the chosen threshold is about
+// F*/2, within its bounds, and stays at 0.5 when lowering it gains little.
+func TestF1Threshold(t *testing.T) {
+	// sample builds posteriors: n of each value.
+	sample := func(pn ...float64) *posteriorSample {
+		var s posteriorSample
+		for k := 0; k < len(pn); k += 2 {
+			for i := 0; i < int(pn[k+1]); i++ {
+				s.add(pn[k])
+			}
+		}
+		return &s
+	}
+	for _, c := range []struct {
+		name    string
+		s       *posteriorSample
+		scale   float64
+		matches float64
+		lo, hi  float64 // the threshold expected, inclusive
+	}{
+		{"bimodal: records that say enough", sample(0.99, 1000, 0.01, 100000, 0.45, 5, 0.3, 5), 1, 0, 0.5, 0.5},
+		{"no sample", &posteriorSample{}, 1, 0, 0.5, 0.5},
+		// 1,000 sure pairs, 2,000 at 0.35 and 3,000 matches never seen:
+		// F at 0.5 is 2·990/(1000+6690) = 0.26, at 0.35 it is
+		// 2·1690/(3000+6690) = 0.35: F*/2 is under 0.35, so 0.35 is in.
+		{"sparse: many pairs at 0.35", sample(0.99, 1000, 0.35, 2000, 0.01, 1000), 1, 6700, 0.3, 0.35},
+		// Pairs at 0.1 are below the bound: never declared.
+		{"below the bound", sample(0.99, 100, 0.1, 10000), 1, 0, 0.5, 0.5},
+		// The sample stands for ten times as many pairs; the result is
+		// the same as the sample's own.
+		{"scaled sample", sample(0.99, 100, 0.35, 200, 0.01, 100), 10, 6700, 0.3, 0.35},
+		// A gain under autoMinGain keeps 0.5: five pairs at 0.4 among
+		// a thousand sure ones.
+		{"too little to gain", sample(0.99, 1000, 0.4, 5), 1, 0, 0.5, 0.5},
+		// Very low F1: the threshold goes to its bound, not below.
+		{"bounded", sample(0.2, 1000, 0.15, 1000, 0.9, 10), 1, 10000, 0.2, 0.2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, f := f1Threshold(c.s, c.scale, c.matches)
+			if got < c.lo-1e-9 || got > c.hi+1e-9 {
+				t.Errorf("threshold %.2f (expected F1 %.3f), want %.2f–%.2f", got, f, c.lo, c.hi)
+			}
+			if f < 0 || f > 1 {
+				t.Errorf("expected F1 %.3f out of [0, 1]", f)
+			}
+		})
+	}
+}
