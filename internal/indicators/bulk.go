@@ -39,9 +39,9 @@ const sqliteBulkRows = 2000
 // postgresBulkRows: rows per COPY or unnest statement.
 const postgresBulkRows = 10000
 
-// seriesBulkRows: new series per INSERT (4 parameters each, under both
-// engines' limits).
-const seriesBulkRows = 2000
+// seriesBulkRows: new series per INSERT (at most 4 parameters each,
+// under both engines' limits).
+const seriesBulkRows = 1000
 
 // postgresBulk is how PostgreSQL writes a batch: "copy" (falling back to
 // "unnest" without a pgx connection), or, for the benchmarks' comparison,
@@ -65,6 +65,14 @@ type bulkWriter struct {
 	plain *sql.Stmt // points without: four
 	args  []any     // the full statements' arguments, reused
 	ids   []int64   // the batch's series ids, reused
+	// On SQLite the import's transaction holds the write lock from BEGIN
+	// (IMMEDIATE), so it numbers its new series itself (nextSeries, 0
+	// until read) and stores them seriesBulkRows at a time through one
+	// prepared statement (seriesStmt); pending are those not stored yet
+	// (flushSeries stores the rest before the transaction ends).
+	nextSeries int64
+	pending    []any // id, country, indicator, scope of each
+	seriesStmt *sql.Stmt
 }
 
 // seriesKey names a series within the import's source.
@@ -99,7 +107,7 @@ func (imp *importer) tune(ctx context.Context) (restore func(), err error) {
 		for i, t := range importTuning {
 			_, _ = imp.db.Exec(ctx, "PRAGMA "+t.pragma+" = "+old[i])
 		}
-		for _, st := range []**sql.Stmt{&imp.bulk.full, &imp.bulk.plain} {
+		for _, st := range []**sql.Stmt{&imp.bulk.full, &imp.bulk.plain, &imp.bulk.seriesStmt} {
 			if *st != nil {
 				(*st).Close()
 				*st = nil
@@ -195,7 +203,12 @@ func (imp *importer) addSeries(ctx context.Context, batch []Record) ([]int64, er
 	if len(fresh) == 0 {
 		return ids, nil
 	}
-	for len(fresh) > 0 {
+	if imp.db.Dialect == store.SQLite {
+		if err := imp.numberSeries(ctx, fresh); err != nil {
+			return nil, err
+		}
+	}
+	for len(fresh) > 0 && imp.db.Dialect != store.SQLite {
 		n := min(len(fresh), seriesBulkRows)
 		if err := imp.insertSeries(ctx, fresh[:n]); err != nil {
 			return nil, err
@@ -209,6 +222,71 @@ func (imp *importer) addSeries(ctx context.Context, batch []Record) ([]int64, er
 		}
 	}
 	return ids, nil
+}
+
+// numberSeries gives new series the next ids (SQLite) and stores every
+// full group of seriesBulkRows of those pending.
+func (imp *importer) numberSeries(ctx context.Context, fresh []seriesKey) error {
+	b := &imp.bulk
+	if b.nextSeries == 0 {
+		var maxID, seq sql.NullInt64
+		if err := imp.db.QueryRow(ctx, `SELECT MAX(id) FROM ind_series`).Scan(&maxID); err != nil {
+			return fmt.Errorf("indicators: number series: %w", err)
+		}
+		// AUTOINCREMENT never gives an id again: sqlite_sequence has the highest given.
+		err := imp.db.QueryRow(ctx, `SELECT seq FROM sqlite_sequence WHERE name = 'ind_series'`).Scan(&seq)
+		if err != nil && !store.IsNoRows(err) {
+			return fmt.Errorf("indicators: number series: %w", err)
+		}
+		b.nextSeries = max(maxID.Int64, seq.Int64) + 1
+	}
+	for _, k := range fresh {
+		imp.series[k] = b.nextSeries
+		b.pending = append(b.pending, b.nextSeries, k.country, k.indicator, k.scope)
+		b.nextSeries++
+	}
+	for len(b.pending) >= 4*seriesBulkRows {
+		if b.seriesStmt == nil {
+			st, err := imp.db.Prepare(ctx, seriesStatement(seriesBulkRows, imp.sourceID))
+			if err != nil {
+				return fmt.Errorf("indicators: store series: %w", err)
+			}
+			b.seriesStmt = st
+		}
+		if _, err := b.seriesStmt.ExecContext(ctx, b.pending[:4*seriesBulkRows]...); err != nil {
+			return fmt.Errorf("indicators: store series: %w", err)
+		}
+		b.pending = append(b.pending[:0], b.pending[4*seriesBulkRows:]...)
+	}
+	return nil
+}
+
+// flushSeries stores the series numbered but not stored yet; it runs
+// once the values are written, before the transaction ends.
+func (imp *importer) flushSeries(ctx context.Context) error {
+	b := &imp.bulk
+	if len(b.pending) == 0 {
+		return nil
+	}
+	if _, err := imp.db.Exec(ctx, seriesStatement(len(b.pending)/4, imp.sourceID), b.pending...); err != nil {
+		return fmt.Errorf("indicators: store series: %w", err)
+	}
+	b.pending = b.pending[:0]
+	return nil
+}
+
+// seriesStatement inserts n series of the source, ids given.
+func seriesStatement(n int, source int64) string {
+	row := "(?, ?, ?, ?, " + strconv.FormatInt(source, 10) + ")"
+	var b strings.Builder
+	b.WriteString("INSERT INTO ind_series (id, country, indicator, scope, source_id) VALUES ")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	return b.String()
 }
 
 // insertSeries stores new series of the import's source and records their

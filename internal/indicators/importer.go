@@ -391,6 +391,12 @@ func (imp *importer) read(ctx context.Context, f *Format, body *bufio.Reader) er
 		imp.err = err
 		return err
 	}
+	if imp.rep.ErrorCount == 0 {
+		if err := imp.flushSeries(ctx); err != nil {
+			imp.err = err
+			return err
+		}
+	}
 	return nil
 }
 
