@@ -355,8 +355,9 @@ type IndicatorInfo struct {
 
 // ListIndicators returns every indicator that has values.
 func (s *Service) ListIndicators(ctx context.Context) ([]IndicatorInfo, error) {
-	rows, err := s.db.Query(ctx, `SELECT i.code, i.name, i.unit, i.definition, i.kind, v.country, COUNT(*), MIN(p.period), MAX(p.period)
-		FROM ind_indicators i JOIN ind_series v ON v.indicator = i.code JOIN ind_points p ON p.series_id = v.id
+	rows, err := s.db.Query(ctx, `SELECT i.code, i.name, i.unit, i.definition, i.kind, v.country, CAST(SUM(a.n) AS BIGINT), MIN(a.first), MAX(a.last)
+		FROM (SELECT series_id, COUNT(*) AS n, MIN(period) AS first, MAX(period) AS last FROM ind_points GROUP BY series_id) a
+		JOIN ind_series v ON v.id = a.series_id JOIN ind_indicators i ON i.code = v.indicator
 		GROUP BY i.code, i.name, i.unit, i.definition, i.kind, v.country ORDER BY i.code, v.country`)
 	if err != nil {
 		return nil, fmt.Errorf("indicators: list: %w", err)
