@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -15,26 +16,32 @@ import (
 // A source's first import can only insert, so its values are written in
 // bulk, the way each engine does it fastest through database/sql:
 //
-//   - SQLite: one multi-row INSERT of sqliteBulkRows rows, prepared once per
-//     import and re-run for every full batch (parsing a statement of 20,000
-//     placeholders costs about as much as running it), with a larger page
-//     cache and the statement journal in memory for the import's
-//     transaction (importTuning).
+//   - the batch's new series (country, indicator, scope under the source)
+//     first, in one multi-row INSERT ... RETURNING id (addSeries); a value
+//     row names its series by that id (migration 00302);
+//   - SQLite: one multi-row INSERT of sqliteBulkRows points, prepared once
+//     per import and re-run for every full batch (parsing a statement of
+//     thousands of placeholders costs about as much as running it), with a
+//     larger page cache and the statement journal in memory for the
+//     import's transaction (importTuning).
 //   - PostgreSQL: COPY of postgresBulkRows rows at a time, through pgx on
 //     the connection that holds the import's transaction (the import runs
 //     in store.WithConnTx, store.PgxConn reaches the connection): the
 //     values are part of the one transaction, all or nothing. Inside an
 //     outer transaction begun elsewhere there is no such connection, and
-//     one INSERT ... SELECT FROM unnest(arrays) per batch is used instead
-//     (eight array parameters whatever the batch size).
+//     one INSERT ... SELECT FROM unnest(arrays) per batch is used instead.
 //
 // A re-import looks each value up (putValue) to keep revisions.
 
-// sqliteBulkRows: 11 parameters a row, under SQLite's 32,766.
+// sqliteBulkRows: at most 6 parameters a point, under SQLite's 32,766.
 const sqliteBulkRows = 2000
 
 // postgresBulkRows: rows per COPY or unnest statement.
 const postgresBulkRows = 10000
+
+// seriesBulkRows: new series per INSERT (at most 4 parameters each,
+// under both engines' limits).
+const seriesBulkRows = 1000
 
 // postgresBulk is how PostgreSQL writes a batch: "copy" (falling back to
 // "unnest" without a pgx connection), or, for the benchmarks' comparison,
@@ -43,7 +50,7 @@ var postgresBulk = "copy"
 
 // importTuning are the SQLite settings of an import's connection while its
 // transaction runs, restored afterwards: a 128 MiB page cache (a large
-// import's indexes no longer spill to disk before the commit) and
+// import's pages no longer spill to disk before the commit) and
 // temporary files (the statement journal of a multi-row INSERT) in
 // memory. They change speed only, never what is stored or when it is
 // durable.
@@ -52,36 +59,26 @@ var importTuning = []struct{ pragma, value string }{
 	{"temp_store", "2"},
 }
 
-// bulkWriter holds the prepared full-batch statement of one import and
-// what it knows of the index it may set aside.
+// bulkWriter holds the prepared full-batch statements of one import.
 type bulkWriter struct {
-	full *sql.Stmt
-	args []any // the full statement's arguments, reused
-	// before is the table's size when the import began (the highest id, a
-	// cheap upper bound); dropped is set while the secondary index is set
-	// aside (SQLite, large first imports: deferIndexAfter).
-	before  int64
-	dropped bool
+	full  *sql.Stmt // points with citations or notes: six arguments a row
+	plain *sql.Stmt // points without: four
+	args  []any     // the full statements' arguments, reused
+	ids   []int64   // the batch's series ids, reused
+	// On SQLite the import's transaction holds the write lock from BEGIN
+	// (IMMEDIATE), so it numbers its new series itself (nextSeries, 0
+	// until read) and stores them seriesBulkRows at a time through one
+	// prepared statement (seriesStmt); pending are those not stored yet
+	// (flushSeries stores the rest before the transaction ends).
+	nextSeries int64
+	pending    []any // id, country, indicator, scope of each
+	seriesStmt *sql.Stmt
 }
 
-// secondaryIndexName and secondaryIndexDDL are the migration's index on ind_values(indicator,
-// country) (00300_indicators.sql; TestSecondaryIndexMatchesMigration
-// compares them). Filled row by row it is updated at as many places as
-// the file has indicators; built once at the end it is one sort.
-const (
-	secondaryIndexName = "ind_values_indicator"
-	secondaryIndexDDL  = "CREATE INDEX ind_values_indicator ON ind_values(indicator, country)"
-)
+// seriesKey names a series within the import's source.
+type seriesKey struct{ country, indicator, scope string }
 
-// deferIndexAfter: on SQLite, once a source's first import has inserted
-// this many values and more than the table held before it, the secondary
-// index is dropped inside the import's transaction and rebuilt before it
-// commits (readers never see it missing; a failed import rolls both
-// back). A small import into a large table keeps the index: rebuilding
-// it would cost more than filling it.
-const deferIndexAfter = 50000
-
-const bulkColumns = `INSERT INTO ind_values (country, indicator, scope, period, value, value_text, source_id, cite_url, note, run_id, updated_at) `
+const pointColumns = `INSERT INTO ind_points (series_id, period, value, value_text, cite_url, note, run_id) `
 
 // bulkRows is how many values one batch holds on this engine.
 func (imp *importer) bulkRows() int {
@@ -97,9 +94,6 @@ func (imp *importer) tune(ctx context.Context) (restore func(), err error) {
 	if imp.db.Dialect != store.SQLite {
 		return func() {}, nil
 	}
-	if err := imp.db.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM ind_values`).Scan(&imp.bulk.before); err != nil {
-		return nil, fmt.Errorf("indicators: size of ind_values: %w", err)
-	}
 	old := make([]string, len(importTuning))
 	for i, t := range importTuning {
 		if err := imp.db.QueryRow(ctx, "PRAGMA "+t.pragma).Scan(&old[i]); err != nil {
@@ -110,47 +104,16 @@ func (imp *importer) tune(ctx context.Context) (restore func(), err error) {
 		}
 	}
 	return func() {
-		_ = imp.rebuildIndex(ctx) // never leave it dropped in an outer transaction
 		for i, t := range importTuning {
 			_, _ = imp.db.Exec(ctx, "PRAGMA "+t.pragma+" = "+old[i])
 		}
-		if imp.bulk.full != nil {
-			imp.bulk.full.Close()
-			imp.bulk.full = nil
+		for _, st := range []**sql.Stmt{&imp.bulk.full, &imp.bulk.plain, &imp.bulk.seriesStmt} {
+			if *st != nil {
+				(*st).Close()
+				*st = nil
+			}
 		}
 	}, nil
-}
-
-// deferIndex drops the secondary index when the import has become large
-// (deferIndexAfter); rebuildIndex puts it back before the commit.
-func (imp *importer) deferIndex(ctx context.Context, n int64) error {
-	if imp.db.Dialect != store.SQLite || imp.bulk.dropped || n < deferIndexAfter || n <= imp.bulk.before {
-		return nil
-	}
-	if _, err := imp.db.Exec(ctx, "DROP INDEX "+secondaryIndexName); err != nil {
-		return err
-	}
-	imp.bulk.dropped = true
-	return nil
-}
-
-func (imp *importer) rebuildIndex(ctx context.Context) error {
-	if !imp.bulk.dropped {
-		return nil
-	}
-	// The index is sorted through temporary files, with the default page
-	// cache as the sorter's memory: a sort of millions of keys in memory
-	// would hold them all.
-	for _, p := range []string{"PRAGMA temp_store = 1", "PRAGMA cache_size = -2000"} {
-		if _, err := imp.db.Exec(ctx, p); err != nil {
-			return fmt.Errorf("indicators: %s: %w", p, err)
-		}
-	}
-	if _, err := imp.db.Exec(ctx, secondaryIndexDDL); err != nil {
-		return fmt.Errorf("indicators: rebuild %s: %w", secondaryIndexName, err)
-	}
-	imp.bulk.dropped = false
-	return nil
 }
 
 // flush hands the batched values to the writer (or, without one, writes
@@ -161,7 +124,7 @@ func (imp *importer) flush(ctx context.Context) error {
 	}
 	p := imp.pipe
 	if p == nil {
-		err := imp.writeBatch(ctx, imp.batch, imp.rep.Inserted)
+		err := imp.writeBatch(ctx, imp.batch)
 		imp.batch = imp.batch[:0]
 		if err != nil {
 			imp.err = err
@@ -172,7 +135,7 @@ func (imp *importer) flush(ctx context.Context) error {
 		imp.err = imp.stopPipe()
 		return imp.err
 	}
-	p.todo <- bulkJob{batch: imp.batch, inserted: imp.rep.Inserted}
+	p.todo <- bulkJob{batch: imp.batch}
 	select {
 	case b := <-p.free:
 		imp.batch = b
@@ -182,32 +145,187 @@ func (imp *importer) flush(ctx context.Context) error {
 	return nil
 }
 
-// writeBatch stores one batch: the countries and indicators it names
-// that are not stored yet, then its values. inserted is the import's
-// count of values once the batch is stored (deferIndex).
-func (imp *importer) writeBatch(ctx context.Context, batch []Record, inserted int64) error {
+// writeBatch stores one batch: the countries, indicators and series it
+// names that are not stored yet, then its values.
+func (imp *importer) writeBatch(ctx context.Context, batch []Record) error {
 	for i := range batch {
 		if err := imp.ensureRefs(ctx, batch[i]); err != nil {
 			return err
 		}
 	}
-	if err := imp.deferIndex(ctx, inserted); err != nil {
-		return fmt.Errorf("indicators: set index aside: %w", err)
+	ids, err := imp.addSeries(ctx, batch)
+	if err != nil {
+		return err
 	}
-	var err error
 	switch {
 	case imp.db.Dialect != store.Postgres || postgresBulk == "values":
-		err = imp.flushValues(ctx, batch)
+		err = imp.flushValues(ctx, batch, ids)
 	case postgresBulk == "copy":
-		err = imp.flushCopy(ctx, batch)
+		err = imp.flushCopy(ctx, batch, ids)
 		if errors.Is(err, store.ErrNoPgxConn) {
-			err = imp.flushUnnest(ctx, batch)
+			err = imp.flushUnnest(ctx, batch, ids)
 		}
 	default:
-		err = imp.flushUnnest(ctx, batch)
+		err = imp.flushUnnest(ctx, batch, ids)
 	}
 	if err != nil {
 		return fmt.Errorf("indicators: store values: %w", err)
+	}
+	return nil
+}
+
+// addSeries returns the series id of each record of a fresh source's
+// batch, storing the series not stored yet (a file's rows give a series'
+// values one after another: a record of the same series as the one before
+// it needs no look-up).
+func (imp *importer) addSeries(ctx context.Context, batch []Record) ([]int64, error) {
+	ids := imp.bulk.ids[:0]
+	var fresh []seriesKey
+	for i := range batch {
+		rec := &batch[i]
+		if i > 0 {
+			if prev := &batch[i-1]; prev.Country == rec.Country && prev.Indicator == rec.Indicator && prev.Scope == rec.Scope {
+				ids = append(ids, ids[i-1])
+				continue
+			}
+		}
+		k := seriesKey{rec.Country, rec.Indicator, rec.Scope}
+		id, ok := imp.series[k]
+		if !ok {
+			// Cloned: a CSV record's fields share one string with the whole line.
+			k = seriesKey{strings.Clone(k.country), strings.Clone(k.indicator), strings.Clone(k.scope)}
+			imp.series[k] = 0
+			fresh = append(fresh, k)
+		}
+		ids = append(ids, id)
+	}
+	imp.bulk.ids = ids
+	if len(fresh) == 0 {
+		return ids, nil
+	}
+	if imp.db.Dialect == store.SQLite {
+		if err := imp.numberSeries(ctx, fresh); err != nil {
+			return nil, err
+		}
+	}
+	for len(fresh) > 0 && imp.db.Dialect != store.SQLite {
+		n := min(len(fresh), seriesBulkRows)
+		if err := imp.insertSeries(ctx, fresh[:n]); err != nil {
+			return nil, err
+		}
+		fresh = fresh[n:]
+	}
+	for i := range batch {
+		if ids[i] == 0 {
+			rec := &batch[i]
+			ids[i] = imp.series[seriesKey{rec.Country, rec.Indicator, rec.Scope}]
+		}
+	}
+	return ids, nil
+}
+
+// numberSeries gives new series the next ids (SQLite) and stores every
+// full group of seriesBulkRows of those pending.
+func (imp *importer) numberSeries(ctx context.Context, fresh []seriesKey) error {
+	b := &imp.bulk
+	if b.nextSeries == 0 {
+		var maxID, seq sql.NullInt64
+		if err := imp.db.QueryRow(ctx, `SELECT MAX(id) FROM ind_series`).Scan(&maxID); err != nil {
+			return fmt.Errorf("indicators: number series: %w", err)
+		}
+		// AUTOINCREMENT never gives an id again: sqlite_sequence has the highest given.
+		err := imp.db.QueryRow(ctx, `SELECT seq FROM sqlite_sequence WHERE name = 'ind_series'`).Scan(&seq)
+		if err != nil && !store.IsNoRows(err) {
+			return fmt.Errorf("indicators: number series: %w", err)
+		}
+		b.nextSeries = max(maxID.Int64, seq.Int64) + 1
+	}
+	for _, k := range fresh {
+		imp.series[k] = b.nextSeries
+		b.pending = append(b.pending, b.nextSeries, k.country, k.indicator, k.scope)
+		b.nextSeries++
+	}
+	for len(b.pending) >= 4*seriesBulkRows {
+		if b.seriesStmt == nil {
+			st, err := imp.db.Prepare(ctx, seriesStatement(seriesBulkRows, imp.sourceID))
+			if err != nil {
+				return fmt.Errorf("indicators: store series: %w", err)
+			}
+			b.seriesStmt = st
+		}
+		if _, err := b.seriesStmt.ExecContext(ctx, b.pending[:4*seriesBulkRows]...); err != nil {
+			return fmt.Errorf("indicators: store series: %w", err)
+		}
+		b.pending = append(b.pending[:0], b.pending[4*seriesBulkRows:]...)
+	}
+	return nil
+}
+
+// flushSeries stores the series numbered but not stored yet; it runs
+// once the values are written, before the transaction ends.
+func (imp *importer) flushSeries(ctx context.Context) error {
+	b := &imp.bulk
+	if len(b.pending) == 0 {
+		return nil
+	}
+	if _, err := imp.db.Exec(ctx, seriesStatement(len(b.pending)/4, imp.sourceID), b.pending...); err != nil {
+		return fmt.Errorf("indicators: store series: %w", err)
+	}
+	b.pending = b.pending[:0]
+	return nil
+}
+
+// seriesStatement inserts n series of the source, ids given.
+func seriesStatement(n int, source int64) string {
+	row := "(?, ?, ?, ?, " + strconv.FormatInt(source, 10) + ")"
+	var b strings.Builder
+	b.WriteString("INSERT INTO ind_series (id, country, indicator, scope, source_id) VALUES ")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	return b.String()
+}
+
+// insertSeries stores new series of the import's source and records their
+// ids.
+func (imp *importer) insertSeries(ctx context.Context, keys []seriesKey) error {
+	var b strings.Builder
+	b.WriteString("INSERT INTO ind_series (country, indicator, scope, source_id) VALUES ")
+	args := make([]any, 0, 3*len(keys))
+	src := strconv.FormatInt(imp.sourceID, 10)
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, " + src + ")")
+		args = append(args, k.country, k.indicator, k.scope)
+	}
+	b.WriteString(" RETURNING id, country, indicator, scope")
+	rows, err := imp.db.Query(ctx, b.String(), args...)
+	if err != nil {
+		return fmt.Errorf("indicators: store series: %w", err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var (
+			id int64
+			k  seriesKey
+		)
+		if err := rows.Scan(&id, &k.country, &k.indicator, &k.scope); err != nil {
+			return fmt.Errorf("indicators: store series: %w", err)
+		}
+		imp.series[k] = id
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("indicators: store series: %w", err)
+	}
+	if n != len(keys) {
+		return fmt.Errorf("indicators: store series: %d of %d stored", n, len(keys))
 	}
 	return nil
 }
@@ -228,9 +346,8 @@ type bulkPipe struct {
 // bulkJob is a batch to store, or, with ack, a barrier closed once every
 // batch before it is stored.
 type bulkJob struct {
-	batch    []Record
-	inserted int64
-	ack      chan struct{}
+	batch []Record
+	ack   chan struct{}
 }
 
 // startPipe starts the writer.
@@ -245,7 +362,7 @@ func (imp *importer) startPipe(ctx context.Context) {
 				continue
 			}
 			if p.err == nil {
-				if err := imp.writeBatch(ctx, job.batch, job.inserted); err != nil {
+				if err := imp.writeBatch(ctx, job.batch); err != nil {
 					p.err = err
 					p.failed.Store(true)
 				}
@@ -288,52 +405,71 @@ func (imp *importer) stopPipe() error {
 	return p.err
 }
 
-// flushValues is SQLite's multi-row INSERT; a full batch re-runs the
-// statement prepared for the import, with the source, run and time
-// written into it (eight arguments a row rather than eleven: binding is
-// a sixth of the import's time), the last (short) one is written out.
-func (imp *importer) flushValues(ctx context.Context, batch []Record) error {
+// flushValues is SQLite's multi-row INSERT; a full batch re-runs a
+// statement prepared for the import, with the run written into it, and
+// without the citation and note columns when the batch has none (four
+// arguments a row rather than six: binding is a large share of the
+// import's time); the last (short) batch is written out.
+func (imp *importer) flushValues(ctx context.Context, batch []Record, ids []int64) error {
 	n := len(batch)
-	if n == sqliteBulkRows {
-		if imp.bulk.full == nil {
-			st, err := imp.db.Prepare(ctx, fullStatement(n, imp.sourceID, imp.runID, store.FormatTime(imp.now())))
-			if err != nil {
-				return err
-			}
-			imp.bulk.full = st
+	plain := true
+	for i := range batch {
+		if batch[i].CiteURL != "" || batch[i].Note != "" {
+			plain = false
+			break
 		}
-		args := imp.bulk.args[:0]
-		for _, rec := range batch {
-			var v any
-			if !rec.IsText {
-				v = rec.Value
-			}
-			args = append(args, rec.Country, rec.Indicator, rec.Scope, rec.Period, v, rec.Text, rec.CiteURL, rec.Note)
+	}
+	if n < sqliteBulkRows {
+		args := make([]any, 0, n*6)
+		for i := range batch {
+			rec := &batch[i]
+			args = append(args, ids[i], rec.Period, numberArg(rec), rec.Text, rec.CiteURL, rec.Note)
 		}
-		imp.bulk.args = args
-		_, err := imp.bulk.full.ExecContext(ctx, args...)
+		_, err := imp.db.Exec(ctx, pointsStatement(n, false, imp.runID), args...)
 		return err
 	}
-	args := make([]any, 0, n*11)
-	now := store.FormatTime(imp.now())
-	for _, rec := range batch {
-		var v any
-		if !rec.IsText {
-			v = rec.Value
-		}
-		args = append(args, rec.Country, rec.Indicator, rec.Scope, rec.Period, v, rec.Text, imp.sourceID, rec.CiteURL, rec.Note, imp.runID, now)
+	st := &imp.bulk.full
+	if plain {
+		st = &imp.bulk.plain
 	}
-	_, err := imp.db.Exec(ctx, valuesStatement(n), args...)
+	if *st == nil {
+		prepared, err := imp.db.Prepare(ctx, pointsStatement(n, plain, imp.runID))
+		if err != nil {
+			return err
+		}
+		*st = prepared
+	}
+	args := imp.bulk.args[:0]
+	for i := range batch {
+		rec := &batch[i]
+		args = append(args, ids[i], rec.Period, numberArg(rec), rec.Text)
+		if !plain {
+			args = append(args, rec.CiteURL, rec.Note)
+		}
+	}
+	imp.bulk.args = args
+	_, err := (*st).ExecContext(ctx, args...)
 	return err
 }
 
-// fullStatement is an INSERT of n rows of eight placeholders, the source,
-// run and time (store.FormatTime: no quote) written in.
-func fullStatement(n int, source, run int64, now string) string {
-	row := fmt.Sprintf("(?, ?, ?, ?, ?, ?, %d, ?, ?, %d, '%s')", source, run, now)
+// numberArg is a record's number as a statement argument (NULL for text).
+func numberArg(rec *Record) any {
+	if rec.IsText {
+		return nil
+	}
+	return rec.Value
+}
+
+// pointsStatement is an INSERT of n points, the run written in; plain
+// writes empty citations and notes.
+func pointsStatement(n int, plain bool, run int64) string {
+	row := fmt.Sprintf("(?, ?, ?, ?, ?, ?, %d)", run)
+	if plain {
+		row = fmt.Sprintf("(?, ?, ?, ?, '', '', %d)", run)
+	}
 	var b strings.Builder
-	b.Grow(len(bulkColumns) + 8 + n*(len(row)+2))
-	b.WriteString(bulkColumns)
+	b.Grow(len(pointColumns) + 8 + n*(len(row)+2))
+	b.WriteString(pointColumns)
 	b.WriteString("VALUES ")
 	for i := range n {
 		if i > 0 {
@@ -344,53 +480,36 @@ func fullStatement(n int, source, run int64, now string) string {
 	return b.String()
 }
 
-// valuesStatement is an INSERT of n rows of placeholders.
-func valuesStatement(n int) string {
-	var b strings.Builder
-	b.Grow(len(bulkColumns) + 8 + n*36)
-	b.WriteString(bulkColumns)
-	b.WriteString("VALUES ")
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-	}
-	return b.String()
-}
-
-// unnestStatement inserts one row per element of eight arrays; the source,
-// run and time are the same for every row.
-const unnestStatement = bulkColumns + `SELECT c, i, s, p, v, t, $7, u, n, $10, $11
-	FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::text[], $8::text[], $9::text[]) AS b(c, i, s, p, v, t, u, n)`
+// unnestStatement inserts one point per element of six arrays; the run is
+// the same for every row.
+const unnestStatement = pointColumns + `SELECT s, p, v, t, u, n, $7
+	FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::text[], $5::text[], $6::text[]) AS b(s, p, v, t, u, n)`
 
 // flushUnnest is PostgreSQL's bulk insert.
-func (imp *importer) flushUnnest(ctx context.Context, batch []Record) error {
+func (imp *importer) flushUnnest(ctx context.Context, batch []Record, ids []int64) error {
 	n := len(batch)
-	country, ind, scope, period := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	text, cite, note := make([]string, n), make([]string, n), make([]string, n)
+	period, text, cite, note := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	val := make([]*float64, n)
 	for k, rec := range batch {
-		country[k], ind[k], scope[k], period[k] = rec.Country, rec.Indicator, rec.Scope, rec.Period
-		text[k], cite[k], note[k] = rec.Text, rec.CiteURL, rec.Note
+		period[k], text[k], cite[k], note[k] = rec.Period, rec.Text, rec.CiteURL, rec.Note
 		if !rec.IsText {
 			v := rec.Value
 			val[k] = &v
 		}
 	}
-	_, err := imp.db.Exec(ctx, unnestStatement, country, ind, scope, period, val, text, imp.sourceID, cite, note, imp.runID, store.FormatTime(imp.now()))
+	_, err := imp.db.Exec(ctx, unnestStatement, ids, period, val, text, cite, note, imp.runID)
 	return err
 }
 
-// copyColumns are ind_values' columns in the order copyRows gives them.
-var copyColumns = []string{"country", "indicator", "scope", "period", "value", "value_text", "source_id", "cite_url", "note", "run_id", "updated_at"}
+// copyColumns are ind_points' columns in the order copyRows gives them.
+var copyColumns = []string{"series_id", "period", "value", "value_text", "cite_url", "note", "run_id"}
 
 // flushCopy is PostgreSQL's COPY of the batch, on the connection of the
 // import's transaction.
-func (imp *importer) flushCopy(ctx context.Context, batch []Record) error {
-	src := &copyRows{batch: batch, source: imp.sourceID, run: imp.runID, now: store.FormatTime(imp.now()), row: make([]any, len(copyColumns)), next: -1}
+func (imp *importer) flushCopy(ctx context.Context, batch []Record, ids []int64) error {
+	src := &copyRows{batch: batch, ids: ids, run: imp.runID, row: make([]any, len(copyColumns)), next: -1}
 	return store.PgxConn(ctx, func(c *pgx.Conn) error {
-		_, err := c.CopyFrom(ctx, pgx.Identifier{"ind_values"}, copyColumns, src)
+		_, err := c.CopyFrom(ctx, pgx.Identifier{"ind_points"}, copyColumns, src)
 		return err
 	})
 }
@@ -398,23 +517,19 @@ func (imp *importer) flushCopy(ctx context.Context, batch []Record) error {
 // copyRows is a batch as pgx.CopyFromSource; one row slice is reused (pgx
 // encodes each row before it asks for the next).
 type copyRows struct {
-	batch       []Record
-	source, run int64
-	now         string
-	row         []any
-	next        int
+	batch []Record
+	ids   []int64
+	run   int64
+	row   []any
+	next  int
 }
 
 func (r *copyRows) Next() bool { r.next++; return r.next < len(r.batch) }
 
 func (r *copyRows) Values() ([]any, error) {
 	rec := &r.batch[r.next]
-	var v any
-	if !rec.IsText {
-		v = rec.Value
-	}
-	r.row[0], r.row[1], r.row[2], r.row[3], r.row[4], r.row[5] = rec.Country, rec.Indicator, rec.Scope, rec.Period, v, rec.Text
-	r.row[6], r.row[7], r.row[8], r.row[9], r.row[10] = r.source, rec.CiteURL, rec.Note, r.run, r.now
+	r.row[0], r.row[1], r.row[2], r.row[3] = r.ids[r.next], rec.Period, numberArg(rec), rec.Text
+	r.row[4], r.row[5], r.row[6] = rec.CiteURL, rec.Note, r.run
 	return r.row, nil
 }
 

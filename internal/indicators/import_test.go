@@ -213,7 +213,7 @@ func TestImportersAgreeWithMakeLong(t *testing.T) {
 		FROM ind_values l JOIN ind_sources sl ON sl.id = l.source_id AND sl.skey LIKE 'long-csv:%'
 		LEFT JOIN ind_values o ON o.country = l.country AND o.indicator = l.indicator AND o.period = l.period AND o.scope = l.scope AND o.source_id <> l.source_id
 		LEFT JOIN ind_sources so ON so.id = o.source_id AND so.skey <> 'owid:owid-cpi-2018.csv'
-		WHERE so.skey IS NOT NULL OR o.id IS NULL`)
+		WHERE so.skey IS NOT NULL OR o.source_id IS NULL`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -196,7 +196,7 @@ func (s *Service) importFile(ctx context.Context, opt Options) (*Report, error) 
 	}
 	rep := &Report{Format: f.Name, File: opt.Name}
 	imp := &importer{db: s.db, now: s.now, rep: rep, all: opt.AllCountries, seen: map[uint64]int{}, seed: maphash.MakeSeed(),
-		countries: map[string]bool{}, indicators: map[string]bool{}}
+		countries: map[string]bool{}, indicators: map[string]bool{}, series: map[seriesKey]int64{}}
 	src, keep := sourceFor(f, opt)
 	imp.publisher = src.Publisher
 	if opt.DryRun {
@@ -331,9 +331,6 @@ func (imp *importer) store(ctx context.Context, f *Format, src Source, keep bool
 		return err
 	}
 	rep.SHA256 = hex.EncodeToString(in.hasher.Sum(nil))
-	if err := imp.rebuildIndex(ctx); err != nil {
-		return err
-	}
 	if err := imp.finish(ctx); err != nil {
 		return err
 	}
@@ -360,7 +357,7 @@ func (imp *importer) begin(ctx context.Context, src Source, keep bool, format, n
 	// A source's first import can only insert: skip the look-up per
 	// value (duplicates within the file are caught by imp.seen).
 	var one int
-	switch err := db.QueryRow(ctx, `SELECT 1 FROM ind_values WHERE source_id = ? LIMIT 1`, sid).Scan(&one); {
+	switch err := db.QueryRow(ctx, `SELECT 1 FROM ind_series WHERE source_id = ? LIMIT 1`, sid).Scan(&one); {
 	case store.IsNoRows(err):
 		imp.fresh = true
 	case err != nil:
@@ -393,6 +390,12 @@ func (imp *importer) read(ctx context.Context, f *Format, body *bufio.Reader) er
 	if err := imp.stopPipe(); err != nil {
 		imp.err = err
 		return err
+	}
+	if imp.rep.ErrorCount == 0 {
+		if err := imp.flushSeries(ctx); err != nil {
+			imp.err = err
+			return err
+		}
 	}
 	return nil
 }
@@ -449,9 +452,10 @@ type importer struct {
 	seed       maphash.Seed
 	countries  map[string]bool
 	indicators map[string]bool
-	err        error // a database error stops the import
-	thousands  int   // cells whose thousands separators were removed
-	fresh      bool  // the source has no stored values yet: insert only
+	series     map[seriesKey]int64 // the source's series stored so far, by key
+	err        error               // a database error stops the import
+	thousands  int                 // cells whose thousands separators were removed
+	fresh      bool                // the source has no stored values yet: insert only
 	batch      []Record
 	rowKeyed   bool // the format itself guarantees one value per key
 	publisher  string
@@ -503,7 +507,12 @@ func (imp *importer) emit(ctx context.Context, rec Record) error {
 		imp.err = err
 		return err
 	}
-	res, err := putValue(ctx, imp.db, imp.sourceID, imp.runID, store.FormatTime(imp.now()), rec)
+	sid, err := imp.seriesID(ctx, rec)
+	if err != nil {
+		imp.err = err
+		return err
+	}
+	res, err := putValue(ctx, imp.db, sid, imp.runID, store.FormatTime(imp.now()), rec)
 	if err != nil {
 		imp.err = err
 		return err

@@ -73,11 +73,31 @@ const (
 	updated
 )
 
-// putValue inserts a value, or updates it keeping the earlier value as a
-// revision. A value equal to the stored one changes nothing.
-func putValue(ctx context.Context, db *store.DB, sourceID, runID int64, now string, rec Record) (putResult, error) {
+// seriesID returns the id of rec's series under the import's source,
+// storing the series when it is new.
+func (imp *importer) seriesID(ctx context.Context, rec Record) (int64, error) {
+	k := seriesKey{rec.Country, rec.Indicator, rec.Scope}
+	if id, ok := imp.series[k]; ok {
+		return id, nil
+	}
+	var id int64
+	err := imp.db.QueryRow(ctx, `SELECT id FROM ind_series WHERE country = ? AND indicator = ? AND scope = ? AND source_id = ?`,
+		k.country, k.indicator, k.scope, imp.sourceID).Scan(&id)
+	if store.IsNoRows(err) {
+		err = imp.db.QueryRow(ctx, `INSERT INTO ind_series (country, indicator, scope, source_id) VALUES (?, ?, ?, ?) RETURNING id`,
+			k.country, k.indicator, k.scope, imp.sourceID).Scan(&id)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("indicators: series %s %s %s: %w", rec.Country, rec.Indicator, rec.Scope, err)
+	}
+	imp.series[seriesKey{strings.Clone(k.country), strings.Clone(k.indicator), strings.Clone(k.scope)}] = id
+	return id, nil
+}
+
+// putValue inserts a value of a series, or updates it keeping the earlier
+// value as a revision. A value equal to the stored one changes nothing.
+func putValue(ctx context.Context, db *store.DB, seriesID, runID int64, now string, rec Record) (putResult, error) {
 	var (
-		id      int64
 		old     sql.NullFloat64
 		oldText string
 		oldRun  int64
@@ -86,14 +106,13 @@ func putValue(ctx context.Context, db *store.DB, sourceID, runID int64, now stri
 	if !rec.IsText {
 		newVal = rec.Value
 	}
-	err := db.QueryRow(ctx, `SELECT id, value, value_text, run_id FROM ind_values
-		WHERE country = ? AND indicator = ? AND scope = ? AND period = ? AND source_id = ?`,
-		rec.Country, rec.Indicator, rec.Scope, rec.Period, sourceID).Scan(&id, &old, &oldText, &oldRun)
+	err := db.QueryRow(ctx, `SELECT value, value_text, run_id FROM ind_points WHERE series_id = ? AND period = ?`,
+		seriesID, rec.Period).Scan(&old, &oldText, &oldRun)
 	switch {
 	case store.IsNoRows(err):
-		_, err := db.Exec(ctx, `INSERT INTO ind_values (country, indicator, scope, period, value, value_text, source_id, cite_url, note, run_id, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			rec.Country, rec.Indicator, rec.Scope, rec.Period, newVal, rec.Text, sourceID, rec.CiteURL, rec.Note, runID, now)
+		_, err := db.Exec(ctx, `INSERT INTO ind_points (series_id, period, value, value_text, cite_url, note, run_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			seriesID, rec.Period, newVal, rec.Text, rec.CiteURL, rec.Note, runID)
 		if err != nil {
 			return 0, fmt.Errorf("indicators: store %s %s %s: %w", rec.Country, rec.Indicator, rec.Period, err)
 		}
@@ -109,8 +128,8 @@ func putValue(ctx context.Context, db *store.DB, sourceID, runID int64, now stri
 	}
 	if same {
 		// Keep notes and citations current without making a revision.
-		if _, err := db.Exec(ctx, `UPDATE ind_values SET cite_url = ?, note = ? WHERE id = ? AND (cite_url <> ? OR note <> ?)`,
-			rec.CiteURL, rec.Note, id, rec.CiteURL, rec.Note); err != nil {
+		if _, err := db.Exec(ctx, `UPDATE ind_points SET cite_url = ?, note = ? WHERE series_id = ? AND period = ? AND (cite_url <> ? OR note <> ?)`,
+			rec.CiteURL, rec.Note, seriesID, rec.Period, rec.CiteURL, rec.Note); err != nil {
 			return 0, fmt.Errorf("indicators: refresh %s %s %s: %w", rec.Country, rec.Indicator, rec.Period, err)
 		}
 		return unchanged, nil
@@ -119,12 +138,12 @@ func putValue(ctx context.Context, db *store.DB, sourceID, runID int64, now stri
 	if old.Valid {
 		oldVal = old.Float64
 	}
-	if _, err := db.Exec(ctx, `INSERT INTO ind_revisions (value_id, old_value, old_text, old_run_id, new_value, new_text, new_run_id, revised_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, oldVal, oldText, oldRun, newVal, rec.Text, runID, now); err != nil {
+	if _, err := db.Exec(ctx, `INSERT INTO ind_revisions (series_id, period, old_value, old_text, old_run_id, new_value, new_text, new_run_id, revised_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, seriesID, rec.Period, oldVal, oldText, oldRun, newVal, rec.Text, runID, now); err != nil {
 		return 0, fmt.Errorf("indicators: keep revision of %s %s %s: %w", rec.Country, rec.Indicator, rec.Period, err)
 	}
-	if _, err := db.Exec(ctx, `UPDATE ind_values SET value = ?, value_text = ?, cite_url = ?, note = ?, run_id = ?, updated_at = ? WHERE id = ?`,
-		newVal, rec.Text, rec.CiteURL, rec.Note, runID, now, id); err != nil {
+	if _, err := db.Exec(ctx, `UPDATE ind_points SET value = ?, value_text = ?, cite_url = ?, note = ?, run_id = ? WHERE series_id = ? AND period = ?`,
+		newVal, rec.Text, rec.CiteURL, rec.Note, runID, seriesID, rec.Period); err != nil {
 		return 0, fmt.Errorf("indicators: update %s %s %s: %w", rec.Country, rec.Indicator, rec.Period, err)
 	}
 	return updated, nil
@@ -197,8 +216,8 @@ type SeriesFilter struct {
 // scope, frequency), each period showing its highest-priority source and
 // listing the others.
 func (s *Service) LoadSeries(ctx context.Context, f SeriesFilter) ([]Series, error) {
-	q := `SELECT v.id, v.country, v.indicator, v.scope, v.period, v.value, v.value_text, s.skey, s.priority, v.cite_url, v.note
-		FROM ind_values v JOIN ind_sources s ON s.id = v.source_id WHERE 1=1`
+	q := `SELECT v.country, v.indicator, v.scope, p.period, p.value, p.value_text, s.skey, s.priority, p.cite_url, p.note
+		FROM ind_series v JOIN ind_points p ON p.series_id = v.id JOIN ind_sources s ON s.id = v.source_id WHERE 1=1`
 	var args []any
 	if f.Country != "" {
 		q += ` AND v.country = ?`
@@ -212,7 +231,7 @@ func (s *Service) LoadSeries(ctx context.Context, f SeriesFilter) ([]Series, err
 		q += ` AND v.scope = ?`
 		args = append(args, *f.Scope)
 	}
-	q += ` ORDER BY v.country, v.indicator, v.scope, v.period, s.priority, s.skey`
+	q += ` ORDER BY v.country, v.indicator, v.scope, p.period, s.priority, s.skey`
 	rows, err := s.db.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("indicators: load series: %w", err)
@@ -227,13 +246,12 @@ func (s *Service) LoadSeries(ctx context.Context, f SeriesFilter) ([]Series, err
 	var all []pending
 	for rows.Next() {
 		var (
-			id                                int64
 			country, ind, scope, period, text string
 			skey, cite, note                  string
 			prio                              int
 			val                               sql.NullFloat64
 		)
-		if err := rows.Scan(&id, &country, &ind, &scope, &period, &val, &text, &skey, &prio, &cite, &note); err != nil {
+		if err := rows.Scan(&country, &ind, &scope, &period, &val, &text, &skey, &prio, &cite, &note); err != nil {
 			return nil, fmt.Errorf("indicators: load series: %w", err)
 		}
 		freq := PeriodFrequency(period)
@@ -278,8 +296,8 @@ func (s *Service) LoadSeries(ctx context.Context, f SeriesFilter) ([]Series, err
 }
 
 func (s *Service) attachRevisions(ctx context.Context, byKey map[string]*Series, f SeriesFilter) error {
-	q := `SELECT v.country, v.indicator, v.scope, v.period, s.skey, r.old_value, r.old_text, r.new_value, r.revised_at
-		FROM ind_revisions r JOIN ind_values v ON v.id = r.value_id JOIN ind_sources s ON s.id = v.source_id WHERE 1=1`
+	q := `SELECT v.country, v.indicator, v.scope, r.period, s.skey, r.old_value, r.old_text, r.new_value, r.revised_at
+		FROM ind_revisions r JOIN ind_series v ON v.id = r.series_id JOIN ind_sources s ON s.id = v.source_id WHERE 1=1`
 	var args []any
 	if f.Country != "" {
 		q += ` AND v.country = ?`
@@ -337,8 +355,9 @@ type IndicatorInfo struct {
 
 // ListIndicators returns every indicator that has values.
 func (s *Service) ListIndicators(ctx context.Context) ([]IndicatorInfo, error) {
-	rows, err := s.db.Query(ctx, `SELECT i.code, i.name, i.unit, i.definition, i.kind, v.country, COUNT(*), MIN(v.period), MAX(v.period)
-		FROM ind_indicators i JOIN ind_values v ON v.indicator = i.code
+	rows, err := s.db.Query(ctx, `SELECT i.code, i.name, i.unit, i.definition, i.kind, v.country, CAST(SUM(a.n) AS BIGINT), MIN(a.first), MAX(a.last)
+		FROM (SELECT series_id, COUNT(*) AS n, MIN(period) AS first, MAX(period) AS last FROM ind_points GROUP BY series_id) a
+		JOIN ind_series v ON v.id = a.series_id JOIN ind_indicators i ON i.code = v.indicator
 		GROUP BY i.code, i.name, i.unit, i.definition, i.kind, v.country ORDER BY i.code, v.country`)
 	if err != nil {
 		return nil, fmt.Errorf("indicators: list: %w", err)
@@ -416,7 +435,7 @@ func (s *Service) SourcesByKey(ctx context.Context) (map[string]Source, error) {
 // ListCountries returns the countries that have values, focus countries
 // first.
 func (s *Service) ListCountries(ctx context.Context) ([]Country, error) {
-	rows, err := s.db.Query(ctx, `SELECT code, name, kind FROM ind_countries c WHERE EXISTS (SELECT 1 FROM ind_values v WHERE v.country = c.code) ORDER BY code`)
+	rows, err := s.db.Query(ctx, `SELECT code, name, kind FROM ind_countries c WHERE EXISTS (SELECT 1 FROM ind_series v JOIN ind_points p ON p.series_id = v.id WHERE v.country = c.code) ORDER BY code`)
 	if err != nil {
 		return nil, fmt.Errorf("indicators: list countries: %w", err)
 	}
