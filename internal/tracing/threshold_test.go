@@ -1,6 +1,13 @@
 package tracing
 
-import "testing"
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"testing"
+
+	"github.com/amparo-project/amparo/internal/identity"
+)
 
 // TestF1Threshold checks the threshold chosen for F1 on samples of known
 // posteriors: with F* the best expected F1, the chosen threshold is about
@@ -49,5 +56,41 @@ func TestF1Threshold(t *testing.T) {
 				t.Errorf("expected F1 %.3f out of [0, 1]", f)
 			}
 		})
+	}
+}
+
+// TestFallbackKeepsHalf: the calibrated defaults a failed fit falls back to
+// were set on other data, so their posteriors do not choose this set's
+// threshold (dedupe and link keep 0.5); the same model, taken as fitted,
+// does choose one.
+func TestFallbackKeepsHalf(t *testing.T) {
+	given := []string{"Juan", "José", "María", "Ana", "Luis", "Rosa"}
+	surnames := []string{"García", "López", "Pérez", "Cruz", "Reyes", "Mejía", "Flores", "Castillo"}
+	var recs []Record
+	for i := 0; i < 3000; i++ {
+		// Namesakes on purpose: few names, dates from one year.
+		p := identity.Person{GivenNames: given[i%len(given)], Surname1: surnames[(i/7)%len(surnames)],
+			BirthDate: fmt.Sprintf("2010-%02d-%02d", 1+i%12, 1+(i/12)%28)}
+		if i%3 == 0 {
+			p.BirthDate = ""
+		}
+		recs = append(recs, Record{ID: strconv.Itoa(i), Person: p})
+	}
+	fs, err := prepare(context.Background(), recs, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bl := buildBlocks(fs, 300)
+	m := calibratedDefault(fs, len(fs)-1)
+	if _, f := dedupeThreshold(bl, fs, m, len(fs)); f <= 0 {
+		t.Fatalf("taken as fitted, the model chose no threshold (expected F1 %v)", f)
+	}
+	m.Fallback = "fitted 28.5 other records per person"
+	if th, f := dedupeThreshold(bl, fs, m, len(fs)); th != autoMaxThreshold || f != 0 {
+		t.Errorf("dedupe with a fallback model: threshold %.2f (expected F1 %v), want 0.5 unchosen", th, f)
+	}
+	ix := NewIndex(recs[:500], m)
+	if th, f := linkThreshold(ix, fs[:100], m); th != autoMaxThreshold || f != 0 {
+		t.Errorf("link with a fallback model: threshold %.2f (expected F1 %v), want 0.5 unchosen", th, f)
 	}
 }
