@@ -107,7 +107,7 @@ func (p *Page) Msg(msg string) string { return p.s.problemText(p.Lang, msg) }
 func (p *Page) ErrMsg(msg string) string {
 	rest, ok := strings.CutPrefix(msg, "invalid: ")
 	if !ok {
-		return p.s.problemText(p.Lang, msg)
+		return p.s.problemText(p.Lang, keyedTail(msg))
 	}
 	// Problems are joined by "; ", which a problem may hold itself ("its
 	// content is %s; accepted: ..."): a piece that completes the previous
@@ -135,6 +135,22 @@ func (p *Page) ErrMsg(msg string) string {
 		}
 	}
 	return p.s.translate(p.Lang, "error.422") + ": " + strings.Join(parts, "; ")
+}
+
+// keyedTail is the part of a wrapped error that has words of its own:
+// "legal: decline referral 4: referral 4 is accepted, not awaiting an
+// answer" is shown by its last part's key, the wrapping being the
+// server's account of where it happened. msg itself when no part has a key.
+func keyedTail(msg string) string {
+	for rest := msg; ; {
+		if _, _, known := problemKey(rest); known {
+			return rest
+		}
+		var found bool
+		if _, rest, found = strings.Cut(rest, ": "); !found {
+			return msg
+		}
+	}
 }
 
 // Can reports whether the viewer holds perm, for showing or hiding links.

@@ -396,6 +396,9 @@ func TestErrorPageInSpanish(t *testing.T) {
 	if status != http.StatusNotFound || !strings.Contains(body, "No existe esa página o registro") {
 		t.Errorf("404 in Spanish: %d, lacks its sentence", status)
 	}
+	if !strings.Contains(body, "<title>404 No encontrado · Amparo</title>") {
+		t.Errorf("the Spanish 404's title is not in Spanish: %s", body[strings.Index(body, "<title>"):strings.Index(body, "</title>")])
+	}
 	p := &Page{Lang: "es", s: env.srv.kit}
 	cases := []struct{ msg, want string }{
 		{"invalid: encountered_at: is in the future", "No válido: encountered_at: Está en el futuro."},
@@ -404,6 +407,11 @@ func TestErrorPageInSpanish(t *testing.T) {
 			"No válido: file: su contenido es text/html; se aceptan: PDF, PNG, JPEG, texto simple; title: una tarea necesita un título"},
 		{"case 4 already has an open referral", "el caso 4 ya tiene una derivación abierta"},
 		{"an unkeyed message stays as it is", "an unkeyed message stays as it is"},
+		// A wrapped refusal is shown by the part that has words.
+		{"legal: decline referral 4: referral 4 is accepted, not awaiting an answer", "la derivación 4 está aceptada: con representación, no espera respuesta"},
+		{"request 40 is already closed", "la solicitud 40 ya está cerrada"},
+		{"candidate 7 was already rejected", "el candidato 7 ya estaba rechazado"},
+		{"tracing: decide: candidate 7 was decided by someone else meanwhile", "otra persona decidió sobre el candidato 7 mientras tanto"},
 	}
 	for _, c := range cases {
 		if got := p.ErrMsg(c.msg); got != c.want {
