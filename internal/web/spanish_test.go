@@ -411,6 +411,7 @@ func TestErrorPageInSpanish(t *testing.T) {
 		{"legal: decline referral 4: referral 4 is accepted, not awaiting an answer", "la derivación 4 está aceptada: con representación, no espera respuesta"},
 		{"request 40 is already closed", "la solicitud 40 ya está cerrada"},
 		{"candidate 7 was already rejected", "el candidato 7 ya estaba rechazado"},
+		{"custody: place case 3: the facility is not open", "El centro no está abierto: elija otro."},
 		{"tracing: decide: candidate 7 was decided by someone else meanwhile", "otra persona decidió sobre el candidato 7 mientras tanto"},
 	}
 	for _, c := range cases {
