@@ -24,7 +24,7 @@ func TestEmptyPagesSayEmpty(t *testing.T) {
 	id := regexp.MustCompile(`^<table[^>]*?(?:id|class)="([^"]*)"`)
 	// Pages linked from others, not from the navigation: a role that may
 	// not see one is answered 403, and that is all to check there.
-	more := []string{"/cases/new", "/sponsors/flagged", "/indicators/flows", "/indicators/projections",
+	more := []string{"/cases/new", "/sponsors/flagged", "/indicators/flows", "/indicators/projections", "/indicators/projections.csv",
 		"/indicators/sources", "/indicators/forecast", "/legal/providers", "/aid/facts", "/tracing/new",
 		"/tracing/search", "/tracing/duplicates", "/account"}
 	for _, role := range auth.Roles {
