@@ -244,7 +244,7 @@ func (h *legalHandlers) handleScreeningSave(w http.ResponseWriter, r *http.Reque
 	h.screeningAnswer(w, r, id, err, func(v *screeningView, fields []errs.FieldError) {
 		v.Answers, v.Notes = in.Answers, in.Notes
 		for _, f := range fields {
-			v.Problems[strings.TrimPrefix(f.Field, "answers.")] = f.Problem
+			v.Problems[strings.TrimPrefix(f.Field, "answers.")] = h.problemText(langOf(r), f.Problem)
 		}
 	})
 }
@@ -362,7 +362,7 @@ func (h *legalHandlers) renderQueue(w http.ResponseWriter, r *http.Request, stat
 		}
 	}
 	for _, f := range errs.Fields(refused) {
-		v.Problem = f.Problem
+		v.Problem = h.problemText(lang, f.Problem)
 	}
 	h.render(w, r, status, "legal_queue", v)
 }
