@@ -108,6 +108,7 @@ var msgArgKeys = map[string][]string{
 	"children.msg.release_services":     {"", "children.msg.with."},
 	"legal.msg.case_not_repatriated":    {"", "children.state."},
 	"aid.msg.evidence_n_is_already_x":   {"", "aid.evstatus."},
+	"core.msg.role_may_not":             {"role."},
 	"tracing.msg.candidate_was_already": {"", "tracing.cand_was."},
 }
 
