@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -259,7 +260,12 @@ func (h *legalHandlers) screeningAnswer(w http.ResponseWriter, r *http.Request, 
 		http.Redirect(w, r, "/cases/"+strconv.FormatInt(id, 10)+"/screening", http.StatusSeeOther)
 		return
 	}
-	fields := errs.Fields(err)
+	fields, status := errs.Fields(err), http.StatusUnprocessableEntity
+	if fields == nil && errors.Is(err, errs.ErrConflict) {
+		// Refused in the record's present state (a hearing before the
+		// notice to appear): the page again too, the refusal above the form.
+		fields, status = []errs.FieldError{{Problem: keyedTail(err.Error())}}, http.StatusConflict
+	}
 	if fields == nil {
 		h.domainError(w, r, err)
 		return
@@ -270,7 +276,7 @@ func (h *legalHandlers) screeningAnswer(w http.ResponseWriter, r *http.Request, 
 		return
 	}
 	refill(v, fields)
-	h.render(w, r, http.StatusUnprocessableEntity, "legal_screening", v)
+	h.render(w, r, status, "legal_screening", v)
 }
 
 func (h *legalHandlers) handleReferPage(w http.ResponseWriter, r *http.Request) {

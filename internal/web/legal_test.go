@@ -226,7 +226,8 @@ func TestLegalScreeningPage(t *testing.T) {
 	}
 	b, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 409 || !strings.Contains(string(b), "no tiene notificación de comparecencia registrada") {
+	if resp.StatusCode != 409 || !strings.Contains(string(b), "no tiene notificación de comparecencia registrada") ||
+		!strings.Contains(string(b), `id="legal-court-refused"`) || !strings.Contains(string(b), `value="2020-01-02T09:00"`) || !strings.Contains(string(b), `value="merits" selected`) {
 		t.Fatalf("hearing without an NTA from the page: %d %s", resp.StatusCode, b)
 	}
 	resp, err = c.PostForm(fmt.Sprintf("%s/cases/%d/court", u, id), url.Values{"csrf_token": {tok}, "nta_date": {"2999-01-01"}})
