@@ -97,6 +97,17 @@ func (p *Page) TOr(key, fallback string) string {
 	return fallback
 }
 
+// Langs is a list of language names as recorded, joined by ", ", each in
+// the page's language when it has words there ("Spanish" is "español" on
+// a Spanish page; a name with none, such as "Mam", stays as recorded).
+func (p *Page) Langs(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = p.TOr("language."+n, n)
+	}
+	return strings.Join(out, ", ")
+}
+
 // Msg is a domain's message (a reason, a rule, a problem) in the page's
 // language: the words of its key in problemMessages, or msg as it is.
 func (p *Page) Msg(msg string) string { return p.s.problemText(p.Lang, msg) }

@@ -420,3 +420,19 @@ func TestErrorPageInSpanish(t *testing.T) {
 		}
 	}
 }
+
+// TestFacilityPagesInSpanish: a facility's status and its staff's
+// languages are words of the page's language, not the recorded codes and
+// English names ("closed", "Spanish"); a language with no other name stays.
+func TestFacilityPagesInSpanish(t *testing.T) {
+	env := newTestEnv(t, storetest.OpenSQLite(t))
+	f := env.call(t, "POST", "/api/v1/facilities", auth.RoleAdmin, `{"name":"Casa Cerrada","type":"shelter","tz":"America/Chicago","status":"closed","languages":["Spanish","Mam"],"beds":[{"sex":"F","age_band":"13-17","capacity":3}]}`, 201)
+	for path, want := range map[string]string{
+		fmt.Sprintf("/facilities/%d", int64(f["id"].(float64))): `español, Mam · <span class="warn">cerrado</span>`,
+		"/facilities": "<td>español, Mam</td>",
+	} {
+		if body := env.getLang(t, "es", path); !strings.Contains(body, want) {
+			t.Errorf("%s in Spanish lacks %q", path, want)
+		}
+	}
+}
