@@ -431,6 +431,10 @@ func TestLoginFlow(t *testing.T) {
 		if resp.StatusCode != tc.status || !strings.Contains(string(b), tc.want) {
 			t.Errorf("form of %d bytes: %d, want %d and %q", len(tc.form.Encode()), resp.StatusCode, tc.status, tc.want)
 		}
+		// An expired form is not a lack of permission.
+		if strings.Contains(string(b), "Su cuenta no tiene permiso") {
+			t.Errorf("form of %d bytes: refused as a lack of permission", len(tc.form.Encode()))
+		}
 	}
 
 	// Logout needs the session's CSRF token too.
