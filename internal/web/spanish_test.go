@@ -407,6 +407,9 @@ func TestErrorPageInSpanish(t *testing.T) {
 			"No válido: file: su contenido es text/html; se aceptan: PDF, PNG, JPEG, texto simple; title: una tarea necesita un título"},
 		{"case 4 already has an open referral", "el caso 4 ya tiene una derivación abierta"},
 		{"an unkeyed message stays as it is", "an unkeyed message stays as it is"},
+		// The server's own refusals (server.go, middleware.go).
+		{"No such page: /nope", "No existe la página /nope"},
+		{"Your role (public) may not do this.", "Su rol (público) no permite hacer esto."},
 		// A wrapped refusal is shown by the part that has words.
 		{"legal: decline referral 4: referral 4 is accepted, not awaiting an answer", "la derivación 4 está aceptada: con representación, no espera respuesta"},
 		{"request 40 is already closed", "la solicitud 40 ya está cerrada"},
