@@ -396,6 +396,9 @@ func TestErrorPageInSpanish(t *testing.T) {
 	if status != http.StatusNotFound || !strings.Contains(body, "No existe esa página o registro") {
 		t.Errorf("404 in Spanish: %d, lacks its sentence", status)
 	}
+	if strings.Contains(body, "not found") {
+		t.Errorf("the Spanish 404 shows the server's English account: %s", body[strings.Index(body, "<main"):])
+	}
 	if !strings.Contains(body, "<title>404 No encontrado · Amparo</title>") {
 		t.Errorf("the Spanish 404's title is not in Spanish: %s", body[strings.Index(body, "<title>"):strings.Index(body, "</title>")])
 	}
