@@ -441,4 +441,14 @@ func TestFacilityPagesInSpanish(t *testing.T) {
 			t.Errorf("%s in Spanish lacks %q", path, want)
 		}
 	}
+	// The occupancy chart's title and its data's label too.
+	body := env.getLang(t, "es", "/facilities")
+	for _, want := range []string{`<title id="occ-title">Niños y niñas bajo cuidado, del `, `niños y niñas bajo cuidado`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/facilities in Spanish lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "hildren in care") {
+		t.Errorf("/facilities in Spanish says %q", "children in care")
+	}
 }
