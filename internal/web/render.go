@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -191,8 +192,22 @@ func (s *kit) render(w http.ResponseWriter, r *http.Request, status int, name st
 	_, _ = buf.WriteTo(w)
 }
 
+// switchPath is where the language switch leads back to: the page itself;
+// for the answer to a form (a refused submission is shown at the form's
+// address, which has no page to GET: the switch led to a 404) the page the
+// form was on, which the same-origin Referer names.
+func switchPath(r *http.Request) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return r.URL.RequestURI()
+	}
+	if u, err := url.Parse(r.Referer()); err == nil && u.Host == r.Host && u.Path != "" {
+		return u.RequestURI()
+	}
+	return "/"
+}
+
 func (s *kit) page(r *http.Request, data any) *Page {
-	p := &Page{Lang: langOf(r), Path: r.URL.RequestURI(), Data: data, s: s}
+	p := &Page{Lang: langOf(r), Path: switchPath(r), Data: data, s: s}
 	st := stateOf(r)
 	if st.ok {
 		pr := st.principal

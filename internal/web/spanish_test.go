@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io"
 	"io/fs"
 	"net/http"
 	"path/filepath"
@@ -450,5 +451,33 @@ func TestFacilityPagesInSpanish(t *testing.T) {
 	}
 	if strings.Contains(body, "hildren in care") {
 		t.Errorf("/facilities in Spanish says %q", "children in care")
+	}
+}
+
+// TestLanguageSwitchAfterRefusal: a refused form is shown at the form's
+// address, which has no page of its own; the language switch there leads
+// back to the page the form was on (it led to a 404).
+func TestLanguageSwitchAfterRefusal(t *testing.T) {
+	env := newTestEnv(t, storetest.OpenSQLite(t))
+	for referer, want := range map[string]string{
+		env.ts.URL + "/tracing/new?x=1":  `href="/lang/en?next=%2ftracing%2fnew%3fx%3d1"`,
+		"":                               `href="/lang/en?next=%2f"`,
+		"https://elsewhere.example/page": `href="/lang/en?next=%2f"`,
+	} {
+		req, _ := http.NewRequest("POST", env.ts.URL+"/tracing/requests", strings.NewReader("seeker.given_names="))
+		req.Header.Set("Authorization", "Bearer "+env.tokens[auth.RoleAdmin])
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Referer", referer)
+		req.AddCookie(&http.Cookie{Name: "lang", Value: "es"})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), want) {
+			i := strings.Index(string(b), `href="/lang/en`)
+			t.Errorf("referer %q: %d, want %s; has %.80s", referer, resp.StatusCode, want, string(b)[max(i, 0):])
+		}
 	}
 }
