@@ -141,3 +141,36 @@ func TestFormHygiene(t *testing.T) {
 		}
 	}
 }
+
+// TestLongIndexedTextRefused: text that is indexed (a facility's or a
+// legal provider's unique name, a sponsor's address and names, matched by
+// key) is refused over its bound with a 422 on both engines: PostgreSQL
+// refuses an index entry over 2704 bytes, which answered 500. The text is
+// not repetitive, so that compression does not hide the size.
+func TestLongIndexedTextRefused(t *testing.T) {
+	var lb strings.Builder
+	for seed := uint32(7); lb.Len() < 20000; {
+		seed = seed*1664525 + 1013904223
+		lb.WriteByte("abcdefghijklmnopqrstuvwxyz"[seed>>27%26])
+		if seed%7 == 0 {
+			lb.WriteByte(' ')
+		}
+	}
+	long := lb.String()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		env := newTestEnv(t, db)
+		id := fmt.Sprint(uxCase(t, env))
+		for _, c := range []struct{ path, body, field string }{
+			{"/api/v1/facilities", `{"name":"` + long + `","type":"shelter","tz":"America/Chicago"}`, "name"},
+			{"/api/v1/facilities", `{"name":"Casa","city":"` + long + `","type":"shelter","tz":"America/Chicago"}`, "city"},
+			{"/api/v1/legal/providers", `{"organisation":"` + long + `","capacity":3,"languages":["Spanish"],"states":["TX"],"specialties":["asylum"]}`, "organisation"},
+			{"/api/v1/sponsors", `{"case_id":` + id + `,"relationship":"aunt","given_names":"A","surnames":"B","address":"` + long + `"}`, "address"},
+			{"/api/v1/sponsors", `{"case_id":` + id + `,"relationship":"aunt","given_names":"` + long + `","surnames":"B"}`, "given_names"},
+		} {
+			resp, b := env.do(t, "POST", c.path, env.tokens[auth.RoleAdmin], c.body)
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), c.field+": ") {
+				t.Errorf("POST %s with a 20,000-character %s: %d %.200s", c.path, c.field, resp.StatusCode, b)
+			}
+		}
+	})
+}

@@ -64,11 +64,22 @@ func LoadLocation(tz string) *time.Location {
 	return loc
 }
 
+// maxName bounds a facility's name and city.
+const maxName = 200
+
 func (f *Facility) validate() error {
 	v := &errs.ValidationError{}
 	f.Name = strings.TrimSpace(f.Name)
 	if f.Name == "" {
 		v.Add("name", "is required")
+	}
+	// The name is unique: PostgreSQL refuses an index entry over 2704
+	// bytes (a 500); no facility's name or city is that long.
+	if len(f.Name) > maxName {
+		v.Add("name", "longer than %d characters", maxName)
+	}
+	if len(f.City) > maxName {
+		v.Add("city", "longer than %d characters", maxName)
 	}
 	if !slices.Contains(Types, f.Type) {
 		v.Add("type", "must be one of %s", strings.Join(Types, ", "))
