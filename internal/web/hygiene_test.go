@@ -166,6 +166,7 @@ func TestLongIndexedTextRefused(t *testing.T) {
 			{"/api/v1/legal/providers", `{"organisation":"` + long + `","capacity":3,"languages":["Spanish"],"states":["TX"],"specialties":["asylum"]}`, "organisation"},
 			{"/api/v1/sponsors", `{"case_id":` + id + `,"relationship":"aunt","given_names":"A","surnames":"B","address":"` + long + `"}`, "address"},
 			{"/api/v1/sponsors", `{"case_id":` + id + `,"relationship":"aunt","given_names":"` + long + `","surnames":"B"}`, "given_names"},
+			{"/api/v1/aid/facts", `{"country":"GTM","key":"` + strings.ReplaceAll(long, " ", "_") + `","holds":true,"valid_from":"2020-01-01","citation":"c"}`, "key"},
 		} {
 			resp, b := env.do(t, "POST", c.path, env.tokens[auth.RoleAdmin], c.body)
 			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), c.field+": ") {
