@@ -27,6 +27,9 @@ type Fact struct {
 	CitationURL string `json:"citation_url"`
 }
 
+// maxFactKey bounds a fact's key (cicig_operating, certified_7045_a3_a).
+const maxFactKey = 100
+
 func checkFact(f *Fact) error {
 	v := &errs.ValidationError{}
 	f.Country = strings.ToUpper(strings.TrimSpace(f.Country))
@@ -35,6 +38,10 @@ func checkFact(f *Fact) error {
 	}
 	if f.Key == "" || strings.Trim(f.Key, "abcdefghijklmnopqrstuvwxyz0123456789_") != "" {
 		v.Add("key", "must be lower-case letters, digits and _")
+	} else if len(f.Key) > maxFactKey {
+		// (country, key) is indexed: PostgreSQL refuses an index entry
+		// over 2704 bytes (a 500).
+		v.Add("key", "at most %d characters", maxFactKey)
 	}
 	if _, err := time.Parse(time.DateOnly, f.ValidFrom); err != nil {
 		v.Add("valid_from", "must be a date YYYY-MM-DD")

@@ -162,8 +162,17 @@ func checkShape(n *xnode, sh iatiShape) error {
 			return &IATIError{Line: n.line, Element: n.name, Problem: fmt.Sprintf("%q is not a decimal number", text)}
 		}
 	}
+	// The identifier is indexed: PostgreSQL refuses an index entry over
+	// 2704 bytes (a 500); a real one is an organisation's reference and
+	// its own code, far shorter.
+	if n.name == "iati-identifier" && len(strings.TrimSpace(text)) > maxIATIIdentifier {
+		return &IATIError{Line: n.line, Element: n.name, Problem: fmt.Sprintf("longer than %d characters", maxIATIIdentifier)}
+	}
 	return nil
 }
+
+// maxIATIIdentifier bounds an activity's <iati-identifier>.
+const maxIATIIdentifier = 500
 
 func checkAttrs(n *xnode, sh iatiShape) error {
 	for _, a := range sh.required {

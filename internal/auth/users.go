@@ -41,6 +41,9 @@ func NewService(db *store.DB) *Service { return &Service{db: db} }
 // NormalizeEmail lower-cases and checks an address.
 func NormalizeEmail(email string) (string, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
+	if len(email) > 254 { // RFC 5321's bound; the column is unique, and PostgreSQL refuses an index entry over 2704 bytes
+		return "", invalid("an email address is at most 254 characters")
+	}
 	a, err := mail.ParseAddress(email)
 	if err != nil || a.Address != email {
 		return "", invalid("%q is not a valid email address", email)

@@ -319,6 +319,11 @@ func (s *Service) CompareProjections(ctx context.Context) ([]ProjectionRow, erro
 	if err != nil {
 		return nil, err
 	}
+	if len(projs) == 0 {
+		// Nothing to compare: a new installation, before the built-in
+		// data (and with it uac_encounters) is imported.
+		return nil, nil
+	}
 	scope := "usbp-swb"
 	fy, err := s.LoadSeries(ctx, SeriesFilter{Country: "ALL", Indicator: "uac_encounters", Scope: &scope, Frequency: FiscalYear})
 	if err != nil {

@@ -55,6 +55,16 @@ func TestDataUntil(t *testing.T) {
 	}
 }
 
+// TestCompareProjectionsEmpty: before any import there is nothing to
+// compare, which is no error (the projections page answered 500 on a new
+// installation).
+func TestCompareProjectionsEmpty(t *testing.T) {
+	rows, err := New(storetest.OpenSQLite(t)).CompareProjections(opCtx())
+	if err != nil || len(rows) != 0 {
+		t.Errorf("CompareProjections on an empty store: %d rows, %v", len(rows), err)
+	}
+}
+
 // TestCompareProjections: every 2014 projection gets the actual count and
 // a forecast from the data before it, which uses no later data.
 func TestCompareProjections(t *testing.T) {

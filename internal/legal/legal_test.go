@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -215,6 +216,9 @@ func TestReferralFlow(t *testing.T) {
 			t.Fatalf("stranger decline: %v", err)
 		}
 		// Decline frees the place and puts the child back in the queue.
+		if _, err := f.legal.Decline(staff, r.ID, DeclineInput{Reason: strings.Repeat("x", 4001)}); !errs.IsValidation(err) {
+			t.Fatalf("a 4001-character reason: %v, want a validation error", err)
+		}
 		if _, err := f.legal.Decline(staff, r.ID, DeclineInput{}); !errs.IsValidation(err) {
 			t.Fatalf("decline without reason: %v", err)
 		}

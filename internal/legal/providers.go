@@ -60,6 +60,10 @@ func (in *ProviderInput) check() error {
 	in.Organisation = strings.TrimSpace(in.Organisation)
 	if in.Organisation == "" {
 		v.Add("organisation", "required")
+	} else if len(in.Organisation) > 200 {
+		// The name is unique: PostgreSQL refuses an index entry over
+		// 2704 bytes (a 500), and no organisation's name is that long.
+		v.Add("organisation", "at most 200 characters")
 	}
 	in.Attorneys, in.Languages, in.Counties = cleanList(in.Attorneys), cleanList(in.Languages), cleanList(in.Counties)
 	in.States, in.Specialties = cleanList(in.States), cleanList(in.Specialties)

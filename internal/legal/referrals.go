@@ -144,6 +144,9 @@ func (s *Service) Decline(ctx context.Context, referralID int64, in DeclineInput
 	if in.Reason == "" {
 		return nil, &errs.ValidationError{Problems: []errs.FieldError{{Field: "reason", Problem: "say why, for the next referral"}}}
 	}
+	if len(in.Reason) > 4000 { // as a screening's notes: a reason, not a file
+		return nil, &errs.ValidationError{Problems: []errs.FieldError{{Field: "reason", Problem: "at most 4000 characters"}}}
+	}
 	return s.decide(ctx, referralID, ReferralDeclined, in.Reason)
 }
 

@@ -14,11 +14,13 @@ import (
 )
 
 type usersView struct {
-	Users    []auth.User
-	Roles    []auth.Role
-	Error    string
-	Created  string // email of the account just created
-	Password string // its generated password, shown once
+	Users []auth.User
+	Roles []auth.Role
+	Error string
+	// Email and Role are what was typed into a refused add form.
+	Email, Role string
+	Created     string // email of the account just created
+	Password    string // its generated password, shown once
 	// Staff: the facilities of each account whose role works in one
 	// (custody.WorksInFacility), by user id; Facilities to choose from.
 	Staff      map[int64]*staffOf
@@ -130,19 +132,23 @@ func (s *Server) handleUsersPage(w http.ResponseWriter, r *http.Request) {
 // handleUserCreate makes an account with a generated password, shown once
 // to the administrator to hand over.
 func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request) {
-	role, err := auth.ParseRole(r.PostFormValue("role"))
+	typed := usersView{Email: r.PostFormValue("email"), Role: r.PostFormValue("role")}
+	role, err := auth.ParseRole(typed.Role)
 	if err != nil {
-		s.usersPage(w, r, http.StatusUnprocessableEntity, usersView{Error: s.translate(langOf(r), "users.bad_role")})
+		typed.Error = s.translate(langOf(r), "users.bad_role")
+		s.usersPage(w, r, http.StatusUnprocessableEntity, typed)
 		return
 	}
 	password := auth.RandomToken(15)
 	u, err := s.auth.CreateUser(r.Context(), r.PostFormValue("email"), role, password)
 	switch {
 	case errors.Is(err, store.ErrConflict):
-		s.usersPage(w, r, http.StatusConflict, usersView{Error: s.translate(langOf(r), "users.exists")})
+		typed.Error = s.translate(langOf(r), "users.exists")
+		s.usersPage(w, r, http.StatusConflict, typed)
 		return
 	case errs.IsValidation(err):
-		s.usersPage(w, r, http.StatusUnprocessableEntity, usersView{Error: err.Error()})
+		typed.Error = s.problemText(langOf(r), err.Error())
+		s.usersPage(w, r, http.StatusUnprocessableEntity, typed)
 		return
 	case err != nil:
 		s.serverError(w, r, err)

@@ -86,9 +86,20 @@ var aidProblemKeys = []struct{ prefix, key string }{
 // celPosition is the position CEL gives a rule's error.
 var celPosition = regexp.MustCompile(`^line (\d+), column (\d+): `)
 
+// iatiPosition is where an IATI file was refused: its line and element
+// (aid.IATIError).
+var iatiPosition = regexp.MustCompile(`^line (\d+)(?:, <([^>]+)>)?: `)
+
 func (h *aidHandlers) problemText(lang, msg string) string {
 	if m := celPosition.FindStringSubmatch(msg); m != nil {
 		return h.translate(lang, "aid.err.rule_at", m[1], m[2]) + " " + msg[len(m[0]):]
+	}
+	if m := iatiPosition.FindStringSubmatch(msg); m != nil {
+		rest := h.kit.problemText(lang, msg[len(m[0]):])
+		if m[2] == "" {
+			return h.translate(lang, "aid.iati.at_line", m[1], rest)
+		}
+		return h.translate(lang, "aid.iati.at_line_element", m[1], m[2], rest)
 	}
 	for _, p := range aidProblemKeys {
 		if strings.HasPrefix(msg, p.prefix) {
@@ -99,7 +110,7 @@ func (h *aidHandlers) problemText(lang, msg string) string {
 			return t
 		}
 	}
-	return msg
+	return h.kit.problemText(lang, msg) // the domain's keyed messages (aid.msg.*)
 }
 
 // refused fills f's problems from err and says whether err was the input's

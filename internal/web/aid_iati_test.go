@@ -117,3 +117,35 @@ func TestAidIATIUploadPageTooLarge(t *testing.T) {
 		t.Errorf("something was imported: %s", b)
 	}
 }
+
+// TestAidIATIUploadRefusedInSpanish: a refused IATI file is named by line
+// and problem in the page's language (the line prefix kept the domain's
+// English words on Spanish pages).
+func TestAidIATIUploadRefusedInSpanish(t *testing.T) {
+	env := newTestEnv(t, storetest.OpenSQLite(t))
+	for _, c := range []struct{ file, want string }{
+		{"not xml at all", "línea 1: sin elemento &lt;iati-activities&gt;: no es un archivo de actividades IATI"},
+		{`<iati-activities version="2.03"></iati-activities>`, "línea 1, &lt;iati-activities&gt;: no contiene ningún &lt;iati-activity&gt;"},
+		{`<iati-activities version="2.03"><a></b>`, "línea 1, &lt;a&gt;: cerrado por &lt;/b&gt;"},
+	} {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		fw, _ := mw.CreateFormFile("file", "x.xml")
+		_, _ = fw.Write([]byte(c.file))
+		_ = mw.Close()
+		req, _ := http.NewRequest("POST", env.ts.URL+"/aid/iati", &body)
+		req.Header.Set("Authorization", "Bearer "+env.tokens[auth.RoleAidOfficer])
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.AddCookie(&http.Cookie{Name: "lang", Value: "es"})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnprocessableEntity || !bytes.Contains(b, []byte(c.want)) {
+			i := bytes.Index(b, []byte(`class="error`))
+			t.Errorf("%q: %d, want %q; shows %q", c.file, resp.StatusCode, c.want, b[max(0, i):min(len(b), max(0, i)+160)])
+		}
+	}
+}

@@ -122,3 +122,21 @@ func readAll(t *testing.T, r *http.Response) string {
 	}
 	return b.String()
 }
+
+// TestScorecardSourcesNeverBlank: a condition evaluated without reading any
+// figure (no machine rule) says so in its sources cell, in the page's
+// language, instead of leaving it blank.
+func TestScorecardSourcesNeverBlank(t *testing.T) {
+	env := newTestEnv(t, storetest.OpenSQLite(t))
+	p := env.call(t, "POST", "/api/v1/aid/packages", auth.RoleAidOfficer, `{"title":"Test","donor":"Test donor","recipient":"GTM","fiscal_year":2016,"amount":1000,"currency":"USD","legal_basis":"Test act","citation":"test"}`, http.StatusCreated)
+	tr := env.call(t, "POST", fmt.Sprintf("/api/v1/aid/packages/%v/tranches", p["id"]), auth.RoleAidOfficer, `{"label":"25%","amount":250,"due_date":"2099-09-30"}`, http.StatusCreated)
+	tpath := fmt.Sprintf("/api/v1/aid/tranches/%v", tr["id"])
+	env.call(t, "POST", tpath+"/conditions", auth.RoleAidOfficer, `{"ref":"(b)","wording":"Combat smuggling","kind":"institutional_fact"}`, http.StatusCreated)
+	env.call(t, "POST", tpath+"/evaluations", auth.RoleAidOfficer, `{"as_of":"2016-06-01"}`, http.StatusCreated)
+	for lang, want := range map[string]string{"en": "none: no figure was read", "es": "ninguna: no se leyó ninguna cifra"} {
+		page := env.getLang(t, lang, "/scorecard/GTM")
+		if !strings.Contains(page, `<span class="unknown">`+want+`</span></td></tr>`) {
+			t.Errorf("%s: the sources cell of a condition with no rule does not say %q", lang, want)
+		}
+	}
+}

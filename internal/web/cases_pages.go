@@ -423,6 +423,7 @@ func init() {
 		problemMessage{format: "custody: unknown state %q", key: "children.err.unknown_state"},
 		problemMessage{format: "say why the identity is corrected (a document, the child's account)", key: "children.err.identity_reason"},
 		problemMessage{format: "the child is already in this facility", key: "children.err.same_facility"},
+		problemMessage{format: "the facility is not open", key: "children.err.facility_not_open"},
 		problemMessage{format: "the child's sex is unknown: beds are licensed by sex, so record it before placement", key: "children.err.place_sex"},
 		problemMessage{format: "the birth date is unknown: record it (estimated, with evidence) before placement", key: "children.err.place_birth"},
 		problemMessage{format: "the child is %d by the recorded birth date: not placeable in a children's facility", key: "children.err.place_adult"},

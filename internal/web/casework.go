@@ -16,13 +16,20 @@ func init() {
 	addTemplateFuncs(template.FuncMap{
 		"cwWith": func(root *Page, v any) cwArgs { return cwArgs{Root: root, V: v} },
 		// cwPct is a probability as a whole percentage.
-		"cwPct": func(p float64) string { return fmt.Sprintf("%.0f%%", p*100) },
-		// cwSize is a file size in KiB or MiB.
-		"cwSize": func(n int64) string {
-			if n >= 1<<20 {
-				return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-			}
-			return fmt.Sprintf("%.0f KiB", float64(n)/(1<<10)+0.5)
-		},
+		"cwPct":  func(p float64) string { return fmt.Sprintf("%.0f%%", p*100) },
+		"cwSize": cwSize,
 	})
+}
+
+// cwSize is a file size in bytes, KiB or MiB, rounded once to the nearest
+// (it added a half before rounding: 1.2 KiB showed as 2, 5 bytes as 1 KiB).
+func cwSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KiB", float64(n)/(1<<10))
+	default:
+		return fmt.Sprintf("%d B", n)
+	}
 }

@@ -143,7 +143,7 @@ func (h *caseworkHandlers) refused(w http.ResponseWriter, r *http.Request, id in
 			key = caseworkMessages[form+".other"]
 		}
 		if key == "" {
-			f.Errors[p.Field] = p.Problem
+			f.Errors[p.Field] = h.problemText(lang, p.Problem)
 			continue
 		}
 		f.Errors[p.Field] = h.translate(lang, key)

@@ -136,3 +136,25 @@ func TestCaseNotesTasksDocuments(t *testing.T) {
 		}
 	})
 }
+
+// TestCwSize: a document's size is rounded once, to the nearest unit shown.
+func TestCwSize(t *testing.T) {
+	for _, c := range []struct {
+		n    int64
+		want string
+	}{
+		{0, "0 B"},
+		{5, "5 B"},
+		{1023, "1023 B"},
+		{1024, "1 KiB"},
+		{1229, "1 KiB"}, // 1.2 KiB: was "2 KiB"
+		{1600, "2 KiB"},
+		{1<<20 - 1, "1024 KiB"},
+		{1 << 20, "1.0 MiB"},
+		{8 << 20, "8.0 MiB"},
+	} {
+		if got := cwSize(c.n); got != c.want {
+			t.Errorf("cwSize(%d) = %q, want %q", c.n, got, c.want)
+		}
+	}
+}

@@ -78,7 +78,9 @@ func (h *caseHandlers) handleFacilitiesPage(w http.ResponseWriter, r *http.Reque
 		h.domainError(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "facilities_list", map[string]any{"Occ": d, "Chart": childOccupancyChart(d.Series), "ChartData": childChartData(d.Series, "children in care")})
+	lang := langOf(r)
+	h.render(w, r, http.StatusOK, "facilities_list", map[string]any{"Occ": d, "Chart": childOccupancyChart(d.Series, h.translate(lang, "facilities.chart_title")),
+		"ChartData": childChartData(d.Series, h.translate(lang, "facilities.in_care"))})
 }
 
 // childChartSpec is the JSON a chart's script block carries for
@@ -115,13 +117,13 @@ func (h *caseHandlers) handleFacilityPage(w http.ResponseWriter, r *http.Request
 	}
 	capacity, occupied := f.Capacity()
 	h.render(w, r, http.StatusOK, "facilities_view", map[string]any{"F": f, "Capacity": capacity, "Occupied": occupied,
-		"Series": series, "Chart": childOccupancyChart(series), "ChartData": childChartData(series, f.Name)})
+		"Series": series, "Chart": childOccupancyChart(series, h.translate(langOf(r), "facilities.chart_title")), "ChartData": childChartData(series, f.Name)})
 }
 
 // occupancyChart draws the occupancy series as an inline SVG on the server:
 // no script, so it prints and works under the strict content policy. The
 // points carry <title>s, so the values are readable without seeing the line.
-func childOccupancyChart(series []custody.OccupancyPoint) template.HTML {
+func childOccupancyChart(series []custody.OccupancyPoint, title string) template.HTML {
 	if len(series) < 2 {
 		return ""
 	}
@@ -136,8 +138,8 @@ func childOccupancyChart(series []custody.OccupancyPoint) template.HTML {
 	x := func(i int) float64 { return left + (w-left-8)*float64(i)/float64(len(series)-1) }
 	y := func(v int) float64 { return top + (h-top-bottom)*(1-float64(v)/float64(top2)) }
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart occ-svg" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="occ-title"><title id="occ-title">Children in care, %s to %s</title>`,
-		w, h, series[0].At.Format("2006-01-02"), series[len(series)-1].At.Format("2006-01-02"))
+	fmt.Fprintf(&b, `<svg class="chart occ-svg" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="occ-title"><title id="occ-title">%s</title>`,
+		w, h, template.HTMLEscapeString(fmt.Sprintf(title, series[0].At.Format("2006-01-02"), series[len(series)-1].At.Format("2006-01-02"))))
 	for _, v := range []int{0, top2 / 2, top2} {
 		fmt.Fprintf(&b, `<line x1="%.0f" x2="%.0f" y1="%.1f" y2="%.1f" stroke="#d5dae0"/><text x="%.0f" y="%.1f" font-size="11" text-anchor="end">%d</text>`,
 			left, w-8, y(v), y(v), left-4, y(v)+4, v)
@@ -154,5 +156,5 @@ func childOccupancyChart(series []custody.OccupancyPoint) template.HTML {
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" font-size="11" text-anchor="middle">%s</text>`, x(i), h-6, series[i].At.Format("2006-01-02"))
 	}
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String()) // built only from numbers and dates above
+	return template.HTML(b.String()) // built from numbers, dates and the escaped title above
 }

@@ -71,6 +71,12 @@ func TestForecastBandsNotBelowZero(t *testing.T) {
 				t.Errorf("API: no band reached zero: the series does not test the floor")
 			}
 		}
+		// The benchmark is not compared with itself: its row says so with
+		// a dash, not blank cells.
+		scores := regexp.MustCompile(`(?s)<table id="scores-table">.*?</table>`).FindString(page)
+		if scores == "" || strings.Contains(scores, "<td></td>") || strings.Contains(scores, `<td class="num"></td>`) {
+			t.Errorf("%s: the backtest table has a blank cell or is missing:\n%s", lang, scores)
+		}
 		note := map[string]string{"en": "cannot be negative stop at zero", "es": "no puede ser negativa se detienen en cero"}[lang]
 		if !strings.Contains(page, note) {
 			t.Errorf("%s: the floor is not said", lang)

@@ -6,6 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -140,4 +143,73 @@ func TestFormHygiene(t *testing.T) {
 			t.Errorf("%s: %d, want 422", body, resp.StatusCode)
 		}
 	}
+}
+
+// TestLongIndexedTextRefused: text that is indexed (a facility's or a
+// legal provider's unique name, a sponsor's address and names, matched by
+// key) is refused over its bound with a 422 on both engines: PostgreSQL
+// refuses an index entry over 2704 bytes, which answered 500. The text is
+// not repetitive, so that compression does not hide the size. So is a
+// number over a 32-bit column (beds).
+func TestLongIndexedTextRefused(t *testing.T) {
+	var lb strings.Builder
+	for seed := uint32(7); lb.Len() < 20000; {
+		seed = seed*1664525 + 1013904223
+		lb.WriteByte("abcdefghijklmnopqrstuvwxyz"[seed>>27%26])
+		if seed%7 == 0 {
+			lb.WriteByte(' ')
+		}
+	}
+	long := lb.String()
+	// An IATI activity whose identifier is that text.
+	b, err := os.ReadFile(filepath.Join("..", "aid", "testdata", "iati", "should-pass", "19-budget.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	iati := strings.Replace(string(b), "<iati-identifier></iati-identifier>", "<iati-identifier>"+strings.ReplaceAll(long, " ", "-")+"</iati-identifier>", 1)
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		env := newTestEnv(t, db)
+		id := fmt.Sprint(uxCase(t, env))
+		env.call(t, "POST", "/api/v1/facilities", auth.RoleAdmin, `{"name":"Casa","type":"shelter","tz":"America/Chicago","beds":[{"sex":"F","age_band":"13-17","capacity":4}]}`, 201)
+		for _, c := range []struct{ path, body, field string }{
+			{"/api/v1/facilities", `{"name":"` + long + `","type":"shelter","tz":"America/Chicago"}`, "name"},
+			{"/api/v1/facilities", `{"name":"Casa","city":"` + long + `","type":"shelter","tz":"America/Chicago"}`, "city"},
+			{"/api/v1/legal/providers", `{"organisation":"` + long + `","capacity":3,"languages":["Spanish"],"states":["TX"],"specialties":["asylum"]}`, "organisation"},
+			{"/api/v1/sponsors", `{"case_id":` + id + `,"relationship":"aunt","given_names":"A","surnames":"B","address":"` + long + `"}`, "address"},
+			{"/api/v1/sponsors", `{"case_id":` + id + `,"relationship":"aunt","given_names":"` + long + `","surnames":"B"}`, "given_names"},
+			{"/api/v1/aid/facts", `{"country":"GTM","key":"` + strings.ReplaceAll(long, " ", "_") + `","holds":true,"valid_from":"2020-01-01","citation":"c"}`, "key"},
+			{"/api/v1/aid/iati", iati, "iati-identifier"},
+			{"/api/v1/facilities", `{"name":"Casa Grande","type":"shelter","tz":"America/Chicago","beds":[{"sex":"F","age_band":"13-17","capacity":3000000000}]}`, "beds"},
+			{"PUT /api/v1/facilities/1/beds", `{"beds":[{"sex":"F","age_band":"13-17","capacity":3000000000}]}`, "beds"},
+		} {
+			method, path, ok := strings.Cut(c.path, " ")
+			if !ok {
+				method, path = "POST", c.path
+			}
+			resp, b := env.do(t, method, path, env.tokens[auth.RoleAdmin], c.body)
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), c.field) {
+				t.Errorf("%s with a %s over its bound: %d %.200s", c.path, c.field, resp.StatusCode, b)
+			}
+		}
+	})
+}
+
+// TestUserAddRefused: the add-account form refused keeps what was typed
+// (the address and the role) and says why in the page's language; an
+// address over RFC 5321's 254 characters is refused on both engines (it
+// answered 500 on PostgreSQL: the column is unique).
+func TestUserAddRefused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		env := newTestEnv(t, db)
+		for _, c := range []struct{ email, want string }{
+			{strings.Repeat("abcdefghij", 30) + "@example.org", "una dirección de correo tiene como máximo 254 caracteres"},
+			{"not an address", "no es una dirección de correo válida"},
+		} {
+			resp, body := env.uxPost(t, auth.RoleAdmin, "es", "/admin/users", url.Values{"email": {c.email}, "role": {"legal"}})
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, c.want) ||
+				!strings.Contains(body, `value="`+c.email+`"`) || !strings.Contains(body, `<option value="legal" selected>`) {
+				t.Errorf("add %.40s: %d, want 422, %q, and what was typed", c.email, resp.StatusCode, c.want)
+			}
+		}
+	})
 }

@@ -95,19 +95,21 @@ func (s *kit) translate(lang, key string, args ...any) string {
 // msgArgKeys names what turns a value carried by some of them into words
 // (see problemMessage.argKeys).
 var msgArgKeys = map[string][]string{
-	"legal.msg.screening_recorded":    {"*"},
-	"legal.msg.flags":                 {"legal.relief.[]"},
-	"legal.msg.referral_decided":      {"", "legal.msg.referral_verb."},
-	"legal.msg.referral_is":           {"", "legal.referral."},
-	"legal.msg.handed_over":           {"", "legal.reint.kind."},
-	"legal.msg.hearing_on":            {"legal.hearing."},
-	"legal.msg.hearing_on_outcome":    {"legal.hearing.", "", "legal.outcome."},
-	"legal.msg.call":                  {"followup.outcome."},
-	"legal.msg.call_lost":             {"followup.outcome."},
-	"legal.msg.call_found":            {"followup.outcome."},
-	"children.msg.release_services":   {"", "children.msg.with."},
-	"legal.msg.case_not_repatriated":  {"", "children.state."},
-	"aid.msg.evidence_n_is_already_x": {"", "aid.evstatus."},
+	"legal.msg.screening_recorded":      {"*"},
+	"legal.msg.flags":                   {"legal.relief.[]"},
+	"legal.msg.referral_decided":        {"", "legal.msg.referral_verb."},
+	"legal.msg.referral_is":             {"", "legal.referral."},
+	"legal.msg.handed_over":             {"", "legal.reint.kind."},
+	"legal.msg.hearing_on":              {"legal.hearing."},
+	"legal.msg.hearing_on_outcome":      {"legal.hearing.", "", "legal.outcome."},
+	"legal.msg.call":                    {"followup.outcome."},
+	"legal.msg.call_lost":               {"followup.outcome."},
+	"legal.msg.call_found":              {"followup.outcome."},
+	"children.msg.release_services":     {"", "children.msg.with."},
+	"legal.msg.case_not_repatriated":    {"", "children.state."},
+	"aid.msg.evidence_n_is_already_x":   {"", "aid.evstatus."},
+	"core.msg.role_may_not":             {"role."},
+	"tracing.msg.candidate_was_already": {"", "tracing.cand_was."},
 }
 
 func init() {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"fmt"
 	"html/template"
 	"math"
 	"net/http"
@@ -166,7 +165,7 @@ func (h *indicatorHandlers) seriesChart(r *http.Request, id, title string, in in
 				ds.Marks[i] = true
 				cell.Mark = true
 			}
-			cell.Title = pointTitle(pr, p, in.Kind)
+			cell.Title = pointTitle(func(key string, a ...any) string { return h.translate(lang, key, a...) }, pr, p, in.Kind)
 			if len(p.Others) > 0 {
 				cell.Text += " †"
 				others = true
@@ -203,10 +202,11 @@ func (h *indicatorHandlers) seriesChart(r *http.Request, id, title string, in in
 }
 
 // pointTitle says where a value came from, what else was reported and
-// what it replaced.
-func pointTitle(pr *message.Printer, p indicators.Point, kind string) string {
+// what it replaced, in the page's language (tr); the note is the
+// source's own words.
+func pointTitle(tr func(key string, a ...any) string, pr *message.Printer, p indicators.Point, kind string) string {
 	var b []string
-	b = append(b, "source: "+p.SourceKey)
+	b = append(b, tr("core.point.source", p.SourceKey))
 	if p.Note != "" {
 		b = append(b, p.Note)
 	}
@@ -215,11 +215,11 @@ func pointTitle(pr *message.Printer, p indicators.Point, kind string) string {
 		if o.Value != nil {
 			v = fmtValue(pr, *o.Value, kind)
 		}
-		b = append(b, fmt.Sprintf("also reported: %s (%s)", v, o.SourceKey))
+		b = append(b, tr("core.point.also", v, o.SourceKey))
 	}
 	for _, rv := range p.Revisions {
 		if rv.OldValue != nil {
-			b = append(b, fmt.Sprintf("revised on %s; earlier value %s", rv.RevisedAt[:10], fmtValue(pr, *rv.OldValue, kind)))
+			b = append(b, tr("core.point.revised", rv.RevisedAt[:10], fmtValue(pr, *rv.OldValue, kind)))
 		}
 	}
 	return strings.Join(b, "; ")

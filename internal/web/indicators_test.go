@@ -185,9 +185,15 @@ func TestIndicatorsSpanish(t *testing.T) {
 			break
 		}
 	}
-	for _, w := range []string{"México", "Tabla de datos", "Tasa de homicidios intencionales"} {
+	for _, w := range []string{"México", "Tabla de datos", "Tasa de homicidios intencionales", `title="fuente: `} {
 		if !strings.Contains(b.String(), w) {
 			t.Errorf("Spanish page lacks %q", w)
+		}
+	}
+	// A value's tooltip says where it came from in Spanish too.
+	for _, w := range []string{`title="source: `, "also reported: "} {
+		if strings.Contains(b.String(), w) {
+			t.Errorf("Spanish page shows %q", w)
 		}
 	}
 }

@@ -153,7 +153,7 @@ func (h *legalHandlers) courtAnswer(w http.ResponseWriter, r *http.Request, id i
 	h.screeningAnswer(w, r, id, err, func(v *screeningView, fields []errs.FieldError) {
 		v.CourtForm = f
 		for _, p := range fields {
-			v.CourtProblems[p.Field] = p.Problem
+			v.CourtProblems[p.Field] = h.problemText(langOf(r), p.Problem)
 		}
 	})
 }

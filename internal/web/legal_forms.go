@@ -35,7 +35,7 @@ func (h *legalHandlers) fieldMessages(r *http.Request, form string, fes []errs.F
 		key := "legal.err." + form + "." + fe.Field
 		msg := h.translate(lang, key)
 		if msg == key {
-			msg = fe.Problem
+			msg = h.problemText(lang, fe.Problem)
 		}
 		out[fe.Field] = msg
 	}

@@ -61,6 +61,12 @@ func TestProviderPage(t *testing.T) {
 	if code != 200 || !strings.Contains(page, "Defensa Niñez") || !strings.Contains(page, "12 / 12") {
 		t.Fatalf("providers page: %d %s", code, page)
 	}
+	// Specialties and languages in words, in the page's language (they
+	// were codes and recorded names: "asylum, sijs", "Spanish").
+	_, page = formDo(t, env, "GET", "/legal/providers", auth.RoleAdmin, nil, "es")
+	if want := "<td>español, Mam</td><td>TX</td><td>Asilo, Estatus Especial de Inmigrante Juvenil (SIJS)</td>"; !strings.Contains(page, want) {
+		t.Errorf("Spanish providers page lacks %q", want)
+	}
 	// The same name again: refused beside the organisation.
 	if code, page = formDo(t, env, "POST", "/legal/providers", auth.RoleAdmin, good, "en"); code != 422 || !strings.Contains(page, `id="provider-organisation-error"`) {
 		t.Fatalf("duplicate provider: %d", code)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -244,7 +245,7 @@ func (h *legalHandlers) handleScreeningSave(w http.ResponseWriter, r *http.Reque
 	h.screeningAnswer(w, r, id, err, func(v *screeningView, fields []errs.FieldError) {
 		v.Answers, v.Notes = in.Answers, in.Notes
 		for _, f := range fields {
-			v.Problems[strings.TrimPrefix(f.Field, "answers.")] = f.Problem
+			v.Problems[strings.TrimPrefix(f.Field, "answers.")] = h.problemText(langOf(r), f.Problem)
 		}
 	})
 }
@@ -259,7 +260,12 @@ func (h *legalHandlers) screeningAnswer(w http.ResponseWriter, r *http.Request, 
 		http.Redirect(w, r, "/cases/"+strconv.FormatInt(id, 10)+"/screening", http.StatusSeeOther)
 		return
 	}
-	fields := errs.Fields(err)
+	fields, status := errs.Fields(err), http.StatusUnprocessableEntity
+	if fields == nil && errors.Is(err, errs.ErrConflict) {
+		// Refused in the record's present state (a hearing before the
+		// notice to appear): the page again too, the refusal above the form.
+		fields, status = []errs.FieldError{{Problem: keyedTail(err.Error())}}, http.StatusConflict
+	}
 	if fields == nil {
 		h.domainError(w, r, err)
 		return
@@ -270,7 +276,7 @@ func (h *legalHandlers) screeningAnswer(w http.ResponseWriter, r *http.Request, 
 		return
 	}
 	refill(v, fields)
-	h.render(w, r, http.StatusUnprocessableEntity, "legal_screening", v)
+	h.render(w, r, status, "legal_screening", v)
 }
 
 func (h *legalHandlers) handleReferPage(w http.ResponseWriter, r *http.Request) {
@@ -362,7 +368,7 @@ func (h *legalHandlers) renderQueue(w http.ResponseWriter, r *http.Request, stat
 		}
 	}
 	for _, f := range errs.Fields(refused) {
-		v.Problem = f.Problem
+		v.Problem = h.problemText(lang, f.Problem)
 	}
 	h.render(w, r, status, "legal_queue", v)
 }

@@ -202,6 +202,22 @@ func TestLegalScreeningPage(t *testing.T) {
 	if !strings.Contains(string(b), "Asilo") || !strings.Contains(string(b), "amenazas o reclutamiento de pandillas") {
 		t.Fatalf("Spanish page: %s", b)
 	}
+	// The problems beside the fields of a refused form are in Spanish too.
+	for _, c := range []struct {
+		path      string
+		form      url.Values
+		want, not string
+	}{
+		{"screening", url.Values{"answers.fear_return": {"yes"}}, "responda sí, no o no se sabe", "answer yes, no or unsure"},
+		{"screening", url.Values{"answers.fear_return": {"zz"}}, "no es una respuesta", "is not an answer"},
+		{"hearings", url.Values{"at": {"tomorrow"}, "kind": {"master"}}, "una fecha y una hora", "a date and time"},
+		{"court", url.Values{"nta_date": {"2020-01-01"}, "court": {"Nowhere"}}, "no es una corte de inmigración de la lista", "is not an immigration court"},
+	} {
+		resp, body := env.uxPost(t, auth.RoleAdmin, "es", fmt.Sprintf("/cases/%d/%s", id, c.path), c.form)
+		if resp.StatusCode != 422 || !strings.Contains(body, c.want) || strings.Contains(body, c.not) {
+			t.Errorf("refused %s %v in Spanish: %d, want %q, not %q", c.path, c.form, resp.StatusCode, c.want, c.not)
+		}
+	}
 	// A refused court form comes back with what was typed.
 	tok = getCSRF(t, c, page)
 	resp, err = c.PostForm(fmt.Sprintf("%s/cases/%d/hearings", u, id), url.Values{"csrf_token": {tok}, "at": {"2020-01-02T09:00"}, "kind": {"merits"}})
@@ -210,7 +226,8 @@ func TestLegalScreeningPage(t *testing.T) {
 	}
 	b, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 409 || !strings.Contains(string(b), "notice to appear") {
+	if resp.StatusCode != 409 || !strings.Contains(string(b), "no tiene notificación de comparecencia registrada") ||
+		!strings.Contains(string(b), `id="legal-court-refused"`) || !strings.Contains(string(b), `value="2020-01-02T09:00"`) || !strings.Contains(string(b), `value="merits" selected`) {
 		t.Fatalf("hearing without an NTA from the page: %d %s", resp.StatusCode, b)
 	}
 	resp, err = c.PostForm(fmt.Sprintf("%s/cases/%d/court", u, id), url.Values{"csrf_token": {tok}, "nta_date": {"2999-01-01"}})
@@ -219,7 +236,7 @@ func TestLegalScreeningPage(t *testing.T) {
 	}
 	b, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 422 || !strings.Contains(string(b), `value="2999-01-01"`) || !strings.Contains(string(b), "not in the future") {
+	if resp.StatusCode != 422 || !strings.Contains(string(b), `value="2999-01-01"`) || !strings.Contains(string(b), "lleva la fecha en que se entregó, no una futura") {
 		t.Fatalf("refused NTA form: %d %s", resp.StatusCode, b)
 	}
 	// A hearing in 3 days of a child without counsel is on the board.

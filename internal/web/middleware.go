@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -199,6 +200,10 @@ func (s *Server) guard(rt Route) http.Handler {
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if !isSafeMethod(r.Method) && !s.csrfOK(r) {
+			if n, over := bodyOverCap(r); over {
+				s.writeError(w, r, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("The request body is larger than %d bytes.", n))
+				return
+			}
 			s.writeError(w, r, http.StatusForbidden, "csrf", "The form expired or did not come from this site. Reload the page and try again.")
 			return
 		}
@@ -207,6 +212,18 @@ func (s *Server) guard(rt Route) http.Handler {
 		}
 		rt.Handler(w, r)
 	})
+}
+
+// bodyOverCap reports whether reading the form for its token stopped at the
+// route's body cap (a further read gives the same error): a form too large
+// to read is refused as that (413), not as one that did not come from
+// this site (403).
+func bodyOverCap(r *http.Request) (int64, bool) {
+	var tooBig *http.MaxBytesError
+	if _, err := r.Body.Read(make([]byte, 1)); errors.As(err, &tooBig) {
+		return tooBig.Limit, true
+	}
+	return 0, false
 }
 
 // csrfOK checks the synchroniser token of a cookie-authenticated change.

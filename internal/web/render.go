@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -97,6 +98,17 @@ func (p *Page) TOr(key, fallback string) string {
 	return fallback
 }
 
+// Langs is a list of language names as recorded, joined by ", ", each in
+// the page's language when it has words there ("Spanish" is "español" on
+// a Spanish page; a name with none, such as "Mam", stays as recorded).
+func (p *Page) Langs(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = p.TOr("language."+n, n)
+	}
+	return strings.Join(out, ", ")
+}
+
 // Msg is a domain's message (a reason, a rule, a problem) in the page's
 // language: the words of its key in problemMessages, or msg as it is.
 func (p *Page) Msg(msg string) string { return p.s.problemText(p.Lang, msg) }
@@ -107,7 +119,7 @@ func (p *Page) Msg(msg string) string { return p.s.problemText(p.Lang, msg) }
 func (p *Page) ErrMsg(msg string) string {
 	rest, ok := strings.CutPrefix(msg, "invalid: ")
 	if !ok {
-		return p.s.problemText(p.Lang, msg)
+		return p.s.problemText(p.Lang, keyedTail(msg))
 	}
 	// Problems are joined by "; ", which a problem may hold itself ("its
 	// content is %s; accepted: ..."): a piece that completes the previous
@@ -137,6 +149,22 @@ func (p *Page) ErrMsg(msg string) string {
 	return p.s.translate(p.Lang, "error.422") + ": " + strings.Join(parts, "; ")
 }
 
+// keyedTail is the part of a wrapped error that has words of its own:
+// "legal: decline referral 4: referral 4 is accepted, not awaiting an
+// answer" is shown by its last part's key, the wrapping being the
+// server's account of where it happened. msg itself when no part has a key.
+func keyedTail(msg string) string {
+	for rest := msg; ; {
+		if _, _, known := problemKey(rest); known {
+			return rest
+		}
+		var found bool
+		if _, rest, found = strings.Cut(rest, ": "); !found {
+			return msg
+		}
+	}
+}
+
 // Can reports whether the viewer holds perm, for showing or hiding links.
 func (p *Page) Can(perm string) bool {
 	return p.User != nil && auth.Allowed(p.User.Role, auth.Permission(perm))
@@ -164,8 +192,22 @@ func (s *kit) render(w http.ResponseWriter, r *http.Request, status int, name st
 	_, _ = buf.WriteTo(w)
 }
 
+// switchPath is where the language switch leads back to: the page itself;
+// for the answer to a form (a refused submission is shown at the form's
+// address, which has no page to GET: the switch led to a 404) the page the
+// form was on, which the same-origin Referer names.
+func switchPath(r *http.Request) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return r.URL.RequestURI()
+	}
+	if u, err := url.Parse(r.Referer()); err == nil && u.Host == r.Host && u.Path != "" {
+		return u.RequestURI()
+	}
+	return "/"
+}
+
 func (s *kit) page(r *http.Request, data any) *Page {
-	p := &Page{Lang: langOf(r), Path: r.URL.RequestURI(), Data: data, s: s}
+	p := &Page{Lang: langOf(r), Path: switchPath(r), Data: data, s: s}
 	st := stateOf(r)
 	if st.ok {
 		pr := st.principal

@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io"
 	"io/fs"
 	"net/http"
 	"path/filepath"
@@ -396,6 +397,12 @@ func TestErrorPageInSpanish(t *testing.T) {
 	if status != http.StatusNotFound || !strings.Contains(body, "No existe esa página o registro") {
 		t.Errorf("404 in Spanish: %d, lacks its sentence", status)
 	}
+	if strings.Contains(body, "not found") {
+		t.Errorf("the Spanish 404 shows the server's English account: %s", body[strings.Index(body, "<main"):])
+	}
+	if !strings.Contains(body, "<title>404 No encontrado · Amparo</title>") {
+		t.Errorf("the Spanish 404's title is not in Spanish: %s", body[strings.Index(body, "<title>"):strings.Index(body, "</title>")])
+	}
 	p := &Page{Lang: "es", s: env.srv.kit}
 	cases := []struct{ msg, want string }{
 		{"invalid: encountered_at: is in the future", "No válido: encountered_at: Está en el futuro."},
@@ -404,10 +411,73 @@ func TestErrorPageInSpanish(t *testing.T) {
 			"No válido: file: su contenido es text/html; se aceptan: PDF, PNG, JPEG, texto simple; title: una tarea necesita un título"},
 		{"case 4 already has an open referral", "el caso 4 ya tiene una derivación abierta"},
 		{"an unkeyed message stays as it is", "an unkeyed message stays as it is"},
+		// The server's own refusals (server.go, middleware.go).
+		{"No such page: /nope", "No existe la página /nope"},
+		{"Your role (public) may not do this.", "Su rol (público) no permite hacer esto."},
+		// A wrapped refusal is shown by the part that has words.
+		{"legal: decline referral 4: referral 4 is accepted, not awaiting an answer", "la derivación 4 está aceptada: con representación, no espera respuesta"},
+		{"request 40 is already closed", "la solicitud 40 ya está cerrada"},
+		{"candidate 7 was already rejected", "el candidato 7 ya estaba rechazado"},
+		{"custody: place case 3: the facility is not open", "El centro no está abierto: elija otro."},
+		{"tracing: decide: candidate 7 was decided by someone else meanwhile", "otra persona decidió sobre el candidato 7 mientras tanto"},
 	}
 	for _, c := range cases {
 		if got := p.ErrMsg(c.msg); got != c.want {
 			t.Errorf("ErrMsg(%q) = %q, want %q", c.msg, got, c.want)
+		}
+	}
+}
+
+// TestFacilityPagesInSpanish: a facility's status and its staff's
+// languages are words of the page's language, not the recorded codes and
+// English names ("closed", "Spanish"); a language with no other name stays.
+func TestFacilityPagesInSpanish(t *testing.T) {
+	env := newTestEnv(t, storetest.OpenSQLite(t))
+	f := env.call(t, "POST", "/api/v1/facilities", auth.RoleAdmin, `{"name":"Casa Cerrada","type":"shelter","tz":"America/Chicago","status":"closed","languages":["Spanish","Mam"],"beds":[{"sex":"F","age_band":"13-17","capacity":3}]}`, 201)
+	for path, want := range map[string]string{
+		fmt.Sprintf("/facilities/%d", int64(f["id"].(float64))): `español, Mam · <span class="warn">cerrado</span>`,
+		"/facilities": "<td>español, Mam</td>",
+	} {
+		if body := env.getLang(t, "es", path); !strings.Contains(body, want) {
+			t.Errorf("%s in Spanish lacks %q", path, want)
+		}
+	}
+	// The occupancy chart's title and its data's label too.
+	body := env.getLang(t, "es", "/facilities")
+	for _, want := range []string{`<title id="occ-title">Niños y niñas bajo cuidado, del `, `niños y niñas bajo cuidado`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/facilities in Spanish lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "hildren in care") {
+		t.Errorf("/facilities in Spanish says %q", "children in care")
+	}
+}
+
+// TestLanguageSwitchAfterRefusal: a refused form is shown at the form's
+// address, which has no page of its own; the language switch there leads
+// back to the page the form was on (it led to a 404).
+func TestLanguageSwitchAfterRefusal(t *testing.T) {
+	env := newTestEnv(t, storetest.OpenSQLite(t))
+	for referer, want := range map[string]string{
+		env.ts.URL + "/tracing/new?x=1":  `href="/lang/en?next=%2ftracing%2fnew%3fx%3d1"`,
+		"":                               `href="/lang/en?next=%2f"`,
+		"https://elsewhere.example/page": `href="/lang/en?next=%2f"`,
+	} {
+		req, _ := http.NewRequest("POST", env.ts.URL+"/tracing/requests", strings.NewReader("seeker.given_names="))
+		req.Header.Set("Authorization", "Bearer "+env.tokens[auth.RoleAdmin])
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Referer", referer)
+		req.AddCookie(&http.Cookie{Name: "lang", Value: "es"})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), want) {
+			i := strings.Index(string(b), `href="/lang/en`)
+			t.Errorf("referer %q: %d, want %s; has %.80s", referer, resp.StatusCode, want, string(b)[max(i, 0):])
 		}
 	}
 }

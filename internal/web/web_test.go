@@ -408,6 +408,35 @@ func TestLoginFlow(t *testing.T) {
 		t.Fatalf("audit page: %d\n%s", resp.StatusCode, b)
 	}
 
+	// A form too large to be read for its token is refused as too large,
+	// not as forged; both refusals are in the page's language.
+	resp, _ = c.Get(u + "/lang/es?next=/")
+	resp.Body.Close()
+	tok = getCSRF(t, c, u+"/cases/new")
+	for _, tc := range []struct {
+		form   url.Values
+		status int
+		want   string
+	}{
+		{url.Values{"csrf_token": {tok}, "given_names": {strings.Repeat("Á", 200_000)}}, http.StatusRequestEntityTooLarge, "Lo enviado ocupa más de 1048576 bytes."},
+		{url.Values{"given_names": {strings.Repeat("Á", 200_000)}, "csrf_token": {tok}}, http.StatusRequestEntityTooLarge, "Lo enviado ocupa más de 1048576 bytes."},
+		{url.Values{"given_names": {"Ana"}}, http.StatusForbidden, "El formulario caducó o no vino de este sitio."},
+	} {
+		resp, err = c.PostForm(u+"/cases", tc.form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status || !strings.Contains(string(b), tc.want) {
+			t.Errorf("form of %d bytes: %d, want %d and %q", len(tc.form.Encode()), resp.StatusCode, tc.status, tc.want)
+		}
+		// An expired form is not a lack of permission.
+		if strings.Contains(string(b), "Su cuenta no tiene permiso") {
+			t.Errorf("form of %d bytes: refused as a lack of permission", len(tc.form.Encode()))
+		}
+	}
+
 	// Logout needs the session's CSRF token too.
 	resp, _ = c.PostForm(u+"/logout", url.Values{})
 	resp.Body.Close()

@@ -44,6 +44,9 @@ func TestBrowserEveryPageFits(t *testing.T) {
 	form := url.Values{"seeker.given_names": {"Guadalupe"}, "seeker.surnames": {"Caal Xol"}, "seeker.relationship": {"aunt"},
 		"seeker.contact": {"guadalupe.caal.xol.de.san.pedro.carcha@correo-largo.example.org"}, "sought.given_names": {"María José"}, "sought.surname1": {"Caal"}, "sought.sex": {"F"}}
 	env.uxPost(t, auth.RoleAdmin, "en", "/tracing/requests", form)
+	// A note typed as one 4,000-character word: it wraps, at 1366 px too
+	// (the case page was 36,000 px wide).
+	env.call(t, "POST", "/api/v1/cases/1/notes", auth.RoleAdmin, `{"body":"`+strings.Repeat("x", 3990)+`"}`, 201)
 
 	extra := map[auth.Role][]string{auth.RoleAdmin: {
 		"/cases/1", "/facilities/1", "/indicators/countries/GTM", "/indicators/indicators/homicide_rate", "/indicators/flows",

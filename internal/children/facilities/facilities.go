@@ -64,11 +64,27 @@ func LoadLocation(tz string) *time.Location {
 	return loc
 }
 
+// maxName bounds a facility's name and city.
+const maxName = 200
+
+// MaxBeds bounds one line of licensed beds (a typing slip guard; the
+// column is a 32-bit integer on PostgreSQL, where 3,000,000,000 answered
+// 500).
+const MaxBeds = 100000
+
 func (f *Facility) validate() error {
 	v := &errs.ValidationError{}
 	f.Name = strings.TrimSpace(f.Name)
 	if f.Name == "" {
 		v.Add("name", "is required")
+	}
+	// The name is unique: PostgreSQL refuses an index entry over 2704
+	// bytes (a 500); no facility's name or city is that long.
+	if len(f.Name) > maxName {
+		v.Add("name", "longer than %d characters", maxName)
+	}
+	if len(f.City) > maxName {
+		v.Add("city", "longer than %d characters", maxName)
 	}
 	if !slices.Contains(Types, f.Type) {
 		v.Add("type", "must be one of %s", strings.Join(Types, ", "))
@@ -92,8 +108,8 @@ func (f *Facility) validate() error {
 		if !slices.Contains(AgeBands, b.AgeBand) {
 			v.Add("beds", "age band must be one of %s", strings.Join(AgeBands, ", "))
 		}
-		if b.Capacity < 0 {
-			v.Add("beds", "capacity cannot be negative")
+		if b.Capacity < 0 || b.Capacity > MaxBeds {
+			v.Add("beds", "capacity must be from 0 to %d", MaxBeds)
 		}
 	}
 	f.Languages = conv.CleanList(f.Languages)
@@ -162,8 +178,8 @@ func (s *Service) SetAllBeds(ctx context.Context, facilityID int64, beds []Beds)
 	for i, b := range beds {
 		key := [2]string{b.Sex, b.AgeBand}
 		switch {
-		case !slices.Contains(Sexes, b.Sex) || !slices.Contains(AgeBands, b.AgeBand) || b.Capacity < 0:
-			v.Add(fmt.Sprintf("beds[%d]", i), "sex F or M, a known age band, capacity not negative")
+		case !slices.Contains(Sexes, b.Sex) || !slices.Contains(AgeBands, b.AgeBand) || b.Capacity < 0 || b.Capacity > MaxBeds:
+			v.Add(fmt.Sprintf("beds[%d]", i), "sex F or M, a known age band, capacity from 0 to %d", MaxBeds)
 		case seen[key]:
 			v.Add(fmt.Sprintf("beds[%d]", i), "%s %s is given twice", b.Sex, b.AgeBand)
 		}
@@ -186,8 +202,8 @@ func (s *Service) SetAllBeds(ctx context.Context, facilityID int64, beds []Beds)
 }
 
 func (s *Service) setBeds(ctx context.Context, facilityID int64, b Beds) error {
-	if !slices.Contains(Sexes, b.Sex) || !slices.Contains(AgeBands, b.AgeBand) || b.Capacity < 0 {
-		return &errs.ValidationError{Problems: []errs.FieldError{{Field: "beds", Problem: "sex F or M, a known age band, capacity not negative"}}}
+	if !slices.Contains(Sexes, b.Sex) || !slices.Contains(AgeBands, b.AgeBand) || b.Capacity < 0 || b.Capacity > MaxBeds {
+		return &errs.ValidationError{Problems: []errs.FieldError{{Field: "beds", Problem: fmt.Sprintf("sex F or M, a known age band, capacity from 0 to %d", MaxBeds)}}}
 	}
 	var occupied int
 	err := s.db.QueryRow(ctx, `SELECT occupied FROM facility_beds WHERE facility_id = ? AND sex = ? AND age_band = ?`, facilityID, b.Sex, b.AgeBand).Scan(&occupied)

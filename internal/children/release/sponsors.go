@@ -43,6 +43,9 @@ type HouseholdMember struct {
 	BirthDate    *string `json:"birth_date"`
 }
 
+// maxSponsorText bounds each of a sponsor's text fields.
+const maxSponsorText = 500
+
 // AddSponsor records a sponsor for a case. The category is derived from
 // the relationship, never entered.
 func (s *Service) AddSponsor(ctx context.Context, sp Sponsor) (*Sponsor, error) {
@@ -71,6 +74,14 @@ func (s *Service) AddSponsor(ctx context.Context, sp Sponsor) (*Sponsor, error) 
 		sp.BirthDate = nil
 	}
 	sp.USState = strings.ToUpper(strings.TrimSpace(sp.USState))
+	// The address and names are indexed for matching (address_key,
+	// person_key): PostgreSQL refuses an index entry over 2704 bytes (a 500).
+	for _, f := range []struct{ name, text string }{{"given_names", sp.GivenNames}, {"surnames", sp.Surnames},
+		{"id_document", sp.IDDocument}, {"phone", sp.Phone}, {"address", sp.Address}, {"city", sp.City}} {
+		if len(f.text) > maxSponsorText {
+			v.Add(f.name, "longer than %d characters", maxSponsorText)
+		}
+	}
 	for i, h := range sp.Household {
 		if strings.TrimSpace(h.Name) == "" {
 			v.Add("household", "member %d has no name", i+1)
