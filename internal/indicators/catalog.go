@@ -177,6 +177,22 @@ func KnownIndicator(code string) (Indicator, bool) {
 	return Indicator{}, false
 }
 
+// Units lists every unit the catalogue and the importers give a value:
+// the catalogue's own, the HHS table's ("count", "days", "beds") and "%".
+// Pages show a unit in the reader's language, so each needs a name there.
+func Units() []string {
+	var out []string
+	for _, in := range knownIndicators {
+		out = append(out, in.Unit)
+	}
+	for _, u := range hhsUnits {
+		out = append(out, u.unit)
+	}
+	out = append(out, hhsUnit(""), "%")
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // Scope is what a count covers.
 type Scope struct {
 	Code        string `json:"code"`

@@ -15,6 +15,7 @@ import (
 
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/indicators"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/store/storetest"
 )
@@ -570,5 +571,26 @@ func TestAccountAndUsersPages(t *testing.T) {
 	}
 	if got := login("admin@example.org", "a new long password"); got != http.StatusSeeOther {
 		t.Fatalf("new password: %d", got)
+	}
+}
+
+// TestUnitsTranslated: every unit a stored value can carry has a name in
+// both languages (the country and indicator pages look up
+// indicators.u.<unit>; a missing one showed "days" and "count" on Spanish
+// pages). "%" is the same in both.
+func TestUnitsTranslated(t *testing.T) {
+	cats, err := loadCatalogs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range indicators.Units() {
+		if u == "%" {
+			continue
+		}
+		for _, lang := range []string{"en", "es"} {
+			if cats[lang]["indicators.u."+u] == "" {
+				t.Errorf("unit %q has no %s name (indicators.u.%s)", u, lang, u)
+			}
+		}
 	}
 }
