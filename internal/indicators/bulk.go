@@ -277,9 +277,16 @@ func (imp *importer) flushSeries(ctx context.Context) error {
 
 // seriesStatement inserts n series of the source, ids given.
 func seriesStatement(n int, source int64) string {
-	row := "(?, ?, ?, ?, " + strconv.FormatInt(source, 10) + ")"
+	return valuesStatement("INSERT INTO ind_series (id, country, indicator, scope, source_id) VALUES ",
+		"(?, ?, ?, ?, "+strconv.FormatInt(source, 10)+")", n)
+}
+
+// valuesStatement is head followed by n copies of row, comma-separated:
+// one statement stores a whole batch.
+func valuesStatement(head, row string, n int) string {
 	var b strings.Builder
-	b.WriteString("INSERT INTO ind_series (id, country, indicator, scope, source_id) VALUES ")
+	b.Grow(len(head) + n*(len(row)+2))
+	b.WriteString(head)
 	for i := range n {
 		if i > 0 {
 			b.WriteString(", ")
@@ -467,17 +474,7 @@ func pointsStatement(n int, plain bool, run int64) string {
 	if plain {
 		row = fmt.Sprintf("(?, ?, ?, ?, '', '', %d)", run)
 	}
-	var b strings.Builder
-	b.Grow(len(pointColumns) + 8 + n*(len(row)+2))
-	b.WriteString(pointColumns)
-	b.WriteString("VALUES ")
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(row)
-	}
-	return b.String()
+	return valuesStatement(pointColumns+"VALUES ", row, n)
 }
 
 // unnestStatement inserts one point per element of six arrays; the run is
