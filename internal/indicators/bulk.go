@@ -299,19 +299,13 @@ func valuesStatement(head, row string, n int) string {
 // insertSeries stores new series of the import's source and records their
 // ids.
 func (imp *importer) insertSeries(ctx context.Context, keys []seriesKey) error {
-	var b strings.Builder
-	b.WriteString("INSERT INTO ind_series (country, indicator, scope, source_id) VALUES ")
 	args := make([]any, 0, 3*len(keys))
-	src := strconv.FormatInt(imp.sourceID, 10)
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("(?, ?, ?, " + src + ")")
+	for _, k := range keys {
 		args = append(args, k.country, k.indicator, k.scope)
 	}
-	b.WriteString(" RETURNING id, country, indicator, scope")
-	rows, err := imp.db.Query(ctx, b.String(), args...)
+	q := valuesStatement("INSERT INTO ind_series (country, indicator, scope, source_id) VALUES ",
+		"(?, ?, ?, "+strconv.FormatInt(imp.sourceID, 10)+")", len(keys)) + " RETURNING id, country, indicator, scope"
+	rows, err := imp.db.Query(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("indicators: store series: %w", err)
 	}
