@@ -135,11 +135,10 @@ func Link(ctx context.Context, left, right []Record, topK int, opts Options) ([]
 
 // linkThreshold chooses the threshold for F1 (f1Threshold) from the best
 // posterior of each of a sample of the inquiries rf: Link answers an
-// inquiry with its best candidates, so an inquiry is one decision. As in
-// dedupeThreshold, only a model for any pair of records
-// (Model.Population) fitted to this set is calibrated; others keep 0.5.
+// inquiry with its best candidates, so an inquiry is one decision. A
+// model not fittedToSet keeps 0.5.
 func linkThreshold(ix *Index, rf []features, m *Model) (float64, float64) {
-	if m.Population == 0 || m.Fallback != "" || len(rf) == 0 {
+	if !m.fittedToSet() || len(rf) == 0 {
 		return autoMaxThreshold, 0
 	}
 	var s posteriorSample

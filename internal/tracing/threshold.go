@@ -1,6 +1,7 @@
 package tracing
 
 import (
+	"cmp"
 	"math"
 	"slices"
 )
@@ -54,7 +55,7 @@ func (s *posteriorSample) add(p float64) {
 // of the posteriors is used, and it is used whenever larger). The
 // threshold is autoMaxThreshold unless another brings autoMinGain more.
 func f1Threshold(s *posteriorSample, scale, matches float64) (threshold, expectedF1 float64) {
-	slices.SortFunc(s.high, func(a, b float32) int { return -cmpF32(a, b) })
+	slices.SortFunc(s.high, func(a, b float32) int { return cmp.Compare(b, a) })
 	sum := s.low
 	for _, p := range s.high {
 		sum += float64(p)
@@ -85,14 +86,4 @@ func f1Threshold(s *posteriorSample, scale, matches float64) (threshold, expecte
 		return autoMaxThreshold, base
 	}
 	return math.Round(threshold*100) / 100, expectedF1
-}
-
-func cmpF32(a, b float32) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
