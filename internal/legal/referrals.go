@@ -144,8 +144,8 @@ func (s *Service) Decline(ctx context.Context, referralID int64, in DeclineInput
 	if in.Reason == "" {
 		return nil, &errs.ValidationError{Problems: []errs.FieldError{{Field: "reason", Problem: "say why, for the next referral"}}}
 	}
-	if len(in.Reason) > 4000 { // as a screening's notes: a reason, not a file
-		return nil, &errs.ValidationError{Problems: []errs.FieldError{{Field: "reason", Problem: "at most 4000 characters"}}}
+	if len(in.Reason) > maxNoteChars {
+		return nil, &errs.ValidationError{Problems: []errs.FieldError{{Field: "reason", Problem: fmt.Sprintf("at most %d characters", maxNoteChars)}}}
 	}
 	return s.decide(ctx, referralID, ReferralDeclined, in.Reason)
 }

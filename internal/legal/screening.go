@@ -43,6 +43,10 @@ type ScreeningInput struct {
 	Notes   string            `json:"notes"`
 }
 
+// maxNoteChars bounds the free text of a screening's notes and of a
+// referral's decline reason: a reason, not a file.
+const maxNoteChars = 4000
+
 // check lists every problem with the input, by field ("answers.<key>").
 func (in *ScreeningInput) check() error {
 	v := &errs.ValidationError{}
@@ -61,8 +65,8 @@ func (in *ScreeningInput) check() error {
 		}
 	}
 	in.Notes = strings.TrimSpace(in.Notes)
-	if len(in.Notes) > 4000 {
-		v.Add("notes", "at most 4000 characters")
+	if len(in.Notes) > maxNoteChars {
+		v.Add("notes", "at most %d characters", maxNoteChars)
 	}
 	return v.Err()
 }
