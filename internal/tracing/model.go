@@ -62,6 +62,10 @@ type Model struct {
 	// absent marks the fields (nearly) never given on both sides of a
 	// candidate pair of the set the model was fitted to (collapsed).
 	absent [nFields]bool
+	// holdDateSplit keeps EM from moving how the birth date's mass of
+	// agreement is split among its levels (resplitAgreement): the second
+	// try of trainModel when the first collapsed.
+	holdDateSplit bool
 
 	lp [nClasses][nFields][]float64 // log2 probability by class, field, level
 	lu [nFields][]float64           // log2 u, unfloored, for term frequencies
@@ -815,7 +819,7 @@ func (m *Model) estimateEM(patterns map[vector]int, iterations int) {
 				tm += mc[f][l]
 				tu += uc[f][l]
 			}
-			if f == fBirthDate {
+			if f == fBirthDate && !m.holdDateSplit {
 				resplitAgreement(m.Fields[f].Levels, mc[f], startM[f], dDisagree, &change)
 			}
 			for l := 0; l < n-1; l++ {
@@ -952,16 +956,22 @@ func (m *Model) ForPopulation(n int) *Model {
 	if m == nil || m.Population == 0 || n < 1 || n == m.Population {
 		return m
 	}
-	c := *m
-	c.Fields = make([]FieldModel, len(m.Fields))
-	for f := range m.Fields {
-		c.Fields[f] = FieldModel{Name: m.Fields[f].Name, Levels: slices.Clone(m.Fields[f].Levels)}
-	}
+	c := m.clone()
 	scale := float64(m.Population) / float64(n)
 	c.Prior = clampPrior(m.Prior * scale)
 	c.PriorFamily = clampPrior(m.PriorFamily * scale)
 	c.Population = n
 	c.prepare()
+	return c
+}
+
+// clone returns a copy of m that shares no levels with it.
+func (m *Model) clone() *Model {
+	c := *m
+	c.Fields = make([]FieldModel, len(m.Fields))
+	for f := range m.Fields {
+		c.Fields[f] = FieldModel{Name: m.Fields[f].Name, Levels: slices.Clone(m.Fields[f].Levels)}
+	}
 	return &c
 }
 
