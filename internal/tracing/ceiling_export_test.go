@@ -137,3 +137,26 @@ func TFCapped(m *Model) (givenUp, givenDown, surUp, surDown, given, sur int) {
 	}
 	return
 }
+
+// MaxCluster is cluster's bound, for diagnostics.
+const MaxCluster = maxCluster
+
+// Vetoes reports whether cluster's veto keeps records i and j apart
+// under m.
+func (d *DiagSet) Vetoes(m *Model, i, j int) bool {
+	return m.probability(m.score(&d.fs[i], &d.fs[j])) < vetoProbability
+}
+
+// Pattern is the levels of the names and the date of pair i, j under m,
+// as "given/surname1/surname2/date".
+func (d *DiagSet) Pattern(m *Model, i, j int) string {
+	ex, _ := m.explain(&d.fs[i], &d.fs[j])
+	s := ""
+	for _, x := range ex {
+		switch x.Field {
+		case "given_names", "surname1", "surname2", "birth_date":
+			s += x.Level + "/"
+		}
+	}
+	return s
+}
