@@ -144,7 +144,7 @@ const MaxCluster = maxCluster
 // Vetoes reports whether cluster's veto keeps records i and j apart
 // under m.
 func (d *DiagSet) Vetoes(m *Model, i, j int) bool {
-	return m.probability(m.score(&d.fs[i], &d.fs[j])) < vetoProbability
+	return m.vetoes(m.score(&d.fs[i], &d.fs[j]))
 }
 
 // Pattern is the levels of the names and the date of pair i, j under m,

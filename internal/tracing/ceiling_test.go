@@ -270,7 +270,7 @@ func TestSparseLoss(t *testing.T) {
 						}
 						t.Logf("  joined by %s | %s | p=%.3f", show1(set.Records[i]), show1(set.Records[j]), prob(i, j))
 					}
-					return "split by cluster: veto (a pair below 0.01)" + tag
+					return "split by cluster: veto (a pair below 0.01 at even odds)" + tag
 				case sum/float64(len(A)*len(B)) < th:
 					return "split by cluster: average below the threshold" + tag
 				}

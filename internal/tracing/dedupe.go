@@ -1008,7 +1008,12 @@ func weightFor(m *Model, p float64) float64 {
 // vetoProbability: two clusters are not joined if any record of one is
 // this clearly not any record of the other (born years apart, another
 // given name), however well the rest match: a sparse record that fits
-// both must not bridge two people.
+// both must not bridge two people. It is judged at even prior odds
+// (vetoes): what the two records say against each other, not the
+// population's base rate, which makes every pair of sparse records that
+// merely says little (one name and a year in common, nothing against)
+// fall below 0.01 and kept a person's records apart (NOTES.md, "Where
+// the lost pairs go").
 const vetoProbability = 0.01
 
 // maxCluster bounds the records of one person. Real duplicates run to a
@@ -1063,8 +1068,9 @@ func cluster(fs []features, edges []edge, m *Model, threshold float64) []int32 {
 			veto := false
 			for _, a := range A {
 				for _, b := range B {
-					p := m.probability(m.score(&fs[a], &fs[b]))
-					if p < vetoProbability {
+					w := m.score(&fs[a], &fs[b])
+					p := m.probability(w)
+					if m.vetoes(w) {
 						veto = true
 					}
 					sum += p
@@ -1087,6 +1093,13 @@ func cluster(fs []features, edges []edge, m *Model, threshold float64) []int32 {
 		out[i] = find(int32(i))
 	}
 	return out
+}
+
+// vetoes reports whether a pair of weight w is clearly not one person
+// whatever the base rate: its probability at even prior odds of a match
+// and of no match is below vetoProbability.
+func (m *Model) vetoes(w float64) bool {
+	return m.probability(w-(m.lprior[cMatch]-m.lprior[cUnrelated])) < vetoProbability
 }
 
 // numberClusters turns root indices into cluster numbers in order of first
