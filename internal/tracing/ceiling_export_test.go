@@ -160,3 +160,14 @@ func (d *DiagSet) Pattern(m *Model, i, j int) string {
 	}
 	return s
 }
+
+// Levels is the level of each field of pair i, j under m (the reading
+// m chooses), by field name.
+func (d *DiagSet) Levels(m *Model, i, j int) map[string]int {
+	v := m.compare(&d.fs[i], &d.fs[j])
+	out := map[string]int{}
+	for f := range v {
+		out[fieldSpecs[f].Name] = int(v[f])
+	}
+	return out
+}
