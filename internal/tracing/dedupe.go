@@ -1034,8 +1034,8 @@ func weightFor(m *Model, p float64) float64 {
 // (vetoes): what the two records say against each other, not the
 // population's base rate, which makes every pair of sparse records that
 // merely says little (one name and a year in common, nothing against)
-// fall below 0.01 and kept a person's records apart (NOTES.md, "Where
-// the lost pairs go").
+// fall below 0.01 and kept a person's records apart (NOTES.md, "Sparse
+// records: where the lost pairs go").
 const vetoProbability = 0.01
 
 // maxCluster bounds the records of one person. Real duplicates run to a
