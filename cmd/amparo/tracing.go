@@ -56,7 +56,7 @@ The model is trained on the records of each run (no labels needed);
 --save-model writes it as JSON and --model uses a saved one instead, so
 that a run on a small set can reuse what a large one learned. A saved
 model is rescaled to the number of records it is used on.
-  generate  --people N --out people.csv [--truth truth.csv] [--seed S] [--style febrl [--sparse] [--right dups.csv]]
+  generate  --people N --out people.csv [--truth truth.csv] [--seed S] [--style febrl [--sparse [--sparse-side both|right]] [--right dups.csv]]
             Write a synthetic set of about 1.8 records per person with the
             variation officers introduce, and the true person of each row.
             --style febrl makes one the FEBRL way instead: N originals and
@@ -64,7 +64,10 @@ model is rescaled to the number of records it is used on.
             swapped fields (about 2.5 rows per person); with --right, a
             link set: N originals in --out, one duplicate of each in
             --right, truth right_id,left_id. --sparse keeps at most three
-            fields of every row.
+            fields of every row; with --right, --sparse-side right keeps
+            the left rows full (custody records) and makes only the right
+            ones sparse (relatives' inquiries), the same people and right
+            rows as --sparse-side both (the default).
 
 Run "amparo tracing SUBCOMMAND --help" for the flags of one subcommand.
 `
@@ -297,7 +300,7 @@ func tracingLink(ctx context.Context, args []string) error {
 }
 
 func tracingGenerate(ctx context.Context, args []string) error {
-	fs := newFlagSet("tracing generate", "--people N --out people.csv [--truth truth.csv] [--seed S] [--style febrl [--sparse] [--right dups.csv]]")
+	fs := newFlagSet("tracing generate", "--people N --out people.csv [--truth truth.csv] [--seed S] [--style febrl [--sparse [--sparse-side both|right]] [--right dups.csv]]")
 	people := fs.Int("people", 0, "number of distinct people (required)")
 	out := fs.String("out", "", "output CSV of records (required)")
 	truth := fs.String("truth", "", "output CSV id,person_id, or right_id,left_id with --right (optional)")
@@ -305,6 +308,7 @@ func tracingGenerate(ctx context.Context, args []string) error {
 	style := fs.String("style", "amparo", "amparo (families, officers' variation) or febrl (originals and modified duplicates)")
 	sparse := fs.Bool("sparse", false, "febrl: keep at most three fields of every row")
 	right := fs.String("right", "", "febrl: write a link set, one duplicate of each original to this file")
+	side := fs.String("sparse-side", "both", "febrl --sparse --right: both, or right (the left rows stay full)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -314,12 +318,18 @@ func tracingGenerate(ctx context.Context, args []string) error {
 	var set, dups synth.Set
 	switch *style {
 	case "amparo":
-		if *sparse || *right != "" {
-			return usagef("--sparse and --right go with --style febrl")
+		if *sparse || *right != "" || *side != "both" {
+			return usagef("--sparse, --sparse-side and --right go with --style febrl")
 		}
 		set = synth.Generate(*seed, *people)
 	case "febrl":
-		o := synth.FEBRLOptions{Sparse: *sparse}
+		if *side != "both" && *side != "right" {
+			return usagef("--sparse-side must be both or right, got %q", *side)
+		}
+		if *side == "right" && (!*sparse || *right == "") {
+			return usagef("--sparse-side right goes with --sparse and --right")
+		}
+		o := synth.FEBRLOptions{Sparse: *sparse, FullLeft: *side == "right"}
 		if *right != "" {
 			set, dups = synth.GenerateFEBRLLink(*seed, *people, o)
 		} else {

@@ -250,7 +250,18 @@ func TestTracingGenerateFEBRL(t *testing.T) {
 	if code := run(context.Background(), []string{"tracing", "generate", "--style", "febrl", "--sparse", "--people", "50", "--out", sparse}, &stderr); code != 0 {
 		t.Fatalf("generate --sparse: exit %d: %s", code, stderr.String())
 	}
-	for _, bad := range [][]string{{"--style", "other"}, {"--sparse"}, {"--right", right}} {
+	// The use case: full custody records on the left, sparse inquiries on
+	// the right.
+	sl, sr := filepath.Join(dir, "sl.csv"), filepath.Join(dir, "sr.csv")
+	args = []string{"tracing", "generate", "--style", "febrl", "--sparse", "--sparse-side", "right", "--people", "50", "--out", sl, "--right", sr, "--seed", "4"}
+	if code := run(context.Background(), args, &stderr); code != 0 {
+		t.Fatalf("generate --sparse-side right: exit %d: %s", code, stderr.String())
+	}
+	if l, r := readCSVFile(t, sl), readCSVFile(t, sr); len(l) != 51 || len(r) != 51 || l[1][6] == "" || r[1][6] != "" {
+		t.Errorf("--sparse-side right: want 50 full left rows (with a birth country) and 50 sparse right ones, got %v / %v", l[1], r[1])
+	}
+	for _, bad := range [][]string{{"--style", "other"}, {"--sparse"}, {"--right", right}, {"--sparse-side", "right"},
+		{"--style", "febrl", "--sparse", "--sparse-side", "right"}, {"--style", "febrl", "--sparse", "--right", right, "--sparse-side", "left"}} {
 		stderr.Reset()
 		args := append([]string{"tracing", "generate", "--people", "5", "--out", filepath.Join(dir, "x.csv")}, bad...)
 		if code := run(context.Background(), args, &stderr); code != 2 {

@@ -142,6 +142,44 @@ func TestGivenMFromSureDates(t *testing.T) {
 	if e, _, _, _ := levels(m); e != e0 {
 		t.Errorf("exact %.4f from %d sure pairs, want the hand-set %.2f", e, sureMinPairs-1, e0)
 	}
+
+	// Sure pairs whose given names disagree: typed wrongly (within two
+	// edits) they move the mass of disagreement, up to givenDisagreeMax;
+	// names that differ as names do (twins) never move it.
+	typed := feat(Record{Person: identity.Person{GivenNames: "Zxzjl", Surname1: "García", BirthDate: "2008-11-09"}})
+	twin := feat(Record{Person: identity.Person{GivenNames: "Pedro", Surname1: "García", BirthDate: "2008-11-09"}})
+	if l := DefaultModel().compare(&a, &typed)[fGiven]; l != gDisagree {
+		t.Fatalf("Zazil / Zxzjl compare at level %d, want disagree", l)
+	}
+	for _, tt := range []struct {
+		name    string
+		other   *features
+		n       int
+		wantDis float64
+	}{
+		{"typed, 30 in 1,000", &typed, 30, 0.03},
+		{"typed, 250 in 1,000: bounded", &typed, 250, givenDisagreeMax},
+		{"twins, 250 in 1,000", &twin, 250, d0},
+	} {
+		m := DefaultModel()
+		m.givenMFromSureDates(func(fn func(x, y *features) bool) float64 {
+			for i := 0; i < 1000-tt.n; i++ {
+				fn(&a, &a)
+			}
+			for i := 0; i < tt.n; i++ {
+				fn(&a, tt.other)
+			}
+			return 1
+		})
+		_, _, d, s := levels(m)
+		wantD := tt.wantDis
+		if math.Abs(d-wantD) > 1e-9 || math.Abs(s-(s0-(d-d0))) > 1e-9 {
+			t.Errorf("%s: disagreement %.4f (want %.4f), agreeing mass %.4f (want %.4f)", tt.name, d, wantD, s, s0-(wantD-d0))
+		}
+		if lv := m.Fields[fGiven].Levels; lv[gConflict].M+lv[gInitial].M+d+s < 1-1e-9 || lv[gConflict].M+lv[gInitial].M+d+s > 1+1e-9 {
+			t.Errorf("%s: the given names' m sums to %.6f", tt.name, lv[gConflict].M+lv[gInitial].M+d+s)
+		}
+	}
 }
 
 // TestResplitAgreement: EM's counts of the match class move how the mass

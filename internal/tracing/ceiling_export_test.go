@@ -137,3 +137,37 @@ func TFCapped(m *Model) (givenUp, givenDown, surUp, surDown, given, sur int) {
 	}
 	return
 }
+
+// MaxCluster is cluster's bound, for diagnostics.
+const MaxCluster = maxCluster
+
+// Vetoes reports whether cluster's veto keeps records i and j apart
+// under m.
+func (d *DiagSet) Vetoes(m *Model, i, j int) bool {
+	return m.vetoes(m.score(&d.fs[i], &d.fs[j]))
+}
+
+// Pattern is the levels of the names and the date of pair i, j under m,
+// as "given/surname1/surname2/date".
+func (d *DiagSet) Pattern(m *Model, i, j int) string {
+	ex, _ := m.explain(&d.fs[i], &d.fs[j])
+	s := ""
+	for _, x := range ex {
+		switch x.Field {
+		case "given_names", "surname1", "surname2", "birth_date":
+			s += x.Level + "/"
+		}
+	}
+	return s
+}
+
+// Levels is the level of each field of pair i, j under m (the reading
+// m chooses), by field name.
+func (d *DiagSet) Levels(m *Model, i, j int) map[string]int {
+	v := m.compare(&d.fs[i], &d.fs[j])
+	out := map[string]int{}
+	for f := range v {
+		out[fieldSpecs[f].Name] = int(v[f])
+	}
+	return out
+}

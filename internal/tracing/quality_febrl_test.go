@@ -80,20 +80,28 @@ func sparseShare(recs []tracing.Record) float64 {
 // febrlSets are the FEBRL-style sets scored, with floors for regressions:
 // the F1 measured (2026-11-30, branch sparse13: threshold chosen for F1,
 // sure-pair and EM splits of the anchored m, crossed surnames fixed,
-// surname frequencies at every level) less
+// surname frequencies at every level; 2026-12-01, branch sparse: the
+// veto at even odds, given names typed wrongly in sure pairs) less
 // qualityMargin. Issue 13 asks for 0.95 on the full
 // sets, now reached, and 0.85 on the sparse ones, not reached (see
 // NOTES.md); the floors are not targets.
+// febrl-link-sparse-right is the use case (full custody records on the
+// left, sparse inquiries on the right): the right side and the people of
+// febrl-link-sparse, the left side full; the issue's measure stays
+// febrl-link-sparse, where both sides are sparse.
 var febrlSets = []struct {
-	name   string
-	link   bool
-	sparse bool
-	floor  float64
+	name     string
+	link     bool
+	sparse   bool
+	fullLeft bool
+	seed     uint64
+	floor    float64
 }{
-	{"febrl-dedupe", false, false, 0.966 - qualityMargin},
-	{"febrl-dedupe-sparse", false, true, 0.682 - qualityMargin},
-	{"febrl-link", true, false, 0.976 - qualityMargin},
-	{"febrl-link-sparse", true, true, 0.678 - qualityMargin},
+	{"febrl-dedupe", false, false, false, 101, 0.966 - qualityMargin},
+	{"febrl-dedupe-sparse", false, true, false, 102, 0.693 - qualityMargin},
+	{"febrl-link", true, false, false, 103, 0.984 - qualityMargin},
+	{"febrl-link-sparse", true, true, false, 104, 0.680 - qualityMargin},
+	{"febrl-link-sparse-right", true, true, true, 104, 0.828 - qualityMargin},
 }
 
 // qualityMargin is how much F1 a change may cost before the test fails
@@ -107,10 +115,10 @@ func TestQualityFEBRL(t *testing.T) {
 		t.Skip("SKIPPED: quality test on generated FEBRL-style sets (not with -short)")
 	}
 	ctx := context.Background()
-	for i, s := range febrlSets {
+	for _, s := range febrlSets {
 		t.Run(s.name, func(t *testing.T) {
-			o := synth.FEBRLOptions{Sparse: s.sparse}
-			seed := uint64(101 + i)
+			o := synth.FEBRLOptions{Sparse: s.sparse, FullLeft: s.fullLeft}
+			seed := s.seed
 			var p, r, f float64
 			if s.link {
 				left, right := synth.GenerateFEBRLLink(seed, 5000, o)

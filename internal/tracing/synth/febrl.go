@@ -104,6 +104,12 @@ type FEBRLOptions struct {
 	// name, a surname and the birth date, one of them sometimes missing
 	// or replaced by the birth place (what a relative's inquiry holds).
 	Sparse bool
+	// FullLeft, with Sparse, keeps the left records of a link set full
+	// (a child's custody record) and makes only the right ones sparse (a
+	// relative's inquiry). The people and the right records are those of
+	// the set made with Sparse alone: the left records are sparsened as
+	// there, and the sparse copy thrown away.
+	FullLeft bool
 }
 
 // GenerateFEBRL makes a deduplication set the FEBRL way: n original
@@ -151,7 +157,10 @@ func GenerateFEBRLLink(seed uint64, n int, o FEBRLOptions) (left, right Set) {
 	ps := make([]febrlPerson, n)
 	for i := range ps {
 		ps[i] = febrlOriginal(r)
-		rec := o.finish(r, ps[i].record())
+		rec := ps[i].record()
+		if sparse := o.finish(r, rec); !o.FullLeft {
+			rec = sparse
+		}
 		rec.ID = fmt.Sprintf("a-%07d", i+1)
 		left.Records = append(left.Records, rec)
 		left.PersonID = append(left.PersonID, rec.ID)

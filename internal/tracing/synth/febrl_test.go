@@ -53,3 +53,32 @@ func TestFEBRLDeterministicAndShaped(t *testing.T) {
 		}
 	}
 }
+
+// TestFEBRLLinkFullLeft: with FullLeft the right records (the sparse
+// inquiries) and the truth are those of the both-sides-sparse set of the
+// same seed, and the left records are full (six fields or more: FEBRL's
+// records have no parents' names): the two variants differ only
+// in what the left side says.
+func TestFEBRLLinkFullLeft(t *testing.T) {
+	bl, br := GenerateFEBRLLink(8, 300, FEBRLOptions{Sparse: true})
+	fl, fr := GenerateFEBRLLink(8, 300, FEBRLOptions{Sparse: true, FullLeft: true})
+	if !reflect.DeepEqual(br, fr) {
+		t.Fatal("the right side differs from the both-sides-sparse set's")
+	}
+	if !reflect.DeepEqual(bl.PersonID, fl.PersonID) {
+		t.Fatal("the left IDs differ")
+	}
+	for i, r := range fl.Records {
+		if filled(r) < 6 {
+			t.Fatalf("left record %d has %d fields, want a full record: %+v", i, filled(r), r)
+		}
+		if b := bl.Records[i]; b.GivenNames != "" && b.GivenNames != r.GivenNames {
+			t.Fatalf("left record %d: given name %q, the sparse set's %q", i, r.GivenNames, b.GivenNames)
+		}
+	}
+	for _, r := range fr.Records {
+		if filled(r) > 3 {
+			t.Fatalf("right record with %d fields: %+v", filled(r), r)
+		}
+	}
+}
