@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strings"
 
-	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
 	"github.com/amparo-project/amparo/internal/auth"
@@ -87,15 +86,6 @@ type indCell struct {
 	Unknown bool
 	Mark    bool   // a surge
 	Title   string // other sources, revisions, notes
-}
-
-// numPrinter formats numbers the way the reader's language does.
-func numPrinter(lang string) *message.Printer {
-	tag, err := language.Parse(lang)
-	if err != nil {
-		tag = language.English
-	}
-	return message.NewPrinter(tag)
 }
 
 // fmtValue renders a value: counts without decimals, small numbers with
