@@ -302,7 +302,7 @@ func (f *cbpNWFile) emitPeriod(r *reader, codes []string, period string, months 
 				}
 				rec := Record{Country: code, Indicator: "uac_encounters", Scope: sc, Period: period, Value: v, Text: strconv.FormatFloat(v, 'f', -1, 64)}
 				if len(months) > 1 {
-					rec.Note = "sum of the fiscal year's 12 months"
+					rec.Note = NoteFiscalYearSum
 				}
 				if err := r.emit(rec); err != nil {
 					return err

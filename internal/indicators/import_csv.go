@@ -253,7 +253,7 @@ func (o *owidFile) row(r *reader, line int, rec []string) error {
 		// total population, computed here and labelled so.
 		tot := parts[0] + parts[1] + parts[2]
 		return r.emit(Record{Line: line, Country: code, Indicator: "population", Period: strconv.Itoa(year),
-			Value: tot, Text: strconv.FormatFloat(tot, 'f', -1, 64), Note: note + "; computed as under-15 + 15-64 + 65+"})
+			Value: tot, Text: strconv.FormatFloat(tot, 'f', -1, 64), Note: note + NoteSep + NoteAgeGroupsSummed})
 	}
 	return nil
 }
@@ -290,9 +290,9 @@ func (o *owidFile) note(year int) string {
 	case !o.isPopulation:
 		return ""
 	case year > 2015:
-		return "UN WPP 2017 medium-variant projection"
+		return NoteWPP2017Projection
 	default:
-		return "UN WPP 2017 estimate"
+		return NoteWPP2017Estimate
 	}
 }
 
@@ -315,7 +315,7 @@ func (o *owidFile) value(r *reader, line int, cell string, vc owidValueCol) (Rec
 	if floor, ok := owidFloors[vc.code]; ok && v == floor {
 		o.floored++
 		f := strconv.FormatFloat(floor, 'f', -1, 64)
-		out.Note = fmt.Sprintf("at most %s: the source writes every value below %s as %s", f, f, f)
+		out.Note = fmt.Sprintf(NoteAtMostFloor, f, f, f)
 	}
 	out.Value = v
 	return out, true

@@ -106,7 +106,7 @@ func readUACCompiled(r *reader, in *bufio.Reader, monthly bool) error {
 				scope = era
 			}
 		}
-		note := "scope as published: " + scopeText
+		note := fmt.Sprintf(NoteScopeAsPublished, scopeText)
 		if noteCol >= 0 && rec[noteCol] != "" {
 			note += ". " + rec[noteCol]
 		}
@@ -209,7 +209,7 @@ var formatCBPMonthlySector = &Format{
 	Name:        "cbp-monthly-sector",
 	Description: "US Border Patrol monthly UAC apprehensions by sector, FY2010-FY2019: SECTOR,October..September,Yearly Total,FY",
 	Source: wapoSource("cbp-usbp-uac-monthly-sector-fy2010-2019", "U.S. Border Patrol Total Monthly UAC Apprehensions by Sector (FY 2010 - FY 2019)",
-		"transcription of the CBP PDF of that title", 25),
+		NoteCBPTranscription, 25),
 	Detect: headerIs(append([]string{"SECTOR"}, fiscalMonths...)...),
 	Read:   readCBPMonthlySector,
 }
@@ -298,7 +298,7 @@ func readCBPMonthlySector(r *reader, in *bufio.Reader) error {
 				sc = usbpFYScope(fy)
 			}
 			if err := r.emit(Record{Line: line, Country: "ALL", Indicator: "uac_encounters", Scope: sc, Period: fmt.Sprintf("FY%d", fy),
-				Value: total, Text: rec[totalCol], Note: "Yearly Total as published"}); err != nil {
+				Value: total, Text: rec[totalCol], Note: NoteYearlyTotal}); err != nil {
 				return err
 			}
 		}
@@ -317,7 +317,7 @@ var formatCBPCountryFY = &Format{
 	Name:        "cbp-country-fy",
 	Description: "southwest border apprehensions by country and type, by fiscal year: sector,type,year,encounters (sector holds the country)",
 	Source: wapoSource("cbp-swb-by-country-fy2014-2021", "Southwest border UAC and family-unit apprehensions by country, FY2014-FY2021 (sbecfydf_20210303)",
-		"FY2021 is partial in the source and is not imported", 30),
+		NotePartialFY2021, 30),
 	Detect: headerIs("sector", "type", "year", "encounters"),
 	Read:   readCBPCountryFY,
 }
@@ -378,7 +378,7 @@ var formatCBPSectorMonth = &Format{
 	Name:        "cbp-sector-month",
 	Description: "monthly Border Patrol apprehensions by sector, Oct 2018 - Jan 2021: sector,fmua,uac,sa,total,month,year",
 	Source: wapoSource("cbp-usbp-sector-monthly-2018-2021", "Monthly apprehensions by Border Patrol sector, Oct 2018 - Jan 2021 (secmondf_20210303)",
-		"only the Southwest Border Total rows are stored", 30),
+		NoteSWBTotalOnly, 30),
 	Detect: headerIs("sector", "fmua", "uac", "sa", "total", "month", "year"),
 	Read:   readCBPSectorMonth,
 }
@@ -567,7 +567,7 @@ var formatStatesReleased = &Format{
 	Name:        "states-released",
 	Description: "children released to sponsors by US state: state,fy15,...,fy21_so_far",
 	Source: wapoSource("hhs-uc-released-by-state-fy2015-2021", "Unaccompanied children released to sponsors by state, FY2015-FY2021 (states_children)",
-		"FY2021 is partial (\"so far\") in the source and is not imported", 30),
+		NotePartialFY2021SoFar, 30),
 	Detect: func(h []string) bool {
 		return len(h) > 1 && strings.EqualFold(h[0], "state") && strings.HasPrefix(strings.ToLower(h[1]), "fy")
 	},

@@ -357,7 +357,7 @@ type unicefSeries struct {
 // estimate of Amparo's.
 var unicefIndicators = map[string]unicefSeries{
 	"DM_POP_U18": {indicator: "population_0_17", unitMeasure: "PS", unit: "persons",
-		note: "UNICEF DM_POP_U18 (population under age 18, both sexes), from UN World Population Prospects"},
+		note: NoteUNICEFUnder18},
 }
 
 // unicefBothSexes is the SEX code of the both-sexes total, the row
@@ -389,7 +389,7 @@ var wppEstimatesEnd = []struct {
 func projectionNote(dataSource string, year int) string {
 	for _, w := range wppEstimatesEnd {
 		if strings.Contains(dataSource, w.cites) && year > w.lastYear {
-			return fmt.Sprintf("; %d is a %s projection (its estimates end in %d)", year, w.revision, w.lastYear)
+			return NoteSep + fmt.Sprintf(NoteWPPProjectionYear, year, w.revision, w.lastYear)
 		}
 	}
 	return ""

@@ -294,7 +294,7 @@ func (h *indicatorHandlers) handleIndicatorsProjections(w http.ResponseWriter, r
 	v.Chart = indChart{ID: "proj", Title: h.translate(lang, "indicators.proj.title"), Columns: []string{proj.Label, amp.Label, act.Label}}
 	for _, row := range rows {
 		pv := indProjRow{MadeOn: row.MadeOn, MadeBy: row.MadeBy, Target: row.TargetPeriod, Projected: pr.Sprintf("%.0f", row.Projected),
-			Until: row.Until, ForecastErr: row.ForecastErr, CiteURL: row.CiteURL, Note: row.Note}
+			Until: row.Until, ForecastErr: row.ForecastErr, CiteURL: row.CiteURL, Note: h.noteText(lang, row.Note)}
 		label := row.TargetPeriod + " · " + row.MadeOn
 		spec.Labels = append(spec.Labels, label)
 		p := row.Projected
@@ -840,7 +840,7 @@ type indSourceView struct {
 // handleIndicatorsSources lists every source with what its importer
 // corrected or left out, so that anyone can check the numbers.
 func (h *indicatorHandlers) handleIndicatorsSources(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
+	ctx, lang := r.Context(), langOf(r)
 	list, err := h.ind.ListSources(ctx)
 	if err != nil {
 		h.serverError(w, r, err)
@@ -853,6 +853,7 @@ func (h *indicatorHandlers) handleIndicatorsSources(w http.ResponseWriter, r *ht
 			h.serverError(w, r, err)
 			return
 		}
+		src.Note = h.noteText(lang, src.Note)
 		v = append(v, indSourceView{src, cs})
 	}
 	h.render(w, r, http.StatusOK, "indicators_sources", v)

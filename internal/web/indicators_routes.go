@@ -155,6 +155,7 @@ func (h *indicatorHandlers) seriesChart(r *http.Request, id, title string, in in
 				ds.Marks[i] = true
 				cell.Mark = true
 			}
+			p.Note = h.noteText(lang, p.Note) // a copy: the stored note is not changed
 			cell.Title = pointTitle(func(key string, a ...any) string { return h.translate(lang, key, a...) }, pr, p, in.Kind)
 			if len(p.Others) > 0 {
 				cell.Text += " †"
@@ -192,8 +193,8 @@ func (h *indicatorHandlers) seriesChart(r *http.Request, id, title string, in in
 }
 
 // pointTitle says where a value came from, what else was reported and
-// what it replaced, in the page's language (tr); the note is the
-// source's own words.
+// what it replaced, in the page's language (tr); p.Note is already in
+// the page's language (noteText) when an importer wrote it.
 func pointTitle(tr func(key string, a ...any) string, pr *message.Printer, p indicators.Point, kind string) string {
 	var b []string
 	b = append(b, tr("core.point.source", p.SourceKey))
