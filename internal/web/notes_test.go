@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -154,6 +155,27 @@ func TestImporterNotesInSpanish(t *testing.T) {
 		if strings.Contains(es, en) {
 			t.Errorf("es: the sources page shows the English note words %q", en)
 		}
+	}
+	// The names the importers give indicators and regions (HHS's
+	// "<category>: <label>", the aggregates' names) have Spanish too:
+	// only proper names read the same on the Spanish catalogue.
+	link := regexp.MustCompile(`<a href="/indicators/(countries|indicators)/([^"]+)">([^<]*)</a>`)
+	names := func(page string) map[string]string {
+		out := map[string]string{}
+		for _, m := range link.FindAllStringSubmatch(page, -1) {
+			out[m[1]+"/"+m[2]] = m[3]
+		}
+		return out
+	}
+	enNames, esNames := names(getLang(t, env.ts.URL+"/indicators", "en")), names(getLang(t, env.ts.URL+"/indicators", "es"))
+	same := map[string]bool{"countries/GTM": true, "countries/HND": true, "countries/SLV": true, "countries/NIC": true}
+	for k, n := range esNames {
+		if enNames[k] == n && !same[k] {
+			t.Errorf("es: the catalogue names %s %q, as in English", k, n)
+		}
+	}
+	if len(esNames) < 40 {
+		t.Errorf("only %d names on the catalogue", len(esNames))
 	}
 	// Stored data is unchanged: the API gives the note as imported.
 	_, body := env.do(t, "GET", "/api/v1/series?indicator=uac_encounters", "", "")
