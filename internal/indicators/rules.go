@@ -322,7 +322,7 @@ var settledScopes = []struct {
 	reason          string
 }{
 	{"ALL", "FY2012", 24481, "usbp-swb-maybe-all", "usbp-all",
-		"24,481 is the all-sector Yearly Total (Monthly Total row) of CBP's \"U.S. Border Patrol Total Monthly UAC Apprehensions by Sector (FY 2010 - FY 2019)\"; its Southwest Border row gives 24,403"},
+		fmt.Sprintf(ReasonAllSectorTotal, "24,481", "U.S. Border Patrol Total Monthly UAC Apprehensions by Sector (FY 2010 - FY 2019)") + NoteSep + fmt.Sprintf(ReasonSWBRowGives, "24,403")},
 }
 
 // settledScope returns the settled scope of a compiled row and the reason,
@@ -368,7 +368,7 @@ const unicefBothSexes = "_T"
 // nor prefixed aggregates (UNICEF_LAC passes validCode and is stored by
 // --all-countries like other aggregates): read past, with the reason.
 var unicefAreasReadPast = map[string]string{
-	"WORLD": "area WORLD, UNICEF's world total (Amparo stores the World Bank's and OWID's world aggregates, not UNICEF's)",
+	"WORLD": ReasonUNICEFWorld,
 }
 
 // wppEstimatesEnd says, for each UN World Population Prospects revision a

@@ -854,6 +854,9 @@ func (h *indicatorHandlers) handleIndicatorsSources(w http.ResponseWriter, r *ht
 			return
 		}
 		src.Note = h.noteText(lang, src.Note)
+		for i := range cs {
+			cs[i].Reason = h.noteText(lang, cs[i].Reason)
+		}
 		v = append(v, indSourceView{src, cs})
 	}
 	h.render(w, r, http.StatusOK, "indicators_sources", v)

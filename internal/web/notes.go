@@ -37,7 +37,7 @@ type noteFormat struct {
 var (
 	noteFormatsOnce sync.Once
 	noteFormatList  []noteFormat
-	noteVerb        = regexp.MustCompile(`%[dsq]`)
+	noteVerb        = regexp.MustCompile(`%(\.0f|[dsq])`)
 )
 
 // noteFormats are the note formats of the English messages, the longest
@@ -72,7 +72,7 @@ func compileNoteFormat(key, format string) noteFormat {
 		v := format[loc[0]+1]
 		f.verbs = append(f.verbs, v)
 		switch v {
-		case 'd':
+		case 'd', '.': // %d, %.0f
 			pat.WriteString(`(-?\d+)`)
 		case 'q':
 			pat.WriteString(`"(.*?)"`)
@@ -146,6 +146,9 @@ func (k *kit) notePart(lang, part string) string {
 		switch f.verbs[i] {
 		case 'd':
 			n, _ := strconv.Atoi(v) // the pattern took digits only
+			args[i] = n
+		case '.':
+			n, _ := strconv.ParseFloat(v, 64)
 			args[i] = n
 		case 's':
 			args[i] = k.noteText(lang, v) // shorter than part: the recursion ends

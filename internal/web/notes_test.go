@@ -67,6 +67,8 @@ func TestNoteText(t *testing.T) {
 		{"scope as published: USBP. CBP table; also elheraldo.hn", "alcance tal como se publicó: USBP. CBP table; also elheraldo.hn"},
 		// Typed by a user or carried in from a file: as stored, around a known part.
 		{"checked by phone; Yearly Total as published", "checked by phone; total anual (Yearly Total) tal como se publicó"},
+		{"the months add up to 100, not 101; both kept as published", "los meses suman 100, no 101; ambos se mantienen como se publicaron"},
+		{"rows left out: by sex (F, M); the total for both sexes (_T) is stored", "filas dejadas fuera: por sexo (F, M); se guarda el total de ambos sexos (_T)"},
 		{"revisado (ver acta)", "revisado (ver acta)"},
 		{"", ""},
 	} {
@@ -118,9 +120,16 @@ func TestImporterNotesInSpanish(t *testing.T) {
 	}
 	for _, s := range srcs {
 		notes[s.Note] = "source " + s.Key
+		cs, err := svc.Corrections(ctx, s.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			notes[c.Reason] = "correction in " + s.Key
+		}
 	}
 	delete(notes, "")
-	if len(notes) < 20 {
+	if len(notes) < 50 {
 		t.Fatalf("only %d distinct notes: the walk reads the wrong records", len(notes))
 	}
 	for note, where := range notes {
@@ -151,7 +160,7 @@ func TestImporterNotesInSpanish(t *testing.T) {
 			t.Errorf("es: the sources page lacks %q", w)
 		}
 	}
-	for _, en := range []string{"published at ", "summed by Amparo", "is not imported"} {
+	for _, en := range []string{"published at ", "summed by Amparo", "is not imported", "read past", "row left out", "removed", "corrected"} {
 		if strings.Contains(es, en) {
 			t.Errorf("es: the sources page shows the English note words %q", en)
 		}
