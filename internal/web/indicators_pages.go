@@ -330,7 +330,7 @@ func (h *indicatorHandlers) handleIndicatorsProjections(w http.ResponseWriter, r
 	if srcs, err := h.ind.SourcesByKey(ctx); err == nil {
 		for _, k := range []string{"amparo-projections-2014", "amparo-uac-fy", "cbp-usbp-uac-monthly-sector-fy2010-2019"} {
 			if src, ok := srcs[k]; ok {
-				v.Chart.Sources = append(v.Chart.Sources, src)
+				v.Chart.Sources = append(v.Chart.Sources, h.sourceIn(lang, src))
 			}
 		}
 	}
@@ -853,7 +853,7 @@ func (h *indicatorHandlers) handleIndicatorsSources(w http.ResponseWriter, r *ht
 			h.serverError(w, r, err)
 			return
 		}
-		src.Note = h.noteText(lang, src.Note)
+		src = h.sourceIn(lang, src)
 		for i := range cs {
 			cs[i].Reason = h.noteText(lang, cs[i].Reason)
 		}

@@ -171,14 +171,14 @@ func (h *indicatorHandlers) seriesChart(r *http.Request, id, title string, in in
 			if !seen[p.SourceKey] {
 				seen[p.SourceKey] = true
 				if src, ok := srcs[p.SourceKey]; ok {
-					ch.Sources = append(ch.Sources, src)
+					ch.Sources = append(ch.Sources, h.sourceIn(lang, src))
 				}
 			}
 			for _, o := range p.Others {
 				if !seen[o.SourceKey] {
 					seen[o.SourceKey] = true
 					if src, ok := srcs[o.SourceKey]; ok {
-						ch.Sources = append(ch.Sources, src)
+						ch.Sources = append(ch.Sources, h.sourceIn(lang, src))
 					}
 				}
 			}

@@ -34,30 +34,45 @@ type noteFormat struct {
 	verbs       []byte
 }
 
+// noteSet is the formats of one family of keys, read once from the
+// English messages, the longest first ("published at %s (indicator %s)"
+// before "published at %s").
+type noteSet struct {
+	prefix string
+	once   sync.Once
+	list   []noteFormat
+}
+
 var (
-	noteFormatsOnce sync.Once
-	noteFormatList  []noteFormat
-	noteVerb        = regexp.MustCompile(`%(\.0f|[dsq])`)
+	// importerNotes: notes and correction reasons the importers write.
+	importerNotes = &noteSet{prefix: "indicators.note."}
+	// sourceMeta: the licence and retrieval words of the sources Amparo
+	// ships (indicators/builtin.go and the formats' default sources), a
+	// family of their own so that their short formats ("cite %s", "%s
+	// terms of use") never touch a note.
+	sourceMeta = &noteSet{prefix: "indicators.srcmeta."}
+	noteVerb   = regexp.MustCompile(`%(\.0f|[dsq])`)
 )
 
-// noteFormats are the note formats of the English messages, the longest
-// first ("published at %s (indicator %s)" before "published at %s").
-func (k *kit) noteFormats() []noteFormat {
-	noteFormatsOnce.Do(func() {
+func (k *kit) formatsOf(set *noteSet) []noteFormat {
+	set.once.Do(func() {
 		for key, text := range k.msgs["en"] {
-			if strings.HasPrefix(key, "indicators.note.") {
-				noteFormatList = append(noteFormatList, compileNoteFormat(key, text))
+			if strings.HasPrefix(key, set.prefix) {
+				set.list = append(set.list, compileNoteFormat(key, text))
 			}
 		}
-		slices.SortFunc(noteFormatList, func(a, b noteFormat) int {
+		slices.SortFunc(set.list, func(a, b noteFormat) int {
 			if c := cmp.Compare(len(b.format), len(a.format)); c != 0 {
 				return c
 			}
 			return cmp.Compare(a.key, b.key)
 		})
 	})
-	return noteFormatList
+	return set.list
 }
+
+// noteFormats are the importers' note formats.
+func (k *kit) noteFormats() []noteFormat { return k.formatsOf(importerNotes) }
 
 // compileNoteFormat makes the pattern of a format: its text as it is, each
 // verb a group. The groups are not greedy, so that "WDI bulk CSV of %s, %s"
@@ -110,9 +125,9 @@ func splitNote(note string) []string {
 	return append(parts, note[start:])
 }
 
-// noteMatch is the format part matches and the values it carries.
-func (k *kit) noteMatch(part string) (noteFormat, []string, bool) {
-	for _, f := range k.noteFormats() {
+// noteMatch is the format of set part matches and the values it carries.
+func (k *kit) noteMatch(set *noteSet, part string) (noteFormat, []string, bool) {
+	for _, f := range k.formatsOf(set) {
 		if sub := f.re.FindStringSubmatch(part); sub != nil {
 			return f, sub[1:], true
 		}
@@ -122,22 +137,36 @@ func (k *kit) noteMatch(part string) (noteFormat, []string, bool) {
 
 // noteText is a stored note in lang: each part in the words of its format,
 // a part of no known format as it is.
-func (k *kit) noteText(lang, note string) string {
+func (k *kit) noteText(lang, note string) string { return k.textIn(importerNotes, lang, note) }
+
+// sourceMetaText is a shipped source's licence or retrieval text in lang.
+func (k *kit) sourceMetaText(lang, text string) string { return k.textIn(sourceMeta, lang, text) }
+
+// sourceIn is src as a page in lang shows it: its note, licence and
+// retrieval words in lang (publisher and title are the source's own).
+func (k *kit) sourceIn(lang string, src indicators.Source) indicators.Source {
+	src.Note = k.noteText(lang, src.Note)
+	src.Licence = k.sourceMetaText(lang, src.Licence)
+	src.Retrieved = k.sourceMetaText(lang, src.Retrieved)
+	return src
+}
+
+func (k *kit) textIn(set *noteSet, lang, note string) string {
 	if note == "" || lang == "en" { // the English words are the stored text
 		return note
 	}
 	parts := splitNote(note)
 	for i, p := range parts {
-		if f, _, ok := k.noteMatch(p); ok && noteTakesRest[f.format] {
-			return strings.Join(append(parts[:i:i], k.notePart(lang, strings.Join(parts[i:], indicators.NoteSep))), indicators.NoteSep)
+		if f, _, ok := k.noteMatch(set, p); ok && noteTakesRest[f.format] {
+			return strings.Join(append(parts[:i:i], k.notePart(set, lang, strings.Join(parts[i:], indicators.NoteSep))), indicators.NoteSep)
 		}
-		parts[i] = k.notePart(lang, p)
+		parts[i] = k.notePart(set, lang, p)
 	}
 	return strings.Join(parts, indicators.NoteSep)
 }
 
-func (k *kit) notePart(lang, part string) string {
-	f, vals, ok := k.noteMatch(part)
+func (k *kit) notePart(set *noteSet, lang, part string) string {
+	f, vals, ok := k.noteMatch(set, part)
 	if !ok {
 		return part
 	}
@@ -151,7 +180,7 @@ func (k *kit) notePart(lang, part string) string {
 			n, _ := strconv.ParseFloat(v, 64)
 			args[i] = n
 		case 's':
-			args[i] = k.noteText(lang, v) // shorter than part: the recursion ends
+			args[i] = k.textIn(set, lang, v) // shorter than part: the recursion ends
 		default:
 			args[i] = v
 		}
@@ -162,10 +191,10 @@ func (k *kit) notePart(lang, part string) string {
 // unknownNoteParts are the parts of note that no format matches: what a
 // page shows as stored. (The values inside a known part are data: codes,
 // addresses, a file's scope text.)
-func (k *kit) unknownNoteParts(note string) []string {
+func (k *kit) unknownNoteParts(set *noteSet, note string) []string {
 	var out []string
 	for _, p := range splitNote(note) {
-		f, _, ok := k.noteMatch(p)
+		f, _, ok := k.noteMatch(set, p)
 		if !ok {
 			out = append(out, p)
 		}

@@ -81,6 +81,28 @@ func TestNoteText(t *testing.T) {
 	}
 }
 
+// TestSourceMetaText: the licence and retrieval words of a shipped source
+// in Spanish; a licence code and a date stay as they are.
+func TestSourceMetaText(t *testing.T) {
+	k := noteKit(t)
+	for _, c := range []struct{ text, es string }{
+		{"compilation CC BY-NC-SA 4.0; underlying figures US government (public domain)", "compilación: CC BY-NC-SA 4.0; cifras de base: gobierno de EE. UU. (dominio público)"},
+		{"2026-11-30 (copy kept in MikeyJarrell/GBD, commit 1be0c89, as UNICEF child pop.csv)", "2026-11-30 (copia guardada en MikeyJarrell/GBD, commit 1be0c89, como UNICEF child pop.csv)"},
+		{"EM-DAT terms of use (attribution to CRED / UCLouvain); OWID processing CC BY 4.0 (no licence stated in the dataset itself)",
+			"términos de uso de EM-DAT (atribución a CRED / UCLouvain); procesamiento de OWID: CC BY 4.0 (el conjunto de datos no indica licencia)"},
+		{"CC BY 4.0", "CC BY 4.0"},
+		{"2021-03-11 (commit c7d5900)", "2021-03-11 (commit c7d5900)"},
+	} {
+		if got := k.sourceMetaText("es", c.text); got != c.es {
+			t.Errorf("sourceMetaText(es, %q)\n = %q\nwant %q", c.text, got, c.es)
+		}
+	}
+	// A note's words are not a licence's: "cite %s" is not a note format.
+	if got := k.noteText("es", "cite the page"); got != "cite the page" {
+		t.Errorf("a source-metadata format was applied to a note: %q", got)
+	}
+}
+
 // TestImporterNotesInSpanish imports every shipped file with Amparo's own
 // importers and walks every note they wrote, on values (and the
 // per-capita values computed from them) and on sources: each part of each
@@ -129,11 +151,23 @@ func TestImporterNotesInSpanish(t *testing.T) {
 		}
 	}
 	delete(notes, "")
+	// The licence and retrieval words of every shipped source: each part
+	// is a known format, a licence code or a date.
+	codeOrDate := regexp.MustCompile(`^(CC BY[-A-Z]* \d\.\d( \(TI\))?|\d{4}-\d{2}-\d{2}( \(commit [0-9a-f]+\))?)$`)
+	for _, s := range srcs {
+		for _, text := range []string{s.Licence, s.Retrieved} {
+			for _, u := range k.unknownNoteParts(sourceMeta, text) {
+				if !codeOrDate.MatchString(u) {
+					t.Errorf("source %s: %q has a part of no known format, shown in English on Spanish pages: %q", s.Key, text, u)
+				}
+			}
+		}
+	}
 	if len(notes) < 50 {
 		t.Fatalf("only %d distinct notes: the walk reads the wrong records", len(notes))
 	}
 	for note, where := range notes {
-		if u := k.unknownNoteParts(note); len(u) > 0 {
+		if u := k.unknownNoteParts(importerNotes, note); len(u) > 0 {
 			t.Errorf("%s: the note %q has parts of no known format, shown in English on Spanish pages: %q", where, note, u)
 		}
 		if es := k.noteText("es", note); es == note {
@@ -160,7 +194,7 @@ func TestImporterNotesInSpanish(t *testing.T) {
 			t.Errorf("es: the sources page lacks %q", w)
 		}
 	}
-	for _, en := range []string{"published at ", "summed by Amparo", "is not imported", "read past", "row left out", "removed", "corrected"} {
+	for _, en := range []string{"published at ", "summed by Amparo", "is not imported", "read past", "row left out", "removed", "corrected", "terms of use", "copy kept", "public domain"} {
 		if strings.Contains(es, en) {
 			t.Errorf("es: the sources page shows the English note words %q", en)
 		}
