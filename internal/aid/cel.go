@@ -216,9 +216,9 @@ const (
 )
 
 // celProblems turns a message of the CEL parser or type checker into a
-// rule problem: the pattern, the format, and which submatches fill it
-// (after celWords). The first pattern that matches wins; a message none
-// matches is ruleNotSupported with CEL's words.
+// rule problem: the pattern and the format its submatches fill, in order.
+// The first pattern that matches wins; a message none matches is
+// ruleNotSupported with CEL's words. One test per row: TestCelProblems.
 var celProblems = []struct {
 	re     *regexp.Regexp
 	format string
