@@ -231,3 +231,17 @@ func TestImporterNotesInSpanish(t *testing.T) {
 func escapeText(s string) string {
 	return strings.NewReplacer("&", "&amp;", "'", "&#39;", `"`, "&#34;", "<", "&lt;", ">", "&gt;", "+", "&#43;").Replace(s)
 }
+
+// TestScenarioNoteInSpanish: why a forecast has no scenario is said in
+// the page's language, the reason inside it too.
+func TestScenarioNoteInSpanish(t *testing.T) {
+	k := noteKit(t)
+	for note, want := range map[string]string{
+		"no scenario: series too short: 5 one-step error pairs, the scenario's slope needs 8":      "sin escenario: serie demasiado corta: 5 pares de errores a un paso; la pendiente del escenario necesita 8",
+		"no scenario: series too short: the scenario has no calibrated spreads at the last origin": "sin escenario: serie demasiado corta: el escenario no tiene dispersiones calibradas en el último origen",
+	} {
+		if got := k.problemText("es", note); got != want {
+			t.Errorf("%q\n = %q\nwant %q", note, got, want)
+		}
+	}
+}
