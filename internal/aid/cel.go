@@ -3,6 +3,7 @@ package aid
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -149,15 +150,15 @@ var compileEnv = func() *cel.Env {
 // compileRule checks a rule: it must parse, type-check to a bool, and name
 // with series("...") and fact("...") only string literals, each series one
 // in known. problem is "" when the rule is good, else the first error with
-// its line and column.
+// its line and column, in one of the ruleProblem formats.
 func compileRule(rule string, known map[string]bool) (*cel.Ast, string) {
 	checked, iss := compileEnv.Compile(rule)
 	if iss != nil && iss.Err() != nil {
 		e := iss.Errors()[0]
-		return nil, fmt.Sprintf("line %d, column %d: %s", e.Location.Line(), e.Location.Column()+1, e.Message)
+		return nil, fmt.Sprintf("line %d, column %d: %s", e.Location.Line(), e.Location.Column()+1, celProblem(e.Message))
 	}
 	if checked.OutputType() != cel.BoolType {
-		return nil, fmt.Sprintf("line 1, column 1: the rule must answer true or false, not %s", checked.OutputType())
+		return nil, "line 1, column 1: " + fmt.Sprintf(ruleNotBool, celTypeName(checked.OutputType().String()))
 	}
 	native := checked.NativeRep()
 	info := native.SourceInfo()
@@ -175,18 +176,110 @@ func compileRule(rule string, known map[string]bool) (*cel.Ast, string) {
 		loc := info.GetStartLocation(arg.ID())
 		at := fmt.Sprintf("line %d, column %d: ", loc.Line(), loc.Column()+1)
 		if arg.Kind() != ast.LiteralKind {
-			problems = append(problems, at+fn+"() takes a quoted name, not an expression")
+			problems = append(problems, at+fmt.Sprintf(ruleQuotedName, fn))
 			return
 		}
 		code, _ := arg.AsLiteral().Value().(string)
 		if fn == "series" && !known[code] {
-			problems = append(problems, at+fmt.Sprintf("unknown series %q (no indicator of that code has values; known: %s)", code, knownList(known)))
+			problems = append(problems, at+fmt.Sprintf(ruleUnknownSeries, code, knownList(known)))
 		}
 	}))
 	if len(problems) > 0 {
 		return nil, problems[0]
 	}
 	return checked, ""
+}
+
+// What compileRule says is wrong with a rule. Each is a format the web
+// layer has words for in English and Spanish (a key aid.msg.* whose
+// English text is the format), so that a refused rule is explained in the
+// page's language; CEL's own messages are English and are turned into one
+// of these by celProblems.
+const (
+	ruleNotBool       = "the rule must answer true or false, not %s"
+	ruleQuotedName    = "%s() takes a quoted name, not an expression"
+	ruleUnknownSeries = "unknown series %q (no indicator of that code has values; known: %s)"
+	ruleEndsEarly     = "the rule ends too early: a value, a closing bracket or a quote is missing"
+	ruleMissingAtEnd  = "%q is missing at the end of the rule"
+	ruleMissing       = "%q is missing before %q"
+	ruleAfterEnd      = "%q comes after a complete rule: conditions are joined with && (and) or || (or)"
+	ruleUnexpected    = "%q is not expected here"
+	ruleBadCharacter  = "%q is not part of the rule language (comparisons: < <= > >= == !=; text between double quotes)"
+	ruleUnknownName   = "unknown name %q: a series is named series(\"code\") and a fact fact(\"key\")"
+	ruleUnknownMeant  = "unknown name %q (did you mean %q?)"
+	ruleOperatorTypes = "%s cannot be applied to %s"
+	ruleCallArgs      = "%s() cannot be given %s"
+	ruleNoFields      = "a series has no fields: use one of its functions, such as .latest() or .at(2014)"
+	ruleBadNumber     = "a number is too large or not written as a number"
+	ruleSyntax        = "the rule cannot be read from here (a syntax error)"
+	ruleNotSupported  = "this is not part of the rule language: %s"
+)
+
+// celProblems turns a message of the CEL parser or type checker into a
+// rule problem: the pattern and the format its submatches fill, in order.
+// The first pattern that matches wins; a message none matches is
+// ruleNotSupported with CEL's words. One test per row: TestCelProblems.
+var celProblems = []struct {
+	re     *regexp.Regexp
+	format string
+}{
+	{regexp.MustCompile(`^Syntax error: (?:mismatched|extraneous) input '<EOF>' expecting`), ruleEndsEarly},
+	{regexp.MustCompile(`^Syntax error: missing '(.*)' at '<EOF>'$`), ruleMissingAtEnd},
+	{regexp.MustCompile(`^Syntax error: missing '(.*)' at '(.*)'$`), ruleMissing},
+	{regexp.MustCompile(`^Syntax error: (?:mismatched|extraneous) input '(.*)' expecting <EOF>$`), ruleAfterEnd},
+	{regexp.MustCompile(`^Syntax error: (?:mismatched|extraneous) input '(.*)' expecting`), ruleUnexpected},
+	{regexp.MustCompile(`^Syntax error: no viable alternative at input '(.*)'$`), ruleUnexpected},
+	{regexp.MustCompile(`^Syntax error: token recognition error at: '(.*)'$`), ruleBadCharacter},
+	{regexp.MustCompile(`^Syntax error: invalid (?:int|uint|double) literal$`), ruleBadNumber},
+	{regexp.MustCompile(`^invalid (?:int|uint|double) literal$`), ruleBadNumber},
+	{regexp.MustCompile(`^Syntax error: `), ruleSyntax},
+	{regexp.MustCompile(`^undeclared reference to '([^']*)' \(did you mean '([^']*)'\?\)`), ruleUnknownMeant},
+	{regexp.MustCompile(`^undeclared reference to '([^']*)'`), ruleUnknownName},
+	{regexp.MustCompile(`^found no matching overload for '([^']*)' applied to '(?:amparo\.aid\.Series\.)?\((.*)\)'$`), ""}, // ruleOperatorTypes or ruleCallArgs
+	{regexp.MustCompile(`^type 'amparo\.aid\.Series' does not support field selection$`), ruleNoFields},
+}
+
+// celProblem is CEL's message msg as a rule problem.
+func celProblem(msg string) string {
+	for _, p := range celProblems {
+		m := p.re.FindStringSubmatch(msg)
+		if m == nil {
+			continue
+		}
+		if p.format == "" { // no matching overload: an operator, or a function
+			name, args := m[1], celTypeName(m[2])
+			if op, ok := celOperators[name]; ok {
+				return fmt.Sprintf(ruleOperatorTypes, op, "("+args+")")
+			}
+			if strings.HasPrefix(msg, "found no matching overload for '"+name+"' applied to 'amparo.aid.Series.") {
+				name = "." + name
+			}
+			return fmt.Sprintf(ruleCallArgs, name, "("+args+")")
+		}
+		args := make([]any, 0, len(m)-1)
+		for _, a := range m[1:] {
+			args = append(args, a)
+		}
+		if len(args) == 0 {
+			return p.format
+		}
+		return fmt.Sprintf(p.format, args...)
+	}
+	return fmt.Sprintf(ruleNotSupported, msg)
+}
+
+// celOperators are CEL's internal names of the operators a rule writes.
+var celOperators = map[string]string{
+	"_<_": "<", "_<=_": "<=", "_>_": ">", "_>=_": ">=", "_==_": "==", "_!=_": "!=",
+	"_&&_": "&&", "_||_": "||", "!_": "!", "-_": "-", "_+_": "+", "_-_": "-", "_*_": "*", "_/_": "/", "_%_": "%",
+	"_?_:_": "?:", "_[_]": "[]", "@in": "in",
+}
+
+// celTypeName writes CEL's type names as a rule's author reads them: a
+// series is series(...), the rest (double, int, string, bool) as CEL
+// names them.
+func celTypeName(s string) string {
+	return strings.ReplaceAll(s, "amparo.aid.Series", "series")
 }
 
 func knownList(known map[string]bool) string {

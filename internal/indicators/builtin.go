@@ -46,7 +46,7 @@ func cbpNationwideSource(release, title, url, via string, prio int) *Source {
 	return &Source{Key: "cbp-nationwide-encounters-" + release + "-state", Publisher: "U.S. Customs and Border Protection",
 		Title: "Nationwide Encounters, " + title, URL: url, Retrieved: "2026-11-30 (" + via + ")",
 		Licence: "US government statistics (public domain)", Priority: prio,
-		Note: "published at https://www.cbp.gov/newsroom/stats/nationwide-encounters; unaccompanied children summed by Amparo"}
+		Note: fmt.Sprintf(NotePublishedAt, "https://www.cbp.gov/newsroom/stats/nationwide-encounters") + NoteSep + NoteChildrenSummed}
 }
 
 // wdiSource describes a shipped World Bank WDI bulk CSV (one indicator per
@@ -55,7 +55,7 @@ func cbpNationwideSource(release, title, url, via string, prio int) *Source {
 func wdiSource(file, code, release, title, via, url string) *Source {
 	return &Source{Key: "wb-wdi:" + file, Publisher: "World Bank, World Development Indicators", Title: title, URL: url,
 		Retrieved: "2026-11-30 (" + via + ")", Licence: "CC BY 4.0", Priority: 20,
-		Note: "WDI bulk CSV of " + code + ", " + release + "; published at https://data.worldbank.org/indicator/" + code}
+		Note: fmt.Sprintf(NoteWDIBulk, code, release) + NoteSep + fmt.Sprintf(NotePublishedAt, "https://data.worldbank.org/indicator/"+code)}
 }
 
 // y10Copy is the repository holding the shipped copies of two WDI files
@@ -109,21 +109,21 @@ var BuiltinFiles = []BuiltinFile{
 		"ILO Modelled Estimates, via World Bank WDI (2026)", "Youth unemployment rate, ages 15-24 (OWID grapher unemployment-rate-for-young-people, downloaded 2026-02-12)",
 		"https://ourworldindata.org/grapher/unemployment-rate-for-young-people",
 		"World Bank data CC BY 4.0; OWID processing CC BY 4.0 (the copy states no licence)"))},
-	{"data/indicators/API_BX.TRF.PWKR.DT.GD.ZS_DS2_en_csv_v2_3686014.csv", formatWBWide.Name, wdiSource("API_BX.TRF.PWKR.DT.GD.ZS_DS2_en_csv_v2_3686014.csv", "BX.TRF.PWKR.DT.GD.ZS", "Last Updated Date 2022-02-15",
+	{"data/indicators/API_BX.TRF.PWKR.DT.GD.ZS_DS2_en_csv_v2_3686014.csv", formatWBWide.Name, wdiSource("API_BX.TRF.PWKR.DT.GD.ZS_DS2_en_csv_v2_3686014.csv", "BX.TRF.PWKR.DT.GD.ZS", fmt.Sprintf(NoteWDILastUpdated, "2022-02-15"),
 		"Personal remittances, received (% of GDP), BX.TRF.PWKR.DT.GD.ZS (WDI, last updated 2022-02-15)",
 		"copy kept by Our World in Data in owid/importers, commit 222b5b8",
 		"https://github.com/owid/importers/blob/222b5b882b52cfab8ce6416de5a539e1e94b34e7/migration/input/wb_wdi/remittances_received_share_gdp/API_BX.TRF.PWKR.DT.GD.ZS_DS2_en_csv_v2_3686014.csv")},
 	{"data/indicators/API_SI.RMT.COST.IB.ZS_DS2_en_csv_v2_3692955.csv", formatWBWide.Name, wdiSource("API_SI.RMT.COST.IB.ZS_DS2_en_csv_v2_3692955.csv", "SI.RMT.COST.IB.ZS",
-		"Last Updated Date 2022-02-15; source World Bank, Remittance Prices Worldwide",
+		fmt.Sprintf(NoteWDILastUpdated, "2022-02-15")+NoteSep+fmt.Sprintf(NoteSourceOf, "World Bank, Remittance Prices Worldwide"),
 		"Average transaction cost of sending remittances to a specific country (%), SI.RMT.COST.IB.ZS (WDI, last updated 2022-02-15)",
 		"copy kept by Our World in Data in owid/importers, commit 222b5b8",
 		"https://github.com/owid/importers/blob/222b5b882b52cfab8ce6416de5a539e1e94b34e7/migration/input/wb_wdi/average_cost_sending_remittances_to_country/API_SI.RMT.COST.IB.ZS_DS2_en_csv_v2_3692955.csv")},
 	{"data/indicators/API_SE.SEC.ENRR_DS2_en_csv_v2_4672725.csv", formatWBWide.Name, wdiSource("API_SE.SEC.ENRR_DS2_en_csv_v2_4672725.csv", "SE.SEC.ENRR",
-		"release not stated in the copy (its preamble was removed; downloaded by 2022-12-20), data to 2021; source UNESCO Institute for Statistics",
+		fmt.Sprintf(NoteWDIReleaseUnstated, "2022-12-20", "2021")+NoteSep+fmt.Sprintf(NoteSourceOf, "UNESCO Institute for Statistics"),
 		"School enrollment, secondary (% gross), SE.SEC.ENRR (WDI, downloaded by 2022-12-20)",
 		"copy kept in AlexH2006/Y10-Design-Visualization, commit 845db0a", y10Copy+"API_SE.SEC.ENRR_DS2_en_csv_v2_4672725.csv")},
 	{"data/indicators/API_SP.POP.0014.TO_DS2_en_csv_v2_4661114.csv", formatWBWide.Name, wdiSource("API_SP.POP.0014.TO_DS2_en_csv_v2_4661114.csv", "SP.POP.0014.TO",
-		"release not stated in the copy (its preamble was removed; downloaded by 2022-12-20), data to 2021",
+		fmt.Sprintf(NoteWDIReleaseUnstated, "2022-12-20", "2021"),
 		"Population ages 0-14, total, SP.POP.0014.TO (WDI, downloaded by 2022-12-20)",
 		"copy kept in AlexH2006/Y10-Design-Visualization, commit 845db0a", y10Copy+"API_SP.POP.0014.TO_DS2_en_csv_v2_4661114.csv")},
 	{"data/indicators/unicef-dm-pop-u18-2020-2022.csv.gz", formatUNICEF.Name, &Source{Key: "unicef-dw:unicef-dm-pop-u18-2020-2022.csv.gz",
@@ -132,7 +132,7 @@ var BuiltinFiles = []BuiltinFile{
 		URL:       "https://github.com/MikeyJarrell/GBD/blob/1be0c89b86c055267508286988564b8f79dff899/UNICEF%20child%20pop.csv",
 		Retrieved: "2026-11-30 (copy kept in MikeyJarrell/GBD, commit 1be0c89, as UNICEF child pop.csv)",
 		Licence:   "UNICEF terms of use; the repository holding the copy states no licence", Priority: 25,
-		Note: "published at https://data.unicef.org (indicator DM_POP_U18); the copy was filtered to DM_POP_U18 and 2020-2022 and its column names cleaned by its owner (data/README.md)"}},
+		Note: fmt.Sprintf(NotePublishedAtIndicator, "https://data.unicef.org", "DM_POP_U18") + NoteSep + fmt.Sprintf(NoteUNICEFCopy, "DM_POP_U18", "2020-2022")}},
 }
 
 // OpenBuiltin opens a shipped file.

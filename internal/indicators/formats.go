@@ -166,7 +166,7 @@ func openCSV(r *reader, in io.Reader, want ...string) (*csvFile, bool) {
 	header = slices.Clone(header)
 	if len(header) > 0 && (hadBOM || strings.HasPrefix(header[0], bom)) {
 		header[0] = strings.TrimPrefix(header[0], bom)
-		r.correct(1, "header", "byte-order mark", "", "UTF-8 byte-order mark removed")
+		r.correct(1, "header", "byte-order mark", "", ReasonBOMRemoved)
 	}
 	trimSpaceAll(header)
 	if len(header) < len(want) {

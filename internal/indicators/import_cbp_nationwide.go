@@ -170,7 +170,7 @@ func (f *cbpNWFile) row(r *reader, line int, rec []string) {
 	}
 	if demo == "UAC" && !f.renamed {
 		f.renamed = true
-		r.correct(line, "Demographic", demo, "UC / Single Minors", "CBP's later label for unaccompanied children, read as the earlier one")
+		r.correct(line, "Demographic", demo, "UC / Single Minors", ReasonCBPLaterLabel)
 	}
 	for _, code := range codes {
 		for _, sc := range []string{scopeCBPNationwide, scopeCBPNationwide + "-" + title} {
@@ -212,7 +212,7 @@ func (f *cbpNWFile) month(r *reader, line int, rec []string) (int, bool) {
 	}
 	if rest != "" && !f.fyLabels[fyText] {
 		f.fyLabels[fyText] = true
-		r.correct(line, "Fiscal Year", fyText, year, "fiscal year in progress, label read as its year")
+		r.correct(line, "Fiscal Year", fyText, year, ReasonFYInProgress)
 	}
 	m, ok := monthAbbr[strings.ToLower(abbr)]
 	if !ok || len(abbr) != 3 {
@@ -271,7 +271,7 @@ func (f *cbpNWFile) emit(r *reader) error {
 	}
 	for _, fy := range sortedKeys(byFY) {
 		if len(byFY[fy]) != 12 {
-			r.correct(0, "Fiscal Year", strconv.Itoa(fy), "", fmt.Sprintf("FY%d has %d month(s) in the file: no fiscal-year total stored", fy, len(byFY[fy])))
+			r.correct(0, "Fiscal Year", strconv.Itoa(fy), "", fmt.Sprintf(ReasonFYMonthsOnly, fy, len(byFY[fy])))
 			continue
 		}
 		if err := f.emitPeriod(r, codes, fmt.Sprintf("FY%d", fy), byFY[fy]); err != nil {
@@ -280,7 +280,7 @@ func (f *cbpNWFile) emit(r *reader) error {
 	}
 	if len(f.otherCit) > 0 {
 		r.correct(0, "Citizenship", strings.Join(sortedKeys(f.otherCit), "; "), "ALL",
-			fmt.Sprintf("%d citizenship(s) without an ISO code (incl. CBP's OTHER) counted in the all-nationalities total only", len(f.otherCit)))
+			fmt.Sprintf(ReasonOtherCitizenships, len(f.otherCit)))
 	}
 	return nil
 }
@@ -302,7 +302,7 @@ func (f *cbpNWFile) emitPeriod(r *reader, codes []string, period string, months 
 				}
 				rec := Record{Country: code, Indicator: "uac_encounters", Scope: sc, Period: period, Value: v, Text: strconv.FormatFloat(v, 'f', -1, 64)}
 				if len(months) > 1 {
-					rec.Note = "sum of the fiscal year's 12 months"
+					rec.Note = NoteFiscalYearSum
 				}
 				if err := r.emit(rec); err != nil {
 					return err

@@ -208,7 +208,7 @@ func owidLayout(r *reader, c *csvFile) (*owidFile, bool) {
 	}
 	if len(unmapped) > 0 {
 		r.correct(1, "header", fmt.Sprintf("%d columns", len(unmapped)), "",
-			fmt.Sprintf("%d column(s) not imported (no indicator defined), e.g. %q", len(unmapped), unmapped[0]))
+			fmt.Sprintf(ReasonColumnsNotRead, len(unmapped), unmapped[0]))
 	}
 	return o, true
 }
@@ -253,7 +253,7 @@ func (o *owidFile) row(r *reader, line int, rec []string) error {
 		// total population, computed here and labelled so.
 		tot := parts[0] + parts[1] + parts[2]
 		return r.emit(Record{Line: line, Country: code, Indicator: "population", Period: strconv.Itoa(year),
-			Value: tot, Text: strconv.FormatFloat(tot, 'f', -1, 64), Note: note + "; computed as under-15 + 15-64 + 65+"})
+			Value: tot, Text: strconv.FormatFloat(tot, 'f', -1, 64), Note: note + NoteSep + NoteAgeGroupsSummed})
 	}
 	return nil
 }
@@ -290,9 +290,9 @@ func (o *owidFile) note(year int) string {
 	case !o.isPopulation:
 		return ""
 	case year > 2015:
-		return "UN WPP 2017 medium-variant projection"
+		return NoteWPP2017Projection
 	default:
-		return "UN WPP 2017 estimate"
+		return NoteWPP2017Estimate
 	}
 }
 
@@ -315,7 +315,7 @@ func (o *owidFile) value(r *reader, line int, cell string, vc owidValueCol) (Rec
 	if floor, ok := owidFloors[vc.code]; ok && v == floor {
 		o.floored++
 		f := strconv.FormatFloat(floor, 'f', -1, 64)
-		out.Note = fmt.Sprintf("at most %s: the source writes every value below %s as %s", f, f, f)
+		out.Note = fmt.Sprintf(NoteAtMostFloor, f, f, f)
 	}
 	out.Value = v
 	return out, true
@@ -325,16 +325,16 @@ func (o *owidFile) value(r *reader, line int, cell string, vc owidValueCol) (Rec
 func (o *owidFile) report(r *reader) {
 	if len(o.unknownNames) > 0 {
 		r.correct(0, "Entity", fmt.Sprintf("%d entities", len(o.unknownNames)), "",
-			fmt.Sprintf("%d entities without a code Amparo knows were read past (regions, urban/rural series, other countries)", len(o.unknownNames)))
+			fmt.Sprintf(ReasonEntitiesReadPast, len(o.unknownNames)))
 	}
 	if o.floored > 0 {
-		r.correct(0, "(values)", fmt.Sprintf("%d values", o.floored), "", fmt.Sprintf("%d value(s) at the source's floor stored as upper bounds, with a note", o.floored))
+		r.correct(0, "(values)", fmt.Sprintf("%d values", o.floored), "", fmt.Sprintf(ReasonFloorUpperBounds, o.floored))
 	}
 	if o.zeroUnknown > 0 {
-		r.correct(0, "(values)", fmt.Sprintf("%d zeros", o.zeroUnknown), "", fmt.Sprintf("%d zero(s) meaning an event recorded without a figure left out as unknown", o.zeroUnknown))
+		r.correct(0, "(values)", fmt.Sprintf("%d zeros", o.zeroUnknown), "", fmt.Sprintf(ReasonZerosUnknown, o.zeroUnknown))
 	}
 	if o.popCut {
-		r.correct(0, "Year", fmt.Sprintf("> %d", populationLastYear), "", fmt.Sprintf("population projections after %d not imported", populationLastYear))
+		r.correct(0, "Year", fmt.Sprintf("> %d", populationLastYear), "", fmt.Sprintf(ReasonProjectionsAfter, populationLastYear))
 	}
 }
 

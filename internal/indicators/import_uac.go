@@ -102,11 +102,11 @@ func readUACCompiled(r *reader, in *bufio.Reader, monthly bool) error {
 				era = usbpMonthScope(period)
 			}
 			if era != scope {
-				r.correct(line, "scope", scopeText, era, "Border Patrol counts from March 2020 to May 2023 include Title 42 expulsions (CRS IN11638): kept apart from the Title 8 series")
+				r.correct(line, "scope", scopeText, era, ReasonTitle42Apart)
 				scope = era
 			}
 		}
-		note := "scope as published: " + scopeText
+		note := fmt.Sprintf(NoteScopeAsPublished, scopeText)
 		if noteCol >= 0 && rec[noteCol] != "" {
 			note += ". " + rec[noteCol]
 		}
@@ -209,7 +209,7 @@ var formatCBPMonthlySector = &Format{
 	Name:        "cbp-monthly-sector",
 	Description: "US Border Patrol monthly UAC apprehensions by sector, FY2010-FY2019: SECTOR,October..September,Yearly Total,FY",
 	Source: wapoSource("cbp-usbp-uac-monthly-sector-fy2010-2019", "U.S. Border Patrol Total Monthly UAC Apprehensions by Sector (FY 2010 - FY 2019)",
-		"transcription of the CBP PDF of that title", 25),
+		NoteCBPTranscription, 25),
 	Detect: headerIs(append([]string{"SECTOR"}, fiscalMonths...)...),
 	Read:   readCBPMonthlySector,
 }
@@ -261,7 +261,7 @@ func readCBPMonthlySector(r *reader, in *bufio.Reader) error {
 		for _, l := range sectorRowLabels {
 			if label == l.label {
 				if l.canonical != label {
-					r.correct(line, "SECTOR", label, l.canonical, "row label typo corrected")
+					r.correct(line, "SECTOR", label, l.canonical, ReasonLabelTypo)
 				}
 				scope = l.scope
 			}
@@ -276,7 +276,7 @@ func readCBPMonthlySector(r *reader, in *bufio.Reader) error {
 		}
 		if all && !totalMissing && sum != total {
 			r.correct(line, "Yearly Total", rec[totalCol], rec[totalCol],
-				fmt.Sprintf("the months add up to %.0f, not %.0f; both kept as published", sum, total))
+				fmt.Sprintf(ReasonMonthsSum, sum, total)+NoteSep+ReasonBothKept)
 		}
 		for i := range fiscalMonths {
 			if !present[i] {
@@ -298,7 +298,7 @@ func readCBPMonthlySector(r *reader, in *bufio.Reader) error {
 				sc = usbpFYScope(fy)
 			}
 			if err := r.emit(Record{Line: line, Country: "ALL", Indicator: "uac_encounters", Scope: sc, Period: fmt.Sprintf("FY%d", fy),
-				Value: total, Text: rec[totalCol], Note: "Yearly Total as published"}); err != nil {
+				Value: total, Text: rec[totalCol], Note: NoteYearlyTotal}); err != nil {
 				return err
 			}
 		}
@@ -317,7 +317,7 @@ var formatCBPCountryFY = &Format{
 	Name:        "cbp-country-fy",
 	Description: "southwest border apprehensions by country and type, by fiscal year: sector,type,year,encounters (sector holds the country)",
 	Source: wapoSource("cbp-swb-by-country-fy2014-2021", "Southwest border UAC and family-unit apprehensions by country, FY2014-FY2021 (sbecfydf_20210303)",
-		"FY2021 is partial in the source and is not imported", 30),
+		NotePartialFY2021, 30),
 	Detect: headerIs("sector", "type", "year", "encounters"),
 	Read:   readCBPCountryFY,
 }
@@ -363,7 +363,7 @@ func readCBPCountryFY(r *reader, in *bufio.Reader) error {
 			continue
 		}
 		if partialFiscalYears[period] {
-			r.skip(line, "year", rec[2], "partial fiscal year in the source")
+			r.skip(line, "year", rec[2], ReasonPartialFYSource)
 			continue
 		}
 		fy, _ := strconv.Atoi(period[2:])
@@ -378,7 +378,7 @@ var formatCBPSectorMonth = &Format{
 	Name:        "cbp-sector-month",
 	Description: "monthly Border Patrol apprehensions by sector, Oct 2018 - Jan 2021: sector,fmua,uac,sa,total,month,year",
 	Source: wapoSource("cbp-usbp-sector-monthly-2018-2021", "Monthly apprehensions by Border Patrol sector, Oct 2018 - Jan 2021 (secmondf_20210303)",
-		"only the Southwest Border Total rows are stored", 30),
+		NoteSWBTotalOnly, 30),
 	Detect: headerIs("sector", "fmua", "uac", "sa", "total", "month", "year"),
 	Read:   readCBPSectorMonth,
 }
@@ -421,7 +421,7 @@ func readCBPSectorMonth(r *reader, in *bufio.Reader) error {
 			posMonth := pos%12 + 1
 			if labelled == pos+1 && posMonth >= 5 && posMonth <= 9 {
 				if rec[0] == "Southwest Border Total" {
-					r.correct(line, "month", rec[5]+"-"+rec[6], month, "month label one month late in the source (May-September): month taken from the row's position")
+					r.correct(line, "month", rec[5]+"-"+rec[6], month, ReasonMonthLate)
 				}
 			} else {
 				r.fail(line, "month", fmt.Sprintf("labelled %s-%s but in the position of %s", rec[5], rec[6], month))
@@ -445,13 +445,13 @@ func readCBPSectorMonth(r *reader, in *bufio.Reader) error {
 			continue
 		}
 		if fix, ok := sectorTypos[rec[0]]; ok {
-			r.correct(line, "sector", rec[0], fix, "truncated sector name corrected")
+			r.correct(line, "sector", rec[0], fix, ReasonSectorTruncated)
 		}
 		if rec[0] != "Southwest Border Total" {
 			continue
 		}
 		if vals[0]+vals[1]+vals[2] != vals[3] {
-			r.correct(line, "total", rec[4], rec[4], "family units + UAC + single adults do not add up to the total; kept as published")
+			r.correct(line, "total", rec[4], rec[4], ReasonPartsNotTotal+NoteSep+ReasonKeptAsPublished)
 		}
 		scope := usbpMonthScope(month)
 		for i, ind := range []string{"family_unit_encounters", "uac_encounters", "single_adult_encounters"} {
@@ -519,7 +519,7 @@ func readHHSMonthly(r *reader, in *bufio.Reader) error {
 		cat := rec[1]
 		if trimmed := strings.TrimRight(cat, ":*"); trimmed != cat {
 			if !colonNoted {
-				r.correct(line, "category", cat, trimmed, "trailing ':' and footnote '*' marks removed from category labels (every such row)")
+				r.correct(line, "category", cat, trimmed, ReasonCategoryMarks)
 				colonNoted = true
 			}
 			cat = strings.TrimSpace(trimmed)
@@ -567,7 +567,7 @@ var formatStatesReleased = &Format{
 	Name:        "states-released",
 	Description: "children released to sponsors by US state: state,fy15,...,fy21_so_far",
 	Source: wapoSource("hhs-uc-released-by-state-fy2015-2021", "Unaccompanied children released to sponsors by state, FY2015-FY2021 (states_children)",
-		"FY2021 is partial (\"so far\") in the source and is not imported", 30),
+		NotePartialFY2021SoFar, 30),
 	Detect: func(h []string) bool {
 		return len(h) > 1 && strings.EqualFold(h[0], "state") && strings.HasPrefix(strings.ToLower(h[1]), "fy")
 	},
@@ -597,7 +597,7 @@ func readStatesReleased(r *reader, in *bufio.Reader) error {
 	}
 	for _, fc := range cols {
 		if fc.partial {
-			r.correct(1, c.header[fc.i], c.header[fc.i], "", "partial fiscal year (\"so far\") not imported")
+			r.correct(1, c.header[fc.i], c.header[fc.i], "", ReasonPartialFYSoFar)
 		}
 	}
 	for line, rec := range c.rows() {
@@ -607,7 +607,7 @@ func readStatesReleased(r *reader, in *bufio.Reader) error {
 			continue
 		}
 		if len(rec[0]) == 2 {
-			r.correct(line, "state", rec[0], code, "postal abbreviation among full state names")
+			r.correct(line, "state", rec[0], code, ReasonPostalAbbreviation)
 		}
 		for _, fc := range cols {
 			v, missing, ok := r.number(line, fc.period, rec[fc.i])

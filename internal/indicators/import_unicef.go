@@ -85,7 +85,7 @@ func readUNICEF(r *reader, in *bufio.Reader) error {
 	slices.SortFunc(keys, func(a, b [2]string) int { return strings.Compare(a[0]+a[1], b[0]+b[1]) })
 	for _, k := range keys {
 		r.imp.rep.Skipped += int64(u.leftOut[k])
-		r.correct(0, k[0], fmt.Sprintf("%d rows", u.leftOut[k]), "", "rows left out: "+k[1])
+		r.correct(0, k[0], fmt.Sprintf("%d rows", u.leftOut[k]), "", fmt.Sprintf(ReasonRowsLeftOut, k[1]))
 	}
 	return nil
 }
@@ -96,7 +96,7 @@ func (u *unicefFile) row(r *reader, line int, rec []string) error {
 	indCode := unicefCode(rec[u.ind])
 	spec, ok := unicefIndicators[indCode]
 	if !ok {
-		u.leftOut[[2]string{"INDICATOR", "indicator " + indCode + " is not one Amparo reads"}]++
+		u.leftOut[[2]string{"INDICATOR", fmt.Sprintf(ReasonIndicatorNotRead, indCode)}]++
 		return nil
 	}
 	if sex := unicefCode(rec[u.sex]); sex != unicefBothSexes {
@@ -104,7 +104,7 @@ func (u *unicefFile) row(r *reader, line int, rec []string) error {
 			r.fail(line, "SEX", fmt.Sprintf("unknown sex code %q", rec[u.sex]))
 			return nil
 		}
-		u.leftOut[[2]string{"SEX", "by sex (F, M); the total for both sexes (_T) is stored"}]++
+		u.leftOut[[2]string{"SEX", ReasonBySex + NoteSep + ReasonBothSexesStored}]++
 		return nil
 	}
 	area := unicefCode(rec[u.area])
@@ -140,7 +140,7 @@ func (u *unicefFile) row(r *reader, line int, rec []string) error {
 		if key := indCode + "/" + rec[u.mult]; !u.scaled[key] {
 			u.scaled[key] = true
 			r.correct(line, "OBS_VALUE", cell+" ("+rec[u.mult]+")", strconv.FormatFloat(v, 'f', -1, 64),
-				fmt.Sprintf("%s is published in units of 10^%d; every value multiplied by 10^%d to %s", indCode, exp, exp, spec.unit))
+				fmt.Sprintf(ReasonUnitsPublished, indCode, exp)+NoteSep+fmt.Sprintf(ReasonUnitsMultiplied, exp, spec.unit))
 		}
 	}
 	note := spec.note

@@ -134,7 +134,7 @@ func readWGI(r *reader, in *bufio.Reader) error {
 	}
 	if len(unknown) > 0 {
 		r.correct(0, "countryname", fmt.Sprintf("%d economies", len(unknown)), "",
-			fmt.Sprintf("%d economies read past: the workbook has no code column and Amparo maps only the countries it shows", len(unknown)))
+			fmt.Sprintf(ReasonEconomiesReadPast, len(unknown)))
 	}
 	return nil
 }

@@ -144,7 +144,7 @@ func (r *reader) correct(line int, field, original, corrected, reason string) {
 // skip records a row left out on purpose, with the reason.
 func (r *reader) skip(line int, field, original, reason string) {
 	r.imp.rep.Skipped++
-	r.correct(line, field, original, "", "row left out: "+reason)
+	r.correct(line, field, original, "", fmt.Sprintf(ReasonRowLeftOut, reason))
 }
 
 // row counts a data row read.
@@ -409,7 +409,7 @@ func (imp *importer) refuse(name string) error {
 	}
 	if imp.thousands > 0 {
 		rep.Corrections = append(rep.Corrections, Correction{Field: "(numbers)", Original: fmt.Sprintf("%d cells", imp.thousands),
-			Reason: fmt.Sprintf("%d numbers written with thousands separators (\"1,533\") read as plain numbers", imp.thousands)})
+			Reason: fmt.Sprintf(ReasonThousands, imp.thousands)})
 	}
 	if rep.RowsRead == 0 {
 		rep.ErrorCount++

@@ -34,7 +34,7 @@ func parseNumber(s string) (float64, []numberFix, error) {
 	}
 	if len(t) > 1 && (t[0] == 'r' || t[0] == 'R') && (t[1] >= '0' && t[1] <= '9') {
 		t = t[1:]
-		fixes = append(fixes, numberFix{t, "revised-figure marker 'r' removed (the publisher marks revised figures)"})
+		fixes = append(fixes, numberFix{t, ReasonRevisedMarker})
 	}
 	if strings.Contains(t, ",") {
 		if !validThousands(t) {

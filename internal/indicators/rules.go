@@ -322,7 +322,7 @@ var settledScopes = []struct {
 	reason          string
 }{
 	{"ALL", "FY2012", 24481, "usbp-swb-maybe-all", "usbp-all",
-		"24,481 is the all-sector Yearly Total (Monthly Total row) of CBP's \"U.S. Border Patrol Total Monthly UAC Apprehensions by Sector (FY 2010 - FY 2019)\"; its Southwest Border row gives 24,403"},
+		fmt.Sprintf(ReasonAllSectorTotal, "24,481", "U.S. Border Patrol Total Monthly UAC Apprehensions by Sector (FY 2010 - FY 2019)") + NoteSep + fmt.Sprintf(ReasonSWBRowGives, "24,403")},
 }
 
 // settledScope returns the settled scope of a compiled row and the reason,
@@ -357,7 +357,7 @@ type unicefSeries struct {
 // estimate of Amparo's.
 var unicefIndicators = map[string]unicefSeries{
 	"DM_POP_U18": {indicator: "population_0_17", unitMeasure: "PS", unit: "persons",
-		note: "UNICEF DM_POP_U18 (population under age 18, both sexes), from UN World Population Prospects"},
+		note: NoteUNICEFUnder18},
 }
 
 // unicefBothSexes is the SEX code of the both-sexes total, the row
@@ -368,7 +368,7 @@ const unicefBothSexes = "_T"
 // nor prefixed aggregates (UNICEF_LAC passes validCode and is stored by
 // --all-countries like other aggregates): read past, with the reason.
 var unicefAreasReadPast = map[string]string{
-	"WORLD": "area WORLD, UNICEF's world total (Amparo stores the World Bank's and OWID's world aggregates, not UNICEF's)",
+	"WORLD": ReasonUNICEFWorld,
 }
 
 // wppEstimatesEnd says, for each UN World Population Prospects revision a
@@ -389,7 +389,7 @@ var wppEstimatesEnd = []struct {
 func projectionNote(dataSource string, year int) string {
 	for _, w := range wppEstimatesEnd {
 		if strings.Contains(dataSource, w.cites) && year > w.lastYear {
-			return fmt.Sprintf("; %d is a %s projection (its estimates end in %d)", year, w.revision, w.lastYear)
+			return NoteSep + fmt.Sprintf(NoteWPPProjectionYear, year, w.revision, w.lastYear)
 		}
 	}
 	return ""

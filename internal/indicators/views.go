@@ -204,9 +204,9 @@ func PerCapita(s Series, pop Series) Series {
 			continue
 		}
 		v := *p.Value / d * 100000
-		note := "per 100,000 aged 0-14 (UN WPP 2017, calendar year " + year + ")"
+		note := fmt.Sprintf(NotePerCapita, year)
 		if y, _ := strconv.Atoi(year); y > 2015 {
-			note += "; population is a WPP 2017 projection"
+			note += NoteSep + NotePerCapitaProjected
 		}
 		out.Points = append(out.Points, Point{Period: p.Period, Value: &v, SourceKey: p.SourceKey, Note: note})
 	}

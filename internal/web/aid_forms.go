@@ -92,7 +92,9 @@ var iatiPosition = regexp.MustCompile(`^line (\d+)(?:, <([^>]+)>)?: `)
 
 func (h *aidHandlers) problemText(lang, msg string) string {
 	if m := celPosition.FindStringSubmatch(msg); m != nil {
-		return h.translate(lang, "aid.err.rule_at", m[1], m[2]) + " " + msg[len(m[0]):]
+		// The rest is one of the rule compiler's problems (aid/cel.go),
+		// each with its words under aid.msg.rule_*.
+		return h.translate(lang, "aid.err.rule_at", m[1], m[2]) + " " + h.kit.problemText(lang, msg[len(m[0]):])
 	}
 	if m := iatiPosition.FindStringSubmatch(msg); m != nil {
 		rest := h.kit.problemText(lang, msg[len(m[0]):])

@@ -18,7 +18,6 @@ import (
 
 func init() {
 	addTemplateFuncs(template.FuncMap{
-		"aidAmount": aidAmount,
 		// aidExplain is an explanation in the page's language, from its
 		// messages; text stored before messages were is shown as it is.
 		"aidExplain": func(p *Page, ms []aid.Msg, english string) string {
@@ -53,37 +52,6 @@ func init() {
 			return out
 		},
 	})
-}
-
-// aidAmount writes a whole amount with thousands separators; "" for a nil
-// *int64 (an amount not stated).
-func aidAmount(v any) string {
-	var n int64
-	switch x := v.(type) {
-	case int64:
-		n = x
-	case *int64:
-		if x == nil {
-			return ""
-		}
-		n = *x
-	default:
-		return fmt.Sprint(v)
-	}
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }
 
 // aidScorecardPage is what aid_scorecard.html shows: every country's card

@@ -375,6 +375,12 @@ func (h *caseHandlers) handleCaseStatsPage(w http.ResponseWriter, r *http.Reques
 		if st.ByState[i].Shown == "suppressed" {
 			st.ByState[i].Shown = h.translate(lang, "cases.suppressed")
 		}
+		if n := st.ByState[i].N; n != nil {
+			st.ByState[i].Shown = fmtNum(lang, *n) // numbers.go: 1,234
+		}
+	}
+	if n := st.Total.N; n != nil {
+		st.Total.Shown = fmtNum(lang, *n)
 	}
 	h.render(w, r, http.StatusOK, "cases_stats", st)
 }

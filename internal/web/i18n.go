@@ -110,6 +110,7 @@ var msgArgKeys = map[string][]string{
 	"aid.msg.evidence_n_is_already_x":   {"", "aid.evstatus."},
 	"core.msg.role_may_not":             {"role."},
 	"tracing.msg.candidate_was_already": {"", "tracing.cand_was."},
+	"indicators.msg.no_scenario":        {"*"},
 }
 
 func init() {

@@ -294,7 +294,7 @@ func (h *indicatorHandlers) handleIndicatorsProjections(w http.ResponseWriter, r
 	v.Chart = indChart{ID: "proj", Title: h.translate(lang, "indicators.proj.title"), Columns: []string{proj.Label, amp.Label, act.Label}}
 	for _, row := range rows {
 		pv := indProjRow{MadeOn: row.MadeOn, MadeBy: row.MadeBy, Target: row.TargetPeriod, Projected: pr.Sprintf("%.0f", row.Projected),
-			Until: row.Until, ForecastErr: row.ForecastErr, CiteURL: row.CiteURL, Note: row.Note}
+			Until: row.Until, ForecastErr: row.ForecastErr, CiteURL: row.CiteURL, Note: h.noteText(lang, row.Note)}
 		label := row.TargetPeriod + " · " + row.MadeOn
 		spec.Labels = append(spec.Labels, label)
 		p := row.Projected
@@ -330,7 +330,7 @@ func (h *indicatorHandlers) handleIndicatorsProjections(w http.ResponseWriter, r
 	if srcs, err := h.ind.SourcesByKey(ctx); err == nil {
 		for _, k := range []string{"amparo-projections-2014", "amparo-uac-fy", "cbp-usbp-uac-monthly-sector-fy2010-2019"} {
 			if src, ok := srcs[k]; ok {
-				v.Chart.Sources = append(v.Chart.Sources, src)
+				v.Chart.Sources = append(v.Chart.Sources, h.sourceIn(lang, src))
 			}
 		}
 	}
@@ -840,7 +840,7 @@ type indSourceView struct {
 // handleIndicatorsSources lists every source with what its importer
 // corrected or left out, so that anyone can check the numbers.
 func (h *indicatorHandlers) handleIndicatorsSources(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
+	ctx, lang := r.Context(), langOf(r)
 	list, err := h.ind.ListSources(ctx)
 	if err != nil {
 		h.serverError(w, r, err)
@@ -852,6 +852,10 @@ func (h *indicatorHandlers) handleIndicatorsSources(w http.ResponseWriter, r *ht
 		if err != nil {
 			h.serverError(w, r, err)
 			return
+		}
+		src = h.sourceIn(lang, src)
+		for i := range cs {
+			cs[i].Reason = h.noteText(lang, cs[i].Reason)
 		}
 		v = append(v, indSourceView{src, cs})
 	}

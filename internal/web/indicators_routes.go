@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strings"
 
-	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
 	"github.com/amparo-project/amparo/internal/auth"
@@ -89,15 +88,6 @@ type indCell struct {
 	Title   string // other sources, revisions, notes
 }
 
-// numPrinter formats numbers the way the reader's language does.
-func numPrinter(lang string) *message.Printer {
-	tag, err := language.Parse(lang)
-	if err != nil {
-		tag = language.English
-	}
-	return message.NewPrinter(tag)
-}
-
 // fmtValue renders a value: counts without decimals, small numbers with
 // enough digits to be read, never rounded to look more precise than it is.
 func fmtValue(p *message.Printer, v float64, kind string) string {
@@ -165,6 +155,7 @@ func (h *indicatorHandlers) seriesChart(r *http.Request, id, title string, in in
 				ds.Marks[i] = true
 				cell.Mark = true
 			}
+			p.Note = h.noteText(lang, p.Note) // a copy: the stored note is not changed
 			cell.Title = pointTitle(func(key string, a ...any) string { return h.translate(lang, key, a...) }, pr, p, in.Kind)
 			if len(p.Others) > 0 {
 				cell.Text += " †"
@@ -180,14 +171,14 @@ func (h *indicatorHandlers) seriesChart(r *http.Request, id, title string, in in
 			if !seen[p.SourceKey] {
 				seen[p.SourceKey] = true
 				if src, ok := srcs[p.SourceKey]; ok {
-					ch.Sources = append(ch.Sources, src)
+					ch.Sources = append(ch.Sources, h.sourceIn(lang, src))
 				}
 			}
 			for _, o := range p.Others {
 				if !seen[o.SourceKey] {
 					seen[o.SourceKey] = true
 					if src, ok := srcs[o.SourceKey]; ok {
-						ch.Sources = append(ch.Sources, src)
+						ch.Sources = append(ch.Sources, h.sourceIn(lang, src))
 					}
 				}
 			}
@@ -202,8 +193,8 @@ func (h *indicatorHandlers) seriesChart(r *http.Request, id, title string, in in
 }
 
 // pointTitle says where a value came from, what else was reported and
-// what it replaced, in the page's language (tr); the note is the
-// source's own words.
+// what it replaced, in the page's language (tr); p.Note is already in
+// the page's language (noteText) when an importer wrote it.
 func pointTitle(tr func(key string, a ...any) string, pr *message.Printer, p indicators.Point, kind string) string {
 	var b []string
 	b = append(b, tr("core.point.source", p.SourceKey))

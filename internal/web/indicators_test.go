@@ -279,7 +279,7 @@ func TestIndicatorsCountryRootCauses(t *testing.T) {
 		},
 		"es": {
 			`/indicators/indicators/remittances_pct_gdp">Remesas personales recibidas</a>`,
-			`<strong class="value">23,6</strong> <span class="unit">% del PIB</span> <span class="period">2020</span>`,
+			`<strong class="value">23.6</strong> <span class="unit">% del PIB</span> <span class="period">2020</span>`,
 			`rel="external">World Bank, World Development Indicators</a>`,
 			`Prevalencia de la subalimentación</a>`, `<span class="unit">% de la población</span>`,
 			`Tasa de desempleo juvenil</a>`, `<span class="unit">% de la población activa de 15 a 24 años</span>`,

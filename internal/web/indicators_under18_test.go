@@ -25,7 +25,7 @@ func TestIndicatorsCountryUnder18(t *testing.T) {
 			`<strong class="value">6,910,065</strong> <span class="unit">persons</span> <span class="period">2022</span>`,
 			`UNICEF Data Warehouse (data from UN DESA Population Division, World Population Prospects 2022)`},
 		"es": {`/indicators/indicators/population_0_17">Población menor de 18 años</a>`,
-			`<strong class="value">6.910.065</strong> <span class="unit">personas</span> <span class="period">2022</span>`,
+			`<strong class="value">6,910,065</strong> <span class="unit">personas</span> <span class="period">2022</span>`,
 			`UNICEF Data Warehouse (data from UN DESA Population Division, World Population Prospects 2022)`},
 	} {
 		page := getLang(t, env.ts.URL+"/indicators/countries/GTM", lang)

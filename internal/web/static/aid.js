@@ -2,6 +2,8 @@
 // canvas (the Content-Security-Policy allows no inline script).
 (function () {
   'use strict';
+  // The page's number convention (numbers.go), not the browser's.
+  var locale = document.documentElement.dataset.numLocale || document.documentElement.lang || 'en';
   var colours = { pledged: '#4e79a7', released: '#59a14f', withheld: '#e15759' };
   document.querySelectorAll('figure.aid-chart').forEach(function (fig) {
     var data = fig.querySelector('script.aid-chart-data');
@@ -20,7 +22,8 @@
         animation: false,
         responsive: true,
         maintainAspectRatio: false,
-        scales: { y: { beginAtZero: true, ticks: { callback: function (v) { return Number(v).toLocaleString(); } } } }
+        locale: locale,
+        scales: { y: { beginAtZero: true, ticks: { callback: function (v) { return Number(v).toLocaleString(locale); } } } }
       }
     });
   });

@@ -42,7 +42,8 @@
       data: { labels: spec.labels, datasets: datasets },
       options: {
         animation: false, responsive: true, maintainAspectRatio: false,
-        locale: document.documentElement.lang || 'en',
+        // The page's number convention (numbers.go), not the browser's.
+        locale: document.documentElement.dataset.numLocale || document.documentElement.lang || 'en',
         interaction: { mode: 'index', intersect: false },
         plugins: {
           legend: {
