@@ -15,7 +15,8 @@ import (
 // the usual mistakes (no token, a role without the permission, an unknown
 // id, an id that is not a number, malformed JSON, an unknown field, an
 // empty object, a query that is not a number) is among the responses its
-// OpenAPI document lists, and none is a 5xx. TestOpenAPIMatchesRoutes
+// OpenAPI document lists, none is a 5xx, and an unknown id is never
+// answered as found (three aid lists answered [] for any id). TestOpenAPIMatchesRoutes
 // checks that the operations exist; this checks what they answer.
 func TestOpenAPIStatusesDocumented(t *testing.T) {
 	env := newTestEnv(t, storetest.OpenSQLite(t))
@@ -57,6 +58,9 @@ func TestOpenAPIStatusesDocumented(t *testing.T) {
 				if _, ok := op.Responses[code]; !ok || resp.StatusCode >= 500 {
 					t.Errorf("%s %s (path as %s, body %q%s): %s is not a documented response of %s %s: %.200s",
 						strings.ToUpper(m), url, tr.id, tr.body, map[bool]string{true: ", no token", false: ""}[tr.token == ""], code, strings.ToUpper(m), p, b)
+				}
+				if tr.id == "999999999" && tr.token == admin && strings.Contains(p, "{") && resp.StatusCode < 400 {
+					t.Errorf("%s %s: an unknown id answered %s, want 404", strings.ToUpper(m), url, code)
 				}
 			}
 		}
