@@ -75,9 +75,9 @@ func TestImportCasesBadQuote(t *testing.T) {
 	}
 }
 
-// A report path that cannot be written is refused with one line naming
-// the path, and nothing is imported: the report's path was tried only
-// after the rows had been committed.
+// A report path that cannot be written, a missing file and a directory
+// are refused with one line naming the path, and nothing is imported: the
+// report's path was tried only after the rows had been committed.
 func TestImportCasesRefusedPaths(t *testing.T) {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
@@ -91,9 +91,14 @@ func TestImportCasesRefusedPaths(t *testing.T) {
 	}{
 		{[]string{"import", "cases", "--file", csvPath, "--errors", filepath.Join(dir, "no", "such", "dir", "e.csv")}, "write error report: open " + dir},
 		{[]string{"import", "cases", "--file", csvPath, "--errors", dir}, "is a directory"},
+		{[]string{"import", "cases", "--file", filepath.Join(dir, "missing.csv")}, "open " + filepath.Join(dir, "missing.csv") + ": no such file"},
+		{[]string{"import", "cases", "--file", dir}, dir + " is a directory, not a file"},
+		{[]string{"indicators", "import", "--file", dir}, dir + " is a directory, not a file"},
+		{[]string{"legal", "providers", "import", "--file", dir}, dir + " is a directory, not a file"},
+		{[]string{"aid", "import-iati", "--file", dir}, dir + " is a directory, not a file"},
 	} {
 		_, stderr, code := amparo(t, "", append(c.args, "--data", data)...)
-		if code != 1 || !strings.Contains(stderr, c.want) || strings.Contains(stderr, "goroutine") {
+		if code != 1 || !strings.Contains(stderr, c.want) || strings.Count(stderr, "open ") > 1 || strings.Contains(stderr, "goroutine") {
 			t.Errorf("%v: exit %d, stderr %q; want exit 1 and %q", c.args, code, stderr, c.want)
 		}
 	}
