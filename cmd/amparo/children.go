@@ -83,6 +83,22 @@ func runImportCases(ctx context.Context, args []string) error {
 	if *resume < 0 {
 		return usagef("--resume-from must be a line number (0 or more), not %d", *resume)
 	}
+	// The report's file is created first: a path that cannot be written
+	// is refused before anything is imported, not after the rows have
+	// been committed (the failure then read as if nothing had been).
+	var report *os.File
+	if *errorsOut != "" {
+		var err error
+		if report, err = os.Create(*errorsOut); err != nil {
+			return fmt.Errorf("write error report: %w", err)
+		}
+		defer func() {
+			if report != nil { // not written: the import stopped before its report
+				report.Close()
+				os.Remove(*errorsOut)
+			}
+		}()
+	}
 	f, db, err := sf.importInput(ctx, *file)
 	if err != nil {
 		return err
@@ -111,8 +127,10 @@ func runImportCases(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintf(stdout, "line %d: %s: %s\n", e.Line, field, e.Problem)
 	}
-	if *errorsOut != "" {
-		if err := writeImportErrors(*errorsOut, res.Errors); err != nil {
+	if report != nil {
+		err := writeImportErrors(report, res.Errors)
+		report = nil
+		if err != nil {
 			return err
 		}
 	}
@@ -132,11 +150,7 @@ func runImportCases(ctx context.Context, args []string) error {
 	return nil
 }
 
-func writeImportErrors(path string, errs []custody.ImportError) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("write error report: %w", err)
-	}
+func writeImportErrors(f *os.File, errs []custody.ImportError) error {
 	w := csv.NewWriter(f)
 	_ = w.Write([]string{"line", "field", "problem"})
 	for _, e := range errs {
@@ -144,10 +158,12 @@ func writeImportErrors(path string, errs []custody.ImportError) error {
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
-		f.Close()
 		return fmt.Errorf("write error report: %w", err)
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write error report: %w", err)
+	}
+	return nil
 }
 
 // runDemoCommand loads every domain's demo data and the demo accounts,

@@ -74,3 +74,41 @@ func TestImportCasesBadQuote(t *testing.T) {
 		t.Errorf("code %d\n%s\n%s", code, out, stderr)
 	}
 }
+
+// A report path that cannot be written, a missing file and a directory
+// are refused with one line naming the path, and nothing is imported: the
+// report's path was tried only after the rows had been committed.
+func TestImportCasesRefusedPaths(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	csvPath := filepath.Join(dir, "cases.csv")
+	if err := os.WriteFile(csvPath, []byte("given_names,surname1,encountered_at\nAna,Tiul,2026-01-10T08:00Z\nBad,Row,never\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"import", "cases", "--file", csvPath, "--errors", filepath.Join(dir, "no", "such", "dir", "e.csv")}, "write error report: open " + dir},
+		{[]string{"import", "cases", "--file", csvPath, "--errors", dir}, "is a directory"},
+		{[]string{"import", "cases", "--file", filepath.Join(dir, "missing.csv")}, "open " + filepath.Join(dir, "missing.csv") + ": no such file"},
+		{[]string{"import", "cases", "--file", dir}, dir + " is a directory, not a file"},
+		{[]string{"indicators", "import", "--file", dir}, dir + " is a directory, not a file"},
+		{[]string{"legal", "providers", "import", "--file", dir}, dir + " is a directory, not a file"},
+		{[]string{"aid", "import-iati", "--file", dir}, dir + " is a directory, not a file"},
+	} {
+		_, stderr, code := amparo(t, "", append(c.args, "--data", data)...)
+		if code != 1 || !strings.Contains(stderr, c.want) || strings.Count(stderr, "open ") > 1 || strings.Contains(stderr, "goroutine") {
+			t.Errorf("%v: exit %d, stderr %q; want exit 1 and %q", c.args, code, stderr, c.want)
+		}
+	}
+	db, err := (&storeFlags{data: data}).open(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(t.Context(), `SELECT COUNT(*) FROM cases`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d cases stored by refused imports (%v)", n, err)
+	}
+}

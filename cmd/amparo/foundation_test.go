@@ -91,6 +91,14 @@ func TestFoundationAsAUser(t *testing.T) {
 	if _, errs, code := amparo(t, "", "backup", "--data", data, "--out", backup); code == 0 || !strings.Contains(errs, "already exists") {
 		t.Fatalf("backup over an existing file: exit %d %s", code, errs)
 	}
+	// A mistyped --data names no database: refused, and none is created there.
+	typo := filepath.Join(t.TempDir(), "amparo-dta")
+	if _, errs, code := amparo(t, "", "backup", "--data", typo, "--out", filepath.Join(t.TempDir(), "b.db")); code != 1 || !strings.Contains(errs, "no database in") {
+		t.Fatalf("backup of a directory without a database: exit %d %s", code, errs)
+	}
+	if _, err := os.Stat(typo); !os.IsNotExist(err) {
+		t.Fatalf("backup of a missing data directory created it: %v", err)
+	}
 
 	// Change one byte of one audit row in the file itself.
 	dbFile := filepath.Join(data, store.SQLiteFile)

@@ -162,9 +162,9 @@ func indicatorsImport(ctx context.Context, args []string, out io.Writer) error {
 		}
 		return err
 	}
-	f, err := os.Open(*file)
+	f, err := openInput(*file)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", *file, err)
+		return err
 	}
 	defer f.Close()
 	st, err := f.Stat()

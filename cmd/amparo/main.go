@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	"github.com/amparo-project/amparo/internal/store"
 )
@@ -111,7 +112,25 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
+	var bad string
+	fs.Visit(func(f *flag.Flag) {
+		if v := f.Value.String(); bad == "" && !pathFlags[f.Name] && (!utf8.ValidString(v) || strings.IndexByte(v, 0) >= 0) {
+			bad = f.Name
+		}
+	})
+	if bad != "" {
+		return usagef("--%s: not UTF-8 text, or holds a NUL character", bad)
+	}
 	return nil
+}
+
+// pathFlags name files, whose names may be any bytes. Every other flag's
+// value is text that may be stored (a user's email, a facility's name):
+// bytes that are not UTF-8 were stored as they came on SQLite and refused
+// with a raw driver error on PostgreSQL; the web and the API refuse them.
+var pathFlags = map[string]bool{
+	"data": true, "file": true, "out": true, "errors": true, "in": true, "left": true, "right": true,
+	"truth": true, "model": true, "save-model": true, "cpuprofile": true, "tls-cert": true, "tls-key": true,
 }
 
 // demoSeeder fills a fresh database with one domain's demonstration data.

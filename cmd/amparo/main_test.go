@@ -216,6 +216,9 @@ func TestUsersRefusals(t *testing.T) {
 		{[]string{"users", "list", "--email", "a@example.org"}, "flag provided but not defined: -email"},
 		{[]string{"users", "disable", "--role", "admin", "--email", "a@example.org"}, "flag provided but not defined: -role"},
 		{[]string{"users", "enable"}, "--email is required"},
+		// Bytes that are not UTF-8 were stored as they came on SQLite.
+		{[]string{"users", "add", "--email", "a\xffb@example.org", "--role", "admin"}, "--email: not UTF-8 text"},
+		{[]string{"facilities", "add", "--name", "Casa\xe1", "--type", "shelter", "--tz", "America/Chicago", "--beds", "F:13-17:5"}, "--name: not UTF-8 text"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/amparo-project/amparo/internal/audit"
+	"github.com/amparo-project/amparo/internal/store"
 )
 
 func init() {
@@ -82,6 +84,13 @@ func runBackup(ctx context.Context, args []string) error {
 	}
 	if _, err := os.Stat(*out); err == nil {
 		return fmt.Errorf("%s already exists; refusing to overwrite a backup", *out)
+	}
+	// Opening creates a missing database: a mistyped --data would then
+	// be "backed up" as an empty one, reported as written.
+	if sf.url == "" {
+		if _, err := os.Stat(filepath.Join(sf.data, store.SQLiteFile)); err != nil {
+			return fmt.Errorf("no database in %s to back up (--data names the data directory holding %s)", sf.data, store.SQLiteFile)
+		}
 	}
 	db, err := sf.open(ctx)
 	if err != nil {

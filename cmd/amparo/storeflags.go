@@ -80,15 +80,30 @@ func operatorContext(ctx context.Context) context.Context {
 	return audit.WithRequestID(ctx, "cli-"+auth.RandomToken(6))
 }
 
+// openInput opens a file an import reads, refusing a directory by name
+// (reading one failed later with a message about an empty file or a
+// missing header). The error names the path once: os.Open's already does.
+func openInput(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%s is a directory, not a file", path)
+	}
+	return f, nil
+}
+
 // importInput opens the file an import reads (--file, required) and the
 // database it writes to; the caller closes both.
 func (sf *storeFlags) importInput(ctx context.Context, file string) (*os.File, *store.DB, error) {
 	if file == "" {
 		return nil, nil, usagef("--file is required")
 	}
-	f, err := os.Open(file)
+	f, err := openInput(file)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open %s: %w", file, err)
+		return nil, nil, err
 	}
 	db, err := sf.open(ctx)
 	if err != nil {

@@ -189,6 +189,9 @@ func (s *Service) GetDecision(ctx context.Context, id int64) (*Decision, error) 
 
 // ListDecisions returns a tranche's decisions, oldest first. Public.
 func (s *Service) ListDecisions(ctx context.Context, trancheID int64) ([]Decision, error) {
+	if err := exists(ctx, s.db, "tranche", "aid_tranches", trancheID); err != nil {
+		return nil, err
+	}
 	rows, err := s.db.Query(ctx, `SELECT `+decisionCols+` FROM aid_decisions WHERE tranche_id = ? ORDER BY id`, trancheID)
 	if err != nil {
 		return nil, fmt.Errorf("aid: decisions: %w", err)

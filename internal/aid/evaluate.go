@@ -235,6 +235,9 @@ func (s *Service) GetEvaluation(ctx context.Context, id int64) (*Evaluation, err
 // ListEvaluations returns a tranche's evaluations, newest first, without
 // their results. Public.
 func (s *Service) ListEvaluations(ctx context.Context, trancheID int64) ([]Evaluation, error) {
+	if err := exists(ctx, s.db, "tranche", "aid_tranches", trancheID); err != nil {
+		return nil, err
+	}
 	rows, err := s.db.Query(ctx, `SELECT id, tranche_id, as_of, outcome, hard_failed, explanation, explanation_msgs, evaluated_by, evaluated_at FROM aid_evaluations
 		WHERE tranche_id = ? ORDER BY id DESC`, trancheID)
 	if err != nil {

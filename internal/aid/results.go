@@ -126,6 +126,9 @@ func (s *Service) AddResult(ctx context.Context, programID int64, r Result) (*Re
 
 // ListResults returns program programID's results framework. Public.
 func (s *Service) ListResults(ctx context.Context, programID int64) ([]Result, error) {
+	if err := exists(ctx, s.db, "program", "aid_programs", programID); err != nil {
+		return nil, err
+	}
 	rows, err := s.db.Query(ctx, `SELECT id, program_id, title, measure, ascending, series_code, baseline_year, baseline_value, citation
 		FROM aid_results WHERE program_id = ? ORDER BY id`, programID)
 	if err != nil {

@@ -37,6 +37,16 @@ func New(db *store.DB, ind *indicators.Service, now func() time.Time) *Service {
 // rowByID reads the row of table whose id is id with scan; no such row is
 // errs.NotFound, named "aid: <what>" (the package, tranche, decision and
 // evidence loads were this skeleton four times).
+// exists is errs.NotFound when table has no row id: a list under an
+// unknown package, program or tranche is a 404, not an empty list.
+func exists(ctx context.Context, db *store.DB, what, table string, id int64) error {
+	_, err := rowByID(ctx, db, what, table, "id", id, func(r interface{ Scan(...any) error }) (int64, error) {
+		var v int64
+		return v, r.Scan(&v)
+	})
+	return err
+}
+
 func rowByID[T any](ctx context.Context, db *store.DB, what, table, cols string, id int64, scan func(interface{ Scan(...any) error }) (T, error)) (T, error) {
 	v, err := scan(db.QueryRow(ctx, `SELECT `+cols+` FROM `+table+` WHERE id = ?`, id))
 	if store.IsNoRows(err) {

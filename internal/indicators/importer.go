@@ -14,6 +14,7 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/auth"
@@ -47,6 +48,18 @@ type Record struct {
 	Note      string
 	Unit      string // for an indicator the catalogue does not know
 	Name      string // likewise
+}
+
+// badRecordText names the first text field of rec that is not UTF-8 or
+// holds a NUL, "" when there is none.
+func badRecordText(rec Record) string {
+	for _, f := range []struct{ name, v string }{{"country", rec.Country}, {"indicator", rec.Indicator}, {"scope", rec.Scope},
+		{"period", rec.Period}, {"value", rec.Text}, {"cite_url", rec.CiteURL}, {"note", rec.Note}, {"unit", rec.Unit}, {"name", rec.Name}} {
+		if !utf8.ValidString(f.v) || strings.IndexByte(f.v, 0) >= 0 {
+			return f.name
+		}
+	}
+	return ""
 }
 
 // RowError is one reason a file was refused.
@@ -466,6 +479,15 @@ type importer struct {
 func (imp *importer) emit(ctx context.Context, rec Record) error {
 	if imp.err != nil {
 		return imp.err
+	}
+	if field := badRecordText(rec); field != "" {
+		// A file saved as Latin-1: SQLite stored its bytes as they came,
+		// PostgreSQL stopped the import with a raw driver error.
+		imp.rep.ErrorCount++
+		if len(imp.rep.Errors) < maxReportedErrors {
+			imp.rep.Errors = append(imp.rep.Errors, RowError{rec.Line, field, "contains a NUL character or bytes that are not UTF-8"})
+		}
+		return nil
 	}
 	if !imp.all && !inDefaultScope(rec.Country) {
 		imp.rep.OutOfScope++

@@ -83,6 +83,14 @@ func TestImportProviders(t *testing.T) {
 	if _, err := f.legal.ImportProviders(cw, strings.NewReader(csvText)); err == nil {
 		t.Fatal("a caseworker imported providers")
 	}
+
+	// Excel's CSV UTF-8 starts with a byte-order mark (the organisation
+	// column was not found); a line saved as Latin-1 is refused by line
+	// (SQLite stored its bytes, PostgreSQL stopped the import).
+	res, err = f.legal.ImportProviders(f.admin, strings.NewReader("\ufefforganisation,capacity\nCentro Pe\xf1a,3\nOtro Centro,2\n"))
+	if err != nil || res.Imported != 1 || res.Rejected != 1 || res.Errors[0].Line != 2 || res.Errors[0].Field != "organisation" {
+		t.Fatalf("BOM and Latin-1: %+v %v", res, err)
+	}
 }
 
 // TestSeedDemoFollowUps: the children seeder's releases (written without

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/errs"
@@ -16,6 +17,21 @@ import (
 // ProviderColumns are the provider directory's CSV columns; lists are
 // separated by ";" ("Spanish;Mam;K'iche'").
 var ProviderColumns = []string{"organisation", "attorneys", "languages", "states", "counties", "specialties", "capacity"}
+
+// badTextCell names the column of the first cell of rec that is not UTF-8
+// text or holds a NUL.
+func badTextCell(head, rec []string) (string, bool) {
+	for i, v := range rec {
+		if !utf8.ValidString(v) || strings.IndexByte(v, 0) >= 0 {
+			name := ""
+			if i < len(head) && utf8.ValidString(head[i]) {
+				name = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(head[i], "\ufeff")))
+			}
+			return name, true
+		}
+	}
+	return "", false
+}
 
 // ImportError is one refused line of an import.
 type ImportError struct {
@@ -46,7 +62,9 @@ func (s *Service) ImportProviders(ctx context.Context, r io.Reader) (*ImportResu
 	}
 	col := map[string]int{}
 	for i, h := range head {
-		col[strings.ToLower(strings.TrimSpace(h))] = i
+		// Excel's "CSV UTF-8" begins with a byte-order mark: without this
+		// the first column was not found.
+		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
 	}
 	for _, c := range []string{"organisation", "capacity"} {
 		if _, ok := col[c]; !ok {
@@ -62,6 +80,13 @@ func (s *Service) ImportProviders(ctx context.Context, r io.Reader) (*ImportResu
 		if err != nil {
 			res.Rejected++
 			res.Errors = append(res.Errors, ImportError{Line: line, Problem: err.Error()})
+			continue
+		}
+		if name, bad := badTextCell(head, rec); bad {
+			// A file saved as Latin-1: stored as such on SQLite, a raw
+			// driver error on PostgreSQL that stopped the import.
+			res.Rejected++
+			res.Errors = append(res.Errors, ImportError{Line: line, Field: name, Problem: "contains a NUL character or bytes that are not UTF-8"})
 			continue
 		}
 		get := func(name string) string {

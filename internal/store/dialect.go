@@ -92,6 +92,12 @@ func IsUniqueViolation(err error) bool {
 	return false
 }
 
+// isBusy reports whether err is SQLite's SQLITE_BUSY (any extended code).
+func isBusy(err error) bool {
+	var sqErr *sqlite.Error
+	return errors.As(err, &sqErr) && sqErr.Code()&0xff == sqlite3.SQLITE_BUSY
+}
+
 // TimeLayout is how every instant is stored: UTC, fixed width, so that
 // text order is time order on both engines and the audit hash is stable.
 const TimeLayout = "2006-01-02T15:04:05.000000Z"

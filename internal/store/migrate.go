@@ -96,6 +96,13 @@ func (db *DB) Migrate(ctx context.Context) error {
 		defer m.Close()
 		sqldb = m
 	}
+	if db.Dialect == SQLite && db.Path != "" {
+		unlock, err := lockMigrations(db.Path)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
 	p, err := db.provider(sqldb)
 	if err != nil {
 		return err

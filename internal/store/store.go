@@ -156,9 +156,22 @@ func OpenSQLiteFile(ctx context.Context, path string) (*DB, error) {
 	// default keeps two.
 	sqldb.SetMaxIdleConns(64)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
-	if err := sqldb.PingContext(ctx); err != nil {
-		sqldb.Close()
-		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
+	// The first connection to a new file turns it to WAL; another process
+	// doing the same at that moment is answered SQLITE_BUSY at once (the
+	// busy timeout does not cover that switch), so two commands started on
+	// one new data directory failed with "database is locked". It tries
+	// again for as long as the busy timeout would have waited.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := sqldb.PingContext(ctx)
+		if err == nil {
+			break
+		}
+		if !isBusy(err) || time.Now().After(deadline) || ctx.Err() != nil {
+			sqldb.Close()
+			return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	return db, nil
 }

@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -93,4 +95,36 @@ func TestEngines(t *testing.T) {
 			t.Fatalf("scan Time = %v, %v", ts, err)
 		}
 	})
+}
+
+// Two processes opening one new SQLite file at once (the server and an
+// operator's command) both migrate it: one failed with "table meta
+// already exists", as goose takes no lock on SQLite. Two handles in one
+// process stand for them: each has its own pool and its own lock file
+// descriptor.
+func TestConcurrentMigrateSQLite(t *testing.T) {
+	for run := range 5 {
+		path := filepath.Join(t.TempDir(), store.SQLiteFile)
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				db, err := store.OpenSQLiteFile(t.Context(), path)
+				if err != nil {
+					errs[i] = err
+					return
+				}
+				defer db.Close()
+				errs[i] = db.Migrate(t.Context())
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("run %d, migration %d: %v", run, i, err)
+			}
+		}
+	}
 }

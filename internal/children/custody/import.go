@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/auth"
@@ -176,6 +177,10 @@ func (s *Service) ImportCasesWith(ctx context.Context, r io.Reader, opt ImportOp
 		return nil, fmt.Errorf("custody: import: read header: %w", err)
 	}
 	header = slices.Clone(header) // ReuseRecord: the next Read overwrites it
+	if p := headerFormProblem(header); p != "" {
+		res.addError(ImportError{1, "", p})
+		return res, nil
+	}
 	col := map[string]int{}
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
@@ -211,6 +216,25 @@ func (s *Service) ImportCasesWith(ctx context.Context, r io.Reader, opt ImportOp
 		return nil, fmt.Errorf("custody: import: %w", err)
 	}
 	return res, nil
+}
+
+// headerFormProblem names what makes a header unreadable as a whole: a
+// file saved as UTF-16 (each column was reported unknown, in garbled
+// bytes), or columns separated by ';' or tabs (one unknown column).
+// "" when the header is comma-separated UTF-8 text.
+func headerFormProblem(header []string) string {
+	joined := strings.Join(header, ",")
+	switch {
+	case strings.HasPrefix(joined, "\xff\xfe") || strings.HasPrefix(joined, "\xfe\xff") || strings.IndexByte(joined, 0) >= 0:
+		return "the file is UTF-16 text (or holds NUL bytes); save it as CSV UTF-8 with commas"
+	case !utf8.ValidString(joined):
+		return "the header is not UTF-8 text; save the file as CSV UTF-8 with commas"
+	case len(header) == 1 && strings.Contains(joined, ";"):
+		return "the columns are separated by ';', not commas; save the file as CSV UTF-8 with commas"
+	case len(header) == 1 && strings.Contains(joined, "\t"):
+		return "the columns are separated by tabs, not commas; save the file as CSV UTF-8 with commas"
+	}
+	return ""
 }
 
 // importer is one import's state between its chunks.

@@ -72,6 +72,31 @@ func TestImportCases(t *testing.T) {
 			t.Errorf("%+v", res)
 		}
 	})
+	// A file saved as UTF-16, or with ';' or tabs between columns, is named
+	// as such in one error, not as every column unknown in garbled bytes.
+	t.Run("header in the wrong form", func(t *testing.T) {
+		db := storetest.OpenSQLite(t)
+		f := newFixture(t, db)
+		intake, _ := f.user("intake@example.org", auth.RoleIntake)
+		utf16 := "\xff\xfe"
+		for _, r := range "given_names,encountered_at\nAna,2026-03-01T09:00Z\n" {
+			utf16 += string([]byte{byte(r), 0})
+		}
+		for name, c := range map[string]struct{ file, want string }{
+			"UTF-16 with BOM": {utf16, "UTF-16"},
+			"Latin-1 header":  {"given_names,encountered_at,lugar_de_detenci\xf3n\nAna,2026-03-01T09:00Z,x\n", "not UTF-8"},
+			"semicolons":      {"given_names;encountered_at\nAna;2026-03-01T09:00Z\n", "separated by ';'"},
+			"tabs":            {"given_names\tencountered_at\nAna\t2026-03-01T09:00Z\n", "separated by tabs"},
+		} {
+			res, err := f.s.ImportCases(intake, strings.NewReader(c.file), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Imported != 0 || len(res.Errors) != 1 || res.Errors[0].Line != 1 || !strings.Contains(res.Errors[0].Problem, c.want) {
+				t.Errorf("%s: %+v, want one error saying %q", name, res, c.want)
+			}
+		}
+	})
 }
 
 // The columns tracing compares are read when present; files without them
