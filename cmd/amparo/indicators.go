@@ -240,6 +240,11 @@ func indicatorsExport(ctx context.Context, args []string, _ io.Writer) error {
 	return closeFn()
 }
 
+// maxHorizon bounds --horizon: ten years of months. The work grows faster
+// than the horizon (10,000 periods took minutes; 999,999,999 exhausted
+// the machine's memory); the web's forecast pages stop at 60.
+const maxHorizon = 120
+
 type seriesFlags struct {
 	country, indicator, scope, frequency *string
 	horizon                              *int
@@ -262,8 +267,8 @@ func (f seriesFlags) query() (indicators.SeriesQuery, error) {
 	if *f.country == "" || *f.indicator == "" {
 		return indicators.SeriesQuery{}, usagef("--country and --indicator are required")
 	}
-	if *f.horizon < 1 {
-		return indicators.SeriesQuery{}, usagef("--horizon must be at least 1")
+	if *f.horizon < 1 || *f.horizon > maxHorizon {
+		return indicators.SeriesQuery{}, usagef("--horizon must be from 1 to %d periods", maxHorizon)
 	}
 	q := indicators.SeriesQuery{Country: *f.country, Indicator: *f.indicator, Frequency: indicators.Frequency(*f.frequency)}
 	switch q.Frequency {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -187,6 +188,13 @@ func TestIndicatorsCommands(t *testing.T) {
 	}
 	if err := indicatorsForecast(ctx, append([]string{"--country", "ALL", "--indicator", "uac_encounters", "--horizon", "3", "--scenario-level", "500"}, data...), &out); err == nil || !strings.Contains(err.Error(), "no scenario") {
 		t.Errorf("ALL scenario: %v, want refused with the reason", err)
+	}
+	// A horizon past the bound is refused before any work: 999,999,999
+	// exhausted the machine's memory.
+	for _, run := range []func(context.Context, []string, io.Writer) error{indicatorsForecast, indicatorsBacktest} {
+		if err := run(ctx, append([]string{"--country", "GTM", "--indicator", "uac_encounters", "--horizon", "999999999"}, data...), &out); !errors.Is(err, errUsage) {
+			t.Errorf("--horizon 999999999: %v, want a usage error", err)
+		}
 	}
 }
 
