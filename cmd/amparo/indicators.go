@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -240,6 +241,11 @@ func indicatorsExport(ctx context.Context, args []string, _ io.Writer) error {
 	return closeFn()
 }
 
+// maxHorizon bounds --horizon: ten years of months. The work grows faster
+// than the horizon (10,000 periods took minutes; 999,999,999 exhausted
+// the machine's memory); the web's forecast pages stop at 60.
+const maxHorizon = 120
+
 type seriesFlags struct {
 	country, indicator, scope, frequency *string
 	horizon                              *int
@@ -262,8 +268,8 @@ func (f seriesFlags) query() (indicators.SeriesQuery, error) {
 	if *f.country == "" || *f.indicator == "" {
 		return indicators.SeriesQuery{}, usagef("--country and --indicator are required")
 	}
-	if *f.horizon < 1 {
-		return indicators.SeriesQuery{}, usagef("--horizon must be at least 1")
+	if *f.horizon < 1 || *f.horizon > maxHorizon {
+		return indicators.SeriesQuery{}, usagef("--horizon must be from 1 to %d periods", maxHorizon)
 	}
 	q := indicators.SeriesQuery{Country: *f.country, Indicator: *f.indicator, Frequency: indicators.Frequency(*f.frequency)}
 	switch q.Frequency {
@@ -296,7 +302,8 @@ func indicatorsForecast(ctx context.Context, args []string, stdout io.Writer) er
 	}
 	scenario := false
 	fs.Visit(func(f *flag.Flag) { scenario = scenario || f.Name == "scenario-level" })
-	if scenario && (*level <= 0 || *total != "") {
+	// !(> 0) refuses NaN too; +Inf is not a level.
+	if scenario && (!(*level > 0) || math.IsInf(*level, 1) || *total != "") {
 		return usagef("--scenario-level needs a positive level and no --total")
 	}
 	db, err := sf.open(ctx)
@@ -317,6 +324,15 @@ func indicatorsForecast(ctx context.Context, args []string, stdout io.Writer) er
 		}
 		if sf0, err = res.Scenario.At(*level); err != nil {
 			return err
+		}
+		// A level far off the series' scale overflows: never print +Inf
+		// as a forecast.
+		for _, xs := range [][]float64{sf0.Point, sf0.Lower80, sf0.Upper80, sf0.Lower95, sf0.Upper95} {
+			for _, x := range xs {
+				if math.IsNaN(x) || math.IsInf(x, 0) {
+					return usagef("--scenario-level %g is too far from the series' values for a finite forecast", *level)
+				}
+			}
 		}
 	}
 	w, closeFn, err := createOut(*outPath)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -182,11 +183,21 @@ func TestIndicatorsCommands(t *testing.T) {
 	if h, l := parseF(t, hi[1]), parseF(t, lo[1]); !(h > l) {
 		t.Errorf("scenario at 1,600: %v, at 400: %v; want more at the higher level", h, l)
 	}
-	if err := indicatorsForecast(ctx, append([]string{"--country", "GTM", "--indicator", "uac_encounters", "--horizon", "3", "--scenario-level", "0"}, data...), &out); !errors.Is(err, errUsage) {
-		t.Errorf("--scenario-level 0: %v, want a usage error", err)
+	// NaN, +Inf and a level that overflows printed NaN and +Inf forecasts.
+	for _, level := range []string{"0", "NaN", "Inf", "1e308"} {
+		if err := indicatorsForecast(ctx, append([]string{"--country", "GTM", "--indicator", "uac_encounters", "--horizon", "3", "--scenario-level", level}, data...), &out); !errors.Is(err, errUsage) {
+			t.Errorf("--scenario-level %s: %v, want a usage error", level, err)
+		}
 	}
 	if err := indicatorsForecast(ctx, append([]string{"--country", "ALL", "--indicator", "uac_encounters", "--horizon", "3", "--scenario-level", "500"}, data...), &out); err == nil || !strings.Contains(err.Error(), "no scenario") {
 		t.Errorf("ALL scenario: %v, want refused with the reason", err)
+	}
+	// A horizon past the bound is refused before any work: 999,999,999
+	// exhausted the machine's memory.
+	for _, run := range []func(context.Context, []string, io.Writer) error{indicatorsForecast, indicatorsBacktest} {
+		if err := run(ctx, append([]string{"--country", "GTM", "--indicator", "uac_encounters", "--horizon", "999999999"}, data...), &out); !errors.Is(err, errUsage) {
+			t.Errorf("--horizon 999999999: %v, want a usage error", err)
+		}
 	}
 }
 

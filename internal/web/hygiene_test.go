@@ -206,6 +206,9 @@ func TestLongIndexedTextRefused(t *testing.T) {
 			{"/api/v1/aid/iati", iati, "iati-identifier"},
 			{"/api/v1/facilities", `{"name":"Casa Grande","type":"shelter","tz":"America/Chicago","beds":[{"sex":"F","age_band":"13-17","capacity":3000000000}]}`, "beds"},
 			{"PUT /api/v1/facilities/1/beds", `{"beds":[{"sex":"F","age_band":"13-17","capacity":3000000000}]}`, "beds"},
+			// Coordinates off the globe were stored (and NaN, from the CLI).
+			{"/api/v1/facilities", `{"name":"Casa Norte","type":"shelter","tz":"America/Chicago","lat":999,"lon":5}`, "latitude from -90 to 90"},
+			{"/api/v1/facilities", `{"name":"Casa Sur","type":"shelter","tz":"America/Chicago","lat":5,"lon":-1e300}`, "longitude from -180 to 180"},
 		} {
 			method, path, ok := strings.Cut(c.path, " ")
 			if !ok {

@@ -101,6 +101,13 @@ func (f *Facility) validate() error {
 	if (f.Lat == nil) != (f.Lon == nil) {
 		v.Add("lat", "give both latitude and longitude, or neither")
 	}
+	// Written so that NaN (which the command line's flags parse) fails too.
+	if f.Lat != nil && !(*f.Lat >= -90 && *f.Lat <= 90) {
+		v.Add("lat", "must be a latitude from -90 to 90")
+	}
+	if f.Lon != nil && !(*f.Lon >= -180 && *f.Lon <= 180) {
+		v.Add("lon", "must be a longitude from -180 to 180")
+	}
 	for _, b := range f.Beds {
 		if !slices.Contains(Sexes, b.Sex) {
 			v.Add("beds", "sex must be F or M")
