@@ -315,6 +315,11 @@ func tracingGenerate(ctx context.Context, args []string) error {
 	if *people < 1 || *out == "" {
 		return usagef("generate needs --people N (N >= 1) and --out")
 	}
+	if *people > maxGeneratePeople {
+		// Each person takes a few hundred bytes and the whole set is
+		// held before writing: 10^12 died out of memory with a trace.
+		return usagef("generate makes at most %d people (asked %d)", maxGeneratePeople, *people)
+	}
 	var set, dups synth.Set
 	switch *style {
 	case "amparo":
@@ -428,10 +433,22 @@ func readRecords(path string) ([]tracing.Record, error) {
 	return recs, nil
 }
 
+// maxGeneratePeople bounds tracing generate: about 18 million records, some
+// 6 GB in memory, well past the million-row benchmarks.
+const maxGeneratePeople = 10_000_000
+
 // writeAtomic writes a file through a temporary file in the same directory
 // renamed into place, so that a failed or interrupted run never leaves a
-// half-written file at path.
+// half-written file at path. A path that is not a regular file (/dev/null,
+// a pipe) is written to in place: renaming over it replaced the device
+// with a file when run as root.
 func writeAtomic(path string, write func(io.Writer) error) (err error) {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		if fi.IsDir() {
+			return fmt.Errorf("tracing: write %s: is a directory", path)
+		}
+		return writeInPlace(path, write)
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("tracing: write %s: %w", path, err)
@@ -456,6 +473,27 @@ func writeAtomic(path string, write func(io.Writer) error) (err error) {
 		return fmt.Errorf("tracing: write %s: %w", path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("tracing: write %s: %w", path, err)
+	}
+	return nil
+}
+
+// writeInPlace writes to an existing file that is not a regular one.
+func writeInPlace(path string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("tracing: write %s: %w", path, err)
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	if err := write(bw); err != nil {
+		f.Close()
+		return fmt.Errorf("tracing: write %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("tracing: write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
 		return fmt.Errorf("tracing: write %s: %w", path, err)
 	}
 	return nil
