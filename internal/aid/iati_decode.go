@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/amparo-project/amparo/internal/errs"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // The IATI decoder reads an activity file as a stream of tokens and hands
@@ -121,11 +122,33 @@ type iatiReader struct {
 	started bool
 	done    bool
 	seen    int
+	// badCharset is the encoding the file declares when it is not one
+	// charset reads.
+	badCharset string
 }
 
 func newIATIReader(r io.Reader) *iatiReader {
 	src := &srcReader{r: r}
-	return &iatiReader{src: src, dec: xml.NewDecoder(src)}
+	ir := &iatiReader{src: src, dec: xml.NewDecoder(src)}
+	ir.dec.CharsetReader = ir.charset
+	return ir
+}
+
+// charset reads the single-byte encodings real IATI files are saved in
+// besides UTF-8 (a publisher's export declaring ISO-8859-1 got the
+// parser's "Decoder.CharsetReader is nil"); the activities are stored in
+// UTF-8 whatever the file's encoding. Others are refused by name (fail).
+func (ir *iatiReader) charset(label string, input io.Reader) (io.Reader, error) {
+	switch strings.ToLower(strings.TrimSpace(label)) {
+	case "us-ascii", "ascii":
+		return input, nil
+	case "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1":
+		return charmap.ISO8859_1.NewDecoder().Reader(input), nil
+	case "windows-1252", "cp1252":
+		return charmap.Windows1252.NewDecoder().Reader(input), nil
+	}
+	ir.badCharset = label
+	return nil, errors.New("unsupported encoding")
 }
 
 // srcReader remembers the error its source gave, so that a failure to
@@ -161,8 +184,10 @@ func (ir *iatiReader) fail(err error) error {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return &IATIError{Line: ir.line(), Problem: "the file ends before its elements are closed"}
 	}
-	// The parser's other refusals: an XML version other than 1.0, an
-	// encoding other than UTF-8.
+	if ir.badCharset != "" {
+		return &IATIError{Line: max(ir.line(), 1), Problem: fmt.Sprintf("the file's encoding %q is not read: save it as UTF-8", ir.badCharset)}
+	}
+	// The parser's other refusals: an XML version other than 1.0.
 	return &IATIError{Line: max(ir.line(), 1), Problem: strings.TrimPrefix(err.Error(), "xml: ")}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -205,6 +206,7 @@ func TestIATIRefusals(t *testing.T) {
 <title><narrative>T</narrative></title><description><narrative>D</narrative></description><participating-org role="1"/><activity-status code="2"/>
 <activity-date type="1" iso-date="2016-13-01"/></iati-activity></iati-activities>`, `line 3, <activity-date>: attribute iso-date: "2016-13-01" is not a valid date`},
 		{"second root", `<iati-activities version="2.03"></iati-activities><x/>`, "holds no <iati-activity>"},
+		{"encoding not read", `<?xml version="1.0" encoding="Shift_JIS"?>` + "\n" + `<iati-activities version="2.03"/>`, `line 1: the file's encoding "Shift_JIS" is not read: save it as UTF-8`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := f.s.ImportIATI(f.aid1, "x.xml", strings.NewReader(tt.doc))
@@ -212,6 +214,28 @@ func TestIATIRefusals(t *testing.T) {
 				t.Errorf("err = %v, want %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestIATILatin1: a file saved in ISO-8859-1 or Windows-1252, as some
+// publishers' exports are, is read and its words stored in UTF-8.
+func TestIATILatin1(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite(t))
+	for i, enc := range []string{"ISO-8859-1", "windows-1252"} {
+		id := fmt.Sprintf("XM-%d", i)
+		// "Educación en Olancho" with ó as the single byte 0xF3.
+		doc := `<?xml version="1.0" encoding="` + enc + `"?>
+<iati-activities version="2.03"><iati-activity><iati-identifier>` + id + `</iati-identifier><reporting-org ref="R" type="1"><narrative>R</narrative></reporting-org>
+<title><narrative>Educaci` + "\xf3" + `n en Olancho</narrative></title><description><narrative>D</narrative></description><participating-org role="1"/><activity-status code="2"/>
+<activity-date type="1" iso-date="2016-01-01"/></iati-activity></iati-activities>`
+		res, err := f.s.ImportIATI(f.aid1, "latin1.xml", strings.NewReader(doc))
+		if err != nil {
+			t.Fatalf("%s: %v", enc, err)
+		}
+		acts, err := f.s.ListIATIActivities(context.Background(), res.ID)
+		if err != nil || len(acts) != 1 || acts[0].Title != "Educación en Olancho" {
+			t.Errorf("%s: %+v, %v", enc, acts, err)
+		}
 	}
 }
 
