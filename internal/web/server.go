@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 
@@ -151,10 +152,40 @@ func New(db *store.DB, svc Services, opts Options) (*Server, error) {
 		pattern := rt.Method + " " + rt.Path
 		s.mux.Handle(pattern, s.guard(rt))
 	}
+	allowed, paths := s.methodsByPath()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		// A path the server has, asked with another method: 405 and the
+		// methods it takes (RFC 9110 15.5.6), not "no such page".
+		if _, p := paths.Handler(r); p != "" {
+			ms := allowed[p]
+			w.Header().Set("Allow", strings.Join(ms, ", "))
+			s.writeError(w, r, http.StatusMethodNotAllowed, "method_not_allowed",
+				fmt.Sprintf("%s is not allowed here; use %s", r.Method, strings.Join(ms, ", ")))
+			return
+		}
 		s.writeError(w, r, http.StatusNotFound, "not_found", "No such page: "+r.URL.Path)
 	})
 	return s, nil
+}
+
+// methodsByPath lists the methods each route path takes, and a mux of the
+// paths alone (any method) that says which path a request is for.
+func (s *Server) methodsByPath() (map[string][]string, *http.ServeMux) {
+	allowed := map[string][]string{}
+	for _, rt := range s.table {
+		ms := append(allowed[rt.Path], rt.Method)
+		if rt.Method == http.MethodGet {
+			ms = append(ms, http.MethodHead)
+		}
+		allowed[rt.Path] = ms
+	}
+	paths := http.NewServeMux()
+	for p, ms := range allowed {
+		slices.Sort(ms)
+		allowed[p] = slices.Compact(ms)
+		paths.Handle(p, http.NotFoundHandler())
+	}
+	return allowed, paths
 }
 
 // Handler returns the whole server with its middleware.

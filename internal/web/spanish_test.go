@@ -413,6 +413,7 @@ func TestErrorPageInSpanish(t *testing.T) {
 		{"an unkeyed message stays as it is", "an unkeyed message stays as it is"},
 		// The server's own refusals (server.go, middleware.go).
 		{"No such page: /nope", "No existe la página /nope"},
+		{"PUT is not allowed here; use GET, HEAD", "PUT no está permitido aquí; use GET, HEAD"},
 		{"Your role (public) may not do this.", "Su rol (público) no permite hacer esto."},
 		// A wrapped refusal is shown by the part that has words.
 		{"legal: decline referral 4: referral 4 is accepted, not awaiting an answer", "la derivación 4 está aceptada: con representación, no espera respuesta"},

@@ -281,6 +281,9 @@ func TestAPIErrors(t *testing.T) {
 		{"wrong role", "GET", "/api/v1/audit", "caseworker", 403, "forbidden"},
 		{"unknown path", "GET", "/api/v1/nothing-here", "admin", 404, "not_found"},
 		{"bad query", "GET", "/api/v1/audit?limit=abc", "auditor", 400, "bad_query"},
+		{"method the path does not take", "DELETE", "/api/v1/cases", "admin", 405, "method_not_allowed"},
+		{"method the path does not take, with an id", "PUT", "/api/v1/cases/1", "caseworker", 405, "method_not_allowed"},
+		{"method the path does not take, signed out", "PATCH", "/api/v1/me", "", 405, "method_not_allowed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -291,6 +294,9 @@ func TestAPIErrors(t *testing.T) {
 			resp, body := env.do(t, tt.method, tt.path, tok, "")
 			if resp.StatusCode != tt.status {
 				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.status, body)
+			}
+			if allow := resp.Header.Get("Allow"); tt.status == 405 && (allow == "" || strings.Contains(allow, tt.method)) {
+				t.Errorf("Allow: %q", allow)
 			}
 			var e apiError
 			if err := json.Unmarshal(body, &e); err != nil || e.Error.Code != tt.code || e.Error.Message == "" {
