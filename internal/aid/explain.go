@@ -84,18 +84,35 @@ func (m *Msg) with(in *Msg) *Msg {
 	return m
 }
 
+// valueArgs names, by key, the arguments that are a value a rule used
+// (stored with strconv's 'g' form, 6 digits: "6.91006e+06"): a page
+// writes them in its own number convention (RenderNumbers); the stored
+// text keeps the machine form.
+var valueArgs = map[string]int{"aid.x.input.value": 1, "aid.x.input.value_note": 1}
+
 // Render writes m with lookup giving each key's text in a language
 // (English: ExplanationMessages).
-func (m Msg) Render(lookup func(key string) string) string {
+func (m Msg) Render(lookup func(key string) string) string { return m.render(lookup, nil) }
+
+// RenderNumbers is Render with each value argument written by num.
+func (m Msg) RenderNumbers(lookup func(key string) string, num func(value string) string) string {
+	return m.render(lookup, num)
+}
+
+func (m Msg) render(lookup func(key string) string, num func(string) string) string {
 	args := make([]any, 0, len(m.Args)+1)
-	for _, a := range m.Args {
-		if strings.HasPrefix(a, "@") {
+	vi, hasValue := valueArgs[m.Key]
+	for i, a := range m.Args {
+		switch {
+		case strings.HasPrefix(a, "@"):
 			a = lookup(a[1:])
+		case num != nil && hasValue && i == vi:
+			a = num(a)
 		}
 		args = append(args, a)
 	}
 	if m.In != nil {
-		args = append(args, m.In.Render(lookup))
+		args = append(args, m.In.render(lookup, num))
 	}
 	return fmt.Sprintf(lookup(m.Key), args...)
 }
@@ -112,9 +129,14 @@ func (m Msg) English() string { return m.Render(english) }
 
 // RenderAll writes an explanation's messages, joined by "; ".
 func RenderAll(ms []Msg, lookup func(key string) string) string {
+	return RenderAllNumbers(ms, lookup, nil)
+}
+
+// RenderAllNumbers is RenderAll with each value argument written by num.
+func RenderAllNumbers(ms []Msg, lookup func(key string) string, num func(value string) string) string {
 	parts := make([]string, len(ms))
 	for i, m := range ms {
-		parts[i] = m.Render(lookup)
+		parts[i] = m.render(lookup, num)
 	}
 	return strings.Join(parts, "; ")
 }

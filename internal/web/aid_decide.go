@@ -27,7 +27,7 @@ func init() {
 			if m == nil {
 				return english
 			}
-			return m.Render(func(key string) string { return p.T(key) })
+			return m.RenderNumbers(func(key string) string { return p.T(key) }, func(v string) string { return fmtDecimal(p.Lang, v) })
 		},
 		"aidDecidable": aid.Decidable,
 	})

@@ -24,7 +24,7 @@ func init() {
 			if len(ms) == 0 {
 				return english
 			}
-			return aid.RenderAll(ms, func(key string) string { return p.T(key) })
+			return aid.RenderAllNumbers(ms, func(key string) string { return p.T(key) }, func(v string) string { return fmtDecimal(p.Lang, v) })
 		},
 		"aidChart":  aidChart,
 		"deref":     func(p *int64) int64 { return *p },

@@ -3,6 +3,9 @@ package web
 import (
 	"fmt"
 	"html/template"
+	"math"
+	"strconv"
+	"strings"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
@@ -67,6 +70,22 @@ func fmtNum(lang string, v any) string {
 		return pr.Sprint(x)
 	}
 	return fmt.Sprint(v)
+}
+
+// fmtDecimal writes a value stored as text (strconv's 'f' or 'g' form,
+// "6.91006e+06") in the reader's language, with the digits it was stored
+// with and no more; text that is not a finite number stays as it is.
+func fmtDecimal(lang, s string) string {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return s
+	}
+	plain := strconv.FormatFloat(f, 'f', -1, 64)
+	decimals := 0
+	if i := strings.IndexByte(plain, '.'); i >= 0 {
+		decimals = len(plain) - i - 1
+	}
+	return numPrinter(lang).Sprintf("%.*f", decimals, f)
 }
 
 // Num writes a number in the page's language (fmtNum).

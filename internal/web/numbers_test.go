@@ -50,6 +50,16 @@ func TestNumbersFollowCLDR(t *testing.T) {
 			t.Errorf("numPrinter(%s) writes 29.5 as %q", lang, got)
 		}
 	}
+	for _, tc := range []struct{ in, want string }{
+		{"6.91006e+06", "6,910,060"}, {"-1.12161", "-1.12161"}, {"12345.5", "12,345.5"}, {"31", "31"},
+		{"0.000123", "0.000123"}, {"@aid.x.true", "@aid.x.true"}, {"NaN", "NaN"},
+	} {
+		for _, lang := range []string{"es", "en"} {
+			if got := fmtDecimal(lang, tc.in); got != tc.want {
+				t.Errorf("fmtDecimal(%s, %q) = %q, want %q", lang, tc.in, got, tc.want)
+			}
+		}
+	}
 	if numLocale("es") != "es-419" || numLocale("en") != "en-US" {
 		t.Errorf("chart locales %q, %q", numLocale("es"), numLocale("en"))
 	}
@@ -79,9 +89,24 @@ func TestNumbersOnPagesOneConvention(t *testing.T) {
 		if resp.StatusCode != http.StatusCreated {
 			t.Fatalf("tranche: %d %s", resp.StatusCode, b)
 		}
+		var tr map[string]any
+		if err := json.Unmarshal(b, &tr); err != nil {
+			t.Fatal(err)
+		}
+		// An evaluation whose explanation carries the value the rule read
+		// (stored as "12345.6"): the pages write it as their tables do.
+		tpath := fmt.Sprintf("/api/v1/aid/tranches/%v", tr["id"])
+		for _, c := range []struct{ path, body string }{
+			{tpath + "/conditions", `{"wording":"w","kind":"indicator_threshold","rule":"series(\"homicide_rate\").at(2014) > 10.0"}`},
+			{tpath + "/evaluations", `{"as_of":"2016-06-01"}`},
+		} {
+			if resp, b := env.do(t, "POST", c.path, env.tokens[auth.RoleAidOfficer], c.body); resp.StatusCode != http.StatusCreated {
+				t.Fatalf("%s: %d %s", c.path, resp.StatusCode, b)
+			}
+		}
 		for _, lang := range []string{"es", "en"} {
 			page := getLang(t, env.ts.URL+"/scorecard/GTM", lang)
-			for _, want := range []string{"1,234,567 USD", ">250,000<", "first: 250,000 "} {
+			for _, want := range []string{"1,234,567 USD", ">250,000<", "first: 250,000 ", ").at(2014) = 12,345.6"} {
 				if !strings.Contains(page, want) {
 					t.Errorf("%s: the scorecard lacks %q", lang, want)
 				}
