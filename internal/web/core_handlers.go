@@ -45,16 +45,17 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleLang(w http.ResponseWriter, r *http.Request) {
 	code := r.PathValue("code")
-	ok := false
-	for _, t := range languages {
-		ok = ok || t.String() == code
-	}
-	if !ok {
+	if !isLanguage(code) {
 		s.writeError(w, r, http.StatusNotFound, "not_found", "Unknown language "+code)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: "lang", Value: code, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)})
+	s.setLangCookie(w, r, code)
 	http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
+}
+
+// setLangCookie remembers the person's choice of language for a year.
+func (s *Server) setLangCookie(w http.ResponseWriter, r *http.Request, code string) {
+	http.SetCookie(w, &http.Cookie{Name: "lang", Value: code, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)})
 }
 
 type loginView struct {

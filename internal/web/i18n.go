@@ -57,19 +57,40 @@ func loadCatalogs() (map[string]catalog, error) {
 	return out, nil
 }
 
-// langOf picks the language: the person's explicit choice (a cookie set by
-// the switch in the header), else the browser's Accept-Language.
+// langOf picks the language: a link's choice (?lang=es), else the person's
+// explicit choice (a cookie set by the switch in the header or by such a
+// link, langParam), else the browser's Accept-Language.
 func langOf(r *http.Request) string {
-	if c, err := r.Cookie("lang"); err == nil {
-		for _, t := range languages {
-			if c.Value == t.String() {
-				return c.Value
-			}
-		}
+	if code := r.URL.Query().Get("lang"); isLanguage(code) {
+		return code
+	}
+	if c, err := r.Cookie("lang"); err == nil && isLanguage(c.Value) {
+		return c.Value
 	}
 	tag, _ := language.MatchStrings(langMatcher, r.Header.Get("Accept-Language"))
 	base, _ := tag.Base()
 	return base.String()
+}
+
+// isLanguage reports whether code is a language the pages speak.
+func isLanguage(code string) bool {
+	for _, t := range languages {
+		if code == t.String() {
+			return true
+		}
+	}
+	return false
+}
+
+// langParam keeps the language a link chose (?lang=es) for the pages that
+// follow, as the switch in the header does.
+func (s *Server) langParam(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if code := r.URL.Query().Get("lang"); isLanguage(code) && !isAPI(r) {
+			s.setLangCookie(w, r, code)
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // translate looks key up in lang, then English, then shows the key itself

@@ -192,6 +192,7 @@ func (s *Server) methodsByPath() (map[string][]string, *http.ServeMux) {
 func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.mux
 	h = s.authenticate(h)
+	h = s.langParam(h)
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(s.crossOriginDenied())
 	h = cop.Handler(h)

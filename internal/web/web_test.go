@@ -502,6 +502,28 @@ func TestLanguage(t *testing.T) {
 	if loc := resp.Header.Get("Location"); loc != "/" {
 		t.Fatalf("open redirect: Location %q", loc)
 	}
+	// A link may choose the language (?lang=es), for its page and the
+	// pages after it; an unknown one changes nothing.
+	c2 := browser(t)
+	for _, tt := range []struct{ path, want string }{
+		{"/login?lang=xx", "Password"},
+		{"/login?lang=es", "Contraseña"},
+		{"/login", "Contraseña"},
+		{"/login?lang=en", "Password"},
+		{"/login", "Password"},
+	} {
+		req, _ := http.NewRequest("GET", env.ts.URL+tt.path, nil)
+		req.Header.Set("Accept-Language", "en")
+		resp, err := c2.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(b), tt.want) {
+			t.Errorf("%s: the page lacks %q", tt.path, tt.want)
+		}
+	}
 }
 
 func TestEveryPageTemplateParses(t *testing.T) {
