@@ -263,10 +263,15 @@ func amountText(a *int64) string {
 	return fmt.Sprint(*a)
 }
 
-// checkAmount: amounts are whole currency units, positive.
+// maxAmount bounds an amount: a thousand times the largest national
+// budget, so that the scorecard's sums of thousands of them stay within
+// int64 (the QA sweep stored 9.2e18, and two such overflowed a total).
+const maxAmount = 1_000_000_000_000_000
+
+// checkAmount: amounts are whole currency units, positive, at most maxAmount.
 func checkAmount(a int64) error {
-	if a <= 0 {
-		return fmt.Errorf("must be a positive whole amount")
+	if a <= 0 || a > maxAmount {
+		return fmt.Errorf("must be a whole amount from 1 to 1,000,000,000,000,000")
 	}
 	return nil
 }

@@ -183,3 +183,22 @@ func TestFactHolds(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckAmount(t *testing.T) {
+	for _, tt := range []struct {
+		a  int64
+		ok bool
+	}{
+		{1, true},
+		{40_000_000, true},
+		{maxAmount, true},
+		{0, false},
+		{-5, false},
+		{maxAmount + 1, false},
+		{9_200_000_000_000_000_000, false}, // two of them overflowed the scorecard's sum
+	} {
+		if err := checkAmount(tt.a); (err == nil) != tt.ok {
+			t.Errorf("checkAmount(%d) = %v, want ok %v", tt.a, err, tt.ok)
+		}
+	}
+}

@@ -77,6 +77,7 @@ var aidProblemKeys = []struct{ prefix, key string }{
 	{"its content is ", "aid.err.doc_type"},
 	{"is larger than ", "aid.err.doc_size"},
 	{"must be a whole number", "aid.err.number"},
+	{"must be a whole amount from 1 to", "aid.err.amount"},
 	{"must be lower-case letters, digits and _", "aid.err.fact_key"},
 	{"must be empty or a date YYYY-MM-DD after valid_from", "aid.err.valid_to"},
 	{"must be release or withhold", "aid.err.action"},

@@ -63,6 +63,12 @@ func TestAidOfficerForms(t *testing.T) {
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Debe ser un número entero.") || !strings.Contains(body, `value="diez"`) {
 		t.Errorf("program with a bad amount: %d", resp.StatusCode)
 	}
+	for _, amt := range []string{"-5", "2,000,000,000,000,000"} {
+		resp, body = env.uxPost(t, officer, "es", loc+"/programs", url.Values{"title": {"Outreach"}, "sector": {"youth_services"}, "partner": {"P"}, "amount": {amt}, "citation": {"c"}})
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Debe ser un monto entero de 1 a 1,000,000,000,000,000.") || !strings.Contains(body, `value="`+amt+`"`) {
+			t.Errorf("program with the amount %s: %d", amt, resp.StatusCode)
+		}
+	}
 	if resp, _ := env.uxPost(t, officer, "en", loc+"/programs", url.Values{"title": {"Outreach"}, "sector": {"youth_services"}, "partner": {"P"}, "amount": {"100"}, "citation": {"c"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("program: %d", resp.StatusCode)
 	}
