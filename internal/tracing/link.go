@@ -89,9 +89,9 @@ func Link(ctx context.Context, left, right []Record, topK int, opts Options) ([]
 		o.OnModel(m)
 	}
 	if o.Threshold == 0 {
-		var f1 float64
-		o.Threshold, f1 = linkThreshold(ix, rf, m)
-		o.Logger.Info("tracing: threshold chosen for F1", "threshold", o.Threshold, "expected_f1", f1)
+		var f1, bits float64
+		o.Threshold, f1, bits = linkThreshold(ix, rf, m)
+		o.Logger.Info("tracing: threshold chosen for F1", "threshold", o.Threshold, "expected_f1", f1, "selection_bits", bits)
 	}
 	results := make([][]Match, len(right))
 	var next, done atomic.Int64
@@ -135,18 +135,22 @@ func Link(ctx context.Context, left, right []Record, topK int, opts Options) ([]
 
 // linkThreshold chooses the threshold for F1 (f1Threshold) from the best
 // posterior of each of a sample of the inquiries rf: Link answers an
-// inquiry with its best candidates, so an inquiry is one decision. A
-// model not fittedToSet keeps 0.5.
-func linkThreshold(ix *Index, rf []features, m *Model) (float64, float64) {
+// inquiry with its best candidates, so an inquiry is one decision; the
+// posteriors raised as selectionShift says from all their candidates. It
+// returns the threshold, the F1 expected there and the bits the
+// posteriors were raised by; a model not fittedToSet keeps 0.5.
+func linkThreshold(ix *Index, rf []features, m *Model) (threshold, expectedF1, bits float64) {
 	if !m.fittedToSet() || len(rf) == 0 {
-		return autoMaxThreshold, 0
+		return autoMaxThreshold, 0, 0
 	}
-	var s posteriorSample
+	var s, cand posteriorSample
 	n, queries := 0, 0
 	for i := range rf {
 		best := 0.0
 		ix.candidates(&rf[i], func(f *features) {
-			best = max(best, m.probability(m.score(&rf[i], f)))
+			p := m.probability(m.score(&rf[i], f))
+			cand.add(p)
+			best = max(best, p)
 			n++
 		})
 		s.add(best)
@@ -158,5 +162,11 @@ func linkThreshold(ix *Index, rf []features, m *Model) (float64, float64) {
 	// The inquiries that have a match: the model's prior says how many
 	// records of the left each has.
 	matches := math.Min(float64(len(rf)), m.Prior*float64(ix.Len())*float64(len(rf)))
-	return f1Threshold(&s, float64(len(rf))/float64(queries), matches)
+	scale := float64(len(rf)) / float64(queries)
+	// The posteriors of the inquiries' candidates, all of them, against
+	// the matches the fit found among them: how much selection raises
+	// them (selectionShift).
+	odds := selectionShift(&cand, scale, m.candidateMatches)
+	threshold, expectedF1 = f1Threshold(&s, scale, matches, odds)
+	return threshold, expectedF1, math.Log2(odds)
 }

@@ -66,6 +66,11 @@ type Model struct {
 	// agreement is split among its levels (resplitAgreement): the second
 	// try of trainModel when the first collapsed.
 	holdDateSplit bool
+	// candidateMatches is how many matches the fit estimates among the
+	// candidate pairs blocking brings together (informativeMatches), 0
+	// when not fitted: the threshold chosen for F1 calibrates the
+	// posteriors of the pairs compared to it (selectionShift).
+	candidateMatches float64
 
 	lp [nClasses][nFields][]float64 // log2 probability by class, field, level
 	lu [nFields][]float64           // log2 u, unfloored, for term frequencies

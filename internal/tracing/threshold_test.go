@@ -3,6 +3,7 @@ package tracing
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"testing"
 
@@ -48,7 +49,7 @@ func TestF1Threshold(t *testing.T) {
 		{"bounded", sample(0.2, 1000, 0.15, 1000, 0.9, 10), 1, 10000, 0.2, 0.2},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got, f := f1Threshold(c.s, c.scale, c.matches)
+			got, f := f1Threshold(c.s, c.scale, c.matches, 1)
 			if got < c.lo-1e-9 || got > c.hi+1e-9 {
 				t.Errorf("threshold %.2f (expected F1 %.3f), want %.2f–%.2f", got, f, c.lo, c.hi)
 			}
@@ -82,15 +83,83 @@ func TestFallbackKeepsHalf(t *testing.T) {
 	}
 	bl := buildBlocks(fs, 300)
 	m := calibratedDefault(fs, len(fs)-1)
-	if _, f := dedupeThreshold(bl, fs, m, len(fs)); f <= 0 {
+	if _, f, _ := dedupeThreshold(bl, fs, m, len(fs)); f <= 0 {
 		t.Fatalf("taken as fitted, the model chose no threshold (expected F1 %v)", f)
 	}
 	m.Fallback = "fitted 28.5 other records per person"
-	if th, f := dedupeThreshold(bl, fs, m, len(fs)); th != autoMaxThreshold || f != 0 {
+	if th, f, _ := dedupeThreshold(bl, fs, m, len(fs)); th != autoMaxThreshold || f != 0 {
 		t.Errorf("dedupe with a fallback model: threshold %.2f (expected F1 %v), want 0.5 unchosen", th, f)
 	}
 	ix := NewIndex(recs[:500], m)
-	if th, f := linkThreshold(ix, fs[:100], m); th != autoMaxThreshold || f != 0 {
+	if th, f, _ := linkThreshold(ix, fs[:100], m); th != autoMaxThreshold || f != 0 {
 		t.Errorf("link with a fallback model: threshold %.2f (expected F1 %v), want 0.5 unchosen", th, f)
+	}
+}
+
+// TestSelectionShift checks the odds by which the posteriors of the pairs
+// blocking selects are raised: none when their sum agrees with the
+// matches the fit found among them (within priorGuardRatio), enough to
+// make it so otherwise, within maxSelectionBits; and that raised odds
+// lower the threshold chosen for F1.
+func TestSelectionShift(t *testing.T) {
+	sample := func() *posteriorSample {
+		var s posteriorSample
+		for i := 0; i < 1000; i++ {
+			s.add(0.99)
+		}
+		for i := 0; i < 2000; i++ {
+			s.add(0.3)
+		}
+		for i := 0; i < 20000; i++ {
+			s.add(0.01)
+		}
+		return &s
+	}
+	sum := sample().sum(1) // 990 + 600 + 200
+	if math.Abs(sum-1790) > 0.01 {
+		t.Fatalf("sum %.3f, want 1790", sum)
+	}
+	for _, c := range []struct {
+		name            string
+		matches         float64
+		wantBitsAtLeast float64
+		wantBitsAtMost  float64
+	}{
+		{"not estimated", 0, 0, 0},
+		{"agrees within the ratio", 1790 * 1.2, 0, 0},
+		{"fewer than the sum", 1000, 0, 0},
+		{"a deficit", 2400, 0.3, maxSelectionBits},
+		{"beyond the bound", 1e6, maxSelectionBits, maxSelectionBits},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := sample()
+			odds := selectionShift(s, 1, c.matches)
+			bits := math.Log2(odds)
+			if bits < c.wantBitsAtLeast-1e-9 || bits > c.wantBitsAtMost+1e-9 {
+				t.Errorf("shift %.3f bits, want %.2f–%.2f", bits, c.wantBitsAtLeast, c.wantBitsAtMost)
+			}
+			if bits > 0 && bits < maxSelectionBits-1e-6 && math.Abs(s.sum(odds)-c.matches) > 1 {
+				t.Errorf("raised sum %.1f, want the matches %.1f", s.sum(odds), c.matches)
+			}
+		})
+	}
+	// 1,000 sure pairs and 2,000 at 0.25, 2,400 matches: as they are,
+	// the pairs at 0.25 are not worth declaring (F1 0.58 at 0.5, 0.55 at
+	// 0.25); raised to the matches, they are one person more often and
+	// the threshold falls to take them.
+	at25 := func() *posteriorSample {
+		var s posteriorSample
+		for i := 0; i < 1000; i++ {
+			s.add(0.99)
+		}
+		for i := 0; i < 2000; i++ {
+			s.add(0.25)
+		}
+		return &s
+	}
+	plain, _ := f1Threshold(at25(), 1, 2400, 1)
+	raised, _ := f1Threshold(at25(), 1, 2400, selectionShift(at25(), 1, 2400))
+	if plain != autoMaxThreshold || raised > 0.25+1e-9 {
+		t.Errorf("threshold %.2f with raised posteriors, %.2f without: want 0.25 or under, and 0.5", raised, plain)
 	}
 }
