@@ -38,6 +38,23 @@ const (
 type posteriorSample struct {
 	high []float32
 	low  float64 // sum of the posteriors under sampleFloor
+	// truth, when set (addJudged), holds for each of high the chance the
+	// decision is right, where it is not the posterior itself; lowTruth
+	// sums those of the low ones.
+	truth    []float32
+	lowTruth float64
+}
+
+// addJudged adds a decision of posterior p that is right with chance q
+// (linkThreshold: an inquiry's best candidate judged against the others).
+func (s *posteriorSample) addJudged(p, q float64) {
+	if p >= sampleFloor {
+		s.high = append(s.high, float32(p))
+		s.truth = append(s.truth, float32(q))
+	} else {
+		s.low += p
+		s.lowTruth += q
+	}
 }
 
 // sampleFloor is the posterior under which a decision is only summed: far
@@ -64,6 +81,13 @@ func shifted(p, odds float64) float64 {
 // sum returns the sum of the sample's posteriors, their odds multiplied
 // by odds (the low ones, nearly odds themselves, by odds too).
 func (s *posteriorSample) sum(odds float64) float64 {
+	if s.truth != nil {
+		t := s.lowTruth
+		for _, q := range s.truth {
+			t += float64(q)
+		}
+		return t
+	}
 	t := s.low * odds
 	for _, p := range s.high {
 		t += shifted(float64(p), odds)
@@ -113,18 +137,35 @@ func selectionShift(s *posteriorSample, scale, candidateMatches float64) float64
 // 1 for the posteriors as they are), the threshold applies to p. The
 // threshold is autoMaxThreshold unless another brings autoMinGain more.
 func f1Threshold(s *posteriorSample, scale, matches, odds float64) (threshold, expectedF1 float64) {
-	slices.SortFunc(s.high, func(a, b float32) int { return cmp.Compare(b, a) })
+	if s.truth != nil {
+		idx := make([]int, len(s.high))
+		for k := range idx {
+			idx[k] = k
+		}
+		slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(s.high[b], s.high[a]) })
+		h, q := make([]float32, len(idx)), make([]float32, len(idx))
+		for k, i := range idx {
+			h[k], q[k] = s.high[i], s.truth[i]
+		}
+		s.high, s.truth = h, q
+	} else {
+		slices.SortFunc(s.high, func(a, b float32) int { return cmp.Compare(b, a) })
+	}
 	positives := math.Max(matches, s.sum(odds)*scale)
 	if positives <= 0 {
 		return autoMaxThreshold, 0
 	}
 	f1At := func(t float64) float64 {
 		tp, pred := 0.0, 0
-		for _, p := range s.high {
+		for k, p := range s.high {
 			if float64(p) < t {
 				break
 			}
-			tp += shifted(float64(p), odds)
+			if s.truth != nil {
+				tp += float64(s.truth[k])
+			} else {
+				tp += shifted(float64(p), odds)
+			}
 			pred++
 		}
 		return 2 * tp * scale / (float64(pred)*scale + positives)

@@ -163,3 +163,40 @@ func TestSelectionShift(t *testing.T) {
 		t.Errorf("threshold %.2f with raised posteriors, %.2f without: want 0.25 or under, and 0.5", raised, plain)
 	}
 }
+
+// TestJudgeInquiries checks the chance an inquiry's best candidate is its
+// child: a lone candidate is judged above its posterior when most
+// inquiries are on record, two namesakes of equal weight share it, and
+// the share of inquiries on record follows their evidence.
+func TestJudgeInquiries(t *testing.T) {
+	var qs []inquiry
+	// 800 inquiries with one strong candidate (r 100), 100 with two
+	// equal namesakes (r 5 each), 100 with nothing (r 0.001).
+	for i := 0; i < 800; i++ {
+		qs = append(qs, inquiry{best: 0.6, rBest: 100, rSum: 100})
+	}
+	for i := 0; i < 100; i++ {
+		qs = append(qs, inquiry{best: 0.3, rBest: 5, rSum: 10})
+	}
+	for i := 0; i < 100; i++ {
+		qs = append(qs, inquiry{best: 0.0001, rBest: 0.001, rSum: 0.001})
+	}
+	s, pi := judgeInquiries(qs, 1)
+	if pi < 0.85 || pi > 0.92 {
+		t.Errorf("share on record %.3f, want about 0.9 (900 inquiries with evidence of 1,000)", pi)
+	}
+	if len(s.truth) != 900 || len(s.high) != 900 {
+		t.Fatalf("%d judged decisions, want 900 above the sample's floor", len(s.truth))
+	}
+	if q := float64(s.truth[0]); q < 0.99 {
+		t.Errorf("lone strong candidate: chance %.3f, want above 0.99 (its posterior 0.6)", q)
+	}
+	if q := float64(s.truth[850]); q < 0.45 || q > 0.5 {
+		t.Errorf("one of two equal namesakes: chance %.3f, want just under a half", q)
+	}
+	// Raised odds raise the chances.
+	r, _ := judgeInquiries(qs, 2)
+	if r.truth[850] <= s.truth[850] {
+		t.Errorf("raised: %.3f, not above %.3f", r.truth[850], s.truth[850])
+	}
+}
