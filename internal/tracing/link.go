@@ -88,9 +88,13 @@ func Link(ctx context.Context, left, right []Record, topK int, opts Options) ([]
 	if o.OnModel != nil {
 		o.OnModel(m)
 	}
+	// With the threshold chosen for F1, an inquiry's candidates are
+	// declared by their chance of being its child (inquiryJudge), the
+	// threshold applying to that chance.
+	var judge *inquiryJudge
 	if o.Threshold == 0 {
 		var f1, bits float64
-		o.Threshold, f1, bits = linkThreshold(ix, rf, m)
+		o.Threshold, f1, bits, judge = linkThreshold(ix, rf, m)
 		o.Logger.Info("tracing: threshold chosen for F1", "threshold", o.Threshold, "expected_f1", f1, "selection_bits", bits)
 	}
 	results := make([][]Match, len(right))
@@ -106,7 +110,12 @@ func Link(ctx context.Context, left, right []Record, topK int, opts Options) ([]
 				if i >= len(right) || ctx.Err() != nil {
 					return
 				}
-				hits := ix.search(ctx, &rf[i], topK, o.Threshold, seen)
+				var hits []hit
+				if judge != nil {
+					hits = judge.decide(ix.search(ctx, &rf[i], judgeMaxHits, judgeMinPosterior, seen), topK, o.Threshold)
+				} else {
+					hits = ix.search(ctx, &rf[i], topK, o.Threshold, seen)
+				}
 				ms := make([]Match, len(hits))
 				var f features
 				for r, h := range hits {
@@ -133,16 +142,17 @@ func Link(ctx context.Context, left, right []Record, topK int, opts Options) ([]
 	return out, nil
 }
 
-// linkThreshold chooses the threshold for F1 (f1Threshold) from the best
-// posterior of each of a sample of the inquiries rf: Link answers an
-// inquiry with its best candidates, so an inquiry is one decision, right
-// with the chance judgeInquiries gives it against the inquiry's other
-// candidates, raised as selectionShift says from all of them. It
-// returns the threshold, the F1 expected there and the bits the
-// posteriors were raised by; a model not fittedToSet keeps 0.5.
-func linkThreshold(ix *Index, rf []features, m *Model) (threshold, expectedF1, bits float64) {
+// linkThreshold chooses the threshold for F1 (f1Threshold) from a sample
+// of the inquiries rf: Link answers an inquiry with its best candidates,
+// so an inquiry is one decision, its best candidate's chance of being the
+// child (judgeInquiries) against the inquiry's other candidates, raised
+// as selectionShift says from all of them. It returns the threshold (on
+// that chance), the F1 expected there, the bits the posteriors were
+// raised by and the judge Link declares candidates with; a model not
+// fittedToSet keeps 0.5 on the posteriors, and no judge.
+func linkThreshold(ix *Index, rf []features, m *Model) (threshold, expectedF1, bits float64, judge *inquiryJudge) {
 	if !m.fittedToSet() || len(rf) == 0 {
-		return autoMaxThreshold, 0, 0
+		return autoMaxThreshold, 0, 0, nil
 	}
 	var cand posteriorSample
 	n, queries := 0, 0
@@ -173,12 +183,21 @@ func linkThreshold(ix *Index, rf []features, m *Model) (threshold, expectedF1, b
 	// the matches the fit found among them: how much selection raises
 	// them (selectionShift).
 	odds := selectionShift(&cand, scale, m.candidateMatches)
-	s, _ := judgeInquiries(qs, odds)
+	// Each sampled inquiry is one decision: its best candidate, declared
+	// by its chance of being the child, which is also the chance the
+	// decision is right.
+	pi := judgeInquiries(qs, odds)
+	j := &inquiryJudge{pi: pi, odds: odds, perPair: perPair}
+	var s posteriorSample
+	for _, q := range qs {
+		c := j.chance(q.rBest, q.rSum)
+		s.addJudged(c, c)
+	}
 	// The inquiries that have a match: the model's prior says how many
 	// records of the left each has.
 	matches := math.Min(float64(len(rf)), m.Prior*float64(ix.Len())*float64(len(rf)))
-	threshold, expectedF1 = f1Threshold(s, scale, matches, odds)
-	return threshold, expectedF1, math.Log2(odds)
+	threshold, expectedF1 = f1Threshold(&s, scale, matches, odds)
+	return threshold, expectedF1, math.Log2(odds), j
 }
 
 // inquiry is what linkThreshold knows of a sampled inquiry: its best
@@ -187,18 +206,15 @@ func linkThreshold(ix *Index, rf []features, m *Model) (threshold, expectedF1, b
 // (2^weight over the model's prior times the left records).
 type inquiry struct{ best, rBest, rSum float64 }
 
-// judgeInquiries returns, for inquiries qs whose odds are raised by odds
-// (selectionShift), the sample of decisions f1Threshold weighs (each
-// inquiry's best candidate), each with the chance it is right, and the
-// share pi of inquiries that have a record on the left, fitted by EM
-// from their candidates. An inquiry is of one child or none: its best
-// candidate is the child with chance pi·r/(1 − pi + pi·Σr), which
-// namesakes among the candidates lower and a lone candidate raises above
-// its posterior (which weighs it against a random pair's base rate, not
-// against the inquiry's chance of being on record at all). On the
-// use-case link set pi is 0.86 and the threshold chosen falls from 0.5
-// to 0.27-0.32.
-func judgeInquiries(qs []inquiry, odds float64) (*posteriorSample, float64) {
+// judgeInquiries returns the share pi of inquiries qs (their odds
+// raised by odds, selectionShift) that have a record on the left, fitted
+// by EM from their candidates. An inquiry is of one child or none: its
+// candidate of odds r is the child with chance pi·r/(1 − pi + pi·Σr)
+// (inquiryJudge.chance), which namesakes among the candidates lower and a
+// lone candidate raises above its posterior (which weighs it against a
+// random pair's base rate, not against the inquiry's chance of being on
+// record at all).
+func judgeInquiries(qs []inquiry, odds float64) float64 {
 	pi := 0.5
 	for range 200 {
 		t := 0.0
@@ -213,15 +229,48 @@ func judgeInquiries(qs []inquiry, odds float64) (*posteriorSample, float64) {
 			break
 		}
 	}
-	var s posteriorSample
-	for _, q := range qs {
-		if q.best > 0 {
-			s.addJudged(q.best, pi*q.rBest*odds/(1-pi+pi*q.rSum*odds))
-		}
-	}
-	return &s, pi
+	return pi
 }
 
 // maxInquiryShare bounds pi in judgeInquiries: with every inquiry on
 // record, a lone candidate however weak would be the child.
 const maxInquiryShare = 0.99
+
+// inquiryJudge declares an inquiry's candidates by their chance of being
+// its child (judgeInquiries): pi the share of inquiries on record, odds
+// the selection shift, perPair the prior times the left records.
+type inquiryJudge struct{ pi, odds, perPair float64 }
+
+// judgeMaxHits and judgeMinPosterior bound the candidates whose odds an
+// inquiry's chances are weighed against: under a posterior of 0.0005 a
+// candidate changes a chance by less than that, and an inquiry with a
+// hundred namesakes has no candidate worth declaring.
+const (
+	judgeMaxHits      = 100
+	judgeMinPosterior = 0.0005
+)
+
+// chance is the chance that a candidate of odds r is the child of an
+// inquiry whose candidates' odds sum to rSum.
+func (j *inquiryJudge) chance(r, rSum float64) float64 {
+	return j.pi * r * j.odds / (1 - j.pi + j.pi*rSum*j.odds)
+}
+
+// decide keeps, of an inquiry's hits (best first), up to topK whose
+// chance is threshold or more.
+func (j *inquiryJudge) decide(hits []hit, topK int, threshold float64) []hit {
+	sum := 0.0
+	for _, h := range hits {
+		sum += math.Exp2(h.w) / j.perPair
+	}
+	out := hits[:0]
+	for _, h := range hits {
+		if len(out) == topK {
+			break
+		}
+		if j.chance(math.Exp2(h.w)/j.perPair, sum) >= threshold {
+			out = append(out, h)
+		}
+	}
+	return out
+}

@@ -82,7 +82,8 @@ func sparseShare(recs []tracing.Record) float64 {
 // sure-pair and EM splits of the anchored m, crossed surnames fixed,
 // surname frequencies at every level; 2026-12-01, branch sparse: the
 // veto at even odds, given names typed wrongly in sure pairs; branch
-// sparse2: the candidates' posteriors raised for the threshold) less
+// sparse2: the candidates' posteriors raised for the threshold, Link
+// declaring by an inquiry's chance) less
 // qualityMargin. Issue 13 asks for 0.95 on the full
 // sets, now reached, and 0.85 on the sparse ones, not reached (see
 // NOTES.md); the floors are not targets.
@@ -100,9 +101,9 @@ var febrlSets = []struct {
 }{
 	{"febrl-dedupe", false, false, false, 101, 0.966 - qualityMargin},
 	{"febrl-dedupe-sparse", false, true, false, 102, 0.702 - qualityMargin},
-	{"febrl-link", true, false, false, 103, 0.984 - qualityMargin},
-	{"febrl-link-sparse", true, true, false, 104, 0.697 - qualityMargin},
-	{"febrl-link-sparse-right", true, true, true, 104, 0.844 - qualityMargin},
+	{"febrl-link", true, false, false, 103, 0.987 - qualityMargin},
+	{"febrl-link-sparse", true, true, false, 104, 0.712 - qualityMargin},
+	{"febrl-link-sparse-right", true, true, true, 104, 0.851 - qualityMargin},
 }
 
 // qualityMargin is how much F1 a change may cost before the test fails

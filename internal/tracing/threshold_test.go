@@ -91,7 +91,7 @@ func TestFallbackKeepsHalf(t *testing.T) {
 		t.Errorf("dedupe with a fallback model: threshold %.2f (expected F1 %v), want 0.5 unchosen", th, f)
 	}
 	ix := NewIndex(recs[:500], m)
-	if th, f, _ := linkThreshold(ix, fs[:100], m); th != autoMaxThreshold || f != 0 {
+	if th, f, _, _ := linkThreshold(ix, fs[:100], m); th != autoMaxThreshold || f != 0 {
 		t.Errorf("link with a fallback model: threshold %.2f (expected F1 %v), want 0.5 unchosen", th, f)
 	}
 }
@@ -164,10 +164,11 @@ func TestSelectionShift(t *testing.T) {
 	}
 }
 
-// TestJudgeInquiries checks the chance an inquiry's best candidate is its
+// TestJudgeInquiries checks the chance an inquiry's candidate is its
 // child: a lone candidate is judged above its posterior when most
-// inquiries are on record, two namesakes of equal weight share it, and
-// the share of inquiries on record follows their evidence.
+// inquiries are on record, two namesakes of equal weight share it, the
+// share of inquiries on record follows their evidence, and decide keeps
+// the candidates whose chance is at the threshold.
 func TestJudgeInquiries(t *testing.T) {
 	var qs []inquiry
 	// 800 inquiries with one strong candidate (r 100), 100 with two
@@ -181,22 +182,26 @@ func TestJudgeInquiries(t *testing.T) {
 	for i := 0; i < 100; i++ {
 		qs = append(qs, inquiry{best: 0.0001, rBest: 0.001, rSum: 0.001})
 	}
-	s, pi := judgeInquiries(qs, 1)
+	pi := judgeInquiries(qs, 1)
 	if pi < 0.85 || pi > 0.92 {
 		t.Errorf("share on record %.3f, want about 0.9 (900 inquiries with evidence of 1,000)", pi)
 	}
-	if len(s.truth) != 900 || len(s.high) != 900 {
-		t.Fatalf("%d judged decisions, want 900 above the sample's floor", len(s.truth))
+	j := &inquiryJudge{pi: pi, odds: 1, perPair: 1}
+	if c := j.chance(100, 100); c < 0.99 {
+		t.Errorf("lone strong candidate: chance %.3f, want above 0.99 (its posterior 0.6)", c)
 	}
-	if q := float64(s.truth[0]); q < 0.99 {
-		t.Errorf("lone strong candidate: chance %.3f, want above 0.99 (its posterior 0.6)", q)
+	if c := j.chance(5, 10); c < 0.45 || c > 0.5 {
+		t.Errorf("one of two equal namesakes: chance %.3f, want just under a half", c)
 	}
-	if q := float64(s.truth[850]); q < 0.45 || q > 0.5 {
-		t.Errorf("one of two equal namesakes: chance %.3f, want just under a half", q)
+	if r := (&inquiryJudge{pi: pi, odds: 2, perPair: 1}).chance(5, 10); r <= j.chance(5, 10) {
+		t.Errorf("raised: %.3f, not above %.3f", r, j.chance(5, 10))
 	}
-	// Raised odds raise the chances.
-	r, _ := judgeInquiries(qs, 2)
-	if r.truth[850] <= s.truth[850] {
-		t.Errorf("raised: %.3f, not above %.3f", r.truth[850], s.truth[850])
+	// Hits of weight log2(r) with perPair 1: two equal namesakes are
+	// both under 0.5, a lone one is declared.
+	if got := j.decide([]hit{{i: 1, w: math.Log2(5)}, {i: 2, w: math.Log2(5)}}, 1, 0.5); len(got) != 0 {
+		t.Errorf("two equal namesakes: %d declared, want none", len(got))
+	}
+	if got := j.decide([]hit{{i: 1, w: math.Log2(5)}}, 1, 0.5); len(got) != 1 {
+		t.Errorf("a lone candidate of odds 5: %d declared, want it", len(got))
 	}
 }
