@@ -63,16 +63,18 @@ func TestF1Threshold(t *testing.T) {
 // TestFallbackKeepsHalf: the calibrated defaults a failed fit falls back to
 // were set on other data, so their posteriors do not choose this set's
 // threshold (dedupe and link keep 0.5); the same model, taken as fitted,
-// does choose one.
+// does choose one where most records lack a field, and keeps 0.5 in
+// Dedupe where most give a given name, a surname and a date.
 func TestFallbackKeepsHalf(t *testing.T) {
 	given := []string{"Juan", "José", "María", "Ana", "Luis", "Rosa"}
 	surnames := []string{"García", "López", "Pérez", "Cruz", "Reyes", "Mejía", "Flores", "Castillo"}
 	var recs []Record
 	for i := 0; i < 3000; i++ {
-		// Namesakes on purpose: few names, dates from one year.
+		// Namesakes on purpose: few names, dates from one year, two
+		// records in three without one.
 		p := identity.Person{GivenNames: given[i%len(given)], Surname1: surnames[(i/7)%len(surnames)],
 			BirthDate: fmt.Sprintf("2010-%02d-%02d", 1+i%12, 1+(i/12)%28)}
-		if i%3 == 0 {
+		if i%3 != 0 {
 			p.BirthDate = ""
 		}
 		recs = append(recs, Record{ID: strconv.Itoa(i), Person: p})
@@ -85,6 +87,14 @@ func TestFallbackKeepsHalf(t *testing.T) {
 	m := calibratedDefault(fs, len(fs)-1)
 	if _, f, _ := dedupeThreshold(bl, fs, m, len(fs)); f <= 0 {
 		t.Fatalf("taken as fitted, the model chose no threshold (expected F1 %v)", f)
+	}
+	full := make([]features, len(fs))
+	copy(full, fs)
+	for i := range full {
+		full[i].dob = fs[0].dob // every record with a date: all say3
+	}
+	if th, f, _ := dedupeThreshold(buildBlocks(full, 300), full, m, len(full)); th != autoMaxThreshold || f != 0 {
+		t.Errorf("dedupe of records that say enough: threshold %.2f (expected F1 %v), want 0.5 unchosen", th, f)
 	}
 	m.Fallback = "fitted 28.5 other records per person"
 	if th, f, _ := dedupeThreshold(bl, fs, m, len(fs)); th != autoMaxThreshold || f != 0 {
