@@ -634,7 +634,7 @@ func (m *Model) givenMFromSureDates(sample func(fn func(a, b *features) bool) fl
 		if min(v[fSurname1], v[fSurname2]) > sPhonetic {
 			return true
 		}
-		if v[fGiven] == gDisagree && editDistance(a.givenRaw, b.givenRaw, 2) <= 2 {
+		if v[fGiven] == gTyped {
 			typed++
 		}
 		if v[fGiven] > gOther {
@@ -652,9 +652,9 @@ func (m *Model) givenMFromSureDates(sample func(fn func(a, b *features) bool) fl
 	for l := gExact; l <= gOther; l++ {
 		hand += lv[l].M
 	}
-	d := min(max(typed/(typed+total), lv[gDisagree].M), givenDisagreeMax)
-	agree := hand - (d - lv[gDisagree].M)
-	lv[gDisagree].M = d
+	d := min(max(typed/(typed+total), lv[gTyped].M), givenDisagreeMax)
+	agree := hand - (d - lv[gTyped].M)
+	lv[gTyped].M = d
 	for l := gExact; l <= gOther; l++ {
 		// emPseudo pairs of the values set by hand.
 		lv[l].M = agree * (count[l] + emPseudo*lv[l].M/hand) / (total + emPseudo)
