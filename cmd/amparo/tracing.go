@@ -236,7 +236,7 @@ func tracingLink(ctx context.Context, args []string) error {
 	right := fs.String("right", "", "CSV of inquiries to answer (required)")
 	out := fs.String("out", "", "output CSV: right_id,left_id,rank,probability (required)")
 	top := fs.Int("top", 1, "at most this many candidates per inquiry")
-	threshold := fs.Float64("threshold", 0, "least match probability of a candidate (0-1); 0 chooses it for F1 from the model, 0.2-0.5")
+	threshold := fs.Float64("threshold", 0, "least match probability of a candidate (0-1); 0 chooses it for F1 from the model, 0.2-0.5, on the chance a candidate is the inquiry's child against its other candidates")
 	modelIn := fs.String("model", "", "use this saved model (from --save-model) instead of training one on the records")
 	modelOut := fs.String("save-model", "", "also write the model used as JSON to this file")
 	verbose := fs.Bool("v", false, "log each stage on stderr")

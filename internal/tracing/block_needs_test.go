@@ -114,12 +114,14 @@ func TestGivenMFromSureDates(t *testing.T) {
 			return 1
 		}
 	}
-	levels := func(m *Model) (exact, jaro, disagree, agree float64) {
+	// typed is the mass of the level "typed wrongly", which sure pairs
+	// move; that of disagreement (twins) never moves.
+	levels := func(m *Model) (exact, jaro, typed, agree float64) {
 		lv := m.Fields[fGiven].Levels
 		for l := gExact; l <= gOther; l++ {
 			agree += lv[l].M
 		}
-		return lv[gExact].M, lv[gJaro].M, lv[gDisagree].M, agree
+		return lv[gExact].M, lv[gJaro].M, lv[gTyped].M, agree
 	}
 	e0, j0, d0, s0 := levels(DefaultModel())
 
@@ -143,13 +145,16 @@ func TestGivenMFromSureDates(t *testing.T) {
 		t.Errorf("exact %.4f from %d sure pairs, want the hand-set %.2f", e, sureMinPairs-1, e0)
 	}
 
-	// Sure pairs whose given names disagree: typed wrongly (within two
-	// edits) they move the mass of disagreement, up to givenDisagreeMax;
-	// names that differ as names do (twins) never move it.
+	// Sure pairs whose given names are typed wrongly (within two edits)
+	// move the mass of that level, up to givenDisagreeMax; names that
+	// differ as names do (twins) disagree and never move it.
 	typed := feat(Record{Person: identity.Person{GivenNames: "Zxzjl", Surname1: "García", BirthDate: "2008-11-09"}})
 	twin := feat(Record{Person: identity.Person{GivenNames: "Pedro", Surname1: "García", BirthDate: "2008-11-09"}})
-	if l := DefaultModel().compare(&a, &typed)[fGiven]; l != gDisagree {
-		t.Fatalf("Zazil / Zxzjl compare at level %d, want disagree", l)
+	if l := DefaultModel().compare(&a, &typed)[fGiven]; l != gTyped {
+		t.Fatalf("Zazil / Zxzjl compare at level %d, want typed wrongly", l)
+	}
+	if l := DefaultModel().compare(&a, &twin)[fGiven]; l != gDisagree {
+		t.Fatalf("Zazil / Pedro compare at level %d, want disagree", l)
 	}
 	for _, tt := range []struct {
 		name    string
@@ -176,8 +181,12 @@ func TestGivenMFromSureDates(t *testing.T) {
 		if math.Abs(d-wantD) > 1e-9 || math.Abs(s-(s0-(d-d0))) > 1e-9 {
 			t.Errorf("%s: disagreement %.4f (want %.4f), agreeing mass %.4f (want %.4f)", tt.name, d, wantD, s, s0-(wantD-d0))
 		}
-		if lv := m.Fields[fGiven].Levels; lv[gConflict].M+lv[gInitial].M+d+s < 1-1e-9 || lv[gConflict].M+lv[gInitial].M+d+s > 1+1e-9 {
-			t.Errorf("%s: the given names' m sums to %.6f", tt.name, lv[gConflict].M+lv[gInitial].M+d+s)
+		lv := m.Fields[fGiven].Levels
+		if sum := lv[gConflict].M + lv[gInitial].M + lv[gDisagree].M + d + s; math.Abs(sum-1) > 1e-9 {
+			t.Errorf("%s: the given names' m sums to %.6f", tt.name, sum)
+		}
+		if lv[gDisagree].M != defaultM[fGiven][gDisagree] {
+			t.Errorf("%s: disagreement %.4f, want the hand-set %.4f", tt.name, lv[gDisagree].M, defaultM[fGiven][gDisagree])
 		}
 	}
 }

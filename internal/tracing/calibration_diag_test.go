@@ -1,10 +1,15 @@
 package tracing_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
+	"math"
 	"math/rand/v2"
 	"os"
+	"regexp"
 	"sort"
+	"strconv"
 	"testing"
 
 	"github.com/amparo-project/amparo/internal/tracing"
@@ -36,15 +41,21 @@ func TestReliability(t *testing.T) {
 			var d *tracing.DiagSet
 			var m *tracing.Model
 			var same func(i, j int) bool
+			var bits float64 // how much the threshold's choice raised the posteriors
 			o := synth.FEBRLOptions{Sparse: c.sparse}
 			if c.link {
 				left, right := synth.GenerateFEBRLLink(c.seed, 5000, o)
 				d = tracing.NewDiagLink(left.Records, right.Records)
-				if _, err := tracing.Link(ctx, left.Records, right.Records, 1, tracing.Options{OnModel: func(x *tracing.Model) { m = x }}); err != nil {
+				var log bytes.Buffer
+				if _, err := tracing.Link(ctx, left.Records, right.Records, 1, tracing.Options{OnModel: func(x *tracing.Model) { m = x },
+					Logger: slog.New(slog.NewTextHandler(&log, nil))}); err != nil {
 					t.Fatal(err)
 				}
 				n := len(left.Records)
 				same = func(i, j int) bool { return left.Records[i].ID == right.PersonID[j-n] }
+				if mm := regexp.MustCompile(`selection_bits=([0-9.]+)`).FindStringSubmatch(log.String()); mm != nil {
+					bits, _ = strconv.ParseFloat(mm[1], 64)
+				}
 			} else {
 				set := synth.GenerateFEBRL(c.seed, 1850, o)
 				d = tracing.NewDiagDedupe(set.Records)
@@ -53,27 +64,37 @@ func TestReliability(t *testing.T) {
 					t.Fatal(err)
 				}
 				m = res.Model
+				bits = res.Stats.SelectionBits
 				same = func(i, j int) bool { return set.PersonID[i] == set.PersonID[j] }
 			}
-			n := make([]int, len(bands)-1)
-			tp := make([]int, len(bands)-1)
-			sum := make([]float64, len(bands)-1)
-			d.BlockedPairs(func(i, j int) {
-				p := d.Posterior(m, i, j)
-				for b := range n {
-					if p >= bands[b] && p < bands[b+1] {
-						n[b]++
-						sum[b] += p
-						if same(i, j) {
-							tp[b]++
+			// The posteriors as the model gives them, and raised by
+			// the selection shift the threshold's choice found.
+			for _, shift := range []float64{0, bits} {
+				odds := math.Exp2(shift)
+				n := make([]int, len(bands)-1)
+				tp := make([]int, len(bands)-1)
+				sum := make([]float64, len(bands)-1)
+				d.BlockedPairs(func(i, j int) {
+					p := d.Posterior(m, i, j)
+					if p < 1 {
+						p = p * odds / (1 - p + p*odds)
+					}
+					for b := range n {
+						if p >= bands[b] && p < bands[b+1] {
+							n[b]++
+							sum[b] += p
+							if same(i, j) {
+								tp[b]++
+							}
 						}
 					}
-				}
-			})
-			t.Log("| posterior | pairs | mean posterior | one person |")
-			for b := range n {
-				if n[b] > 0 {
-					t.Logf("| %.2f–%.2f | %d | %.3f | %.3f |", bands[b], min(bands[b+1], 1), n[b], sum[b]/float64(n[b]), float64(tp[b])/float64(n[b]))
+				})
+				t.Logf("raised by %.2f bits", shift)
+				t.Log("| posterior | pairs | mean posterior | one person |")
+				for b := range n {
+					if n[b] > 0 {
+						t.Logf("| %.2f–%.2f | %d | %.3f | %.3f |", bands[b], min(bands[b+1], 1), n[b], sum[b]/float64(n[b]), float64(tp[b])/float64(n[b]))
+					}
 				}
 			}
 		})

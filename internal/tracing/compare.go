@@ -29,6 +29,7 @@ const (
 	gOther           // some other word agrees (Ana María / María)
 	gConflict        // first words agree but both second words differ (Juan Carlos / Juan José)
 	gInitial         // one side has only an initial, and it agrees
+	gTyped           // typed wrongly: within two edits as written, no level above
 	gDisagree
 	gMissing
 )
@@ -93,7 +94,7 @@ type fieldSpec struct {
 }
 
 var fieldSpecs = [nFields]fieldSpec{
-	fGiven:     {"given_names", []string{"exact", "folded", "nickname", "phonetic", "subset", "jaro_winkler", "other_word", "conflict", "initial", "disagree", "missing"}, true},
+	fGiven:     {"given_names", []string{"exact", "folded", "nickname", "phonetic", "subset", "jaro_winkler", "other_word", "conflict", "initial", "typed_wrongly", "disagree", "missing"}, true},
 	fSurname1:  {"surname1", []string{"exact", "folded", "phonetic", "jaro_winkler_high", "jaro_winkler_mid", "initial", "disagree", "missing"}, true},
 	fSurname2:  {"surname2", []string{"exact", "folded", "phonetic", "jaro_winkler_high", "jaro_winkler_mid", "initial", "disagree", "missing"}, true},
 	fSex:       {"sex", []string{"agree", "disagree", "missing"}, false},
@@ -215,6 +216,9 @@ func compareGiven(a, b *features) int {
 	}
 	if otherGivenWordAgrees(a, b) {
 		return gOther
+	}
+	if editDistance(a.givenRaw, b.givenRaw, 2) <= 2 {
+		return gTyped
 	}
 	return gDisagree
 }

@@ -88,10 +88,14 @@ func Link(ctx context.Context, left, right []Record, topK int, opts Options) ([]
 	if o.OnModel != nil {
 		o.OnModel(m)
 	}
+	// With the threshold chosen for F1, an inquiry's candidates are
+	// declared by their chance of being its child (inquiryJudge), the
+	// threshold applying to that chance.
+	var judge *inquiryJudge
 	if o.Threshold == 0 {
-		var f1 float64
-		o.Threshold, f1 = linkThreshold(ix, rf, m)
-		o.Logger.Info("tracing: threshold chosen for F1", "threshold", o.Threshold, "expected_f1", f1)
+		var f1, bits float64
+		o.Threshold, f1, bits, judge = linkThreshold(ix, rf, m)
+		o.Logger.Info("tracing: threshold chosen for F1", "threshold", o.Threshold, "expected_f1", f1, "selection_bits", bits)
 	}
 	results := make([][]Match, len(right))
 	var next, done atomic.Int64
@@ -106,7 +110,12 @@ func Link(ctx context.Context, left, right []Record, topK int, opts Options) ([]
 				if i >= len(right) || ctx.Err() != nil {
 					return
 				}
-				hits := ix.search(ctx, &rf[i], topK, o.Threshold, seen)
+				var hits []hit
+				if judge != nil {
+					hits = judge.decide(ix.search(ctx, &rf[i], judgeMaxHits, judgeMinPosterior, seen), topK, o.Threshold)
+				} else {
+					hits = ix.search(ctx, &rf[i], topK, o.Threshold, seen)
+				}
 				ms := make([]Match, len(hits))
 				var f features
 				for r, h := range hits {
@@ -133,30 +142,135 @@ func Link(ctx context.Context, left, right []Record, topK int, opts Options) ([]
 	return out, nil
 }
 
-// linkThreshold chooses the threshold for F1 (f1Threshold) from the best
-// posterior of each of a sample of the inquiries rf: Link answers an
-// inquiry with its best candidates, so an inquiry is one decision. A
-// model not fittedToSet keeps 0.5.
-func linkThreshold(ix *Index, rf []features, m *Model) (float64, float64) {
+// linkThreshold chooses the threshold for F1 (f1Threshold) from a sample
+// of the inquiries rf: Link answers an inquiry with its best candidates,
+// so an inquiry is one decision, its best candidate's chance of being the
+// child (judgeInquiries) against the inquiry's other candidates, raised
+// as selectionShift says from all of them. It returns the threshold (on
+// that chance), the F1 expected there, the bits the posteriors were
+// raised by and the judge Link declares candidates with; a model not
+// fittedToSet keeps 0.5 on the posteriors, and no judge.
+func linkThreshold(ix *Index, rf []features, m *Model) (threshold, expectedF1, bits float64, judge *inquiryJudge) {
 	if !m.fittedToSet() || len(rf) == 0 {
-		return autoMaxThreshold, 0
+		return autoMaxThreshold, 0, 0, nil
 	}
-	var s posteriorSample
+	var cand posteriorSample
 	n, queries := 0, 0
+	var qs []inquiry
+	perPair := m.Prior * float64(ix.Len())
 	for i := range rf {
-		best := 0.0
+		var q inquiry
+		bestW := math.Inf(-1)
 		ix.candidates(&rf[i], func(f *features) {
-			best = max(best, m.probability(m.score(&rf[i], f)))
+			w := m.score(&rf[i], f)
+			p := m.probability(w)
+			cand.add(p)
+			r := math.Exp2(w) / perPair
+			q.rSum += r
+			if w > bestW {
+				bestW, q.best, q.rBest = w, p, r
+			}
 			n++
 		})
-		s.add(best)
+		qs = append(qs, q)
 		queries++
 		if n > emMaxPairs {
 			break
 		}
 	}
+	scale := float64(len(rf)) / float64(queries)
+	// The posteriors of the inquiries' candidates, all of them, against
+	// the matches the fit found among them: how much selection raises
+	// them (selectionShift).
+	odds := selectionShift(&cand, scale, m.candidateMatches)
+	// Each sampled inquiry is one decision: its best candidate, declared
+	// by its chance of being the child, which is also the chance the
+	// decision is right.
+	pi := judgeInquiries(qs, odds)
+	j := &inquiryJudge{pi: pi, odds: odds, perPair: perPair}
+	var s posteriorSample
+	for _, q := range qs {
+		c := j.chance(q.rBest, q.rSum)
+		s.addJudged(c, c)
+	}
 	// The inquiries that have a match: the model's prior says how many
 	// records of the left each has.
 	matches := math.Min(float64(len(rf)), m.Prior*float64(ix.Len())*float64(len(rf)))
-	return f1Threshold(&s, float64(len(rf))/float64(queries), matches)
+	threshold, expectedF1 = f1Threshold(&s, scale, matches, odds)
+	return threshold, expectedF1, math.Log2(odds), j
+}
+
+// inquiry is what linkThreshold knows of a sampled inquiry: its best
+// candidate's posterior, and the odds of its best candidate and of all
+// its candidates together against a left record drawn at random
+// (2^weight over the model's prior times the left records).
+type inquiry struct{ best, rBest, rSum float64 }
+
+// judgeInquiries returns the share pi of inquiries qs (their odds
+// raised by odds, selectionShift) that have a record on the left, fitted
+// by EM from their candidates. An inquiry is of one child or none: its
+// candidate of odds r is the child with chance pi·r/(1 − pi + pi·Σr)
+// (inquiryJudge.chance), which namesakes among the candidates lower and a
+// lone candidate raises above its posterior (which weighs it against a
+// random pair's base rate, not against the inquiry's chance of being on
+// record at all).
+func judgeInquiries(qs []inquiry, odds float64) float64 {
+	pi := 0.5
+	for range 200 {
+		t := 0.0
+		for _, q := range qs {
+			r := q.rSum * odds
+			t += pi * r / (1 - pi + pi*r)
+		}
+		next := min(t/float64(max(len(qs), 1)), maxInquiryShare)
+		done := math.Abs(next-pi) < 1e-7
+		pi = next
+		if done {
+			break
+		}
+	}
+	return pi
+}
+
+// maxInquiryShare bounds pi in judgeInquiries: with every inquiry on
+// record, a lone candidate however weak would be the child.
+const maxInquiryShare = 0.99
+
+// inquiryJudge declares an inquiry's candidates by their chance of being
+// its child (judgeInquiries): pi the share of inquiries on record, odds
+// the selection shift, perPair the prior times the left records.
+type inquiryJudge struct{ pi, odds, perPair float64 }
+
+// judgeMaxHits and judgeMinPosterior bound the candidates whose odds an
+// inquiry's chances are weighed against: under a posterior of 0.0005 a
+// candidate changes a chance by less than that, and an inquiry with a
+// hundred namesakes has no candidate worth declaring.
+const (
+	judgeMaxHits      = 100
+	judgeMinPosterior = 0.0005
+)
+
+// chance is the chance that a candidate of odds r is the child of an
+// inquiry whose candidates' odds sum to rSum.
+func (j *inquiryJudge) chance(r, rSum float64) float64 {
+	return j.pi * r * j.odds / (1 - j.pi + j.pi*rSum*j.odds)
+}
+
+// decide keeps, of an inquiry's hits (best first), up to topK whose
+// chance is threshold or more.
+func (j *inquiryJudge) decide(hits []hit, topK int, threshold float64) []hit {
+	sum := 0.0
+	for _, h := range hits {
+		sum += math.Exp2(h.w) / j.perPair
+	}
+	out := hits[:0]
+	for _, h := range hits {
+		if len(out) == topK {
+			break
+		}
+		if j.chance(math.Exp2(h.w)/j.perPair, sum) >= threshold {
+			out = append(out, h)
+		}
+	}
+	return out
 }

@@ -66,6 +66,11 @@ type Model struct {
 	// agreement is split among its levels (resplitAgreement): the second
 	// try of trainModel when the first collapsed.
 	holdDateSplit bool
+	// candidateMatches is how many matches the fit estimates among the
+	// candidate pairs blocking brings together (informativeMatches), 0
+	// when not fitted: the threshold chosen for F1 calibrates the
+	// posteriors of the pairs compared to it (selectionShift).
+	candidateMatches float64
 
 	lp [nClasses][nFields][]float64 // log2 probability by class, field, level
 	lu [nFields][]float64           // log2 u, unfloored, for term frequencies
@@ -105,7 +110,7 @@ type LevelModel struct {
 // defaultM, defaultF and defaultU are starting values for EM, and the model
 // used when there is too little data to train. Orders follow fieldSpecs.
 var defaultM = [nFields][]float64{
-	fGiven:     {0.43, 0.15, 0.08, 0.06, 0.12, 0.10, 0.02, 0.01, 0.02, 0.01, 0},
+	fGiven:     {0.43, 0.15, 0.08, 0.06, 0.12, 0.10, 0.02, 0.01, 0.015, 0.005, 0.01, 0},
 	fSurname1:  {0.55, 0.20, 0.07, 0.06, 0.04, 0.01, 0.07, 0},
 	fSurname2:  {0.55, 0.20, 0.07, 0.06, 0.04, 0.01, 0.07, 0},
 	fSex:       {0.97, 0.03, 0},
@@ -119,7 +124,7 @@ var defaultM = [nFields][]float64{
 // Siblings: family fields agree as for one person, given names rarely,
 // birth dates only for twins.
 var defaultF = [nFields][]float64{
-	fGiven:     {0.02, 0.01, 0.01, 0.01, 0.04, 0.05, 0.06, 0.04, 0.01, 0.75, 0},
+	fGiven:     {0.02, 0.01, 0.01, 0.01, 0.04, 0.05, 0.06, 0.04, 0.01, 0.05, 0.70, 0},
 	fSurname1:  defaultM[fSurname1],
 	fSurname2:  defaultM[fSurname2],
 	fSex:       {0.5, 0.5, 0},
@@ -131,7 +136,7 @@ var defaultF = [nFields][]float64{
 }
 
 var defaultU = [nFields][]float64{
-	fGiven:     {0.005, 0.003, 0.001, 0.001, 0.004, 0.005, 0.01, 0.002, 0.002, 0.967, 0},
+	fGiven:     {0.005, 0.003, 0.001, 0.001, 0.004, 0.005, 0.01, 0.002, 0.002, 0.02, 0.947, 0},
 	fSurname1:  {0.01, 0.005, 0.002, 0.003, 0.01, 0.001, 0.969, 0},
 	fSurname2:  {0.01, 0.005, 0.002, 0.003, 0.01, 0.001, 0.969, 0},
 	fSex:       {0.5, 0.5, 0},
@@ -598,6 +603,9 @@ func levelName(f int, l uint8, a, b *features) string {
 		return "same_year"
 	case f == fGiven && l == gNickname && spellingVariant(a.given, b.given):
 		return "spelling_variant"
+	case f == fGiven && l == gTyped:
+		// Shown as a typo: the app's labels have no level of its own.
+		return "jaro_winkler"
 	case f == fPlace && l == pExact && a.place != b.place && sameDepartment(a, b):
 		return "same_department"
 	}

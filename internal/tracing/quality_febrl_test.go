@@ -81,7 +81,9 @@ func sparseShare(recs []tracing.Record) float64 {
 // the F1 measured (2026-11-30, branch sparse13: threshold chosen for F1,
 // sure-pair and EM splits of the anchored m, crossed surnames fixed,
 // surname frequencies at every level; 2026-12-01, branch sparse: the
-// veto at even odds, given names typed wrongly in sure pairs) less
+// veto at even odds, given names typed wrongly in sure pairs; branch
+// sparse2: the candidates' posteriors raised for the threshold, Link
+// declaring by an inquiry's chance, given names typed wrongly) less
 // qualityMargin. Issue 13 asks for 0.95 on the full
 // sets, now reached, and 0.85 on the sparse ones, not reached (see
 // NOTES.md); the floors are not targets.
@@ -98,10 +100,10 @@ var febrlSets = []struct {
 	floor    float64
 }{
 	{"febrl-dedupe", false, false, false, 101, 0.966 - qualityMargin},
-	{"febrl-dedupe-sparse", false, true, false, 102, 0.693 - qualityMargin},
-	{"febrl-link", true, false, false, 103, 0.984 - qualityMargin},
-	{"febrl-link-sparse", true, true, false, 104, 0.680 - qualityMargin},
-	{"febrl-link-sparse-right", true, true, true, 104, 0.828 - qualityMargin},
+	{"febrl-dedupe-sparse", false, true, false, 102, 0.708 - qualityMargin},
+	{"febrl-link", true, false, false, 103, 0.987 - qualityMargin},
+	{"febrl-link-sparse", true, true, false, 104, 0.711 - qualityMargin},
+	{"febrl-link-sparse-right", true, true, true, 104, 0.853 - qualityMargin},
 }
 
 // qualityMargin is how much F1 a change may cost before the test fails

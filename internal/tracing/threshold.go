@@ -33,44 +33,139 @@ const (
 )
 
 // posteriorSample gathers the posteriors of a sample of decisions for
-// f1Threshold: those of at least autoMinThreshold one by one, the others
-// as a sum.
+// f1Threshold: those of at least sampleFloor one by one, the others as a
+// sum.
 type posteriorSample struct {
 	high []float32
-	low  float64 // sum of the posteriors under autoMinThreshold
+	low  float64 // sum of the posteriors under sampleFloor
+	// truth, when set (addJudged), holds for each of high the chance the
+	// decision is right, where it is not the posterior itself; lowTruth
+	// sums those of the low ones.
+	truth    []float32
+	lowTruth float64
 }
 
+// addJudged adds a decision of posterior p that is right with chance q
+// (linkThreshold: an inquiry's best candidate judged against the others).
+func (s *posteriorSample) addJudged(p, q float64) {
+	if p >= sampleFloor {
+		s.high = append(s.high, float32(p))
+		s.truth = append(s.truth, float32(q))
+	} else {
+		s.low += p
+		s.lowTruth += q
+	}
+}
+
+// sampleFloor is the posterior under which a decision is only summed: far
+// below autoMinThreshold even after selectionShift's largest shift.
+const sampleFloor = 0.02
+
 func (s *posteriorSample) add(p float64) {
-	if p >= autoMinThreshold {
+	if p >= sampleFloor {
 		s.high = append(s.high, float32(p))
 	} else {
 		s.low += p
 	}
 }
 
+// shifted returns p with its odds multiplied by odds.
+func shifted(p, odds float64) float64 {
+	if odds == 1 || p >= 1 {
+		return p
+	}
+	o := p / (1 - p) * odds
+	return o / (1 + o)
+}
+
+// sum returns the sum of the sample's posteriors, their odds multiplied
+// by odds (the low ones, nearly odds themselves, by odds too).
+func (s *posteriorSample) sum(odds float64) float64 {
+	if s.truth != nil {
+		t := s.lowTruth
+		for _, q := range s.truth {
+			t += float64(q)
+		}
+		return t
+	}
+	t := s.low * odds
+	for _, p := range s.high {
+		t += shifted(float64(p), odds)
+	}
+	return t
+}
+
+// maxSelectionBits bounds selectionShift: the posteriors of the pairs
+// blocking selects were found 0.5-1 bit low on the sparse sets (NOTES.md,
+// "The posteriors are calibrated over all pairs, not over the pairs
+// compared").
+const maxSelectionBits = 1.0
+
+// selectionShift returns the factor on the odds of the sampled posteriors
+// (each standing for scale pairs) that makes their sum the matches the
+// fit estimates among the candidate pairs (Model.candidateMatches), at
+// least 1 and at most 2^maxSelectionBits. The model is made for any pair
+// of records, and its posteriors sum to its matches over all pairs; the
+// candidate pairs hold fewer of them than the fit found there when
+// blocking selected pairs that are one person more often than their
+// levels of agreement say.
+func selectionShift(s *posteriorSample, scale, candidateMatches float64) float64 {
+	if candidateMatches <= 0 || s.sum(1)*scale*priorGuardRatio >= candidateMatches {
+		return 1
+	}
+	lo, hi := 0.0, maxSelectionBits
+	if s.sum(math.Exp2(hi))*scale <= candidateMatches {
+		return math.Exp2(hi)
+	}
+	for range 30 {
+		mid := (lo + hi) / 2
+		if s.sum(math.Exp2(mid))*scale < candidateMatches {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return math.Exp2((lo + hi) / 2)
+}
+
 // f1Threshold returns the threshold in [autoMinThreshold,
 // autoMaxThreshold] of highest expected F1, and that F1, for decisions of
 // which s is a sample, each standing for scale decisions, and a set
 // holding about matches true positives in all (0 when unknown: the sum
-// of the posteriors is used, and it is used whenever larger). The
+// of the posteriors is used, and it is used whenever larger). A decision
+// of posterior p is one person with p's odds times odds (selectionShift;
+// 1 for the posteriors as they are), the threshold applies to p. The
 // threshold is autoMaxThreshold unless another brings autoMinGain more.
-func f1Threshold(s *posteriorSample, scale, matches float64) (threshold, expectedF1 float64) {
-	slices.SortFunc(s.high, func(a, b float32) int { return cmp.Compare(b, a) })
-	sum := s.low
-	for _, p := range s.high {
-		sum += float64(p)
+func f1Threshold(s *posteriorSample, scale, matches, odds float64) (threshold, expectedF1 float64) {
+	if s.truth != nil {
+		idx := make([]int, len(s.high))
+		for k := range idx {
+			idx[k] = k
+		}
+		slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(s.high[b], s.high[a]) })
+		h, q := make([]float32, len(idx)), make([]float32, len(idx))
+		for k, i := range idx {
+			h[k], q[k] = s.high[i], s.truth[i]
+		}
+		s.high, s.truth = h, q
+	} else {
+		slices.SortFunc(s.high, func(a, b float32) int { return cmp.Compare(b, a) })
 	}
-	positives := math.Max(matches, sum*scale)
+	positives := math.Max(matches, s.sum(odds)*scale)
 	if positives <= 0 {
 		return autoMaxThreshold, 0
 	}
 	f1At := func(t float64) float64 {
 		tp, pred := 0.0, 0
-		for _, p := range s.high {
+		for k, p := range s.high {
 			if float64(p) < t {
 				break
 			}
-			tp += float64(p)
+			if s.truth != nil {
+				tp += float64(s.truth[k])
+			} else {
+				tp += shifted(float64(p), odds)
+			}
 			pred++
 		}
 		return 2 * tp * scale / (float64(pred)*scale + positives)

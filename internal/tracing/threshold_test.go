@@ -3,6 +3,7 @@ package tracing
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"testing"
 
@@ -48,7 +49,7 @@ func TestF1Threshold(t *testing.T) {
 		{"bounded", sample(0.2, 1000, 0.15, 1000, 0.9, 10), 1, 10000, 0.2, 0.2},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got, f := f1Threshold(c.s, c.scale, c.matches)
+			got, f := f1Threshold(c.s, c.scale, c.matches, 1)
 			if got < c.lo-1e-9 || got > c.hi+1e-9 {
 				t.Errorf("threshold %.2f (expected F1 %.3f), want %.2f–%.2f", got, f, c.lo, c.hi)
 			}
@@ -62,16 +63,18 @@ func TestF1Threshold(t *testing.T) {
 // TestFallbackKeepsHalf: the calibrated defaults a failed fit falls back to
 // were set on other data, so their posteriors do not choose this set's
 // threshold (dedupe and link keep 0.5); the same model, taken as fitted,
-// does choose one.
+// does choose one where most records lack a field, and keeps 0.5 in
+// Dedupe where most give a given name, a surname and a date.
 func TestFallbackKeepsHalf(t *testing.T) {
 	given := []string{"Juan", "José", "María", "Ana", "Luis", "Rosa"}
 	surnames := []string{"García", "López", "Pérez", "Cruz", "Reyes", "Mejía", "Flores", "Castillo"}
 	var recs []Record
 	for i := 0; i < 3000; i++ {
-		// Namesakes on purpose: few names, dates from one year.
+		// Namesakes on purpose: few names, dates from one year, two
+		// records in three without one.
 		p := identity.Person{GivenNames: given[i%len(given)], Surname1: surnames[(i/7)%len(surnames)],
 			BirthDate: fmt.Sprintf("2010-%02d-%02d", 1+i%12, 1+(i/12)%28)}
-		if i%3 == 0 {
+		if i%3 != 0 {
 			p.BirthDate = ""
 		}
 		recs = append(recs, Record{ID: strconv.Itoa(i), Person: p})
@@ -82,15 +85,133 @@ func TestFallbackKeepsHalf(t *testing.T) {
 	}
 	bl := buildBlocks(fs, 300)
 	m := calibratedDefault(fs, len(fs)-1)
-	if _, f := dedupeThreshold(bl, fs, m, len(fs)); f <= 0 {
+	if _, f, _ := dedupeThreshold(bl, fs, m, len(fs)); f <= 0 {
 		t.Fatalf("taken as fitted, the model chose no threshold (expected F1 %v)", f)
 	}
+	full := make([]features, len(fs))
+	copy(full, fs)
+	for i := range full {
+		full[i].dob = fs[0].dob // every record with a date: all say3
+	}
+	if th, f, _ := dedupeThreshold(buildBlocks(full, 300), full, m, len(full)); th != autoMaxThreshold || f != 0 {
+		t.Errorf("dedupe of records that say enough: threshold %.2f (expected F1 %v), want 0.5 unchosen", th, f)
+	}
 	m.Fallback = "fitted 28.5 other records per person"
-	if th, f := dedupeThreshold(bl, fs, m, len(fs)); th != autoMaxThreshold || f != 0 {
+	if th, f, _ := dedupeThreshold(bl, fs, m, len(fs)); th != autoMaxThreshold || f != 0 {
 		t.Errorf("dedupe with a fallback model: threshold %.2f (expected F1 %v), want 0.5 unchosen", th, f)
 	}
 	ix := NewIndex(recs[:500], m)
-	if th, f := linkThreshold(ix, fs[:100], m); th != autoMaxThreshold || f != 0 {
+	if th, f, _, _ := linkThreshold(ix, fs[:100], m); th != autoMaxThreshold || f != 0 {
 		t.Errorf("link with a fallback model: threshold %.2f (expected F1 %v), want 0.5 unchosen", th, f)
+	}
+}
+
+// TestSelectionShift checks the odds by which the posteriors of the pairs
+// blocking selects are raised: none when their sum agrees with the
+// matches the fit found among them (within priorGuardRatio), enough to
+// make it so otherwise, within maxSelectionBits; and that raised odds
+// lower the threshold chosen for F1.
+func TestSelectionShift(t *testing.T) {
+	sample := func() *posteriorSample {
+		var s posteriorSample
+		for i := 0; i < 1000; i++ {
+			s.add(0.99)
+		}
+		for i := 0; i < 2000; i++ {
+			s.add(0.3)
+		}
+		for i := 0; i < 20000; i++ {
+			s.add(0.01)
+		}
+		return &s
+	}
+	sum := sample().sum(1) // 990 + 600 + 200
+	if math.Abs(sum-1790) > 0.01 {
+		t.Fatalf("sum %.3f, want 1790", sum)
+	}
+	for _, c := range []struct {
+		name            string
+		matches         float64
+		wantBitsAtLeast float64
+		wantBitsAtMost  float64
+	}{
+		{"not estimated", 0, 0, 0},
+		{"agrees within the ratio", 1790 * 1.2, 0, 0},
+		{"fewer than the sum", 1000, 0, 0},
+		{"a deficit", 2400, 0.3, maxSelectionBits},
+		{"beyond the bound", 1e6, maxSelectionBits, maxSelectionBits},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := sample()
+			odds := selectionShift(s, 1, c.matches)
+			bits := math.Log2(odds)
+			if bits < c.wantBitsAtLeast-1e-9 || bits > c.wantBitsAtMost+1e-9 {
+				t.Errorf("shift %.3f bits, want %.2f–%.2f", bits, c.wantBitsAtLeast, c.wantBitsAtMost)
+			}
+			if bits > 0 && bits < maxSelectionBits-1e-6 && math.Abs(s.sum(odds)-c.matches) > 1 {
+				t.Errorf("raised sum %.1f, want the matches %.1f", s.sum(odds), c.matches)
+			}
+		})
+	}
+	// 1,000 sure pairs and 2,000 at 0.25, 2,400 matches: as they are,
+	// the pairs at 0.25 are not worth declaring (F1 0.58 at 0.5, 0.55 at
+	// 0.25); raised to the matches, they are one person more often and
+	// the threshold falls to take them.
+	at25 := func() *posteriorSample {
+		var s posteriorSample
+		for i := 0; i < 1000; i++ {
+			s.add(0.99)
+		}
+		for i := 0; i < 2000; i++ {
+			s.add(0.25)
+		}
+		return &s
+	}
+	plain, _ := f1Threshold(at25(), 1, 2400, 1)
+	raised, _ := f1Threshold(at25(), 1, 2400, selectionShift(at25(), 1, 2400))
+	if plain != autoMaxThreshold || raised > 0.25+1e-9 {
+		t.Errorf("threshold %.2f with raised posteriors, %.2f without: want 0.25 or under, and 0.5", raised, plain)
+	}
+}
+
+// TestJudgeInquiries checks the chance an inquiry's candidate is its
+// child: a lone candidate is judged above its posterior when most
+// inquiries are on record, two namesakes of equal weight share it, the
+// share of inquiries on record follows their evidence, and decide keeps
+// the candidates whose chance is at the threshold.
+func TestJudgeInquiries(t *testing.T) {
+	var qs []inquiry
+	// 800 inquiries with one strong candidate (r 100), 100 with two
+	// equal namesakes (r 5 each), 100 with nothing (r 0.001).
+	for i := 0; i < 800; i++ {
+		qs = append(qs, inquiry{best: 0.6, rBest: 100, rSum: 100})
+	}
+	for i := 0; i < 100; i++ {
+		qs = append(qs, inquiry{best: 0.3, rBest: 5, rSum: 10})
+	}
+	for i := 0; i < 100; i++ {
+		qs = append(qs, inquiry{best: 0.0001, rBest: 0.001, rSum: 0.001})
+	}
+	pi := judgeInquiries(qs, 1)
+	if pi < 0.85 || pi > 0.92 {
+		t.Errorf("share on record %.3f, want about 0.9 (900 inquiries with evidence of 1,000)", pi)
+	}
+	j := &inquiryJudge{pi: pi, odds: 1, perPair: 1}
+	if c := j.chance(100, 100); c < 0.99 {
+		t.Errorf("lone strong candidate: chance %.3f, want above 0.99 (its posterior 0.6)", c)
+	}
+	if c := j.chance(5, 10); c < 0.45 || c > 0.5 {
+		t.Errorf("one of two equal namesakes: chance %.3f, want just under a half", c)
+	}
+	if r := (&inquiryJudge{pi: pi, odds: 2, perPair: 1}).chance(5, 10); r <= j.chance(5, 10) {
+		t.Errorf("raised: %.3f, not above %.3f", r, j.chance(5, 10))
+	}
+	// Hits of weight log2(r) with perPair 1: two equal namesakes are
+	// both under 0.5, a lone one is declared.
+	if got := j.decide([]hit{{i: 1, w: math.Log2(5)}, {i: 2, w: math.Log2(5)}}, 1, 0.5); len(got) != 0 {
+		t.Errorf("two equal namesakes: %d declared, want none", len(got))
+	}
+	if got := j.decide([]hit{{i: 1, w: math.Log2(5)}}, 1, 0.5); len(got) != 1 {
+		t.Errorf("a lone candidate of odds 5: %d declared, want it", len(got))
 	}
 }
