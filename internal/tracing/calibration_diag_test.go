@@ -107,16 +107,7 @@ func TestReliability(t *testing.T) {
 // the true pairs and among random pairs of two people (the true shares
 // count the missing level; the fitted ones leave it out).
 func TestFittedAgainstTrue(t *testing.T) {
-	if os.Getenv("TRACING_CEILING") == "" {
-		t.Skip("SKIPPED: diagnostic, run with TRACING_CEILING=1")
-	}
-	set := synth.GenerateFEBRL(102, 1850, synth.FEBRLOptions{Sparse: true})
-	d := tracing.NewDiagDedupe(set.Records)
-	res, err := tracing.Dedupe(context.Background(), set.Records, tracing.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := res.Model
+	set, d, m := sparseDiag102(t)
 	by := map[string][]int{}
 	for i, p := range set.PersonID {
 		by[p] = append(by[p], i)
@@ -171,16 +162,7 @@ func TestFittedAgainstTrue(t *testing.T) {
 // of agreement for posteriors of 0.05-0.9. It says whether the
 // posteriors are off for all pairs or only for those Dedupe compares.
 func TestReliabilityAllPairs(t *testing.T) {
-	if os.Getenv("TRACING_CEILING") == "" {
-		t.Skip("SKIPPED: diagnostic, run with TRACING_CEILING=1")
-	}
-	set := synth.GenerateFEBRL(102, 1850, synth.FEBRLOptions{Sparse: true})
-	d := tracing.NewDiagDedupe(set.Records)
-	res, err := tracing.Dedupe(context.Background(), set.Records, tracing.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := res.Model
+	set, d, m := sparseDiag102(t)
 	bands := []float64{0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001}
 	type b struct {
 		n, tp, bn, btp int
@@ -256,4 +238,21 @@ func TestReliabilityAllPairs(t *testing.T) {
 	for k, x := range bs {
 		t.Logf("| %.2f-%.2f | all %d mean p %.3f one person %.3f | blocked %d one person %.3f | unblocked %d one person %.3f |", bands[k], bands[k+1], x.n, x.sum/float64(max(x.n, 1)), float64(x.tp)/float64(max(x.n, 1)), x.bn, float64(x.btp)/float64(max(x.bn, 1)), x.n-x.bn, float64(x.tp-x.btp)/float64(max(x.n-x.bn, 1)))
 	}
+}
+
+// sparseDiag102 is the sparse dedupe set of seed 102 (1,850 people), its
+// label-aware view and the model Dedupe fits on it, for the hand-run
+// diagnostics (skipped unless TRACING_CEILING is set).
+func sparseDiag102(t *testing.T) (synth.Set, *tracing.DiagSet, *tracing.Model) {
+	t.Helper()
+	if os.Getenv("TRACING_CEILING") == "" {
+		t.Skip("SKIPPED: diagnostic, run with TRACING_CEILING=1")
+	}
+	set := synth.GenerateFEBRL(102, 1850, synth.FEBRLOptions{Sparse: true})
+	d := tracing.NewDiagDedupe(set.Records)
+	res, err := tracing.Dedupe(context.Background(), set.Records, tracing.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set, d, res.Model
 }
