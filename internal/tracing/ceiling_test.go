@@ -436,6 +436,13 @@ func TestSparseFalsePairs(t *testing.T) {
 					s[1]++
 				}
 				bySize[len(ms)] = s
+				if os.Getenv("TRACING_EXAMPLES") != "" && len(ms) >= 8 {
+					for _, x := range ms {
+						r := set.Records[x]
+						t.Logf("  %s | %s/%s/%s/%s/%s", set.PersonID[x], r.GivenNames, r.Surname1, r.Surname2, r.BirthDate, r.Sex)
+					}
+					t.Log("  --")
+				}
 				for x := range ms {
 					for y := x + 1; y < len(ms); y++ {
 						i, j := ms[x], ms[y]
