@@ -391,3 +391,83 @@ func TestSparseLinkLoss(t *testing.T) {
 		}
 	}
 }
+
+// TestSparseFalsePairs is a label-aware diagnostic, run by hand
+// (TRACING_CEILING=1): of the false pairs Dedupe declares on the sparse
+// dedupe sets (two records of different people in one cluster), how many
+// were scored at the threshold directly (blocked, posterior at or above
+// it) and how many were joined only through a third record (chaining in
+// cluster), and the largest clusters by records and people (NOTES.md,
+// "Sparse records: chaining").
+func TestSparseFalsePairs(t *testing.T) {
+	if os.Getenv("TRACING_CEILING") == "" {
+		t.Skip("SKIPPED: diagnostic, run with TRACING_CEILING=1")
+	}
+	for _, c := range []struct {
+		name   string
+		people int
+		seed   uint64
+	}{
+		{"sparse dedupe, test seed 102", 1850, 102},
+		{"sparse dedupe, CLI seed 3", 2000, 3},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			set := synth.GenerateFEBRL(c.seed, c.people, synth.FEBRLOptions{Sparse: true})
+			d := tracing.NewDiagDedupe(set.Records)
+			res, err := tracing.Dedupe(context.Background(), set.Records, tracing.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, th := res.Model, res.Stats.Threshold
+			members := map[int][]int{}
+			for i, cl := range res.Cluster {
+				members[cl] = append(members[cl], i)
+			}
+			var direct, chained, truePairs int
+			bySize := map[int][2]int{} // cluster size: clusters, clusters of more than one person
+			for _, ms := range members {
+				people := map[string]bool{}
+				for _, x := range ms {
+					people[set.PersonID[x]] = true
+				}
+				s := bySize[len(ms)]
+				s[0]++
+				if len(people) > 1 {
+					s[1]++
+				}
+				bySize[len(ms)] = s
+				if os.Getenv("TRACING_EXAMPLES") != "" && len(ms) >= 8 {
+					for _, x := range ms {
+						r := set.Records[x]
+						t.Logf("  %s | %s/%s/%s/%s/%s", set.PersonID[x], r.GivenNames, r.Surname1, r.Surname2, r.BirthDate, r.Sex)
+					}
+					t.Log("  --")
+				}
+				for x := range ms {
+					for y := x + 1; y < len(ms); y++ {
+						i, j := ms[x], ms[y]
+						if set.PersonID[i] == set.PersonID[j] {
+							truePairs++
+							continue
+						}
+						if b, _ := d.PairFacts(i, j); b && d.Posterior(m, i, j) >= th {
+							direct++
+						} else {
+							chained++
+						}
+					}
+				}
+			}
+			t.Logf("%s: threshold %.2f, declared pairs %d true, %d false: %d scored at the threshold directly, %d only through a third record",
+				c.name, th, truePairs, direct+chained, direct, chained)
+			sizes := make([]int, 0, len(bySize))
+			for k := range bySize {
+				sizes = append(sizes, k)
+			}
+			slices.Sort(sizes)
+			for _, k := range sizes {
+				t.Logf("| cluster of %d | %d clusters | %d of more than one person |", k, bySize[k][0], bySize[k][1])
+			}
+		})
+	}
+}

@@ -100,7 +100,7 @@ var febrlSets = []struct {
 	floor    float64
 }{
 	{"febrl-dedupe", false, false, false, 101, 0.966 - qualityMargin},
-	{"febrl-dedupe-sparse", false, true, false, 102, 0.708 - qualityMargin},
+	{"febrl-dedupe-sparse", false, true, false, 102, 0.713 - qualityMargin},
 	{"febrl-link", true, false, false, 103, 0.987 - qualityMargin},
 	{"febrl-link-sparse", true, true, false, 104, 0.711 - qualityMargin},
 	{"febrl-link-sparse-right", true, true, true, 104, 0.853 - qualityMargin},

@@ -44,3 +44,44 @@ func TestVetoIgnoresTheBaseRate(t *testing.T) {
 		}
 	}
 }
+
+// TestClusterDatesApartOnSparseSets: on a sparse set a record without a
+// date must not bridge namesakes whose full dates disagree; where every
+// record of the two clusters gives a given name, a surname and a full
+// date, or on a set that is not sparse, the rule does not apply and the
+// average-linkage check alone decides (here a threshold it always passes).
+func TestClusterDatesApartOnSparseSets(t *testing.T) {
+	m := DefaultModel()
+	m.prepare()
+	maria := func(date string) Record {
+		return Record{Person: identity.Person{GivenNames: "María", Surname1: "Jackson", BirthDate: date}}
+	}
+	for _, tt := range []struct {
+		name     string
+		recs     []Record
+		sparse   bool
+		together bool // the first and the last record in one cluster
+	}{
+		{"sparse set, bridged by a record without a date", []Record{maria("2005-08-04"), maria(""), maria("2020-03-22")}, true, false},
+		{"full set, the same records", []Record{maria("2005-08-04"), maria(""), maria("2020-03-22")}, false, true},
+		{"sparse set, every record dated in full", []Record{maria("2005-08-04"), maria("2005-08-03"), maria("2020-03-22")}, true, true},
+		{"sparse set, dates near", []Record{maria("2005-08-04"), maria(""), maria("2005-11-22")}, true, true},
+		{"sparse set, a year only on one side", []Record{maria("2005-08-04"), maria(""), maria("2020")}, true, true},
+	} {
+		fs := make([]features, len(tt.recs))
+		for i := range tt.recs {
+			fs[i] = feat(tt.recs[i])
+		}
+		if w := m.score(&fs[0], &fs[2]); m.vetoes(w) {
+			t.Fatalf("%s: the first and last records veto each other (weight %.1f): the case does not test the dates", tt.name, w)
+		}
+		edges := []edge{{i: 0, j: 1, w: 10}, {i: 1, j: 2, w: 9}}
+		cl := cluster(fs, edges, m, 0.001, tt.sparse)
+		if cl[0] != cl[1] {
+			t.Errorf("%s: the first two records apart", tt.name)
+		}
+		if got := cl[0] == cl[2]; got != tt.together {
+			t.Errorf("%s: first and last together %v, want %v", tt.name, got, tt.together)
+		}
+	}
+}
