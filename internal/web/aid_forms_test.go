@@ -186,7 +186,7 @@ func TestAidEvidenceForm(t *testing.T) {
 		t.Errorf("document over the cap: %d", resp.StatusCode)
 	}
 	huge := append(big, bytes.Repeat([]byte("x"), 2<<20)...)
-	if resp, body := env.multipartPost(t, cs, "es", "/aid/evidence", fields, "document", "huge.pdf", huge); resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, "no se guardó nada") {
+	if resp, body := env.multipartPost(t, cs, "es", "/aid/evidence", fields, "document", "huge.pdf", huge); resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, "supera los "+cwSize(aid.MaxDocumentBytes)+"; no se guardó nada") {
 		t.Errorf("body over the route's cap: %d", resp.StatusCode)
 	}
 	resp, _ = env.multipartPost(t, cs, "en", "/aid/evidence", fields, "document", "note.bin", []byte("%PDF-1.4\nA real report.\n%%EOF\n"))
