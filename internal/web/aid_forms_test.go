@@ -174,6 +174,11 @@ func TestAidEvidenceForm(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, want) || !strings.Contains(body, `value="Shelter report"`) {
 			t.Errorf("%s: executable named .pdf: %d", lang, resp.StatusCode)
 		}
+		// The cap is said as the upload check says it, not as a raw
+		// count of bytes ("at most 8388608 bytes").
+		if !strings.Contains(body, cwSize(aid.MaxDocumentBytes)) || strings.Contains(body, fmt.Sprint(aid.MaxDocumentBytes)+" bytes") {
+			t.Errorf("%s: the page does not give the cap as %s", lang, cwSize(aid.MaxDocumentBytes))
+		}
 	}
 	big := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("x"), aid.MaxDocumentBytes)...)
 	resp, body := env.multipartPost(t, cs, "en", "/aid/evidence", fields, "document", "big.pdf", big)
@@ -181,7 +186,7 @@ func TestAidEvidenceForm(t *testing.T) {
 		t.Errorf("document over the cap: %d", resp.StatusCode)
 	}
 	huge := append(big, bytes.Repeat([]byte("x"), 2<<20)...)
-	if resp, body := env.multipartPost(t, cs, "es", "/aid/evidence", fields, "document", "huge.pdf", huge); resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, "no se guardó nada") {
+	if resp, body := env.multipartPost(t, cs, "es", "/aid/evidence", fields, "document", "huge.pdf", huge); resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, "supera los "+cwSize(aid.MaxDocumentBytes)+"; no se guardó nada") {
 		t.Errorf("body over the route's cap: %d", resp.StatusCode)
 	}
 	resp, _ = env.multipartPost(t, cs, "en", "/aid/evidence", fields, "document", "note.bin", []byte("%PDF-1.4\nA real report.\n%%EOF\n"))

@@ -79,7 +79,7 @@ func (h *caseHandlers) handleFacilitiesPage(w http.ResponseWriter, r *http.Reque
 		return
 	}
 	lang := langOf(r)
-	h.render(w, r, http.StatusOK, "facilities_list", map[string]any{"Occ": d, "Chart": childOccupancyChart(d.Series, h.translate(lang, "facilities.chart_title")),
+	h.render(w, r, http.StatusOK, "facilities_list", map[string]any{"Occ": d, "Chart": childOccupancyChart(lang, d.Series, h.translate(lang, "facilities.chart_title")),
 		"ChartData": childChartData(d.Series, h.translate(lang, "facilities.in_care"))})
 }
 
@@ -117,13 +117,13 @@ func (h *caseHandlers) handleFacilityPage(w http.ResponseWriter, r *http.Request
 	}
 	capacity, occupied := f.Capacity()
 	h.render(w, r, http.StatusOK, "facilities_view", map[string]any{"F": f, "Capacity": capacity, "Occupied": occupied,
-		"Series": series, "Chart": childOccupancyChart(series, h.translate(langOf(r), "facilities.chart_title")), "ChartData": childChartData(series, f.Name)})
+		"Series": series, "Chart": childOccupancyChart(langOf(r), series, h.translate(langOf(r), "facilities.chart_title")), "ChartData": childChartData(series, f.Name)})
 }
 
 // occupancyChart draws the occupancy series as an inline SVG on the server:
 // no script, so it prints and works under the strict content policy. The
 // points carry <title>s, so the values are readable without seeing the line.
-func childOccupancyChart(series []custody.OccupancyPoint, title string) template.HTML {
+func childOccupancyChart(lang string, series []custody.OccupancyPoint, title string) template.HTML {
 	if len(series) < 2 {
 		return ""
 	}
@@ -141,8 +141,8 @@ func childOccupancyChart(series []custody.OccupancyPoint, title string) template
 	fmt.Fprintf(&b, `<svg class="chart occ-svg" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="occ-title"><title id="occ-title">%s</title>`,
 		w, h, template.HTMLEscapeString(fmt.Sprintf(title, series[0].At.Format("2006-01-02"), series[len(series)-1].At.Format("2006-01-02"))))
 	for _, v := range []int{0, top2 / 2, top2} {
-		fmt.Fprintf(&b, `<line x1="%.0f" x2="%.0f" y1="%.1f" y2="%.1f" stroke="#d5dae0"/><text x="%.0f" y="%.1f" font-size="11" text-anchor="end">%d</text>`,
-			left, w-8, y(v), y(v), left-4, y(v)+4, v)
+		fmt.Fprintf(&b, `<line x1="%.0f" x2="%.0f" y1="%.1f" y2="%.1f" stroke="#d5dae0"/><text x="%.0f" y="%.1f" font-size="11" text-anchor="end">%s</text>`,
+			left, w-8, y(v), y(v), left-4, y(v)+4, fmtNum(lang, v))
 	}
 	var pts []string
 	for i, p := range series {
@@ -150,7 +150,7 @@ func childOccupancyChart(series []custody.OccupancyPoint, title string) template
 	}
 	fmt.Fprintf(&b, `<polyline fill="none" stroke="#0b5cad" stroke-width="2" points="%s"/>`, strings.Join(pts, " "))
 	for i, p := range series {
-		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="2.5" fill="#0b5cad"><title>%s: %d</title></circle>`, x(i), y(p.Occupied), p.At.Format("2006-01-02"), p.Occupied)
+		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="2.5" fill="#0b5cad"><title>%s: %s</title></circle>`, x(i), y(p.Occupied), p.At.Format("2006-01-02"), fmtNum(lang, p.Occupied))
 	}
 	for _, i := range []int{0, len(series) / 2, len(series) - 1} {
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" font-size="11" text-anchor="middle">%s</text>`, x(i), h-6, series[i].At.Format("2006-01-02"))

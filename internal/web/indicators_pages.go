@@ -856,6 +856,9 @@ func (h *indicatorHandlers) handleIndicatorsSources(w http.ResponseWriter, r *ht
 		src = h.sourceIn(lang, src)
 		for i := range cs {
 			cs[i].Reason = h.noteText(lang, cs[i].Reason)
+			if cs[i].Corrected == "" { // left out: the original may be the importer's count
+				cs[i].Original = h.textIn(leftOutCounts, lang, cs[i].Original)
+			}
 		}
 		v = append(v, indSourceView{src, cs})
 	}

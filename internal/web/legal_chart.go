@@ -24,7 +24,7 @@ func roundTop(maxV int) int {
 
 // unrepresentedWeeksSVG is the weekly count of flagged children without
 // counsel; title names the chart (already in the page's language).
-func unrepresentedWeeksSVG(weeks []legal.WeekCount, title string) template.HTML {
+func unrepresentedWeeksSVG(lang string, weeks []legal.WeekCount, title string) template.HTML {
 	if len(weeks) < 2 {
 		return ""
 	}
@@ -40,8 +40,8 @@ func unrepresentedWeeksSVG(weeks []legal.WeekCount, title string) template.HTML 
 	fmt.Fprintf(&b, `<svg class="chart" id="unrepresented-weeks" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="unrep-weeks-title"><title id="unrep-weeks-title">%s</title>`,
 		w, h, template.HTMLEscapeString(title))
 	for _, v := range []int{0, top2 / 2, top2} {
-		fmt.Fprintf(&b, `<line x1="%.0f" x2="%.0f" y1="%.1f" y2="%.1f" stroke="#d5dae0"/><text x="%.0f" y="%.1f" font-size="11" text-anchor="end">%d</text>`,
-			left, w-8, y(v), y(v), left-4, y(v)+4, v)
+		fmt.Fprintf(&b, `<line x1="%.0f" x2="%.0f" y1="%.1f" y2="%.1f" stroke="#d5dae0"/><text x="%.0f" y="%.1f" font-size="11" text-anchor="end">%s</text>`,
+			left, w-8, y(v), y(v), left-4, y(v)+4, fmtNum(lang, v))
 	}
 	pts := make([]string, len(weeks))
 	for i, p := range weeks {
@@ -49,7 +49,7 @@ func unrepresentedWeeksSVG(weeks []legal.WeekCount, title string) template.HTML 
 	}
 	fmt.Fprintf(&b, `<polyline fill="none" stroke="#a33b00" stroke-width="2" points="%s"/>`, strings.Join(pts, " "))
 	for i, p := range weeks {
-		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="2.5" fill="#a33b00"><title>%s: %d</title></circle>`, x(i), y(p.Count), p.Week, p.Count)
+		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="2.5" fill="#a33b00"><title>%s: %s</title></circle>`, x(i), y(p.Count), p.Week, fmtNum(lang, p.Count))
 	}
 	for _, i := range []int{0, len(weeks) / 2, len(weeks) - 1} {
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" font-size="11" text-anchor="middle">%s</text>`, x(i), h-6, weeks[i].Week)
@@ -63,7 +63,7 @@ const maxBars = 10
 
 // unrepresentedCountriesSVG is a horizontal bar per country of birth;
 // label names the special keys ("unknown", "hidden", "other").
-func unrepresentedCountriesSVG(cs []legal.CountryCount, title string, label func(string) string) template.HTML {
+func unrepresentedCountriesSVG(lang string, cs []legal.CountryCount, title string, label func(string) string) template.HTML {
 	if len(cs) == 0 {
 		return ""
 	}
@@ -90,8 +90,8 @@ func unrepresentedCountriesSVG(cs []legal.CountryCount, title string, label func
 		bw := (w - left - 60) * float64(c.Count) / float64(top)
 		name := template.HTMLEscapeString(label(c.Country))
 		fmt.Fprintf(&b, `<text x="%.0f" y="%.1f" font-size="12" text-anchor="end">%s</text>`, left-6, y+row*0.65, name)
-		fmt.Fprintf(&b, `<rect x="%.0f" y="%.1f" width="%.1f" height="%.1f" fill="#a33b00"><title>%s: %d</title></rect>`, left, y+3, bw, row-6, name, c.Count)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="12">%d</text>`, left+bw+4, y+row*0.65, c.Count)
+		fmt.Fprintf(&b, `<rect x="%.0f" y="%.1f" width="%.1f" height="%.1f" fill="#a33b00"><title>%s: %s</title></rect>`, left, y+3, bw, row-6, name, fmtNum(lang, c.Count))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="12">%s</text>`, left+bw+4, y+row*0.65, fmtNum(lang, c.Count))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()) // numbers and escaped names only

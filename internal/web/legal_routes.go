@@ -353,8 +353,8 @@ func (h *legalHandlers) renderQueue(w http.ResponseWriter, r *http.Request, stat
 		return
 	}
 	lang := langOf(r)
-	v.WeeksSVG = unrepresentedWeeksSVG(v.Chart.Weeks, h.translate(lang, "legal.chart.weeks"))
-	v.CountriesSVG = unrepresentedCountriesSVG(v.Chart.ByCountry, h.translate(lang, "legal.chart.countries"), func(c string) string {
+	v.WeeksSVG = unrepresentedWeeksSVG(lang, v.Chart.Weeks, h.translate(lang, "legal.chart.weeks"))
+	v.CountriesSVG = unrepresentedCountriesSVG(lang, v.Chart.ByCountry, h.translate(lang, "legal.chart.countries"), func(c string) string {
 		switch c {
 		case "unknown", "hidden", "other":
 			return h.translate(lang, "legal.chart.country."+c)

@@ -51,7 +51,11 @@ var (
 	// family of their own so that their short formats ("cite %s", "%s
 	// terms of use") never touch a note.
 	sourceMeta = &noteSet{prefix: "indicators.srcmeta."}
-	noteVerb   = regexp.MustCompile(`%(\.0f|[dsq])`)
+	// leftOutCounts: what an importer writes as the original of a
+	// correction that leaves things out ("12 rows", "3 columns"; import_csv.go,
+	// import_unicef.go), shown in the sources page's Original column.
+	leftOutCounts = &noteSet{prefix: "indicators.leftout."}
+	noteVerb      = regexp.MustCompile(`%(\.0f|[dsq])`)
 )
 
 func (k *kit) formatsOf(set *noteSet) []noteFormat {

@@ -140,6 +140,7 @@ func TestImporterNotesInSpanish(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	leftOutCount, counts := regexp.MustCompile(`^\d+ [a-z]+$`), 0
 	for _, s := range srcs {
 		notes[s.Note] = "source " + s.Key
 		cs, err := svc.Corrections(ctx, s.Key)
@@ -148,9 +149,20 @@ func TestImporterNotesInSpanish(t *testing.T) {
 		}
 		for _, c := range cs {
 			notes[c.Reason] = "correction in " + s.Key
+			// What was left out, counted by the importer ("12 rows"):
+			// the sources page shows it in Spanish too.
+			if c.Corrected == "" && leftOutCount.MatchString(c.Original) {
+				counts++
+				if es := k.textIn(leftOutCounts, "es", c.Original); es == c.Original {
+					t.Errorf("correction in %s: %q reads the same in Spanish", s.Key, c.Original)
+				}
+			}
 		}
 	}
 	delete(notes, "")
+	if counts == 0 {
+		t.Error("no correction counts what was left out: the walk reads the wrong records")
+	}
 	// The licence and retrieval words of every shipped source: each part
 	// is a known format, a licence code or a date.
 	codeOrDate := regexp.MustCompile(`^(CC BY[-A-Z]* \d\.\d( \(TI\))?|\d{4}-\d{2}-\d{2}( \(commit [0-9a-f]+\))?)$`)
@@ -193,6 +205,9 @@ func TestImporterNotesInSpanish(t *testing.T) {
 		if !strings.Contains(es, escapeText(w)) {
 			t.Errorf("es: the sources page lacks %q", w)
 		}
+	}
+	if !strings.Contains(es, "<code>416 celdas</code>") || strings.Contains(es, " entities</code>") {
+		t.Error("es: the sources page shows what an importer left out in English")
 	}
 	for _, en := range []string{"published at ", "summed by Amparo", "is not imported", "read past", "row left out", "removed", "corrected", "terms of use", "copy kept", "public domain"} {
 		if strings.Contains(es, en) {

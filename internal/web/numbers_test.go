@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -136,4 +137,28 @@ func TestNumbersOnPagesOneConvention(t *testing.T) {
 			t.Errorf("the CSV read in Spanish does not keep the machine form: %s", csvBody)
 		}
 	})
+}
+
+// TestMessagesWriteNumbersOneWay: a number written inside a message (an
+// indicator's name, a unit's range) is written in Spanish as the pages
+// write numbers, the es-419 way: "Pobreza con 3,65 dólares al día" and
+// "de -2,5 a 2,5" were Spain's decimal comma among tables that read
+// "25.9" and "-0.24".
+func TestMessagesWriteNumbersOneWay(t *testing.T) {
+	cats, err := loadCatalogs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	decimal := regexp.MustCompile(`\d+\.\d+`)
+	spainDecimal := regexp.MustCompile(`\d,\d{1,2}\b|\d,\d{4,}\b|\d{1,3}(\.\d{3})+\b`)
+	for k, es := range cats["es"] {
+		if m := spainDecimal.FindString(es); m != "" {
+			t.Errorf("%s: Spanish writes %q in Spain's convention: %q", k, m, es)
+		}
+		for _, n := range decimal.FindAllString(cats["en"][k], -1) {
+			if !strings.Contains(es, n) {
+				t.Errorf("%s: English writes %s, Spanish does not: %q", k, n, es)
+			}
+		}
+	}
 }

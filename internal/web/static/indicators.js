@@ -37,15 +37,31 @@
       }
       return ds;
     });
+    var locale = document.documentElement.dataset.numLocale || document.documentElement.lang || 'en';
+    // A tooltip writes a value as the table under the chart does
+    // (fmtValue in indicators_routes.go): counts and values of 1,000 or
+    // more whole, 10 or more with one decimal, smaller ones with two.
+    function tableNumber(v) {
+      var a = Math.abs(v), d = (spec.zero || a >= 1000) ? 0 : (a >= 10 ? 1 : 2);
+      return Number(v).toLocaleString(locale, { minimumFractionDigits: d, maximumFractionDigits: d });
+    }
     new Chart(canvas, {
       type: bar ? 'bar' : 'line',
       data: { labels: spec.labels, datasets: datasets },
       options: {
         animation: false, responsive: true, maintainAspectRatio: false,
         // The page's number convention (numbers.go), not the browser's.
-        locale: document.documentElement.dataset.numLocale || document.documentElement.lang || 'en',
+        locale: locale,
         interaction: { mode: 'index', intersect: false },
         plugins: {
+          tooltip: {
+            callbacks: {
+              label: function (ctx) {
+                var l = ctx.dataset.label || '';
+                return ctx.parsed.y == null ? l : (l ? l + ': ' : '') + tableNumber(ctx.parsed.y);
+              }
+            }
+          },
           legend: {
             display: datasets.length > 1,
             position: 'bottom',
