@@ -174,159 +174,141 @@ func (u unionFind) join(a, b int) { u[u.find(a)] = u.find(b) }
 // pairs go"). TRACING_EXAMPLES=1 also logs the pairs that vetoed a
 // person's records.
 func TestSparseLoss(t *testing.T) {
-	if os.Getenv("TRACING_CEILING") == "" {
-		t.Skip("SKIPPED: diagnostic, run with TRACING_CEILING=1")
-	}
-	for _, c := range []struct {
-		name   string
-		people int
-		seed   uint64
-	}{
-		{"sparse dedupe, test seed 102", 1850, 102},
-		{"sparse dedupe, CLI seed 3", 2000, 3},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			set := synth.GenerateFEBRL(c.seed, c.people, synth.FEBRLOptions{Sparse: true})
-			d := tracing.NewDiagDedupe(set.Records)
-			res, err := tracing.Dedupe(context.Background(), set.Records, tracing.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			m, th := res.Model, res.Stats.Threshold
-			prob := func(i, j int) float64 { return d.Posterior(m, i, j) }
-			by := map[string][]int{}
-			for i, p := range set.PersonID {
-				by[p] = append(by[p], i)
-			}
-			// Graphs over each person's records: pairs agreeing on two
-			// fields or more (two2), blocked (blk), blocked and agreeing
-			// on two (blk2), blocked and scored at the threshold or above
-			// (above).
-			n := len(set.Records)
-			two2, blk, blk2, above := newUnionFind(n), newUnionFind(n), newUnionFind(n), newUnionFind(n)
-			var pairs [][2]int
-			for _, rs := range by {
-				for x := range rs {
-					for y := x + 1; y < len(rs); y++ {
-						i, j := min(rs[x], rs[y]), max(rs[x], rs[y])
-						pairs = append(pairs, [2]int{i, j})
-						b, agree := d.PairFacts(i, j)
+	eachSparseDedupe(t, func(t *testing.T, name string, set synth.Set, d *tracing.DiagSet, res *tracing.DedupeResult) {
+		m, th := res.Model, res.Stats.Threshold
+		prob := func(i, j int) float64 { return d.Posterior(m, i, j) }
+		by := map[string][]int{}
+		for i, p := range set.PersonID {
+			by[p] = append(by[p], i)
+		}
+		// Graphs over each person's records: pairs agreeing on two
+		// fields or more (two2), blocked (blk), blocked and agreeing
+		// on two (blk2), blocked and scored at the threshold or above
+		// (above).
+		n := len(set.Records)
+		two2, blk, blk2, above := newUnionFind(n), newUnionFind(n), newUnionFind(n), newUnionFind(n)
+		var pairs [][2]int
+		for _, rs := range by {
+			for x := range rs {
+				for y := x + 1; y < len(rs); y++ {
+					i, j := min(rs[x], rs[y]), max(rs[x], rs[y])
+					pairs = append(pairs, [2]int{i, j})
+					b, agree := d.PairFacts(i, j)
+					if len(agree) >= 2 {
+						two2.join(i, j)
+					}
+					if b {
+						blk.join(i, j)
 						if len(agree) >= 2 {
-							two2.join(i, j)
+							blk2.join(i, j)
 						}
-						if b {
-							blk.join(i, j)
-							if len(agree) >= 2 {
-								blk2.join(i, j)
-							}
-							if prob(i, j) >= th {
-								above.join(i, j)
-							}
+						if prob(i, j) >= th {
+							above.join(i, j)
 						}
 					}
 				}
 			}
-			members := map[int][]int{}
-			for i, cl := range res.Cluster {
-				members[cl] = append(members[cl], i)
+		}
+		members := map[int][]int{}
+		for i, cl := range res.Cluster {
+			members[cl] = append(members[cl], i)
+		}
+		nex := 0
+		show1 := func(r tracing.Record) string {
+			return r.GivenNames + "/" + r.Surname1 + "/" + r.Surname2 + "/" + r.BirthDate + "/" + r.BirthPlace
+		}
+		split := func(i, j int) string {
+			A, B := members[res.Cluster[i]], members[res.Cluster[j]]
+			if len(A)+len(B) > tracing.MaxCluster {
+				return "split by cluster: over the size bound"
 			}
-			nex := 0
-			show1 := func(r tracing.Record) string {
-				return r.GivenNames + "/" + r.Surname1 + "/" + r.Surname2 + "/" + r.BirthDate + "/" + r.BirthPlace
+			mixed := false
+			for _, x := range append(A[:len(A):len(A)], B...) {
+				if set.PersonID[x] != set.PersonID[i] {
+					mixed = true
+				}
 			}
-			split := func(i, j int) string {
-				A, B := members[res.Cluster[i]], members[res.Cluster[j]]
-				if len(A)+len(B) > tracing.MaxCluster {
-					return "split by cluster: over the size bound"
+			sum, veto := 0.0, false
+			for _, a := range A {
+				for _, b := range B {
+					p := prob(a, b)
+					sum += p
+					veto = veto || d.Vetoes(m, a, b)
 				}
-				mixed := false
-				for _, x := range append(A[:len(A):len(A)], B...) {
-					if set.PersonID[x] != set.PersonID[i] {
-						mixed = true
-					}
-				}
-				sum, veto := 0.0, false
-				for _, a := range A {
-					for _, b := range B {
-						p := prob(a, b)
-						sum += p
-						veto = veto || d.Vetoes(m, a, b)
-					}
-				}
-				tag := ""
-				if mixed {
-					tag = ", a cluster holds another person"
-				}
-				switch {
-				case veto:
-					if os.Getenv("TRACING_EXAMPLES") != "" && !mixed && nex < 12 {
-						nex++
-						for _, a := range A {
-							for _, b := range B {
-								if d.Vetoes(m, a, b) {
-									t.Logf("veto %s | %s | %s", show1(set.Records[a]), show1(set.Records[b]), d.Explain(m, a, b))
-								}
+			}
+			tag := ""
+			if mixed {
+				tag = ", a cluster holds another person"
+			}
+			switch {
+			case veto:
+				if os.Getenv("TRACING_EXAMPLES") != "" && !mixed && nex < 12 {
+					nex++
+					for _, a := range A {
+						for _, b := range B {
+							if d.Vetoes(m, a, b) {
+								t.Logf("veto %s | %s | %s", show1(set.Records[a]), show1(set.Records[b]), d.Explain(m, a, b))
 							}
 						}
-						t.Logf("  joined by %s | %s | p=%.3f", show1(set.Records[i]), show1(set.Records[j]), prob(i, j))
 					}
-					return "split by cluster: veto (a pair below 0.01 at even odds)" + tag
-				case sum/float64(len(A)*len(B)) < th:
-					return "split by cluster: average below the threshold" + tag
+					t.Logf("  joined by %s | %s | p=%.3f", show1(set.Records[i]), show1(set.Records[j]), prob(i, j))
 				}
-				return "split by cluster: passes on the final clusters (refused earlier)" + tag
+				return "split by cluster: veto (a pair below 0.01 at even odds)" + tag
+			case sum/float64(len(A)*len(B)) < th:
+				return "split by cluster: average below the threshold" + tag
 			}
-			ladder := map[string]int{}
-			loss := map[string]int{}
-			lost := 0
-			for _, p := range pairs {
-				i, j := p[0], p[1]
-				in := func(u unionFind) bool { return u.find(i) == u.find(j) }
-				for k, ok := range map[string]bool{
-					"1 one component of two-field pairs (transitive ceiling)": in(two2),
-					"2 one component of blocked pairs":                        in(blk),
-					"3 one component of blocked two-field pairs":              in(blk2),
-					"4 one component of pairs scored at the threshold":        in(above),
-					"5 found (one cluster)":                                   res.Cluster[i] == res.Cluster[j],
-				} {
-					if ok {
-						ladder[k]++
-					}
-				}
-				if res.Cluster[i] == res.Cluster[j] {
-					continue
-				}
-				lost++
-				reach := "not reachable on two fields"
-				if in(two2) {
-					reach = "reachable on two fields"
-				}
-				switch {
-				case !in(blk):
-					loss["never blocked, not through others; "+reach]++
-				case !in(above):
-					loss["blocked, scored below the threshold; "+reach]++
-				default:
-					loss[split(i, j)]++
+			return "split by cluster: passes on the final clusters (refused earlier)" + tag
+		}
+		ladder := map[string]int{}
+		loss := map[string]int{}
+		lost := 0
+		for _, p := range pairs {
+			i, j := p[0], p[1]
+			in := func(u unionFind) bool { return u.find(i) == u.find(j) }
+			for k, ok := range map[string]bool{
+				"1 one component of two-field pairs (transitive ceiling)": in(two2),
+				"2 one component of blocked pairs":                        in(blk),
+				"3 one component of blocked two-field pairs":              in(blk2),
+				"4 one component of pairs scored at the threshold":        in(above),
+				"5 found (one cluster)":                                   res.Cluster[i] == res.Cluster[j],
+			} {
+				if ok {
+					ladder[k]++
 				}
 			}
-			t.Logf("%s: %d records, %d true pairs, threshold %.2f, %d lost", c.name, len(set.Records), len(pairs), th, lost)
-			show := func(m map[string]int, total int) {
-				keys := make([]string, 0, len(m))
-				for k := range m {
-					keys = append(keys, k)
-				}
-				slices.Sort(keys)
-				for _, k := range keys {
-					t.Logf("| %s | %d | %.1f %% |", k, m[k], 100*float64(m[k])/float64(total))
-				}
+			if res.Cluster[i] == res.Cluster[j] {
+				continue
 			}
-			t.Log("| true pairs | n | share of all |")
-			show(ladder, len(pairs))
-			t.Log("| lost true pairs | n | share of lost |")
-			show(loss, lost)
-		})
-	}
+			lost++
+			reach := "not reachable on two fields"
+			if in(two2) {
+				reach = "reachable on two fields"
+			}
+			switch {
+			case !in(blk):
+				loss["never blocked, not through others; "+reach]++
+			case !in(above):
+				loss["blocked, scored below the threshold; "+reach]++
+			default:
+				loss[split(i, j)]++
+			}
+		}
+		t.Logf("%s: %d records, %d true pairs, threshold %.2f, %d lost", name, len(set.Records), len(pairs), th, lost)
+		show := func(m map[string]int, total int) {
+			keys := make([]string, 0, len(m))
+			for k := range m {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			for _, k := range keys {
+				t.Logf("| %s | %d | %.1f %% |", k, m[k], 100*float64(m[k])/float64(total))
+			}
+		}
+		t.Log("| true pairs | n | share of all |")
+		show(ladder, len(pairs))
+		t.Log("| lost true pairs | n | share of lost |")
+		show(loss, lost)
+	})
 }
 
 // TestSparseLinkLoss is a label-aware diagnostic, run by hand
@@ -400,6 +382,66 @@ func TestSparseLinkLoss(t *testing.T) {
 // cluster), and the largest clusters by records and people (NOTES.md,
 // "Sparse records: chaining").
 func TestSparseFalsePairs(t *testing.T) {
+	eachSparseDedupe(t, func(t *testing.T, name string, set synth.Set, d *tracing.DiagSet, res *tracing.DedupeResult) {
+		m, th := res.Model, res.Stats.Threshold
+		members := map[int][]int{}
+		for i, cl := range res.Cluster {
+			members[cl] = append(members[cl], i)
+		}
+		var direct, chained, truePairs int
+		bySize := map[int][2]int{} // cluster size: clusters, clusters of more than one person
+		for _, ms := range members {
+			people := map[string]bool{}
+			for _, x := range ms {
+				people[set.PersonID[x]] = true
+			}
+			s := bySize[len(ms)]
+			s[0]++
+			if len(people) > 1 {
+				s[1]++
+			}
+			bySize[len(ms)] = s
+			if os.Getenv("TRACING_EXAMPLES") != "" && len(ms) >= 8 {
+				for _, x := range ms {
+					r := set.Records[x]
+					t.Logf("  %s | %s/%s/%s/%s/%s", set.PersonID[x], r.GivenNames, r.Surname1, r.Surname2, r.BirthDate, r.Sex)
+				}
+				t.Log("  --")
+			}
+			for x := range ms {
+				for y := x + 1; y < len(ms); y++ {
+					i, j := ms[x], ms[y]
+					if set.PersonID[i] == set.PersonID[j] {
+						truePairs++
+						continue
+					}
+					if b, _ := d.PairFacts(i, j); b && d.Posterior(m, i, j) >= th {
+						direct++
+					} else {
+						chained++
+					}
+				}
+			}
+		}
+		t.Logf("%s: threshold %.2f, declared pairs %d true, %d false: %d scored at the threshold directly, %d only through a third record",
+			name, th, truePairs, direct+chained, direct, chained)
+		sizes := make([]int, 0, len(bySize))
+		for k := range bySize {
+			sizes = append(sizes, k)
+		}
+		slices.Sort(sizes)
+		for _, k := range sizes {
+			t.Logf("| cluster of %d | %d clusters | %d of more than one person |", k, bySize[k][0], bySize[k][1])
+		}
+	})
+}
+
+// eachSparseDedupe runs fn on the two sparse dedupe sets the hand-run
+// diagnostics read (test seed 102, CLI seed 3), deduplicated as the
+// product does, with their label-aware view (skipped unless
+// TRACING_CEILING is set).
+func eachSparseDedupe(t *testing.T, fn func(t *testing.T, name string, set synth.Set, d *tracing.DiagSet, res *tracing.DedupeResult)) {
+	t.Helper()
 	if os.Getenv("TRACING_CEILING") == "" {
 		t.Skip("SKIPPED: diagnostic, run with TRACING_CEILING=1")
 	}
@@ -418,56 +460,7 @@ func TestSparseFalsePairs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m, th := res.Model, res.Stats.Threshold
-			members := map[int][]int{}
-			for i, cl := range res.Cluster {
-				members[cl] = append(members[cl], i)
-			}
-			var direct, chained, truePairs int
-			bySize := map[int][2]int{} // cluster size: clusters, clusters of more than one person
-			for _, ms := range members {
-				people := map[string]bool{}
-				for _, x := range ms {
-					people[set.PersonID[x]] = true
-				}
-				s := bySize[len(ms)]
-				s[0]++
-				if len(people) > 1 {
-					s[1]++
-				}
-				bySize[len(ms)] = s
-				if os.Getenv("TRACING_EXAMPLES") != "" && len(ms) >= 8 {
-					for _, x := range ms {
-						r := set.Records[x]
-						t.Logf("  %s | %s/%s/%s/%s/%s", set.PersonID[x], r.GivenNames, r.Surname1, r.Surname2, r.BirthDate, r.Sex)
-					}
-					t.Log("  --")
-				}
-				for x := range ms {
-					for y := x + 1; y < len(ms); y++ {
-						i, j := ms[x], ms[y]
-						if set.PersonID[i] == set.PersonID[j] {
-							truePairs++
-							continue
-						}
-						if b, _ := d.PairFacts(i, j); b && d.Posterior(m, i, j) >= th {
-							direct++
-						} else {
-							chained++
-						}
-					}
-				}
-			}
-			t.Logf("%s: threshold %.2f, declared pairs %d true, %d false: %d scored at the threshold directly, %d only through a third record",
-				c.name, th, truePairs, direct+chained, direct, chained)
-			sizes := make([]int, 0, len(bySize))
-			for k := range bySize {
-				sizes = append(sizes, k)
-			}
-			slices.Sort(sizes)
-			for _, k := range sizes {
-				t.Logf("| cluster of %d | %d clusters | %d of more than one person |", k, bySize[k][0], bySize[k][1])
-			}
+			fn(t, c.name, set, d, res)
 		})
 	}
 }
