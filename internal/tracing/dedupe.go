@@ -539,7 +539,7 @@ func trainModel(m *Model, fs []features, population int, pairs float64, sample f
 		m.Fallback = why
 	}
 	m.guardPrior(f.matches / pairs)
-	if share := shareSaying3(fs); m.Fallback == "" && share < selectionMaxShare {
+	if m.Fallback == "" && sparseSet(fs) {
 		m.candidateMatches = f.matches
 	}
 	return f.pairs
@@ -556,6 +556,12 @@ func trainModel(m *Model, fs []features, population int, pairs float64, sample f
 // count namesakes as well (at 215,712 FEBRL-style rows 399,000 for
 // 263,000 true pairs), and raising the posteriors to them cost F1 0.10.
 const selectionMaxShare = 0.6
+
+// sparseSet reports whether fewer than selectionMaxShare of the records
+// say3: where the threshold takes blocking's selection into account,
+// and where cluster keeps records born years apart from joining through
+// one that says little.
+func sparseSet(fs []features) bool { return shareSaying3(fs) < selectionMaxShare }
 
 // fitted is what fit saw: the candidate pairs EM was run on, and the
 // matches among all candidates that informative pairs estimate.
@@ -953,7 +959,7 @@ func dedupePrepared(ctx context.Context, ids []string, fs []features, o Options)
 	res.Stats.Comparisons = comps
 	res.Stats.Edges = len(edges)
 	o.Logger.Info("tracing: pairs scored", "comparisons", comps, "edges", len(edges))
-	cl := cluster(fs, edges, m, o.Threshold, shareSaying3(fs) < selectionMaxShare)
+	cl := cluster(fs, edges, m, o.Threshold, sparseSet(fs))
 	// Back to input order.
 	orig := make([]int32, len(cl))
 	for k, i := range order {
@@ -1021,7 +1027,7 @@ func (m *Model) fittedToSet() bool { return m.Population != 0 && m.Fallback == "
 // scale: at 215,712 FEBRL-style rows the prior says 378,000 for 263,000
 // true pairs, and 0.35 was chosen for F1 0.848 where 0.5 gives 0.868.
 func dedupeThreshold(bl *blocks, fs []features, m *Model, nrec int) (threshold, expectedF1, bits float64) {
-	if !m.fittedToSet() || shareSaying3(fs) >= selectionMaxShare {
+	if !m.fittedToSet() || !sparseSet(fs) {
 		return autoMaxThreshold, 0, 0
 	}
 	var s posteriorSample
