@@ -228,7 +228,7 @@ func (h *aidHandlers) handleIATIUpload(w http.ResponseWriter, r *http.Request) {
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		f.P["file"] = h.translate(langOf(r), "aid.err.too_large", cwSize(tooBig.Limit))
+		f.P["file"] = h.translate(langOf(r), "aid.err.too_large", fileSize(tooBig.Limit))
 		h.renderManage(w, r, http.StatusRequestEntityTooLarge, aidManagePage{IATI: f})
 		return
 	case err != nil:
@@ -418,7 +418,7 @@ func (h *aidHandlers) handleEvidenceSubmit(w http.ResponseWriter, r *http.Reques
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		f := blankForm()
-		f.P["document"] = h.translate(langOf(r), "aid.err.too_large", cwSize(aid.MaxDocumentBytes))
+		f.P["document"] = h.translate(langOf(r), "aid.err.too_large", fileSize(aid.MaxDocumentBytes))
 		h.renderEvidence(w, r, http.StatusRequestEntityTooLarge, aidEvidencePage{Form: f})
 		return
 	}

@@ -176,8 +176,8 @@ func TestAidEvidenceForm(t *testing.T) {
 		}
 		// The cap is said as the upload check says it, not as a raw
 		// count of bytes ("at most 8388608 bytes").
-		if !strings.Contains(body, cwSize(aid.MaxDocumentBytes)) || strings.Contains(body, fmt.Sprint(aid.MaxDocumentBytes)+" bytes") {
-			t.Errorf("%s: the page does not give the cap as %s", lang, cwSize(aid.MaxDocumentBytes))
+		if !strings.Contains(body, fileSize(aid.MaxDocumentBytes)) || strings.Contains(body, fmt.Sprint(aid.MaxDocumentBytes)+" bytes") {
+			t.Errorf("%s: the page does not give the cap as %s", lang, fileSize(aid.MaxDocumentBytes))
 		}
 	}
 	big := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("x"), aid.MaxDocumentBytes)...)
@@ -186,7 +186,7 @@ func TestAidEvidenceForm(t *testing.T) {
 		t.Errorf("document over the cap: %d", resp.StatusCode)
 	}
 	huge := append(big, bytes.Repeat([]byte("x"), 2<<20)...)
-	if resp, body := env.multipartPost(t, cs, "es", "/aid/evidence", fields, "document", "huge.pdf", huge); resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, "supera los "+cwSize(aid.MaxDocumentBytes)+"; no se guardó nada") {
+	if resp, body := env.multipartPost(t, cs, "es", "/aid/evidence", fields, "document", "huge.pdf", huge); resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, "supera los "+fileSize(aid.MaxDocumentBytes)+"; no se guardó nada") {
 		t.Errorf("body over the route's cap: %d", resp.StatusCode)
 	}
 	resp, _ = env.multipartPost(t, cs, "en", "/aid/evidence", fields, "document", "note.bin", []byte("%PDF-1.4\nA real report.\n%%EOF\n"))

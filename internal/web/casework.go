@@ -16,14 +16,14 @@ func init() {
 	addTemplateFuncs(template.FuncMap{
 		"cwWith": func(root *Page, v any) cwArgs { return cwArgs{Root: root, V: v} },
 		// cwPct is a probability as a whole percentage.
-		"cwPct":  func(p float64) string { return fmt.Sprintf("%.0f%%", p*100) },
-		"cwSize": cwSize,
+		"cwPct":    func(p float64) string { return fmt.Sprintf("%.0f%%", p*100) },
+		"fileSize": fileSize,
 	})
 }
 
-// cwSize is a file size in bytes, KiB or MiB, rounded once to the nearest
+// fileSize is a file size in bytes, KiB or MiB, rounded once to the nearest
 // (it added a half before rounding: 1.2 KiB showed as 2, 5 bytes as 1 KiB).
-func cwSize(n int64) string {
+func fileSize(n int64) string {
 	switch {
 	case n >= 1<<20:
 		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))

@@ -153,8 +153,8 @@ func TestCwSize(t *testing.T) {
 		{1 << 20, "1.0 MiB"},
 		{8 << 20, "8.0 MiB"},
 	} {
-		if got := cwSize(c.n); got != c.want {
-			t.Errorf("cwSize(%d) = %q, want %q", c.n, got, c.want)
+		if got := fileSize(c.n); got != c.want {
+			t.Errorf("fileSize(%d) = %q, want %q", c.n, got, c.want)
 		}
 	}
 }
