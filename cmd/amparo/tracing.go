@@ -36,7 +36,9 @@ surnames, typos, Mayan spellings and uncertain birth dates.
 
 Input CSV files need the header
   id,given_names,surname1,surname2,sex,birth_date,birth_country,birth_place,mother_name,father_name
-(UTF-8; every column but id may be empty; birth_date YYYY-MM-DD, YYYY-MM or YYYY).
+(UTF-8; every column but id may be empty; birth_date YYYY-MM-DD, YYYY-MM or
+YYYY; other forms, such as YYYYMMDD, DD/MM/YYYY or a day typed as 93, are read
+as far as they go and counted on stderr).
 
 Subcommands:
   dedupe    --in people.csv --out clusters.csv [--threshold P] [--model M] [--save-model M]
@@ -197,6 +199,9 @@ func tracingDedupe(ctx context.Context, args []string) error {
 		return fmt.Errorf("%s: %w", *in, err)
 	}
 	n := len(res.IDs)
+	if s := res.Dates.String(); s != "" {
+		fmt.Fprintf(os.Stderr, "amparo tracing: %s: %s\n", *in, s)
+	}
 	fmt.Fprintln(os.Stderr, dedupeSummary(res, model != nil))
 	if *modelOut != "" {
 		if err := writeAtomic(*modelOut, func(w io.Writer) error { return res.Model.WriteJSON(w) }); err != nil {
@@ -425,10 +430,14 @@ func readRecords(path string) ([]tracing.Record, error) {
 		size = st.Size()
 	}
 	bar := progress.New(size, "reading "+filepath.Base(path))
-	recs, err := tracing.ReadCSV(bufio.NewReaderSize(bar.Reader(f), 1<<20))
+	var notes tracing.DateNotes
+	recs, err := tracing.ReadCSVNoting(bufio.NewReaderSize(bar.Reader(f), 1<<20), &notes)
 	bar.Finish()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if s := notes.String(); s != "" {
+		fmt.Fprintf(os.Stderr, "amparo tracing: %s: %s\n", path, s)
 	}
 	return recs, nil
 }

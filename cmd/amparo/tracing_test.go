@@ -269,3 +269,62 @@ func TestTracingGenerateFEBRL(t *testing.T) {
 		}
 	}
 }
+
+// TestTracingDatesOutOfForm: a file whose dates are written another way, or
+// typed wrongly, is deduplicated and linked whole (it was refused), and the
+// operator is told how many dates were read in part and how.
+func TestTracingDatesOutOfForm(t *testing.T) {
+	body := tracingHeader +
+		"r1,Ana,Tiul,,F,2014-03-25,GT,Sololá,,\n" +
+		"r2,Ana,Tiul,,F,25/03/2014,GT,Sololá,,\n" +
+		"r3,Eva,Lix,,F,2011-02-93,GT,,,\n"
+	dir := t.TempDir()
+	in := writeFile(t, dir, "in.csv", body)
+	left := writeFile(t, dir, "left.csv", tracingHeader+"c1,Ana,Tiul,,F,2014-03-25,GT,Sololá,,\n")
+	for _, args := range [][]string{
+		{"tracing", "dedupe", "--in", in, "--out", filepath.Join(dir, "out.csv")},
+		{"tracing", "link", "--left", left, "--right", in, "--out", filepath.Join(dir, "out.csv")},
+	} {
+		t.Run(args[1], func(t *testing.T) {
+			r, w, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			saved := os.Stderr
+			os.Stderr = w
+			var stderr bytes.Buffer
+			code := run(context.Background(), args, &stderr)
+			os.Stderr = saved
+			w.Close()
+			var said bytes.Buffer
+			_, _ = said.ReadFrom(r)
+			if code != 0 {
+				t.Fatalf("exit status %d: %s", code, stderr.String())
+			}
+			for _, want := range []string{"in.csv: 2 birth dates", `"25/03/2014" read as 2014-03-25`, `"2011-02-93" read as 2011-02`} {
+				if !strings.Contains(said.String(), want) {
+					t.Errorf("stderr %q lacks %q", said.String(), want)
+				}
+			}
+			f, err := os.Open(filepath.Join(dir, "out.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			rows, err := csv.NewReader(f).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, row := range rows[1:] {
+				got[row[0]] = row[1]
+			}
+			if args[1] == "dedupe" && (got["r1"] == "" || got["r1"] != got["r2"]) {
+				t.Errorf("r1 and r2 (one child, the date written two ways) not in one cluster: %v", got)
+			}
+			if args[1] == "link" && got["r2"] != "c1" {
+				t.Errorf("r2 (25/03/2014) not linked to c1: %v", got)
+			}
+		})
+	}
+}

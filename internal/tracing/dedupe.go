@@ -72,6 +72,9 @@ type DedupeResult struct {
 	IDs []string
 	// Model is the model used (trained unless Options.Model was given).
 	Model *Model
+	// Dates, from DedupeCSV, count the birth dates not written in the
+	// forms asked for, read as far as they go.
+	Dates DateNotes
 	// Stats describe the work done.
 	Stats Stats
 }
@@ -891,7 +894,8 @@ func DedupeCSV(ctx context.Context, r io.Reader, sizeHint int, opts Options) (*D
 	}()
 	batch := make([]Record, 0, csvBatch)
 	read := 0
-	err := readCSV(r, func(rec Record) error {
+	var notes DateNotes
+	err := readCSV(r, &notes, func(rec Record) error {
 		if read >= maxDedup {
 			return fmt.Errorf("more than %d records, at most %d in one run", maxDedup, maxDedup)
 		}
@@ -914,7 +918,11 @@ func DedupeCSV(ctx context.Context, r io.Reader, sizeHint int, opts Options) (*D
 		return nil, fmt.Errorf("tracing: dedupe: %w", err)
 	}
 	o.Logger.Info("tracing: read and prepared", "records", len(ids))
-	return dedupePrepared(ctx, ids, fs, o)
+	res, err := dedupePrepared(ctx, ids, fs, o)
+	if res != nil {
+		res.Dates = notes
+	}
+	return res, err
 }
 
 // dedupePrepared is Dedupe of prepared records, fs[i] of the record with

@@ -1,6 +1,7 @@
 package tracing
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/amparo-project/amparo/internal/identity"
@@ -123,15 +124,37 @@ type date struct {
 	valid bool
 }
 
-// parseDate reads YYYY-MM-DD, YYYY-MM or YYYY. Anything else counts as
-// missing: a date that cannot be read says nothing about a match.
+// parseDate reads a birth date as far as it can be read (readDate).
 func parseDate(s string) date {
+	d, _ := readDate(s)
+	return d
+}
+
+// readDate reads a birth date as far as it can be read, and reports
+// whether s was in one of the forms asked for (YYYY-MM-DD, YYYY-MM, YYYY,
+// or empty) with every part valid. Files made elsewhere also hold
+// YYYYMMDD, DD/MM/YYYY and MM/DD/YYYY, and dates typed wrongly (a month of
+// 80, a day of 93): a wrong day does not make the year wrong, so the
+// parts that can be read are kept and the rest is unknown. DD/MM against
+// MM/DD is settled only by a number over 12; otherwise the year alone is
+// kept. A month over 12 with a day of 12 or less, year first, is read as
+// day and month written the other way round. What cannot be read at all
+// counts as missing: it says nothing about a match.
+func readDate(s string) (date, bool) {
 	s = strings.TrimSpace(s)
+	if s == "" {
+		return date{}, true
+	}
+	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '-' || r == '/' || r == '.' || r == ' ' })
+	asked := strings.Count(s, "-") == len(parts)-1 && len(parts) <= 3
+	if len(parts) == 1 && len(s) == 8 {
+		parts, asked = []string{s[:4], s[4:6], s[6:]}, false
+	}
 	num := func(t string) int {
-		n := 0
-		if t == "" {
+		if t == "" || len(t) > 4 {
 			return -1
 		}
+		n := 0
 		for i := 0; i < len(t); i++ {
 			c := t[i]
 			if c < '0' || c > '9' {
@@ -141,40 +164,66 @@ func parseDate(s string) date {
 		}
 		return n
 	}
-	var d date
-	switch len(s) {
-	case 4:
-		y := num(s)
-		if y < 1000 {
-			return date{}
+	y, m, d := -1, 0, 0
+	switch {
+	case len(parts) >= 1 && len(parts) <= 3 && len(parts[0]) == 4:
+		y = num(parts[0])
+		if len(parts) > 1 {
+			m = num(parts[1])
+			asked = asked && len(parts[1]) == 2
 		}
-		d = date{y: int16(y), valid: true}
-	case 7:
-		if s[4] != '-' {
-			return date{}
+		if len(parts) > 2 {
+			d = num(parts[2])
+			asked = asked && len(parts[2]) == 2
 		}
-		y, m := num(s[:4]), num(s[5:])
-		if y < 1000 || m < 1 || m > 12 {
-			return date{}
+		if m > 12 && m <= 31 && d >= 1 && d <= 12 {
+			m, d, asked = d, m, false
 		}
-		d = date{y: int16(y), m: int8(m), valid: true}
-	case 10:
-		if s[4] != '-' || s[7] != '-' {
-			return date{}
+	case len(parts) == 2 && len(parts[1]) == 4:
+		y, m, asked = num(parts[1]), num(parts[0]), false
+	case len(parts) == 3 && len(parts[2]) == 4:
+		y, asked = num(parts[2]), false
+		a, b := num(parts[0]), num(parts[1])
+		switch {
+		case a > 12 && b >= 1 && b <= 12:
+			d, m = a, b
+		case b > 12 && a >= 1 && a <= 12:
+			m, d = a, b
+		case a == b:
+			m, d = a, b
 		}
-		y, m, dd := num(s[:4]), num(s[5:7]), num(s[8:])
-		if y < 1000 || m < 1 || m > 12 || dd < 1 || dd > 31 {
-			return date{}
-		}
-		d = date{y: int16(y), m: int8(m), d: int8(dd), valid: true}
-	default:
-		return date{}
 	}
-	return d
+	if y < 1000 {
+		return date{}, false
+	}
+	out := date{y: int16(y), valid: true}
+	if len(parts) == 1 {
+		return out, asked
+	}
+	if m < 1 || m > 12 {
+		return out, false
+	}
+	out.m = int8(m)
+	if len(parts) == 2 {
+		return out, asked
+	}
+	if d < 1 || d > 31 {
+		return out, false
+	}
+	out.d = int8(d)
+	return out, asked
 }
 
-// validDateString reports whether s is empty or one of the accepted forms.
-func validDateString(s string) bool {
-	s = strings.TrimSpace(s)
-	return s == "" || parseDate(s).valid
+// String writes the date as far as it is known: YYYY-MM-DD, YYYY-MM or
+// YYYY; "" when nothing is.
+func (d date) String() string {
+	switch {
+	case !d.valid:
+		return ""
+	case d.m == 0:
+		return fmt.Sprintf("%04d", d.y)
+	case d.d == 0:
+		return fmt.Sprintf("%04d-%02d", d.y, d.m)
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.y, d.m, d.d)
 }

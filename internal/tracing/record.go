@@ -13,7 +13,8 @@ import (
 
 // Record is one record of a person as an officer wrote it: an id and the
 // person's identity (identity.Person). Every field but ID may be empty.
-// BirthDate is YYYY-MM-DD, YYYY-MM or YYYY.
+// BirthDate is asked as YYYY-MM-DD, YYYY-MM or YYYY; other forms are kept
+// as written and read as far as they go.
 type Record struct {
 	ID string `json:"id"`
 	identity.Person
@@ -26,10 +27,20 @@ var Columns = []string{"id", "given_names", "surname1", "surname2", "sex", "birt
 // ReadCSV reads records from CSV with the header of Columns (in any order).
 // Errors name the line: a missing or incomplete header, a row with the
 // wrong number of columns, text that is not UTF-8, an empty or repeated
-// id, or a birth date in another format.
+// id. A birth date in another form is not an error: it is read as far as
+// it can be (see ReadCSVNoting).
 func ReadCSV(r io.Reader) ([]Record, error) {
+	return ReadCSVNoting(r, nil)
+}
+
+// ReadCSVNoting is ReadCSV, counting in notes (when not nil) the birth dates
+// that were not written YYYY-MM-DD, YYYY-MM or YYYY. Records keep their
+// dates as written; the engine reads what it can of them. Refusing a
+// file of thousands of rows for a day typed as 93 would leave the
+// operator nothing; the notes tell them what was read instead.
+func ReadCSVNoting(r io.Reader, notes *DateNotes) ([]Record, error) {
 	var out []Record
-	err := readCSV(r, func(rec Record) error {
+	err := readCSV(r, notes, func(rec Record) error {
 		out = append(out, rec)
 		return nil
 	})
@@ -41,7 +52,7 @@ func ReadCSV(r io.Reader) ([]Record, error) {
 
 // readCSV reads records as ReadCSV does and passes each to fn, so that a
 // caller can prepare records as they come and never hold them all.
-func readCSV(r io.Reader, fn func(Record) error) error {
+func readCSV(r io.Reader, notes *DateNotes, fn func(Record) error) error {
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
@@ -110,14 +121,49 @@ func readCSV(r io.Reader, fn func(Record) error) error {
 		// A copy of the id, so that the map does not keep every
 		// record's text alive when the caller drops the record.
 		seen[strings.Clone(rec.ID)] = line
-		if !validDateString(rec.BirthDate) {
-			return fmt.Errorf("tracing: read csv: line %d: birth_date %q is not YYYY-MM-DD, YYYY-MM or YYYY", line, rec.BirthDate)
+		if d, asked := readDate(rec.BirthDate); !asked && notes != nil {
+			notes.add(line, rec.BirthDate, d)
 		}
 		if err := fn(rec); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// DateNotes count the birth dates of a file that were not written
+// YYYY-MM-DD, YYYY-MM or YYYY, and say how the first few were read.
+type DateNotes struct {
+	Count int
+	First []string
+}
+
+// dateNotesShown is how many examples DateNotes keep.
+const dateNotesShown = 5
+
+func (n *DateNotes) add(line int, text string, d date) {
+	n.Count++
+	if len(n.First) >= dateNotesShown {
+		return
+	}
+	as := "no date"
+	if d.valid {
+		as = d.String()
+	}
+	n.First = append(n.First, fmt.Sprintf("line %d: %q read as %s", line, text, as))
+}
+
+// String is a sentence for the operator, or "" when every date was in form.
+func (n DateNotes) String() string {
+	if n.Count == 0 {
+		return ""
+	}
+	more := ""
+	if n.Count > len(n.First) {
+		more = "; ..."
+	}
+	return fmt.Sprintf("%d birth dates were not written YYYY-MM-DD, YYYY-MM or YYYY and were read as far as they go (%s%s)",
+		n.Count, strings.Join(n.First, "; "), more)
 }
 
 // cloneRecord copies all fields into one backing string so a record costs

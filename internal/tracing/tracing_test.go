@@ -204,12 +204,50 @@ func TestParseDate(t *testing.T) {
 		{"2014-03", date{2014, 3, 0, true}},
 		{"2014", date{2014, 0, 0, true}},
 		{"", date{}},
-		{"2014-13-01", date{}},
-		{"25/03/2014", date{}},
+		{"unknown", date{}},
+		{"14-03-25", date{}},
+		{"0999", date{}},
 	}
 	for _, tt := range tests {
 		if got := parseDate(tt.in); got != tt.want {
 			t.Errorf("parseDate(%q) = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestReadDateAsFarAsItGoes: dates written another way, or typed wrongly,
+// keep the parts that can be read, and say they were not in form.
+func TestReadDateAsFarAsItGoes(t *testing.T) {
+	tests := []struct {
+		in    string
+		want  string // date.String()
+		asked bool
+	}{
+		{"2014-03-25", "2014-03-25", true},
+		{"2014-03", "2014-03", true},
+		{"2014", "2014", true},
+		{"", "", true},
+		{"20140325", "2014-03-25", false},
+		{"1945-04-93", "1945-04", false},    // day typed wrongly
+		{"1945-80-30", "1945", false},       // month typed wrongly
+		{"1996-00-94", "1996", false},       // both
+		{"2014-13-01", "2014-01-13", false}, // day and month the other way round
+		{"25/03/2014", "2014-03-25", false}, // DD/MM/YYYY: 25 is no month
+		{"03/25/2014", "2014-03-25", false}, // MM/DD/YYYY: 25 is no month
+		{"05/03/2014", "2014", false},       // either: the year alone
+		{"03/03/2014", "2014-03-03", false},
+		{"03/2014", "2014-03", false},
+		{"2014-3-5", "2014-03-05", false},
+		{"2014.03.25", "2014-03-25", false},
+		{" 2014-03-25 ", "2014-03-25", true},
+		{"2014-03-25-01", "", false},
+		{"abcd-03-25", "", false},
+		{"n/a", "", false},
+	}
+	for _, tt := range tests {
+		d, asked := readDate(tt.in)
+		if d.String() != tt.want || asked != tt.asked {
+			t.Errorf("readDate(%q) = %q, %v; want %q, %v", tt.in, d.String(), asked, tt.want, tt.asked)
 		}
 	}
 }
@@ -414,7 +452,6 @@ func TestReadCSVErrors(t *testing.T) {
 		{"missing column", "id,given_names\nr1,Ana\n", "line 1: missing column"},
 		{"wrong count", hdr + "r1,Ana,Tiul,,F,2014,GT,,,\nr2,Ana\n", "line 3: wrong number of columns"},
 		{"bad utf8", hdr + "r1,Ana,Tiul,,F,2014,GT,,,\nr2,M\xe9ndez,Tiul,,F,2014,GT,,,\n", "line 3: text is not valid UTF-8"},
-		{"bad date", hdr + "r1,Ana,Tiul,,F,25/03/2014,GT,,,\n", "line 2: birth_date"},
 		{"duplicate id", hdr + "r1,Ana,,,,,,,,\nr1,Eva,,,,,,,,\n", "line 3: id \"r1\" already on line 2"},
 		{"empty id", hdr + ",Ana,,,,,,,,\n", "line 2: empty id"},
 	}
@@ -427,6 +464,46 @@ func TestReadCSVErrors(t *testing.T) {
 	recs, err := ReadCSV(strings.NewReader("\ufeff" + hdr + "r1,Ana,Tiul,,F,2014-03-25,GT,Sololá,,\n"))
 	if err != nil || len(recs) != 1 || recs[0].BirthPlace != "Sololá" {
 		t.Fatalf("ReadCSV = %v, %v", recs, err)
+	}
+}
+
+// TestReadCSVDatesOutOfForm: a file with dates written another way is read
+// whole, the dates kept as written, and the notes count them with the
+// first few examples.
+func TestReadCSVDatesOutOfForm(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(strings.Join(Columns, ",") + "\n")
+	b.WriteString("r1,Ana,Tiul,,F,2014-03-25,GT,,,\n")
+	b.WriteString("r2,Ana,Tiul,,F,25/03/2014,GT,,,\n")
+	b.WriteString("r3,Ana,Tiul,,F,unknown,GT,,,\n")
+	for i := 4; i <= 10; i++ {
+		fmt.Fprintf(&b, "r%d,Eva,Lix,,F,2011-02-9%d,GT,,,\n", i, i-4)
+	}
+	var notes DateNotes
+	recs, err := ReadCSVNoting(strings.NewReader(b.String()), &notes)
+	if err != nil || len(recs) != 10 {
+		t.Fatalf("ReadCSVNoting = %d records, %v", len(recs), err)
+	}
+	if recs[1].BirthDate != "25/03/2014" {
+		t.Errorf("date changed on reading: %q", recs[1].BirthDate)
+	}
+	if notes.Count != 9 || len(notes.First) != dateNotesShown {
+		t.Fatalf("notes = %+v, want 9 counted and %d shown", notes, dateNotesShown)
+	}
+	for _, want := range []string{`line 3: "25/03/2014" read as 2014-03-25`, `line 4: "unknown" read as no date`, `"2011-02-90" read as 2011-02`, "9 birth dates", "; ..."} {
+		if !strings.Contains(notes.String(), want) {
+			t.Errorf("notes %q lack %q", notes.String(), want)
+		}
+	}
+	if (DateNotes{}).String() != "" {
+		t.Error("no notes should say nothing")
+	}
+	res, err := DedupeCSV(context.Background(), strings.NewReader(b.String()), 0, Options{})
+	if err != nil || res.Dates.Count != 9 {
+		t.Fatalf("DedupeCSV: %v, dates %+v", err, res)
+	}
+	if res.ClusterID[res.Cluster[0]] != res.ClusterID[res.Cluster[1]] {
+		t.Error("Ana Tiul 2014-03-25 and Ana Tiul 25/03/2014 were not joined")
 	}
 }
 
