@@ -34,11 +34,12 @@ Record linkage for family tracing: a Fellegi-Sunter model trained on the
 records themselves, tolerant of accents, nicknames, swapped and fused
 surnames, typos, Mayan spellings and uncertain birth dates.
 
-Input CSV files need the header
+Input CSV files have the header
   id,given_names,surname1,surname2,sex,birth_date,birth_country,birth_place,mother_name,father_name
-(UTF-8; every column but id may be empty; birth_date YYYY-MM-DD, YYYY-MM or
-YYYY; other forms, such as YYYYMMDD, DD/MM/YYYY or a day typed as 93, are read
-as far as they go and counted on stderr).
+(UTF-8, columns in any order; every column but id may be empty or absent, with
+at least one name column; other columns are ignored; birth_date YYYY-MM-DD,
+YYYY-MM or YYYY; other forms, such as YYYYMMDD, DD/MM/YYYY or a day typed as
+93, are read as far as they go). What was read otherwise is said on stderr.
 
 Subcommands:
   dedupe    --in people.csv --out clusters.csv [--threshold P] [--model M] [--save-model M]
@@ -199,7 +200,7 @@ func tracingDedupe(ctx context.Context, args []string) error {
 		return fmt.Errorf("%s: %w", *in, err)
 	}
 	n := len(res.IDs)
-	if s := res.Dates.String(); s != "" {
+	if s := res.Read.String(); s != "" {
 		fmt.Fprintf(os.Stderr, "amparo tracing: %s: %s\n", *in, s)
 	}
 	fmt.Fprintln(os.Stderr, dedupeSummary(res, model != nil))
@@ -430,7 +431,7 @@ func readRecords(path string) ([]tracing.Record, error) {
 		size = st.Size()
 	}
 	bar := progress.New(size, "reading "+filepath.Base(path))
-	var notes tracing.DateNotes
+	var notes tracing.ReadNotes
 	recs, err := tracing.ReadCSVNoting(bufio.NewReaderSize(bar.Reader(f), 1<<20), &notes)
 	bar.Finish()
 	if err != nil {

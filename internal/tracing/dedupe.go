@@ -72,9 +72,9 @@ type DedupeResult struct {
 	IDs []string
 	// Model is the model used (trained unless Options.Model was given).
 	Model *Model
-	// Dates, from DedupeCSV, count the birth dates not written in the
-	// forms asked for, read as far as they go.
-	Dates DateNotes
+	// Read, from DedupeCSV, says what the file held that was read
+	// otherwise than asked (columns absent or ignored, dates out of form).
+	Read ReadNotes
 	// Stats describe the work done.
 	Stats Stats
 }
@@ -894,7 +894,7 @@ func DedupeCSV(ctx context.Context, r io.Reader, sizeHint int, opts Options) (*D
 	}()
 	batch := make([]Record, 0, csvBatch)
 	read := 0
-	var notes DateNotes
+	var notes ReadNotes
 	err := readCSV(r, &notes, func(rec Record) error {
 		if read >= maxDedup {
 			return fmt.Errorf("more than %d records, at most %d in one run", maxDedup, maxDedup)
@@ -920,7 +920,7 @@ func DedupeCSV(ctx context.Context, r io.Reader, sizeHint int, opts Options) (*D
 	o.Logger.Info("tracing: read and prepared", "records", len(ids))
 	res, err := dedupePrepared(ctx, ids, fs, o)
 	if res != nil {
-		res.Dates = notes
+		res.Read = notes
 	}
 	return res, err
 }

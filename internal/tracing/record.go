@@ -25,20 +25,22 @@ var Columns = []string{"id", "given_names", "surname1", "surname2", "sex", "birt
 	"birth_country", "birth_place", "mother_name", "father_name"}
 
 // ReadCSV reads records from CSV with the header of Columns (in any order).
-// Errors name the line: a missing or incomplete header, a row with the
-// wrong number of columns, text that is not UTF-8, an empty or repeated
-// id. A birth date in another form is not an error: it is read as far as
-// it can be (see ReadCSVNoting).
+// Errors name the line: a header without id or without any name column, a
+// row with the wrong number of columns, text that is not UTF-8, an empty
+// or repeated id. Other columns may be absent (read as empty) and columns
+// not ours are ignored; a birth date in another form is read as far as it
+// can be (see ReadCSVNoting).
 func ReadCSV(r io.Reader) ([]Record, error) {
 	return ReadCSVNoting(r, nil)
 }
 
-// ReadCSVNoting is ReadCSV, counting in notes (when not nil) the birth dates
-// that were not written YYYY-MM-DD, YYYY-MM or YYYY. Records keep their
-// dates as written; the engine reads what it can of them. Refusing a
+// ReadCSVNoting is ReadCSV, saying in notes (when not nil) what was read
+// otherwise than asked: columns absent or not ours, and birth dates that
+// were not written YYYY-MM-DD, YYYY-MM or YYYY. Records keep their dates as
+// written; the engine reads what it can of them. Refusing a
 // file of thousands of rows for a day typed as 93 would leave the
 // operator nothing; the notes tell them what was read instead.
-func ReadCSVNoting(r io.Reader, notes *DateNotes) ([]Record, error) {
+func ReadCSVNoting(r io.Reader, notes *ReadNotes) ([]Record, error) {
 	var out []Record
 	err := readCSV(r, notes, func(rec Record) error {
 		out = append(out, rec)
@@ -52,7 +54,7 @@ func ReadCSVNoting(r io.Reader, notes *DateNotes) ([]Record, error) {
 
 // readCSV reads records as ReadCSV does and passes each to fn, so that a
 // caller can prepare records as they come and never hold them all.
-func readCSV(r io.Reader, notes *DateNotes, fn func(Record) error) error {
+func readCSV(r io.Reader, notes *ReadNotes, fn func(Record) error) error {
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
@@ -80,13 +82,19 @@ func readCSV(r io.Reader, notes *DateNotes, fn func(Record) error) error {
 				idx[i], found = j, true
 			}
 		}
-		if !found {
-			return fmt.Errorf("tracing: read csv: line 1: unknown column %q (want header %s)", h, strings.Join(Columns, ","))
+		if !found && notes != nil {
+			notes.Ignored = append(notes.Ignored, h)
 		}
 	}
+	if idx[0] < 0 {
+		return fmt.Errorf("tracing: read csv: line 1: no id column (want header %s)", strings.Join(Columns, ","))
+	}
+	if idx[1] < 0 && idx[2] < 0 && idx[3] < 0 {
+		return fmt.Errorf("tracing: read csv: line 1: no name column, given_names, surname1 or surname2 (want header %s)", strings.Join(Columns, ","))
+	}
 	for i, c := range Columns {
-		if idx[i] < 0 {
-			return fmt.Errorf("tracing: read csv: line 1: missing column %q (want header %s)", c, strings.Join(Columns, ","))
+		if idx[i] < 0 && notes != nil {
+			notes.Absent = append(notes.Absent, c)
 		}
 	}
 	seen := map[string]int{}
@@ -104,7 +112,12 @@ func readCSV(r io.Reader, notes *DateNotes, fn func(Record) error) error {
 				return fmt.Errorf("tracing: read csv: line %d: text is not valid UTF-8", line)
 			}
 		}
-		get := func(i int) string { return strings.TrimSpace(row[idx[i]]) }
+		get := func(i int) string {
+			if idx[i] < 0 {
+				return ""
+			}
+			return strings.TrimSpace(row[idx[i]])
+		}
 		rec := Record{ID: get(0), Person: identity.Person{
 			GivenNames: get(1), Surname1: get(2), Surname2: get(3), Sex: get(4),
 			BirthDate: get(5), BirthCountry: get(6), BirthPlace: get(7), MotherName: get(8), FatherName: get(9),
@@ -122,7 +135,7 @@ func readCSV(r io.Reader, notes *DateNotes, fn func(Record) error) error {
 		// record's text alive when the caller drops the record.
 		seen[strings.Clone(rec.ID)] = line
 		if d, asked := readDate(rec.BirthDate); !asked && notes != nil {
-			notes.add(line, rec.BirthDate, d)
+			notes.addDate(line, rec.BirthDate, d)
 		}
 		if err := fn(rec); err != nil {
 			return err
@@ -131,39 +144,49 @@ func readCSV(r io.Reader, notes *DateNotes, fn func(Record) error) error {
 	return nil
 }
 
-// DateNotes count the birth dates of a file that were not written
-// YYYY-MM-DD, YYYY-MM or YYYY, and say how the first few were read.
-type DateNotes struct {
-	Count int
-	First []string
+// ReadNotes say what a file held that was read otherwise than asked:
+// columns absent (read as empty) or not ours (ignored), and birth dates
+// not written YYYY-MM-DD, YYYY-MM or YYYY (read as far as they go; the
+// first few are shown).
+type ReadNotes struct {
+	Absent, Ignored []string
+	Dates           int
+	DateExamples    []string
 }
 
-// dateNotesShown is how many examples DateNotes keep.
-const dateNotesShown = 5
+// dateExamplesShown is how many examples of dates ReadNotes keep.
+const dateExamplesShown = 5
 
-func (n *DateNotes) add(line int, text string, d date) {
-	n.Count++
-	if len(n.First) >= dateNotesShown {
+func (n *ReadNotes) addDate(line int, text string, d date) {
+	n.Dates++
+	if len(n.DateExamples) >= dateExamplesShown {
 		return
 	}
 	as := "no date"
 	if d.valid {
 		as = d.String()
 	}
-	n.First = append(n.First, fmt.Sprintf("line %d: %q read as %s", line, text, as))
+	n.DateExamples = append(n.DateExamples, fmt.Sprintf("line %d: %q read as %s", line, text, as))
 }
 
-// String is a sentence for the operator, or "" when every date was in form.
-func (n DateNotes) String() string {
-	if n.Count == 0 {
-		return ""
+// String is sentences for the operator, or "" when the file was as asked.
+func (n ReadNotes) String() string {
+	var out []string
+	if len(n.Absent) > 0 {
+		out = append(out, "columns absent, read as empty: "+strings.Join(n.Absent, ", "))
 	}
-	more := ""
-	if n.Count > len(n.First) {
-		more = "; ..."
+	if len(n.Ignored) > 0 {
+		out = append(out, fmt.Sprintf("columns not read by tracing, ignored: %q", n.Ignored))
 	}
-	return fmt.Sprintf("%d birth dates were not written YYYY-MM-DD, YYYY-MM or YYYY and were read as far as they go (%s%s)",
-		n.Count, strings.Join(n.First, "; "), more)
+	if n.Dates > 0 {
+		more := ""
+		if n.Dates > len(n.DateExamples) {
+			more = "; ..."
+		}
+		out = append(out, fmt.Sprintf("%d birth dates were not written YYYY-MM-DD, YYYY-MM or YYYY and were read as far as they go (%s%s)",
+			n.Dates, strings.Join(n.DateExamples, "; "), more))
+	}
+	return strings.Join(out, "; ")
 }
 
 // cloneRecord copies all fields into one backing string so a record costs

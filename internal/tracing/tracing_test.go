@@ -449,7 +449,8 @@ func TestReadCSVErrors(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"empty", "", "line 1"},
 		{"no header", "r1,Ana,Tiul,,F,2014,GT,,,\n", "line 1"},
-		{"missing column", "id,given_names\nr1,Ana\n", "line 1: missing column"},
+		{"no id column", "given_names,surname1\nAna,Tiul\n", "line 1: no id column"},
+		{"no name column", "id,birth_date\nr1,2014\n", "line 1: no name column"},
 		{"wrong count", hdr + "r1,Ana,Tiul,,F,2014,GT,,,\nr2,Ana\n", "line 3: wrong number of columns"},
 		{"bad utf8", hdr + "r1,Ana,Tiul,,F,2014,GT,,,\nr2,M\xe9ndez,Tiul,,F,2014,GT,,,\n", "line 3: text is not valid UTF-8"},
 		{"duplicate id", hdr + "r1,Ana,,,,,,,,\nr1,Eva,,,,,,,,\n", "line 3: id \"r1\" already on line 2"},
@@ -467,6 +468,27 @@ func TestReadCSVErrors(t *testing.T) {
 	}
 }
 
+// TestReadCSVColumnsOtherThanAsked: a file with some of the columns (in
+// any order) and columns of its own is read, the absent ones as empty, and
+// the notes name both.
+func TestReadCSVColumnsOtherThanAsked(t *testing.T) {
+	in := "surname1,rec_id_note,ID,given_names,birth_date\nTiul,x,r1,Ana,2014-03-25\nTiul,y,r2,Ana,2014-03-25\n"
+	var notes ReadNotes
+	recs, err := ReadCSVNoting(strings.NewReader(in), &notes)
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("ReadCSVNoting = %v, %v", recs, err)
+	}
+	want := Record{ID: "r1", Person: identity.Person{GivenNames: "Ana", Surname1: "Tiul", BirthDate: "2014-03-25"}}
+	if recs[0] != want {
+		t.Errorf("record = %+v, want %+v", recs[0], want)
+	}
+	for _, w := range []string{"columns absent, read as empty: surname2, sex, birth_country, birth_place, mother_name, father_name", `ignored: ["rec_id_note"]`} {
+		if !strings.Contains(notes.String(), w) {
+			t.Errorf("notes %q lack %q", notes.String(), w)
+		}
+	}
+}
+
 // TestReadCSVDatesOutOfForm: a file with dates written another way is read
 // whole, the dates kept as written, and the notes count them with the
 // first few examples.
@@ -479,7 +501,7 @@ func TestReadCSVDatesOutOfForm(t *testing.T) {
 	for i := 4; i <= 10; i++ {
 		fmt.Fprintf(&b, "r%d,Eva,Lix,,F,2011-02-9%d,GT,,,\n", i, i-4)
 	}
-	var notes DateNotes
+	var notes ReadNotes
 	recs, err := ReadCSVNoting(strings.NewReader(b.String()), &notes)
 	if err != nil || len(recs) != 10 {
 		t.Fatalf("ReadCSVNoting = %d records, %v", len(recs), err)
@@ -487,19 +509,19 @@ func TestReadCSVDatesOutOfForm(t *testing.T) {
 	if recs[1].BirthDate != "25/03/2014" {
 		t.Errorf("date changed on reading: %q", recs[1].BirthDate)
 	}
-	if notes.Count != 9 || len(notes.First) != dateNotesShown {
-		t.Fatalf("notes = %+v, want 9 counted and %d shown", notes, dateNotesShown)
+	if notes.Dates != 9 || len(notes.DateExamples) != dateExamplesShown || notes.Absent != nil || notes.Ignored != nil {
+		t.Fatalf("notes = %+v, want 9 dates counted and %d shown", notes, dateExamplesShown)
 	}
 	for _, want := range []string{`line 3: "25/03/2014" read as 2014-03-25`, `line 4: "unknown" read as no date`, `"2011-02-90" read as 2011-02`, "9 birth dates", "; ..."} {
 		if !strings.Contains(notes.String(), want) {
 			t.Errorf("notes %q lack %q", notes.String(), want)
 		}
 	}
-	if (DateNotes{}).String() != "" {
+	if (ReadNotes{}).String() != "" {
 		t.Error("no notes should say nothing")
 	}
 	res, err := DedupeCSV(context.Background(), strings.NewReader(b.String()), 0, Options{})
-	if err != nil || res.Dates.Count != 9 {
+	if err != nil || res.Read.Dates != 9 {
 		t.Fatalf("DedupeCSV: %v, dates %+v", err, res)
 	}
 	if res.ClusterID[res.Cluster[0]] != res.ClusterID[res.Cluster[1]] {
