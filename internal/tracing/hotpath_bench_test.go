@@ -143,3 +143,14 @@ func BenchmarkScorePairs(b *testing.B) {
 		_ = n
 	})
 }
+
+// BenchmarkParseDate: every record of a file is read through parseDate; the
+// usual form must not allocate.
+func BenchmarkParseDate(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if !parseDate("2014-03-25").valid || !parseDate("25/03/2014").valid {
+			b.Fatal("not read")
+		}
+	}
+}

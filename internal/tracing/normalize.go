@@ -145,10 +145,30 @@ func readDate(s string) (date, bool) {
 	if s == "" {
 		return date{}, true
 	}
-	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '-' || r == '/' || r == '.' || r == ' ' })
-	asked := strings.Count(s, "-") == len(parts)-1 && len(parts) <= 3
-	if len(parts) == 1 && len(s) == 8 {
-		parts, asked = []string{s[:4], s[4:6], s[6:]}, false
+	// Split on separators into at most four parts, without allocating:
+	// every record of a million-row file comes through here.
+	var buf [4]string
+	n, start, dashes := 0, -1, 0
+	for i := 0; i <= len(s); i++ {
+		sep := i == len(s) || s[i] == '-' || s[i] == '/' || s[i] == '.' || s[i] == ' '
+		if i < len(s) && s[i] == '-' {
+			dashes++
+		}
+		switch {
+		case !sep && start < 0:
+			start = i
+		case sep && start >= 0:
+			if n == len(buf) {
+				return date{}, false
+			}
+			buf[n], n, start = s[start:i], n+1, -1
+		}
+	}
+	parts := buf[:n]
+	asked := dashes == n-1 && n <= 3
+	if n == 1 && len(s) == 8 {
+		buf[0], buf[1], buf[2] = s[:4], s[4:6], s[6:]
+		parts, asked = buf[:3], false
 	}
 	num := func(t string) int {
 		if t == "" || len(t) > 4 {
