@@ -306,17 +306,8 @@ func TestTracingDatesOutOfForm(t *testing.T) {
 					t.Errorf("stderr %q lacks %q", said.String(), want)
 				}
 			}
-			f, err := os.Open(filepath.Join(dir, "out.csv"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			rows, err := csv.NewReader(f).ReadAll()
-			if err != nil {
-				t.Fatal(err)
-			}
 			got := map[string]string{}
-			for _, row := range rows[1:] {
+			for _, row := range readCSVFile(t, filepath.Join(dir, "out.csv"))[1:] {
 				got[row[0]] = row[1]
 			}
 			if args[1] == "dedupe" && (got["r1"] == "" || got["r1"] != got["r2"]) {
