@@ -1,6 +1,7 @@
 package tracing
 
 import (
+	"context"
 	"math"
 	"testing"
 
@@ -265,5 +266,29 @@ func TestHeldOutBlocks(t *testing.T) {
 	}
 	if held[[2]uint32{3, 9}] != 0 || held[[2]uint32{2, 9}] != 0 {
 		t.Errorf("namesakes years apart share a held-out key")
+	}
+}
+
+// TestSearchHeldOut: Link's index, given the held-out keys' postings,
+// finds the record only they bring together, and not without them.
+func TestSearchHeldOut(t *testing.T) {
+	left := []features{
+		feat(Record{Person: identity.Person{GivenNames: "Sarah", Surname1: "Arch", BirthDate: "2018-02-15"}}),
+		feat(Record{Person: identity.Person{GivenNames: "Evelyn", Surname1: "Young", BirthDate: "2019-03-01"}}),
+	}
+	q := feat(Record{Person: identity.Person{GivenNames: "Sarh", BirthDate: "2018"}})
+	ix := buildIndex([]string{"a", "b"}, left, DefaultModel(), 1000, false)
+	if hits := ix.search(context.Background(), &q, 5, 1e-9, nil); len(hits) != 0 {
+		t.Fatalf("the ordinary keys find %d records: not a case for the held-out ones", len(hits))
+	}
+	k := newKeyHasher()
+	p := buildPostings(len(left), func(i int, dst []uint64) []uint64 { return heldOutKeys(k, &left[i], dst) })
+	ix.heldOut = &p
+	hits := ix.search(context.Background(), &q, 5, 1e-9, nil)
+	if len(hits) != 1 || ix.ids[hits[0].i] != "a" {
+		t.Fatalf("with the held-out keys: %+v, want record a alone", hits)
+	}
+	if !heldOutLink([]features{q}) || heldOutLink(left) {
+		t.Errorf("heldOutLink: inquiries saying little should use the held-out keys, full ones not")
 	}
 }

@@ -97,6 +97,14 @@ func Link(ctx context.Context, left, right []Record, topK int, opts Options) ([]
 		o.Threshold, f1, bits, judge = linkThreshold(ix, rf, m)
 		o.Logger.Info("tracing: threshold chosen for F1", "threshold", o.Threshold, "expected_f1", f1, "selection_bits", bits)
 	}
+	// For inquiries that say little, the decisions also look at the
+	// records only the held-out keys bring together; the model and the
+	// threshold were learnt without them (see heldOutBlocks).
+	if heldOutLink(rf) {
+		k := newKeyHasher()
+		p := buildPostings(len(lf), func(i int, dst []uint64) []uint64 { return heldOutKeys(k, &lf[i], dst) })
+		ix.heldOut = &p
+	}
 	results := make([][]Match, len(right))
 	var next, done atomic.Int64
 	var wg sync.WaitGroup
@@ -274,3 +282,10 @@ func (j *inquiryJudge) decide(hits []hit, topK int, threshold float64) []hit {
 	}
 	return out
 }
+
+// heldOutLink reports whether Link looks at the held-out keys: where
+// fewer than selectionMaxShare of the inquiries say3, as sparseSet says
+// of a dedupe's records. The inquiries decide, whatever the records
+// searched: a relative's inquiry says little even where the custody
+// records it is matched against are full.
+func heldOutLink(rf []features) bool { return shareSaying3(rf) < selectionMaxShare }

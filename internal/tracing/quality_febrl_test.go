@@ -84,7 +84,7 @@ func sparseShare(recs []tracing.Record) float64 {
 // veto at even odds, given names typed wrongly in sure pairs; branch
 // sparse2: the candidates' posteriors raised for the threshold, Link
 // declaring by an inquiry's chance, given names typed wrongly; branch
-// sparse4: the held-out blocking keys of sparse sets) less
+// sparse4: the held-out blocking keys of sparse sets and inquiries) less
 // qualityMargin. Issue 13 asks for 0.95 on the full
 // sets, now reached, and 0.85 on the sparse ones, not reached (see
 // NOTES.md); the floors are not targets.
@@ -103,8 +103,8 @@ var febrlSets = []struct {
 	{"febrl-dedupe", false, false, false, 101, 0.966 - qualityMargin},
 	{"febrl-dedupe-sparse", false, true, false, 102, 0.734 - qualityMargin},
 	{"febrl-link", true, false, false, 103, 0.987 - qualityMargin},
-	{"febrl-link-sparse", true, true, false, 104, 0.711 - qualityMargin},
-	{"febrl-link-sparse-right", true, true, true, 104, 0.853 - qualityMargin},
+	{"febrl-link-sparse", true, true, false, 104, 0.731 - qualityMargin},
+	{"febrl-link-sparse-right", true, true, true, 104, 0.870 - qualityMargin},
 }
 
 // qualityMargin is how much F1 a change may cost before the test fails
