@@ -238,6 +238,10 @@ func TestHeldOutBlocks(t *testing.T) {
 		{GivenNames: "Chepe", Surname1: "Reyes", BirthDate: "2017-09-07"},  // 7: boxes exchanged (a nickname), no date
 		{GivenNames: "Sarah", Surname1: "Arch", BirthDate: "2018"},         // 8: 1 with a year only
 		{GivenNames: "Evelyn", Surname1: "Young", BirthDate: "2019-03-01"}, // 9: a namesake years apart
+		{GivenNames: "Ryn", BirthDate: "2015-07-25"},                       // 10
+		{GivenNames: "Ryan", Surname1: "Arzú", BirthDate: "2018-07-25"},    // 11: a letter and the year
+		{GivenNames: "Reyes", Surname1: "Juan"},                            // 12
+		{GivenNames: "Jaun", Surname1: "Reyes", BirthDate: "2017-09-07"},   // 13: a typo, boxes exchanged, no date
 	}
 	fs := make([]features, len(people))
 	for i, p := range people {
@@ -253,7 +257,7 @@ func TestHeldOutBlocks(t *testing.T) {
 		return out
 	}
 	ordinary, held := pairs(bl), pairs(ho)
-	for _, p := range [][2]uint32{{0, 1}, {2, 3}, {4, 5}, {6, 7}} {
+	for _, p := range [][2]uint32{{0, 1}, {2, 3}, {4, 5}, {6, 7}, {10, 11}, {12, 13}} {
 		if ordinary[p] != 0 {
 			t.Errorf("pair %v is compared by the ordinary keys: not a case for the held-out ones", p)
 		}
