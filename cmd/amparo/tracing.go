@@ -222,7 +222,8 @@ func tracingDedupe(ctx context.Context, args []string) error {
 
 // dedupeSummary is the line dedupe writes on stderr: the work done
 // (blocking groups, the largest, those compared as sorted neighbourhoods
-// and those skipped, comparisons) and the result.
+// and those skipped, comparisons, those of the held-out keys) and the
+// result.
 func dedupeSummary(res *tracing.DedupeResult, given bool) string {
 	st := res.Stats
 	model := "fitted to the records"
@@ -232,8 +233,12 @@ func dedupeSummary(res *tracing.DedupeResult, given bool) string {
 	case given:
 		model = "given (--model)"
 	}
-	return fmt.Sprintf("tracing dedupe: %d records, %d blocking groups (largest %d records; %d oversized compared as sorted neighbourhoods, %d loose ones skipped), %d comparisons, %d clusters; model %s; threshold %.2f",
-		st.Records, st.Keys, st.LargestBlock, st.SplitKeys, st.SkippedKeys, st.Comparisons, st.Clusters, model, st.Threshold)
+	held := ""
+	if st.HeldOutComparisons > 0 {
+		held = fmt.Sprintf(" (%d of them by the held-out keys of a sparse set)", st.HeldOutComparisons)
+	}
+	return fmt.Sprintf("tracing dedupe: %d records, %d blocking groups (largest %d records; %d oversized compared as sorted neighbourhoods, %d loose ones skipped), %d comparisons%s, %d clusters; model %s; threshold %.2f",
+		st.Records, st.Keys, st.LargestBlock, st.SplitKeys, st.SkippedKeys, st.Comparisons, held, st.Clusters, model, st.Threshold)
 }
 
 func tracingLink(ctx context.Context, args []string) error {

@@ -412,3 +412,103 @@ func (v *blockView) parentKeys(k *keyHasher, dst []uint64) []uint64 {
 	}
 	return dst
 }
+
+// heldOutKeys appends the keys of the held-out blocking rules of a sparse
+// set (see heldOutBlocks): pairs they alone bring together are scored and
+// clustered like any other, but are not among the candidate pairs EM and
+// the threshold learn from, so that they do not move the fit (every such
+// key tried as an ordinary rule brought namesakes into EM's sample and
+// lost more than it found: NOTES.md, "Sparse records: blocking keys held
+// out of the fit"). The keys reuse the rules' numbers for what those
+// carry, the needs (ruleNeeds) and the bounds (ruleBlockCap): a held-out
+// group is bounded as the rule's is.
+func heldOutKeys(k *keyHasher, f *features, dst []uint64) []uint64 {
+	names := [3]string{"", f.s1.fused, f.s2.fused}
+	if len(f.given) > 0 {
+		names[0] = f.given[0]
+	}
+	if f.dob.valid {
+		// Each name, whichever box it is in, whole and without each of
+		// its letters in turn (nameForms), with the year: a letter typed
+		// wrongly, dropped, added, or two exchanged leave a form in
+		// common ("Sarh" and "Sarah", "vEelyn" and "Evelyn", "Jofn" and
+		// "John", "Jsé" and "José"), where the phonetic keys of every
+		// other rule differ from the first letter. Bounded at 40 records
+		// a group (ruleInitialsYear's cap): the common names' groups
+		// are left out.
+		y := yearKey(f.dob.y)
+		for _, s := range names {
+			for _, x := range nameForms(s) {
+				dst = append(dst, k.key(ruleInitialsYear, "del", x, y))
+			}
+		}
+	}
+	if f.dob.valid && f.dob.d != 0 {
+		// The same forms with the day and month, for a year typed
+		// wrongly too ("Ryn, 2015-07-25" and "Ryan Arzú, 2018-07-25").
+		md := monthDayKey(f.dob)
+		for _, s := range names {
+			for _, x := range nameForms(s) {
+				dst = append(dst, k.key(ruleInitialsYear, "md", x, md))
+			}
+		}
+	}
+	// The given name with each surname, one whole and the other in its
+	// forms, as an unordered pair, no date (compared only where a record
+	// lacks a full date): a letter typed wrongly and the boxes exchanged
+	// ("García/oJhn, 2007" and "John García"; "Reyes/Juan" and
+	// "Jaun/Reyes, 2017-09-07").
+	for _, p := range [2][2]string{{names[0], names[1]}, {names[0], names[2]}} {
+		a, b := p[0], p[1]
+		if len(a) < 3 || len(b) < 3 {
+			continue
+		}
+		for _, x := range nameForms(a) {
+			dst = append(dst, k.key(ruleNameNoDate, "nn", min(x, b), max(x, b)))
+		}
+		for _, y := range nameForms(b) {
+			dst = append(dst, k.key(ruleNameNoDate, "nn", min(a, y), max(a, y)))
+		}
+	}
+	if a := f.givenAsS1.ph; a != "" {
+		// The given name read as a surname with each surname, no date
+		// (compared only where a record lacks a full date): boxes
+		// exchanged and no date on one side, the given name a nickname
+		// its own key reads as the full name ("Reyes/Chepe" and
+		// "Chepe/Reyes, 2017-09-07").
+		for _, s := range [2]string{f.s1.ph, f.s2.ph} {
+			if s != "" {
+				dst = append(dst, k.key(ruleNameNoDate, "gs", min(a, s), max(a, s)))
+			}
+		}
+	}
+	if f.dob.valid && f.dob.d != 0 {
+		// The full date with the initial of any name, for every record
+		// (the like key of ruleOneName serves only records lacking a
+		// name): "Luis Ramírez" and "uLis", born the same day.
+		for _, s := range names {
+			if s != "" {
+				dst = append(dst, k.key(ruleSurnameDate, "di", s[:1], dateKey(f.dob)))
+			}
+		}
+	}
+	return dst
+}
+
+// nameForms is a name whole and without each of its letters in turn
+// (names of three letters whole only: two letters say nothing), or
+// nothing under three letters. Two names within one letter typed wrongly,
+// dropped or added, or two letters exchanged, share a form.
+func nameForms(s string) []string {
+	if len(s) < 3 {
+		return nil
+	}
+	out := []string{s}
+	if len(s) < 4 {
+		return out
+	}
+	for x := 0; x < len(s); x++ {
+		out = append(out, s[:x]+s[x+1:])
+	}
+	return out
+}

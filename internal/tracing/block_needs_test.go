@@ -1,6 +1,7 @@
 package tracing
 
 import (
+	"context"
 	"math"
 	"testing"
 
@@ -219,5 +220,79 @@ func TestResplitAgreement(t *testing.T) {
 	want := mass * (400 + emPseudo*start[dNear]/mass) / (1000 + emPseudo)
 	if math.Abs(lv[dNear].M-want) > 1e-12 || lv[dNear].M <= start[dNear] || change <= 0 {
 		t.Errorf("within a year %.4f, want %.4f (was %.4f), change %g", lv[dNear].M, want, start[dNear], change)
+	}
+}
+
+// TestHeldOutBlocks: the held-out keys bring together the pairs of a
+// sparse set that no ordinary key does, and leave out the pairs the
+// ordinary keys compare already, so that a pair is scored once.
+func TestHeldOutBlocks(t *testing.T) {
+	people := []identity.Person{
+		{GivenNames: "Sarh", BirthDate: "2018"},                            // 0
+		{GivenNames: "Sarah", Surname1: "Arch", BirthDate: "2018-02-15"},   // 1: a letter dropped
+		{GivenNames: "vEelyn", Surname1: "Youung", BirthDate: "2007"},      // 2
+		{GivenNames: "Evelyn", Surname1: "Young", BirthDate: "2007"},       // 3: two letters exchanged
+		{GivenNames: "uLis", BirthDate: "2006-06-28"},                      // 4
+		{GivenNames: "Luis", Surname1: "Ramírez", BirthDate: "2006-06-28"}, // 5: the same day, an initial
+		{GivenNames: "Reyes", Surname1: "Chepe"},                           // 6
+		{GivenNames: "Chepe", Surname1: "Reyes", BirthDate: "2017-09-07"},  // 7: boxes exchanged (a nickname), no date
+		{GivenNames: "Sarah", Surname1: "Arch", BirthDate: "2018"},         // 8: 1 with a year only
+		{GivenNames: "Evelyn", Surname1: "Young", BirthDate: "2019-03-01"}, // 9: a namesake years apart
+		{GivenNames: "Ryn", BirthDate: "2015-07-25"},                       // 10
+		{GivenNames: "Ryan", Surname1: "Arzú", BirthDate: "2018-07-25"},    // 11: a letter and the year
+		{GivenNames: "Reyes", Surname1: "Juan"},                            // 12
+		{GivenNames: "Jaun", Surname1: "Reyes", BirthDate: "2017-09-07"},   // 13: a typo, boxes exchanged, no date
+	}
+	fs := make([]features, len(people))
+	for i, p := range people {
+		fs[i] = feat(Record{Person: p})
+	}
+	bl := buildBlocks(fs, 1000)
+	ho := heldOutBlocks(fs, bl, 1000)
+	pairs := func(b *blocks) map[[2]uint32]int {
+		out := map[[2]uint32]int{}
+		for g := 0; g < b.groups(); g++ {
+			b.forPairs(g, func(i, j uint32) { out[[2]uint32{min(i, j), max(i, j)}]++ })
+		}
+		return out
+	}
+	ordinary, held := pairs(bl), pairs(ho)
+	for _, p := range [][2]uint32{{0, 1}, {2, 3}, {4, 5}, {6, 7}, {10, 11}, {12, 13}} {
+		if ordinary[p] != 0 {
+			t.Errorf("pair %v is compared by the ordinary keys: not a case for the held-out ones", p)
+		}
+		if held[p] != 1 {
+			t.Errorf("pair %v compared %d times by the held-out keys, want once", p, held[p])
+		}
+	}
+	if ordinary[[2]uint32{1, 8}] != 1 || held[[2]uint32{1, 8}] != 0 {
+		t.Errorf("pair 1, 8: %d ordinary and %d held-out comparisons, want 1 and 0", ordinary[[2]uint32{1, 8}], held[[2]uint32{1, 8}])
+	}
+	if held[[2]uint32{3, 9}] != 0 || held[[2]uint32{2, 9}] != 0 {
+		t.Errorf("namesakes years apart share a held-out key")
+	}
+}
+
+// TestSearchHeldOut: Link's index, given the held-out keys' postings,
+// finds the record only they bring together, and not without them.
+func TestSearchHeldOut(t *testing.T) {
+	left := []features{
+		feat(Record{Person: identity.Person{GivenNames: "Sarah", Surname1: "Arch", BirthDate: "2018-02-15"}}),
+		feat(Record{Person: identity.Person{GivenNames: "Evelyn", Surname1: "Young", BirthDate: "2019-03-01"}}),
+	}
+	q := feat(Record{Person: identity.Person{GivenNames: "Sarh", BirthDate: "2018"}})
+	ix := buildIndex([]string{"a", "b"}, left, DefaultModel(), 1000, false)
+	if hits := ix.search(context.Background(), &q, 5, 1e-9, nil); len(hits) != 0 {
+		t.Fatalf("the ordinary keys find %d records: not a case for the held-out ones", len(hits))
+	}
+	k := newKeyHasher()
+	p := buildPostings(len(left), func(i int, dst []uint64) []uint64 { return heldOutKeys(k, &left[i], dst) })
+	ix.heldOut = &p
+	hits := ix.search(context.Background(), &q, 5, 1e-9, nil)
+	if len(hits) != 1 || ix.ids[hits[0].i] != "a" {
+		t.Fatalf("with the held-out keys: %+v, want record a alone", hits)
+	}
+	if !heldOutLink([]features{q}) || heldOutLink(left) {
+		t.Errorf("heldOutLink: inquiries saying little should use the held-out keys, full ones not")
 	}
 }

@@ -16,13 +16,20 @@ type DiagSet struct {
 	m       *Model
 }
 
-// NewDiagDedupe prepares recs and notes every pair Dedupe compares.
+// NewDiagDedupe prepares recs and notes every pair Dedupe compares (the
+// held-out keys' pairs of a sparse set included).
 func NewDiagDedupe(recs []Record) *DiagSet {
 	fs, _ := prepare(context.Background(), recs, workers())
 	d := &DiagSet{fs: fs, blocked: map[[2]int32]bool{}, m: DefaultModel()}
 	bl := buildBlocks(fs, 1000)
 	for g := 0; g < bl.groups(); g++ {
 		bl.forPairs(g, func(i, j uint32) { d.blocked[[2]int32{int32(min(i, j)), int32(max(i, j))}] = true })
+	}
+	if sparseSet(fs) {
+		ho := heldOutBlocks(fs, bl, 1000)
+		for g := 0; g < ho.groups(); g++ {
+			ho.forPairs(g, func(i, j uint32) { d.blocked[[2]int32{int32(min(i, j)), int32(max(i, j))}] = true })
+		}
 	}
 	return d
 }

@@ -92,10 +92,13 @@ type Stats struct {
 	SkippedKeys  int
 	LargestBlock int
 	Comparisons  int64
-	Edges        int
-	Clusters     int
-	ModelPairs   int
-	ModelPrior   float64
+	// HeldOutComparisons is how many of the comparisons came from the
+	// held-out keys of a sparse set (heldOutBlocks).
+	HeldOutComparisons int64
+	Edges              int
+	Clusters           int
+	ModelPairs         int
+	ModelPrior         float64
 	// Threshold is the match probability used (Options.Threshold, or
 	// the one chosen for F1), ExpectedF1 the F1 the model expects at it
 	// when it was chosen, SelectionBits how much the posteriors of the
@@ -232,6 +235,10 @@ type blocks struct {
 	largest int
 	// lack says what each record lacks (see ruleNeeds).
 	lack []uint8
+	// after, when set, holds blocks compared before these: a pair that
+	// shares a group of after that compares it is not compared again
+	// here (see heldOutBlocks).
+	after *blocks
 }
 
 // idBits is how many low bits of a blocking entry hold the record index;
@@ -251,6 +258,11 @@ const (
 // count them), and a record's groups are kept as group numbers (4 bytes)
 // rather than keys (8), and only for groups of two or more.
 func buildBlocks(fs []features, maxBlock int) *blocks {
+	return buildBlocksOf(fs, maxBlock, blockKeys)
+}
+
+// buildBlocksOf groups the records by the keys keysFn makes.
+func buildBlocksOf(fs []features, maxBlock int, keysFn func(*keyHasher, *features, []uint64) []uint64) *blocks {
 	b := &blocks{lack: make([]uint8, len(fs))}
 	for i := range fs {
 		b.lack[i] = lackOf(&fs[i])
@@ -261,7 +273,7 @@ func buildBlocks(fs []features, maxBlock int) *blocks {
 	}
 	// The distinct keys of record i, in tmp.
 	keysOf := func(k *keyHasher, i int, tmp []uint64) []uint64 {
-		tmp = blockKeys(k, &fs[i], tmp[:0])
+		tmp = keysFn(k, &fs[i], tmp[:0])
 		for x := range tmp {
 			tmp[x] &^= idMask
 			if tmp[x] == 0 {
@@ -432,6 +444,9 @@ func sortParallel(x []uint64, n int) {
 // (ruleNeeds) does not compare two records that lack nothing of it, so
 // it does not count for them.
 func (b *blocks) firstShared(i, j uint32, g uint32) bool {
+	if b.after != nil && !b.after.firstShared(i, j, math.MaxUint32) {
+		return false
+	}
 	gi := b.in[b.off[i]:b.off[i+1]]
 	gj := b.in[b.off[j]:b.off[j+1]]
 	li, lj := b.lack[i], b.lack[j]
@@ -964,6 +979,19 @@ func dedupePrepared(ctx context.Context, ids []string, fs []features, o Options)
 	if err != nil {
 		return nil, fmt.Errorf("tracing: dedupe: %w", err)
 	}
+	if sparseSet(fs) {
+		ho := heldOutBlocks(fs, bl, o.MaxBlock)
+		po := o
+		po.Progress = nil
+		more, n, err := scoreGroups(ctx, ho, fs, m, po)
+		if err != nil {
+			return nil, fmt.Errorf("tracing: dedupe: %w", err)
+		}
+		o.Logger.Info("tracing: held-out pairs scored", "comparisons", n, "edges", len(more))
+		edges = append(edges, more...)
+		comps += n
+		res.Stats.HeldOutComparisons = n
+	}
 	res.Stats.Comparisons = comps
 	res.Stats.Edges = len(edges)
 	o.Logger.Info("tracing: pairs scored", "comparisons", comps, "edges", len(edges))
@@ -977,6 +1005,19 @@ func dedupePrepared(ctx context.Context, ids []string, fs []features, o Options)
 	res.Stats.Clusters = len(res.ClusterID)
 	o.Logger.Info("tracing: clustered", "clusters", len(res.ClusterID))
 	return res, nil
+}
+
+// heldOutBlocks groups the records of a sparse set by the held-out keys
+// (heldOutKeys), leaving out the pairs bl compares already. Their pairs
+// are scored and clustered, but neither EM (trainModel) nor the threshold
+// (dedupeThreshold) sees them: both sample bl alone. On the sparse sets
+// 17 % of the true pairs were never brought together, mostly names typed
+// wrongly from their first letter with a year, and every key tried for
+// them as an ordinary rule moved the fit more than it found.
+func heldOutBlocks(fs []features, bl *blocks, maxBlock int) *blocks {
+	ho := buildBlocksOf(fs, maxBlock, heldOutKeys)
+	ho.after = bl
+	return ho
 }
 
 // sampleGroups visits candidate pairs of a spread of groups until about

@@ -21,7 +21,11 @@ type Index struct {
 	// index (withGiven false).
 	byGiven   postings
 	withGiven bool
-	maxBlock  int
+	// heldOut, set by Link on a sparse set once its threshold is chosen,
+	// holds the records under the held-out keys (heldOutKeys): a search
+	// also scores the records only those bring together.
+	heldOut  *postings
+	maxBlock int
 	// pos holds the positions of each ID's records: a case known under
 	// other names (also-known-as) is indexed once per name. Replace
 	// empties the positions of an ID it re-indexes (ids[i] == "").
@@ -288,6 +292,9 @@ func (ix *Index) search(ctx context.Context, q *features, topK int, threshold fl
 			}
 		}
 	}
+	if ix.heldOut != nil {
+		hits = ix.searchHeldOut(q, ql, minW, seen, hits)
+	}
 	sort.Slice(hits, func(a, b int) bool {
 		if hits[a].w != hits[b].w {
 			return hits[a].w > hits[b].w
@@ -313,6 +320,33 @@ func (ix *Index) search(ctx context.Context, q *features, topK int, threshold fl
 		}
 	}
 	return out
+}
+
+// searchHeldOut appends to hits the records q shares only a held-out key
+// with (Index.heldOut) that score at least minW.
+func (ix *Index) searchHeldOut(q *features, ql uint8, minW float64, seen map[uint32]struct{}, hits []hit) []hit {
+	var f features
+	var keys [64]uint64
+	for _, h := range heldOutKeys(newKeyHasher(), q, keys[:0]) {
+		base, extra := ix.heldOut.lookup(h)
+		r := ruleOfKey(h)
+		if len(base)+len(extra) > ruleMaxBlock(r, ix.maxBlock) {
+			continue
+		}
+		for _, p := range [2][]uint32{base, extra} {
+			for _, i := range p {
+				if _, ok := seen[i]; ok || !compares(r, ql, ix.recs.lack(i)) {
+					continue
+				}
+				seen[i] = struct{}{}
+				ix.recs.get(i, &f)
+				if w, ok := ix.model.scoreAtLeast(q, &f, minW); ok {
+					hits = append(hits, hit{i, w})
+				}
+			}
+		}
+	}
+	return hits
 }
 
 // candidates visits the records q shares a blocking key with, for

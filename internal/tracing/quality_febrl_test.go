@@ -83,7 +83,8 @@ func sparseShare(recs []tracing.Record) float64 {
 // surname frequencies at every level; 2026-12-01, branch sparse: the
 // veto at even odds, given names typed wrongly in sure pairs; branch
 // sparse2: the candidates' posteriors raised for the threshold, Link
-// declaring by an inquiry's chance, given names typed wrongly) less
+// declaring by an inquiry's chance, given names typed wrongly; branch
+// sparse4: the held-out blocking keys of sparse sets and inquiries) less
 // qualityMargin. Issue 13 asks for 0.95 on the full
 // sets, now reached, and 0.85 on the sparse ones, not reached (see
 // NOTES.md); the floors are not targets.
@@ -100,10 +101,10 @@ var febrlSets = []struct {
 	floor    float64
 }{
 	{"febrl-dedupe", false, false, false, 101, 0.966 - qualityMargin},
-	{"febrl-dedupe-sparse", false, true, false, 102, 0.713 - qualityMargin},
+	{"febrl-dedupe-sparse", false, true, false, 102, 0.738 - qualityMargin},
 	{"febrl-link", true, false, false, 103, 0.987 - qualityMargin},
-	{"febrl-link-sparse", true, true, false, 104, 0.711 - qualityMargin},
-	{"febrl-link-sparse-right", true, true, true, 104, 0.853 - qualityMargin},
+	{"febrl-link-sparse", true, true, false, 104, 0.740 - qualityMargin},
+	{"febrl-link-sparse-right", true, true, true, 104, 0.878 - qualityMargin},
 }
 
 // qualityMargin is how much F1 a change may cost before the test fails
@@ -152,8 +153,12 @@ func TestQualityFEBRL(t *testing.T) {
 				if !s.sparse && res.Stats.Threshold != tracing.DefaultDedupeThreshold {
 					t.Errorf("threshold %.2f on the full set, want %.2f", res.Stats.Threshold, tracing.DefaultDedupeThreshold)
 				}
-				t.Logf("records %d, sparse share %.2f, comparisons %d, largest block %d, model fallback %q, threshold %.2f (expected F1 %.3f), largest cluster %d",
-					len(set.Records), sparseShare(set.Records), res.Stats.Comparisons, res.Stats.LargestBlock, res.Model.Fallback,
+				// The held-out keys serve sparse sets only.
+				if held := res.Stats.HeldOutComparisons; (held > 0) != s.sparse {
+					t.Errorf("%d comparisons by the held-out keys, sparse set %v", held, s.sparse)
+				}
+				t.Logf("records %d, sparse share %.2f, comparisons %d (held-out keys %d), largest block %d, model fallback %q, threshold %.2f (expected F1 %.3f), largest cluster %d",
+					len(set.Records), sparseShare(set.Records), res.Stats.Comparisons, res.Stats.HeldOutComparisons, res.Stats.LargestBlock, res.Model.Fallback,
 					res.Stats.Threshold, res.Stats.ExpectedF1, largestCluster(res.Cluster))
 			}
 			t.Logf("%s: precision=%.4f recall=%.4f f1=%.4f", s.name, p, r, f)

@@ -101,7 +101,7 @@ func TestFallbackKeepsHalf(t *testing.T) {
 		t.Errorf("dedupe with a fallback model: threshold %.2f (expected F1 %v), want 0.5 unchosen", th, f)
 	}
 	ix := NewIndex(recs[:500], m)
-	if th, f, _, _ := linkThreshold(ix, fs[:100], m); th != autoMaxThreshold || f != 0 {
+	if th, f, _, _ := linkThreshold(context.Background(), ix, fs[:100], m); th != autoMaxThreshold || f != 0 {
 		t.Errorf("link with a fallback model: threshold %.2f (expected F1 %v), want 0.5 unchosen", th, f)
 	}
 }
@@ -213,5 +213,14 @@ func TestJudgeInquiries(t *testing.T) {
 	}
 	if got := j.decide([]hit{{i: 1, w: math.Log2(5)}}, 1, 0.5); len(got) != 1 {
 		t.Errorf("a lone candidate of odds 5: %d declared, want it", len(got))
+	}
+	// An inquiry as decide weighs its hits: the odds of the first (the
+	// best) and of all of them.
+	q := inquiryOf([]hit{{i: 1, w: math.Log2(8)}, {i: 2, w: math.Log2(2)}}, DefaultModel(), 1)
+	if q.rBest != 8 || q.rSum != 10 {
+		t.Errorf("inquiryOf: best odds %v and sum %v, want 8 and 10", q.rBest, q.rSum)
+	}
+	if q := inquiryOf(nil, DefaultModel(), 1); q.rSum != 0 || q.rBest != 0 {
+		t.Errorf("inquiryOf with no hits: %+v, want nothing", q)
 	}
 }
