@@ -145,10 +145,39 @@ func readDate(s string) (date, bool) {
 	if s == "" {
 		return date{}, true
 	}
-	// Split on separators into at most four parts, without allocating:
-	// every record of a million-row file comes through here.
-	var buf [4]string
-	n, start, dashes := 0, -1, 0
+	parts, n, asked := splitDate(s)
+	if n < 0 {
+		return date{}, false
+	}
+	y, m, d, inOrder := orderDate(parts[:n])
+	asked = asked && inOrder
+	if y < 1000 {
+		return date{}, false
+	}
+	out := date{y: int16(y), valid: true}
+	if n == 1 {
+		return out, asked
+	}
+	if m < 1 || m > 12 {
+		return out, false
+	}
+	out.m = int8(m)
+	if n == 2 {
+		return out, asked
+	}
+	if d < 1 || d > 31 {
+		return out, false
+	}
+	out.d = int8(d)
+	return out, asked
+}
+
+// splitDate splits s on separators into at most three parts (n is -1 for
+// more), without allocating: every record of a million-row file comes
+// through here. asked says the separators were dashes; eight digits are
+// read as YYYYMMDD.
+func splitDate(s string) (parts [3]string, n int, asked bool) {
+	start, dashes := -1, 0
 	for i := 0; i <= len(s); i++ {
 		sep := i == len(s) || s[i] == '-' || s[i] == '/' || s[i] == '.' || s[i] == ' '
 		if i < len(s) && s[i] == '-' {
@@ -158,52 +187,40 @@ func readDate(s string) (date, bool) {
 		case !sep && start < 0:
 			start = i
 		case sep && start >= 0:
-			if n == len(buf) {
-				return date{}, false
+			if n == len(parts) {
+				return parts, -1, false
 			}
-			buf[n], n, start = s[start:i], n+1, -1
+			parts[n], n, start = s[start:i], n+1, -1
 		}
 	}
-	parts := buf[:n]
-	asked := dashes == n-1 && n <= 3
 	if n == 1 && len(s) == 8 {
-		buf[0], buf[1], buf[2] = s[:4], s[4:6], s[6:]
-		parts, asked = buf[:3], false
+		return [3]string{s[:4], s[4:6], s[6:]}, 3, false
 	}
-	num := func(t string) int {
-		if t == "" || len(t) > 4 {
-			return -1
-		}
-		n := 0
-		for i := 0; i < len(t); i++ {
-			c := t[i]
-			if c < '0' || c > '9' {
-				return -1
-			}
-			n = n*10 + int(c-'0')
-		}
-		return n
-	}
-	y, m, d := -1, 0, 0
+	return parts, n, dashes == n-1
+}
+
+// orderDate reads year, month and day from a date's parts, year first or
+// last; inOrder says they were YYYY, MM and DD as asked. Parts that are no
+// number are -1.
+func orderDate(parts []string) (y, m, d int, inOrder bool) {
+	y = -1
 	switch {
-	case len(parts) >= 1 && len(parts) <= 3 && len(parts[0]) == 4:
-		y = num(parts[0])
+	case len(parts[0]) == 4:
+		y, inOrder = dateNum(parts[0]), true
 		if len(parts) > 1 {
-			m = num(parts[1])
-			asked = asked && len(parts[1]) == 2
+			m, inOrder = dateNum(parts[1]), len(parts[1]) == 2
 		}
 		if len(parts) > 2 {
-			d = num(parts[2])
-			asked = asked && len(parts[2]) == 2
+			d, inOrder = dateNum(parts[2]), inOrder && len(parts[2]) == 2
 		}
 		if m > 12 && m <= 31 && d >= 1 && d <= 12 {
-			m, d, asked = d, m, false
+			m, d, inOrder = d, m, false
 		}
 	case len(parts) == 2 && len(parts[1]) == 4:
-		y, m, asked = num(parts[1]), num(parts[0]), false
+		y, m = dateNum(parts[1]), dateNum(parts[0])
 	case len(parts) == 3 && len(parts[2]) == 4:
-		y, asked = num(parts[2]), false
-		a, b := num(parts[0]), num(parts[1])
+		y = dateNum(parts[2])
+		a, b := dateNum(parts[0]), dateNum(parts[1])
 		switch {
 		case a > 12 && b >= 1 && b <= 12:
 			d, m = a, b
@@ -213,25 +230,23 @@ func readDate(s string) (date, bool) {
 			m, d = a, b
 		}
 	}
-	if y < 1000 {
-		return date{}, false
+	return y, m, d, inOrder
+}
+
+// dateNum reads up to four digits; anything else is -1.
+func dateNum(t string) int {
+	if t == "" || len(t) > 4 {
+		return -1
 	}
-	out := date{y: int16(y), valid: true}
-	if len(parts) == 1 {
-		return out, asked
+	n := 0
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int(c-'0')
 	}
-	if m < 1 || m > 12 {
-		return out, false
-	}
-	out.m = int8(m)
-	if len(parts) == 2 {
-		return out, asked
-	}
-	if d < 1 || d > 31 {
-		return out, false
-	}
-	out.d = int8(d)
-	return out, asked
+	return n
 }
 
 // String writes the date as far as it is known: YYYY-MM-DD, YYYY-MM or
