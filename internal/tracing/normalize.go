@@ -146,7 +146,7 @@ func readDate(s string) (date, bool) {
 		return date{}, true
 	}
 	parts, n, asked := splitDate(s)
-	if n < 0 {
+	if n <= 0 { // more than three parts, or separators alone
 		return date{}, false
 	}
 	y, m, d, inOrder := orderDate(parts[:n])

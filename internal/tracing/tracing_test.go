@@ -243,6 +243,8 @@ func TestReadDateAsFarAsItGoes(t *testing.T) {
 		{"2014-03-25-01", "", false},
 		{"abcd-03-25", "", false},
 		{"n/a", "", false},
+		{"-", "", false},
+		{" / ", "", false},
 	}
 	for _, tt := range tests {
 		d, asked := readDate(tt.in)
