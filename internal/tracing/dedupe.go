@@ -531,6 +531,7 @@ func trainModel(m *Model, fs []features, population int, pairs float64, sample f
 		return n
 	}
 	m.givenMFromSureDates(sample)
+	m.typedFromSurePairs(sample)
 	first := m.clone()
 	f := m.fit(fs, randomU, population, pairs, sample)
 	why := m.collapsed()
@@ -690,6 +691,67 @@ func (m *Model) givenMFromSureDates(sample func(fn func(a, b *features) bool) fl
 // from sure pairs typed wrongly (givenMFromSureDates): a set of twins
 // named alike must not make disagreeing given names cheap.
 const givenDisagreeMax = 0.05
+
+// typedFromSurePairs sets m of the surnames' and the birth date's level
+// "typed wrongly" as givenMFromSureDates sets the given names': from the
+// sure pairs of the field, the share that is typed wrongly among those
+// typed wrongly or agreeing, where above the hand-set value, up to
+// typedMax, the agreeing levels giving up as much. A surname's sure pairs
+// are born the same day with given names that agree; a birth date's have
+// given names and a surname that agree. The mass of disagreement stays as
+// set by hand. The surnames' m is EM's to move afterwards (this is its
+// start); the date's level is held out of EM's split (resplitAgreement
+// stops before it). On FEBRL-style sets a year typed wrongly ("2013" /
+// "2018-03-02") and a surname typed twice ("Zeiada" / "Zelaya") were
+// judged as namesakes.
+func (m *Model) typedFromSurePairs(sample func(fn func(a, b *features) bool) float64) {
+	var typed, total [nFields]float64
+	sample(func(a, b *features) bool {
+		v := m.compare(a, b)
+		given := v[fGiven] <= gJaro
+		if given && compareDate(a.dob, b.dob) == dExact && a.dob.d != 0 {
+			for _, f := range []int{fSurname1, fSurname2} {
+				switch {
+				case v[f] == sTyped:
+					typed[f]++
+				case v[f] < sTyped:
+					total[f]++
+				}
+			}
+		}
+		if given && min(v[fSurname1], v[fSurname2]) <= sPhonetic {
+			switch {
+			case v[fBirthDate] == dTyped:
+				typed[fBirthDate]++
+			case v[fBirthDate] < dTyped:
+				total[fBirthDate]++
+			}
+		}
+		return true
+	})
+	for f, l := range map[int]int{fSurname1: sTyped, fSurname2: sTyped, fBirthDate: dTyped} {
+		if total[f] < sureMinPairs {
+			continue
+		}
+		lv := m.Fields[f].Levels
+		hand := 0.0
+		for k := 0; k < l; k++ {
+			hand += lv[k].M
+		}
+		d := min(max(typed[f]/(typed[f]+total[f]), lv[l].M), typedMax)
+		scale := (hand - (d - lv[l].M)) / hand
+		lv[l].M = d
+		for k := 0; k < l; k++ {
+			lv[k].M *= scale
+		}
+	}
+	m.prepare()
+}
+
+// typedMax bounds m of the levels "typed wrongly" learnt from sure pairs
+// (typedFromSurePairs): namesakes among the sure pairs must not make a
+// surname or a year typed wrongly cheap.
+const typedMax = 0.05
 
 // sureMinPairs is the fewest sure pairs givenMFromSureDates learns from.
 const sureMinPairs = 200
