@@ -135,13 +135,32 @@ func TestQualityFEBRL(t *testing.T) {
 				for k, rec := range right.Records {
 					want[rec.ID] = right.PersonID[k]
 				}
-				tp := 0
+				// As the evaluator scores it: an inquiry's answer is its
+				// last candidate at rank 1 (tied candidates share it).
+				answer := map[string]string{}
+				first := map[string]float64{}
+				tied := 0
 				for _, m := range ms {
-					if m.Rank == 1 && want[m.RightID] == m.LeftID {
+					if m.Rank != 1 {
+						continue
+					}
+					if w, ok := first[m.RightID]; !ok {
+						first[m.RightID] = m.Weight
+					} else if w != m.Weight {
+						t.Errorf("inquiry %s: candidates of weights %.6f and %.6f both at rank 1", m.RightID, w, m.Weight)
+					} else {
+						tied++
+					}
+					answer[m.RightID] = m.LeftID
+				}
+				t.Logf("inquiries answered %d; candidates tied with another at rank 1: %d", len(answer), tied)
+				tp := 0
+				for q, l := range answer {
+					if want[q] == l {
 						tp++
 					}
 				}
-				p, r, f = prf(tp, len(ms), len(right.Records))
+				p, r, f = prf(tp, len(answer), len(right.Records))
 			} else {
 				set := synth.GenerateFEBRL(seed, 1850, o)
 				res, err := tracing.Dedupe(ctx, set.Records, tracing.Options{})
