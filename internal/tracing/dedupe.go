@@ -442,11 +442,22 @@ func sortParallel(x []uint64, n int) {
 // share that compares them, so that a pair sharing several keys is
 // compared once. A group of a rule that serves records lacking something
 // (ruleNeeds) does not compare two records that lack nothing of it, so
-// it does not count for them.
+// it does not count for them. Blocks with after (the held-out keys) leave
+// out the pairs after compares; that check comes last: most pairs a
+// held-out group visits share an earlier group of its own (two names
+// alike share every form of the name, with the year and with the day and
+// month), which the walk of this block's groups, stopping at g, finds
+// more cheaply than the walk of all of after's (at 202,352 sparse rows
+// the held-out pairs took 6 s of CPU, as long as the other 6.2 million).
 func (b *blocks) firstShared(i, j uint32, g uint32) bool {
-	if b.after != nil && !b.after.firstShared(i, j, math.MaxUint32) {
+	if !b.firstOwn(i, j, g) {
 		return false
 	}
+	return b.after == nil || b.after.firstShared(i, j, math.MaxUint32)
+}
+
+// firstOwn is firstShared among b's own groups.
+func (b *blocks) firstOwn(i, j uint32, g uint32) bool {
 	gi := b.in[b.off[i]:b.off[i+1]]
 	gj := b.in[b.off[j]:b.off[j+1]]
 	li, lj := b.lack[i], b.lack[j]
