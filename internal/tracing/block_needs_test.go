@@ -192,6 +192,60 @@ func TestGivenMFromSureDates(t *testing.T) {
 	}
 }
 
+// TestTypedFromSurePairs: the surnames' and the birth date's levels
+// "typed wrongly" take their m from the sure pairs typed wrongly, up to
+// typedMax, the agreeing levels giving up as much; the mass of
+// disagreement never moves, and too few sure pairs move nothing.
+func TestTypedFromSurePairs(t *testing.T) {
+	a := feat(Record{Person: identity.Person{GivenNames: "Zazil", Surname1: "Zelaya", BirthDate: "2013-03-25"}})
+	sTypo := feat(Record{Person: identity.Person{GivenNames: "Zazil", Surname1: "Zeiada", BirthDate: "2013-03-25"}})
+	dTypo := feat(Record{Person: identity.Person{GivenNames: "Zazil", Surname1: "Zelaya", BirthDate: "2018-03-26"}})
+	other := feat(Record{Person: identity.Person{GivenNames: "Zazil", Surname1: "Pérez", BirthDate: "2007-11-02"}})
+	m0 := DefaultModel()
+	if v := m0.compare(&a, &sTypo); v[fSurname1] != sTyped {
+		t.Fatalf("Zelaya / Zeiada at level %d, want typed wrongly", v[fSurname1])
+	}
+	if v := m0.compare(&a, &dTypo); v[fBirthDate] != dTyped {
+		t.Fatalf("2013-03-25 / 2018-03-26 at level %d, want typed wrongly", v[fBirthDate])
+	}
+	for _, tt := range []struct {
+		name         string
+		other        *features
+		n, total     int
+		field, level int
+		want         float64
+	}{
+		{"surname, 30 in 1,000", &sTypo, 30, 1000, fSurname1, sTyped, 0.03},
+		{"surname, 300 in 1,000: bounded", &sTypo, 300, 1000, fSurname1, sTyped, typedMax},
+		{"date, 40 in 1,000", &dTypo, 40, 1000, fBirthDate, dTyped, 0.04},
+		{"date, too few sure pairs", &dTypo, 40, sureMinPairs - 1, fBirthDate, dTyped, defaultM[fBirthDate][dTyped]},
+		{"others are not sure pairs", &other, 300, 1000, fSurname1, sTyped, defaultM[fSurname1][sTyped]},
+	} {
+		m := DefaultModel()
+		m.typedFromSurePairs(func(fn func(x, y *features) bool) float64 {
+			for i := 0; i < tt.total-tt.n; i++ {
+				fn(&a, &a)
+			}
+			for i := 0; i < tt.n; i++ {
+				fn(&a, tt.other)
+			}
+			return 1
+		})
+		lv := m.Fields[tt.field].Levels
+		got := lv[tt.level].M
+		if math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("%s: typed wrongly %.4f, want %.4f", tt.name, got, tt.want)
+		}
+		sum := 0.0
+		for _, l := range lv {
+			sum += l.M
+		}
+		if math.Abs(sum-1) > 1e-9 || lv[tt.level+1].M != defaultM[tt.field][tt.level+1] {
+			t.Errorf("%s: m sums to %.6f, disagreement %.4f (hand %.4f)", tt.name, sum, lv[tt.level+1].M, defaultM[tt.field][tt.level+1])
+		}
+	}
+}
+
 // TestResplitAgreement: EM's counts of the match class move how the mass
 // of agreement of the birth date is split among its levels, not the
 // mass itself nor the levels of disagreement.

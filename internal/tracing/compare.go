@@ -42,6 +42,7 @@ const (
 	sJaroHigh // Jaro-Winkler >= 0.92
 	sJaroMid  // Jaro-Winkler >= 0.84
 	sInitial  // one side only an initial that agrees
+	sTyped    // typed wrongly: within two edits as written, no level above
 	sDisagree
 	sMissing
 )
@@ -62,6 +63,8 @@ const (
 	dYearOff   // same day and month, year one off
 	dMonthDay  // same day and month, year further off (a typed year)
 	dNear      // within a year otherwise
+	dTyped     // full dates: a digit of the year typed wrongly, of day and month at most one more
+	//            (a year alone one digit off is not: within a decade, namesakes share it)
 	dDisagree
 	dMissing
 )
@@ -95,10 +98,10 @@ type fieldSpec struct {
 
 var fieldSpecs = [nFields]fieldSpec{
 	fGiven:     {"given_names", []string{"exact", "folded", "nickname", "phonetic", "subset", "jaro_winkler", "other_word", "conflict", "initial", "typed_wrongly", "disagree", "missing"}, true},
-	fSurname1:  {"surname1", []string{"exact", "folded", "phonetic", "jaro_winkler_high", "jaro_winkler_mid", "initial", "disagree", "missing"}, true},
-	fSurname2:  {"surname2", []string{"exact", "folded", "phonetic", "jaro_winkler_high", "jaro_winkler_mid", "initial", "disagree", "missing"}, true},
+	fSurname1:  {"surname1", []string{"exact", "folded", "phonetic", "jaro_winkler_high", "jaro_winkler_mid", "initial", "typed_wrongly", "disagree", "missing"}, true},
+	fSurname2:  {"surname2", []string{"exact", "folded", "phonetic", "jaro_winkler_high", "jaro_winkler_mid", "initial", "typed_wrongly", "disagree", "missing"}, true},
 	fSex:       {"sex", []string{"agree", "disagree", "missing"}, false},
-	fBirthDate: {"birth_date", []string{"exact", "day_month_swapped", "year_month", "year_only", "year_off_by_one", "month_day", "within_a_year", "disagree", "missing"}, false},
+	fBirthDate: {"birth_date", []string{"exact", "day_month_swapped", "year_month", "year_only", "year_off_by_one", "month_day", "within_a_year", "digits_typed_wrongly", "disagree", "missing"}, false},
 	fCountry:   {"birth_country", []string{"agree", "disagree", "missing"}, false},
 	fPlace:     {"birth_place", []string{"exact", "similar", "disagree", "missing"}, false},
 	fMother:    {"mother_name", []string{"exact", "all_words", "jaro_winkler", "partial", "given_name_only", "disagree", "missing"}, false},
@@ -296,7 +299,22 @@ func compareSurname(a, b *surname) int {
 	if jw >= jwSurMid {
 		return sJaroMid
 	}
+	if typedWrongly(a.raw, b.raw) {
+		return sTyped
+	}
 	return sDisagree
+}
+
+// typedWrongly reports whether two names as written are within two edits
+// of each other (one for names under five letters, where two edits reach
+// other names: Paz / Luz): a typo, an OCR misreading or a sound-alike
+// spelling on top of a typo, beyond what Jaro-Winkler catches.
+func typedWrongly(a, b string) bool {
+	limit := 2
+	if min(len(a), len(b)) < 5 {
+		limit = 1
+	}
+	return editDistance(a, b, limit) <= limit
 }
 
 func compareBinary[T comparable](a, b, zero T) int {
@@ -328,6 +346,8 @@ func compareDate(a, b date) int {
 			return dMonthDay
 		case abs16(a.y-b.y) <= 1 && abs(monthsApart(a, b)) <= 12:
 			return dNear
+		case oneDigit(int(a.y), int(b.y)) && digitsApart(int(a.m)*100+int(a.d), int(b.m)*100+int(b.d)) <= 1:
+			return dTyped
 		}
 		return dDisagree
 	}
@@ -339,6 +359,25 @@ func compareDate(a, b date) int {
 		return dNear
 	}
 	return dDisagree
+}
+
+// oneDigit reports whether two years differ in exactly one digit (2013 /
+// 2018: the last digit typed wrongly).
+func oneDigit(a, b int) bool {
+	return digitsApart(a, b) == 1
+}
+
+// digitsApart counts the decimal digits in which a and b differ, place by
+// place (both written with as many digits).
+func digitsApart(a, b int) int {
+	n := 0
+	for a > 0 || b > 0 {
+		if a%10 != b%10 {
+			n++
+		}
+		a, b = a/10, b/10
+	}
+	return n
 }
 
 func monthsApart(a, b date) int {

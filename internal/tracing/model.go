@@ -111,10 +111,10 @@ type LevelModel struct {
 // used when there is too little data to train. Orders follow fieldSpecs.
 var defaultM = [nFields][]float64{
 	fGiven:     {0.43, 0.15, 0.08, 0.06, 0.12, 0.10, 0.02, 0.01, 0.015, 0.005, 0.01, 0},
-	fSurname1:  {0.55, 0.20, 0.07, 0.06, 0.04, 0.01, 0.07, 0},
-	fSurname2:  {0.55, 0.20, 0.07, 0.06, 0.04, 0.01, 0.07, 0},
+	fSurname1:  {0.55, 0.20, 0.07, 0.06, 0.04, 0.01, 0.01, 0.06, 0},
+	fSurname2:  {0.55, 0.20, 0.07, 0.06, 0.04, 0.01, 0.01, 0.06, 0},
 	fSex:       {0.97, 0.03, 0},
-	fBirthDate: {0.59, 0.05, 0.02, 0.20, 0.09, 0.02, 0.02, 0.01, 0},
+	fBirthDate: {0.585, 0.05, 0.02, 0.20, 0.09, 0.02, 0.02, 0.005, 0.01, 0},
 	fCountry:   {0.95, 0.05, 0},
 	fPlace:     {0.60, 0.30, 0.10, 0},
 	fMother:    {0.55, 0.15, 0.10, 0.10, 0.04, 0.06, 0},
@@ -128,7 +128,7 @@ var defaultF = [nFields][]float64{
 	fSurname1:  defaultM[fSurname1],
 	fSurname2:  defaultM[fSurname2],
 	fSex:       {0.5, 0.5, 0},
-	fBirthDate: {0.10, 0.005, 0.01, 0.15, 0.01, 0.01, 0.15, 0.565, 0},
+	fBirthDate: {0.10, 0.005, 0.01, 0.15, 0.01, 0.01, 0.15, 0.05, 0.515, 0},
 	fCountry:   defaultM[fCountry],
 	fPlace:     defaultM[fPlace],
 	fMother:    defaultM[fMother],
@@ -137,10 +137,10 @@ var defaultF = [nFields][]float64{
 
 var defaultU = [nFields][]float64{
 	fGiven:     {0.005, 0.003, 0.001, 0.001, 0.004, 0.005, 0.01, 0.002, 0.002, 0.02, 0.947, 0},
-	fSurname1:  {0.01, 0.005, 0.002, 0.003, 0.01, 0.001, 0.969, 0},
-	fSurname2:  {0.01, 0.005, 0.002, 0.003, 0.01, 0.001, 0.969, 0},
+	fSurname1:  {0.01, 0.005, 0.002, 0.003, 0.01, 0.001, 0.01, 0.959, 0},
+	fSurname2:  {0.01, 0.005, 0.002, 0.003, 0.01, 0.001, 0.01, 0.959, 0},
 	fSex:       {0.5, 0.5, 0},
-	fBirthDate: {0.0003, 0.0003, 0.004, 0.06, 0.0006, 0.005, 0.08, 0.85, 0},
+	fBirthDate: {0.0003, 0.0003, 0.004, 0.06, 0.0006, 0.005, 0.08, 0.05, 0.80, 0},
 	fCountry:   {0.3, 0.7, 0},
 	fPlace:     {0.05, 0.02, 0.93, 0},
 	fMother:    {0.001, 0.001, 0.002, 0.01, 0.005, 0.981, 0},
@@ -386,7 +386,7 @@ func (m *Model) readings(a, b *features, v vector) vector {
 	// with one surname each), it would only turn a disagreement into
 	// "missing", and "Carlos Ajanel" would not disagree with "Carlos
 	// Ramírez".
-	crossed := (v[fSurname1] >= sJaroMid || v[fSurname2] == sDisagree) &&
+	crossed := (v[fSurname1] >= sJaroMid || v[fSurname2] == sDisagree || v[fSurname2] == sTyped) &&
 		((a.s1.fused != "" && b.s2.fused != "") || (a.s2.fused != "" && b.s1.fused != ""))
 	swapped := swappable(int(straight[fGiven]), b)
 	if !crossed && !swapped {
@@ -828,7 +828,7 @@ func (m *Model) estimateEM(patterns map[vector]int, iterations int) {
 				tu += uc[f][l]
 			}
 			if f == fBirthDate && !m.holdDateSplit {
-				resplitAgreement(m.Fields[f].Levels, mc[f], startM[f], dDisagree, &change)
+				resplitAgreement(m.Fields[f].Levels, mc[f], startM[f], dTyped, &change)
 			}
 			for l := 0; l < n-1; l++ {
 				lv := &m.Fields[f].Levels[l]

@@ -84,7 +84,8 @@ func sparseShare(recs []tracing.Record) float64 {
 // veto at even odds, given names typed wrongly in sure pairs; branch
 // sparse2: the candidates' posteriors raised for the threshold, Link
 // declaring by an inquiry's chance, given names typed wrongly; branch
-// sparse4: the held-out blocking keys of sparse sets and inquiries) less
+// sparse4: the held-out blocking keys of sparse sets and inquiries;
+// branch sparse5: surnames and full dates typed wrongly) less
 // qualityMargin. Issue 13 asks for 0.95 on the full
 // sets, now reached, and 0.85 on the sparse ones, not reached (see
 // NOTES.md); the floors are not targets.
@@ -101,10 +102,10 @@ var febrlSets = []struct {
 	floor    float64
 }{
 	{"febrl-dedupe", false, false, false, 101, 0.966 - qualityMargin},
-	{"febrl-dedupe-sparse", false, true, false, 102, 0.738 - qualityMargin},
+	{"febrl-dedupe-sparse", false, true, false, 102, 0.746 - qualityMargin},
 	{"febrl-link", true, false, false, 103, 0.987 - qualityMargin},
 	{"febrl-link-sparse", true, true, false, 104, 0.740 - qualityMargin},
-	{"febrl-link-sparse-right", true, true, true, 104, 0.878 - qualityMargin},
+	{"febrl-link-sparse-right", true, true, true, 104, 0.880 - qualityMargin},
 }
 
 // qualityMargin is how much F1 a change may cost before the test fails
@@ -134,13 +135,32 @@ func TestQualityFEBRL(t *testing.T) {
 				for k, rec := range right.Records {
 					want[rec.ID] = right.PersonID[k]
 				}
-				tp := 0
+				// As the evaluator scores it: an inquiry's answer is its
+				// last candidate at rank 1 (tied candidates share it).
+				answer := map[string]string{}
+				first := map[string]float64{}
+				tied := 0
 				for _, m := range ms {
-					if m.Rank == 1 && want[m.RightID] == m.LeftID {
+					if m.Rank != 1 {
+						continue
+					}
+					if w, ok := first[m.RightID]; !ok {
+						first[m.RightID] = m.Weight
+					} else if w != m.Weight {
+						t.Errorf("inquiry %s: candidates of weights %.6f and %.6f both at rank 1", m.RightID, w, m.Weight)
+					} else {
+						tied++
+					}
+					answer[m.RightID] = m.LeftID
+				}
+				t.Logf("inquiries answered %d; candidates tied with another at rank 1: %d", len(answer), tied)
+				tp := 0
+				for q, l := range answer {
+					if want[q] == l {
 						tp++
 					}
 				}
-				p, r, f = prf(tp, len(ms), len(right.Records))
+				p, r, f = prf(tp, len(answer), len(right.Records))
 			} else {
 				set := synth.GenerateFEBRL(seed, 1850, o)
 				res, err := tracing.Dedupe(ctx, set.Records, tracing.Options{})

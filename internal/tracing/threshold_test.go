@@ -224,3 +224,28 @@ func TestJudgeInquiries(t *testing.T) {
 		t.Errorf("inquiryOf with no hits: %+v, want nothing", q)
 	}
 }
+
+// TestTiedFirst: the hits (best first) that weigh exactly as much as the
+// best, which Link declares together at rank 1.
+func TestTiedFirst(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		w    []float64
+		want int
+	}{
+		{"no hits", nil, 0},
+		{"one", []float64{3}, 1},
+		{"a clear best", []float64{5, 3, 3}, 1},
+		{"two tied", []float64{4, 4, 1}, 2},
+		{"all tied", []float64{2, 2, 2}, 3},
+		{"close is not tied", []float64{4, 3.9999}, 1},
+	} {
+		hits := make([]hit, len(tt.w))
+		for i, w := range tt.w {
+			hits[i] = hit{i: uint32(i), w: w}
+		}
+		if got := tiedFirst(hits); got != tt.want {
+			t.Errorf("%s: %d tied, want %d", tt.name, got, tt.want)
+		}
+	}
+}

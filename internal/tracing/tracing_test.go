@@ -269,7 +269,10 @@ func TestCompareDate(t *testing.T) {
 		{"2002-12-25", "2013-12-25", dMonthDay},
 		{"2014-03-25", "2014-09-01", dNear},
 		{"2014-03-25", "2019-07-01", dDisagree},
+		{"2013-03-25", "2018-03-26", dTyped},    // the year's last digit and the day's typed wrongly
+		{"2013-03-25", "2018-04-26", dDisagree}, // and the month too: another date
 		{"2014", "2016", dDisagree},
+		{"2013", "2018-03-25", dDisagree}, // a year alone one digit off: within a decade, namesakes share it
 		{"", "2014-03-25", dMissing},
 	}
 	for _, tt := range tests {
@@ -360,6 +363,9 @@ func TestCompareSurname(t *testing.T) {
 		{"Martínez", "Martnez", sJaroHigh},
 		{"Rodríguez", "Rodrigo", sJaroMid},
 		{"G", "García", sInitial},
+		{"Zelaya", "Zeiada", sTyped}, // two letters typed wrongly
+		{"Paz", "Pza", sTyped},       // one edit in a short name
+		{"Paz", "Luz", sDisagree},    // two edits in a short name: another name
 		{"García", "Pérez", sDisagree},
 		{"", "Pérez", sMissing},
 	}
