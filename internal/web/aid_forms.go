@@ -228,7 +228,8 @@ func (h *aidHandlers) handleIATIUpload(w http.ResponseWriter, r *http.Request) {
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		f.P["file"] = h.translate(langOf(r), "aid.err.too_large", fileSize(tooBig.Limit))
+		// The file's cap, not the route's (which leaves room for the form).
+		f.P["file"] = h.translate(langOf(r), "aid.err.too_large", fileSize(aid.MaxIATIBytes))
 		h.renderManage(w, r, http.StatusRequestEntityTooLarge, aidManagePage{IATI: f})
 		return
 	case err != nil:
@@ -416,13 +417,13 @@ func (h *aidHandlers) handleEvidencePage(w http.ResponseWriter, r *http.Request)
 func (h *aidHandlers) handleEvidenceSubmit(w http.ResponseWriter, r *http.Request) {
 	err := r.ParseMultipartForm(1 << 20)
 	var tooBig *http.MaxBytesError
+	f := readForm(r, evidenceFields...)
 	if errors.As(err, &tooBig) {
-		f := blankForm()
+		// The fields sent before the document are kept (readUploadForm).
 		f.P["document"] = h.translate(langOf(r), "aid.err.too_large", fileSize(aid.MaxDocumentBytes))
 		h.renderEvidence(w, r, http.StatusRequestEntityTooLarge, aidEvidencePage{Form: f})
 		return
 	}
-	f := readForm(r, evidenceFields...)
 	sub := aid.Submission{Country: f.V["country"], Stance: f.V["stance"], Title: f.V["title"], Summary: f.V["summary"], SourceURL: f.V["source_url"],
 		ConditionID: formInt(&f, "condition_id")}
 	if file, hdr, ferr := r.FormFile("document"); ferr == nil {
