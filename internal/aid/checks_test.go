@@ -28,11 +28,19 @@ func TestChecksAreTheServicesChecks(t *testing.T) {
 		check, service func() error
 	}{
 		{"package", func() error { return CheckPackage(Package{Recipient: "GTMX", FiscalYear: 20, Amount: ptr(-1)}) },
-			func() error { _, err := f.s.CreatePackage(f.aid1, Package{Recipient: "GTMX", FiscalYear: 20, Amount: ptr(-1)}); return err }},
+			func() error {
+				_, err := f.s.CreatePackage(f.aid1, Package{Recipient: "GTMX", FiscalYear: 20, Amount: ptr(-1)})
+				return err
+			}},
 		{"package passes", func() error { return CheckPackage(good) }, nil},
 		{"program", func() error { return CheckProgram(Program{Sector: "x", EvidenceRating: "y"}) },
-			func() error { _, err := f.s.AddProgram(f.aid1, tr.PackageID, Program{Sector: "x", EvidenceRating: "y"}); return err }},
-		{"tranche", func() error { return CheckTranche(Tranche{DueDate: "soon", Combination: "most", ProgramID: ptr(999)}, progs) },
+			func() error {
+				_, err := f.s.AddProgram(f.aid1, tr.PackageID, Program{Sector: "x", EvidenceRating: "y"})
+				return err
+			}},
+		{"tranche", func() error {
+			return CheckTranche(Tranche{DueDate: "soon", Combination: "most", ProgramID: ptr(999)}, progs)
+		},
 			func() error {
 				_, err := f.s.AddTranche(f.aid1, tr.PackageID, Tranche{DueDate: "soon", Combination: "most", ProgramID: ptr(999)})
 				return err
@@ -43,7 +51,9 @@ func TestChecksAreTheServicesChecks(t *testing.T) {
 			_, err := f.s.AddCondition(f.aid1, tr.ID, Condition{Kind: KindPeer, Rule: `series("nope").latest() < 1.0`})
 			return err
 		}},
-		{"submission", func() error { return CheckSubmission(Submission{Country: "G", SourceURL: "ftp://x", Document: []byte("MZ\x90")}) },
+		{"submission", func() error {
+			return CheckSubmission(Submission{Country: "G", SourceURL: "ftp://x", Document: []byte("MZ\x90")})
+		},
 			func() error {
 				_, err := f.s.SubmitEvidence(cs, Submission{Country: "G", SourceURL: "ftp://x", Document: []byte("MZ\x90")})
 				return err
