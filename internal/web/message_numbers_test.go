@@ -1,10 +1,15 @@
 package web
 
 import (
+	"encoding/base64"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/amparo-project/amparo/internal/auth"
+	"github.com/amparo-project/amparo/internal/store/storetest"
 )
 
 // msgVerb is a verb of a message format.
@@ -99,6 +104,34 @@ func TestNoteCountsWrittenAsThePage(t *testing.T) {
 	} {
 		if got := k.noteText(c.lang, c.note); got != c.want {
 			t.Errorf("%s: %q reads %q, want %q", c.lang, c.note, got, c.want)
+		}
+	}
+}
+
+// TestPageCountsGrouped: counts the facility pages and the evidence lists
+// show outside messages (beds, children in care, a document's bytes) are
+// written as the page writes numbers: a facility of 12,345 beds read
+// "12345".
+func TestPageCountsGrouped(t *testing.T) {
+	env := newTestEnv(t, storetest.OpenSQLite(t))
+	fac := env.call(t, "POST", "/api/v1/facilities", auth.RoleAdmin, `{"name":"Big","type":"influx","tz":"America/Chicago","beds":[{"sex":"F","age_band":"13-17","capacity":12345}]}`, 201)
+	doc := "%PDF-1.4\n" + strings.Repeat("x", 12345-9)
+	env.call(t, "POST", "/api/v1/aid/evidence", auth.RoleCivilSociety, fmt.Sprintf(`{"country":"GTM","stance":"supports","title":"Report","summary":"Counts.","doc_name":"r.pdf","document":%q}`, base64.StdEncoding.EncodeToString([]byte(doc))), 201)
+	for _, c := range []struct {
+		path string
+		role auth.Role
+		want string
+	}{
+		{"/facilities", auth.RoleAdmin, "<strong>12,345</strong>"},
+		{fmt.Sprintf("/facilities/%d", int64(fac["id"].(float64))), auth.RoleAdmin, "<strong>12,345</strong>"},
+		{"/aid/evidence/new", auth.RoleCivilSociety, "12,345 B"},
+		{"/aid/evidence/review", auth.RoleAidOfficer, "12,345 B"},
+	} {
+		for _, lang := range []string{"en", "es"} {
+			_, b := env.do(t, "GET", c.path+"?lang="+lang, env.tokens[c.role], "")
+			if page := string(b); !strings.Contains(page, c.want) || strings.Contains(page, ">12345<") || strings.Contains(page, "12345 B") {
+				t.Errorf("%s, %s: the count is not written %q", c.path, lang, c.want)
+			}
 		}
 	}
 }
