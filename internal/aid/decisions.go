@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/amparo-project/amparo/internal/audit"
@@ -74,8 +73,8 @@ func (s *Service) ProposeDecision(ctx context.Context, id int64, in Proposal) (*
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(in.Reason) == "" {
-		return nil, &errs.ValidationError{Problems: []errs.FieldError{{Field: "reason", Problem: "is required"}}}
+	if err := CheckProposal(in); err != nil {
+		return nil, err
 	}
 	d := &Decision{TrancheID: id, EvaluationID: in.EvaluationID, Action: in.Action, Reason: in.Reason, Status: "proposed", ProposedBy: who.UserID, ProposedAt: s.now().UTC()}
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {

@@ -154,8 +154,8 @@ func (s *Service) ReviewEvidence(ctx context.Context, id int64, in Review) (*Evi
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(in.Reason) == "" {
-		return nil, &errs.ValidationError{Problems: []errs.FieldError{{Field: "reason", Problem: "is required"}}}
+	if err := CheckReview(in); err != nil {
+		return nil, err
 	}
 	var e *Evidence
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {

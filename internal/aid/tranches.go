@@ -257,30 +257,7 @@ func (s *Service) AddCondition(ctx context.Context, trancheID int64, c Condition
 	if _, err := auth.Require(ctx, auth.PermAidManage); err != nil {
 		return nil, err
 	}
-	v := &errs.ValidationError{}
-	if strings.TrimSpace(c.Wording) == "" {
-		v.Add("wording", "is required: the condition's legal wording")
-	}
-	if !oneOf(c.Kind, Kinds) {
-		v.Add("kind", "must be one of %s", strings.Join(Kinds, ", "))
-	}
-	c.Rule = strings.TrimSpace(c.Rule)
-	if c.Rule != "" {
-		known, err := s.knownSeries(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if _, problem := compileRule(c.Rule, known); problem != "" {
-			v.Add("rule", "%s", problem)
-		}
-	}
-	if kindNeedsSeries[c.Kind] && (c.Rule == "" || !strings.Contains(c.Rule, "series(")) {
-		v.Add("rule", "a %s condition needs a rule over an indicator series", c.Kind)
-	}
-	if c.Kind == KindPeer && !strings.Contains(c.Rule, "peer_percentile(") {
-		v.Add("rule", "a peer_percentile condition needs .peer_percentile(year)")
-	}
-	if err := v.Err(); err != nil {
+	if err := s.checkCondition(ctx, &c); err != nil {
 		return nil, err
 	}
 	c.TrancheID = trancheID
@@ -324,4 +301,32 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// checkCondition is AddCondition's check of c, before it is stored.
+func (s *Service) checkCondition(ctx context.Context, c *Condition) error {
+	v := &errs.ValidationError{}
+	if strings.TrimSpace(c.Wording) == "" {
+		v.Add("wording", "is required: the condition's legal wording")
+	}
+	if !oneOf(c.Kind, Kinds) {
+		v.Add("kind", "must be one of %s", strings.Join(Kinds, ", "))
+	}
+	c.Rule = strings.TrimSpace(c.Rule)
+	if c.Rule != "" {
+		known, err := s.knownSeries(ctx)
+		if err != nil {
+			return err
+		}
+		if _, problem := compileRule(c.Rule, known); problem != "" {
+			v.Add("rule", "%s", problem)
+		}
+	}
+	if kindNeedsSeries[c.Kind] && (c.Rule == "" || !strings.Contains(c.Rule, "series(")) {
+		v.Add("rule", "a %s condition needs a rule over an indicator series", c.Kind)
+	}
+	if c.Kind == KindPeer && !strings.Contains(c.Rule, "peer_percentile(") {
+		v.Add("rule", "a peer_percentile condition needs .peer_percentile(year)")
+	}
+	return v.Err()
 }

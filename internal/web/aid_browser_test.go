@@ -1,16 +1,12 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/amparo-project/amparo/internal/aid"
-	"github.com/amparo-project/amparo/internal/auth"
-	"github.com/amparo-project/amparo/internal/indicators"
 	"github.com/amparo-project/amparo/internal/store/storetest"
 )
 
@@ -20,15 +16,7 @@ import (
 // the Content-Security-Policy, and reads in Spanish.
 func TestBrowserAidScorecard(t *testing.T) {
 	ctx := chromeContext(t)
-	db := storetest.OpenSQLite(t)
-	op := auth.OperatorContext(context.Background(), "test")
-	ind := indicators.New(db)
-	if _, err := ind.ImportBuiltin(op, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := aid.New(db, ind, nil).SeedDemo(op); err != nil {
-		t.Fatal(err)
-	}
+	db := aidDemoDB(t, nil)
 	env := newTestEnv(t, db)
 	if err := chromedp.Do(ctx, chromedp.Navigate(env.ts.URL+"/scorecard/GTM"), chromedp.WaitVisible(chromedp.CSS("figure.aid-chart canvas"))); err != nil {
 		t.Fatal(err)
@@ -65,15 +53,7 @@ func TestBrowserAidScorecard(t *testing.T) {
 // demo's evaluations in Spanish.
 func TestBrowserAidOfficerForms(t *testing.T) {
 	ctx := chromeContext(t)
-	db := storetest.OpenSQLite(t)
-	op := auth.OperatorContext(context.Background(), "test")
-	ind := indicators.New(db)
-	if _, err := ind.ImportBuiltin(op, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := aid.New(db, ind, nil).SeedDemo(op); err != nil {
-		t.Fatal(err)
-	}
+	db := aidDemoDB(t, nil)
 	env := newTestEnv(t, db)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 	// The page folds its forms in <details>; open them as a person would.
@@ -83,13 +63,8 @@ func TestBrowserAidOfficerForms(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	browserSignIn(t, ctx, env.ts.URL+"/aid", "aid_officer@example.org", "#package-form")
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(env.ts.URL+"/aid"),
-		chromedp.WaitVisible(css("#email")),
-		chromedp.SendKeys(css("#email"), "aid_officer@example.org"),
-		chromedp.SendKeys(css("#password"), testPassword),
-		chromedp.Submit(css("#password")),
-		chromedp.WaitVisible(css("#package-form")),
 		chromedp.SendKeys(css("#package-title"), "Browser package"),
 		chromedp.SendKeys(css("#package-donor"), "Donor"),
 		chromedp.SendKeys(css("#package-recipient"), "Guatemala"),
@@ -186,16 +161,7 @@ func TestBrowserAidDecisionWalk(t *testing.T) {
 	trancheURL := func(id int64) string { return fmt.Sprintf("%s/aid/tranches/%d", env.ts.URL, id) }
 	signInAs := func(email, next string) {
 		t.Helper()
-		if err := chromedp.Do(ctx,
-			chromedp.Navigate(next),
-			chromedp.WaitVisible(css("#email")),
-			chromedp.SendKeys(css("#email"), email),
-			chromedp.SendKeys(css("#password"), testPassword),
-			chromedp.Submit(css("#password")),
-			chromedp.WaitVisible(css("#evaluate-form")),
-		); err != nil {
-			t.Fatalf("sign in as %s: %v", email, err)
-		}
+		browserSignIn(t, ctx, next, email, "#evaluate-form")
 	}
 	signOut := func() {
 		t.Helper()
@@ -307,20 +273,7 @@ func TestBrowserAidEvidenceReview(t *testing.T) {
 	env := newTestEnv(t, db)
 	decideFixture(t, env) // a GTM package, so that GTM has a scorecard
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
-	signIn := func(email, next, ready string) {
-		t.Helper()
-		if err := chromedp.Do(ctx,
-			chromedp.Navigate(env.ts.URL+next),
-			chromedp.WaitVisible(css("#email")),
-			chromedp.SendKeys(css("#email"), email),
-			chromedp.SendKeys(css("#password"), testPassword),
-			chromedp.Submit(css("#password")),
-			chromedp.WaitVisible(css(ready)),
-		); err != nil {
-			t.Fatalf("sign in as %s: %v", email, err)
-		}
-	}
-	signIn("civil_society@example.org", "/aid/evidence/new", "#evidence-form")
+	browserSignIn(t, ctx, env.ts.URL+"/aid/evidence/new", "civil_society@example.org", "#evidence-form")
 	if err := chromedp.Do(ctx,
 		chromedp.SendKeys(css("#evidence-country"), "GTM"),
 		chromedp.SetValue(css("#evidence-stance"), "contradicts"),
@@ -333,7 +286,7 @@ func TestBrowserAidEvidenceReview(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	signIn("aid_officer@example.org", "/aid/evidence/review", "form[id^=review-form-]")
+	browserSignIn(t, ctx, env.ts.URL+"/aid/evidence/review", "aid_officer@example.org", "form[id^=review-form-]")
 	if err := chromedp.Do(ctx,
 		chromedp.Click(css(`a[hreflang="es"]`)),
 		chromedp.WaitVisible(css(`html[lang="es"] form[id^=review-form-]`)),

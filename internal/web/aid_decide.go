@@ -196,6 +196,8 @@ func (h *aidHandlers) handleDecisionPropose(w http.ResponseWriter, r *http.Reque
 	var err error
 	if len(f.P) == 0 {
 		_, err = h.aid.ProposeDecision(r.Context(), id, in)
+	} else {
+		err = aid.CheckProposal(in)
 	}
 	if h.reshow(r, &f, err) {
 		h.renderTranche(w, r, http.StatusUnprocessableEntity, id, aidTranchePage{Propose: f})

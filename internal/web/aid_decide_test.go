@@ -228,15 +228,7 @@ func TestAidDecisionPages(t *testing.T) {
 // record) has a page that shows its latest evaluation with each
 // condition's status and the sources of the values used, in Spanish.
 func TestAidTranchePagesOnDemo(t *testing.T) {
-	db := storetest.OpenSQLite(t)
-	op := auth.OperatorContext(context.Background(), "test")
-	ind := indicators.New(db)
-	if _, err := ind.ImportBuiltin(op, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := aid.New(db, ind, nil).SeedDemo(op); err != nil {
-		t.Fatal(err)
-	}
+	db := aidDemoDB(t, nil)
 	env := newTestEnv(t, db)
 	var pkgs []aid.Package
 	_, raw := env.do(t, "GET", "/api/v1/aid/packages", "", "")

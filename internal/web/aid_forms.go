@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -119,6 +120,11 @@ func (h *aidHandlers) problemText(lang, msg string) string {
 // refused fills f's problems from err and says whether err was the input's
 // fault (then the form is to be re-shown).
 func (h *aidHandlers) refused(r *http.Request, f *aidForm, err error) bool {
+	return h.refusedBut(r, f, err, nil)
+}
+
+// refusedBut is refused leaving out the fields in skip.
+func (h *aidHandlers) refusedBut(r *http.Request, f *aidForm, err error, skip map[string]string) bool {
 	fes := errs.Fields(err)
 	if fes == nil {
 		return false
@@ -128,6 +134,9 @@ func (h *aidHandlers) refused(r *http.Request, f *aidForm, err error) bool {
 		field := fe.Field
 		if i := strings.IndexByte(field, '['); i > 0 {
 			field = field[:i]
+		}
+		if _, ok := skip[field]; ok {
+			continue
 		}
 		msg := h.problemText(lang, fe.Problem)
 		if prev, ok := f.P[field]; ok {
@@ -139,14 +148,19 @@ func (h *aidHandlers) refused(r *http.Request, f *aidForm, err error) bool {
 }
 
 // reshow says whether the form is to be re-shown: problems found while
-// reading it (the service was not called; they are translated here), or
-// the domain's refusal of its input.
+// reading it, or the domain's refusal of its input. With problems found
+// while reading, the service was not called and err is the domain's check
+// of the rest (aid.Check*): its problems are shown too, so that a form
+// shows every problem at once, but not for a field reading found at fault
+// (the check saw no value there).
 func (h *aidHandlers) reshow(r *http.Request, f *aidForm, err error) bool {
 	if len(f.P) > 0 {
 		lang := langOf(r)
+		read := maps.Clone(f.P)
 		for k, msg := range f.P {
 			f.P[k] = h.problemText(lang, msg)
 		}
+		h.refusedBut(r, f, err, read)
 		return true
 	}
 	return h.refused(r, f, err)
@@ -209,6 +223,8 @@ func (h *aidHandlers) handlePackageCreate(w http.ResponseWriter, r *http.Request
 	var err error
 	if len(f.P) == 0 {
 		created, err = h.aid.CreatePackage(r.Context(), p)
+	} else {
+		err = aid.CheckPackage(p)
 	}
 	if h.reshow(r, &f, err) {
 		h.renderManage(w, r, http.StatusUnprocessableEntity, aidManagePage{Package: f})
@@ -228,7 +244,8 @@ func (h *aidHandlers) handleIATIUpload(w http.ResponseWriter, r *http.Request) {
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		f.P["file"] = h.translate(langOf(r), "aid.err.too_large", fileSize(tooBig.Limit))
+		// The file's cap, not the route's (which leaves room for the form).
+		f.P["file"] = h.translate(langOf(r), "aid.err.too_large", fileSize(aid.MaxIATIBytes))
 		h.renderManage(w, r, http.StatusRequestEntityTooLarge, aidManagePage{IATI: f})
 		return
 	case err != nil:
@@ -319,6 +336,8 @@ func (h *aidHandlers) handleProgramCreate(w http.ResponseWriter, r *http.Request
 	var err error
 	if len(f.P) == 0 {
 		_, err = h.aid.AddProgram(r.Context(), id, p)
+	} else {
+		err = aid.CheckProgram(p)
 	}
 	h.packageFormAnswer(w, r, id, f, func(v *aidPackagePage, f aidForm) { v.Program = f }, "#programs", err)
 }
@@ -337,6 +356,8 @@ func (h *aidHandlers) handleTrancheCreate(w http.ResponseWriter, r *http.Request
 	var created *aid.Tranche
 	if len(f.P) == 0 {
 		created, err = h.aid.AddTranche(r.Context(), id, t)
+	} else if pv, perr := h.aid.GetPackage(r.Context(), id); perr == nil {
+		err = aid.CheckTranche(t, pv.Programs)
 	}
 	anchor := "#tranches"
 	if created != nil {
@@ -364,6 +385,8 @@ func (h *aidHandlers) handleConditionCreate(w http.ResponseWriter, r *http.Reque
 	}
 	if len(f.P) == 0 {
 		_, err = h.aid.AddCondition(r.Context(), *tid, c)
+	} else {
+		err = h.aid.CheckCondition(r.Context(), c)
 	}
 	anchor := "#tranches"
 	if tid != nil {
@@ -416,15 +439,17 @@ func (h *aidHandlers) handleEvidencePage(w http.ResponseWriter, r *http.Request)
 func (h *aidHandlers) handleEvidenceSubmit(w http.ResponseWriter, r *http.Request) {
 	err := r.ParseMultipartForm(1 << 20)
 	var tooBig *http.MaxBytesError
+	f := readForm(r, evidenceFields...)
+	sub := aid.Submission{Country: f.V["country"], Stance: f.V["stance"], Title: f.V["title"], Summary: f.V["summary"], SourceURL: f.V["source_url"],
+		ConditionID: formInt(&f, "condition_id")}
 	if errors.As(err, &tooBig) {
-		f := blankForm()
+		// The fields sent before the document are kept (readUploadForm),
+		// and their problems shown with the document's.
+		h.reshow(r, &f, aid.CheckSubmission(sub))
 		f.P["document"] = h.translate(langOf(r), "aid.err.too_large", fileSize(aid.MaxDocumentBytes))
 		h.renderEvidence(w, r, http.StatusRequestEntityTooLarge, aidEvidencePage{Form: f})
 		return
 	}
-	f := readForm(r, evidenceFields...)
-	sub := aid.Submission{Country: f.V["country"], Stance: f.V["stance"], Title: f.V["title"], Summary: f.V["summary"], SourceURL: f.V["source_url"],
-		ConditionID: formInt(&f, "condition_id")}
 	if file, hdr, ferr := r.FormFile("document"); ferr == nil {
 		sub.DocName = hdr.Filename
 		sub.Document, err = io.ReadAll(io.LimitReader(file, aid.MaxDocumentBytes+1))
@@ -438,6 +463,8 @@ func (h *aidHandlers) handleEvidenceSubmit(w http.ResponseWriter, r *http.Reques
 	err = nil
 	if len(f.P) == 0 {
 		e, err = h.aid.SubmitEvidence(r.Context(), sub)
+	} else {
+		err = aid.CheckSubmission(sub)
 	}
 	if h.reshow(r, &f, err) {
 		h.renderEvidence(w, r, http.StatusUnprocessableEntity, aidEvidencePage{Form: f})

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/amparo-project/amparo/internal/aid"
 	"github.com/amparo-project/amparo/internal/auth"
-	"github.com/amparo-project/amparo/internal/indicators"
 	"github.com/amparo-project/amparo/internal/store/storetest"
 )
 
@@ -26,12 +24,7 @@ import (
 // and Spanish, and a CEL rule that does not compile is shown with its
 // line and column; nothing refused is saved.
 func TestAidOfficerForms(t *testing.T) {
-	db := storetest.OpenSQLite(t)
-	csv := "country_iso3,indicator,period,value,unit,source\nGTM,homicide_rate,2014,31,per 100k,test\n"
-	if _, err := indicators.New(db).Import(auth.OperatorContext(context.Background(), "test"), indicators.Options{Name: "t.csv", Reader: strings.NewReader(csv)}); err != nil {
-		t.Fatal(err)
-	}
-	env := newTestEnv(t, db)
+	env := aidSeriesEnv(t)
 	officer := auth.RoleAidOfficer
 	pkg := url.Values{"title": {"Security aid"}, "donor": {"Donor"}, "recipient": {"GTMX"}, "fiscal_year": {"2016"}, "amount": {"40,000,000"},
 		"currency": {"USD"}, "legal_basis": {"Act s. 1"}, "citation": {""}}

@@ -64,6 +64,8 @@ func (h *aidHandlers) handleReview(w http.ResponseWriter, r *http.Request) {
 	var err error
 	if len(f.P) == 0 {
 		_, err = h.aid.ReviewEvidence(r.Context(), id, in)
+	} else {
+		err = aid.CheckReview(in)
 	}
 	if h.reshow(r, &f, err) {
 		h.renderReview(w, r, http.StatusUnprocessableEntity, aidReviewPage{FormFor: id, Form: f})

@@ -97,7 +97,7 @@ func (h *aidHandlers) handleIATIImportAPI(w http.ResponseWriter, r *http.Request
 	res, err := h.aid.ImportIATI(r.Context(), name, body)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		h.writeError(w, r, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("The file is larger than %d bytes; nothing was imported. Use `amparo aid import-iati`.", tooBig.Limit))
+		h.writeError(w, r, http.StatusRequestEntityTooLarge, "too_large", "The file is larger than "+fileSize(tooBig.Limit)+"; nothing was imported. Use `amparo aid import-iati`.")
 		return
 	}
 	if err != nil {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"html"
 	"net/http"
 	"net/url"
@@ -10,8 +9,6 @@ import (
 	"testing"
 
 	"github.com/amparo-project/amparo/internal/auth"
-	"github.com/amparo-project/amparo/internal/indicators"
-	"github.com/amparo-project/amparo/internal/store/storetest"
 )
 
 // TestAidRuleProblemsInPageLanguage: a condition whose rule the compiler
@@ -20,12 +17,7 @@ import (
 // submitted on the Spanish and on the English form, and the words beside
 // the field are the expected ones, the values the rule carried kept.
 func TestAidRuleProblemsInPageLanguage(t *testing.T) {
-	db := storetest.OpenSQLite(t)
-	csv := "country_iso3,indicator,period,value,unit,source\nGTM,homicide_rate,2014,31,per 100k,test\n"
-	if _, err := indicators.New(db).Import(auth.OperatorContext(context.Background(), "test"), indicators.Options{Name: "t.csv", Reader: strings.NewReader(csv)}); err != nil {
-		t.Fatal(err)
-	}
-	env := newTestEnv(t, db)
+	env := aidSeriesEnv(t)
 	officer := auth.RoleAidOfficer
 	resp, _ := env.uxPost(t, officer, "en", "/aid/packages", url.Values{"title": {"Security aid"}, "donor": {"Donor"}, "recipient": {"GTM"},
 		"fiscal_year": {"2016"}, "currency": {"USD"}, "legal_basis": {"Act s. 1"}, "citation": {"c"}})

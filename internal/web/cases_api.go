@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 
@@ -65,7 +64,7 @@ func (h *caseHandlers) handleCaseImportAPI(w http.ResponseWriter, r *http.Reques
 	res, err := h.cases.ImportCasesWith(r.Context(), body, custody.ImportOptions{ResumeFrom: resume})
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		h.writeError(w, r, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("The file is larger than %d bytes; nothing was imported. Split it, or use `amparo import cases`.", tooBig.Limit))
+		h.writeError(w, r, http.StatusRequestEntityTooLarge, "too_large", "The file is larger than "+fileSize(tooBig.Limit)+"; nothing was imported. Split it, or use `amparo import cases`.")
 		return
 	}
 	if err != nil {

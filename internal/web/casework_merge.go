@@ -33,7 +33,13 @@ func (h *caseworkHandlers) handleMergePage(w http.ResponseWriter, r *http.Reques
 	values := map[string]string{"duplicate_id": dupText, "reason": reason}
 	dup, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(dupText), "#"), 10, 64)
 	if err != nil || dup <= 0 {
-		h.refused(w, r, id, "merge", values, &errs.ValidationError{Problems: []errs.FieldError{{Field: "duplicate_id", Problem: "not a case number"}}})
+		v := &errs.ValidationError{Problems: []errs.FieldError{{Field: "duplicate_id", Problem: "not a case number"}}}
+		if strings.TrimSpace(reason) == "" {
+			// MergeCases, not called, would refuse this too: every
+			// problem is shown at once.
+			v.Add("reason", "say why these are the same child")
+		}
+		h.refused(w, r, id, "merge", values, v)
 		return
 	}
 	if _, err := h.cases.MergeCases(r.Context(), id, dup, reason); err != nil {

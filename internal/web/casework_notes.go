@@ -204,7 +204,10 @@ func (h *caseworkHandlers) handleDocumentPage(w http.ResponseWriter, r *http.Req
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		h.refused(w, r, id, "document", map[string]string{"name": name}, &errs.ValidationError{Problems: []errs.FieldError{{Field: "file", Problem: "too large"}}})
+		// The name, sent before the file, is kept (readUploadForm).
+		f := caseworkForm{Form: "document", Values: map[string]string{"name": name},
+			Errors: map[string]string{"file": h.translate(langOf(r), "casework.err.doc_too_large", fileSize(custody.MaxDocumentBytes))}}
+		h.casePage(w, r, id, http.StatusRequestEntityTooLarge, map[string]any{"CWForm": f})
 		return
 	case err != nil:
 		h.refused(w, r, id, "document", map[string]string{"name": name}, &errs.ValidationError{Problems: []errs.FieldError{{Field: "file", Problem: "no file"}}})

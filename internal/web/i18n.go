@@ -104,7 +104,7 @@ func (s *kit) translate(lang, key string, args ...any) string {
 		return key
 	}
 	if len(args) > 0 {
-		return fmt.Sprintf(msg, args...)
+		return fmt.Sprintf(msg, msgArgs(lang, key, args)...)
 	}
 	return msg
 }

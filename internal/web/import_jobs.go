@@ -198,7 +198,7 @@ func (h *caseHandlers) startImportJob(w http.ResponseWriter, r *http.Request, bo
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		h.writeError(w, r, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("The file is larger than %d bytes; nothing was imported.", tooBig.Limit))
+		h.writeError(w, r, http.StatusRequestEntityTooLarge, "too_large", "The file is larger than "+fileSize(tooBig.Limit)+"; nothing was imported.")
 		return
 	case err != nil:
 		h.serverError(w, r, err)

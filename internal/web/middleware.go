@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -198,10 +197,18 @@ func (s *Server) guard(rt Route) http.Handler {
 				return
 			}
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		// A page's upload is read here, before its token is checked: a
+		// body over the cap still gives the fields sent before the file,
+		// the token among them, so that its form can be re-shown (upload.go).
+		upload := !isSafeMethod(r.Method) && !isAPI(r) && isMultipart(r)
+		body := capBody(w, r, limit, upload)
+		r.Body = body
+		if upload {
+			readUploadForm(r, body)
+		}
 		if !isSafeMethod(r.Method) && !s.csrfOK(r) {
 			if n, over := bodyOverCap(r); over {
-				s.writeError(w, r, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("The request body is larger than %d bytes.", n))
+				s.writeError(w, r, http.StatusRequestEntityTooLarge, "too_large", "The request body is larger than "+fileSize(n)+".")
 				return
 			}
 			s.writeError(w, r, http.StatusForbidden, "csrf", "The form expired or did not come from this site. Reload the page and try again.")

@@ -156,7 +156,9 @@ func (k *kit) sourceIn(lang string, src indicators.Source) indicators.Source {
 }
 
 func (k *kit) textIn(set *noteSet, lang, note string) string {
-	if note == "" || lang == "en" { // the English words are the stored text
+	// English pages too: the words are the stored text, but the numbers a
+	// part carries are written as the page writes numbers (translate).
+	if note == "" {
 		return note
 	}
 	parts := splitNote(note)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -90,3 +91,89 @@ func fmtDecimal(lang, s string) string {
 
 // Num writes a number in the page's language (fmtNum).
 func (p *Page) Num(v any) string { return fmtNum(p.Lang, v) }
+
+// A number placed in a message ("Imported: 12,345 activities", "Cases 1 to
+// 50 of 12,345") is written the page's way too: translate passes each
+// number it is given as a numArg. Record numbers and years are numbers
+// but not quantities, and keep the form they are stored and searched in
+// ("case 12345", "FY2016"): writtenAsIs names them, by message key and the
+// place of the argument (from 0, in the English order the caller gives).
+var writtenAsIs = map[string][]int{
+	"aid.decide.confirm_title":                       {0},
+	"aid.decide.on_evaluation":                       {0},
+	"aid.evaluated":                                  {1},
+	"aid.evidence.submitted":                         {0},
+	"aid.facts.done":                                 {0},
+	"aid.report.approved":                            {0},
+	"aid.report.proposed":                            {0},
+	"aid.report.title":                               {0},
+	"aid.review.done":                                {0},
+	"aid.msg.a_decision_on_tranche_n_already_awaits": {0},
+	"aid.msg.decision_n_is_x_decisions_are_final":    {0},
+	"aid.msg.evidence_n_is_already_x":                {0},
+	"aid.msg.tranche_n_is_x_it_cannot_become":        {0},
+	"aid.msg.tranche_n_is_x_its_conditions_can":      {0},
+	"casework.case.review":                           {0},
+	"casework.case.yours":                            {0},
+	"casework.merge.intro":                           {0},
+	"casework.tracing.request":                       {0},
+	"children.msg.case_n_merged_into_this_case_x":    {0},
+	"children.msg.release_services":                  {0},
+	"indicators.note.wpp_projection_year":            {0, 2},
+	"indicators.note.reason.fy_months_only":          {0},
+	"indicators.note.reason.projections_after":       {0},
+	"indicators.note.reason.units_published":         {1},
+	"indicators.note.reason.units_multiplied":        {0},
+	"legal.case_out_of_scope":                        {0},
+	"legal.msg.referral_decided":                     {2},
+	"legal.msg.case_n_already_has_a_x_referral":      {0, 2},
+	"legal.msg.case_n_already_has_an_open_referral":  {0},
+	"legal.msg.case_n_has_no_notice_to_appear":       {0},
+	"legal.msg.case_n_has_no_relief_flag_to":         {0},
+	"legal.msg.case_n_has_no_relief_flag_only":       {0},
+	"legal.msg.case_n_has_not_been_released_follow":  {0},
+	"legal.msg.case_not_repatriated":                 {0},
+	"legal.msg.escalation_n_is_closed":               {0},
+	"legal.msg.no_provider_n":                        {0},
+	"legal.msg.referral_is":                          {0},
+	"legal.msg.referred_to_x_for_counsel_referral_n": {1},
+	"legal.msg.the_screening_of_case_n_was_saved":    {0},
+	"tracing.dup.title":                              {0},
+	"tracing.view.title":                             {0},
+	"tracing.link.case":                              {0},
+	"tracing.link.sponsor":                           {0},
+	"tracing.case":                                   {0},
+	"tracing.msg.candidate_was_already":              {0},
+	"tracing.msg.request_is_closed":                  {0},
+	"tracing.msg.candidate_decided_meanwhile":        {0},
+	"tracing.msg.request_already_closed":             {0},
+	"tracing.msg.link_already_sponsor":               {0, 1},
+}
+
+// numArg is a quantity placed in a message in lang.
+type numArg struct {
+	lang string
+	v    any
+}
+
+// Format writes the number with the message's verb ("%d", "%.0f") the
+// way lang writes numbers.
+func (a numArg) Format(f fmt.State, verb rune) {
+	fmt.Fprint(f, numPrinter(a.lang).Sprintf(fmt.FormatString(f, verb), a.v))
+}
+
+// msgArgs are args as the message key in lang places them: each quantity
+// a numArg, the rest (words, record numbers, years) as given.
+func msgArgs(lang, key string, args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		out[i] = a
+		switch a.(type) {
+		case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64:
+			if !slices.Contains(writtenAsIs[key], i) {
+				out[i] = numArg{lang, a}
+			}
+		}
+	}
+	return out
+}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/amparo-project/amparo/internal/aid"
 	"github.com/amparo-project/amparo/internal/auth"
 	"github.com/amparo-project/amparo/internal/indicators"
 	"github.com/amparo-project/amparo/internal/store/storetest"
@@ -21,15 +20,7 @@ import (
 // indicator chart and on the aid scorecard's money chart.
 func TestBrowserChartNumbersFollowThePage(t *testing.T) {
 	ctx := chromeContext(t)
-	db := storetest.OpenSQLite(t)
-	op := auth.OperatorContext(context.Background(), "test")
-	ind := indicators.New(db)
-	if _, err := ind.ImportBuiltin(op, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := aid.New(db, ind, time.Now).SeedDemo(op); err != nil {
-		t.Fatal(err)
-	}
+	db := aidDemoDB(t, time.Now)
 	env := newTestEnv(t, db)
 	spainGrouping := regexp.MustCompile(`\d\.\d{3}(\D|$)`)
 	for _, c := range []struct{ path, canvas string }{

@@ -108,7 +108,7 @@ func (s *kit) decodeJSON(w http.ResponseWriter, r *http.Request, dst any) bool {
 	var typeErr *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &tooBig):
-		s.writeError(w, r, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("The request body is larger than %d bytes.", tooBig.Limit))
+		s.writeError(w, r, http.StatusRequestEntityTooLarge, "too_large", "The request body is larger than "+fileSize(tooBig.Limit)+".")
 	case errors.As(err, &syntax):
 		s.writeError(w, r, http.StatusBadRequest, "bad_json", fmt.Sprintf("Malformed JSON at byte %d.", syntax.Offset))
 	case errors.As(err, &typeErr):

@@ -29,16 +29,7 @@ func TestBrowserUploadTooBig(t *testing.T) {
 	if err := os.WriteFile(small, []byte(`<iati-activities version="2.03"/>`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(env.ts.URL+"/aid"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "aid_officer@example.org"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
-		chromedp.WaitReady(chromedp.CSS("#iati-file")),
-	); err != nil {
-		t.Fatal(err)
-	}
+	browserSignIn(t, ctx, env.ts.URL+"/aid", "aid_officer@example.org", "#package-form")
 	validity := `document.getElementById('iati-file').validationMessage`
 	for _, c := range []struct{ lang, file, want string }{
 		{"en", big, "This file is larger than 64.0 MiB, the most that can be sent here."},

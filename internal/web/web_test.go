@@ -425,8 +425,8 @@ func TestLoginFlow(t *testing.T) {
 		status int
 		want   string
 	}{
-		{url.Values{"csrf_token": {tok}, "given_names": {strings.Repeat("Á", 200_000)}}, http.StatusRequestEntityTooLarge, "Lo enviado ocupa más de 1048576 bytes."},
-		{url.Values{"given_names": {strings.Repeat("Á", 200_000)}, "csrf_token": {tok}}, http.StatusRequestEntityTooLarge, "Lo enviado ocupa más de 1048576 bytes."},
+		{url.Values{"csrf_token": {tok}, "given_names": {strings.Repeat("Á", 200_000)}}, http.StatusRequestEntityTooLarge, "Lo enviado ocupa más de 1.0 MiB."},
+		{url.Values{"given_names": {strings.Repeat("Á", 200_000)}, "csrf_token": {tok}}, http.StatusRequestEntityTooLarge, "Lo enviado ocupa más de 1.0 MiB."},
 		{url.Values{"given_names": {"Ana"}}, http.StatusForbidden, "El formulario caducó o no vino de este sitio."},
 	} {
 		resp, err = c.PostForm(u+"/cases", tc.form)
