@@ -14,12 +14,38 @@ type BoundView struct {
 	given  map[string]float64 // share of records whose first given word (canonical) is this
 	sur    map[string]float64 // share of records carrying this surname (phonetic key), either box
 	sorted bool               // the pair is unordered (dedupe): lack masks in sorted order
+	// count is how many records of the set carry a key of two fields
+	// (given name and surname, given name and year, surname and year,
+	// as phonetic keys): the namesakes a pair agreeing on them has here.
+	count map[string]int
+}
+
+// contextKeys are a record's keys of two fields for BoundView.count.
+func contextKeys(f *features) (gs, gy, sy string) {
+	s := f.s1.ph
+	if s == "" {
+		s = f.s2.ph
+	}
+	y := ""
+	if f.dob.valid {
+		y = string(rune('A' + int(f.dob.y)%2000))
+	}
+	if f.givenFirstPh != "" && s != "" {
+		gs = "gs|" + f.givenFirstPh + "|" + s
+	}
+	if f.givenFirstPh != "" && y != "" {
+		gy = "gy|" + f.givenFirstPh + "|" + y
+	}
+	if s != "" && y != "" {
+		sy = "sy|" + s + "|" + y
+	}
+	return gs, gy, sy
 }
 
 // NewBoundView counts name frequencies over every record of d (both sides
 // of a link set). unordered says pairs have no left and right side.
 func NewBoundView(d *DiagSet, unordered bool) *BoundView {
-	v := &BoundView{d: d, given: map[string]float64{}, sur: map[string]float64{}, sorted: unordered}
+	v := &BoundView{d: d, given: map[string]float64{}, sur: map[string]float64{}, sorted: unordered, count: map[string]int{}}
 	n := float64(len(d.fs))
 	for k := range d.fs {
 		f := &d.fs[k]
@@ -32,18 +58,46 @@ func NewBoundView(d *DiagSet, unordered bool) *BoundView {
 		if f.s2.ph != "" && f.s2.ph != f.s1.ph {
 			v.sur[f.s2.ph] += 1 / n
 		}
+		gs, gy, sy := contextKeys(f)
+		for _, k := range []string{gs, gy, sy} {
+			if k != "" {
+				v.count[k]++
+			}
+		}
 	}
 	return v
+}
+
+// countBand puts the records sharing a key in bands: 0 no key or the
+// fields do not agree, 1: 2 records, 2: 3, 3: 4-5, 4: 6-9, 5: 10 or more.
+func countBand(n int) uint64 {
+	switch {
+	case n <= 1:
+		return 0
+	case n == 2:
+		return 1
+	case n == 3:
+		return 2
+	case n <= 5:
+		return 3
+	case n <= 9:
+		return 4
+	}
+	return 5
 }
 
 // Cell keys of a pair, from coarsest to finest; each holds the one before
 // in its low bits.
 const (
-	CellLevels = iota // levels of given name, both surnames, date, place
-	CellCoarse        // + what each side lacks, frequency band of the agreeing names
-	CellRich          // + edit distances, date parts, names in the other box, finer frequency
+	CellLevels  = iota // levels of given name, both surnames, date, place
+	CellCoarse         // + what each side lacks, frequency band of the agreeing names
+	CellRich           // + edit distances, date parts, names in the other box, finer frequency
+	CellContext        // CellCoarse + how many records of the set share the agreeing two fields
 	NCells
 )
+
+// CellParent is the cell each granularity backs off to (-1: the base rate).
+var CellParent = [NCells]int{-1, CellLevels, CellCoarse, CellCoarse}
 
 // lackBits is what a record lacks: given name, first surname, second
 // surname, any date, a full date (a year only), place.
@@ -181,6 +235,23 @@ func (v *BoundView) Cells(i, j int) [NCells]uint64 {
 			}
 		}
 	}
+	// Namesakes in the set: records sharing the two fields the pair agrees
+	// on (the commoner of the two records' keys).
+	ags, agy, asy := contextKeys(a)
+	bgs, bgy, bsy := contextKeys(b)
+	sameYear := lv[fBirthDate] <= dYearOnly
+	gAgree, sAgree := lv[fGiven] <= gOther, lv[fSurname1] <= sJaroMid || lv[fSurname2] <= sJaroMid
+	var cgs, cgy, csy uint64
+	if gAgree && sAgree {
+		cgs = countBand(max(v.count[ags], v.count[bgs]))
+	}
+	if gAgree && sameYear {
+		cgy = countBand(max(v.count[agy], v.count[bgy]))
+	}
+	if sAgree && sameYear {
+		csy = countBand(max(v.count[asy], v.count[bsy]))
+	}
+	k[CellContext] = k[CellCoarse] | cgs<<33 | cgy<<36 | csy<<39
 	k[CellRich] = k[CellCoarse] | ge<<33 | se<<36 | box<<39 | yd<<41 | mo<<44 | dy<<46 | fineBand(gs)<<48
 	return k
 }

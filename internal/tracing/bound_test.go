@@ -24,8 +24,10 @@ import (
 // the engine computes (given name, both surnames, date, place), then also
 // what each side lacks and the frequency band of the agreeing names, then
 // also finer facts the levels lose (edit distances, year, month and day
-// apart, a name in the other box, finer frequency); each finer cell backs
-// off to the coarser one when training saw it little. Trained and scored
+// apart, a name in the other box, finer frequency), or instead how many
+// records of the set share the two fields the pair agrees on (namesakes);
+// each finer cell backs off to the coarser one when training saw it
+// little. Trained and scored
 // once on the pairs our blocking brings together and once on all pairs
 // (training on all true pairs, the blocked pairs and a weighted sample of
 // the others). NOTES.md, "How high the sparse sets can go".
@@ -204,15 +206,15 @@ func (t *boundTable) merge(o *boundTable) {
 // coarser cell (to the base rate at the coarsest).
 const boundPrior = 2.0
 
-// prob is P(same | cell) at granularity g, each level shrunk to the one
-// before.
+// prob is P(same | cell) at granularity g, shrunk to its parent cell
+// (tracing.CellParent).
 func (t *boundTable) prob(k [tracing.NCells]uint64, g int) float64 {
 	p := t.pos / t.n
-	for c := 0; c <= g; c++ {
-		x := t.cells[c][k[c]]
-		p = (x[0] + boundPrior*p) / (x[1] + boundPrior)
+	if parent := tracing.CellParent[g]; parent >= 0 {
+		p = t.prob(k, parent)
 	}
-	return p
+	x := t.cells[g][k[g]]
+	return (x[0] + boundPrior*p) / (x[1] + boundPrior)
 }
 
 // trainBound fills two tables from the sets of seeds: one from the pairs
@@ -556,7 +558,7 @@ func scoreBound(b *boundSet, blk, all *boundTable, nRight int, rightOf func(j in
 	return sb, sa
 }
 
-var cellNames = [tracing.NCells]string{"levels only", "cells (levels, lacks, name band)", "cells + rich features"}
+var cellNames = [tracing.NCells]string{"levels only", "cells (levels, lacks, name band)", "cells + rich features", "cells + namesakes in the set"}
 
 func evalDedupeBound(t *testing.T, name string, b *boundSet, blk, all *boundTable) {
 	res, err := tracing.Dedupe(context.Background(), b.recs, tracing.Options{})
