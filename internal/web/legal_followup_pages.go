@@ -139,12 +139,19 @@ func (h *legalHandlers) handleHearingPage(w http.ResponseWriter, r *http.Request
 		return
 	}
 	f := courtForm{At: r.FormValue("at"), Kind: r.FormValue("kind"), Outcome: r.FormValue("outcome")}
+	// A time that does not parse is sent as none, so that the service's
+	// checks of the other fields are shown with it, all at once; the
+	// service refuses a hearing without a time, so nothing is stored.
 	at, perr := time.Parse("2006-01-02T15:04", f.At)
-	if perr != nil {
-		h.courtAnswer(w, r, id, f, &errs.ValidationError{Problems: []errs.FieldError{{Field: "at", Problem: "a date and time"}}})
-		return
-	}
 	_, err := h.legal.AddHearing(r.Context(), id, legal.HearingInput{At: at, Kind: f.Kind, Outcome: f.Outcome})
+	var v *errs.ValidationError
+	if perr != nil && errors.As(err, &v) {
+		for i := range v.Problems {
+			if v.Problems[i].Field == "at" {
+				v.Problems[i].Problem = "a date and time"
+			}
+		}
+	}
 	h.courtAnswer(w, r, id, f, err)
 }
 

@@ -211,6 +211,9 @@ func TestLegalScreeningPage(t *testing.T) {
 		{"screening", url.Values{"answers.fear_return": {"yes"}}, "responda sí, no o no se sabe", "answer yes, no or unsure"},
 		{"screening", url.Values{"answers.fear_return": {"zz"}}, "no es una respuesta", "is not an answer"},
 		{"hearings", url.Values{"at": {"tomorrow"}, "kind": {"master"}}, "una fecha y una hora", "a date and time"},
+		// A time that does not parse is shown with the other problems, not alone.
+		{"hearings", url.Values{"at": {"tomorrow"}, "kind": {"zz"}}, "una fecha y una hora", "a date and time"},
+		{"hearings", url.Values{"at": {"tomorrow"}, "kind": {"zz"}}, "master (preliminar) o merits (de fondo)", "master or merits"},
 		{"court", url.Values{"nta_date": {"2020-01-01"}, "court": {"Nowhere"}}, "no es una corte de inmigración de la lista", "is not an immigration court"},
 	} {
 		resp, body := env.uxPost(t, auth.RoleAdmin, "es", fmt.Sprintf("/cases/%d/%s", id, c.path), c.form)
