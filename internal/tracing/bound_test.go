@@ -695,6 +695,20 @@ func evalDedupeBound(t *testing.T, name string, b *boundSet, blk, all *boundTabl
 func boundFoundByFields(t *testing.T, b *boundSet, product, bound []int) {
 	type tally struct{ n, prod, bound, falseProd, falseBound int }
 	by := map[string]*tally{}
+	// of is the tally of the fields pair (i, j) agrees on.
+	of := func(i, j int) *tally {
+		_, agree := b.d.PairFacts(i, j)
+		k := strings.Join(agree, "+")
+		if k == "" {
+			k = "(none)"
+		}
+		c := by[k]
+		if c == nil {
+			c = &tally{}
+			by[k] = c
+		}
+		return c
+	}
 	people := map[string][]int{}
 	for i, p := range b.truth {
 		people[p] = append(people[p], i)
@@ -703,16 +717,7 @@ func boundFoundByFields(t *testing.T, b *boundSet, product, bound []int) {
 		for x := range rs {
 			for y := x + 1; y < len(rs); y++ {
 				i, j := min(rs[x], rs[y]), max(rs[x], rs[y])
-				_, agree := b.d.PairFacts(i, j)
-				k := strings.Join(agree, "+")
-				if k == "" {
-					k = "(none)"
-				}
-				c := by[k]
-				if c == nil {
-					c = &tally{}
-					by[k] = c
-				}
+				c := of(i, j)
 				c.n++
 				if product[i] == product[j] {
 					c.prod++
@@ -736,16 +741,7 @@ func boundFoundByFields(t *testing.T, b *boundSet, product, bound []int) {
 					if b.truth[i] == b.truth[j] {
 						continue
 					}
-					_, agree := b.d.PairFacts(i, j)
-					k := strings.Join(agree, "+")
-					if k == "" {
-						k = "(none)"
-					}
-					c := by[k]
-					if c == nil {
-						c = &tally{}
-						by[k] = c
-					}
+					c := of(i, j)
 					if w == 0 {
 						c.falseProd++
 					} else {
