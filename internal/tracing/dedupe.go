@@ -1042,8 +1042,9 @@ func dedupePrepared(ctx context.Context, ids []string, fs []features, o Options)
 		return nil, fmt.Errorf("tracing: dedupe: %w", err)
 	}
 
+	var chosen *posteriorSample
 	if o.Threshold == 0 {
-		o.Threshold, res.Stats.ExpectedF1, res.Stats.SelectionBits = dedupeThreshold(bl, fs, m, nrec)
+		o.Threshold, res.Stats.ExpectedF1, res.Stats.SelectionBits, chosen = dedupeThreshold(bl, fs, m, nrec)
 		o.Logger.Info("tracing: threshold chosen for F1", "threshold", o.Threshold, "expected_f1", res.Stats.ExpectedF1,
 			"selection_bits", res.Stats.SelectionBits)
 	}
@@ -1069,6 +1070,13 @@ func dedupePrepared(ctx context.Context, ids []string, fs []features, o Options)
 	res.Stats.Edges = len(edges)
 	o.Logger.Info("tracing: pairs scored", "comparisons", comps, "edges", len(edges))
 	cl := cluster(fs, edges, m, o.Threshold, sparseSet(fs))
+	if chosen != nil && o.Threshold < autoMaxThreshold {
+		cl, o.Threshold = guardChaining(fs, edges, m, cl, o.Threshold, chosen, math.Exp2(res.Stats.SelectionBits))
+		if o.Threshold != res.Stats.Threshold {
+			o.Logger.Info("tracing: threshold raised against chaining", "threshold", o.Threshold)
+			res.Stats.Threshold = o.Threshold
+		}
+	}
 	// Back to input order.
 	orig := make([]int32, len(cl))
 	for k, i := range order {
@@ -1148,19 +1156,71 @@ func (m *Model) fittedToSet() bool { return m.Population != 0 && m.Fallback == "
 // choice rests on the expected matches, which namesakes inflate at
 // scale: at 215,712 FEBRL-style rows the prior says 378,000 for 263,000
 // true pairs, and 0.35 was chosen for F1 0.848 where 0.5 gives 0.868.
-func dedupeThreshold(bl *blocks, fs []features, m *Model, nrec int) (threshold, expectedF1, bits float64) {
+func dedupeThreshold(bl *blocks, fs []features, m *Model, nrec int) (threshold, expectedF1, bits float64, s *posteriorSample) {
 	if !m.fittedToSet() || !sparseSet(fs) {
-		return autoMaxThreshold, 0, 0
+		return autoMaxThreshold, 0, 0, nil
 	}
-	var s posteriorSample
+	s = &posteriorSample{}
 	scale := sampleGroups(bl, emMaxPairs, func(i, j uint32) bool {
 		s.add(m.probability(m.score(&fs[i], &fs[j])))
 		return true
 	})
 	pairs := float64(nrec) * float64(nrec-1) / 2
-	odds := selectionShift(&s, scale, m.candidateMatches)
-	threshold, expectedF1 = f1Threshold(&s, scale, m.Prior*pairs, odds)
-	return threshold, expectedF1, math.Log2(odds)
+	odds := selectionShift(s, scale, m.candidateMatches)
+	threshold, expectedF1 = f1Threshold(s, scale, m.Prior*pairs, odds)
+	return threshold, expectedF1, math.Log2(odds), s
+}
+
+// guardChaining raises a threshold chosen for F1 where the clusters made
+// at it chain namesakes (chainGuarded): the pairs inside them, all
+// scored, are one person much less often than the candidate pairs the
+// threshold was chosen on (sample, their odds times odds). It returns
+// the clusters and the threshold they were made at; edges hold the
+// pairs at t0 or more, and a higher threshold clusters those above it.
+func guardChaining(fs []features, edges []edge, m *Model, cl []int32, t0 float64, sample *posteriorSample, odds float64) ([]int32, float64) {
+	made := map[float64][]int32{t0: cl}
+	clustersAt := func(t float64) []int32 {
+		if c, ok := made[t]; ok {
+			return c
+		}
+		minW := weightFor(m, t)
+		var es []edge
+		for _, e := range edges {
+			if float64(e.w) >= minW {
+				es = append(es, e)
+			}
+		}
+		c := cluster(fs, es, m, t, true) // chosen on sparse sets alone
+		made[t] = c
+		return c
+	}
+	t := chainGuarded(t0, func(t float64) float64 {
+		return clusterPrecision(fs, clustersAt(t), m, odds) / sample.precisionAt(t, odds)
+	})
+	return clustersAt(t), t
+}
+
+// clusterPrecision returns the mean posterior (its odds times odds) of
+// the pairs of records that share a cluster, every pair scored, whether
+// blocking compared it or not; 1 where no cluster holds two records.
+func clusterPrecision(fs []features, roots []int32, m *Model, odds float64) float64 {
+	members := map[int32][]int32{}
+	for i, r := range roots {
+		members[r] = append(members[r], int32(i))
+	}
+	sum, n := 0.0, 0
+	for _, ms := range members {
+		for a := range ms {
+			for b := a + 1; b < len(ms); b++ {
+				sum += shifted(m.probability(m.score(&fs[ms[a]], &fs[ms[b]])), odds)
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return 1
+	}
+	return sum / float64(n)
 }
 
 type edge struct {
