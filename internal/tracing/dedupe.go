@@ -1179,6 +1179,17 @@ func dedupeThreshold(bl *blocks, fs []features, m *Model, nrec int) (threshold, 
 // pairs at t0 or more, and a higher threshold clusters those above it.
 func guardChaining(fs []features, edges []edge, m *Model, cl []int32, t0 float64, sample *posteriorSample, odds float64) ([]int32, float64) {
 	made := map[float64][]int32{t0: cl}
+	// The clusters tried at each threshold hold mostly the same pairs.
+	weights := map[uint64]float64{}
+	score := func(a, b int32) float64 {
+		k := uint64(a)<<32 | uint64(b) // score is not symmetric in its records
+		w, ok := weights[k]
+		if !ok {
+			w = m.score(&fs[a], &fs[b])
+			weights[k] = w
+		}
+		return w
+	}
 	clustersAt := func(t float64) []int32 {
 		if c, ok := made[t]; ok {
 			return c
@@ -1190,12 +1201,12 @@ func guardChaining(fs []features, edges []edge, m *Model, cl []int32, t0 float64
 				es = append(es, e)
 			}
 		}
-		c := cluster(fs, es, m, t, true) // chosen on sparse sets alone
+		c := clusterScored(fs, es, m, t, true, score) // chosen on sparse sets alone
 		made[t] = c
 		return c
 	}
 	t := chainGuarded(t0, func(t float64) float64 {
-		return clusterPrecision(fs, clustersAt(t), m, odds) / sample.precisionAt(t, odds)
+		return clusterPrecision(clustersAt(t), m, odds, score) / sample.precisionAt(t, odds)
 	})
 	return clustersAt(t), t
 }
@@ -1203,7 +1214,7 @@ func guardChaining(fs []features, edges []edge, m *Model, cl []int32, t0 float64
 // clusterPrecision returns the mean posterior (its odds times odds) of
 // the pairs of records that share a cluster, every pair scored, whether
 // blocking compared it or not; 1 where no cluster holds two records.
-func clusterPrecision(fs []features, roots []int32, m *Model, odds float64) float64 {
+func clusterPrecision(roots []int32, m *Model, odds float64, score func(a, b int32) float64) float64 {
 	members := map[int32][]int32{}
 	for i, r := range roots {
 		members[r] = append(members[r], int32(i))
@@ -1212,7 +1223,7 @@ func clusterPrecision(fs []features, roots []int32, m *Model, odds float64) floa
 	for _, ms := range members {
 		for a := range ms {
 			for b := a + 1; b < len(ms); b++ {
-				sum += shifted(m.probability(m.score(&fs[ms[a]], &fs[ms[b]])), odds)
+				sum += shifted(m.probability(score(ms[a], ms[b])), odds)
 				n++
 			}
 		}
@@ -1316,6 +1327,12 @@ const maxCluster = 64
 // sparse dedupe sets came through a third record (NOTES.md, "Sparse
 // records: chaining"). A single edge is still judged on its own.
 func cluster(fs []features, edges []edge, m *Model, threshold float64, sparse bool) []int32 {
+	return clusterScored(fs, edges, m, threshold, sparse, func(a, b int32) float64 { return m.score(&fs[a], &fs[b]) })
+}
+
+// clusterScored is cluster with the weight of a pair of records from
+// score (guardChaining remembers them across the thresholds it tries).
+func clusterScored(fs []features, edges []edge, m *Model, threshold float64, sparse bool, score func(a, b int32) float64) []int32 {
 	slices.SortFunc(edges, func(a, b edge) int {
 		if c := cmp.Compare(b.w, a.w); c != 0 {
 			return c
@@ -1359,7 +1376,7 @@ func cluster(fs []features, edges []edge, m *Model, threshold float64, sparse bo
 			dates := sparse && (saysLittle(fs, A) || saysLittle(fs, B))
 			for _, a := range A {
 				for _, b := range B {
-					w := m.score(&fs[a], &fs[b])
+					w := score(a, b)
 					p := m.probability(w)
 					if m.vetoes(w) || (dates && fs[a].dob.d != 0 && fs[b].dob.d != 0 && compareDate(fs[a].dob, fs[b].dob) == dDisagree) {
 						veto = true

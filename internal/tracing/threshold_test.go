@@ -322,8 +322,9 @@ func TestChainPrecision(t *testing.T) {
 	}
 	m := calibratedDefault(fs, 1000)
 	p := func(i, j int) float64 { return m.probability(m.score(&fs[i], &fs[j])) }
+	w := func(a, b int32) float64 { return m.score(&fs[a], &fs[b]) }
 	// a, b and c in one cluster (b bridging two dates), d alone.
-	got := clusterPrecision(fs, []int32{0, 0, 0, 3}, m, 1)
+	got := clusterPrecision([]int32{0, 0, 0, 3}, m, 1, w)
 	want := (p(0, 1) + p(0, 2) + p(1, 2)) / 3
 	if math.Abs(got-want) > 1e-9 {
 		t.Errorf("cluster precision %.4f, want %.4f (the mean of its three pairs)", got, want)
@@ -331,7 +332,7 @@ func TestChainPrecision(t *testing.T) {
 	if p(0, 2) >= p(0, 1) {
 		t.Errorf("the pair of disagreeing dates (%.4f) is not below the bridged pair (%.4f): the case does not test chaining", p(0, 2), p(0, 1))
 	}
-	if got := clusterPrecision(fs, []int32{0, 1, 2, 3}, m, 1); got != 1 {
+	if got := clusterPrecision([]int32{0, 1, 2, 3}, m, 1, w); got != 1 {
 		t.Errorf("cluster precision of lone records %.4f, want 1", got)
 	}
 }
