@@ -1042,8 +1042,9 @@ func dedupePrepared(ctx context.Context, ids []string, fs []features, o Options)
 		return nil, fmt.Errorf("tracing: dedupe: %w", err)
 	}
 
+	var chosen *posteriorSample
 	if o.Threshold == 0 {
-		o.Threshold, res.Stats.ExpectedF1, res.Stats.SelectionBits = dedupeThreshold(bl, fs, m, nrec)
+		o.Threshold, res.Stats.ExpectedF1, res.Stats.SelectionBits, chosen = dedupeThreshold(bl, fs, m, nrec)
 		o.Logger.Info("tracing: threshold chosen for F1", "threshold", o.Threshold, "expected_f1", res.Stats.ExpectedF1,
 			"selection_bits", res.Stats.SelectionBits)
 	}
@@ -1069,6 +1070,13 @@ func dedupePrepared(ctx context.Context, ids []string, fs []features, o Options)
 	res.Stats.Edges = len(edges)
 	o.Logger.Info("tracing: pairs scored", "comparisons", comps, "edges", len(edges))
 	cl := cluster(fs, edges, m, o.Threshold, sparseSet(fs))
+	if chosen != nil && o.Threshold < autoMaxThreshold {
+		cl, o.Threshold = guardChaining(fs, edges, m, cl, o.Threshold, chosen, math.Exp2(res.Stats.SelectionBits))
+		if o.Threshold != res.Stats.Threshold {
+			o.Logger.Info("tracing: threshold raised against chaining", "threshold", o.Threshold)
+			res.Stats.Threshold = o.Threshold
+		}
+	}
 	// Back to input order.
 	orig := make([]int32, len(cl))
 	for k, i := range order {
@@ -1148,19 +1156,82 @@ func (m *Model) fittedToSet() bool { return m.Population != 0 && m.Fallback == "
 // choice rests on the expected matches, which namesakes inflate at
 // scale: at 215,712 FEBRL-style rows the prior says 378,000 for 263,000
 // true pairs, and 0.35 was chosen for F1 0.848 where 0.5 gives 0.868.
-func dedupeThreshold(bl *blocks, fs []features, m *Model, nrec int) (threshold, expectedF1, bits float64) {
+func dedupeThreshold(bl *blocks, fs []features, m *Model, nrec int) (threshold, expectedF1, bits float64, s *posteriorSample) {
 	if !m.fittedToSet() || !sparseSet(fs) {
-		return autoMaxThreshold, 0, 0
+		return autoMaxThreshold, 0, 0, nil
 	}
-	var s posteriorSample
+	s = &posteriorSample{}
 	scale := sampleGroups(bl, emMaxPairs, func(i, j uint32) bool {
 		s.add(m.probability(m.score(&fs[i], &fs[j])))
 		return true
 	})
 	pairs := float64(nrec) * float64(nrec-1) / 2
-	odds := selectionShift(&s, scale, m.candidateMatches)
-	threshold, expectedF1 = f1Threshold(&s, scale, m.Prior*pairs, odds)
-	return threshold, expectedF1, math.Log2(odds)
+	odds := selectionShift(s, scale, m.candidateMatches)
+	threshold, expectedF1 = f1Threshold(s, scale, m.Prior*pairs, odds)
+	return threshold, expectedF1, math.Log2(odds), s
+}
+
+// guardChaining raises a threshold chosen for F1 where the clusters made
+// at it chain namesakes (chainGuarded): the pairs inside them, all
+// scored, are one person much less often than the candidate pairs the
+// threshold was chosen on (sample, their odds times odds). It returns
+// the clusters and the threshold they were made at; edges hold the
+// pairs at t0 or more, and a higher threshold clusters those above it.
+func guardChaining(fs []features, edges []edge, m *Model, cl []int32, t0 float64, sample *posteriorSample, odds float64) ([]int32, float64) {
+	made := map[float64][]int32{t0: cl}
+	// The clusters tried at each threshold hold mostly the same pairs.
+	weights := map[uint64]float64{}
+	score := func(a, b int32) float64 {
+		k := uint64(a)<<32 | uint64(b) // score is not symmetric in its records
+		w, ok := weights[k]
+		if !ok {
+			w = pairScore(m, &fs[a], &fs[b])
+			weights[k] = w
+		}
+		return w
+	}
+	clustersAt := func(t float64) []int32 {
+		if c, ok := made[t]; ok {
+			return c
+		}
+		minW := weightFor(m, t)
+		var es []edge
+		for _, e := range edges {
+			if float64(e.w) >= minW {
+				es = append(es, e)
+			}
+		}
+		c := clusterScored(fs, es, m, t, true, score) // chosen on sparse sets alone
+		made[t] = c
+		return c
+	}
+	t := chainGuarded(t0, func(t float64) float64 {
+		return clusterPrecision(clustersAt(t), m, odds, score) / sample.precisionAt(t, odds)
+	})
+	return clustersAt(t), t
+}
+
+// clusterPrecision returns the mean posterior (its odds times odds) of
+// the pairs of records that share a cluster, every pair scored, whether
+// blocking compared it or not; 1 where no cluster holds two records.
+func clusterPrecision(roots []int32, m *Model, odds float64, score func(a, b int32) float64) float64 {
+	members := map[int32][]int32{}
+	for i, r := range roots {
+		members[r] = append(members[r], int32(i))
+	}
+	sum, n := 0.0, 0
+	for _, ms := range members {
+		for a := range ms {
+			for b := a + 1; b < len(ms); b++ {
+				sum += shifted(m.probability(score(ms[a], ms[b])), odds)
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return 1
+	}
+	return sum / float64(n)
 }
 
 type edge struct {
@@ -1172,6 +1243,7 @@ type edge struct {
 // threshold.
 func scoreGroups(ctx context.Context, bl *blocks, fs []features, m *Model, o Options) ([]edge, int64, error) {
 	minW := weightFor(m, o.Threshold)
+	sparse := sparseSet(fs) // pairs read across are read both ways (pairScore)
 	var next atomic.Int64
 	var comps atomic.Int64
 	var done atomic.Int64
@@ -1198,7 +1270,12 @@ func scoreGroups(ctx context.Context, bl *blocks, fs []features, m *Model, o Opt
 					bl.forPairs(g, func(i, j uint32) {
 						c++
 						if s, ok := m.scoreAtLeast(&fs[i], &fs[j], minW); ok {
-							local = append(local, edge{i, j, float32(s)})
+							if sparse && readAcross(&fs[i], &fs[j]) {
+								s = min(s, m.score(&fs[j], &fs[i]))
+							}
+							if s >= minW {
+								local = append(local, edge{i, j, float32(s)})
+							}
 						}
 					})
 				}
@@ -1219,6 +1296,34 @@ func scoreGroups(ctx context.Context, bl *blocks, fs []features, m *Model, o Opt
 		edges = append(edges, r...)
 	}
 	return edges, comps.Load(), nil
+}
+
+// pairScore is the weight of a pair of records, read both ways where
+// their names may be read across (readAcross), the lesser.
+func pairScore(m *Model, a, b *features) float64 {
+	s := m.score(a, b)
+	if readAcross(a, b) {
+		s = min(s, m.score(b, a))
+	}
+	return s
+}
+
+// readAcross reports whether a pair may be scored with one record's given
+// name and first surname exchanged (Model.readings). The score of such a
+// pair depends on which record comes first: the names' frequencies are
+// those of the first record's fields, and a record written "Mendoza
+// María" gives "Mendoza" as a given name, rare, and "María" as a surname,
+// rarer: against every "María Mendoza" of 202,352 sparse rows it scored
+// 0.9 and more one way and under 0.1 the other, whichever way blocking
+// met them, and such records joined up to 13 namesakes in one cluster
+// (NOTES.md, "The chosen threshold at scale"). On sparse sets such a
+// pair is read both ways and the lesser weight kept: the names'
+// frequencies in the fields where they are common. On the full sets,
+// where other fields outweigh the names, it cost F1 0.002 (FEBRL 5,000
+// rows, recall) and is not done; the frequencies belong to the reading
+// itself (Model.tf), which is where this is to be mended.
+func readAcross(a, b *features) bool {
+	return (a.s1AsGiven[0] != "" || b.s1AsGiven[0] != "") && compareGiven(a, b) >= gOther
 }
 
 // weightFor returns the total weight (prior excluded) at which a pair
@@ -1254,8 +1359,19 @@ const maxCluster = 64
 // bridged namesakes born in 2005, 2007, 2020 and 2023, whose names alone
 // outweigh the dates against, and 45 % of the false pairs declared on the
 // sparse dedupe sets came through a third record (NOTES.md, "Sparse
-// records: chaining"). A single edge is still judged on its own.
+// records: chaining"). A single edge is still judged on its own. On a
+// sparse set pairs are weighed as pairScore reads them.
 func cluster(fs []features, edges []edge, m *Model, threshold float64, sparse bool) []int32 {
+	score := func(a, b int32) float64 { return m.score(&fs[a], &fs[b]) }
+	if sparse {
+		score = func(a, b int32) float64 { return pairScore(m, &fs[a], &fs[b]) }
+	}
+	return clusterScored(fs, edges, m, threshold, sparse, score)
+}
+
+// clusterScored is cluster with the weight of a pair of records from
+// score (guardChaining remembers them across the thresholds it tries).
+func clusterScored(fs []features, edges []edge, m *Model, threshold float64, sparse bool, score func(a, b int32) float64) []int32 {
 	slices.SortFunc(edges, func(a, b edge) int {
 		if c := cmp.Compare(b.w, a.w); c != 0 {
 			return c
@@ -1299,7 +1415,7 @@ func cluster(fs []features, edges []edge, m *Model, threshold float64, sparse bo
 			dates := sparse && (saysLittle(fs, A) || saysLittle(fs, B))
 			for _, a := range A {
 				for _, b := range B {
-					w := m.score(&fs[a], &fs[b])
+					w := score(a, b)
 					p := m.probability(w)
 					if m.vetoes(w) || (dates && fs[a].dob.d != 0 && fs[b].dob.d != 0 && compareDate(fs[a].dob, fs[b].dob) == dDisagree) {
 						veto = true

@@ -182,3 +182,58 @@ func f1Threshold(s *posteriorSample, scale, matches, odds float64) (threshold, e
 	}
 	return math.Round(threshold*100) / 100, expectedF1
 }
+
+// precisionAt returns the share of the sample's decisions of posterior at
+// least t (at least sampleFloor) that are one person as their
+// posteriors say, their odds multiplied by odds: the precision the
+// threshold t was chosen on. It is 1 where none is at t.
+func (s *posteriorSample) precisionAt(t, odds float64) float64 {
+	tp, n := 0.0, 0
+	for _, p := range s.high {
+		if float64(p) >= t {
+			tp += shifted(float64(p), odds)
+			n++
+		}
+	}
+	if n == 0 {
+		return 1
+	}
+	return tp / float64(n)
+}
+
+// chainGuardRatio bounds how much worse than the pairs a threshold was
+// chosen on the pairs inside the clusters may be. Clustering joins
+// records through a third one, and where a name with a year has dozens
+// of namesakes (a sparse set of 202,352 rows) the clusters chain them:
+// at the threshold chosen for F1, 0.21, the pairs of the clusters are
+// one person with a mean posterior of 0.655 where the candidate pairs
+// declared have 0.789 (a ratio of 0.83), and 0.555 of them are one
+// person; at 0.30 the ratio is 0.91. On the sparse sets of 5,000
+// records it is 0.92-0.95 at their chosen thresholds (NOTES.md, "The
+// chosen threshold at scale").
+const chainGuardRatio = 0.9
+
+// chainGuarded returns the lowest threshold in [t0, autoMaxThreshold], on
+// the grid of autoStep, at which the pairs inside the clusters are one
+// person at least chainGuardRatio as often as the decisions the threshold
+// was chosen on: ratio(t) is that comparison for the clusters made at t
+// (clusterPrecision over posteriorSample.precisionAt). t0 is kept where
+// it holds there; autoMaxThreshold is returned where it holds nowhere
+// below. The ratio rises with the threshold (fewer and weaker chains),
+// so the grid is bisected.
+func chainGuarded(t0 float64, ratio func(t float64) float64) float64 {
+	if t0 >= autoMaxThreshold || ratio(t0) >= chainGuardRatio {
+		return t0
+	}
+	lo := int(math.Round(t0 / autoStep))               // fails
+	hi := int(math.Round(autoMaxThreshold / autoStep)) // taken, whatever it says
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if ratio(float64(mid)*autoStep) >= chainGuardRatio {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return float64(hi) * autoStep
+}

@@ -85,7 +85,7 @@ func TestFallbackKeepsHalf(t *testing.T) {
 	}
 	bl := buildBlocks(fs, 300)
 	m := calibratedDefault(fs, len(fs)-1)
-	if _, f, _ := dedupeThreshold(bl, fs, m, len(fs)); f <= 0 {
+	if _, f, _, _ := dedupeThreshold(bl, fs, m, len(fs)); f <= 0 {
 		t.Fatalf("taken as fitted, the model chose no threshold (expected F1 %v)", f)
 	}
 	full := make([]features, len(fs))
@@ -93,11 +93,11 @@ func TestFallbackKeepsHalf(t *testing.T) {
 	for i := range full {
 		full[i].dob = fs[0].dob // every record with a date: all say3
 	}
-	if th, f, _ := dedupeThreshold(buildBlocks(full, 300), full, m, len(full)); th != autoMaxThreshold || f != 0 {
+	if th, f, _, _ := dedupeThreshold(buildBlocks(full, 300), full, m, len(full)); th != autoMaxThreshold || f != 0 {
 		t.Errorf("dedupe of records that say enough: threshold %.2f (expected F1 %v), want 0.5 unchosen", th, f)
 	}
 	m.Fallback = "fitted 28.5 other records per person"
-	if th, f, _ := dedupeThreshold(bl, fs, m, len(fs)); th != autoMaxThreshold || f != 0 {
+	if th, f, _, _ := dedupeThreshold(bl, fs, m, len(fs)); th != autoMaxThreshold || f != 0 {
 		t.Errorf("dedupe with a fallback model: threshold %.2f (expected F1 %v), want 0.5 unchosen", th, f)
 	}
 	ix := NewIndex(recs[:500], m)
@@ -247,5 +247,92 @@ func TestTiedFirst(t *testing.T) {
 		if got := tiedFirst(hits); got != tt.want {
 			t.Errorf("%s: %d tied, want %d", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestChainGuarded checks the rule that raises a threshold chosen for F1
+// where the clusters made at it chain namesakes: the lowest threshold on
+// the grid from the chosen one up at which the pairs inside the clusters
+// are one person at least chainGuardRatio as often as the decisions the
+// threshold was chosen on, 0.5 where none below holds.
+func TestChainGuarded(t *testing.T) {
+	// rising: the clusters' pairs at t against the decisions' as the
+	// 202,352-row sparse set measured them (0.83 at 0.21, 0.91 at 0.30),
+	// in a line.
+	rising := func(t float64) float64 { return 0.83 + (t-0.21)*0.08/0.09 }
+	for _, c := range []struct {
+		name  string
+		t0    float64
+		ratio func(float64) float64
+		want  float64
+	}{
+		{"holds at the chosen threshold", 0.21, func(float64) float64 { return 0.95 }, 0.21},
+		{"holds just at the ratio", 0.22, func(float64) float64 { return chainGuardRatio }, 0.22},
+		{"chains below 0.29", 0.21, rising, 0.29},
+		{"a step", 0.20, func(t float64) float64 {
+			if t < 0.355 {
+				return 0.7
+			}
+			return 0.97
+		}, 0.36},
+		{"holds nowhere below 0.5", 0.20, func(float64) float64 { return 0.5 }, autoMaxThreshold},
+		{"already 0.5", autoMaxThreshold, func(float64) float64 { return 0.1 }, autoMaxThreshold},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			asked := 0
+			got := chainGuarded(c.t0, func(t float64) float64 { asked++; return c.ratio(t) })
+			if math.Abs(got-c.want) > 1e-9 {
+				t.Errorf("threshold %.3f, want %.2f", got, c.want)
+			}
+			if asked > 6 {
+				t.Errorf("ratio asked %d times, want the grid bisected (6 at most)", asked)
+			}
+		})
+	}
+}
+
+// TestChainPrecision checks the two sides chainGuarded compares: the
+// decisions' precision at a threshold (their posteriors, odds raised,
+// at or above it) and the clusters' (every pair of records sharing a
+// cluster scored, compared by blocking or not; lone records add none).
+func TestChainPrecision(t *testing.T) {
+	var s posteriorSample
+	for _, p := range []float64{0.9, 0.6, 0.3, 0.01} {
+		s.add(p)
+	}
+	if got := s.precisionAt(0.5, 1); math.Abs(got-0.75) > 1e-6 {
+		t.Errorf("precision at 0.5: %.4f, want 0.75", got)
+	}
+	if got, want := s.precisionAt(0.3, 2), (shifted(0.9, 2)+shifted(0.6, 2)+shifted(0.3, 2))/3; math.Abs(got-want) > 1e-6 {
+		t.Errorf("precision at 0.3, odds doubled: %.4f, want %.4f", got, want)
+	}
+	if got := s.precisionAt(0.95, 1); got != 1 {
+		t.Errorf("precision where none is declared: %.4f, want 1", got)
+	}
+
+	recs := []Record{
+		{ID: "a", Person: identity.Person{GivenNames: "María", Surname1: "López", BirthDate: "2010-03-04"}},
+		{ID: "b", Person: identity.Person{GivenNames: "María", Surname1: "López", BirthDate: "2010"}},
+		{ID: "c", Person: identity.Person{GivenNames: "María", Surname1: "López", BirthDate: "2014-11-20"}},
+		{ID: "d", Person: identity.Person{GivenNames: "Juan", Surname1: "Cruz"}},
+	}
+	fs, err := prepare(context.Background(), recs, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := calibratedDefault(fs, 1000)
+	p := func(i, j int) float64 { return m.probability(m.score(&fs[i], &fs[j])) }
+	w := func(a, b int32) float64 { return m.score(&fs[a], &fs[b]) }
+	// a, b and c in one cluster (b bridging two dates), d alone.
+	got := clusterPrecision([]int32{0, 0, 0, 3}, m, 1, w)
+	want := (p(0, 1) + p(0, 2) + p(1, 2)) / 3
+	if math.Abs(got-want) > 1e-9 {
+		t.Errorf("cluster precision %.4f, want %.4f (the mean of its three pairs)", got, want)
+	}
+	if p(0, 2) >= p(0, 1) {
+		t.Errorf("the pair of disagreeing dates (%.4f) is not below the bridged pair (%.4f): the case does not test chaining", p(0, 2), p(0, 1))
+	}
+	if got := clusterPrecision([]int32{0, 1, 2, 3}, m, 1, w); got != 1 {
+		t.Errorf("cluster precision of lone records %.4f, want 1", got)
 	}
 }
