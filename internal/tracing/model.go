@@ -281,6 +281,7 @@ func (m *Model) tf(f int, l uint8, a *features) float64 {
 		switch l {
 		case gExact, gFold, gNickname, gPhonetic:
 			lf, ok := m.lgiven[a.givenCan]
+			lf, ok = inOtherField(lf, ok, m.lsurname, a.givenAsS1.ph)
 			return m.tfAdjust(m.lu[f][l], lf, ok)
 		case gSubset:
 			lf, ok := m.lgiven[a.givenFirst]
@@ -302,10 +303,29 @@ func (m *Model) tf(f int, l uint8, a *features) float64 {
 			// how common the surname is against an average one (its
 			// frequency against that of exact agreement).
 			lf, ok := m.lsurname[s.ph]
+			if f == fSurname1 {
+				lf, ok = inOtherField(lf, ok, m.lgiven, a.s1AsGiven[0])
+			}
 			return m.tfAdjust(m.lu[f][sExact], lf, ok)
 		}
 	}
 	return 0
+}
+
+// inOtherField returns the larger of a name's log frequency in its own
+// field (lf, found ok) and in the other field's table under key. A name
+// written in the other box ("Mendoza María") is as common as it is where
+// it is usually written: taken from its own field alone, "Mendoza" is a
+// rare given name and two such records looked like strong evidence, so a
+// pair scored high or low by which record came first.
+func inOtherField(lf float64, ok bool, other map[string]float64, key string) (float64, bool) {
+	if key == "" {
+		return lf, ok
+	}
+	if o, found := other[key]; found && (!ok || o > lf) {
+		return o, true
+	}
+	return lf, ok
 }
 
 // classLogs returns the log2 of prior times likelihood of each class for a

@@ -802,3 +802,30 @@ func TestDedupeSkewedBlocksBounded(t *testing.T) {
 		t.Errorf("twice the records made %.1f times the comparisons, want about 2", r)
 	}
 }
+
+// TestInOtherField: a name's frequency is the larger of its own field's and
+// the other field's, so a surname written as a given name is as common as
+// it is.
+func TestInOtherField(t *testing.T) {
+	other := map[string]float64{"mendosa": -3, "rara": -12}
+	tests := []struct {
+		name   string
+		lf     float64
+		ok     bool
+		key    string
+		want   float64
+		wantOK bool
+	}{
+		{"only in the other field", 0, false, "mendosa", -3, true},
+		{"commoner in the other field", -10, true, "mendosa", -3, true},
+		{"commoner in its own field", -2, true, "rara", -2, true},
+		{"in neither", 0, false, "nadie", 0, false},
+		{"no key", -10, true, "", -10, true},
+	}
+	for _, tt := range tests {
+		got, ok := inOtherField(tt.lf, tt.ok, other, tt.key)
+		if got != tt.want || ok != tt.wantOK {
+			t.Errorf("%s: inOtherField = %v, %v; want %v, %v", tt.name, got, ok, tt.want, tt.wantOK)
+		}
+	}
+}
