@@ -244,32 +244,10 @@ func (ix *Index) search(ctx context.Context, q *features, topK int, threshold fl
 	var hits []hit
 	var f features
 	var keys [64]uint64
-	ks := blockKeys(newKeyHasher(), q, keys[:0])
 	ql := lackOf(q)
-	for _, h := range ks {
-		if ctx.Err() != nil {
-			return nil
-		}
-		base, extra := ix.post.lookup(h)
-		if len(base)+len(extra) > ruleMaxBlock(ruleOfKey(h), ix.maxBlock) {
-			continue
-		}
-		r := ruleOfKey(h)
-		for _, p := range [2][]uint32{base, extra} {
-			for _, i := range p {
-				if _, ok := seen[i]; ok {
-					continue
-				}
-				if !compares(r, ql, ix.recs.lack(i)) {
-					continue
-				}
-				seen[i] = struct{}{}
-				ix.recs.get(i, &f)
-				if w, ok := ix.model.scoreAtLeast(q, &f, minW); ok {
-					hits = append(hits, hit{i, w})
-				}
-			}
-		}
+	hits, ok := ix.searchPostings(ctx, &ix.post, blockKeys(newKeyHasher(), q, keys[:0]), q, ql, minW, seen, hits)
+	if !ok {
+		return nil
 	}
 	if q.s1.fused == "" && q.s2.fused == "" {
 		var gk [2]uint64
@@ -293,7 +271,10 @@ func (ix *Index) search(ctx context.Context, q *features, topK int, threshold fl
 		}
 	}
 	if ix.heldOut != nil {
-		hits = ix.searchHeldOut(q, ql, minW, seen, hits)
+		// The records q shares only a held-out key with.
+		if hits, ok = ix.searchPostings(ctx, ix.heldOut, heldOutKeys(newKeyHasher(), q, keys[:0]), q, ql, minW, seen, hits); !ok {
+			return nil
+		}
 	}
 	sort.Slice(hits, func(a, b int) bool {
 		if hits[a].w != hits[b].w {
@@ -322,13 +303,17 @@ func (ix *Index) search(ctx context.Context, q *features, topK int, threshold fl
 	return out
 }
 
-// searchHeldOut appends to hits the records q shares only a held-out key
-// with (Index.heldOut) that score at least minW.
-func (ix *Index) searchHeldOut(q *features, ql uint8, minW float64, seen map[uint32]struct{}, hits []hit) []hit {
+// searchPostings appends to hits the records of post under keys ks, not
+// seen yet, that a group of the key's rule compares with q (which lacks
+// ql) and that score at least minW; a group over its rule's bound is left
+// out. ok is false when ctx is done.
+func (ix *Index) searchPostings(ctx context.Context, post *postings, ks []uint64, q *features, ql uint8, minW float64, seen map[uint32]struct{}, hits []hit) (_ []hit, ok bool) {
 	var f features
-	var keys [64]uint64
-	for _, h := range heldOutKeys(newKeyHasher(), q, keys[:0]) {
-		base, extra := ix.heldOut.lookup(h)
+	for _, h := range ks {
+		if ctx.Err() != nil {
+			return nil, false
+		}
+		base, extra := post.lookup(h)
 		r := ruleOfKey(h)
 		if len(base)+len(extra) > ruleMaxBlock(r, ix.maxBlock) {
 			continue
@@ -346,7 +331,7 @@ func (ix *Index) searchHeldOut(q *features, ql uint8, minW float64, seen map[uin
 			}
 		}
 	}
-	return hits
+	return hits, true
 }
 
 // candidates visits the records q shares a blocking key with, for

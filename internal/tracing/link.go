@@ -334,4 +334,4 @@ func tiedFirst(hits []hit) int {
 // of a dedupe's records. The inquiries decide, whatever the records
 // searched: a relative's inquiry says little even where the custody
 // records it is matched against are full.
-func heldOutLink(rf []features) bool { return shareSaying3(rf) < selectionMaxShare }
+func heldOutLink(rf []features) bool { return sparseSet(rf) }
